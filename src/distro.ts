@@ -1,0 +1,88 @@
+// Everything that differs between target distributions lives here.
+import type { Distro } from "./spec/schema.js";
+
+export interface DistroInfo {
+  id: Distro;
+  family: "el" | "debian";
+  /** The OS name docker's repos use: centos, debian, ubuntu. */
+  dockerOs: "centos" | "debian" | "ubuntu";
+  /** Release codename for apt sources; empty on EL. */
+  codename: string;
+  /** What `containerd.source` and `containerd.version` default to. */
+  containerdSource: "docker" | "distro";
+  containerdVersion: string;
+}
+
+const el = (id: Distro): DistroInfo => ({
+  id,
+  family: "el",
+  dockerOs: "centos",
+  codename: "",
+  containerdSource: "docker",
+  containerdVersion: "2",
+});
+
+const DISTRO_INFO: Record<Distro, DistroInfo> = {
+  rocky8: el("rocky8"),
+  rocky9: el("rocky9"),
+  alma8: el("alma8"),
+  alma9: el("alma9"),
+  rhel8: el("rhel8"),
+  rhel9: el("rhel9"),
+  // Debian 13 ships containerd 1.7.24, Debian 14 (forky) 2.1.x.
+  debian13: { id: "debian13", family: "debian", dockerOs: "debian", codename: "trixie", containerdSource: "distro", containerdVersion: "1.7" },
+  debian14: { id: "debian14", family: "debian", dockerOs: "debian", codename: "forky", containerdSource: "distro", containerdVersion: "2" },
+  ubuntu2204: { id: "ubuntu2204", family: "debian", dockerOs: "ubuntu", codename: "jammy", containerdSource: "distro", containerdVersion: "1.7" },
+  ubuntu2404: { id: "ubuntu2404", family: "debian", dockerOs: "ubuntu", codename: "noble", containerdSource: "distro", containerdVersion: "1.7" },
+};
+
+export function distroInfo(id: Distro): DistroInfo {
+  return DISTRO_INFO[id];
+}
+
+export function dockerRepoDefaults(info: DistroInfo): { baseurl: string; gpgkey: string } {
+  if (info.family === "el") {
+    return {
+      baseurl: "https://download.docker.com/linux/centos/$releasever/$basearch/stable",
+      gpgkey: "https://download.docker.com/linux/centos/gpg",
+    };
+  }
+  return {
+    baseurl: `https://download.docker.com/linux/${info.dockerOs}`,
+    gpgkey: `https://download.docker.com/linux/${info.dockerOs}/gpg`,
+  };
+}
+
+/**
+ * Package-manager functions of the provisioning script. Steps call only
+ * bake_pkg_installed, bake_pkg_remove, bake_pkg_install and bake_pkg_refresh.
+ */
+export function packageFunctions(info: DistroInfo): string {
+  if (info.family === "el") {
+    return `bake_pkg_installed() { rpm -q "$1" >/dev/null 2>&1; }
+bake_pkg_refresh() { :; }
+# --allowerasing: containerd.io obsoletes runc from the OS repos.
+bake_pkg_install() { bake_retry dnf -y -q install --allowerasing "$@"; }
+bake_pkg_remove_now() { dnf -y -q remove "$@"; }`;
+  }
+  return `export DEBIAN_FRONTEND=noninteractive
+bake_apt_fresh=""
+bake_pkg_installed() { [ "$(dpkg-query -W -f='\${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+bake_pkg_refresh() { bake_apt_fresh=""; }
+# --force-confold keeps the config.toml bake wrote instead of prompting.
+bake_pkg_install() {
+  if [ -z "$bake_apt_fresh" ]; then bake_retry apt-get -q update; bake_apt_fresh=1; fi
+  bake_retry apt-get -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install "$@"
+}
+bake_pkg_remove_now() { apt-get -y -q remove "$@"; }`;
+}
+
+/** The package spec that installs containerd `version` ("2", "1.7", "1.7.27"). */
+export function containerdPackage(info: DistroInfo, source: "docker" | "distro", version: string): string {
+  const name = source === "docker" ? "containerd.io" : "containerd";
+  const exact = version.split(".").length === 3;
+  // dnf takes name-version-release globs; apt takes name=version globs, and
+  // Debian versions carry suffixes such as 1.7.24~ds1-6.
+  if (info.family === "el") return `${name}-${version}${exact ? "-*" : ".*"}`;
+  return `${name}=${version}${exact ? "*" : ".*"}`;
+}

@@ -1,0 +1,82 @@
+// containerd's config.toml, its systemd drop-ins, and bringing the service up.
+import { createHash } from "node:crypto";
+import { renderTemplate } from "../render/templates.js";
+import { lines, sh } from "../render/shell.js";
+import type { Contribution, PlanContext } from "./types.js";
+
+export const CONFIG_FILE = "/etc/containerd/config.toml";
+export const DROPIN_DIR = "/etc/systemd/system/containerd.service.d";
+const DEFAULT_ROOT = "/var/lib/containerd";
+const DEFAULT_STATE = "/run/containerd";
+
+export function containerdConfig({ spec, distro, configVersion }: PlanContext): Contribution {
+  const c = spec.containerd;
+  const out: Contribution = { files: [], steps: [], checks: [] };
+
+  const config = renderTemplate(`containerd-config-v${configVersion}.toml.hbs`, c);
+  out.files!.push({
+    path: CONFIG_FILE,
+    mode: "0644",
+    content: config,
+    from: ["containerd.version", "containerd.root", "containerd.state", "containerd.oomScore", "containerd.sandboxImage", "containerd.systemdCgroup", "containerd.configPath"],
+  });
+  out.files!.push({
+    path: `${DROPIN_DIR}/10-bake.conf`,
+    mode: "0644",
+    content: renderTemplate("containerd-service.conf.hbs", c.service),
+    from: ["containerd.service"],
+  });
+  const environment = [
+    c.proxy.http && `HTTP_PROXY=${c.proxy.http}`,
+    c.proxy.https && `HTTPS_PROXY=${c.proxy.https}`,
+    c.proxy.noProxy.length > 0 && `NO_PROXY=${c.proxy.noProxy.join(",")}`,
+  ].filter((e): e is string => typeof e === "string" && e !== "");
+  if (c.proxy.http || c.proxy.https) {
+    // 0600: proxy URLs often carry credentials.
+    out.files!.push({ path: `${DROPIN_DIR}/20-proxy.conf`, mode: "0600", content: renderTemplate("containerd-proxy.conf.hbs", { environment }), from: ["containerd.proxy"] });
+  }
+
+  // A package may replace config.toml (an RPM's own file, a dpkg prompt answered
+  // the wrong way); the node must run bake's file or fail saying so.
+  const major = configVersion === 2 ? 1 : 2;
+  const configSha256 = createHash("sha256").update(config).digest("hex");
+  out.steps!.push({
+    id: "check-containerd",
+    title: `check containerd ${major}.x is installed and config.toml is the one bake wrote (schema version ${configVersion})`,
+    run: lines(sh`bake_containerd_major_is ${major} ${configVersion} ${c.version}`, sh`bake_file_is ${CONFIG_FILE} ${configSha256}`),
+  });
+
+  const moved = [c.root, c.state].filter((dir, i) => dir !== [DEFAULT_ROOT, DEFAULT_STATE][i]);
+  if (distro.family === "el" && moved.length > 0) {
+    out.steps!.push({
+      id: "selinux-labels",
+      title: `label ${moved.join(" and ")} like the default containerd directories`,
+      run: lines(
+        sh`install -d -m 0711 ${c.root}`,
+        sh`install -d -m 0711 ${c.state}`,
+        sh`bake_selinux_equivalent ${DEFAULT_ROOT} ${c.root}`,
+        c.state !== DEFAULT_STATE && sh`bake_selinux_equivalent ${DEFAULT_STATE} ${c.state}`,
+      ),
+    });
+  }
+
+  out.steps!.push({
+    id: "start-containerd",
+    title: "enable and (re)start containerd",
+    run: lines(sh`systemctl daemon-reload`, sh`systemctl enable containerd`, sh`systemctl restart containerd`, sh`bake_wait_for_containerd`),
+  });
+
+  const expectedOom = c.oomScore !== 0 ? c.oomScore : c.service.oomScoreAdjust;
+  const sandboxKey = configVersion === 2 ? "sandbox_image" : "sandbox";
+  out.checks!.push(
+    { description: "containerd is enabled", test: sh`systemctl is-enabled --quiet containerd` },
+    { description: "containerd is active", test: sh`systemctl is-active --quiet containerd` },
+    { description: "containerd CRI plugin is ok", test: sh`bake_cri_plugin_ok` },
+    { description: `containerd runs with root ${c.root}`, test: sh`bake_config_dump_has root ${c.root}` },
+    { description: `containerd runs with state ${c.state}`, test: sh`bake_config_dump_has state ${c.state}` },
+    { description: `containerd sandbox image is ${c.sandboxImage}`, test: sh`bake_config_dump_has ${sandboxKey} ${c.sandboxImage}` },
+    { description: `containerd registry config_path is ${c.configPath}`, test: sh`bake_config_dump_has config_path ${c.configPath}` },
+    { description: `containerd oom_score_adj is ${expectedOom}`, test: sh`bake_containerd_oom_is ${expectedOom}` },
+  );
+  return out;
+}

@@ -1,0 +1,33 @@
+// crictl: the release tarball (sha256-checked) or the cri-tools package, and /etc/crictl.yaml.
+import { CRICTL_SHA256, crictlReleaseUrl } from "../crictl-releases.js";
+import { renderTemplate } from "../render/templates.js";
+import { lines, sh } from "../render/shell.js";
+import type { Contribution, PlanContext } from "./types.js";
+
+export const CRICTL_CONFIG = "/etc/crictl.yaml";
+
+export function crictl({ spec }: PlanContext): Contribution {
+  const c = spec.crictl;
+  if (c.install === "none") return {};
+  const out: Contribution = { files: [], steps: [], checks: [] };
+  out.files!.push({
+    path: CRICTL_CONFIG,
+    mode: "0644",
+    content: renderTemplate("crictl.yaml.hbs", c),
+    from: ["crictl.runtimeEndpoint", "crictl.imageEndpoint", "crictl.timeout", "crictl.debug"],
+  });
+  if (c.install === "release") {
+    const url = c.url || crictlReleaseUrl(c.version, spec.arch);
+    // validate.ts guarantees one of the two exists.
+    const sha256 = c.sha256 || CRICTL_SHA256[c.version]![spec.arch];
+    out.steps!.push({
+      id: "install-crictl",
+      title: `install crictl ${c.version} (${spec.arch}) from the release tarball`,
+      run: lines(sh`bake_install_tarball_binary ${url} ${sha256} crictl /usr/local/bin/crictl`),
+    });
+  } else {
+    out.steps!.push({ id: "install-crictl", title: "install crictl from the cri-tools package", run: sh`bake_pkg_install cri-tools` });
+  }
+  out.checks!.push({ description: "crictl info answers", test: sh`bake_quiet crictl info` });
+  return out;
+}

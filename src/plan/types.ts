@@ -1,0 +1,50 @@
+// The plan: what a node gets, as files to write, steps to run and checks to
+// pass. Emitters only decide how to write it down.
+import type { DistroInfo } from "../distro.js";
+import type { NodeSpec } from "../spec/schema.js";
+import type { ShellCode } from "../render/shell.js";
+
+export interface PlannedFile {
+  path: string;
+  content: string;
+  /** Octal permission string, e.g. "0644". */
+  mode: string;
+  /** Spec keys this file is made from, for explain and diff. */
+  from: string[];
+}
+
+export interface PlannedStep {
+  /** Short, stable name printed on success and failure, e.g. install-containerd. */
+  id: string;
+  title: string;
+  run: ShellCode;
+}
+
+export interface PlannedCheck {
+  /** What a passing check proves, e.g. "containerd is active". */
+  description: string;
+  /** A command that succeeds when the check passes. */
+  test: ShellCode;
+}
+
+/** What one capability contributes. */
+export interface Contribution {
+  files?: PlannedFile[];
+  steps?: PlannedStep[];
+  checks?: PlannedCheck[];
+}
+
+export interface Plan {
+  spec: NodeSpec;
+  distro: DistroInfo;
+  /** containerd config schema version written: 2 for 1.x, 3 for 2.x. */
+  configVersion: 2 | 3;
+  files: PlannedFile[];
+  steps: PlannedStep[];
+}
+
+export interface PlanContext {
+  spec: NodeSpec;
+  distro: DistroInfo;
+  configVersion: 2 | 3;
+}

@@ -1,0 +1,119 @@
+// The command line: parse flags, call the library, write atomically, map errors to exit codes.
+import { mkdirSync, renameSync, writeFileSync, chmodSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { Command, CommanderError } from "commander";
+import { formatDiagnostics, loadSpec, plan, renderCloudInit, renderFiles, renderPackerScript, SpecError, validateSpec, type Diagnostic } from "./index.js";
+import { BAKE_VERSION } from "./version.js";
+
+const EXIT_INVALID = 1;
+const EXIT_USAGE = 2;
+
+interface CommonOptions {
+  config?: string;
+  set: string[];
+  output?: string;
+  quiet?: boolean;
+}
+
+const useColor = () => process.stderr.isTTY === true && !("NO_COLOR" in process.env);
+
+function printDiagnostics(diagnostics: Diagnostic[]): void {
+  if (diagnostics.length > 0) process.stderr.write(formatDiagnostics(diagnostics, { color: useColor() }) + "\n");
+}
+
+function buildPlan(options: CommonOptions) {
+  const loaded = loadSpec({ file: options.config, sets: options.set });
+  const { spec, warnings } = validateSpec(loaded);
+  if (!options.quiet) printDiagnostics(warnings);
+  return plan(spec);
+}
+
+/** Write through a temp file and rename, so a failure never leaves a half-written target. */
+function writeAtomically(path: string, content: string, mode = "0644"): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${process.pid}.bake-tmp`);
+  writeFileSync(tmp, content, { mode: parseInt(mode, 8) });
+  chmodSync(tmp, parseInt(mode, 8));
+  renameSync(tmp, path);
+}
+
+function emit(content: string, output: string | undefined): void {
+  if (output && output !== "-") writeAtomically(output, content);
+  else process.stdout.write(content);
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function withSpecOptions(command: Command, output: "file" | "dir" | "none"): Command {
+  command
+    .option("-c, --config <file>", "node spec, YAML or TOML (- reads stdin); without it, built-in defaults")
+    .option("--set <key=value>", "override one key, value parsed as YAML (repeatable)", collect, [])
+    .option("-q, --quiet", "print no warnings");
+  if (output === "file") command.option("-o, --output <file>", "write here instead of stdout");
+  if (output === "dir") command.requiredOption("-o, --output <dir>", "folder to write user-data, provision.sh and files/ into");
+  return command;
+}
+
+export function createProgram(): Command {
+  const program = new Command()
+    .name("bake")
+    .description("Render cloud-init user-data or a Packer provisioner that turns Rocky Linux (and Debian/Ubuntu) into a containerd node ready for kubeadm.")
+    .version(BAKE_VERSION)
+    .showHelpAfterError("(run bake --help for usage)")
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  withSpecOptions(program.command("cloud-init"), "file")
+    .description("print a #cloud-config user-data: write_files for every file, runcmd for the steps")
+    .addHelpText("after", "\nExample:\n  $ bake cloud-init -c bake.yaml --set containerd.sandboxImage=registry.k8s.io/pause:3.10 > user-data\n")
+    .action((options: CommonOptions) => emit(renderCloudInit(buildPlan(options)), options.output));
+
+  withSpecOptions(program.command("packer"), "file")
+    .description("print one self-contained bash script for a Packer shell provisioner")
+    .addHelpText("after", "\nExample:\n  $ bake packer -c bake.yaml -o provision.sh\n")
+    .action((options: CommonOptions) => emit(renderPackerScript(buildPlan(options)), options.output));
+
+  withSpecOptions(program.command("render"), "dir")
+    .description("write user-data, provision.sh and every file under files/<absolute path>, for review and diffing")
+    .addHelpText("after", "\nExample:\n  $ bake render -c examples/guide.yaml -o out/\n")
+    .action((options: CommonOptions) => {
+      const rendered = renderFiles(buildPlan(options));
+      for (const file of rendered) writeAtomically(resolve(options.output!, file.path), file.content, file.mode);
+      if (!options.quiet) process.stderr.write(`bake: wrote ${rendered.length} files to ${options.output}\n`);
+    });
+
+  withSpecOptions(program.command("validate"), "none")
+    .description("check the spec and render every output in memory; writes nothing")
+    .addHelpText("after", "\nExample:\n  $ bake validate -c bake.yaml && echo valid\n")
+    .action((options: CommonOptions) => {
+      const p = buildPlan(options);
+      renderCloudInit(p);
+      renderPackerScript(p);
+      if (!options.quiet) process.stderr.write(`bake: ${options.config ?? "built-in defaults"} is valid (${p.spec.distro}/${p.spec.arch}, ${p.files.length} files, ${p.steps.length} steps)\n`);
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = createProgram();
+  program.exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help" ? 0 : EXIT_USAGE;
+    }
+    if (error instanceof SpecError) {
+      printDiagnostics(error.diagnostics);
+      return EXIT_INVALID;
+    }
+    if (error instanceof Error && "code" in error && typeof error.code === "string" && /^E[A-Z]+$/.test(error.code)) {
+      process.stderr.write(`bake: ${error.message}\n`);
+      return EXIT_INVALID;
+    }
+    process.stderr.write(`bake: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,105 @@
+// Named string formats used by the schema. Each has a test and the message a
+// user sees when a value fails it; validate.ts registers them with ajv.
+
+export interface StringFormat {
+  test: (value: string) => boolean;
+  expected: string;
+}
+
+const SAFE_PATH_SEGMENT = /^[A-Za-z0-9._@+-]+$/;
+
+function isAbsolutePath(value: string): boolean {
+  if (!value.startsWith("/") || value === "/" || value.endsWith("/")) return false;
+  return value
+    .slice(1)
+    .split("/")
+    .every((segment) => SAFE_PATH_SEGMENT.test(segment) && segment !== "." && segment !== "..");
+}
+
+// RFC 3986 characters, less the quote, space and brace family that no config
+// file we write could carry unchanged. "$" stays: dnf expands $releasever.
+const URL_TAIL = /^[A-Za-z0-9._~%!$&'()*+,;=:@/?#\[\]-]*$/;
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const IPV6_HOST = /^\[[0-9A-Fa-f:.]+\]$/;
+
+function isHostPort(value: string): boolean {
+  const match = /^(\[[^\]]+\]|[^:/]+)(?::(\d{1,5}))?$/.exec(value);
+  if (!match) return false;
+  const [, host = "", port] = match;
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return false;
+  return HOST.test(host) || IPV6_HOST.test(host);
+}
+
+function isHttpUrl(value: string): boolean {
+  const match = /^https?:\/\/(?:[A-Za-z0-9._~%!$&'()*+,;=-]+(?::[A-Za-z0-9._~%!$&'()*+,;=-]*)?@)?([^/?#@]+)(.*)$/.exec(value);
+  if (!match) return false;
+  const [, hostPort = "", tail = ""] = match;
+  return isHostPort(hostPort) && URL_TAIL.test(tail);
+}
+
+// Docker image reference: [registry[:port]/]path[:tag][@sha256:digest]
+const IMAGE_REF =
+  /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
+export const formats: Record<string, StringFormat> = {
+  "absolute-path": {
+    test: isAbsolutePath,
+    expected: "an absolute path such as /var/lib/containerd (letters, digits, . _ - @ + only; no '..', no trailing /)",
+  },
+  "http-url": {
+    test: isHttpUrl,
+    expected: "an http:// or https:// URL without spaces, quotes or braces",
+  },
+  "https-url": {
+    test: (v) => v.startsWith("https://") && isHttpUrl(v),
+    expected: "an https:// URL without spaces, quotes or braces",
+  },
+  "optional-http-url": {
+    test: (v) => v === "" || isHttpUrl(v),
+    expected: "an http:// or https:// URL, or empty",
+  },
+  "image-reference": {
+    test: (v) => v.length <= 255 && IMAGE_REF.test(v),
+    expected: "an image reference such as registry.k8s.io/pause:3.10",
+  },
+  "registry-host": {
+    test: (v) => v === "_default" || (isHostPort(v) && !v.startsWith("[")),
+    expected: "a registry host such as docker.io or registry.local:5000, or _default",
+  },
+  "no-proxy-entry": {
+    test: (v) => /^[A-Za-z0-9.*:\/_\[\]-]+$/.test(v),
+    expected: "a host, domain (.example.com), IP or CIDR",
+  },
+  "sysctl-key": {
+    test: (v) => /^[a-z0-9_]+(?:[./][A-Za-z0-9_-]+)+$/.test(v),
+    expected: "a sysctl key such as net.ipv4.ip_forward",
+  },
+  "sysctl-value": {
+    test: (v) => /^[A-Za-z0-9_. :,\/-]+$/.test(v) && v.trim() === v,
+    expected: "a sysctl value: letters, digits, spaces and . _ : , / -",
+  },
+  "module-name": {
+    test: (v) => /^[a-z0-9_-]{1,55}$/.test(v),
+    expected: "a kernel module name such as br_netfilter",
+  },
+  "package-name": {
+    test: (v) => /^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(v),
+    expected: "a package name such as podman",
+  },
+  "containerd-version": {
+    test: (v) => /^(?:1|2)(?:\.\d{1,3}){0,2}$/.test(v),
+    expected: 'a containerd version prefix such as "2", "1.7" or "1.7.27" (major 1 or 2)',
+  },
+  "crictl-version": {
+    test: (v) => /^v\d+\.\d+\.\d+$/.test(v),
+    expected: "a release tag such as v1.35.0",
+  },
+  "optional-sha256": {
+    test: (v) => v === "" || /^[a-f0-9]{64}$/.test(v),
+    expected: "64 lowercase hex digits, or empty",
+  },
+  "cri-endpoint": {
+    test: (v) => /^unix:\/\/\/[A-Za-z0-9._@+\/-]+$/.test(v) || /^tcp:\/\/[A-Za-z0-9.\[\]:-]+$/.test(v),
+    expected: "unix:///path/to.sock or tcp://host:port",
+  },
+};

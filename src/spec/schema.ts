@@ -1,0 +1,163 @@
+// The one schema of the node spec. It gives the TypeScript types (Static), the
+// validator (ajv, see validate.ts), the JSON Schema for editors and `bake explain`.
+// It describes the resolved spec; the file a user writes may omit any key
+// (inputSchema drops every "required"), and defaults.ts fills the gaps.
+import { Type, type Static, type TSchema } from "@sinclair/typebox";
+
+export const DISTROS = ["rocky8", "rocky9", "alma8", "alma9", "rhel8", "rhel9", "debian13", "debian14", "ubuntu2204", "ubuntu2404"] as const;
+
+const str = (format: string, description: string) => Type.String({ format, description });
+// A string enum as JSON Schema "enum", which gives one clear error instead of an anyOf of consts.
+const oneOf = <const T extends readonly string[]>(values: T, description: string) =>
+  Type.Unsafe<T[number]>({ type: "string", enum: [...values], description });
+const obj = <T extends Parameters<typeof Type.Object>[0]>(properties: T, description: string) =>
+  Type.Object(properties, { additionalProperties: false, description });
+
+// A map whose keys have a format (sysctl names, registry hosts).
+const mapOf = <V extends TSchema>(keyFormat: string, value: V, description: string) =>
+  Type.Unsafe<Record<string, Static<V>>>({
+    type: "object",
+    propertyNames: { type: "string", format: keyFormat },
+    additionalProperties: value,
+    description,
+  });
+
+const Mirror = Type.Union(
+  [
+    str("http-url", "Mirror URL; pull and resolve go there first."),
+    obj(
+      {
+        url: str("http-url", "Mirror URL."),
+        capabilities: Type.Optional(
+          Type.Array(oneOf(["pull", "resolve", "push"], "Capability."), {
+            minItems: 1,
+            uniqueItems: true,
+            description: "What the mirror may be used for; default pull and resolve.",
+          }),
+        ),
+        skipVerify: Type.Optional(Type.Boolean({ description: "Skip TLS verification for this mirror only (prints a warning)." })),
+        overridePath: Type.Optional(Type.Boolean({ description: "The URL already holds the API path (e.g. /v2 of a proxy)." })),
+      },
+      "A mirror with options.",
+    ),
+  ],
+  { description: "A mirror: a URL, or an object with url and options." },
+);
+
+const Registry = obj(
+  {
+    server: Type.String({ format: "optional-http-url", description: "Upstream server; empty means the registry's own (registry-1.docker.io for docker.io)." }),
+    mirrors: Type.Array(Mirror, { maxItems: 16, description: "Tried in order before the server." }),
+  },
+  "One registry's hosts.toml.",
+);
+
+const limitValue = (description: string) =>
+  Type.Union([Type.Integer({ minimum: 1, maximum: 1073741816 }), Type.Literal("infinity")], { description });
+
+export const NodeSpecSchema = obj(
+  {
+    distro: oneOf(DISTROS, "Target OS. alma*/rhel* behave as rocky*."),
+    arch: oneOf(["amd64", "arm64"], "CPU architecture; picks the crictl tarball."),
+    kernel: obj(
+      {
+        modules: Type.Array(str("module-name", "Module name."), {
+          uniqueItems: true,
+          maxItems: 64,
+          description: "Loaded now and at every boot (/etc/modules-load.d/bake.conf).",
+        }),
+        sysctl: mapOf(
+          "sysctl-key",
+          Type.Union([Type.Integer(), Type.String({ format: "sysctl-value" })], { description: "An integer or a sysctl value string." }),
+          "Applied now and at every boot (/etc/sysctl.d/99-bake.conf).",
+        ),
+      },
+      "Kernel modules and sysctls.",
+    ),
+    packages: obj(
+      {
+        remove: Type.Array(str("package-name", "Package name."), { uniqueItems: true, maxItems: 64, description: "Removed before containerd is installed." }),
+        install: Type.Array(str("package-name", "Package name."), { uniqueItems: true, maxItems: 64, description: "Extra packages installed with containerd." }),
+        repo: obj(
+          {
+            baseurl: str("http-url", "Repository URL; any mirror of docker's repo. dnf variables ($releasever, $basearch) are kept."),
+            gpgkey: str("http-url", "URL of the repository's signing key; packages are always signature-checked."),
+          },
+          "Docker's package repository (containerd.io). Unused when containerd.source is distro.",
+        ),
+      },
+      "Packages.",
+    ),
+    containerd: obj(
+      {
+        source: oneOf(["docker", "distro"], "docker: containerd.io from docker's repo. distro: the OS's own containerd package (Debian/Ubuntu only)."),
+        version: str("containerd-version", 'Version prefix installed ("2", "1.7", "1.7.27"); the major picks the config schema (1.x: version 2, 2.x: version 3).'),
+        root: str("absolute-path", "Persistent data (images, snapshots)."),
+        state: str("absolute-path", "Runtime state (sockets, mounts)."),
+        oomScore: Type.Integer({ minimum: -1000, maximum: 1000, description: "oom_score in config.toml; 0 leaves the unit's OOMScoreAdjust in force." }),
+        sandboxImage: str("image-reference", "Pause image for pod sandboxes; match your kubeadm version."),
+        systemdCgroup: Type.Boolean({ description: "runc SystemdCgroup; must match kubelet's cgroupDriver (systemd is kubeadm's default)." }),
+        configPath: str("absolute-path", "Directory of per-registry hosts.toml files."),
+        registries: mapOf("registry-host", Registry, "One hosts.toml per registry under configPath."),
+        proxy: obj(
+          {
+            http: Type.String({ format: "optional-http-url", description: "HTTP_PROXY for containerd (image pulls)." }),
+            https: Type.String({ format: "optional-http-url", description: "HTTPS_PROXY for containerd." }),
+            noProxy: Type.Array(str("no-proxy-entry", "Host, domain or CIDR."), { uniqueItems: true, description: "NO_PROXY entries." }),
+          },
+          "Proxy for containerd, as a systemd drop-in.",
+        ),
+        service: obj(
+          {
+            limitNOFILE: limitValue("LimitNOFILE of containerd.service: a count or infinity."),
+            oomScoreAdjust: Type.Integer({ minimum: -1000, maximum: 1000, description: "OOMScoreAdjust of containerd.service." }),
+            tasksMax: limitValue("TasksMax of containerd.service: a count or infinity."),
+          },
+          "containerd.service drop-in settings.",
+        ),
+      },
+      "containerd package, config.toml, registries and unit.",
+    ),
+    crictl: obj(
+      {
+        install: oneOf(
+          ["release", "package", "none"],
+          "release: sha256-checked tarball into /usr/local/bin. package: the cri-tools package from a configured repo. none: skip.",
+        ),
+        version: str("crictl-version", "cri-tools release; match the Kubernetes minor."),
+        url: Type.String({ format: "optional-http-url", description: "Tarball URL (air-gapped mirror); empty means the upstream release for arch." }),
+        sha256: Type.String({ format: "optional-sha256", description: "Tarball checksum; required unless bake has a built-in one for version and arch." }),
+        runtimeEndpoint: str("cri-endpoint", "runtime-endpoint in /etc/crictl.yaml."),
+        imageEndpoint: str("cri-endpoint", "image-endpoint in /etc/crictl.yaml."),
+        timeout: Type.Integer({ minimum: 1, maximum: 3600, description: "Seconds; crictl rejects units such as 2s." }),
+        debug: Type.Boolean({ description: "debug in /etc/crictl.yaml." }),
+      },
+      "crictl and /etc/crictl.yaml.",
+    ),
+  },
+  "bake node spec.",
+);
+
+export type NodeSpec = Static<typeof NodeSpecSchema>;
+export type Distro = NodeSpec["distro"];
+export type MirrorSpec = NodeSpec["containerd"]["registries"][string]["mirrors"][number];
+
+type DeepPartial<T> = T extends (infer U)[] ? U[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+export type SpecInput = DeepPartial<NodeSpec>;
+
+/** The schema of what a user may write: the same, with every key optional. */
+export function inputSchema(): TSchema {
+  return dropRequired(NodeSpecSchema) as TSchema;
+}
+
+function dropRequired(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(dropRequired);
+  if (node === null || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "required") continue;
+    // Array items (mirror objects) keep their own "required": a mirror needs a url.
+    out[key] = key === "items" ? value : dropRequired(value);
+  }
+  return out;
+}

@@ -1,0 +1,204 @@
+// Validate: the raw spec against the schema (ajv), then the rules a schema
+// cannot say, then defaults. Data that failed validation is never used.
+import { Ajv, type ErrorObject } from "ajv";
+import { closestMatch, SpecError, type Diagnostic } from "../report.js";
+import { formats } from "./formats.js";
+import { inputSchema, DISTROS, type NodeSpec } from "./schema.js";
+import { defaultSpec, DEFAULT_DISTRO, mergeOver } from "./defaults.js";
+import type { KeyPath, LoadedSpec } from "./load.js";
+import { CRICTL_SHA256 } from "../crictl-releases.js";
+import { distroInfo } from "../distro.js";
+
+let compiled: ReturnType<Ajv["compile"]> | undefined;
+
+function validator() {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+    for (const [name, format] of Object.entries(formats)) ajv.addFormat(name, { type: "string", validate: format.test });
+    compiled = ajv.compile(inputSchema());
+  }
+  return compiled;
+}
+
+export interface ValidationResult {
+  spec: NodeSpec;
+  warnings: Diagnostic[];
+}
+
+/** Check a loaded spec and return it with defaults filled in; throws SpecError with every problem. */
+export function validateSpec(loaded: LoadedSpec): ValidationResult {
+  const validate = validator();
+  const diagnostics: Diagnostic[] = [];
+  if (!validate(loaded.data)) {
+    for (const error of simplifyErrors(validate.errors ?? [])) diagnostics.push(toDiagnostic(error, loaded));
+  }
+  if (diagnostics.length > 0) throw new SpecError(sortByPosition(diagnostics));
+
+  const spec = resolveDefaults(loaded.data);
+  const found = checkRules(spec, loaded.data).map((d) => ({ ...d, path: splitPath(d.path).join("."), position: d.position ?? loaded.locate(splitPath(d.path), "value") }));
+  if (found.some((d) => d.severity === "error")) throw new SpecError(sortByPosition(found));
+  return { spec, warnings: found };
+}
+
+function resolveDefaults(data: Record<string, unknown>): NodeSpec {
+  const distro = (data.distro as NodeSpec["distro"] | undefined) ?? DEFAULT_DISTRO;
+  const spec = mergeOver(defaultSpec(distro), data);
+  for (const [host, registry] of Object.entries(spec.containerd.registries)) {
+    spec.containerd.registries[host] = { server: "", mirrors: [], ...(registry as Partial<typeof registry>) };
+  }
+  return spec;
+}
+
+const splitPath = (path: string): KeyPath => (path === "" ? [] : path.split("\u0001"));
+
+function pointerToPath(pointer: string): KeyPath {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+const displayPath = (path: KeyPath) => path.map((p) => (typeof p === "number" ? `[${p}]` : p)).join(".").replace(/\.\[/g, "[");
+
+// A union (anyOf) reports one error per branch; keep only what helps the user.
+function simplifyErrors(errors: ErrorObject[]): ErrorObject[] {
+  const unionPaths = new Set(errors.filter((e) => e.keyword === "anyOf").map((e) => e.instancePath));
+  return errors.filter((e) => {
+    if (e.keyword === "anyOf") {
+      // A deeper error (unknown key inside a mirror object) says more than "matches no branch".
+      return !errors.some((other) => other.instancePath.startsWith(e.instancePath + "/"));
+    }
+    if (e.keyword === "propertyNames") return false; // the format error under it names the key
+    return !unionPaths.has(e.instancePath);
+  });
+}
+
+function describe(schema: Record<string, unknown>): string {
+  if ("const" in schema) return JSON.stringify(schema.const);
+  if (Array.isArray(schema.anyOf)) return (schema.anyOf as Record<string, unknown>[]).map(describe).join(" or ");
+  if (typeof schema.format === "string") return formats[schema.format]?.expected ?? `a ${schema.format}`;
+  if (schema.type === "integer") {
+    const { minimum, maximum } = schema as { minimum?: number; maximum?: number };
+    return minimum !== undefined && maximum !== undefined ? `an integer from ${minimum} to ${maximum}` : "an integer";
+  }
+  if (schema.type === "object") return "a mapping";
+  return `a ${String(schema.type)}`;
+}
+
+const typeName = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a mapping" : typeof v === "string" ? "a string" : typeof v === "number" ? (Number.isInteger(v) ? "an integer" : "a number") : `a ${typeof v}`);
+const shown = (v: unknown) => (typeof v === "string" ? JSON.stringify(v.length > 60 ? v.slice(0, 57) + "..." : v) : typeof v === "object" ? typeName(v) : String(v));
+
+function toDiagnostic(error: ErrorObject, loaded: LoadedSpec): Diagnostic {
+  const path = pointerToPath(error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  const schema = (error.parentSchema ?? {}) as Record<string, unknown>;
+  const at = (p: KeyPath, target: "key" | "value", message: string): Diagnostic => ({
+    severity: "error",
+    path: displayPath(p),
+    message,
+    position: loaded.locate(p, target),
+  });
+  switch (error.keyword) {
+    case "additionalProperties": {
+      const key = String(params.additionalProperty);
+      const allowed = Object.keys((schema.properties ?? {}) as object);
+      const suggestion = closestMatch(key, allowed);
+      const hint = suggestion ? `; did you mean "${suggestion}"?` : `; allowed keys: ${allowed.join(", ")}`;
+      return at([...path, key], "key", `unknown key "${key}"${hint}`);
+    }
+    case "enum": {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      const suggestion = typeof error.data === "string" ? closestMatch(error.data, allowed) : undefined;
+      const extra = path[path.length - 1] === "distro" ? " (AlmaLinux and RHEL: alma9, rhel9, ...)" : "";
+      return at(path, "value", `${shown(error.data)} is not one of ${allowed.join(", ")}${extra}${suggestion ? `; did you mean "${suggestion}"?` : ""}`);
+    }
+    case "format": {
+      const keyError = error.propertyName !== undefined;
+      const p = keyError ? [...path, error.propertyName!] : path;
+      const expected = formats[String(params.format)]?.expected ?? String(params.format);
+      const value = keyError ? error.propertyName : error.data;
+      return at(p, keyError ? "key" : "value", `${shown(value)} is not ${expected}`);
+    }
+    case "type":
+      return at(path, "value", `must be ${describe(schema)}, not ${typeName(error.data)}`);
+    case "minimum":
+    case "maximum":
+      return at(path, "value", `${shown(error.data)} is out of range: must be ${describe(schema)}`);
+    case "anyOf":
+      return at(path, "value", `must be ${describe(schema)}, not ${shown(error.data)}`);
+    case "uniqueItems":
+      return at(path, "value", `lists ${shown((error.data as unknown[])[params.j as number])} twice`);
+    case "maxItems":
+    case "minItems":
+      return at(path, "value", `must have ${error.keyword === "maxItems" ? "at most" : "at least"} ${String(params.limit)} entries`);
+    case "required":
+      return at(path, "value", `needs the key "${String(params.missingProperty)}"`);
+    default:
+      return at(path, "value", error.message ?? "is invalid");
+  }
+}
+
+function sortByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort((a, b) => (a.position?.line ?? 0) - (b.position?.line ?? 0) || (a.position?.column ?? 0) - (b.position?.column ?? 0));
+}
+
+// ---- rules a schema cannot express; paths use \u0001 between segments
+
+function checkRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const error = (path: string[], message: string) => out.push({ severity: "error", path: path.join("\u0001"), message });
+  const warn = (path: string[], message: string) => out.push({ severity: "warning", path: path.join("\u0001"), message });
+  const info = distroInfo(spec.distro);
+  const c = spec.containerd;
+
+  if (info.family === "el" && c.source === "distro") {
+    error(["containerd", "source"], `${spec.distro} has no containerd package of its own; use source: docker (containerd.io)`);
+  }
+  if (c.root === c.state) error(["containerd", "state"], "must differ from containerd.root: containerd keeps separate persistent and runtime directories");
+  for (const [a, b] of [["root", "state"], ["state", "root"]] as const) {
+    if (c[a].startsWith(c[b] + "/")) error(["containerd", a], `must not be inside containerd.${b} (${c[b]})`);
+  }
+  if (/^1\.[0-5](\.|$)/.test(c.version)) {
+    error(["containerd", "version"], `containerd ${c.version} is end of life and predates hosts.toml support in CRI; use 1.7 or 2`);
+  } else if (/^1\.6(\.|$)/.test(c.version)) {
+    warn(["containerd", "version"], "containerd 1.6 is end of life; 1.7 or 2 are maintained");
+  }
+  if (c.oomScore === -1000) warn(["containerd", "oomScore"], "-1000 makes containerd unkillable by the OOM killer; the guide recommends -999");
+  if (!c.systemdCgroup) warn(["containerd", "systemdCgroup"], "kubeadm configures kubelet with the systemd cgroup driver; false must be matched in the kubelet config");
+
+  for (const [host, registry] of Object.entries(c.registries)) {
+    registry.mirrors.forEach((mirror, index) => {
+      if (typeof mirror === "object" && mirror.skipVerify) {
+        warn(["containerd", "registries", host, "mirrors", String(index)], `TLS verification is off for ${mirror.url}`);
+      }
+    });
+    if (host === "_default" && registry.server !== "") error(["containerd", "registries", host, "server"], "_default applies to every registry and cannot name a server");
+  }
+  const proxy = c.proxy;
+  if (proxy.noProxy.length > 0 && proxy.http === "" && proxy.https === "") {
+    warn(["containerd", "proxy", "noProxy"], "has no effect without proxy.http or proxy.https");
+  }
+
+  const cr = spec.crictl;
+  if (cr.install === "release" && cr.sha256 === "" && !CRICTL_SHA256[cr.version]) {
+    error(
+      ["crictl", "sha256"],
+      `bake has no built-in checksum for crictl ${cr.version}; set crictl.sha256 from the release's .sha256 file (built in: ${Object.keys(CRICTL_SHA256).join(", ")})`,
+    );
+  }
+  const builtIn = CRICTL_SHA256[cr.version]?.[spec.arch];
+  if (cr.install === "release" && cr.sha256 !== "" && builtIn && cr.sha256 !== builtIn && cr.url === "") {
+    error(["crictl", "sha256"], `does not match the published checksum of crictl ${cr.version} for ${spec.arch}`);
+  }
+  if (cr.install !== "release" && (raw.crictl as Record<string, unknown> | undefined)?.sha256) {
+    warn(["crictl", "sha256"], `is unused with crictl.install: ${cr.install}`);
+  }
+  if (info.family === "debian" && c.source === "distro" && (raw.packages as Record<string, unknown> | undefined)?.repo) {
+    warn(["packages", "repo"], "is unused with containerd.source: distro");
+  }
+  return out;
+}
+
+export { DISTROS };
