@@ -4,6 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { Command, CommanderError } from "commander";
 import { formatDiagnostics, loadSpec, plan, renderCloudInit, renderFiles, renderPackerScript, SpecError, validateSpec, type Diagnostic } from "./index.js";
 import { BAKE_VERSION } from "./version.js";
+import { schemaText } from "./commands/schema.js";
 
 const EXIT_INVALID = 1;
 const EXIT_USAGE = 2;
@@ -90,6 +91,13 @@ export function createProgram(): Command {
       renderPackerScript(p);
       if (!options.quiet) process.stderr.write(`bake: ${options.config ?? "built-in defaults"} is valid (${p.spec.distro}/${p.spec.arch}, ${p.files.length} files, ${p.steps.length} steps)\n`);
     });
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of the spec, for editors (the package also ships it as schema/bake.schema.json)")
+    .option("-o, --output <file>", "write here instead of stdout")
+    .addHelpText("after", "\nExample:\n  $ bake schema > bake.schema.json\n")
+    .action((options: { output?: string }) => emit(schemaText(), options.output));
 
   return program;
 }
