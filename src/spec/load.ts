@@ -195,10 +195,13 @@ function applySets(base: LoadedSpec, sets: string[]): LoadedSpec {
       diagnostics.push({ severity: "error", path: "", message: `--set ${JSON.stringify(assignment)} must look like key.path=value`, position: origin });
       continue;
     }
-    const path = splitSetPath(assignment.slice(0, eq));
+    const { path, schema } = resolveSetPath(assignment.slice(0, eq));
+    const text = assignment.slice(eq + 1);
     let value: unknown;
     try {
-      value = parseYaml(assignment.slice(eq + 1), { version: "1.2", uniqueKeys: true });
+      value = parseYaml(text, { version: "1.2", uniqueKeys: true });
+      // A string key keeps the text as typed: --set containerd.version=1.7 means "1.7".
+      if (schema?.type === "string" && (typeof value === "number" || typeof value === "boolean")) value = text;
     } catch (error) {
       diagnostics.push({ severity: "error", path: path.join("."), message: `--set value is not valid YAML: ${(error as Error).message.split("\n")[0]}`, position: { ...origin, column: eq + 2, length: assignment.length - eq - 1 } });
       continue;
@@ -226,6 +229,10 @@ function applySets(base: LoadedSpec, sets: string[]): LoadedSpec {
  * "\." still forces a literal dot.
  */
 export function splitSetPath(key: string): string[] {
+  return resolveSetPath(key).path;
+}
+
+function resolveSetPath(key: string): { path: string[]; schema: TSchema | undefined } {
   const raw = key.split(/(?<!\\)\./).map((s) => s.replace(/\\\./g, "."));
   const path: string[] = [];
   let schema: TSchema | undefined = inputSchema();
@@ -249,10 +256,10 @@ export function splitSetPath(key: string): string[] {
       i = end;
     } else {
       path.push(...raw.slice(i));
-      break;
+      return { path, schema: undefined };
     }
   }
-  return path;
+  return { path, schema };
 }
 
 function setIn(data: Record<string, unknown>, path: string[], value: unknown): string | undefined {

@@ -60,18 +60,28 @@ function pointerToPath(pointer: string): KeyPath {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-const displayPath = (path: KeyPath) => path.map((p) => (typeof p === "number" ? `[${p}]` : p)).join(".").replace(/\.\[/g, "[");
+// Keys are the user's text: any segment that is not a plain key (a newline, a
+// quote, an escape sequence) is shown JSON-quoted, so it cannot garble the terminal.
+const displayPath = (path: KeyPath) =>
+  path
+    .map((p) => (typeof p === "number" ? `[${p}]` : /^[A-Za-z0-9_.:@\/-]+$/.test(p) ? p : `[${JSON.stringify(p)}]`))
+    .join(".")
+    .replace(/\.\[/g, "[");
 
 // A union (anyOf) reports one error per branch; keep only what helps the user.
 function simplifyErrors(errors: ErrorObject[]): ErrorObject[] {
   const unionPaths = new Set(errors.filter((e) => e.keyword === "anyOf").map((e) => e.instancePath));
+  // An unknown or missing key means the value is a mapping and only the object
+  // branch applies (a mirror object): its error says more than "matches no branch".
+  const objectBranch = (e: ErrorObject) => e.keyword === "additionalProperties" || e.keyword === "required";
+  const objectPaths = new Set(errors.filter(objectBranch).map((e) => e.instancePath));
   return errors.filter((e) => {
     if (e.keyword === "anyOf") {
-      // A deeper error (unknown key inside a mirror object) says more than "matches no branch".
-      return !errors.some((other) => other.instancePath.startsWith(e.instancePath + "/"));
+      // A deeper error (a bad url inside a mirror object) also says more.
+      return !objectPaths.has(e.instancePath) && !errors.some((other) => other.instancePath.startsWith(e.instancePath + "/"));
     }
     if (e.keyword === "propertyNames") return false; // the format error under it names the key
-    return !unionPaths.has(e.instancePath);
+    return !unionPaths.has(e.instancePath) || objectBranch(e);
   });
 }
 
@@ -84,6 +94,7 @@ function describe(schema: Record<string, unknown>): string {
     return minimum !== undefined && maximum !== undefined ? `an integer from ${minimum} to ${maximum}` : "an integer";
   }
   if (schema.type === "object") return "a mapping";
+  if (schema.type === "array") return "a list";
   return `a ${String(schema.type)}`;
 }
 
@@ -106,7 +117,7 @@ function toDiagnostic(error: ErrorObject, loaded: LoadedSpec): Diagnostic {
       const allowed = Object.keys((schema.properties ?? {}) as object);
       const suggestion = closestMatch(key, allowed);
       const hint = suggestion ? `; did you mean "${suggestion}"?` : `; allowed keys: ${allowed.join(", ")}`;
-      return at([...path, key], "key", `unknown key "${key}"${hint}`);
+      return at([...path, key], "key", `unknown key ${JSON.stringify(key)}${hint}`);
     }
     case "enum": {
       const allowed = (params.allowedValues as unknown[]).map(String);
@@ -121,8 +132,10 @@ function toDiagnostic(error: ErrorObject, loaded: LoadedSpec): Diagnostic {
       const value = keyError ? error.propertyName : error.data;
       return at(p, keyError ? "key" : "value", `${shown(value)} is not ${expected}`);
     }
-    case "type":
-      return at(path, "value", `must be ${describe(schema)}, not ${typeName(error.data)}`);
+    case "type": {
+      const quoteHint = schema.type === "string" && typeof error.data === "number" ? ` (quote it: "${String(error.data)}")` : "";
+      return at(path, "value", `must be ${describe(schema)}, not ${typeName(error.data)}${quoteHint}`);
+    }
     case "minimum":
     case "maximum":
       return at(path, "value", `${shown(error.data)} is out of range: must be ${describe(schema)}`);

@@ -1,0 +1,274 @@
+#!/bin/bash
+# Provisions rocky9/amd64 as a containerd node for kubeadm.
+# Rendered by bake 0.1.0 from a node spec: re-render rather than edit.
+# Fail-fast (the failing step is named) and safe to run again.
+if [ -z "${BASH_VERSION:-}" ]; then exec /bin/bash "$0" "$@"; fi
+set -Eeuo pipefail
+umask 022
+export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+if [ "$(id -u)" != 0 ]; then echo "bake: run this as root (sudo)" >&2; exit 1; fi
+BAKE_STATE=/var/lib/bake
+BAKE_LOG=/var/log/bake-provision.log
+BAKE_STEP=setup
+mkdir -p "$BAKE_STATE"
+exec > >(tee -a "$BAKE_LOG") 2>&1
+
+bake_fail() {
+  local rc=$?
+  trap - ERR
+  # Only the main shell reports; a failing $(...) reports through its caller.
+  if [ "$BASH_SUBSHELL" -gt 0 ]; then exit "$rc"; fi
+  echo "bake: FAILED in step '$BAKE_STEP' (exit $rc); later steps did not run. Log: $BAKE_LOG" >&2
+  echo "failed $BAKE_STEP" > "$BAKE_STATE/status"
+  exit "$rc"
+}
+trap bake_fail ERR
+
+bake_step() { BAKE_STEP=$2; echo "bake: [$1] $2: $3"; }
+bake_quiet() { "$@" >/dev/null 2>&1; }
+
+# Network operations get three more tries.
+bake_retry() {
+  local n=1
+  until "$@"; do
+    if [ "$n" -gt 3 ]; then echo "bake: gave up after 4 tries: $*" >&2; return 1; fi
+    echo "bake: retry $n/3 in $((n * 5))s: $*" >&2
+    sleep $((n * 5))
+    n=$((n + 1))
+  done
+}
+
+# Download $1 to $2; curl where present, else apt's own https client.
+bake_download() {
+  local tmp
+  tmp=$(mktemp "$2.bake-XXXXXX")
+  if command -v curl >/dev/null; then
+    bake_retry curl -fsSL --connect-timeout 20 -o "$tmp" "$1" || { rm -f "$tmp"; return 1; }
+  else
+    bake_retry /usr/lib/apt/apt-helper -q download-file "$1" "$tmp" || { rm -f "$tmp"; return 1; }
+  fi
+  mv -f "$tmp" "$2"
+}
+
+# Download tarball $1, check its sha256 is $2, install member $3 as $4.
+bake_install_tarball_binary() {
+  local dir
+  dir=$(mktemp -d)
+  bake_download "$1" "$dir/archive.tar.gz" || { rm -rf "$dir"; return 1; }
+  if ! echo "$2  $dir/archive.tar.gz" | bake_quiet sha256sum -c -; then
+    echo "bake: sha256 of $1 is $(sha256sum < "$dir/archive.tar.gz" | cut -d' ' -f1), expected $2" >&2
+    rm -rf "$dir"
+    return 1
+  fi
+  tar -xzf "$dir/archive.tar.gz" -C "$dir" "$3"
+  if ! cmp -s "$dir/$3" "$4"; then install -m 0755 "$dir/$3" "$4"; fi
+  rm -rf "$dir"
+}
+
+bake_pkg_installed() { rpm -q "$1" >/dev/null 2>&1; }
+bake_pkg_refresh() { :; }
+# --allowerasing: containerd.io obsoletes runc from the OS repos.
+bake_pkg_install() { bake_retry dnf -y -q install --allowerasing "$@"; }
+bake_pkg_remove_now() { dnf -y -q remove "$@"; }
+bake_pkg_absent() { ! bake_pkg_installed "$1"; }
+bake_pkg_remove() {
+  local p present=()
+  for p in "$@"; do if bake_pkg_installed "$p"; then present+=("$p"); fi; done
+  if [ "${#present[@]}" -eq 0 ]; then echo "bake: none of them is installed"; return 0; fi
+  bake_pkg_remove_now "${present[@]}"
+}
+
+bake_containerd_major_is() {
+  local v
+  v=$(containerd --version | grep -oE ' v?[0-9]+\.[0-9]+\.[0-9]+' | head -n 1 | tr -d ' v')
+  if [ "${v%%.*}" != "$1" ]; then
+    echo "bake: containerd $v is installed, but bake wrote config.toml schema version $2, which needs containerd $1.x; set containerd.version to match the package (it is \"$3\")" >&2
+    return 1
+  fi
+  echo "bake: containerd $v is installed"
+}
+
+bake_file_is() {
+  if ! echo "$2  $1" | bake_quiet sha256sum -c -; then
+    echo "bake: $1 is not the file bake wrote (did a package replace it?); restore it by rendering again" >&2
+    return 1
+  fi
+}
+
+bake_selinux_equivalent() {
+  if ! command -v selinuxenabled >/dev/null || ! selinuxenabled; then echo "bake: SELinux is off; $2 needs no label"; return 0; fi
+  if ! command -v semanage >/dev/null; then bake_pkg_install policycoreutils-python-utils; fi
+  semanage fcontext -a -e "$1" "$2" 2>/dev/null || semanage fcontext -m -e "$1" "$2"
+  restorecon -R "$2"
+}
+
+bake_wait_for_containerd() {
+  local tries=30
+  until bake_quiet ctr version; do
+    tries=$((tries - 1))
+    if [ "$tries" -eq 0 ]; then break; fi
+    sleep 1
+  done
+  if [ "$tries" -gt 0 ]; then return 0; fi
+  echo "bake: containerd did not answer on its socket within 30 s" >&2
+  systemctl status containerd --no-pager >&2 || true
+  return 1
+}
+
+# ---- checks used by the verify step
+bake_module_loaded() { [ -d "/sys/module/$1" ]; }
+bake_sysctl_is() { [ "$(sysctl -n "$1" | tr -s ' \t' ' ')" = "$(printf '%s' "$2" | tr -s ' \t' ' ')" ]; }
+bake_cri_plugin_ok() { [ "$(ctr plugins ls | awk '$1 == "io.containerd.grpc.v1" && $2 == "cri" { print $NF }')" = ok ]; }
+bake_config_dump_has() {
+  if [ -z "${bake_dump:-}" ]; then bake_dump=$(containerd config dump | sed 's/^[[:space:]]*//'); fi
+  grep -qxF -e "$1 = \"$2\"" -e "$1 = '$2'" <<< "$bake_dump"
+}
+bake_containerd_oom_is() { [ "$(cat "/proc/$(systemctl show -p MainPID --value containerd)/oom_score_adj")" = "$1" ]; }
+bake_failed_checks=0
+bake_check() {
+  local what=$1
+  shift
+  if "$@"; then echo "bake: ok   - $what"; else echo "bake: FAIL - $what"; bake_failed_checks=$((bake_failed_checks + 1)); fi
+}
+bake_checks_passed() {
+  if [ "$bake_failed_checks" -ne 0 ]; then echo "bake: $bake_failed_checks check(s) failed" >&2; return 1; fi
+}
+
+# Write $1 with mode $2 from stdin; an unchanged file is left alone.
+bake_put() {
+  local tmp
+  mkdir -p "$(dirname "$1")"
+  tmp=$(mktemp "$1.bake-XXXXXX")
+  cat > "$tmp"
+  chmod "$2" "$tmp"
+  if cmp -s "$tmp" "$1"; then rm -f "$tmp"; chmod "$2" "$1"; else mv -f "$tmp" "$1"; echo "bake: wrote $1"; fi
+}
+bake_put_base64() { base64 -d | bake_put "$1" "$2"; }
+
+bake_write_files() {
+bake_put /etc/modules-load.d/containerd.conf 0644 <<'BAKE_EOF'
+# Written by bake: kernel modules containerd and kubelet need, loaded at boot.
+overlay
+br_netfilter
+BAKE_EOF
+bake_put /etc/sysctl.d/99-kubernetes-cri.conf 0644 <<'BAKE_EOF'
+# Written by bake: kernel parameters for Kubernetes networking.
+net.ipv4.ip_forward = 1
+net.bridge.bridge-nf-call-iptables = 1
+net.bridge.bridge-nf-call-ip6tables = 1
+BAKE_EOF
+bake_put /etc/yum.repos.d/docker-ce.repo 0644 <<'BAKE_EOF'
+# Written by bake: docker's containerd.io packages, signature-checked.
+[docker-ce-stable]
+name=Docker CE Stable - $basearch
+baseurl=https://mirrors.aliyun.com/docker-ce/linux/centos/$releasever/$basearch/stable
+enabled=1
+gpgcheck=1
+repo_gpgcheck=0
+gpgkey=https://mirrors.aliyun.com/docker-ce/linux/centos/gpg
+BAKE_EOF
+bake_put /etc/containerd/config.toml 0644 <<'BAKE_EOF'
+# Written by bake for containerd 1.x (config schema version 2).
+# Top-level keys must stay above the first [table].
+version = 2
+root = "/data/containerd/data"
+state = "/data/containerd/state"
+oom_score = -999
+disabled_plugins = []
+
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "registry.aliyuncs.com/k8sxio/pause:3.6"
+
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    default_runtime_name = "runc"
+
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        SystemdCgroup = true
+
+  # Mirrors live in hosts.toml files; registry.mirrors is deprecated and
+  # conflicts with config_path.
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "/etc/containerd/certs.d"
+BAKE_EOF
+bake_put /etc/systemd/system/containerd.service.d/10-bake.conf 0644 <<'BAKE_EOF'
+# Written by bake: containerd.service settings for a Kubernetes node.
+[Service]
+Delegate=yes
+KillMode=process
+Restart=always
+RestartSec=5
+LimitNPROC=infinity
+LimitCORE=infinity
+LimitNOFILE=1048576
+TasksMax=infinity
+OOMScoreAdjust=-999
+BAKE_EOF
+bake_put /etc/containerd/certs.d/docker.io/hosts.toml 0644 <<'BAKE_EOF'
+# Written by bake: where containerd pulls docker.io images from.
+server = "https://registry-1.docker.io"
+
+[host."https://docker.mirrors.ustc.edu.cn"]
+  capabilities = ["pull", "resolve"]
+
+[host."http://hub-mirror.c.163.com"]
+  capabilities = ["pull", "resolve"]
+BAKE_EOF
+bake_put /etc/crictl.yaml 0644 <<'BAKE_EOF'
+# Written by bake.
+runtime-endpoint: "unix:///run/containerd/containerd.sock"
+image-endpoint: "unix:///run/containerd/containerd.sock"
+timeout: 3
+debug: false
+BAKE_EOF
+}
+
+echo running > "$BAKE_STATE/status"
+bake_step 1/10 write-files 'write 7 config files'
+bake_write_files
+bake_step 2/10 kernel-modules 'load kernel modules'
+modprobe -a overlay br_netfilter
+bake_step 3/10 sysctl 'apply sysctl settings'
+sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
+bake_step 4/10 remove-packages 'remove podman, buildah'
+bake_pkg_remove podman buildah
+bake_step 5/10 install-containerd 'install containerd.io-1.7.*'
+bake_pkg_install 'containerd.io-1.7.*'
+bake_step 6/10 check-containerd 'check containerd 1.x is installed and config.toml is the one bake wrote (schema version 2)'
+bake_containerd_major_is 1 2 1.7
+bake_file_is /etc/containerd/config.toml f29652b910164c36b36f15ca1e47c722a9e80de97ce9f1e6cf91dad37cc1b92f
+bake_step 7/10 selinux-labels 'label /data/containerd/data and /data/containerd/state like the default containerd directories'
+install -d -m 0711 /data/containerd/data
+install -d -m 0711 /data/containerd/state
+bake_selinux_equivalent /var/lib/containerd /data/containerd/data
+bake_selinux_equivalent /run/containerd /data/containerd/state
+bake_step 8/10 start-containerd 'enable and (re)start containerd'
+systemctl daemon-reload
+systemctl enable containerd
+systemctl restart containerd
+bake_wait_for_containerd
+bake_step 9/10 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
+bake_install_tarball_binary https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.35.0/crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 crictl /usr/local/bin/crictl
+bake_step 10/10 verify 'check the node (16 checks)'
+bake_check 'kernel module overlay is loaded' bake_module_loaded overlay
+bake_check 'kernel module br_netfilter is loaded' bake_module_loaded br_netfilter
+bake_check 'sysctl net.ipv4.ip_forward = 1' bake_sysctl_is net.ipv4.ip_forward 1
+bake_check 'sysctl net.bridge.bridge-nf-call-iptables = 1' bake_sysctl_is net.bridge.bridge-nf-call-iptables 1
+bake_check 'sysctl net.bridge.bridge-nf-call-ip6tables = 1' bake_sysctl_is net.bridge.bridge-nf-call-ip6tables 1
+bake_check 'package podman is not installed' bake_pkg_absent podman
+bake_check 'package buildah is not installed' bake_pkg_absent buildah
+bake_check 'containerd is enabled' systemctl is-enabled --quiet containerd
+bake_check 'containerd is active' systemctl is-active --quiet containerd
+bake_check 'containerd CRI plugin is ok' bake_cri_plugin_ok
+bake_check 'containerd runs with root /data/containerd/data' bake_config_dump_has root /data/containerd/data
+bake_check 'containerd runs with state /data/containerd/state' bake_config_dump_has state /data/containerd/state
+bake_check 'containerd sandbox image is registry.aliyuncs.com/k8sxio/pause:3.6' bake_config_dump_has sandbox_image registry.aliyuncs.com/k8sxio/pause:3.6
+bake_check 'containerd registry config_path is /etc/containerd/certs.d' bake_config_dump_has config_path /etc/containerd/certs.d
+bake_check 'containerd oom_score_adj is -999' bake_containerd_oom_is -999
+bake_check 'crictl info answers' bake_quiet crictl info
+bake_checks_passed
+BAKE_STEP=finished
+echo ok > "$BAKE_STATE/status"
+echo "bake: all steps passed in ${SECONDS}s"
