@@ -1,10 +1,13 @@
 // The command line: parse flags, call the library, write atomically, map errors to exit codes.
 import { mkdirSync, renameSync, writeFileSync, chmodSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { formatDiagnostics, loadSpec, plan, renderCloudInit, renderFiles, renderPackerScript, SpecError, validateSpec, type Diagnostic } from "./index.js";
 import { BAKE_VERSION } from "./version.js";
 import { schemaText } from "./commands/schema.js";
+import { writeStarter } from "./commands/init.js";
+import { explain, formatExplanations } from "./commands/explain.js";
+import { DISTROS, type Distro } from "./spec/schema.js";
 
 const EXIT_INVALID = 1;
 const EXIT_USAGE = 2;
@@ -98,6 +101,35 @@ export function createProgram(): Command {
     .option("-o, --output <file>", "write here instead of stdout")
     .addHelpText("after", "\nExample:\n  $ bake schema > bake.schema.json\n")
     .action((options: { output?: string }) => emit(schemaText(), options.output));
+
+  const distroOption = () => new Option("--distro <distro>", "target OS").choices(DISTROS).default("rocky9");
+
+  program
+    .command("init")
+    .description("write a commented starter spec; every key shown with its meaning and default")
+    .addOption(distroOption())
+    .option("-o, --output <file>", "where to write it (- for stdout)", "bake.yaml")
+    .option("--force", "replace the file if it exists")
+    .option("--schema <ref>", "the $schema path or URL for editors (default: this package's schema file, relative to the output)")
+    .option("-q, --quiet", "print nothing on success")
+    .addHelpText("after", "\nExample:\n  $ bake init --distro rocky9 -o bake.yaml && bake validate -c bake.yaml\n")
+    .action((options: { distro: Distro; output: string; force?: boolean; schema?: string; quiet?: boolean }) => {
+      writeStarter({ ...options, force: options.force === true, writeAtomically });
+      if (!options.quiet && options.output !== "-") process.stderr.write(`bake: wrote ${options.output} (${options.distro}); edit it, then: bake validate -c ${options.output}\n`);
+    });
+
+  program
+    .command("explain")
+    .argument("[key]", "a key path such as containerd.sandboxImage or containerd.registries.docker.io.mirrors; all keys without it")
+    .description("what a key means, its type and default, and which files and steps it changes")
+    .addOption(distroOption())
+    .option("--json", "print the data as JSON")
+    .addHelpText("after", "\nExample:\n  $ bake explain containerd.sandboxImage\n  $ bake explain crictl --distro debian13\n")
+    .action((key: string | undefined, options: { distro: Distro; json?: boolean }) => {
+      const items = explain(key, options.distro);
+      const color = process.stdout.isTTY === true && !("NO_COLOR" in process.env);
+      process.stdout.write(options.json ? JSON.stringify(items, null, 2) + "\n" : formatExplanations(items, options.distro, color));
+    });
 
   return program;
 }

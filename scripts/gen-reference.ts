@@ -1,0 +1,33 @@
+// npm run docs: regenerate the configuration reference from `bake explain`'s data.
+// It rewrites only the text between <!-- reference:start --> and
+// <!-- reference:end --> in README.md; while the README has no markers, it
+// writes docs/reference.md instead. --check writes nothing and exits 1 when stale.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { referenceDocument, referenceMarkdown, withReference } from "../src/commands/reference.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const readme = `${root}README.md`;
+const fallback = `${root}docs/reference.md`;
+
+export function referenceTarget(): { file: string; current: string | undefined; wanted: string } {
+  const body = referenceMarkdown();
+  const text = existsSync(readme) ? readFileSync(readme, "utf8") : undefined;
+  const inReadme = text === undefined ? undefined : withReference(text, body);
+  if (inReadme !== undefined) return { file: readme, current: text, wanted: inReadme };
+  return { file: fallback, current: existsSync(fallback) ? readFileSync(fallback, "utf8") : undefined, wanted: referenceDocument(body) };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { file, current, wanted } = referenceTarget();
+  if (current === wanted) {
+    process.stderr.write(`${file} is up to date\n`);
+  } else if (process.argv.includes("--check")) {
+    process.stderr.write(`${file}: the configuration reference is stale; run npm run docs\n`);
+    process.exit(1);
+  } else {
+    mkdirSync(`${root}docs`, { recursive: true });
+    writeFileSync(file, wanted);
+    process.stderr.write(`wrote the configuration reference to ${file}\n`);
+  }
+}

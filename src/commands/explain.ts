@@ -1,0 +1,83 @@
+// `bake explain [key]`: each key's meaning, type, default and what it changes
+// on the node. The README's configuration reference is generated from the same
+// data (scripts/gen-reference.ts), so the docs follow the code.
+import { closestMatch } from "../report.js";
+import { DEFAULT_DISTRO } from "../spec/defaults.js";
+import { DISTROS, type Distro } from "../spec/schema.js";
+import { CommandError } from "./errors.js";
+import { keyEffects } from "./effects.js";
+import { defaultOf, findKey, specKeys, type KeyInfo } from "./keys.js";
+
+export interface KeyExplanation {
+  path: string;
+  description: string;
+  type: string;
+  section: boolean;
+  /** Default for the chosen distro, as YAML would show it; undefined under a map key or list item. */
+  default?: unknown;
+  /** Other distros whose default differs, by distro. */
+  otherDefaults: Partial<Record<Distro, unknown>>;
+  files: string[];
+  steps: string[];
+}
+
+export function explainKey(key: KeyInfo, distro: Distro): KeyExplanation {
+  const effects = keyEffects(distro).get(key.path)!;
+  // The distro's own default does not depend on the distro.
+  const value = key.path === "distro" ? DEFAULT_DISTRO : defaultOf(key, distro);
+  const otherDefaults: Partial<Record<Distro, unknown>> = {};
+  if (!key.pattern && !key.section && key.path !== "distro") {
+    for (const other of DISTROS) {
+      const v = defaultOf(key, other);
+      if (other !== distro && JSON.stringify(v) !== JSON.stringify(value)) otherDefaults[other] = v;
+    }
+  }
+  return {
+    path: key.path,
+    description: key.description,
+    type: key.type,
+    section: key.section,
+    default: key.section ? undefined : value,
+    otherDefaults,
+    files: effects.files,
+    steps: effects.steps,
+  };
+}
+
+/** The key a user named and everything under it; every key when no path is given. */
+export function explain(path: string | undefined, distro: Distro): KeyExplanation[] {
+  const keys = specKeys();
+  if (path === undefined || path === "") return keys.map((k) => explainKey(k, distro));
+  const key = findKey(path);
+  if (!key) {
+    const suggestion = closestMatch(path, keys.filter((k) => !k.pattern).map((k) => k.path)) ?? closestMatch(path.split(".").pop() ?? path, keys.map((k) => k.path.split(".").pop()!));
+    const full = suggestion && !suggestion.includes(".") ? keys.find((k) => k.path.endsWith(`.${suggestion}`) || k.path === suggestion)?.path : suggestion;
+    throw new CommandError(`unknown key "${path}"${full ? `; did you mean "${full}"?` : ""} (bake explain lists every key)`);
+  }
+  return keys.filter((k) => k === key || k.path.startsWith(`${key.path}.`) || k.path.startsWith(`${key.path}[`)).map((k) => explainKey(k, distro));
+}
+
+/** A default as it would be written in YAML: strings plain unless ambiguous. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return "";
+  if (typeof value === "string") return value === "" ? '""' : /^[\d.]+$|^(true|false|null|~)$/.test(value) ? JSON.stringify(value) : value;
+  return JSON.stringify(value).replace(/,(?=["\w{[])/g, ", ").replace(/":/g, '": ');
+}
+
+export function formatExplanations(items: KeyExplanation[], distro: Distro, color: boolean): string {
+  const bold = (s: string) => (color ? `\u001b[1m${s}\u001b[0m` : s);
+  return items
+    .map((item) => {
+      const lines = [bold(item.path), `  ${item.description}`];
+      if (!item.section) lines.push(`  type:     ${item.type}`);
+      if (item.default !== undefined) {
+        const others = Object.entries(item.otherDefaults);
+        const note = others.length ? `   (for ${distro}; ${others.map(([d, v]) => `${d}: ${showValue(v)}`).join(", ")})` : "";
+        lines.push(`  default:  ${showValue(item.default)}${note}`);
+      }
+      lines.push(`  files:    ${item.files.length ? item.files.join(", ") : "(none)"}`);
+      lines.push(`  steps:    ${item.steps.length ? item.steps.join(", ") : "(none)"}`);
+      return lines.join("\n");
+    })
+    .join("\n\n") + "\n";
+}

@@ -1,0 +1,70 @@
+// bake explain and the README reference generated from it.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { explain } from "../src/commands/explain.js";
+import { keyEffects } from "../src/commands/effects.js";
+import { specKeys } from "../src/commands/keys.js";
+import { referenceTarget } from "../scripts/gen-reference.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const bake = (...args: string[]) => spawnSync(process.execPath, ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+
+describe("bake explain", () => {
+  it("explains a key: meaning, type, default and the files and steps it changes", () => {
+    const r = bake("explain", "containerd.sandboxImage");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("Pause image for pod sandboxes");
+    expect(r.stdout).toMatch(/default: +registry\.k8s\.io\/pause:3\.10/);
+    expect(r.stdout).toMatch(/files: +\/etc\/containerd\/config\.toml/);
+    expect(r.stdout).toMatch(/steps: +.*check-containerd/);
+  });
+
+  it("gives the default for --distro and names the distros that differ", () => {
+    const rocky = explain("containerd.version", "rocky9")[0]!;
+    expect(rocky.default).toBe("2");
+    expect(rocky.otherDefaults.debian13).toBe("1.7");
+    expect(explain("containerd.source", "debian13")[0]!.default).toBe("distro");
+    expect(explain("distro", "debian13")[0]!.default).toBe("rocky9");
+  });
+
+  it("takes a concrete registry host or list index for <host> and []", () => {
+    expect(explain("containerd.registries.docker.io.mirrors", "rocky9")[0]!.path).toBe("containerd.registries.<host>.mirrors");
+    const url = explain("containerd.registries.registry.local:5000.mirrors[0].url", "rocky9")[0]!;
+    expect(url.path).toBe("containerd.registries.<host>.mirrors[].url");
+    expect(url.files).toEqual(["/etc/containerd/certs.d/<host>/hosts.toml"]);
+  });
+
+  it("a section lists itself and its keys", () => {
+    const paths = explain("crictl", "rocky9").map((e) => e.path);
+    expect(paths[0]).toBe("crictl");
+    expect(paths).toContain("crictl.timeout");
+    expect(paths.every((p) => p.startsWith("crictl"))).toBe(true);
+  });
+
+  it("an unknown key fails with a did-you-mean", () => {
+    const r = bake("explain", "containerd.sandboxImag");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('did you mean "containerd.sandboxImage"?');
+    expect(bake("explain", "sandboximage").stderr).toContain('did you mean "containerd.sandboxImage"?');
+  });
+
+  it("--json prints the data", () => {
+    const items = JSON.parse(bake("explain", "kernel.modules", "--json").stdout) as { path: string; files: string[]; steps: string[] }[];
+    expect(items[0]).toMatchObject({ path: "kernel.modules", files: ["/etc/modules-load.d/containerd.conf"] });
+    expect(items[0]!.steps).toContain("kernel-modules");
+  });
+
+  it("every key that is not a section reaches at least one file or step (the probes find its effect)", () => {
+    for (const distro of ["rocky9", "debian13"] as const) {
+      const effects = keyEffects(distro);
+      const silent = specKeys().filter((k) => !k.section && effects.get(k.path)!.files.length + effects.get(k.path)!.steps.length === 0);
+      expect(silent.map((k) => k.path), distro).toEqual([]);
+    }
+  });
+
+  it("the README's configuration reference is what npm run docs generates (run it if not)", () => {
+    const { file, current, wanted } = referenceTarget();
+    expect(current, `${file} is stale: run npm run docs`).toBe(wanted);
+  });
+});

@@ -1,0 +1,85 @@
+// bake init: a commented starter spec that validates and whose commented values are the defaults.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { SCHEMA_FILE } from "../src/commands/paths.js";
+import { validateSpec } from "../src/index.js";
+import { defaultSpec } from "../src/spec/defaults.js";
+import { DISTROS } from "../src/spec/schema.js";
+import { starterSpec } from "../src/commands/init.js";
+
+const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const bake = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+const temp = () => mkdtempSync(join(tmpdir(), "bake-init-"));
+
+/** Uncomment every "# key: value" line (not the "## " explanations, not the modeline). */
+const uncommentAll = (text: string) =>
+  text
+    .split("\n")
+    .slice(1)
+    .map((line) => line.replace(/^(\s*)# (?!#)/, "$1"))
+    .join("\n");
+
+describe("bake init", () => {
+  it("writes bake.yaml whose first line points editors at the shipped schema, and it validates", () => {
+    const dir = temp();
+    const r = bake(dir, "init");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("wrote bake.yaml");
+    const text = readFileSync(join(dir, "bake.yaml"), "utf8");
+    const first = text.split("\n")[0]!;
+    expect(first).toMatch(/^# yaml-language-server: \$schema=\S+bake\.schema\.json$/);
+    expect(resolve(dir, first.split("$schema=")[1]!)).toBe(SCHEMA_FILE);
+    const v = bake(dir, "validate", "-c", "bake.yaml");
+    expect(v.status, v.stderr).toBe(0);
+  });
+
+  it("refuses to overwrite without --force and leaves the file untouched", () => {
+    const dir = temp();
+    writeFileSync(join(dir, "bake.yaml"), "mine\n");
+    const r = bake(dir, "init");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/bake\.yaml already exists.*--force/);
+    expect(readFileSync(join(dir, "bake.yaml"), "utf8")).toBe("mine\n");
+    const forced = bake(dir, "init", "--force", "--distro", "debian13", "-q");
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(forced.stderr).toBe("");
+    expect(readFileSync(join(dir, "bake.yaml"), "utf8")).toContain("distro: debian13");
+  });
+
+  it("-o picks the file and the relative schema path follows it; --schema overrides it", () => {
+    const dir = temp();
+    expect(bake(dir, "init", "-o", "nodes/a/spec.yaml").status).toBe(0);
+    const first = readFileSync(join(dir, "nodes/a/spec.yaml"), "utf8").split("\n")[0]!;
+    expect(resolve(dir, "nodes/a", first.split("$schema=")[1]!)).toBe(SCHEMA_FILE);
+    const url = bake(dir, "init", "-o", "-", "--schema", "https://example.com/bake.schema.json");
+    expect(url.stdout.split("\n")[0]).toBe("# yaml-language-server: $schema=https://example.com/bake.schema.json");
+  });
+
+  it("rejects an unknown distro as a usage error", () => {
+    const r = bake(temp(), "init", "--distro", "rocky");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("rocky9");
+  });
+
+  for (const distro of DISTROS) {
+    it(`${distro}: every commented-out value, uncommented, is exactly the default`, () => {
+      const text = starterSpec({ distro, output: "bake.yaml" });
+      expect(validateSpec(parse(text) ?? {}).spec).toEqual(defaultSpec(distro));
+      const all = parse(uncommentAll(text));
+      expect(all).toEqual(JSON.parse(JSON.stringify(defaultSpec(distro))));
+      expect(validateSpec(all).spec).toEqual(defaultSpec(distro));
+    });
+  }
+
+  it("explains every key with a comment from the schema", () => {
+    const text = starterSpec({ distro: "rocky9", output: "bake.yaml" });
+    expect(text).toContain("## Pause image for pod sandboxes");
+    expect(text).toMatch(/^ {2}# sandboxImage: registry\.k8s\.io\/pause:3\.10$/m);
+  });
+});
