@@ -8,6 +8,7 @@ import { schemaText } from "./commands/schema.js";
 import { writeStarter } from "./commands/init.js";
 import { explain, formatExplanations } from "./commands/explain.js";
 import { DISTROS, type Distro } from "./spec/schema.js";
+import { diffPlans, formatDiff, summary } from "./commands/diff.js";
 
 const EXIT_INVALID = 1;
 const EXIT_USAGE = 2;
@@ -129,6 +130,24 @@ export function createProgram(): Command {
       const items = explain(key, options.distro);
       const color = process.stdout.isTTY === true && !("NO_COLOR" in process.env);
       process.stdout.write(options.json ? JSON.stringify(items, null, 2) + "\n" : formatExplanations(items, options.distro, color));
+    });
+
+  program
+    .command("diff")
+    .description("unified diff, file by file, of what two specs put on the node (files and provision.sh); one -c compares it with the defaults")
+    .option("-c, --config <file>", "a spec, YAML or TOML; give it twice (old, then new) or once (against the defaults)", collect, [])
+    .option("--set <key=value>", "override one key of the new side, value parsed as YAML (repeatable)", collect, [])
+    .option("-U, --unified <lines>", "lines of context", "3")
+    .option("-q, --quiet", "print no warnings and no summary")
+    .addHelpText("after", "\nExit status is 0 whether or not the outputs differ, 1 when a spec is invalid.\n\nExample:\n  $ bake diff -c old.yaml -c new.yaml\n  $ bake diff -c bake.yaml                      # what bake.yaml changes from the defaults\n  $ bake diff --set containerd.oomScore=-999    # defaults against one change\n")
+    .action((options: { config: string[]; set: string[]; unified: string; quiet?: boolean }, command: Command) => {
+      if (options.config.length > 2) command.error("error: bake diff compares two specs: give -c at most twice");
+      const [oldFile, newFile] = options.config.length === 2 ? options.config : [undefined, options.config[0]];
+      const old = { label: oldFile ?? "defaults", plan: buildPlan({ config: oldFile, set: [], quiet: options.quiet }) };
+      const now = { label: newFile ?? (options.set.length ? "--set" : "defaults"), plan: buildPlan({ config: newFile, set: options.set, quiet: options.quiet }) };
+      const diffs = diffPlans(old, now, Math.max(0, Number.parseInt(options.unified, 10) || 0));
+      process.stdout.write(formatDiff(diffs, process.stdout.isTTY === true && !("NO_COLOR" in process.env)));
+      if (!options.quiet) process.stderr.write(summary(diffs, old.label, now.label) + "\n");
     });
 
   return program;

@@ -1,0 +1,70 @@
+// bake diff: what two specs change on the node, file by file, as a unified diff.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { applyPatch, parsePatch } from "diff";
+import { describe, expect, it } from "vitest";
+import { diffPlans } from "../src/commands/diff.js";
+import { plan, renderPackerScript, validateSpec, type SpecInput } from "../src/index.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const bake = (...args: string[]) => spawnSync(process.execPath, ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+const planOf = (input: SpecInput) => plan(validateSpec(input).spec);
+
+describe("bake diff", () => {
+  it("a spec against the defaults: only what it changes, with node paths", () => {
+    const r = bake("diff", "-c", "examples/minimal.yaml");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("--- /dev/null\n+++ b/etc/containerd/certs.d/docker.io/hosts.toml\n");
+    expect(r.stdout).toContain('+[host."https://mirror.gcr.io"]');
+    expect(r.stdout).toContain("--- a/provision.sh\n+++ b/provision.sh\n");
+    expect(r.stdout).not.toContain("config.toml");
+    expect(r.stderr).toMatch(/defaults -> examples\/minimal\.yaml: 2 files differ \(1 changed, 1 added, 0 removed\)/);
+  });
+
+  it("two specs; identical ones print nothing and still exit 0", () => {
+    const r = bake("diff", "-c", "examples/minimal.yaml", "-c", "examples/guide.yaml");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("\n-oom_score = 0\n");
+    expect(r.stdout).toContain("\n+oom_score = -999\n");
+    const same = bake("diff", "-c", "examples/guide.yaml", "-c", "examples/guide.yaml");
+    expect(same.status).toBe(0);
+    expect(same.stdout).toBe("");
+    expect(same.stderr).toContain("no difference");
+  });
+
+  it("--set changes the new side; -q silences the summary", () => {
+    const r = bake("diff", "-q", "--set", "crictl.timeout=3");
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("-timeout: 10\n+timeout: 3\n");
+  });
+
+  it("an invalid spec exits 1, three -c exit 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bake-diff-"));
+    writeFileSync(join(dir, "bad.yaml"), "containerd:\n  oomScore: lots\n");
+    const bad = bake("diff", "-c", join(dir, "bad.yaml"));
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("containerd.oomScore");
+    expect(bake("diff", "-c", "a", "-c", "b", "-c", "c").status).toBe(2);
+  });
+
+  it("the patches apply: old + diff = new, for every file", () => {
+    const a = planOf({ distro: "rocky9" });
+    const b = planOf({ distro: "rocky9", crictl: { install: "none" }, containerd: { proxy: { https: "http://proxy.local:3128" }, oomScore: -999 } });
+    const diffs = diffPlans({ label: "a", plan: a }, { label: "b", plan: b });
+    expect(diffs.map((d) => [d.path, d.status])).toEqual([
+      ["/etc/containerd/config.toml", "changed"],
+      ["/etc/crictl.yaml", "removed"],
+      ["/etc/systemd/system/containerd.service.d/20-proxy.conf", "added"],
+      ["provision.sh", "changed"],
+    ]);
+    const script = diffs.find((d) => d.path === "provision.sh")!;
+    expect(applyPatch(renderPackerScript(a), parsePatch(script.patch)[0]!)).toBe(renderPackerScript(b));
+    const config = diffs[0]!;
+    const old = a.files.find((f) => f.path === config.path)!.content;
+    expect(applyPatch(old, config.patch)).toBe(b.files.find((f) => f.path === config.path)!.content);
+  });
+});
