@@ -34,8 +34,18 @@ export interface FormatOptions {
 
 const paint = (on: boolean, code: string, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
 
+/** URLs may carry user:password@ (proxies, mirrors); diagnostics show the user only. */
+export function hideUrlPasswords(text: string): string {
+  return text.replace(/(https?:\/\/[^:/@\s"']*):[^@/\s"']*@/g, "$1:***@");
+}
+
 /** rustc/Butane-style: headline, --> file:line:col, the line and a caret. */
-export function formatDiagnostic(d: Diagnostic, { color }: FormatOptions): string {
+export function formatDiagnostic(diagnostic: Diagnostic, { color }: FormatOptions): string {
+  const d = {
+    ...diagnostic,
+    message: hideUrlPasswords(diagnostic.message),
+    position: diagnostic.position && { ...diagnostic.position, lineText: hideUrlPasswords(diagnostic.position.lineText) },
+  };
   const label = d.severity === "error" ? paint(color, "1;31", "error") : paint(color, "1;33", "warning");
   const where = d.path ? `${paint(color, "1", d.path)}: ` : "";
   const lines = [`${label}: ${where}${d.message}`];
@@ -48,7 +58,8 @@ export function formatDiagnostic(d: Diagnostic, { color }: FormatOptions): strin
       const shown = p.lineText.replace(/\t/g, " ");
       lines.push(`${pad} |`);
       lines.push(`${p.line} | ${shown}`);
-      lines.push(`${pad} | ${" ".repeat(Math.max(0, p.column - 1))}${paint(color, "1;31", "^".repeat(Math.max(1, p.length)))}`);
+      const width = Math.min(p.length, shown.length - (p.column - 1));
+      lines.push(`${pad} | ${" ".repeat(Math.max(0, p.column - 1))}${paint(color, "1;31", "^".repeat(Math.max(1, width)))}`);
     }
   }
   return lines.join("\n");

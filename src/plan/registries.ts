@@ -1,5 +1,7 @@
 // One hosts.toml per registry: containerd's mirror mechanism since 1.5.
+// PEM material given inline is written beside it; secrets are written 0600.
 import { renderTemplate } from "../render/templates.js";
+import type { MirrorSpec, RegistrySpec } from "../spec/schema.js";
 import type { Contribution, PlanContext, PlannedFile } from "./types.js";
 
 /** The upstream server containerd would use for a registry host. */
@@ -7,24 +9,68 @@ export function defaultServer(host: string): string {
   return host === "docker.io" ? "https://registry-1.docker.io" : `https://${host}`;
 }
 
+type Access = Pick<RegistrySpec, "skipVerify" | "ca" | "client" | "header">;
+
+interface AccessView {
+  skipVerify: boolean;
+  ca: string;
+  client: string[];
+  headers: { name: string; values: string[] }[];
+}
+
+const isPem = (value: string) => value.startsWith("-----BEGIN ");
+const withNewline = (pem: string) => (pem.endsWith("\n") ? pem : `${pem}\n`);
+
+/** A file-name-safe label for a host URL: https://m.example.com:5000/v2 -> m.example.com_5000 */
+function labelOf(url: string): string {
+  const hostPort = url.replace(/^https?:\/\//, "").replace(/[/?#].*$/, "").replace(/^.*@/, "");
+  return hostPort.replace(/[^A-Za-z0-9.-]/g, "_");
+}
+
 export function registries({ spec }: PlanContext): Contribution {
   const { configPath, registries } = spec.containerd;
-  const files: PlannedFile[] = Object.keys(registries)
-    .sort()
-    .map((host) => {
-      const registry = registries[host]!;
-      const mirrors = registry.mirrors.map((m) =>
-        typeof m === "string"
-          ? { url: m, capabilities: ["pull", "resolve"], skipVerify: false, overridePath: false }
-          : { url: m.url, capabilities: m.capabilities ?? ["pull", "resolve"], skipVerify: m.skipVerify ?? false, overridePath: m.overridePath ?? false },
-      );
-      const server = host === "_default" ? "" : registry.server || defaultServer(host);
+  const files: PlannedFile[] = [];
+  for (const host of Object.keys(registries).sort()) {
+    const registry = registries[host]!;
+    const dir = `${configPath}/${host}`;
+    const from = [`containerd.registries.${host}`];
+    const extra: PlannedFile[] = [];
+    // Inline PEM becomes a file; a path is used as given.
+    const place = (value: string | undefined, name: string, mode: string): string => {
+      if (value === undefined || value === "") return "";
+      if (!isPem(value)) return value;
+      const path = `${dir}/${name}`;
+      extra.push({ path, mode, content: withNewline(value), from });
+      return path;
+    };
+    const access = (a: Access, label: string): AccessView => ({
+      skipVerify: a.skipVerify ?? false,
+      ca: place(a.ca, `${label}-ca.crt`, "0644"),
+      client: a.client ? [place(a.client.cert, `${label}-client.crt`, "0644"), place(a.client.key, `${label}-client.key`, "0600")] : [],
+      headers: Object.keys(a.header ?? {})
+        .sort()
+        .map((name) => ({ name, values: [a.header![name]!] })),
+    });
+    const mirrors = registry.mirrors.map((m: MirrorSpec) => {
+      const mirror = typeof m === "string" ? { url: m } : m;
       return {
-        path: `${configPath}/${host}/hosts.toml`,
-        mode: "0644",
-        content: renderTemplate("hosts.toml.hbs", { registry: host, server, mirrors }),
-        from: [`containerd.registries.${host}`, "containerd.configPath"],
+        url: mirror.url,
+        capabilities: mirror.capabilities ?? ["pull", "resolve"],
+        overridePath: mirror.overridePath ?? false,
+        access: access(mirror, labelOf(mirror.url)),
       };
     });
+    const server = host === "_default" ? "" : registry.server || defaultServer(host);
+    const serverAccess = access(registry, "server");
+    const holdsSecret = [serverAccess, ...mirrors.map((m) => m.access)].some((a) => a.headers.length > 0);
+    files.push({
+      path: `${dir}/hosts.toml`,
+      // Authorization headers live in hosts.toml itself.
+      mode: holdsSecret ? "0600" : "0644",
+      content: renderTemplate("hosts.toml.hbs", { registry: host, server, serverAccess, mirrors }),
+      from: [...from, "containerd.configPath"],
+    });
+    files.push(...extra);
+  }
   return { files };
 }

@@ -41,7 +41,21 @@ function isHttpUrl(value: string): boolean {
 const IMAGE_REF =
   /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
+const PEM = /^(-----BEGIN [A-Z0-9 ]+-----\n(?:[A-Za-z0-9+\/=]{1,76}\n)+-----END [A-Z0-9 ]+-----\n?)+$/;
+
 export const formats: Record<string, StringFormat> = {
+  "pem-or-path": {
+    test: (v) => PEM.test(v) || isAbsolutePath(v),
+    expected: "PEM text (-----BEGIN ...-----) or an absolute path on the node",
+  },
+  "header-name": {
+    test: (v) => /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/.test(v),
+    expected: "an HTTP header name such as Authorization",
+  },
+  "header-value": {
+    test: (v) => v.length > 0 && v.length <= 8192 && /^[\x20-\x7e]+$/.test(v) && v.trim() === v,
+    expected: "a one-line header value of printable ASCII",
+  },
   "absolute-path": {
     test: isAbsolutePath,
     expected: "an absolute path such as /var/lib/containerd (letters, digits, . _ - @ + only; no '..', no trailing /)",

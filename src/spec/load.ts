@@ -121,7 +121,8 @@ function locateInYaml(doc: Document, path: KeyPath, target: "key" | "value", at:
   const chosen = target === "key" && keyNode ? keyNode : (node ?? keyNode);
   const range = (chosen as { range?: [number, number, number] } | undefined)?.range;
   if (!range) return undefined;
-  return at(range[0], Math.max(1, Math.min(range[1], range[0] + 80) - range[0]));
+  // The code frame cuts the underline at the end of the line.
+  return at(range[0], Math.max(1, range[1] - range[0]));
 }
 
 function parseTomlSpec(text: string, file: string): LoadedSpec {
@@ -195,11 +196,14 @@ function applySets(base: LoadedSpec, sets: string[]): LoadedSpec {
       diagnostics.push({ severity: "error", path: "", message: `--set ${JSON.stringify(assignment)} must look like key.path=value`, position: origin });
       continue;
     }
-    const { path, schema } = resolveSetPath(assignment.slice(0, eq));
     const text = assignment.slice(eq + 1);
     let value: unknown;
+    let path: string[] = assignment.slice(0, eq).split(".");
     try {
       value = parseYaml(text, { version: "1.2", uniqueKeys: true });
+      const resolved = resolveSetPath(assignment.slice(0, eq), isMapping(value));
+      path = resolved.path;
+      const schema = resolved.schema;
       // A string key keeps the text as typed: --set containerd.version=1.7 means "1.7".
       if (schema?.type === "string" && (typeof value === "number" || typeof value === "boolean")) value = text;
     } catch (error) {
@@ -228,11 +232,13 @@ function applySets(base: LoadedSpec, sets: string[]): LoadedSpec {
  * hosts) need no escaping: inside a map, the schema says where the key ends.
  * "\." still forces a literal dot.
  */
-export function splitSetPath(key: string): string[] {
-  return resolveSetPath(key).path;
+export function splitSetPath(key: string, valueIsMapping = false): string[] {
+  return resolveSetPath(key, valueIsMapping).path;
 }
 
-function resolveSetPath(key: string): { path: string[]; schema: TSchema | undefined } {
+const isMapping = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function resolveSetPath(key: string, valueIsMapping: boolean): { path: string[]; schema: TSchema | undefined } {
   const raw = key.split(/(?<!\\)\./).map((s) => s.replace(/\\\./g, "."));
   const path: string[] = [];
   let schema: TSchema | undefined = inputSchema();
@@ -251,6 +257,9 @@ function resolveSetPath(key: string): { path: string[]; schema: TSchema | undefi
       let end = i + 1;
       while (end < raw.length && !(raw[end]! in valueProps)) end++;
       if (Object.keys(valueProps).length === 0) end = raw.length;
+      // docker.io.mirorrs=[...]: a list or scalar cannot be a whole registry, so the
+      // last segment is a (misspelt) property, which validation then names.
+      else if (end === raw.length && end - i >= 2 && !valueIsMapping) end--;
       path.push(raw.slice(i, end).join("."));
       schema = valueSchema;
       i = end;

@@ -22,6 +22,26 @@ const mapOf = <V extends TSchema>(keyFormat: string, value: V, description: stri
     description,
   });
 
+// TLS and auth options a registry host may need; shared by mirrors and the server.
+// header values and client keys are secrets: files holding them are written 0600
+// and validate.ts never prints them.
+const hostAccess = {
+  skipVerify: Type.Optional(Type.Boolean({ description: "Skip TLS verification for this host only (prints a warning)." })),
+  ca: Type.Optional(str("pem-or-path", "CA certificate: PEM text (bake writes it next to hosts.toml) or an absolute path on the node.")),
+  client: Type.Optional(
+    obj(
+      {
+        cert: str("pem-or-path", "Client certificate: PEM text or an absolute path on the node."),
+        key: str("pem-or-path", "Client key (secret): PEM text, written with mode 0600, or an absolute path on the node."),
+      },
+      "TLS client certificate for this host.",
+    ),
+  ),
+  header: Type.Optional(
+    mapOf("header-name", Type.String({ format: "header-value", description: "Header value (secret)." }), "HTTP headers sent to this host, e.g. Authorization (secret)."),
+  ),
+};
+
 const Mirror = Type.Union(
   [
     str("http-url", "Mirror URL; pull and resolve go there first."),
@@ -35,8 +55,8 @@ const Mirror = Type.Union(
             description: "What the mirror may be used for; default pull and resolve.",
           }),
         ),
-        skipVerify: Type.Optional(Type.Boolean({ description: "Skip TLS verification for this mirror only (prints a warning)." })),
         overridePath: Type.Optional(Type.Boolean({ description: "The URL already holds the API path (e.g. /v2 of a proxy)." })),
+        ...hostAccess,
       },
       "A mirror with options.",
     ),
@@ -48,6 +68,7 @@ const Registry = obj(
   {
     server: Type.String({ format: "optional-http-url", description: "Upstream server; empty means the registry's own (registry-1.docker.io for docker.io)." }),
     mirrors: Type.Array(Mirror, { maxItems: 16, description: "Tried in order before the server." }),
+    ...hostAccess,
   },
   "One registry's hosts.toml.",
 );
@@ -140,7 +161,8 @@ export const NodeSpecSchema = obj(
 
 export type NodeSpec = Static<typeof NodeSpecSchema>;
 export type Distro = NodeSpec["distro"];
-export type MirrorSpec = NodeSpec["containerd"]["registries"][string]["mirrors"][number];
+export type RegistrySpec = NodeSpec["containerd"]["registries"][string];
+export type MirrorSpec = RegistrySpec["mirrors"][number];
 
 type DeepPartial<T> = T extends (infer U)[] ? U[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 export type SpecInput = DeepPartial<NodeSpec>;

@@ -1,7 +1,9 @@
 // Validate: the raw spec against the schema (ajv), then the rules a schema
 // cannot say, then defaults. Data that failed validation is never used.
 import { Ajv, type ErrorObject } from "ajv";
-import { closestMatch, SpecError, type Diagnostic } from "../report.js";
+import { closestMatch, hideUrlPasswords, SpecError, type Diagnostic } from "../report.js";
+
+const shorten = (v: string) => (v.length > 60 ? v.slice(0, 57) + "..." : v);
 import { formats } from "./formats.js";
 import { inputSchema, DISTROS, type NodeSpec } from "./schema.js";
 import { defaultSpec, DEFAULT_DISTRO, mergeOver } from "./defaults.js";
@@ -35,7 +37,11 @@ export function validateSpec(loaded: LoadedSpec): ValidationResult {
   if (diagnostics.length > 0) throw new SpecError(sortByPosition(diagnostics));
 
   const spec = resolveDefaults(loaded.data);
-  const found = checkRules(spec, loaded.data).map((d) => ({ ...d, path: splitPath(d.path).join("."), position: d.position ?? loaded.locate(splitPath(d.path), "value") }));
+  const found = checkRules(spec, loaded.data).map((d) => {
+    const path = splitPath(d.path);
+    const position = loaded.locate(path, "value");
+    return { ...d, path: displayPath(path), position: position && isSecretPath(path) ? { ...position, lineText: "" } : position };
+  });
   if (found.some((d) => d.severity === "error")) throw new SpecError(sortByPosition(found));
   return { spec, warnings: found };
 }
@@ -49,7 +55,7 @@ function resolveDefaults(data: Record<string, unknown>): NodeSpec {
   return spec;
 }
 
-const splitPath = (path: string): KeyPath => (path === "" ? [] : path.split("\u0001"));
+const splitPath = (path: string): KeyPath => (path === "" ? [] : path.split("\u0001").map((p) => (/^\d+$/.test(p) ? Number(p) : p)));
 
 function pointerToPath(pointer: string): KeyPath {
   if (pointer === "") return [];
@@ -72,16 +78,17 @@ const displayPath = (path: KeyPath) =>
 function simplifyErrors(errors: ErrorObject[]): ErrorObject[] {
   const unionPaths = new Set(errors.filter((e) => e.keyword === "anyOf").map((e) => e.instancePath));
   // An unknown or missing key means the value is a mapping and only the object
-  // branch applies (a mirror object): its error says more than "matches no branch".
-  const objectBranch = (e: ErrorObject) => e.keyword === "additionalProperties" || e.keyword === "required";
-  const objectPaths = new Set(errors.filter(objectBranch).map((e) => e.instancePath));
+  // branch applies (a mirror object); a format error means it is a string and
+  // only the string branch applies. Either says more than "matches no branch".
+  const branchSpecific = (e: ErrorObject) => e.keyword === "additionalProperties" || e.keyword === "required" || e.keyword === "format";
+  const objectPaths = new Set(errors.filter(branchSpecific).map((e) => e.instancePath));
   return errors.filter((e) => {
     if (e.keyword === "anyOf") {
       // A deeper error (a bad url inside a mirror object) also says more.
       return !objectPaths.has(e.instancePath) && !errors.some((other) => other.instancePath.startsWith(e.instancePath + "/"));
     }
     if (e.keyword === "propertyNames") return false; // the format error under it names the key
-    return !unionPaths.has(e.instancePath) || objectBranch(e);
+    return !unionPaths.has(e.instancePath) || branchSpecific(e);
   });
 }
 
@@ -99,18 +106,30 @@ function describe(schema: Record<string, unknown>): string {
 }
 
 const typeName = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a mapping" : typeof v === "string" ? "a string" : typeof v === "number" ? (Number.isInteger(v) ? "an integer" : "a number") : `a ${typeof v}`);
-const shown = (v: unknown) => (typeof v === "string" ? JSON.stringify(v.length > 60 ? v.slice(0, 57) + "..." : v) : typeof v === "object" ? typeName(v) : String(v));
+// Passwords are cut out before truncating, so a cut can never expose part of one.
+const shownValue = (v: unknown) => (typeof v === "string" ? JSON.stringify(shorten(hideUrlPasswords(v))) : typeof v === "object" ? typeName(v) : String(v));
+
+/** Registry header values and client keys are secrets: never echoed, not even in a code frame. */
+export function isSecretPath(path: KeyPath): boolean {
+  const names = path.map(String);
+  return names.includes("header") || (names.at(-2) === "client" && names.at(-1) === "key") || (names.at(-1) === "client" && names.includes("registries"));
+}
 
 function toDiagnostic(error: ErrorObject, loaded: LoadedSpec): Diagnostic {
   const path = pointerToPath(error.instancePath);
   const params = error.params as Record<string, unknown>;
   const schema = (error.parentSchema ?? {}) as Record<string, unknown>;
-  const at = (p: KeyPath, target: "key" | "value", message: string): Diagnostic => ({
-    severity: "error",
-    path: displayPath(p),
-    message,
-    position: loaded.locate(p, target),
-  });
+  const secret = isSecretPath(path);
+  const shown = (v: unknown) => (secret ? "(secret value hidden)" : shownValue(v));
+  const at = (p: KeyPath, target: "key" | "value", message: string): Diagnostic => {
+    const position = loaded.locate(p, target);
+    return {
+      severity: "error",
+      path: displayPath(p),
+      message,
+      position: position && isSecretPath(p) ? { ...position, lineText: "" } : position,
+    };
+  };
   switch (error.keyword) {
     case "additionalProperties": {
       const key = String(params.additionalProperty);
@@ -181,13 +200,25 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] 
   if (c.oomScore === -1000) warn(["containerd", "oomScore"], "-1000 makes containerd unkillable by the OOM killer; the guide recommends -999");
   if (!c.systemdCgroup) warn(["containerd", "systemdCgroup"], "kubeadm configures kubelet with the systemd cgroup driver; false must be matched in the kubelet config");
 
+  let credentials: string[] | undefined;
   for (const [host, registry] of Object.entries(c.registries)) {
+    type Access = Pick<typeof registry, "skipVerify" | "header" | "client">;
+    const hosts: { at: string[]; url: string; access: Access }[] = [{ at: ["containerd", "registries", host], url: registry.server || host, access: registry }];
     registry.mirrors.forEach((mirror, index) => {
-      if (typeof mirror === "object" && mirror.skipVerify) {
-        warn(["containerd", "registries", host, "mirrors", String(index)], `TLS verification is off for ${mirror.url}`);
-      }
+      if (typeof mirror === "object") hosts.push({ at: ["containerd", "registries", host, "mirrors", String(index)], url: mirror.url, access: mirror });
     });
+    for (const h of hosts) {
+      if (h.access.skipVerify) warn([...h.at, "skipVerify"], `TLS verification is off for ${h.url}`);
+      if (Object.keys(h.access.header ?? {}).length > 0) credentials ??= [...h.at, "header"];
+      else if (h.access.client?.key.startsWith("-----BEGIN")) credentials ??= [...h.at, "client"];
+    }
     if (host === "_default" && registry.server !== "") error(["containerd", "registries", host, "server"], "_default applies to every registry and cannot name a server");
+  }
+  if (credentials) {
+    warn(
+      credentials,
+      "the spec holds registry credentials: in cloud-init user-data anyone who can reach the instance metadata service can read them; prefer the Packer script for images, or IMDSv2 with a hop limit of 1",
+    );
   }
   const proxy = c.proxy;
   if (proxy.noProxy.length > 0 && proxy.http === "" && proxy.https === "") {
