@@ -9,18 +9,20 @@ import { writeStarter } from "./commands/init.js";
 import { explain, formatExplanations } from "./commands/explain.js";
 import { DISTROS, type Distro } from "./spec/schema.js";
 import { diffPlans, formatDiff, summary } from "./commands/diff.js";
+import { colorAllowed, describePlan, describeSize, detail, status } from "./commands/status.js";
 
 const EXIT_INVALID = 1;
 const EXIT_USAGE = 2;
 
 interface CommonOptions {
   config?: string;
-  set: string[];
+  set?: string[];
   output?: string;
   quiet?: boolean;
+  verbose?: boolean;
 }
 
-const useColor = () => process.stderr.isTTY === true && !("NO_COLOR" in process.env);
+const useColor = () => colorAllowed(process.stderr);
 
 function printDiagnostics(diagnostics: Diagnostic[]): void {
   if (diagnostics.length > 0) process.stderr.write(formatDiagnostics(diagnostics, { color: useColor() }) + "\n");
@@ -30,7 +32,9 @@ function buildPlan(options: CommonOptions) {
   const loaded = loadSpec({ file: options.config, sets: options.set });
   const { spec, warnings } = validateSpec(loaded);
   if (!options.quiet) printDiagnostics(warnings);
-  return plan(spec);
+  const p = plan(spec);
+  for (const line of describePlan(p, options.config ?? "built-in defaults")) detail(options, line);
+  return p;
 }
 
 /** Write through a temp file and rename, so a failure never leaves a half-written target. */
@@ -42,9 +46,10 @@ function writeAtomically(path: string, content: string, mode = "0644"): void {
   renameSync(tmp, path);
 }
 
-function emit(content: string, output: string | undefined): void {
+function emit(content: string, output: string | undefined, options: CommonOptions = {}, name = "output"): void {
   if (output && output !== "-") writeAtomically(output, content);
   else process.stdout.write(content);
+  detail(options, `${describeSize(name, content)}, written to ${output && output !== "-" ? output : "stdout"}`);
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -53,7 +58,8 @@ function withSpecOptions(command: Command, output: "file" | "dir" | "none"): Com
   command
     .option("-c, --config <file>", "node spec, YAML or TOML (- reads stdin); without it, built-in defaults")
     .option("--set <key=value>", "override one key, value parsed as YAML (repeatable)", collect, [])
-    .option("-q, --quiet", "print no warnings");
+    .option("-q, --quiet", "print nothing on stderr but errors")
+    .option("-v, --verbose", "also print what was read and rendered: target, files, steps, sizes");
   if (output === "file") command.option("-o, --output <file>", "write here instead of stdout");
   if (output === "dir") command.requiredOption("-o, --output <dir>", "folder to write user-data, provision.sh and files/ into");
   return command;
@@ -70,20 +76,23 @@ export function createProgram(): Command {
   withSpecOptions(program.command("cloud-init"), "file")
     .description("print a #cloud-config user-data: write_files for every file, runcmd for the steps")
     .addHelpText("after", "\nExample:\n  $ bake cloud-init -c bake.yaml --set containerd.sandboxImage=registry.k8s.io/pause:3.10 > user-data\n")
-    .action((options: CommonOptions) => emit(renderCloudInit(buildPlan(options)), options.output));
+    .action((options: CommonOptions) => emit(renderCloudInit(buildPlan(options)), options.output, options, "user-data"));
 
   withSpecOptions(program.command("packer"), "file")
     .description("print one self-contained bash script for a Packer shell provisioner")
     .addHelpText("after", "\nExample:\n  $ bake packer -c bake.yaml -o provision.sh\n")
-    .action((options: CommonOptions) => emit(renderPackerScript(buildPlan(options)), options.output));
+    .action((options: CommonOptions) => emit(renderPackerScript(buildPlan(options)), options.output, options, "provision.sh"));
 
   withSpecOptions(program.command("render"), "dir")
     .description("write user-data, provision.sh and every file under files/<absolute path>, for review and diffing")
     .addHelpText("after", "\nExample:\n  $ bake render -c examples/guide.yaml -o out/\n")
     .action((options: CommonOptions) => {
       const rendered = renderFiles(buildPlan(options));
-      for (const file of rendered) writeAtomically(resolve(options.output!, file.path), file.content, file.mode);
-      if (!options.quiet) process.stderr.write(`bake: wrote ${rendered.length} files to ${options.output}\n`);
+      for (const file of rendered) {
+        writeAtomically(resolve(options.output!, file.path), file.content, file.mode);
+        detail(options, `wrote ${file.path} (${file.mode}, ${Buffer.byteLength(file.content)} bytes)`);
+      }
+      status(options, `wrote ${rendered.length} files to ${options.output}`);
     });
 
   withSpecOptions(program.command("validate"), "none")
@@ -91,9 +100,9 @@ export function createProgram(): Command {
     .addHelpText("after", "\nExample:\n  $ bake validate -c bake.yaml && echo valid\n")
     .action((options: CommonOptions) => {
       const p = buildPlan(options);
-      renderCloudInit(p);
-      renderPackerScript(p);
-      if (!options.quiet) process.stderr.write(`bake: ${options.config ?? "built-in defaults"} is valid (${p.spec.distro}/${p.spec.arch}, ${p.files.length} files, ${p.steps.length} steps)\n`);
+      detail(options, describeSize("user-data", renderCloudInit(p)));
+      detail(options, describeSize("provision.sh", renderPackerScript(p)));
+      status(options, `${options.config ?? "built-in defaults"} is valid (${p.spec.distro}/${p.spec.arch}, ${p.files.length} files, ${p.steps.length} steps)`);
     });
 
   program
@@ -101,7 +110,7 @@ export function createProgram(): Command {
     .description("print the JSON Schema of the spec, for editors (the package also ships it as schema/bake.schema.json)")
     .option("-o, --output <file>", "write here instead of stdout")
     .addHelpText("after", "\nExample:\n  $ bake schema > bake.schema.json\n")
-    .action((options: { output?: string }) => emit(schemaText(), options.output));
+    .action((options: { output?: string }) => emit(schemaText(), options.output, {}, "schema"));
 
   const distroOption = () => new Option("--distro <distro>", "target OS").choices(DISTROS).default("rocky9");
 
@@ -116,7 +125,7 @@ export function createProgram(): Command {
     .addHelpText("after", "\nExample:\n  $ bake init --distro rocky9 -o bake.yaml && bake validate -c bake.yaml\n")
     .action((options: { distro: Distro; output: string; force?: boolean; schema?: string; quiet?: boolean }) => {
       writeStarter({ ...options, force: options.force === true, writeAtomically });
-      if (!options.quiet && options.output !== "-") process.stderr.write(`bake: wrote ${options.output} (${options.distro}); edit it, then: bake validate -c ${options.output}\n`);
+      if (options.output !== "-") status(options, `wrote ${options.output} (${options.distro}); edit it, then: bake validate -c ${options.output}`);
     });
 
   program
@@ -128,7 +137,7 @@ export function createProgram(): Command {
     .addHelpText("after", "\nExample:\n  $ bake explain containerd.sandboxImage\n  $ bake explain crictl --distro debian13\n")
     .action((key: string | undefined, options: { distro: Distro; json?: boolean }) => {
       const items = explain(key, options.distro);
-      const color = process.stdout.isTTY === true && !("NO_COLOR" in process.env);
+      const color = colorAllowed(process.stdout);
       process.stdout.write(options.json ? JSON.stringify(items, null, 2) + "\n" : formatExplanations(items, options.distro, color));
     });
 
@@ -139,15 +148,17 @@ export function createProgram(): Command {
     .option("--set <key=value>", "override one key of the new side, value parsed as YAML (repeatable)", collect, [])
     .option("-U, --unified <lines>", "lines of context", "3")
     .option("-q, --quiet", "print no warnings and no summary")
+    .option("-v, --verbose", "also list each file that differs, and both plans")
     .addHelpText("after", "\nExit status is 0 whether or not the outputs differ, 1 when a spec is invalid.\n\nExample:\n  $ bake diff -c old.yaml -c new.yaml\n  $ bake diff -c bake.yaml                      # what bake.yaml changes from the defaults\n  $ bake diff --set containerd.oomScore=-999    # defaults against one change\n")
-    .action((options: { config: string[]; set: string[]; unified: string; quiet?: boolean }, command: Command) => {
+    .action((options: { config: string[]; set: string[]; unified: string; quiet?: boolean; verbose?: boolean }, command: Command) => {
       if (options.config.length > 2) command.error("error: bake diff compares two specs: give -c at most twice");
       const [oldFile, newFile] = options.config.length === 2 ? options.config : [undefined, options.config[0]];
-      const old = { label: oldFile ?? "defaults", plan: buildPlan({ config: oldFile, set: [], quiet: options.quiet }) };
-      const now = { label: newFile ?? (options.set.length ? "--set" : "defaults"), plan: buildPlan({ config: newFile, set: options.set, quiet: options.quiet }) };
+      const old = { label: oldFile ?? "defaults", plan: buildPlan({ config: oldFile, set: [], quiet: options.quiet, verbose: options.verbose }) };
+      const now = { label: newFile ?? (options.set.length ? "--set" : "defaults"), plan: buildPlan({ config: newFile, set: options.set, quiet: options.quiet, verbose: options.verbose }) };
       const diffs = diffPlans(old, now, Math.max(0, Number.parseInt(options.unified, 10) || 0));
-      process.stdout.write(formatDiff(diffs, process.stdout.isTTY === true && !("NO_COLOR" in process.env)));
+      process.stdout.write(formatDiff(diffs, colorAllowed(process.stdout)));
       if (!options.quiet) process.stderr.write(summary(diffs, old.label, now.label) + "\n");
+      for (const d of diffs) detail(options, `${d.status}: ${d.path}`);
     });
 
   return program;

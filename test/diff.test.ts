@@ -68,3 +68,37 @@ describe("bake diff", () => {
     expect(applyPatch(old, config.patch)).toBe(b.files.find((f) => f.path === config.path)!.content);
   });
 });
+
+// Status to stderr, artifacts to stdout; --quiet/--verbose; colour only on a terminal, never with NO_COLOR.
+describe("CLI status output and colour", () => {
+  const run = (env: Record<string, string | undefined>, ...args: string[]) =>
+    spawnSync(process.execPath, ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env } });
+
+  it("artifacts on stdout, status on stderr; -q leaves stderr empty, -v adds the plan and sizes", () => {
+    const normal = run({}, "cloud-init");
+    expect(normal.stdout.startsWith("#cloud-config\n")).toBe(true);
+    expect(normal.stderr).toBe("");
+    const verbose = run({}, "cloud-init", "-v");
+    expect(verbose.stdout).toBe(normal.stdout);
+    expect(verbose.stderr).toMatch(/target rocky9\/amd64/);
+    expect(verbose.stderr).toMatch(/steps: .*install-containerd/);
+    expect(verbose.stderr).toMatch(/user-data: \d+ bytes \(gzip\+base64 \d+; EC2 user-data limit 16384\)/);
+    expect(run({}, "validate").stderr).toContain("is valid");
+    expect(run({}, "validate", "-q").stderr).toBe("");
+    expect(run({}, "validate", "-q", "-v").stderr).toBe("");
+  });
+
+  it("no escape codes when not a terminal, even for a diff", () => {
+    const r = run({}, "diff", "-c", "examples/minimal.yaml");
+    expect(r.stdout + r.stderr).not.toContain("\u001b[");
+  });
+
+  const hasScript = spawnSync("script", ["--version"]).status === 0;
+  it.skipIf(!hasScript)("colour on a terminal, none with NO_COLOR=1", () => {
+    // script(1) gives the CLI a pseudo-terminal.
+    const onTty = (env: Record<string, string | undefined>) =>
+      spawnSync("script", ["-qec", `${process.execPath} dist/cli.js diff -c examples/minimal.yaml`, "/dev/null"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: undefined, ...env } }).stdout;
+    expect(onTty({})).toContain("\u001b[32m+");
+    expect(onTty({ NO_COLOR: "1" })).not.toContain("\u001b[");
+  });
+});

@@ -1,0 +1,38 @@
+// Status lines on stderr (artifacts go to stdout): --quiet silences them,
+// --verbose adds what was read and rendered. Colour only on a terminal, and
+// never when NO_COLOR is set to anything but "" (https://no-color.org).
+import { gzipSync } from "node:zlib";
+import type { Plan } from "../plan/index.js";
+
+export const colorAllowed = (stream: NodeJS.WriteStream): boolean => stream.isTTY === true && !process.env.NO_COLOR;
+
+export interface StatusOptions {
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+/** Print a status line to stderr unless --quiet. */
+export function status(options: StatusOptions, line: string): void {
+  if (!options.quiet) process.stderr.write(`bake: ${line}\n`);
+}
+
+/** Print a detail line to stderr only with --verbose (and never with --quiet). */
+export function detail(options: StatusOptions, line: string): void {
+  if (options.verbose && !options.quiet) process.stderr.write(`bake: ${line}\n`);
+}
+
+/** What --verbose says about a plan. */
+export function describePlan(plan: Plan, source: string): string[] {
+  return [
+    `spec: ${source}; target ${plan.spec.distro}/${plan.spec.arch}, containerd ${plan.spec.containerd.version} from ${plan.spec.containerd.source} (config schema v${plan.configVersion})`,
+    `${plan.files.length} files: ${plan.files.map((f) => `${f.path} (${f.mode})`).join(", ")}`,
+    `${plan.steps.length} steps: ${plan.steps.map((s) => s.id).join(", ")}`,
+  ];
+}
+
+/** Size of an artifact, and for user-data its gzip+base64 size against EC2's 16 KiB limit. */
+export function describeSize(name: string, text: string): string {
+  const raw = Buffer.byteLength(text);
+  const packed = Math.ceil(gzipSync(text, { level: 9 }).length / 3) * 4;
+  return `${name}: ${raw} bytes (gzip+base64 ${packed}; EC2 user-data limit 16384)`;
+}
