@@ -1,15 +1,17 @@
 // bake's library API: the CLI is a thin layer over these functions.
 import { loadSpec as load, type LoadedSpec, type LoadOptions } from "./spec/load.js";
-import { validateSpec as validate, type ValidationResult } from "./spec/validate.js";
+import { validateSpec as validate, type ValidateOptions, type ValidationResult } from "./spec/validate.js";
 import { buildPlan } from "./plan/index.js";
 import type { Plan } from "./plan/index.js";
 import type { NodeSpec, SpecInput } from "./spec/schema.js";
-import { renderCloudInit as cloudInit } from "./emit/cloud-init.js";
+import { renderCloudInit as cloudInit, type CloudInitOptions } from "./emit/cloud-init.js";
 import { renderPackerScript as packer } from "./emit/packer.js";
 import { renderFiles as files, type RenderedFile } from "./emit/files.js";
 
 export { SpecError, formatDiagnostics, type Diagnostic, type SourcePosition } from "./report.js";
-export type { NodeSpec, SpecInput, Plan, RenderedFile, LoadedSpec, LoadOptions, ValidationResult };
+export { checkUserDataSize, gzip, takesGzipPayload, CLOUDS, CLOUD_LIMITS, type Cloud, type SizeCheck } from "./emit/size.js";
+export type { CloudInitOptions };
+export type { NodeSpec, SpecInput, Plan, RenderedFile, LoadedSpec, LoadOptions, ValidateOptions, ValidationResult };
 export { NodeSpecSchema, inputSchema } from "./spec/schema.js";
 
 /** Read a spec from a file, stdin ("-") or text, and apply --set overrides. */
@@ -21,9 +23,9 @@ export function loadSpec(options: LoadOptions = {}): LoadedSpec {
  * Check a spec and fill in defaults. Takes a loaded spec or a plain object
  * (SpecInput); throws SpecError listing every problem.
  */
-export function validateSpec(spec: LoadedSpec | SpecInput): ValidationResult {
+export function validateSpec(spec: LoadedSpec | SpecInput, options: ValidateOptions = {}): ValidationResult {
   const loaded = isLoaded(spec) ? spec : { data: structuredClone(spec) as Record<string, unknown>, locate: () => undefined };
-  return validate(loaded);
+  return validate(loaded, options);
 }
 
 /** The files, steps and checks a node gets. */
@@ -31,8 +33,8 @@ export function plan(spec: NodeSpec): Plan {
   return buildPlan(spec);
 }
 
-export function renderCloudInit(p: Plan): string {
-  return cloudInit(p);
+export function renderCloudInit(p: Plan, options: CloudInitOptions = {}): string {
+  return cloudInit(p, options);
 }
 
 export function renderPackerScript(p: Plan): string {

@@ -45,6 +45,7 @@ describe("spec input", () => {
   it("--set overrides a key with a YAML value, including map keys that hold dots", () => {
     const r = runCli([
       "cloud-init",
+      "-q",
       "-c", "examples/guide.yaml",
       "--set", "containerd.oomScore=-500",
       "--set", "kernel.sysctl.vm.max_map_count=262144",

@@ -3,15 +3,27 @@ import { renderTemplate } from "../render/templates.js";
 import type { Plan } from "../plan/index.js";
 import { BAKE_VERSION } from "../version.js";
 import { renderProvisionScript } from "./provision-script.js";
+import { gzip } from "./size.js";
 
 export const PROVISION_PATH = "/usr/local/sbin/bake-provision";
 
-export function renderCloudInit(plan: Plan): string {
+export interface CloudInitOptions {
+  /** Ship each file gzip+base64 (write_files encoding gz+b64): smaller, still a text #cloud-config. */
+  compressFiles?: boolean;
+}
+
+export function renderCloudInit(plan: Plan, { compressFiles = false }: CloudInitOptions = {}): string {
   const provisioner = { path: PROVISION_PATH, mode: "0700", content: renderProvisionScript(plan, false) };
+  const files = [...plan.files, provisioner].map((f) => ({
+    path: f.path,
+    mode: f.mode,
+    content: compressFiles ? gzip(f.content).toString("base64") : f.content,
+    encoding: compressFiles ? "gz+b64" : "",
+  }));
   return renderTemplate("cloud-config.yaml.hbs", {
     bakeVersion: BAKE_VERSION,
     target: `${plan.spec.distro}/${plan.spec.arch}`,
-    files: [...plan.files, provisioner],
+    files,
     provisionPath: PROVISION_PATH,
   });
 }

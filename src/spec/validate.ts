@@ -27,8 +27,13 @@ export interface ValidationResult {
   warnings: Diagnostic[];
 }
 
+export interface ValidateOptions {
+  /** Treat warnings as errors (bake --strict). */
+  strict?: boolean;
+}
+
 /** Check a loaded spec and return it with defaults filled in; throws SpecError with every problem. */
-export function validateSpec(loaded: LoadedSpec): ValidationResult {
+export function validateSpec(loaded: LoadedSpec, { strict = false }: ValidateOptions = {}): ValidationResult {
   const validate = validator();
   const diagnostics: Diagnostic[] = [];
   if (!validate(loaded.data)) {
@@ -42,6 +47,9 @@ export function validateSpec(loaded: LoadedSpec): ValidationResult {
     const position = loaded.locate(path, "value");
     return { ...d, path: displayPath(path), position: position && isSecretPath(path) ? { ...position, lineText: "" } : position };
   });
+  if (strict) {
+    for (const d of found) if (d.severity === "warning") Object.assign(d, { severity: "error", message: `${d.message} (an error under --strict)` });
+  }
   if (found.some((d) => d.severity === "error")) throw new SpecError(sortByPosition(found));
   return { spec, warnings: found };
 }
@@ -66,11 +74,19 @@ function pointerToPath(pointer: string): KeyPath {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
+/**
+ * The user's text in double quotes, with every character that could move the
+ * cursor, break the line or reorder what the terminal shows escaped: JSON
+ * escapes C0 controls; C1 controls, U+2028/U+2029 and bidi overrides need \u too.
+ */
+export const quote = (text: string) =>
+  JSON.stringify(text).replace(/[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
 // Keys are the user's text: any segment that is not a plain key (a newline, a
-// quote, an escape sequence) is shown JSON-quoted, so it cannot garble the terminal.
+// quote, an escape sequence) is shown quoted, so it cannot garble the terminal.
 const displayPath = (path: KeyPath) =>
   path
-    .map((p) => (typeof p === "number" ? `[${p}]` : /^[A-Za-z0-9_.:@\/-]+$/.test(p) ? p : `[${JSON.stringify(p)}]`))
+    .map((p) => (typeof p === "number" ? `[${p}]` : /^[A-Za-z0-9_.:@\/-]+$/.test(p) ? p : `[${quote(p)}]`))
     .join(".")
     .replace(/\.\[/g, "[");
 
@@ -107,7 +123,7 @@ function describe(schema: Record<string, unknown>): string {
 
 const typeName = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a mapping" : typeof v === "string" ? "a string" : typeof v === "number" ? (Number.isInteger(v) ? "an integer" : "a number") : `a ${typeof v}`);
 // Passwords are cut out before truncating, so a cut can never expose part of one.
-const shownValue = (v: unknown) => (typeof v === "string" ? JSON.stringify(shorten(hideUrlPasswords(v))) : typeof v === "object" ? typeName(v) : String(v));
+const shownValue = (v: unknown) => (typeof v === "string" ? quote(shorten(hideUrlPasswords(v))) : typeof v === "object" ? typeName(v) : String(v));
 
 /** Registry header values and client keys are secrets: never echoed, not even in a code frame. */
 export function isSecretPath(path: KeyPath): boolean {
@@ -136,7 +152,7 @@ function toDiagnostic(error: ErrorObject, loaded: LoadedSpec): Diagnostic {
       const allowed = Object.keys((schema.properties ?? {}) as object);
       const suggestion = closestMatch(key, allowed);
       const hint = suggestion ? `; did you mean "${suggestion}"?` : `; allowed keys: ${allowed.join(", ")}`;
-      return at([...path, key], "key", `unknown key ${JSON.stringify(key)}${hint}`);
+      return at([...path, key], "key", `unknown key ${quote(key)}${hint}`);
     }
     case "enum": {
       const allowed = (params.allowedValues as unknown[]).map(String);
@@ -196,6 +212,10 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] 
     error(["containerd", "version"], `containerd ${c.version} is end of life and predates hosts.toml support in CRI; use 1.7 or 2`);
   } else if (/^1\.6(\.|$)/.test(c.version)) {
     warn(["containerd", "version"], "containerd 1.6 is end of life; 1.7 or 2 are maintained");
+  }
+  const pause = /(?:^|\/)pause:(\d+)\.(\d+)/.exec(c.sandboxImage);
+  if (pause && (Number(pause[1]) < 3 || (Number(pause[1]) === 3 && Number(pause[2]) < 10))) {
+    warn(["containerd", "sandboxImage"], `pause:${pause[1]}.${pause[2]} is older than the pause:3.10 that kubeadm 1.31+ and containerd 2.x expect; kubeadm will warn about the mismatch`);
   }
   if (c.oomScore === -1000) warn(["containerd", "oomScore"], "-1000 makes containerd unkillable by the OOM killer; the guide recommends -999");
   if (!c.systemdCgroup) warn(["containerd", "systemdCgroup"], "kubeadm configures kubelet with the systemd cgroup driver; false must be matched in the kubelet config");

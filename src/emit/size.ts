@@ -1,0 +1,62 @@
+// User-data size limits per platform, and the compressed forms cloud-init reads.
+import { gzipSync } from "node:zlib";
+
+export const CLOUDS = ["aws", "azure", "gcp", "openstack", "none"] as const;
+export type Cloud = (typeof CLOUDS)[number];
+
+interface CloudLimit {
+  /** Bytes allowed, counted as `counted` says. */
+  limit: number;
+  counted: "raw" | "base64";
+  /** The platform's API carries user-data as base64, so a gzip payload survives it. */
+  takesBinary: boolean;
+  name: string;
+}
+
+// Sources: AWS EC2 user data (16 KB before base64), Azure customData (64 KB),
+// GCP metadata value (256 KB), OpenStack Nova user_data (65535 bytes of base64).
+export const CLOUD_LIMITS: Record<Exclude<Cloud, "none">, CloudLimit> = {
+  aws: { limit: 16384, counted: "raw", takesBinary: true, name: "AWS EC2" },
+  azure: { limit: 65535, counted: "raw", takesBinary: true, name: "Azure customData" },
+  gcp: { limit: 262144, counted: "raw", takesBinary: false, name: "GCP metadata user-data" },
+  openstack: { limit: 65535, counted: "base64", takesBinary: true, name: "OpenStack user_data" },
+};
+
+export interface SizeCheck {
+  ok: boolean;
+  bytes: number;
+  limit: number;
+  message: string;
+}
+
+/** How big `payload` is as the platform counts it, against its limit. */
+export function checkUserDataSize(payload: Buffer, cloud: Cloud, form: "text" | "gzip"): SizeCheck {
+  if (cloud === "none") return { ok: true, bytes: payload.length, limit: Infinity, message: `${payload.length} bytes` };
+  const { limit, counted, name, takesBinary } = CLOUD_LIMITS[cloud];
+  const bytes = counted === "base64" ? Math.ceil(payload.length / 3) * 4 : payload.length;
+  const ok = bytes <= limit;
+  const advice =
+    form === "gzip"
+      ? "move files into the image with the Packer script, or drop registries/mirrors you do not need"
+      : takesBinary
+        ? "use --gzip to send it gzip-compressed (cloud-init decompresses it)"
+        : "use --gzip to compress the files inside it";
+  return {
+    ok,
+    bytes,
+    limit,
+    message: ok
+      ? `${bytes} of ${limit} bytes allowed by ${name}${counted === "base64" ? " (counted as base64)" : ""}`
+      : `user-data is ${bytes} bytes${counted === "base64" ? " as base64" : ""}, over the ${limit}-byte limit of ${name}; ${advice}`,
+  };
+}
+
+/** gzip with a fixed header (no name, mtime 0), so output stays deterministic. */
+export function gzip(data: string | Buffer): Buffer {
+  return gzipSync(data, { level: 9 });
+}
+
+/** Whether the platform can carry a whole gzip payload (base64 in its API). */
+export function takesGzipPayload(cloud: Cloud): boolean {
+  return cloud !== "none" && CLOUD_LIMITS[cloud].takesBinary;
+}

@@ -1,0 +1,50 @@
+// User-data size limits and the compressed forms cloud-init reads.
+import { gunzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { checkUserDataSize, gzip, renderCloudInit } from "../src/index.js";
+import { planFor } from "./helpers.js";
+
+describe("size limits", () => {
+  const plan = planFor({});
+  const text = Buffer.from(renderCloudInit(plan));
+
+  it("defaults fit AWS as plain text", () => {
+    const check = checkUserDataSize(text, "aws", "text");
+    expect(check.ok).toBe(true);
+    expect(check.limit).toBe(16384);
+  });
+
+  it("names the size, the limit and what to do when over", () => {
+    const big = Buffer.alloc(20000, "a");
+    const check = checkUserDataSize(big, "aws", "text");
+    expect(check.ok).toBe(false);
+    expect(check.message).toBe("user-data is 20000 bytes, over the 16384-byte limit of AWS EC2; use --gzip to send it gzip-compressed (cloud-init decompresses it)");
+    expect(checkUserDataSize(big, "gcp", "text").message).toContain("20000 of 262144");
+  });
+
+  it("counts OpenStack's limit in base64", () => {
+    expect(checkUserDataSize(Buffer.alloc(49149), "openstack", "text")).toMatchObject({ ok: true, bytes: 65532 });
+    expect(checkUserDataSize(Buffer.alloc(49152), "openstack", "text")).toMatchObject({ ok: false, bytes: 65536 });
+  });
+});
+
+describe("compressed forms", () => {
+  const plan = planFor({ containerd: { registries: { "docker.io": { mirrors: ["https://m.example.com"] } } } });
+
+  it("gzip is deterministic", () => {
+    expect(gzip("same input").equals(gzip("same input"))).toBe(true);
+  });
+
+  it("gz+b64 write_files decode to exactly the planned files and stay a text #cloud-config", () => {
+    const doc = renderCloudInit(plan, { compressFiles: true });
+    expect(doc.startsWith("#cloud-config\n")).toBe(true);
+    const written = (parse(doc, { version: "1.1" }) as { write_files: { path: string; encoding: string; content: string }[] }).write_files;
+    for (const f of plan.files) {
+      const w = written.find((x) => x.path === f.path)!;
+      expect(w.encoding).toBe("gz+b64");
+      expect(gunzipSync(Buffer.from(w.content, "base64")).toString("utf8")).toBe(f.content);
+    }
+    expect(doc.length).toBeLessThan(renderCloudInit(plan).length * 0.7);
+  });
+});
