@@ -1,0 +1,101 @@
+# A Rocky Linux 9 containerd AMI, provisioned by bake.
+#
+#   cd examples/packer                 # paths below are relative to here
+#   bake cloud-init -c ../../bake.yaml -o out/user-data
+#   bake packer     -c ../../bake.yaml -o out/provision.sh
+#   packer init  rocky9-amazon-ebs.pkr.hcl          # Packer >= 1.7 (plugins)
+#   packer build rocky9-amazon-ebs.pkr.hcl
+#
+# The build instance boots with bake's user-data (user_data_file), as a node
+# launched from a plain Rocky AMI would; bake's Packer script then runs as a
+# shell provisioner and checks the node, and cloud-init is reset at the end so
+# instances launched from the AMI run their own user-data.
+
+packer {
+  required_plugins {
+    amazon = {
+      source  = "github.com/hashicorp/amazon"
+      version = ">= 1.2.0"
+    }
+  }
+}
+
+variable "region" {
+  type    = string
+  default = "eu-central-1"
+}
+
+variable "instance_type" {
+  type    = string
+  default = "t3.medium"
+}
+
+variable "user_data" {
+  type        = string
+  description = "bake cloud-init output (at most 16384 bytes; bake -v prints its size)."
+  default     = "out/user-data"
+}
+
+variable "provision_script" {
+  type        = string
+  description = "bake packer output."
+  default     = "out/provision.sh"
+}
+
+source "amazon-ebs" "rocky9" {
+  region        = var.region
+  instance_type = var.instance_type
+  ami_name      = "rocky9-containerd-{{timestamp}}"
+
+  # Rocky Linux's official images (the Rocky Enterprise Software Foundation account).
+  source_ami_filter {
+    filters = {
+      name                = "Rocky-9-EC2-Base-9.*x86_64"
+      architecture        = "x86_64"
+      root-device-type    = "ebs"
+      virtualization-type = "hvm"
+    }
+    owners      = ["792107900819"]
+    most_recent = true
+  }
+
+  user_data_file = var.user_data
+  ssh_username   = "rocky"
+
+  launch_block_device_mappings {
+    device_name           = "/dev/sda1"
+    volume_size           = 20
+    volume_type           = "gp3"
+    iops                  = 3000
+    throughput            = 125
+    delete_on_termination = true
+  }
+
+  tags = {
+    Name      = "rocky9-containerd"
+    BuiltWith = "bake"
+    SourceAMI = "{{ .SourceAMI }}"
+  }
+}
+
+build {
+  sources = ["source.amazon-ebs.rocky9"]
+
+  provisioner "shell" {
+    inline = ["sudo cloud-init status --wait --long"]
+  }
+
+  provisioner "shell" {
+    script          = var.provision_script
+    remote_folder   = "/var/tmp"
+    execute_command = "chmod 0700 '{{ .Path }}'; sudo -S env {{ .Vars }} bash '{{ .Path }}'"
+  }
+
+  provisioner "shell" {
+    remote_folder = "/var/tmp"
+    inline = [
+      "sudo truncate -s 0 /etc/machine-id",
+      "sudo cloud-init clean --logs",
+    ]
+  }
+}

@@ -1,0 +1,103 @@
+# A Rocky Linux 9 containerd node image with qemu, provisioned by bake.
+#
+#   cd examples/packer                 # paths below are relative to here
+#   bake cloud-init -c ../../bake.yaml -o out/user-data
+#   bake packer     -c ../../bake.yaml -o out/provision.sh
+#   packer init  rocky9-qemu.pkr.hcl          # Packer >= 1.7 (plugins)
+#   packer build rocky9-qemu.pkr.hcl
+#
+# The build VM boots from Rocky's GenericCloud image with a NoCloud seed
+# (cd_files, volume label cidata) that carries bake's user-data, so it is
+# provisioned exactly as a cloud node would be; `cloud-init status --wait`
+# fails the build if that did. bake's Packer script then runs as a shell
+# provisioner (it is idempotent, and ends by checking the node), and the last
+# step resets cloud-init so every VM started from the image boots fresh.
+
+packer {
+  required_plugins {
+    qemu = {
+      source  = "github.com/hashicorp/qemu"
+      version = ">= 1.1.0"
+    }
+  }
+}
+
+variable "image_url" {
+  type    = string
+  default = "https://dl.rockylinux.org/pub/rocky/9/images/x86_64/Rocky-9-GenericCloud-Base.latest.x86_64.qcow2"
+}
+
+variable "image_checksum" {
+  type    = string
+  default = "file:https://dl.rockylinux.org/pub/rocky/9/images/x86_64/CHECKSUM"
+}
+
+variable "user_data" {
+  type        = string
+  description = "bake cloud-init output; the file must be named user-data (its name on the seed)."
+  default     = "out/user-data"
+}
+
+variable "provision_script" {
+  type        = string
+  description = "bake packer output."
+  default     = "out/provision.sh"
+}
+
+variable "ssh_password" {
+  type      = string
+  default   = "packer-build-only"
+  sensitive = true
+}
+
+source "qemu" "rocky9" {
+  iso_url      = var.image_url
+  iso_checksum = var.image_checksum
+  disk_image   = true
+  disk_size    = "20G"
+  format       = "qcow2"
+  accelerator  = "kvm"
+  headless     = true
+  memory       = 2048
+  cpus         = 2
+
+  # NoCloud seed: bake's user-data, plus build-time access in vendor-data.
+  cd_files = [var.user_data, "${path.root}/seed/meta-data", "${path.root}/seed/vendor-data"]
+  cd_label = "cidata"
+
+  ssh_username     = "packer"
+  ssh_password     = var.ssh_password
+  ssh_timeout      = "20m"
+  shutdown_command = "sudo systemctl poweroff"
+
+  output_directory = "output-rocky9-containerd"
+  vm_name          = "rocky9-containerd.qcow2"
+}
+
+build {
+  sources = ["source.qemu.rocky9"]
+
+  # Wait for first boot (and bake's user-data) to finish; a failed bake-provision fails here.
+  provisioner "shell" {
+    inline = ["sudo cloud-init status --wait --long"]
+  }
+
+  # bake's script: bash reads it, so a noexec remote folder does not matter;
+  # not /tmp, which may be a small tmpfs or cleaned under us.
+  provisioner "shell" {
+    script          = var.provision_script
+    remote_folder   = "/var/tmp"
+    execute_command = "chmod 0700 '{{ .Path }}'; sudo -S env {{ .Vars }} bash '{{ .Path }}'"
+  }
+
+  # Leave no build user, no logs and no instance state in the image.
+  provisioner "shell" {
+    remote_folder = "/var/tmp"
+    inline = [
+      "sudo passwd -l packer",
+      "sudo rm -f /etc/sudoers.d/90-cloud-init-users",
+      "sudo truncate -s 0 /etc/machine-id",
+      "sudo cloud-init clean --logs --seed",
+    ]
+  }
+}

@@ -1,0 +1,120 @@
+// The Packer and Terraform examples, checked with what runs here: Debian's packer
+// 1.6.6 (installed by this test when missing and we are root, as in CI) runs
+// `packer fmt -check` on every HCL file and `packer validate` on both templates.
+// Packer 1.6.6 predates `packer { required_plugins }`, so that block is dropped
+// for validation; Terraform itself is not packaged by Debian and is not run:
+// main.tf is only parsed (packer fmt shares Terraform's HCL2 parser and writer).
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const CLI = join(ROOT, "dist/cli.js");
+const PACKER_DIR = join(ROOT, "examples/packer");
+const TEMPLATES = readdirSync(PACKER_DIR).filter((f) => f.endsWith(".pkr.hcl"));
+
+const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+
+function ensurePacker(): boolean {
+  if (has("packer")) return true;
+  if (process.getuid?.() !== 0 || !has("apt-get")) return false;
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  let r = spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "packer"], { env, stdio: "ignore", timeout: 180_000 });
+  if (r.status !== 0) {
+    spawnSync("apt-get", ["update", "-qq"], { env, stdio: "ignore", timeout: 180_000 });
+    r = spawnSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "packer"], { env, stdio: "ignore", timeout: 180_000 });
+  }
+  return has("packer");
+}
+
+/** Packer 1.6.6 cannot read the packer { required_plugins } block that Packer >= 1.7 needs. */
+const withoutPackerBlock = (text: string) => text.replace(/\npacker \{\n[\s\S]*?\n\}\n/, "\n");
+
+describe("examples/packer and examples/terraform", () => {
+  let packer = false;
+  let work: string;
+
+  beforeAll(() => {
+    packer = ensurePacker();
+    work = mkdtempSync(join(tmpdir(), "bake-packer-"));
+    mkdirSync(join(work, "out"));
+    mkdirSync(join(work, "seed"));
+    for (const f of readdirSync(join(PACKER_DIR, "seed"))) copyFileSync(join(PACKER_DIR, "seed", f), join(work, "seed", f));
+    execFileSync(process.execPath, [CLI, "cloud-init", "-q", "-c", join(ROOT, "examples/guide.yaml"), "-o", join(work, "out/user-data")]);
+    execFileSync(process.execPath, [CLI, "packer", "-q", "-c", join(ROOT, "examples/guide.yaml"), "-o", join(work, "out/provision.sh")]);
+  }, 240_000);
+
+  it("there are a qemu and an amazon-ebs template", () => {
+    expect(TEMPLATES.sort()).toEqual(["rocky9-amazon-ebs.pkr.hcl", "rocky9-qemu.pkr.hcl"]);
+  });
+
+  it("the qemu template: shell provisioner with bake's script, sudo bash, remote_folder not /tmp, NoCloud cd_files seed, wait first and clean last", () => {
+    const text = readFileSync(join(PACKER_DIR, "rocky9-qemu.pkr.hcl"), "utf8");
+    expect(text).toMatch(/source "qemu"/);
+    expect(text).toMatch(/script\s+= var\.provision_script/);
+    expect(text).toMatch(/execute_command\s+= ".*sudo -S env \{\{ \.Vars \}\} bash '\{\{ \.Path \}\}'"/);
+    expect(text).toMatch(/remote_folder\s+= "\/var\/tmp"/);
+    expect(text).not.toMatch(/remote_folder\s+= "\/tmp"/);
+    expect(text).toMatch(/cd_files\s+= \[var\.user_data,/);
+    expect(text).toMatch(/cd_label\s+= "cidata"/);
+    const provisioners = [...text.matchAll(/provisioner "shell" \{([\s\S]*?)\n  \}/g)].map((m) => m[1]!);
+    expect(provisioners[0]).toContain("cloud-init status --wait");
+    expect(provisioners[provisioners.length - 1]).toContain("cloud-init clean");
+  });
+
+  it("the seed files are cloud-config YAML", () => {
+    const vendor = readFileSync(join(PACKER_DIR, "seed/vendor-data"), "utf8");
+    expect(vendor.startsWith("#cloud-config\n")).toBe(true);
+    expect(parse(vendor)).toHaveProperty("users");
+    expect(parse(readFileSync(join(PACKER_DIR, "seed/meta-data"), "utf8"))).toHaveProperty("instance-id");
+  });
+
+  it("packer fmt -check accepts every HCL file (main.tf too: same HCL2 syntax)", (ctx) => {
+    if (!packer) ctx.skip();
+    const files = [...TEMPLATES.map((t) => join(PACKER_DIR, t))];
+    const tfCopy = join(work, "main-tf.pkr.hcl");
+    copyFileSync(join(ROOT, "examples/terraform/main.tf"), tfCopy);
+    for (const file of [...files, tfCopy]) {
+      const r = spawnSync("packer", ["fmt", "-check", "-diff", file], { encoding: "utf8" });
+      expect(r.status, `${file}\n${r.stdout}${r.stderr}`).toBe(0);
+    }
+  });
+
+  for (const template of ["rocky9-qemu.pkr.hcl", "rocky9-amazon-ebs.pkr.hcl"]) {
+    it(`packer validate ${template} with bake's outputs (offline)`, (ctx) => {
+      if (!packer) ctx.skip();
+      const file = join(work, template);
+      writeFileSync(file, withoutPackerBlock(readFileSync(join(PACKER_DIR, template), "utf8")));
+      // A fixed checksum keeps validate from fetching Rocky's CHECKSUM file.
+      const offline = template.includes("qemu") ? ["-var", `image_checksum=sha256:${"a".repeat(64)}`] : [];
+      const ok = spawnSync("packer", ["validate", ...offline, template], { cwd: work, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+      expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+      // It really looks at bake's files: a missing script fails.
+      const bad = spawnSync("packer", ["validate", ...offline, "-var", "provision_script=out/missing.sh", template], { cwd: work, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+      expect(bad.status).not.toBe(0);
+      expect(bad.stdout + bad.stderr).toContain("missing.sh");
+    });
+  }
+
+  it("terraform: the external-data script returns bake's user-data as JSON; both user_data forms are wired", () => {
+    const tf = readFileSync(join(ROOT, "examples/terraform/main.tf"), "utf8");
+    expect(tf).toMatch(/user_data\s+= var\.gzip_user_data \? null : local\.user_data/);
+    expect(tf).toMatch(/user_data_base64 = var\.gzip_user_data \? base64gzip\(local\.user_data\) : null/);
+    expect(tf).toContain('program = ["sh", "${path.module}/bake-user-data.sh"]');
+    const r = spawnSync("sh", [join(ROOT, "examples/terraform/bake-user-data.sh")], {
+      input: JSON.stringify({ spec: join(ROOT, "examples/guide.yaml") }),
+      encoding: "utf8",
+      env: { ...process.env, BAKE: `${process.execPath} ${CLI}` },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const userData = (JSON.parse(r.stdout) as { user_data: string }).user_data;
+    expect(userData).toBe(readFileSync(join(work, "out/user-data"), "utf8"));
+    // What base64gzip() sends stays well under EC2's 16384-byte limit.
+    expect(gzipSync(userData).toString("base64").length).toBeLessThan(16384 / 2);
+  });
+});
