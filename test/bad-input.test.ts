@@ -1,0 +1,233 @@
+// The bad-input corpus: every spec in test/fixtures/bad/ must be refused by the
+// built CLI with exit 1, nothing on stdout, the error its NAME.expect file names
+// (every line of it, "{file}" standing for the spec's path), and an existing -o
+// target left byte for byte as it was. Cases that cannot be committed as files
+// (a huge file, an unreadable path, stdin, --set) are generated below.
+import { execFile } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const CLI = join(ROOT, "dist/cli.js");
+const CORPUS = "test/fixtures/bad";
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], input?: string): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" }, timeout: 30_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    if (input !== undefined) child.stdin!.end(input);
+    else child.stdin!.end();
+  });
+}
+
+let scratch: string;
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+  scratch = mkdtempSync(join(tmpdir(), "bake-bad-"));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A folder holding an existing -o target with random bytes; check() proves nothing in it changed. */
+function outputTarget(name: string) {
+  const dir = mkdtempSync(join(scratch, `${name.replace(/[^A-Za-z0-9._-]/g, "_")}-`));
+  const target = join(dir, "user-data");
+  const before = randomBytes(64);
+  writeFileSync(target, before);
+  return {
+    target,
+    check(): void {
+      expect(readdirSync(dir), "no temp file may be left beside the target").toEqual(["user-data"]);
+      expect(readFileSync(target).equals(before), "the -o target must be untouched").toBe(true);
+    },
+  };
+}
+
+/** Run a command that must fail: exit 1, empty stdout, every expected line on stderr, -o target untouched. */
+async function expectRefused(name: string, args: string[], expected: string[], input?: string): Promise<Result> {
+  const out = outputTarget(name);
+  const result = await run([...args, "-o", out.target], input);
+  const context = `${name}\n--- stderr ---\n${result.stderr}`;
+  expect(result.code, context).toBe(1);
+  expect(result.stdout, context).toBe("");
+  expect(result.stderr, context).not.toContain("internal error");
+  for (const line of expected) expect(result.stderr, context).toContain(line);
+  expect(result.stderr, context).toMatch(/error(s)?; nothing was written\.\n$/);
+  out.check();
+  return result;
+}
+
+// ---- the committed corpus
+
+const specs = readdirSync(join(ROOT, CORPUS))
+  .filter((f) => /\.(ya?ml|toml)$/.test(f))
+  .sort();
+
+// Errors about the document as a whole name no key path.
+const DOCUMENT_LEVEL = /^error: (invalid (YAML|TOML): |spec \{file\} |the spec must be |cannot read spec )/;
+
+describe("bad-input corpus", () => {
+  it("has at least 50 cases, each with an .expect file", () => {
+    expect(specs.length).toBeGreaterThanOrEqual(50);
+    const expects = readdirSync(join(ROOT, CORPUS)).filter((f) => f.endsWith(".expect"));
+    expect(expects.sort()).toEqual(specs.map((s) => `${s}.expect`));
+  });
+
+  it.concurrent.each(specs)("%s is refused with its expected error", async (spec) => {
+    const file = `${CORPUS}/${spec}`;
+    const expected = readFileSync(join(ROOT, `${file}.expect`), "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => l.replace(/\{file\}/g, file));
+    const errors = expected.filter((l) => l.startsWith("error: "));
+    expect(errors.length, `${spec}.expect must hold at least one "error: ..." line`).toBeGreaterThan(0);
+    for (const line of errors) {
+      if (DOCUMENT_LEVEL.test(line.replace(file, "{file}"))) continue;
+      // "error: containerd.proxy.http: ..." names the key path.
+      expect(line, `${spec}.expect must name the key path`).toMatch(/^error: (?:[\w.:\/@-]|\[\d+\]|\["(?:[^"\\]|\\.)*"\])+: /);
+    }
+    // Every case read from a file points at file:line:column, except when the
+    // file cannot be parsed as text at all (binary, bad UTF-8, alias bomb).
+    if (!/^(file-|yaml-alias-bomb)/.test(spec)) {
+      expect(expected.some((l) => l.startsWith(`--> ${file}:`)), `${spec}.expect must name ${file}:line:column`).toBe(true);
+    }
+    await expectRefused(spec, ["cloud-init", "-c", file], expected);
+  });
+
+  // The same refusal, through the other commands that write a file.
+  it.concurrent.each(["unknown-key-containerd.yaml", "url-newline-in-proxy.yaml", "toml-duplicate-key.toml"])("packer -o also refuses %s", async (spec) => {
+    const file = `${CORPUS}/${spec}`;
+    const expected = readFileSync(join(ROOT, `${file}.expect`), "utf8").split("\n").filter((l) => l !== "").map((l) => l.replace(/\{file\}/g, file));
+    await expectRefused(`packer-${spec}`, ["packer", "-c", file], expected);
+  });
+});
+
+// ---- cases generated at test time
+
+describe("generated bad inputs", () => {
+  it("refuses a spec over 1 MiB without parsing it", async () => {
+    const file = join(scratch, "huge.yaml");
+    // Valid YAML (comments and a real key), only too big.
+    writeFileSync(file, "distro: rocky9\n" + "# padding padding padding padding padding padding padding\n".repeat(20_000));
+    const size = readFileSync(file).length;
+    expect(size).toBeGreaterThan(1024 * 1024);
+    await expectRefused("huge", ["cloud-init", "-c", file], [`error: spec ${file} is ${size} bytes; the limit is 1048576 (1 MiB)`]);
+  });
+
+  it("refuses a huge TOML spec the same way", async () => {
+    const file = join(scratch, "huge.toml");
+    writeFileSync(file, 'distro = "rocky9"\n' + `# ${"x".repeat(1000)}\n`.repeat(1100));
+    await expectRefused("huge-toml", ["cloud-init", "-c", file], [`error: spec ${file} is `, "the limit is 1048576 (1 MiB)"]);
+  });
+
+  // Tests run as root, and chmod 000 does not stop root from reading a file;
+  // a path whose parent is a regular file fails for root too (ENOTDIR).
+  it("refuses an unreadable path (its parent is a file, which fails even for root)", async () => {
+    const file = `${CORPUS}/file-binary.yaml/spec.yaml`;
+    await expectRefused("enotdir", ["cloud-init", "-c", file], [`error: cannot read spec ${file}: `, "not a directory"]);
+  });
+
+  it.skipIf(process.getuid?.() === 0)("refuses a chmod 000 spec (only meaningful when not root)", async () => {
+    const file = join(scratch, "locked.yaml");
+    writeFileSync(file, "distro: rocky9\n");
+    chmodSync(file, 0o000);
+    await expectRefused("eacces", ["cloud-init", "-c", file], [`error: cannot read spec ${file}: permission denied`]);
+  });
+
+  it("refuses a directory given as the spec", async () => {
+    await expectRefused("eisdir", ["cloud-init", "-c", CORPUS], [`error: cannot read spec ${CORPUS}: is a directory`]);
+  });
+
+  it("refuses a spec that does not exist", async () => {
+    await expectRefused("enoent", ["cloud-init", "-c", `${CORPUS}/no-such-spec.yaml`], [`error: cannot read spec ${CORPUS}/no-such-spec.yaml: no such file`]);
+  });
+
+  it("points at <stdin>:line:column for a spec read from stdin", async () => {
+    await expectRefused("stdin", ["cloud-init", "-c", "-"], ['error: containerd.sandboxImg: unknown key "sandboxImg"; did you mean "sandboxImage"?', "--> <stdin>:3:3"], "distro: rocky9\ncontainerd:\n  sandboxImg: x\n");
+  });
+
+  it("points at <stdin> for a TOML spec on stdin", async () => {
+    await expectRefused("stdin-toml", ["cloud-init", "-c", "-"], ["error: crictl.timeout: 0 is out of range", "--> <stdin>:2:1"], "[crictl]\ntimeout = 0\n");
+  });
+});
+
+// ---- --set: each value lands where a file's value would, and is checked the same way
+
+const SET_CASES: [string, string[]][] = [
+  ["containerd.oomScore=abc", ["error: containerd.oomScore: must be an integer from -1000 to 1000, not a string", "--> --set:1:21"]],
+  ["containerd.oomScore=2000", ["error: containerd.oomScore: 2000 is out of range", "--> --set:1:21"]],
+  ["noequals", ['error: --set "noequals" must look like key.path=value', "--> --set:1:1"]],
+  ["=rocky9", ['error: --set "=rocky9" must look like key.path=value']],
+  ["containerd.rooot=/data", ['error: containerd.rooot: unknown key "rooot"; did you mean "root"?', "--> --set:1:18"]],
+  ["containerd.root=../x", ['error: containerd.root: "../x" is not an absolute path', "--> --set:1:17"]],
+  ["containerd.root=/data/../etc", ['error: containerd.root: "/data/../etc" is not an absolute path']],
+  ["containerd.sandboxImage=[a", ["error: containerd.sandboxImage: --set value is not valid YAML", "--> --set:1:25"]],
+  ["containerd.sandboxImage=pause;reboot", ['error: containerd.sandboxImage: "pause;reboot" is not an image reference']],
+  ["kernel.sysctl.net.ipv4.ip_forward=$(reboot)", ['error: kernel.sysctl.net.ipv4.ip_forward: "$(reboot)" is not a sysctl value', "--> --set:1:35"]],
+  ["kernel.modules=[overlay, 'a b']", ['error: kernel.modules[1]: "a b" is not a kernel module name']],
+  ["containerd.registries.docker.io.mirrors=[https://a b]", ['error: containerd.registries.docker.io.mirrors[0]: "https://a b" is not an http:// or https:// URL']],
+  ["containerd.registries.docker.io/library.mirrors=[https://m.example.com]", ['error: containerd.registries.docker.io/library: "docker.io/library" is not a registry host']],
+  ['containerd.proxy.http="http://p:3128\\nExecStart=/bin/sh"', ['error: containerd.proxy.http: "http://p:3128\\nExecStart=/bin/sh" is not an http:// or https:// URL, or empty']],
+  ["crictl.timeout=", ["error: crictl.timeout: must be an integer from 1 to 3600, not a string", "--> --set:1:16"]],
+  ["crictl.debug=maybe", ["error: crictl.debug: must be a boolean, not a string"]],
+  ["distro=rocky10", ['error: distro: "rocky10" is not one of', 'did you mean "rocky8"?', "--> --set:1:8"]],
+  ["containerd.service.limitNOFILE=0", ['error: containerd.service.limitNOFILE: must be an integer from 1 to 1073741816 or "infinity", not 0']],
+  ["containerd.version=3", ['error: containerd.version: "3" is not a containerd version prefix']],
+];
+
+describe("bad --set values", () => {
+  it.concurrent.each(SET_CASES)("--set %s is refused", async (assignment, expected) => {
+    await expectRefused(`set-${assignment}`, ["cloud-init", "--set", assignment], expected);
+  });
+
+  it("reports a bad --set together with the file's own errors", async () => {
+    const file = `${CORPUS}/range-oomscore.yaml`;
+    await expectRefused("set-and-file", ["cloud-init", "-c", file, "--set", "crictl.timeout=0"], [
+      "error: containerd.oomScore: 1001 is out of range",
+      `--> ${file}:2:13`,
+      "error: crictl.timeout: 0 is out of range",
+      "--> --set:1:16",
+      "2 errors; nothing was written.",
+    ]);
+  });
+});
+
+// ---- edge cases that are valid: an empty spec means the built-in defaults
+
+describe("empty specs are valid and mean the defaults", () => {
+  let defaults: string;
+  beforeAll(async () => {
+    const r = await run(["cloud-init"]);
+    expect(r.code).toBe(0);
+    defaults = r.stdout;
+  });
+  it.concurrent.each([
+    ["empty.yaml", ""],
+    ["empty.toml", ""],
+    ["comments.yaml", "# nothing here yet\n"],
+    ["document-marker.yaml", "---\n"],
+    ["comments.toml", "# nothing here yet\n"],
+  ])("%s renders the defaults", async (name, text) => {
+    const file = join(scratch, name);
+    writeFileSync(file, text);
+    const r = await run(["cloud-init", "-c", file]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(defaults);
+  });
+});
