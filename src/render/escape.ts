@@ -45,7 +45,8 @@ export function yamlBlock(content: string, indent: number): string {
     last === "" &&
     lines.length > 0 &&
     lines[lines.length - 1] !== "" &&
-    !/^[ \t]/.test(lines[0] ?? "") &&
+    // YAML takes the block's indentation from its first non-empty line.
+    !/^[ \t]/.test(lines.find((line) => line !== "") ?? "") &&
     !/[\r\u0085\u2028\u2029\ufeff]/.test(content) &&
     !CONTROL.test(content) &&
     lines.every((line) => line === "" || !/^[ \t]*$/.test(line));
@@ -78,9 +79,13 @@ export function repoValue(value: string): string {
   return value;
 }
 
-/** A value in an apt one-line sources entry: no whitespace, brackets or '#'. */
+/**
+ * A value in an apt sources entry: no whitespace, brackets or '#'; brackets
+ * only around an IPv6 host (http://[fd00::1]/debian), which apt reads as such.
+ */
 export function aptValue(value: string): string {
-  if (/[\s#\[\]]/.test(value) || CONTROL.test(value)) {
+  const rest = value.replace(/^(https?:\/\/(?:[^/@]*@)?)\[[0-9A-Fa-f:.]+\]/, "$1");
+  if (/[\s#\[\]]/.test(rest) || CONTROL.test(value)) {
     throw new UnsafeValueError(`value ${JSON.stringify(value)} cannot be written in an apt sources line`);
   }
   return value;

@@ -18,7 +18,10 @@ function isAbsolutePath(value: string): boolean {
 
 // RFC 3986 characters, less the quote, space and brace family that no config
 // file we write could carry unchanged. "$" stays: dnf expands $releasever.
-const URL_TAIL = /^[A-Za-z0-9._~%!$&'()*+,;=:@/?#\[\]-]*$/;
+// "[" and "]" are only legal around an IPv6 host, never after it, and a
+// "#fragment" is never sent to a server; apt's sources files cannot hold
+// either, so neither is accepted after the host.
+const URL_TAIL = /^[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*$/;
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const IPV6_HOST = /^\[[0-9A-Fa-f:.]+\]$/;
 
@@ -62,11 +65,11 @@ export const formats: Record<string, StringFormat> = {
   },
   "http-url": {
     test: isHttpUrl,
-    expected: "an http:// or https:// URL without spaces, quotes or braces",
+    expected: "an http:// or https:// URL without spaces, quotes, braces, brackets or #",
   },
   "https-url": {
     test: (v) => v.startsWith("https://") && isHttpUrl(v),
-    expected: "an https:// URL without spaces, quotes or braces",
+    expected: "an https:// URL without spaces, quotes, braces, brackets or #",
   },
   "optional-http-url": {
     test: (v) => v === "" || isHttpUrl(v),
