@@ -55,7 +55,8 @@ export function formatDiagnostic(diagnostic: Diagnostic, { color }: FormatOption
     const pad = " ".repeat(gutter);
     lines.push(`${pad}--> ${p.file}:${p.line}:${p.column}`);
     if (p.lineText !== "") {
-      const shown = p.lineText.replace(/\t/g, " ");
+      // The user's line, with anything a terminal would act on made visible.
+      const shown = p.lineText.replace(/\t/g, " ").replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, "?");
       lines.push(`${pad} |`);
       lines.push(`${p.line} | ${shown}`);
       const width = Math.min(p.length, shown.length - (p.column - 1));

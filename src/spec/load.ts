@@ -45,7 +45,14 @@ function readSpecText(file: string): string {
     bytes = file === "-" ? readFileSync(0) : readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : String((error as Error).message);
+    const reasons: Record<string, string> = {
+      ENOENT: "no such file",
+      EACCES: "permission denied",
+      EISDIR: "is a directory",
+      ENOTDIR: "a parent of it is not a directory",
+      ELOOP: "too many symbolic links",
+    };
+    const reason = reasons[code ?? ""] ?? (error as Error).message;
     throw new SpecError([{ severity: "error", path: "", message: `cannot read spec ${file}: ${reason}` }]);
   }
   if (bytes.length > MAX_SPEC_BYTES) {
@@ -85,7 +92,10 @@ function parseYamlSpec(text: string, file: string): LoadedSpec {
       doc.errors.map((e) => ({
         severity: "error" as const,
         path: "",
-        message: `invalid YAML: ${e.message.split("\n")[0]}`,
+        message:
+          e.code === "MULTIPLE_DOCS"
+            ? "a spec is one YAML document; remove the second --- and what follows, or split it into two files"
+            : `invalid YAML: ${e.message.split("\n")[0]}`,
         position: at(e.pos[0], Math.max(1, e.pos[1] - e.pos[0])),
       })),
     );
@@ -222,6 +232,9 @@ function applySets(base: LoadedSpec, sets: string[]): LoadedSpec {
         const origin = origins.get(path.slice(0, n).join("\u0000"));
         if (origin) return origin;
       }
+      // An error about a parent of what --set wrote (containerd.root after --set containerd.root.x=1).
+      const prefix = path.join("\u0000") + "\u0000";
+      for (const [key, origin] of origins) if (key.startsWith(prefix)) return origin;
       return base.locate(path, target);
     },
   };
