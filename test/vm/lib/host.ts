@@ -56,7 +56,7 @@ export async function exists(path: string): Promise<boolean> {
 
 export type Accel = "kvm" | "tcg";
 
-let accelCache: Accel | undefined;
+let accelProbe: Promise<Accel> | undefined;
 
 /**
  * KVM if a guest really executes on it, else TCG. /dev/kvm can be present and
@@ -64,11 +64,16 @@ let accelCache: Accel | undefined;
  * SeaBIOS under KVM and waits for its banner on the debug console.
  * BAKE_VM_ACCEL=kvm|tcg overrides the probe.
  */
-export async function pickAccel(): Promise<Accel> {
+export function pickAccel(): Promise<Accel> {
+  // one probe even when boots start concurrently
+  accelProbe ??= probeAccel();
+  return accelProbe;
+}
+
+async function probeAccel(): Promise<Accel> {
   const forced = process.env.BAKE_VM_ACCEL;
   if (forced === "kvm" || forced === "tcg") return forced;
-  if (accelCache) return accelCache;
-  accelCache = "tcg";
+  let accelCache: Accel = "tcg";
   try {
     await access("/dev/kvm", constants.R_OK | constants.W_OK);
   } catch {

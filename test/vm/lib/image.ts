@@ -9,7 +9,7 @@ import { log, run } from "./exec.js";
 import { exists } from "./host.js";
 
 /** Bump when the build steps below change in a way the package list does not show. */
-export const RECIPE_VERSION = 3;
+export const RECIPE_VERSION = 4;
 
 export type Suite = "trixie" | "forky";
 
@@ -83,11 +83,19 @@ export async function ensureImage(suite: Suite): Promise<Image> {
       // past Valid-Until. This setting stays inside the test image (apt in the guest needs it too);
       // it is never part of bake's output.
       `--aptopt=Acquire::Check-Valid-Until "false"`,
+      // Test-image tuning, not bake's business: no translation indexes (6.5 MB less for the
+      // guest's apt-get update over qemu's user network, which is slow under TCG).
+      `--aptopt=Acquire::Languages "none"`,
       `--include=${packages.join(",")}`,
       "--dpkgopt=path-exclude=/usr/share/man/*",
       "--dpkgopt=path-exclude=/usr/share/doc/*",
       "--dpkgopt=path-include=/usr/share/doc/*/copyright",
       "--dpkgopt=path-exclude=/usr/share/locale/*",
+      // A small initramfs with only what a virtio direct-kernel boot needs: the full one
+      // (36 MB) costs about 15 s of TCG time in every boot.
+      `--customize-hook=printf 'MODULES=list\n' > "$1/etc/initramfs-tools/conf.d/bake-vm"`,
+      `--customize-hook=printf 'virtio_pci\nvirtio_blk\next4\n' >> "$1/etc/initramfs-tools/modules"`,
+      `--customize-hook=chroot "$1" update-initramfs -u -k all`,
       suite,
       rootfs,
       ...(process.env.BAKE_VM_MIRROR ? [process.env.BAKE_VM_MIRROR] : []),

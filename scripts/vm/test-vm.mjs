@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// `npm run test:vm [-- options]`: the VM boot suite (test/vm/boot.test.ts) under vitest.
+//
+//   --image FILE     boot this cloud image (qcow2/raw, e.g. Rocky-9-GenericCloud.qcow2) with its
+//                    own bootloader instead of the Debian trixie/forky images built here
+//   --distro NAME    bake distro for --image (default: from the file name, rocky9, rocky8, alma9 ...)
+//   --only A,B       run only these boots (trixie, forky, trixie-packer, trixie-failure;
+//                    with --image: <distro>, <distro>-packer, <distro>-failure)
+//   --parallel N     boots at a time (default 1)
+//   --accel kvm|tcg  skip the KVM probe
+//   --rebuild        rebuild the cached Debian images
+//   --keep           keep the VM disks under /var/cache/bake-vm/runs
+// Anything else is passed to vitest (e.g. --reporter=json --outputFile.json=out/vitest-vm.json).
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { dirname, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const env = { ...process.env };
+const rest = [];
+const args = process.argv.slice(2);
+const value = (i, name) => {
+  const v = args[i + 1];
+  if (v === undefined) {
+    console.error(`test:vm: ${name} needs a value`);
+    process.exit(2);
+  }
+  return v;
+};
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+  const take = () => inline ?? value(i++, flag);
+  switch (flag) {
+    case "--image": {
+      const file = resolve(take());
+      if (!existsSync(file)) {
+        console.error(`test:vm: --image ${file}: no such file`);
+        process.exit(2);
+      }
+      env.BAKE_VM_IMAGE = file;
+      break;
+    }
+    case "--distro": env.BAKE_VM_DISTRO = take(); break;
+    case "--only": env.BAKE_VM_ONLY = take(); break;
+    case "--parallel": env.BAKE_VM_PARALLEL = take(); break;
+    case "--accel": env.BAKE_VM_ACCEL = take(); break;
+    case "--rebuild": env.BAKE_VM_REBUILD = "1"; break;
+    case "--keep": env.BAKE_VM_KEEP = "1"; break;
+    default: rest.push(a);
+  }
+}
+const vitest = join(repo, "node_modules", "vitest", "vitest.mjs");
+const r = spawnSync(process.execPath, [vitest, "run", "--config", "test/vm/vitest.config.ts", ...rest], { cwd: repo, env, stdio: "inherit" });
+process.exit(r.status ?? 1);
