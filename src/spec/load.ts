@@ -94,7 +94,7 @@ function parseYamlSpec(text: string, file: string): LoadedSpec {
         path: "",
         message:
           e.code === "MULTIPLE_DOCS"
-            ? "a spec is one YAML document; remove the second --- and what follows, or split it into two files"
+            ? "invalid YAML: a spec is one document; remove the second --- and what follows, or split it into two files"
             : `invalid YAML: ${e.message.split("\n")[0]}`,
         position: at(e.pos[0], Math.max(1, e.pos[1] - e.pos[0])),
       })),
