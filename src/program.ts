@@ -4,12 +4,10 @@ import { dirname, join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { formatDiagnostics, loadSpec, plan, renderCloudInit, renderFiles, renderPackerScript, SpecError, validateSpec, type Diagnostic } from "./index.js";
 import { BAKE_VERSION } from "./version.js";
-import { schemaText } from "./commands/schema.js";
-import { writeStarter } from "./commands/init.js";
-import { explain, formatExplanations } from "./commands/explain.js";
 import { DISTROS, type Distro } from "./spec/schema.js";
-import { diffPlans, formatDiff, summary } from "./commands/diff.js";
 import { colorAllowed, describePlan, describeSize, detail, status } from "./commands/status.js";
+// schema, init, explain and diff load their modules (and jsdiff) only when run,
+// so the rendering commands' cold start does not pay for them.
 
 const EXIT_INVALID = 1;
 const EXIT_USAGE = 2;
@@ -110,7 +108,10 @@ export function createProgram(): Command {
     .description("print the JSON Schema of the spec, for editors (the package also ships it as schema/bake.schema.json)")
     .option("-o, --output <file>", "write here instead of stdout")
     .addHelpText("after", "\nExample:\n  $ bake schema > bake.schema.json\n")
-    .action((options: { output?: string }) => emit(schemaText(), options.output, {}, "schema"));
+    .action(async (options: { output?: string }) => {
+      const { schemaText } = await import("./commands/schema.js");
+      emit(schemaText(), options.output, {}, "schema");
+    });
 
   const distroOption = () => new Option("--distro <distro>", "target OS").choices(DISTROS).default("rocky9");
 
@@ -123,7 +124,8 @@ export function createProgram(): Command {
     .option("--schema <ref>", "the $schema path or URL for editors (default: this package's schema file, relative to the output)")
     .option("-q, --quiet", "print nothing on success")
     .addHelpText("after", "\nExample:\n  $ bake init --distro rocky9 -o bake.yaml && bake validate -c bake.yaml\n")
-    .action((options: { distro: Distro; output: string; force?: boolean; schema?: string; quiet?: boolean }) => {
+    .action(async (options: { distro: Distro; output: string; force?: boolean; schema?: string; quiet?: boolean }) => {
+      const { writeStarter } = await import("./commands/init.js");
       writeStarter({ ...options, force: options.force === true, writeAtomically });
       if (options.output !== "-") status(options, `wrote ${options.output} (${options.distro}); edit it, then: bake validate -c ${options.output}`);
     });
@@ -135,7 +137,8 @@ export function createProgram(): Command {
     .addOption(distroOption())
     .option("--json", "print the data as JSON")
     .addHelpText("after", "\nExample:\n  $ bake explain containerd.sandboxImage\n  $ bake explain crictl --distro debian13\n")
-    .action((key: string | undefined, options: { distro: Distro; json?: boolean }) => {
+    .action(async (key: string | undefined, options: { distro: Distro; json?: boolean }) => {
+      const { explain, formatExplanations } = await import("./commands/explain.js");
       const items = explain(key, options.distro);
       const color = colorAllowed(process.stdout);
       process.stdout.write(options.json ? JSON.stringify(items, null, 2) + "\n" : formatExplanations(items, options.distro, color));
@@ -150,7 +153,8 @@ export function createProgram(): Command {
     .option("-q, --quiet", "print no warnings and no summary")
     .option("-v, --verbose", "also list each file that differs, and both plans")
     .addHelpText("after", "\nExit status is 0 whether or not the outputs differ, 1 when a spec is invalid.\n\nExample:\n  $ bake diff -c old.yaml -c new.yaml\n  $ bake diff -c bake.yaml                      # what bake.yaml changes from the defaults\n  $ bake diff --set containerd.oomScore=-999    # defaults against one change\n")
-    .action((options: { config: string[]; set: string[]; unified: string; quiet?: boolean; verbose?: boolean }, command: Command) => {
+    .action(async (options: { config: string[]; set: string[]; unified: string; quiet?: boolean; verbose?: boolean }, command: Command) => {
+      const { diffPlans, formatDiff, summary } = await import("./commands/diff.js");
       if (options.config.length > 2) command.error("error: bake diff compares two specs: give -c at most twice");
       const [oldFile, newFile] = options.config.length === 2 ? options.config : [undefined, options.config[0]];
       const old = { label: oldFile ?? "defaults", plan: buildPlan({ config: oldFile, set: [], quiet: options.quiet, verbose: options.verbose }) };
