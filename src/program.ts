@@ -2,7 +2,23 @@
 import { mkdirSync, renameSync, writeFileSync, chmodSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { formatDiagnostics, loadSpec, plan, renderCloudInit, renderFiles, renderPackerScript, SpecError, validateSpec, type Diagnostic } from "./index.js";
+import {
+  checkUserDataSize,
+  CLOUDS,
+  formatDiagnostics,
+  gzip,
+  loadSpec,
+  plan,
+  renderCloudInit,
+  renderFiles,
+  renderPackerScript,
+  SpecError,
+  takesGzipPayload,
+  validateSpec,
+  type Cloud,
+  type Diagnostic,
+  type Plan,
+} from "./index.js";
 import { BAKE_VERSION } from "./version.js";
 import { DISTROS, type Distro } from "./spec/schema.js";
 import { colorAllowed, describePlan, describeSize, detail, status } from "./commands/status.js";
@@ -18,6 +34,12 @@ interface CommonOptions {
   output?: string;
   quiet?: boolean;
   verbose?: boolean;
+  strict?: boolean;
+}
+
+interface CloudInitCliOptions extends CommonOptions {
+  cloud: Cloud;
+  gzip?: boolean;
 }
 
 const useColor = () => colorAllowed(process.stderr);
@@ -28,7 +50,7 @@ function printDiagnostics(diagnostics: Diagnostic[]): void {
 
 function buildPlan(options: CommonOptions) {
   const loaded = loadSpec({ file: options.config, sets: options.set });
-  const { spec, warnings } = validateSpec(loaded);
+  const { spec, warnings } = validateSpec(loaded, { strict: options.strict });
   if (!options.quiet) printDiagnostics(warnings);
   const p = plan(spec);
   for (const line of describePlan(p, options.config ?? "built-in defaults")) detail(options, line);
@@ -44,6 +66,36 @@ function writeAtomically(path: string, content: string, mode = "0644"): void {
   renameSync(tmp, path);
 }
 
+/**
+ * The user-data to print for --cloud/--gzip, after checking the platform's size
+ * limit. --gzip picks the smaller form the platform can carry: the whole
+ * document gzip+base64 where the API takes base64, else gz+b64 inside each file.
+ */
+function userDataFor(p: Plan, options: CloudInitCliOptions): string {
+  let content = renderCloudInit(p);
+  let form: "text" | "gzip" = "text";
+  let counted: Buffer = Buffer.from(content);
+  if (options.gzip) {
+    form = "gzip";
+    const perFile = renderCloudInit(p, { compressFiles: true });
+    const whole = gzip(content);
+    if (takesGzipPayload(options.cloud) && whole.length < Buffer.byteLength(perFile)) {
+      content = whole.toString("base64") + "\n";
+      counted = whole;
+      status(options, `user-data is gzip, base64-encoded for the ${options.cloud} API (Terraform: user_data_base64); cloud-init decompresses it`);
+    } else {
+      content = perFile;
+      counted = Buffer.from(perFile);
+      status(options, "user-data carries each file gzip+base64 (write_files encoding gz+b64)");
+    }
+  }
+  const check = checkUserDataSize(counted, options.cloud, form);
+  if (!check.ok) throw new SpecError([{ severity: "error", path: "", message: check.message }]);
+  if (options.cloud !== "none") detail(options, `size: ${check.message}`);
+  else if (counted.length > 16384) status(options, `warning: user-data is ${counted.length} bytes, over AWS's 16384-byte limit; pass --cloud to check your platform's, or --gzip`);
+  return content;
+}
+
 function emit(content: string, output: string | undefined, options: CommonOptions = {}, name = "output"): void {
   if (output && output !== "-") writeAtomically(output, content);
   else process.stdout.write(content);
@@ -57,7 +109,8 @@ function withSpecOptions(command: Command, output: "file" | "dir" | "none"): Com
     .option("-c, --config <file>", "node spec, YAML or TOML (- reads stdin); without it, built-in defaults")
     .option("--set <key=value>", "override one key, value parsed as YAML (repeatable)", collect, [])
     .option("-q, --quiet", "print nothing on stderr but errors")
-    .option("-v, --verbose", "also print what was read and rendered: target, files, steps, sizes");
+    .option("-v, --verbose", "also print what was read and rendered: target, files, steps, sizes")
+    .option("--strict", "treat warnings as errors");
   if (output === "file") command.option("-o, --output <file>", "write here instead of stdout");
   if (output === "dir") command.requiredOption("-o, --output <dir>", "folder to write user-data, provision.sh and files/ into");
   return command;
@@ -73,8 +126,10 @@ export function createProgram(): Command {
 
   withSpecOptions(program.command("cloud-init"), "file")
     .description("print a #cloud-config user-data: write_files for every file, runcmd for the steps")
-    .addHelpText("after", "\nExample:\n  $ bake cloud-init -c bake.yaml --set containerd.sandboxImage=registry.k8s.io/pause:3.10 > user-data\n")
-    .action((options: CommonOptions) => emit(renderCloudInit(buildPlan(options)), options.output, options, "user-data"));
+    .addOption(new Option("--cloud <platform>", "check the size limit of this platform's user-data").choices(CLOUDS).default("none"))
+    .option("--gzip", "compress: gzip+base64 payload where the platform takes it, else gz+b64 per file")
+    .addHelpText("after", "\nExamples:\n  $ bake cloud-init -c bake.yaml --set containerd.sandboxImage=registry.k8s.io/pause:3.10 > user-data\n  $ bake cloud-init -c bake.yaml --cloud aws --gzip -o user-data.b64\n")
+    .action((options: CloudInitCliOptions) => emit(userDataFor(buildPlan(options), options), options.output, options, "user-data"));
 
   withSpecOptions(program.command("packer"), "file")
     .description("print one self-contained bash script for a Packer shell provisioner")
@@ -95,10 +150,12 @@ export function createProgram(): Command {
 
   withSpecOptions(program.command("validate"), "none")
     .description("check the spec and render every output in memory; writes nothing")
-    .addHelpText("after", "\nExample:\n  $ bake validate -c bake.yaml && echo valid\n")
-    .action((options: CommonOptions) => {
+    .addOption(new Option("--cloud <platform>", "also check the user-data against this platform's size limit").choices(CLOUDS).default("none"))
+    .option("--gzip", "check the size of the compressed user-data")
+    .addHelpText("after", "\nExample:\n  $ bake validate -c bake.yaml --strict --cloud aws && echo valid\n")
+    .action((options: CloudInitCliOptions) => {
       const p = buildPlan(options);
-      detail(options, describeSize("user-data", renderCloudInit(p)));
+      detail(options, describeSize("user-data", userDataFor(p, { ...options, quiet: true })));
       detail(options, describeSize("provision.sh", renderPackerScript(p)));
       status(options, `${options.config ?? "built-in defaults"} is valid (${p.spec.distro}/${p.spec.arch}, ${p.files.length} files, ${p.steps.length} steps)`);
     });

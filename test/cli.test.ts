@@ -121,6 +121,11 @@ describe("bad input", () => {
     expectRejected(["cloud-init", "-c", "/nonexistent/bake.yaml"], undefined, "cannot read spec /nonexistent/bake.yaml: no such file");
   });
 
+  it("--strict turns warnings into errors", () => {
+    expect(runCli(["validate", "-c", "examples/guide.yaml"]).status).toBe(0);
+    expectRejected(["cloud-init", "--strict", "-c", "examples/guide.yaml"], undefined, "containerd.sandboxImage", "(an error under --strict)", "examples/guide.yaml:23:17");
+  });
+
   it("usage errors exit 2", () => {
     const r = runCli(["cloud-init", "--bogus"]);
     expect(r.status).toBe(2);
@@ -152,7 +157,7 @@ describe("help and version", () => {
     for (const command of ["cloud-init", "packer", "render", "validate"]) {
       const r = runCli([command, "--help"]);
       expect(r.status).toBe(0);
-      expect(r.stdout).toMatch(/Example:\n  \$ bake /);
+      expect(r.stdout).toMatch(/Examples?:\n  \$ bake /);
     }
     expect(runCli(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });

@@ -48,3 +48,29 @@ describe("compressed forms", () => {
     expect(doc.length).toBeLessThan(renderCloudInit(plan).length * 0.7);
   });
 });
+
+describe("bake cloud-init --cloud / --gzip", () => {
+  it("fails with the size, the limit and what to do, writing nothing", async () => {
+    const { runCli } = await import("./helpers.js");
+    const mirrors = Array.from({ length: 16 }, (_, i) => `https://mirror-${i}.example.com/some/long/path/for/size`);
+    const registries = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`registry-${i}.example.com`, { mirrors }]));
+    const spec = JSON.stringify({ containerd: { registries } });
+    const r = runCli(["cloud-init", "-c", "-", "--cloud", "aws"], spec);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/user-data is \d+ bytes, over the 16384-byte limit of AWS EC2; use --gzip/);
+    const gz = runCli(["cloud-init", "-c", "-", "--cloud", "aws", "--gzip"], spec);
+    expect(gz.status).toBe(0);
+    expect(gz.stderr).toContain("base64-encoded for the aws API");
+    const decoded = gunzipSync(Buffer.from(gz.stdout, "base64")).toString("utf8");
+    expect(decoded).toBe(runCli(["cloud-init", "-c", "-"], spec).stdout);
+  });
+
+  it("uses per-file gz+b64 where the platform cannot carry a binary payload", async () => {
+    const { runCli } = await import("./helpers.js");
+    const r = runCli(["cloud-init", "--cloud", "gcp", "--gzip"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.startsWith("#cloud-config\n")).toBe(true);
+    expect(r.stdout).toContain('encoding: "gz+b64"');
+  });
+});

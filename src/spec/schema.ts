@@ -85,12 +85,12 @@ export const NodeSpecSchema = obj(
         modules: Type.Array(str("module-name", "Module name."), {
           uniqueItems: true,
           maxItems: 64,
-          description: "Loaded now and at every boot (/etc/modules-load.d/bake.conf).",
+          description: "Loaded now and at every boot (/etc/modules-load.d/containerd.conf).",
         }),
         sysctl: mapOf(
           "sysctl-key",
           Type.Union([Type.Integer(), Type.String({ format: "sysctl-value" })], { description: "An integer or a sysctl value string." }),
-          "Applied now and at every boot (/etc/sysctl.d/99-bake.conf).",
+          "Applied now and at every boot (/etc/sysctl.d/99-kubernetes-cri.conf).",
         ),
       },
       "Kernel modules and sysctls.",
