@@ -2,25 +2,19 @@
 import { mkdirSync, renameSync, writeFileSync, chmodSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import {
-  checkUserDataSize,
-  CLOUDS,
-  formatDiagnostics,
-  gzip,
-  loadSpec,
-  plan,
-  renderCloudInit,
-  renderFiles,
-  renderPackerScript,
-  SpecError,
-  takesGzipPayload,
-  validateSpec,
-  type Cloud,
-  type Diagnostic,
-  type Plan,
-} from "./index.js";
+// The CLI imports the modules themselves, not index.ts, which also exports the
+// TypeBox schema objects and would load TypeBox on every start.
+import { formatDiagnostics, SpecError, type Diagnostic } from "./report.js";
+import { loadSpec } from "./spec/load.js";
+import { validateSpec } from "./spec/validate.js";
+import { buildPlan as plan, type Plan } from "./plan/index.js";
+import { renderCloudInit } from "./emit/cloud-init.js";
+import { renderPackerScript } from "./emit/packer.js";
+import { renderFiles } from "./emit/files.js";
+import { checkUserDataSize, CLOUDS, gzip, takesGzipPayload, type Cloud } from "./emit/size.js";
 import { BAKE_VERSION } from "./version.js";
-import { DISTROS, type Distro } from "./spec/schema.js";
+import { DISTROS } from "./spec/distros.js";
+import type { Distro } from "./spec/schema.js";
 import { colorAllowed, describePlan, describeSize, detail, status } from "./commands/status.js";
 // schema, init, explain and diff load their modules (and jsdiff) only when run,
 // so the rendering commands' cold start does not pay for them.

@@ -3,7 +3,8 @@
 // data (scripts/gen-reference.ts), so the docs follow the code.
 import { closestMatch } from "../report.js";
 import { DEFAULT_DISTRO } from "../spec/defaults.js";
-import { DISTROS, type Distro } from "../spec/schema.js";
+import { DISTROS } from "../spec/distros.js";
+import type { Distro } from "../spec/schema.js";
 import { CommandError } from "./errors.js";
 import { keyEffects } from "./effects.js";
 import { defaultOf, findKey, specKeys, type KeyInfo } from "./keys.js";

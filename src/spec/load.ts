@@ -3,9 +3,8 @@
 import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, parse as parseYaml, type Document } from "yaml";
 import TOML from "@iarna/toml";
-import type { TSchema } from "@sinclair/typebox";
 import { SpecError, type Diagnostic, type SourcePosition } from "../report.js";
-import { inputSchema } from "./schema.js";
+import { inputSchemaJson, type JsonSchema } from "./input-schema.js";
 
 export type KeyPath = (string | number)[];
 
@@ -251,21 +250,21 @@ export function splitSetPath(key: string, valueIsMapping = false): string[] {
 
 const isMapping = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
 
-function resolveSetPath(key: string, valueIsMapping: boolean): { path: string[]; schema: TSchema | undefined } {
+function resolveSetPath(key: string, valueIsMapping: boolean): { path: string[]; schema: JsonSchema | undefined } {
   const raw = key.split(/(?<!\\)\./).map((s) => s.replace(/\\\./g, "."));
   const path: string[] = [];
-  let schema: TSchema | undefined = inputSchema();
+  let schema: JsonSchema | undefined = inputSchemaJson();
   let i = 0;
   while (i < raw.length) {
-    const props = schema?.properties as Record<string, TSchema> | undefined;
-    const mapValue = typeof schema?.additionalProperties === "object" ? (schema.additionalProperties as TSchema) : undefined;
+    const props = schema?.properties as Record<string, JsonSchema> | undefined;
+    const mapValue = typeof schema?.additionalProperties === "object" ? (schema.additionalProperties as JsonSchema) : undefined;
     if (props && raw[i]! in props) {
       path.push(raw[i]!);
       schema = props[raw[i]!];
       i++;
     } else if (mapValue) {
       const valueSchema = mapValue;
-      const valueProps = (valueSchema?.properties ?? {}) as Record<string, TSchema>;
+      const valueProps = (valueSchema?.properties ?? {}) as Record<string, JsonSchema>;
       // The map key runs until the next segment that names a property of the value.
       let end = i + 1;
       while (end < raw.length && !(raw[end]! in valueProps)) end++;

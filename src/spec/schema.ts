@@ -4,7 +4,9 @@
 // (inputSchema drops every "required"), and defaults.ts fills the gaps.
 import { Type, type Static, type TSchema } from "@sinclair/typebox";
 
-export const DISTROS = ["rocky8", "rocky9", "alma8", "alma9", "rhel8", "rhel9", "debian13", "debian14", "ubuntu2204", "ubuntu2404"] as const;
+import { DISTROS } from "./distros.js";
+
+export { DISTROS };
 
 const str = (format: string, description: string) => Type.String({ format, description });
 // A string enum as JSON Schema "enum", which gives one clear error instead of an anyOf of consts.

@@ -5,7 +5,8 @@ import { closestMatch, hideUrlPasswords, SpecError, type Diagnostic } from "../r
 
 const shorten = (v: string) => (v.length > 60 ? v.slice(0, 57) + "..." : v);
 import { formats } from "./formats.js";
-import { inputSchema, DISTROS, type NodeSpec } from "./schema.js";
+import type { NodeSpec } from "./schema.js";
+import { inputSchemaJson } from "./input-schema.js";
 import { defaultSpec, DEFAULT_DISTRO, mergeOver } from "./defaults.js";
 import type { KeyPath, LoadedSpec } from "./load.js";
 import { CRICTL_SHA256 } from "../crictl-releases.js";
@@ -17,7 +18,7 @@ function validator() {
   if (!compiled) {
     const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
     for (const [name, format] of Object.entries(formats)) ajv.addFormat(name, { type: "string", validate: format.test });
-    compiled = ajv.compile(inputSchema());
+    compiled = ajv.compile(inputSchemaJson());
   }
   return compiled;
 }
@@ -265,4 +266,3 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] 
   return out;
 }
 
-export { DISTROS };
