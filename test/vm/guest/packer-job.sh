@@ -15,6 +15,9 @@ set -u
 H=/run/bake-vm/h
 W=/var/tmp/bake-vm-packer
 mkdir -p "$W"
+PACKER_RUNS=""
+# shellcheck disable=SC1091
+. "$H/params.env"
 
 sec job-setup
 # the Packer SSH user: unprivileged, sudo with a password (sudo group on Debian, wheel on EL)
@@ -23,29 +26,37 @@ id packer > /dev/null 2>&1 || useradd -m -s /bin/bash -G "$group" packer
 echo 'packer:packer' | chpasswd
 # remote_folder on a hardened image: /tmp as tmpfs mounted noexec
 mount -t tmpfs -o noexec,nosuid,nodev,mode=1777 tmpfs /tmp
-echo "tmp-mount: $(findmnt -no OPTIONS /tmp)"
+echo "tmp-mount: $(findmnt -no OPTIONS /tmp | tail -n 1)"
 printf '#!/bin/sh\necho executed\n' > /tmp/noexec-probe.sh && chmod 0755 /tmp/noexec-probe.sh
 if /tmp/noexec-probe.sh > /dev/null 2>&1; then echo "noexec-probe: executed (folder is NOT noexec)"; else echo "noexec-probe: refused (folder is noexec)"; fi
 rm -f /tmp/noexec-probe.sh
 
 snap() {
   find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run -o -path /tmp -o -path "$W" \) -prune \
-    -o \( -type f -o -type l \) -printf '%p\t%s\t%T@\t%m\t%U:%G\n' | LC_ALL=C sort > "$1"
+    -o \( -type f -o -type l \) -printf '%p\t%y\t%s\t%T@\t%m\t%U:%G\n' | LC_ALL=C sort > "$1"
   # content hashes where configuration lives, to tell a rewrite with equal bytes from a change
-  find /etc /usr/local /opt /var/lib/bake -xdev -type f -print0 2>/dev/null | xargs -0 -r sha256sum | LC_ALL=C sort -k2 > "$1.sha"
+  find /etc /usr/local /opt /var/lib/bake -xdev -type f -print0 2>/dev/null | xargs -0 -r sha256sum > "$1.sha"
 }
-# classify one path between listings $1 (before) and $2 (after)
+# Prints "<sha256|->  <path>  <new|removed|symlink|content-changed|touched|changed>" for every
+# path whose listing line differs between $1 (before) and $2 (after). One awk pass: a loop
+# of greps over a 40k-line listing costs minutes under TCG.
 classify() {
-  local p=$3 old new
-  if [ -L "$p" ]; then echo "$(readlink "$p" | sha256sum | cut -d' ' -f1)  $p  symlink"; return; fi
-  if [ ! -e "$p" ]; then echo "-  $p  removed"; return; fi
-  new=$(sha256sum "$p" | cut -d' ' -f1)
-  if ! awk -F'\t' -v p="$p" '$1 == p { found = 1 } END { exit !found }' "$1"; then echo "$new  $p  new"; return; fi
-  old=$(awk -v p="$p" '{ f = $0; sub(/^[0-9a-f]+  /, "", f) } f == p { print $1; exit }' "$1.sha")
-  if [ -z "$old" ]; then echo "$new  $p  changed"
-  elif [ "$old" = "$new" ]; then echo "$new  $p  touched"
-  else echo "$new  $p  content-changed"
-  fi
+  LC_ALL=C comm -3 "$1" "$2" | sed 's/^\t//' | cut -f1 | LC_ALL=C sort -u > "$2.paths"
+  awk -F'\t' '$2 == "f" { print $1 }' "$2" | LC_ALL=C sort | LC_ALL=C comm -12 - "$2.paths" | tr '\n' '\0' \
+    | xargs -0 -r sha256sum > "$2.now.sha"
+  awk -F'\t' '
+    FILENAME == ARGV[1] { before[$1] = 1; next }
+    FILENAME == ARGV[2] { after[$1] = $2; next }
+    FILENAME == ARGV[3] { old[substr($0, 67)] = substr($0, 1, 64); next }
+    FILENAME == ARGV[4] { now[substr($0, 67)] = substr($0, 1, 64); next }
+    {
+      p = $0
+      if (!(p in after)) print "-  " p "  removed"
+      else if (after[p] == "l") print "-  " p "  symlink"
+      else if (!(p in before)) print now[p] "  " p "  new"
+      else if (p in old) print now[p] "  " p "  " (old[p] == now[p] ? "touched" : "content-changed")
+      else print now[p] "  " p "  changed"
+    }' "$1" "$2" "$1.sha" "$2.now.sha" "$2.paths"
 }
 
 n=0
@@ -56,8 +67,10 @@ for script in ${PACKER_RUNS:-}; do
   remote=/tmp/script_$((RANDOM % 9000 + 1000)).sh
   install -m 0755 -o packer -g packer "$H/$script" "$remote"
   start=$(date +%s.%N)
-  su -s /bin/sh packer -c "echo packer | sudo -S sh -c 'PACKER_BUILDER_TYPE=qemu PACKER_BUILD_NAME=bake-vm bash $remote'" > "$W/run-$n.log" 2>&1
-  rc=$?
+  # output to a log, and bake's step lines to the console (the host shows them as progress)
+  su -s /bin/sh packer -c "echo packer | sudo -S sh -c 'PACKER_BUILDER_TYPE=qemu PACKER_BUILD_NAME=bake-vm bash $remote'" 2>&1 \
+    | tee "$W/run-$n.log" | grep --line-buffered -E '^bake: (\[|FAILED|all steps)' | sed -u "s/^/packer run $n: /" > /dev/console
+  rc=${PIPESTATUS[0]}
   end=$(date +%s.%N)
   rm -f "$remote"
   snap "$W/after-$n"
@@ -71,8 +84,5 @@ for script in ${PACKER_RUNS:-}; do
   sec "packer-output $n"
   cat "$W/run-$n.log"
   sec "packer-changed $n"
-  # lines only in one listing: files created, removed, or with new size/mtime/mode/owner
-  LC_ALL=C comm -3 "$W/before-$n" "$W/after-$n" | sed 's/^\t//' | cut -f1 | LC_ALL=C sort -u | while IFS= read -r p; do
-    [ -n "$p" ] && classify "$W/before-$n" "$W/after-$n" "$p"
-  done
+  classify "$W/before-$n" "$W/after-$n"
 done

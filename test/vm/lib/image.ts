@@ -92,10 +92,12 @@ export async function ensureImage(suite: Suite): Promise<Image> {
       "--dpkgopt=path-include=/usr/share/doc/*/copyright",
       "--dpkgopt=path-exclude=/usr/share/locale/*",
       // A small initramfs with only what a virtio direct-kernel boot needs: the full one
-      // (36 MB) costs about 15 s of TCG time in every boot.
-      `--customize-hook=printf 'MODULES=list\n' > "$1/etc/initramfs-tools/conf.d/bake-vm"`,
-      `--customize-hook=printf 'virtio_pci\nvirtio_blk\next4\n' >> "$1/etc/initramfs-tools/modules"`,
-      `--customize-hook=chroot "$1" update-initramfs -u -k all`,
+      // (36 MB) costs about 15 s of TCG time in every boot. initramfs-tools only (trixie);
+      // forky generates its initramfs with dracut and keeps the default one.
+      `--customize-hook=if [ -d "$1/etc/initramfs-tools/conf.d" ]; then ` +
+        `printf 'MODULES=list\\n' > "$1/etc/initramfs-tools/conf.d/bake-vm" && ` +
+        `printf 'virtio_pci\\nvirtio_blk\\next4\\n' >> "$1/etc/initramfs-tools/modules" && ` +
+        `chroot "$1" update-initramfs -u -k all; fi`,
       suite,
       rootfs,
       ...(process.env.BAKE_VM_MIRROR ? [process.env.BAKE_VM_MIRROR] : []),
