@@ -32,7 +32,7 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
   }],
   ["containerd.source (Debian docker repo)", { distro: "debian13", containerd: { source: "docker", version: "2" } }, (i) => {
     expect(fileOf(i, "/etc/apt/sources.list.d/docker.sources")).toContain("Suites: trixie\n");
-    expect(scriptOf(i)).toContain("bake_download https://download.docker.com/linux/debian/gpg /etc/apt/keyrings/docker.asc");
+    expect(scriptOf(i)).toContain("bake_download https://download.docker.com/linux/debian/gpg /etc/apt/keyrings/docker.asc 1500c1f56fa9e26b9b8f42452a553675796ade0807cdce11975eb98170b3a570");
     expect(scriptOf(i)).toContain("'containerd.io=2.*'");
   }],
   ["containerd.version", { containerd: { version: "1.7.27" } }, (i) => {

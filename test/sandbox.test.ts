@@ -93,6 +93,7 @@ case "$out" in */archive.tar.gz.bake-*) cp /stub-data/crictl.tar.gz "$out" ;; *)
 }
 
 const CRICTL_BINARY = "#!/bin/sh\nexit 0\n";
+const STUB_DOWNLOAD_SHA = createHash("sha256").update("stub download\n").digest("hex");
 // Made at load time: the random cases are drawn while the tests are collected, and they name its sha256.
 const scratch = mkdtempSync(join(tmpdir(), "bake-sandbox-"));
 mkdirSync(join(scratch, "tarball"));
@@ -178,6 +179,8 @@ const ignored = (path: string) => path.startsWith("/stub/") || path === "/var/lo
 function forSandbox(input: SpecInput): Plan | undefined {
   const spec = structuredClone(input);
   spec.crictl = { ...spec.crictl, install: "release", sha256: tarballSha, url: spec.crictl?.url || "https://mirror.example.com/crictl.tar.gz" };
+  // Every download is sha256-checked: name the hash of what the curl stub serves as the apt key.
+  spec.packages = { ...spec.packages, repo: { ...spec.packages?.repo, gpgkeySha256: STUB_DOWNLOAD_SHA } };
   try {
     return plan(validateSpec(spec).spec);
   } catch (error) {

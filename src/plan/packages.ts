@@ -31,7 +31,7 @@ export function packages({ spec, distro }: PlanContext): Contribution {
     out.steps!.push({
       id: "docker-repo-key",
       title: "fetch the signing key of the docker repository",
-      run: lines(sh`install -d -m 0755 /etc/apt/keyrings`, sh`bake_download ${repo.gpgkey} ${APT_KEYRING}`, sh`chmod 0644 ${APT_KEYRING}`, sh`bake_pkg_refresh`),
+      run: lines(sh`install -d -m 0755 /etc/apt/keyrings`, sh`bake_download ${repo.gpgkey} ${APT_KEYRING} ${repo.gpgkeySha256}`, sh`chmod 0644 ${APT_KEYRING}`, sh`bake_pkg_refresh`),
     });
   }
 

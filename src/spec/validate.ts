@@ -260,6 +260,9 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] 
   if (cr.install !== "release" && (raw.crictl as Record<string, unknown> | undefined)?.sha256) {
     warn(["crictl", "sha256"], `is unused with crictl.install: ${cr.install}`);
   }
+  if (info.family === "debian" && c.source === "docker" && spec.packages.repo.gpgkeySha256 === "") {
+    error(["packages", "repo", "gpgkeySha256"], "must be set with containerd.source docker: bake checks the key file's sha256 before apt trusts it");
+  }
   if (info.family === "debian" && c.source === "distro" && (raw.packages as Record<string, unknown> | undefined)?.repo) {
     warn(["packages", "repo"], "is unused with containerd.source: distro");
   }

@@ -38,28 +38,29 @@ bake_retry() {
   done
 }
 
-# Download $1 to $2; curl where present, else apt's own https client.
+# Download $1 to $2 only if its sha256 is $3; curl where present, else apt's own https client.
 bake_download() {
-  local tmp
+  local tmp sum
   tmp=$(mktemp "$2.bake-XXXXXX")
   if command -v curl >/dev/null; then
     bake_retry curl -fsSL --connect-timeout 20 -o "$tmp" "$1" || { rm -f "$tmp"; return 1; }
   else
     bake_retry /usr/lib/apt/apt-helper -q download-file "$1" "$tmp" || { rm -f "$tmp"; return 1; }
   fi
+  sum=$(sha256sum < "$tmp" | cut -d' ' -f1)
+  if [ "$sum" != "$3" ]; then
+    echo "bake: sha256 of $1 is $sum, expected $3; not using it" >&2
+    rm -f "$tmp"
+    return 1
+  fi
   mv -f "$tmp" "$2"
 }
 
-# Download tarball $1, check its sha256 is $2, install member $3 as $4.
+# Download tarball $1 (sha256 $2) and install its member $3 as $4.
 bake_install_tarball_binary() {
   local dir
   dir=$(mktemp -d)
-  bake_download "$1" "$dir/archive.tar.gz" || { rm -rf "$dir"; return 1; }
-  if ! echo "$2  $dir/archive.tar.gz" | bake_quiet sha256sum -c -; then
-    echo "bake: sha256 of $1 is $(sha256sum < "$dir/archive.tar.gz" | cut -d' ' -f1), expected $2" >&2
-    rm -rf "$dir"
-    return 1
-  fi
+  bake_download "$1" "$dir/archive.tar.gz" "$2" || { rm -rf "$dir"; return 1; }
   tar -xzf "$dir/archive.tar.gz" -C "$dir" "$3"
   if ! cmp -s "$dir/$3" "$4"; then install -m 0755 "$dir/$3" "$4"; fi
   rm -rf "$dir"
