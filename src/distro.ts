@@ -76,10 +76,11 @@ bake_pkg_remove_now() { dnf -y -q remove "$@"; }`;
 bake_apt_fresh=""
 bake_pkg_installed() { [ "$(dpkg-query -W -f='\${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 bake_pkg_refresh() { bake_apt_fresh=""; }
-# --force-confold keeps the config.toml bake wrote instead of prompting.
+# --force-confold keeps the config.toml bake wrote instead of prompting; a node
+# needs none of containerd's Recommends (criu and its python modules).
 bake_pkg_install() {
   if [ -z "$bake_apt_fresh" ]; then bake_retry apt-get -q update; bake_apt_fresh=1; fi
-  bake_retry apt-get -y -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install "$@"
+  bake_retry apt-get -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install "$@"
 }
 bake_pkg_remove_now() { apt-get -y -q remove "$@"; }`;
 }

@@ -10,7 +10,7 @@ const DROPIN = "/etc/systemd/system/containerd.service.d/10-bake.conf";
 
 const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][] = [
   ["distro (EL: dnf + docker repo)", { distro: "rocky8" }, (i) => expect(scriptOf(i)).toContain("dnf -y -q install --allowerasing")],
-  ["distro (Debian: apt, confold)", { distro: "debian13" }, (i) => expect(scriptOf(i)).toContain("--force-confold install")],
+  ["distro (Debian: apt, confold)", { distro: "debian13" }, (i) => expect(scriptOf(i)).toContain("--no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install")],
   ["arch", { arch: "arm64" }, (i) => expect(scriptOf(i)).toContain("crictl-v1.35.0-linux-arm64.tar.gz 519071de89b64c43e2a1661bb5489c6c3fd5e9e5fcef75e50e542b0c891f1118")],
   ["kernel.modules", { kernel: { modules: ["overlay", "br_netfilter", "ip_vs"] } }, (i) => {
     expect(fileOf(i, "/etc/modules-load.d/containerd.conf")).toContain("\nip_vs\n");
