@@ -1,12 +1,12 @@
 // cloud-init itself (trixie's 25.1, in a chroot) checks bake's user-data:
 // its schema validator, and its own decoder for gz+b64 write_files.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parse } from "yaml";
-import { renderCloudInit } from "../src/index.js";
+import { parse, parse as parseYaml } from "yaml";
+import { gzip, renderCloudInit } from "../src/index.js";
 import { DISTROS, type SpecInput } from "../src/spec/schema.js";
-import { planFor } from "./helpers.js";
+import { planFor, ROOT } from "./helpers.js";
 import { inRootfs, trixieRootfs } from "./support/trixie-rootfs.js";
 
 let rootfs = "";
@@ -20,7 +20,12 @@ function schemaCheck(doc: string) {
   return inRootfs(rootfs, ["cloud-init", "schema", "--config-file", `${dir.slice(rootfs.length)}/user-data`, "--annotate"]);
 }
 
+const examples = readdirSync(join(ROOT, "examples"))
+  .filter((f) => f.endsWith(".yaml"))
+  .map((f): [string, SpecInput] => [`examples/${f}`, parseYaml(readFileSync(join(ROOT, "examples", f), "utf8")) as SpecInput]);
+
 const specs: [string, SpecInput][] = [
+  ...examples,
   ...DISTROS.map((distro): [string, SpecInput] => [distro, { distro }]),
   ["guide-like with registries, proxy and credentials", {
     containerd: {
@@ -67,5 +72,17 @@ describe("cloud-init's own write_files decoder", () => {
     expect(r.status, r.output).toBe(0);
     const decoded = JSON.parse(r.output) as Record<string, string>;
     for (const f of plan.files) expect(decoded[f.path]).toBe(f.content);
+  });
+});
+
+describe("cloud-init's own gzip handling", () => {
+  it("decompresses bake's whole-document gzip payload (as the platform hands it over after base64) to the exact text", () => {
+    const text = renderCloudInit(planFor({}));
+    const payload = gzip(text).toString("base64");
+    // The platform API decodes base64; cloud-init then gets gzip bytes and runs util.decomp_gzip.
+    const script = "import base64, sys\nfrom cloudinit import util\nsys.stdout.write(util.decomp_gzip(base64.b64decode(sys.stdin.read()), quiet=False))";
+    const r = inRootfs(rootfs, ["python3", "-c", script], payload);
+    expect(r.output).toBe(text);
+    expect(r.status).toBe(0);
   });
 });
