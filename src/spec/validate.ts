@@ -1,26 +1,24 @@
 // Validate: the raw spec against the schema (ajv), then the rules a schema
 // cannot say, then defaults. Data that failed validation is never used.
-import { Ajv, type ErrorObject } from "ajv";
+import type { ErrorObject } from "ajv";
 import { closestMatch, hideUrlPasswords, SpecError, type Diagnostic } from "../report.js";
 
 const shorten = (v: string) => (v.length > 60 ? v.slice(0, 57) + "..." : v);
 import { formats } from "./formats.js";
 import type { NodeSpec } from "./schema.js";
-import { inputSchemaJson } from "./input-schema.js";
+import { validate as generatedValidate } from "./generated/validate-input.js";
 import { defaultSpec, DEFAULT_DISTRO, mergeOver } from "./defaults.js";
 import type { KeyPath, LoadedSpec } from "./load.js";
 import { CRICTL_SHA256 } from "../crictl-releases.js";
 import { distroInfo } from "../distro.js";
 
-let compiled: ReturnType<Ajv["compile"]> | undefined;
+// ajv's standalone code for schema/bake.schema.json with the formats of
+// formats.ts, generated at build time (scripts/gen-validator.ts, options in
+// validator-gen.ts) so that run time neither loads ajv's compiler nor compiles.
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-function validator() {
-  if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-    for (const [name, format] of Object.entries(formats)) ajv.addFormat(name, { type: "string", validate: format.test });
-    compiled = ajv.compile(inputSchemaJson());
-  }
-  return compiled;
+function validator(): Validator {
+  return generatedValidate as Validator;
 }
 
 export interface ValidationResult {
