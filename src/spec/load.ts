@@ -1,10 +1,17 @@
 // Load: read the spec (YAML or TOML, file or stdin), apply --set overrides,
 // and keep enough of the source to point diagnostics at line:column.
 import { readFileSync } from "node:fs";
-import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, parse as parseYaml, type Document } from "yaml";
-import TOML from "@iarna/toml";
+import { createRequire } from "node:module";
+import type * as YamlModule from "yaml";
+import type TomlModule from "@iarna/toml";
 import { SpecError, type Diagnostic, type SourcePosition } from "../report.js";
 import { inputSchemaJson, type JsonSchema } from "./input-schema.js";
+
+// yaml and @iarna/toml load only when a spec or --set is actually parsed: a run
+// on the defaults needs neither. Both ship CommonJS, so require() them in place.
+const require = createRequire(import.meta.url);
+const yaml = (): typeof YamlModule => require("yaml") as typeof YamlModule;
+const toml = (): typeof TomlModule => require("@iarna/toml") as typeof TomlModule;
 
 export type KeyPath = (string | number)[];
 
@@ -80,6 +87,7 @@ function position(file: string, text: string, line: number, column: number, leng
 }
 
 function parseYamlSpec(text: string, file: string): LoadedSpec {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, version: "1.2" });
   const at = (offset: number, length: number) => {
@@ -112,7 +120,8 @@ function parseYamlSpec(text: string, file: string): LoadedSpec {
   return { data: data as Record<string, unknown>, locate: (path, target) => locateInYaml(doc, path, target, at) };
 }
 
-function locateInYaml(doc: Document, path: KeyPath, target: "key" | "value", at: (offset: number, length: number) => SourcePosition): SourcePosition | undefined {
+function locateInYaml(doc: YamlModule.Document, path: KeyPath, target: "key" | "value", at: (offset: number, length: number) => SourcePosition): SourcePosition | undefined {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   // Walk down as far as the document goes; a missing key points at its parent.
   let node: unknown = doc.contents;
   let keyNode: unknown;
@@ -137,7 +146,7 @@ function locateInYaml(doc: Document, path: KeyPath, target: "key" | "value", at:
 function parseTomlSpec(text: string, file: string): LoadedSpec {
   let data: Record<string, unknown>;
   try {
-    data = JSON.parse(JSON.stringify(TOML.parse(text))) as Record<string, unknown>;
+    data = JSON.parse(JSON.stringify(toml().parse(text))) as Record<string, unknown>;
   } catch (error) {
     const e = error as Error & { line?: number; col?: number };
     const message = e.message.split("\n")[0]?.replace(/ at row \d+, col \d+, pos \d+:?$/, "") ?? "parse error";
@@ -209,7 +218,7 @@ function applySets(base: LoadedSpec, sets: string[]): LoadedSpec {
     let value: unknown;
     let path: string[] = assignment.slice(0, eq).split(".");
     try {
-      value = parseYaml(text, { version: "1.2", uniqueKeys: true });
+      value = yaml().parse(text, { version: "1.2", uniqueKeys: true });
       const resolved = resolveSetPath(assignment.slice(0, eq), isMapping(value));
       path = resolved.path;
       const schema = resolved.schema;
