@@ -128,8 +128,15 @@ function schedule(name: string, job: () => Promise<Run>): void {
 
 /** Starts every scheduled boot, at most PARALLEL at a time, in declaration order. */
 function startAll(): void {
-  // both images build at once, before the first boot needs them
-  if (!CLOUD_IMAGE) for (const suite of new Set([...jobs.keys()].map((n) => (n === "forky" ? "forky" : "trixie")))) image(suite).catch(() => undefined);
+  // Images build one after the other: trixie first (three boots wait for it), forky while
+  // the first trixie boots run. Two mmdebstrap runs side by side delay trixie by over a minute.
+  if (!CLOUD_IMAGE) {
+    const suites = new Set([...jobs.keys()].map((n): Suite => (n === "forky" ? "forky" : "trixie")));
+    let chain: Promise<unknown> = Promise.resolve();
+    for (const suite of ["trixie", "forky"] as const) {
+      if (suites.has(suite)) chain = chain.then(() => image(suite)).catch(() => undefined);
+    }
+  }
   // longest first: the Packer boot provisions three times
   const order = [...jobs.entries()].sort(([a], [b]) => Number(b.endsWith("-packer")) - Number(a.endsWith("-packer")));
   for (const [name, job] of order) {
@@ -436,7 +443,8 @@ if (jobs.has(`${P}-packer`)) {
         "/etc/sysctl.d/99-kubernetes-cri.conf", "/etc/systemd/system/containerd.service.d/10-bake.conf"]) {
         expect(paths).toContain(p);
       }
-      expect(files.every((f) => f.kind === "removed" || /^[0-9a-f]{64}$/.test(f.hash))).toBe(true);
+      const unhashed = files.filter((f) => !["removed", "symlink"].includes(f.kind) && !/^[0-9a-f]{64}$/.test(f.hash));
+      expect(unhashed, "written files without a sha256").toEqual([]);
     });
     it("second run succeeds and changes no file", async () => {
       expect(runSec(2)).toMatch(/^exit: 0$/m);

@@ -41,6 +41,8 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
         reject(new Error(`${cmd} ${args.join(" ")} exited ${res.code}${signal ? ` (${signal})` : ""}\n${tail(res.stderr || res.stdout, 40)}`));
       } else resolve(res);
     });
+    // a child that exits without reading stdin must not become an EPIPE in the test runner
+    child.stdin?.on("error", () => undefined);
     child.stdin?.end(opts.input ?? "");
   });
 }
