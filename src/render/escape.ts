@@ -7,6 +7,10 @@ export class UnsafeValueError extends Error {}
 // Control characters other than tab and newline have no safe, readable form in
 // the config files we write; the schema rejects them earlier, this is the backstop.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+// CONTROL plus \n: what a one-line value may not hold (one scan instead of two).
+const CONTROL_OR_NEWLINE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+// CONTROL plus the line breaks and BOM a YAML literal block cannot carry.
+const NOT_IN_LITERAL_BLOCK = /[\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029\ufeff]/;
 
 function refuseControl(value: string, target: string): void {
   if (CONTROL.test(value)) {
@@ -38,21 +42,20 @@ export function yamlString(value: string): string {
  * round-trips exactly; otherwise a double-quoted scalar, which always does.
  */
 export function yamlBlock(content: string, indent: number): string {
-  const lines = content.split("\n");
-  const last = lines.pop();
   const literalIsExact =
-    content.length > 0 &&
-    last === "" &&
-    lines.length > 0 &&
-    lines[lines.length - 1] !== "" &&
+    // Text ending in exactly one newline, after a non-empty last line.
+    content.length > 1 &&
+    content.endsWith("\n") &&
+    !content.endsWith("\n\n") &&
     // YAML takes the block's indentation from its first non-empty line.
-    !/^[ \t]/.test(lines.find((line) => line !== "") ?? "") &&
-    !/[\r\u0085\u2028\u2029\ufeff]/.test(content) &&
-    !CONTROL.test(content) &&
-    lines.every((line) => line === "" || !/^[ \t]*$/.test(line));
+    !/^\n*[ \t]/.test(content) &&
+    !NOT_IN_LITERAL_BLOCK.test(content) &&
+    // No line of only spaces or tabs.
+    !/(?:^|\n)[ \t]+\n/.test(content);
   if (!literalIsExact) return yamlString(content);
+  // Every non-empty line indented (only \n breaks lines here: \r, U+2028/9 are refused above).
   const pad = " ".repeat(indent);
-  return "|\n" + lines.map((line) => (line === "" ? "" : pad + line)).join("\n");
+  return "|\n" + (content[0] === "\n" ? "" : pad) + content.slice(0, -1).replace(/\n(?=[^\n])/g, "\n" + pad);
 }
 
 /** One shell word in single quotes; safe in bash and POSIX sh. */
@@ -73,7 +76,7 @@ export function systemdEnvAssignment(value: string): string {
 
 /** A value in a dnf/yum .repo file: one line, no leading or trailing space. */
 export function repoValue(value: string): string {
-  if (/[\r\n]/.test(value) || CONTROL.test(value) || value.trim() !== value) {
+  if (CONTROL_OR_NEWLINE.test(value) || value.trim() !== value) {
     throw new UnsafeValueError(`value ${JSON.stringify(value)} cannot be written on one line of a .repo file`);
   }
   return value;
@@ -93,7 +96,7 @@ export function aptValue(value: string): string {
 
 /** A plain line of a line-based config file (modules-load.d, sysctl.d). */
 export function plainLine(value: string): string {
-  if (/[\r\n]/.test(value) || CONTROL.test(value)) {
+  if (CONTROL_OR_NEWLINE.test(value)) {
     throw new UnsafeValueError(`value ${JSON.stringify(value)} cannot be written as one line`);
   }
   return value;

@@ -43,15 +43,16 @@ export const BLOCK_HELPERS = new Set(["if", "unless", "each"]);
 
 /** Whether heredoc() can carry this content unchanged. */
 export function fitsHeredoc(content: string): boolean {
-  return content.endsWith("\n") && !/[\r\0]/.test(content);
+  return content.endsWith("\n") && !content.includes("\r") && !content.includes("\0");
 }
 
 /** `<<'TAG'` + content + `TAG`, with a tag that no line of content equals. */
 export function heredoc(content: string): string {
   if (!fitsHeredoc(content)) throw new Error("heredoc content must be text ending in a newline");
-  const contentLines = new Set(content.split("\n"));
+  // content ends in a newline, so a line equal to tag is at the start or between two newlines.
+  const isLine = (tag: string) => content.startsWith(`${tag}\n`) || content.includes(`\n${tag}\n`);
   let tag = "BAKE_EOF";
-  for (let n = 1; contentLines.has(tag); n++) tag = `BAKE_EOF_${n}`;
+  for (let n = 1; isLine(tag); n++) tag = `BAKE_EOF_${n}`;
   return `<<'${tag}'\n${content}${tag}`;
 }
 

@@ -13,7 +13,11 @@ export { base64Heredoc, fitsHeredoc, heredoc } from "./helpers.js";
 const hb = (HandlebarsRuntime as unknown as typeof import("handlebars")).create();
 for (const [name, fn] of Object.entries(helpers)) {
   // Handlebars passes its options object last; helpers take only their arguments.
-  hb.registerHelper(name, (...args: unknown[]) => fn(...args.slice(0, -1)));
+  // (Helpers take one or two arguments: those cases avoid a rest array and a slice per call.)
+  hb.registerHelper(name, function (this: unknown, ...args: unknown[]) {
+    const n = args.length - 1;
+    return n === 1 ? fn(args[0]) : n === 2 ? fn(args[0], args[1]) : fn(...args.slice(0, n));
+  });
 }
 
 const cache = new Map<string, HandlebarsTemplateDelegate>();
