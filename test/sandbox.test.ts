@@ -167,6 +167,9 @@ function expectedFiles(p: Plan): Map<string, { sha: string; mode?: number }> {
   const out = new Map<string, { sha: string; mode?: number }>();
   for (const f of p.files) out.set(f.path, { sha: sha(f.content), mode: parseInt(f.mode, 8) });
   out.set("/var/lib/bake/status", { sha: sha("ok\n") });
+  // What containerd was last (re)started with: config.toml and the unit drop-ins, in plan order.
+  const startedWith = p.files.filter((f) => f.path === "/etc/containerd/config.toml" || f.path.startsWith("/etc/systemd/system/containerd.service.d/"));
+  out.set("/var/lib/bake/containerd-config.sha256", { sha: sha(`${sha(startedWith.map((f) => f.content).join(""))}\n`) });
   if (p.spec.crictl.install === "release") out.set("/usr/local/bin/crictl", { sha: sha(CRICTL_BINARY), mode: 0o755 });
   if (p.distro.family === "debian" && p.spec.containerd.source === "docker") out.set("/etc/apt/keyrings/docker.asc", { sha: sha("stub download\n"), mode: 0o644 });
   return out;

@@ -62,8 +62,9 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
 
   out.steps!.push({
     id: "start-containerd",
-    title: "enable and (re)start containerd",
-    run: lines(sh`systemctl daemon-reload`, sh`systemctl enable containerd`, sh`systemctl restart containerd`, sh`bake_wait_for_containerd`),
+    title: "enable containerd; restart it if its config changed",
+    // hosts.toml files are read on every pull and need no restart.
+    run: sh`bake_start_containerd ${[CONFIG_FILE, ...out.files!.filter((f) => f.path.startsWith(DROPIN_DIR)).map((f) => f.path)]}`,
   });
 
   const expectedOom = c.oomScore !== 0 ? c.oomScore : c.service.oomScoreAdjust;

@@ -103,6 +103,23 @@ bake_selinux_equivalent() {
   restorecon -R "$2"
 }
 
+# Start containerd with the files $@; restart only when they changed since bake
+# last (re)started it, so running bake again leaves a working node alone.
+bake_start_containerd() {
+  local want have=""
+  want=$(cat "$@" | sha256sum | cut -d' ' -f1)
+  if [ -f "$BAKE_STATE/containerd-config.sha256" ]; then have=$(cat "$BAKE_STATE/containerd-config.sha256"); fi
+  systemctl daemon-reload
+  systemctl enable containerd
+  if [ "$want" != "$have" ] || ! systemctl is-active --quiet containerd; then
+    systemctl restart containerd
+    echo "$want" > "$BAKE_STATE/containerd-config.sha256"
+  else
+    echo "bake: containerd is active with this config; not restarting it"
+  fi
+  bake_wait_for_containerd
+}
+
 bake_wait_for_containerd() {
   local tries=30
   until bake_quiet ctr version; do
@@ -231,11 +248,8 @@ bake_pkg_install 'containerd.io-2.*'
 bake_step 6/9 check-containerd 'check containerd 2.x is installed and config.toml is the one bake wrote (schema version 3)'
 bake_containerd_major_is 2 3 2
 bake_file_is /etc/containerd/config.toml 765557128b1e157d4724c11b8fb100932e13e486e5b526b1d094fc26f52aed8a
-bake_step 7/9 start-containerd 'enable and (re)start containerd'
-systemctl daemon-reload
-systemctl enable containerd
-systemctl restart containerd
-bake_wait_for_containerd
+bake_step 7/9 start-containerd 'enable containerd; restart it if its config changed'
+bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
 bake_step 8/9 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
 bake_install_tarball_binary https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.35.0/crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 crictl /usr/local/bin/crictl
 bake_step 9/9 verify 'check the node (16 checks)'

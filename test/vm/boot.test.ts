@@ -449,6 +449,8 @@ if (jobs.has(`${P}-packer`)) {
     it("second run succeeds and changes no file", async () => {
       expect(runSec(2)).toMatch(/^exit: 0$/m);
       expect(runSec(2)).toMatch(/^status-file: ok$/m);
+      // nothing changed, so the running containerd is left alone
+      expect(sec(run.result, "packer-output 2")).toContain("bake: containerd is active with this config; not restarting it");
       const files = changed(2);
       await writeFile(join(outDir(), `${P}-packer`, "files-changed-run2.txt"), files.map((f) => `${f.hash}  ${f.path}  ${f.kind}`).join("\n") + "\n");
       // state that is not a file bake writes: package manager caches and indexes, logs,
