@@ -1,12 +1,12 @@
 // cloud-init itself (trixie's 25.1, in a chroot) checks bake's user-data:
 // its schema validator, and its own decoder for gz+b64 write_files.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parse, parse as parseYaml } from "yaml";
+import { parse } from "yaml";
 import { gzip, renderCloudInit } from "../src/index.js";
 import { DISTROS, type SpecInput } from "../src/spec/schema.js";
-import { planFor, ROOT } from "./helpers.js";
+import { exampleSpecs, planFor } from "./helpers.js";
 import { inRootfs, trixieRootfs } from "./support/trixie-rootfs.js";
 
 let rootfs = "";
@@ -20,12 +20,8 @@ function schemaCheck(doc: string) {
   return inRootfs(rootfs, ["cloud-init", "schema", "--config-file", `${dir.slice(rootfs.length)}/user-data`, "--annotate"]);
 }
 
-const examples = readdirSync(join(ROOT, "examples"))
-  .filter((f) => f.endsWith(".yaml"))
-  .map((f): [string, SpecInput] => [`examples/${f}`, parseYaml(readFileSync(join(ROOT, "examples", f), "utf8")) as SpecInput]);
-
 const specs: [string, SpecInput][] = [
-  ...examples,
+  ...exampleSpecs(),
   ...DISTROS.map((distro): [string, SpecInput] => [distro, { distro }]),
   ["guide-like with registries, proxy and credentials", {
     containerd: {

@@ -1,6 +1,6 @@
 // Shared test helpers: run the built CLI, and render through the library.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,4 +52,11 @@ export function embeddedFiles(script: string): Map<string, { mode: string; conte
   const re = /^bake_put (\S+) (\S+) <<'(BAKE_EOF(?:_\d+)?)'\n([\s\S]*?)^\3$/gm;
   for (const m of script.matchAll(re)) out.set(m[1]!, { mode: m[2]!, content: m[4]! });
   return out;
+}
+
+/** Every examples/*.yaml as [name, spec], so each tool check covers the shipped examples. */
+export function exampleSpecs(): [string, SpecInput][] {
+  return readdirSync(join(ROOT, "examples"))
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f): [string, SpecInput] => [`examples/${f}`, parse(readFileSync(join(ROOT, "examples", f), "utf8")) as SpecInput]);
 }

@@ -1,20 +1,15 @@
 // The field's own tools check what bake emits: shellcheck, bash -n,
 // containerd's config parser and systemd-analyze. .ci/run installs them.
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DISTROS, type SpecInput } from "../src/spec/schema.js";
-import { parse } from "yaml";
-import { ROOT, renderBoth, tempDir, writeFilesOf } from "./helpers.js";
-
-const examples = readdirSync(join(ROOT, "examples"))
-  .filter((f) => f.endsWith(".yaml"))
-  .map((f): [string, SpecInput] => [`examples/${f}`, parse(readFileSync(join(ROOT, "examples", f), "utf8")) as SpecInput]);
+import { exampleSpecs, renderBoth, tempDir, writeFilesOf } from "./helpers.js";
 
 // The examples, and specs that vary distro, arch, containerd major, mirrors, proxy and crictl source.
 const variants: [string, SpecInput][] = [
-  ...examples,
+  ...exampleSpecs(),
   ...DISTROS.map((distro): [string, SpecInput] => [distro, { distro }]),
   ["rocky9 arm64, containerd 1.7, moved root", { distro: "rocky9", arch: "arm64", containerd: { version: "1.7", root: "/data/containerd/data", state: "/data/containerd/state" } }],
   ["rocky8 with proxy and mirrors", { distro: "rocky8", containerd: { proxy: { http: "http://u:p%40ss@proxy:3128", https: "http://proxy:3128", noProxy: ["localhost", ".svc", "10.0.0.0/8"] }, registries: { "docker.io": { mirrors: ["https://m.example.com"] } } } }],
