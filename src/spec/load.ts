@@ -200,6 +200,8 @@ function splitDottedKey(key: string): string[] {
   return parts;
 }
 
+const isMapping = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+
 // ---- --set key.path=value (Helm-style; the value is parsed as YAML)
 
 function applySets(base: LoadedSpec, sets: string[]): LoadedSpec {
@@ -251,14 +253,8 @@ function applySets(base: LoadedSpec, sets: string[]): LoadedSpec {
 /**
  * Split a --set key on dots. Map keys that hold dots (sysctl names, registry
  * hosts) need no escaping: inside a map, the schema says where the key ends.
- * "\." still forces a literal dot.
+ * "\." still forces a literal dot. Returns the path and the schema it ends at.
  */
-export function splitSetPath(key: string, valueIsMapping = false): string[] {
-  return resolveSetPath(key, valueIsMapping).path;
-}
-
-const isMapping = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
-
 function resolveSetPath(key: string, valueIsMapping: boolean): { path: string[]; schema: JsonSchema | undefined } {
   const raw = key.split(/(?<!\\)\./).map((s) => s.replace(/\\\./g, "."));
   const path: string[] = [];
