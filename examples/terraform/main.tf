@@ -88,6 +88,14 @@ resource "aws_instance" "node" {
   # A new user-data means a new node: cloud-init runs it only on first boot.
   user_data_replace_on_change = true
 
+  lifecycle {
+    # Never launch a node without bake's document, whatever produced local.user_data.
+    precondition {
+      condition     = startswith(local.user_data, "#cloud-config\n")
+      error_message = "user_data is not a #cloud-config document from bake; check bake's output."
+    }
+  }
+
   tags = {
     Name = each.key
   }

@@ -1,0 +1,66 @@
+// examples/terraform/bake-user-data.sh is what `terraform apply` runs through
+// data "external". When bake fails it must fail too: an exit 0 with empty
+// user-data would launch nodes that never become nodes.
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CLI, ROOT, runCli, tempDir } from "./helpers.js";
+
+const WRAPPER = join(ROOT, "examples/terraform/bake-user-data.sh");
+const BAKE = `${process.execPath} ${CLI}`;
+
+function wrapper(query: unknown, bake = BAKE) {
+  const r = spawnSync("sh", [WRAPPER], { input: JSON.stringify(query), encoding: "utf8", env: { ...process.env, BAKE: bake, NO_COLOR: "1" } });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("the Terraform external-data wrapper", () => {
+  it("answers {user_data} with exactly what bake cloud-init prints", () => {
+    const spec = join(ROOT, "examples/guide.yaml");
+    const r = wrapper({ spec });
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { user_data: string }).user_data).toBe(runCli(["cloud-init", "-q", "-c", spec]).stdout);
+  });
+
+  it("fails with bake's error, and prints no JSON, when the spec is invalid", () => {
+    const spec = join(tempDir(), "bad.yaml");
+    writeFileSync(spec, "containerd:\n  oomScore: 5000\n");
+    const r = wrapper({ spec });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("containerd.oomScore");
+  });
+
+  it("fails when bake cannot run at all (not installed, or an npm 404 behind npx)", () => {
+    const r = wrapper({ spec: join(ROOT, "examples/guide.yaml") }, "/nonexistent/bake");
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe("");
+  });
+
+  it("fails when bake exits 0 but wrote no #cloud-config", () => {
+    const r = wrapper({ spec: join(ROOT, "examples/guide.yaml") }, "true");
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("no #cloud-config");
+  });
+
+  it("fails when the query names no spec", () => {
+    const r = wrapper({});
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe("");
+  });
+
+  it("main.tf refuses to launch a node whose user_data is not a #cloud-config", () => {
+    const tf = readFileSync(join(ROOT, "examples/terraform/main.tf"), "utf8");
+    expect(tf).toContain('program = ["sh", "${path.module}/bake-user-data.sh"]');
+    expect(tf).toMatch(/user_data\s+= var\.gzip_user_data \? null : local\.user_data/);
+    expect(tf).toMatch(/user_data_base64 = var\.gzip_user_data \? base64gzip\(local\.user_data\) : null/);
+    expect(tf).toMatch(/precondition \{\s+condition\s+= startswith\(local\.user_data, "#cloud-config\\n"\)/);
+  });
+
+  it("passes shellcheck", () => {
+    const r = spawnSync("shellcheck", ["--severity=style", WRAPPER], { encoding: "utf8" });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  });
+});
