@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // The VM suite boots qemu for minutes; it runs as its own command (npm run test:vm).
-    exclude: ["test/vm/**", "node_modules/**"],
+    // The fast suite. Suites that need more than the tools scripts/test-setup.mjs
+    // installs for "fast" run as their own commands: test:ecosystem, test:el, test:vm.
+    exclude: ["test/vm/**", "test/ecosystem/**", "test/el/**", "node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -9,19 +9,12 @@ import { join } from "node:path";
 const PACKAGES = ["cloud-init", "python3"];
 const RECIPE = JSON.stringify({ suite: "trixie", variant: "minbase", packages: PACKAGES, version: 1 });
 
-function ensureHostTools(): void {
-  if (spawnSync("sh", ["-c", "command -v mmdebstrap"]).status === 0) return;
-  execFileSync("apt-get", ["update", "-qq"], { stdio: "inherit" });
-  execFileSync("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "mmdebstrap"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-}
-
 /** Path of the cached rootfs; builds it (about a minute) when missing. */
 export function trixieRootfs(): string {
   const key = createHash("sha256").update(RECIPE).digest("hex").slice(0, 12);
   const cache = process.env.BAKE_TOOLS_CACHE ?? "/var/cache/bake-tools";
   const dir = join(cache, `trixie-cloud-init-${key}`);
   if (existsSync(join(dir, "usr/bin/cloud-init"))) return dir;
-  ensureHostTools();
   mkdirSync(cache, { recursive: true });
   const building = `${dir}.building`;
   rmSync(building, { recursive: true, force: true });

@@ -4,10 +4,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { gzip, renderCloudInit } from "../src/index.js";
-import { DISTROS, type SpecInput } from "../src/spec/schema.js";
-import { exampleSpecs, planFor } from "./helpers.js";
-import { inRootfs, trixieRootfs } from "./support/trixie-rootfs.js";
+import { gzip, renderCloudInit } from "../../src/index.js";
+import { DISTROS, type SpecInput } from "../../src/spec/schema.js";
+import { exampleSpecs, planFor } from "../helpers.js";
+import { inRootfs, trixieRootfs } from "../support/trixie-rootfs.js";
 
 let rootfs = "";
 beforeAll(() => {

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Installs the tools a test suite needs, before any of its tests run, so no test
+// installs packages itself and none skips for want of a tool.
+//
+//   node scripts/test-setup.mjs SUITE [SUITE ...]     (npm test runs it for "fast")
+//
+// As root with apt-get: prints what it installs and installs it. Otherwise, when
+// something is missing, it stops at once with the command that installs it.
+import { spawnSync } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+
+/** Per suite: the command each test calls, and the Debian package that provides it. */
+export const SUITE_TOOLS = {
+  // unit, golden, property, validator and sandbox tests (npm test)
+  fast: {
+    shellcheck: "shellcheck",
+    containerd: "containerd",
+    "systemd-analyze": "systemd",
+    unshare: "util-linux",
+  },
+  // cloud-init's schema in a Debian trixie root, packer validate, npm pack (npm run test:ecosystem)
+  ecosystem: {
+    mmdebstrap: "mmdebstrap",
+    packer: "packer",
+  },
+};
+
+const suites = process.argv.slice(2);
+if (suites.length === 0 || suites.some((s) => !(s in SUITE_TOOLS))) {
+  console.error(`usage: test-setup.mjs ${Object.keys(SUITE_TOOLS).join("|")} [...]`);
+  process.exit(2);
+}
+
+const onPath = (cmd) => {
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    try {
+      accessSync(`${dir}/${cmd}`, constants.X_OK);
+      return true;
+    } catch {}
+  }
+  return false;
+};
+
+if (suites.includes("fast") && process.getuid?.() !== 0) {
+  console.error("test-setup: not root: the sandbox tests (test/sandbox.test.ts) need root for mount namespaces and will be reported as skipped");
+}
+
+const wanted = Object.assign({}, ...suites.map((s) => SUITE_TOOLS[s]));
+const missing = Object.entries(wanted).filter(([cmd]) => !onPath(cmd));
+if (missing.length === 0) process.exit(0);
+
+const packages = [...new Set(missing.map(([, pkg]) => pkg))].sort();
+const what = missing.map(([cmd, pkg]) => `${cmd} (${pkg})`).join(", ");
+const installCommand = `apt-get update && apt-get install -y --no-install-recommends ${packages.join(" ")}`;
+if (process.getuid?.() !== 0 || !onPath("apt-get")) {
+  console.error(`test-setup: the ${suites.join(" + ")} tests need ${what}, which are missing.`);
+  console.error(`test-setup: install them as root, then run the tests again:\n  ${installCommand}`);
+  process.exit(1);
+}
+
+console.error(`test-setup: installing ${packages.join(" ")} for the ${suites.join(" + ")} tests (missing: ${what})`);
+const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+const apt = (args) => spawnSync("apt-get", args, { env, stdio: ["ignore", "inherit", "inherit"] }).status === 0;
+// A fresh machine has no package lists yet; update only when the install cannot find a package.
+const quietInstall = ["install", "-y", "-q", "--no-install-recommends", ...packages];
+if (!apt(quietInstall) && !(apt(["update", "-q"]) && apt(quietInstall))) {
+  console.error(`test-setup: apt-get could not install ${packages.join(" ")}`);
+  process.exit(1);
+}
+const still = missing.filter(([cmd]) => !onPath(cmd));
+if (still.length > 0) {
+  console.error(`test-setup: still missing after the install: ${still.map(([cmd]) => cmd).join(", ")}`);
+  process.exit(1);
+}
