@@ -12,10 +12,11 @@
 //   take no time and can be counted).
 // - whiteouts hiding host files a fresh Rocky host does not have (/etc/containerd, ...).
 // dnf, rpm, curl, tar and the stand-in containerd from the package are not stubbed.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { BOXES, runInOverlayRoot } from "../support/overlay-root.js";
 import { GNU_TAR_IN_ROOT } from "./repo.js";
 
 const ROCKY_DNF_CONF = `[main]
@@ -40,21 +41,6 @@ esac`,
 
 // Host files a fresh Rocky host lacks; dnf must not find an rpm database or cache either.
 const HIDDEN = ["/etc/containerd", "/usr/bin/containerd", "/usr/bin/ctr", "/usr/sbin/runc", "/usr/bin/runc", "/var/lib/rpm", "/var/lib/dnf", "/var/cache/dnf"];
-
-// Mount the overlay, then run $6 in the root as PID 1's child. The systemctl stub answers
-// MainPID 1, so a file holding the unit's OOMScoreAdjust is bound over /proc/1/oom_score_adj.
-const WRAPPER = `set -eu
-layer=$1 upper=$2 work=$3 mnt=$4 oomfile=$5
-mount --make-rprivate /
-mount -t overlay overlay -o "lowerdir=$layer:/,upperdir=$upper,workdir=$work" "$mnt"
-mount -t proc proc "$mnt/proc"
-mount --bind "$oomfile" "$mnt/proc/1/oom_score_adj"
-mount --rbind /dev "$mnt/dev"
-rc=0
-chroot "$mnt" /bin/bash -c "$6" || rc=$?
-for _ in $(seq 200); do set -- /proc/[0-9]*; [ $# -le 1 ] && break; sleep 0.02; done
-exit $rc
-`;
 
 /** A path in the layer that hides the host's file or directory (an overlay whiteout). */
 export function hideFromRoot(layer: string, path: string): void {
@@ -89,9 +75,6 @@ export interface RootOptions {
   oomScoreAdj?: number;
 }
 
-// The overlay's upper layer may not live inside its lower layer (the host's /).
-const BOXES = existsSync("/dev/shm") ? "/dev/shm" : "/tmp";
-
 export function makeRoot(name: string, opts: RootOptions): ElRoot {
   const dir = mkdtempSync(join(BOXES, `bake-el-${name}-`));
   const [layer, upper, work, mnt] = ["layer", "upper", "work", "mnt"].map((d) => join(dir, d)) as [string, string, string, string];
@@ -118,14 +101,7 @@ export function makeRoot(name: string, opts: RootOptions): ElRoot {
   const oomfile = join(dir, "oom_score_adj");
   writeFileSync(oomfile, `${opts.oomScoreAdj ?? -999}\n`);
 
-  const run = (command: string) =>
-    new Promise<{ code: number; output: string }>((resolve) => {
-      const child = spawn("unshare", ["--mount", "--pid", "--fork", "--mount-proc", "bash", "-c", WRAPPER, "wrapper", layer, upper, work, mnt, oomfile, command], { stdio: ["ignore", "pipe", "pipe"] });
-      let output = "";
-      child.stdout.on("data", (d) => (output += d));
-      child.stderr.on("data", (d) => (output += d));
-      child.on("close", (code) => resolve({ code: code ?? -1, output }));
-    });
+  const run = (command: string) => runInOverlayRoot({ layer, upper, work, mnt, oomfile }, command);
   return {
     upper,
     run,
