@@ -14,6 +14,15 @@
 // docker's real repository and packages (every package here is a STAND-IN built by the
 // test, see repo.ts), SELinux and container-selinux's policy, systemd and a running
 // containerd. systemctl, modprobe, sysctl and selinuxenabled are stubs here (root.ts).
+//
+// Ready for behaviour other branches are adding (no assertions here until it exists):
+// - proxy: startLoggingProxy() (http.ts); use a repo host such as repo.bake.test, which
+//   resolves only through that proxy, and assert on its `requests`;
+// - version hold: upgradeAndGetContainerd(root) (root.ts) after provisioning; the rocky8
+//   case installs 1.7.29 while 2.3.0 is in the repo, so today's `dnf upgrade` moves it;
+// - tar on minimal images: makeRoot(..., { withoutTar: true }) hides the host's tar, and
+//   the stand-in AppStream serves a tar package (today install-crictl fails: exit 127);
+// - permanent errors: root.sleeps() lists bake's retry back-off (see the no-match case).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -46,14 +46,18 @@ export function serveDirectory(root: string): Promise<Listening> {
 
 /**
  * A forward proxy on 127.0.0.1 that records each request line ("GET http://...",
- * "CONNECT host:443") before passing it on. For the proxy support in progress on other
- * branches: point bake's proxy key at `origin`, provision, and assert on `requests`.
+ * "CONNECT host:443") and passes it on to 127.0.0.1 at the request's port, whatever the
+ * host name. So a repo URL such as http://repo.bake.test:<server port>/... works only
+ * through this proxy (the name resolves nowhere), and a run that bypasses it fails.
+ * For the proxy support in progress on other branches: point bake's proxy key at
+ * `origin`, provision, and assert on `requests`.
  */
 export function startLoggingProxy(): Promise<Listening> {
   const requests: string[] = [];
   const server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
-    const upstream = request(req.url ?? "", { method: req.method, headers: req.headers }, (up) => {
+    const target = new URL(req.url ?? "", "http://invalid");
+    const upstream = request({ host: "127.0.0.1", port: target.port || 80, path: target.pathname + target.search, method: req.method, headers: req.headers }, (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
     });
@@ -62,8 +66,8 @@ export function startLoggingProxy(): Promise<Listening> {
   });
   server.on("connect", (req, client, head) => {
     requests.push(`CONNECT ${req.url}`);
-    const [host, port] = (req.url ?? "").split(/:(?=\d+$)/);
-    const upstream = connect(Number(port ?? 443), host ?? "", () => {
+    const port = Number(/:(\d+)$/.exec(req.url ?? "")?.[1] ?? 443);
+    const upstream = connect(port, "127.0.0.1", () => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
       upstream.write(head);
       upstream.pipe(client).pipe(upstream);
