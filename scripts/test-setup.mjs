@@ -23,6 +23,16 @@ export const SUITE_TOOLS = {
     mmdebstrap: "mmdebstrap",
     packer: "packer",
   },
+  // bake's rocky8/rocky9 scripts against real dnf and rpm and a signed local repo (npm run test:el)
+  el: {
+    dnf: "dnf",
+    rpm: "rpm",
+    rpmbuild: "rpm",
+    rpmsign: "rpm",
+    createrepo_c: "createrepo-c",
+    gpg: "gnupg",
+    curl: "curl",
+  },
 };
 
 const suites = process.argv.slice(2);

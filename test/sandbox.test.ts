@@ -17,7 +17,7 @@
 // - the stubs received each value as one intact argument;
 // - a second run changes no file.
 // BAKE_SANDBOX_CASES=<n> runs more random specs (default 30).
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,6 +26,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { plan, renderPackerScript, SpecError, validateSpec, type Plan, type SpecInput } from "../src/index.js";
 import { MARKER, specWithField, specWithFields, FIELDS } from "./support/hostile.js";
+import { BOXES, runInOverlayRoot } from "./support/overlay-root.js";
 
 const CASES = Number(process.env.BAKE_SANDBOX_CASES ?? 30);
 
@@ -39,26 +40,6 @@ function sandboxAvailable(): boolean {
   }
 }
 const available = sandboxAvailable();
-
-// Runs inside new mount and PID namespaces: mount the overlay root, then run
-// the script under PID 1 of the namespace, which is what the systemctl stub
-// answers to `systemctl show -p MainPID containerd`. systemd would have set
-// that process's oom_score_adj from the unit's OOMScoreAdjust (or containerd
-// from its oom_score); a container may not lower it, so a file holding the
-// value the node would have is bound over /proc/1/oom_score_adj instead.
-const WRAPPER = `set -eu
-layer=$1 upper=$2 work=$3 mnt=$4 oomfile=$5
-mount --make-rprivate /
-mount -t overlay overlay -o "lowerdir=$layer:/,upperdir=$upper,workdir=$work" "$mnt"
-mount -t proc proc "$mnt/proc"
-mount --bind "$oomfile" "$mnt/proc/1/oom_score_adj"
-mount --rbind /dev "$mnt/dev"
-rc=0
-chroot "$mnt" /bin/bash /bake-provision.sh || rc=$?
-# The script's log tee outlives it by a moment; when PID 1 exits the kernel kills it mid-write.
-for _ in $(seq 200); do set -- /proc/[0-9]*; [ $# -le 1 ] && break; sleep 0.02; done
-exit $rc
-`;
 
 const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } >> /stub/log`;
 
@@ -117,16 +98,6 @@ function filesUnder(dir: string, prefix = ""): Map<string, { sha: string; mode: 
   return out;
 }
 
-function run(args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn("unshare", ["--mount", "--pid", "--fork", "--mount-proc", "bash", "-c", WRAPPER, "wrapper", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    child.on("close", (code) => resolve({ code: code ?? -1, output }));
-  });
-}
-
 /** Argument lists each stub received, in order. */
 function stubCalls(upper: string): string[][] {
   const log = join(upper, "stub/log");
@@ -138,10 +109,6 @@ function stubCalls(upper: string): string[][] {
 }
 
 const sha = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
-
-// The overlay's upper layer may not live inside its lower layer (the host's /),
-// so the boxes go on /dev/shm, a file system of its own.
-const BOXES = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
 
 async function provision(name: string, p: Plan) {
   const dir = mkdtempSync(join(BOXES, `bake-sandbox-${name}-`));
@@ -159,7 +126,7 @@ async function provision(name: string, p: Plan) {
   const c = p.spec.containerd;
   const oomfile = join(dir, "oom_score_adj");
   writeFileSync(oomfile, `${c.oomScore !== 0 ? c.oomScore : c.service.oomScoreAdjust}\n`);
-  return { upper, again: () => run([layer, upper, work, mnt, oomfile]) };
+  return { upper, again: () => runInOverlayRoot({ layer, upper, work, mnt, oomfile }, "/bin/bash /bake-provision.sh") };
 }
 
 /** What the upper directory must hold after a successful run: the plan's files and bake's own few. */

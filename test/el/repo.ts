@@ -1,0 +1,209 @@
+// Stand-ins for docker's EL repositories and Rocky's OS repository, built with the real
+// rpmbuild, rpmsign, createrepo_c and gpg. Every package here is a STAND-IN: it carries
+// the metadata of the real one (name, docker's version-release scheme, Obsoletes and
+// Conflicts, %config(noreplace)) and shell scripts that say they are stand-ins instead of
+// binaries. The real packages are only installed by the Rocky boot workflow (boot.yml).
+import { execFileSync } from "node:child_process";
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The config.toml docker's containerd.io ships: the CRI plugin off, for Docker Engine. */
+export const PACKAGE_CONFIG_TOML = 'disabled_plugins = ["cri"]\n';
+
+interface PackageFile {
+  content: string;
+  mode?: number;
+  /** %config(noreplace): rpm keeps a changed file on disk and writes its own copy as .rpmnew. */
+  config?: boolean;
+}
+
+interface StandIn {
+  name: string;
+  version: string;
+  release: string;
+  epoch?: number;
+  /** Spec preamble lines: Provides, Obsoletes, Conflicts, Requires. */
+  tags?: string[];
+  files: Record<string, PackageFile>;
+}
+
+const script = (lines: string) => ({ content: `#!/bin/sh\n${lines}`, mode: 0o755 });
+
+/** containerd.io as docker packages it (rpm/containerd.spec in docker/containerd-packaging). */
+function containerdIo(version: string, release: string): StandIn {
+  const what = `stand-in for containerd ${version} (bake's EL contract test): no daemon, only the answers bake's provisioner asks for`;
+  return {
+    name: "containerd.io",
+    version,
+    release,
+    tags: [
+      "Provides: containerd",
+      "Provides: runc",
+      "Obsoletes: containerd",
+      "Obsoletes: runc",
+      "Conflicts: containerd",
+      "Conflicts: runc",
+      "Requires: container-selinux >= 2:2.74",
+    ],
+    files: {
+      "/etc/containerd/config.toml": { content: PACKAGE_CONFIG_TOML, config: true },
+      "/usr/bin/containerd": script(`# ${what}
+case "$1" in
+  --version) echo "containerd containerd.io ${version} 0000000000000000000000000000000000standin" ;;
+  config) [ "$2" = dump ] && exec cat /etc/containerd/config.toml ;;
+  *) echo "containerd stand-in: '$*' is not implemented" >&2; exit 2 ;;
+esac
+`),
+      // Like the real ctr, the CRI plugin is missing when config.toml disables it.
+      "/usr/bin/ctr": script(`# ${what}
+case "$1" in
+  version) printf 'Client:\\n  Version:  ${version}\\n\\nServer:\\n  Version:  ${version}\\n' ;;
+  plugins)
+    echo "TYPE                  ID   PLATFORMS    STATUS"
+    grep -q '^disabled_plugins = \\[.*"cri"' /etc/containerd/config.toml || echo "io.containerd.grpc.v1 cri  linux/amd64  ok" ;;
+  *) echo "ctr stand-in: '$*' is not implemented" >&2; exit 2 ;;
+esac
+`),
+    },
+  };
+}
+
+/** A Rocky OS package that only has to exist (and be replaced or removed). */
+function osPackage(name: string, version: string, release: string, path: string, epoch?: number): StandIn {
+  return { name, version, release, epoch, files: { [path]: script(`echo "${name} ${version}: stand-in package of bake's EL contract test" >&2\nexit 1\n`) } };
+}
+
+/** Where the stand-in tar package finds GNU tar: the host's, copied into the sandbox root's layer. */
+export const GNU_TAR_IN_ROOT = "/usr/libexec/bake-el-test/gnu-tar";
+
+function osPackages(el: 8 | 9): StandIn[] {
+  return [
+    osPackage("runc", "1.1.12", `4.el${el}`, "/usr/bin/runc", 4),
+    osPackage("podman", "4.9.4", `1.el${el}`, "/usr/bin/podman", 4),
+    osPackage("buildah", "1.33.7", `1.el${el}`, "/usr/bin/buildah", 2),
+    { name: "container-selinux", version: "2.229.0", release: `1.el${el}`, epoch: 3, files: { "/usr/share/container-selinux/README": { content: "stand-in: no policy\n" } } },
+    { name: "tar", version: "1.34", release: `6.el${el}`, epoch: 2, files: { "/usr/bin/tar": script(`# stand-in for Rocky's tar package: runs the host's GNU tar\nexec ${GNU_TAR_IN_ROOT} "$@"\n`) } },
+  ];
+}
+
+function specFile(p: StandIn, tree: string): string {
+  const files = Object.entries(p.files).map(([path, f]) => (f.config ? `%config(noreplace) ${path}` : path));
+  return [
+    `Name: ${p.name}`,
+    `Version: ${p.version}`,
+    `Release: ${p.release}`,
+    ...(p.epoch === undefined ? [] : [`Epoch: ${p.epoch}`]),
+    `Summary: stand-in for ${p.name} (bake EL contract test)`,
+    "License: ASL 2.0",
+    "BuildArch: x86_64",
+    // docker's spec turns automatic dependencies off too; the sandbox's rpm database has no /bin/sh provider.
+    "AutoReqProv: no",
+    ...(p.tags ?? []),
+    "%description",
+    "A stand-in package built by bake's EL contract test.",
+    "%install",
+    `cp -a ${tree}/. %{buildroot}/`,
+    "%files",
+    ...files,
+    "",
+  ].join("\n");
+}
+
+export interface TestKey {
+  /** gpg's home with the secret key. */
+  home: string;
+  /** Long key id, what rpm --addsign is told to sign with. */
+  id: string;
+  /** ASCII-armoured public key, what a repo's gpgkey URL serves. */
+  publicKey: string;
+}
+
+/** A throwaway signing key in its own gpg home. */
+export function makeKey(dir: string, name: string): TestKey {
+  const home = join(dir, `gnupg-${name}`);
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const gpg = (...args: string[]) => execFileSync("gpg", ["--batch", "--homedir", home, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  gpg("--passphrase", "", "--quick-gen-key", `bake EL contract test ${name} <el-test-${name}@bake.invalid>`, "rsa2048", "sign", "never");
+  const id = gpg("--with-colons", "--list-keys").split("\n").find((l) => l.startsWith("pub:"))!.split(":")[4]!;
+  return { home, id, publicKey: gpg("--armor", "--export", id) };
+}
+
+function rpmsign(key: TestKey, rpms: string[]): void {
+  execFileSync("rpmsign", ["--define", `_gpg_path ${key.home}`, "--define", `_gpg_name ${key.id}`, "--define", "__gpg /usr/bin/gpg", "--resign", ...rpms], { stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** Builds the stand-ins in `dir`; returns the .rpm path of each, by NEVRA-ish name. */
+function build(dir: string, packages: StandIn[]): string[] {
+  const top = join(dir, "rpmbuild");
+  const out: string[] = [];
+  for (const p of packages) {
+    const id = `${p.name}-${p.version}-${p.release}`;
+    const tree = join(dir, "trees", id);
+    for (const [path, f] of Object.entries(p.files)) {
+      mkdirSync(join(tree, path, ".."), { recursive: true });
+      writeFileSync(join(tree, path), f.content);
+      chmodSync(join(tree, path), f.mode ?? 0o644);
+    }
+    const spec = join(dir, `${id}.spec`);
+    writeFileSync(spec, specFile(p, tree));
+    execFileSync("rpmbuild", ["-bb", "--quiet", "--define", `_topdir ${top}`, "--define", "__os_install_post %{nil}", "--define", "debug_package %{nil}", spec], { stdio: ["ignore", "pipe", "pipe"] });
+    out.push(join(top, "RPMS/x86_64", `${id}.x86_64.rpm`));
+  }
+  return out;
+}
+
+/** Copies signed rpms into `repo`, writes its repodata and signs repomd.xml (repomd.xml.asc), as docker does. */
+function publish(repo: string, rpms: string[], key: TestKey): void {
+  mkdirSync(join(repo, "Packages"), { recursive: true });
+  for (const rpm of rpms) copyFileSync(rpm, join(repo, "Packages", rpm.split("/").pop()!));
+  execFileSync("createrepo_c", ["--quiet", "--no-database", repo], { stdio: ["ignore", "pipe", "pipe"] });
+  execFileSync("gpg", ["--batch", "--homedir", key.home, "--yes", "--armor", "--detach-sign", "-u", key.id, "-o", join(repo, "repodata/repomd.xml.asc"), join(repo, "repodata/repomd.xml")], { stdio: "ignore" });
+}
+
+/** containerd.io versions in each of docker's EL repos, with docker's version-release scheme. */
+export const CONTAINERD_VERSIONS = ["1.7.29-1", "2.2.6-1", "2.3.0-1"] as const;
+
+/**
+ * The tree the HTTP server serves, under `dir/www`:
+ * - linux/rhel/8, linux/rhel/9, linux/centos/9 (x86_64/stable): containerd.io at each of
+ *   CONTAINERD_VERSIONS, signed with docker's stand-in key, served at linux/{rhel,centos}/gpg;
+ * - linux/centos/8: frozen at containerd.io 1.6.32, like docker's real one (field notes);
+ * - rocky/{8,9}/AppStream/x86_64/os: runc, podman, buildah, tar, container-selinux, signed
+ *   with the OS stand-in key (rocky/RPM-GPG-KEY-Rocky);
+ * - without-2.x/el9/x86_64: only containerd.io 1.7 (a repo that cannot match "2");
+ * - wrong-key/el9/x86_64: containerd.io 2.3.0 signed with a key no repo serves.
+ */
+export function buildRepos(dir: string): { www: string; dockerKey: TestKey; osKey: TestKey } {
+  const www = join(dir, "www");
+  const dockerKey = makeKey(dir, "docker");
+  const osKey = makeKey(dir, "os");
+  const strangerKey = makeKey(dir, "stranger");
+  for (const os of ["rhel", "centos"]) {
+    mkdirSync(join(www, "linux", os), { recursive: true });
+    writeFileSync(join(www, "linux", os, "gpg"), dockerKey.publicKey);
+  }
+  mkdirSync(join(www, "rocky"), { recursive: true });
+  writeFileSync(join(www, "rocky/RPM-GPG-KEY-Rocky"), osKey.publicKey);
+
+  for (const el of [8, 9] as const) {
+    const containerd = build(dir, CONTAINERD_VERSIONS.map((vr) => containerdIo(vr.split("-")[0]!, `${vr.split("-")[1]}.el${el}`)));
+    rpmsign(dockerKey, containerd);
+    const stable = (os: string) => join(www, "linux", os, String(el), "x86_64/stable");
+    publish(stable("rhel"), containerd, dockerKey);
+    if (el === 9) publish(stable("centos"), containerd, dockerKey);
+    const os = build(dir, osPackages(el));
+    rpmsign(osKey, os);
+    publish(join(www, "rocky", String(el), "AppStream/x86_64/os"), os, osKey);
+  }
+  const frozen = build(dir, [containerdIo("1.6.32", "3.1.el8")]);
+  rpmsign(dockerKey, frozen);
+  publish(join(www, "linux/centos/8/x86_64/stable"), frozen, dockerKey);
+
+  const el9 = readdirSync(join(www, "linux/rhel/9/x86_64/stable/Packages")).sort();
+  publish(join(www, "without-2.x/el9/x86_64"), [join(www, "linux/rhel/9/x86_64/stable/Packages", el9.find((f) => f.includes("-1.7."))!)], dockerKey);
+  const wrong = join(dir, "wrong-key.rpm");
+  copyFileSync(join(www, "linux/rhel/9/x86_64/stable/Packages", el9.find((f) => f.includes("-2.3.0-"))!), wrong);
+  rpmsign(strangerKey, [wrong]);
+  publish(join(www, "wrong-key/el9/x86_64"), [wrong], dockerKey);
+  return { www, dockerKey, osKey };
+}
