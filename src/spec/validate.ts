@@ -258,6 +258,12 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] 
   if (cr.install !== "release" && (raw.crictl as Record<string, unknown> | undefined)?.sha256) {
     warn(["crictl", "sha256"], `is unused with crictl.install: ${cr.install}`);
   }
+  if (info.family === "el" && info.major === 8 && dockerCentos8Repo(spec.packages.repo.baseurl) && !/^1\.[0-6](\.|$)/.test(c.version)) {
+    error(
+      ["packages", "repo", "baseurl"],
+      `docker's centos/8 repository ends at containerd.io 1.6.x, so containerd ${c.version} cannot install on ${spec.distro}; use its rhel/8 repository (https://download.docker.com/linux/rhel/8/$basearch/stable, the default) or a mirror of it`,
+    );
+  }
   if (info.family === "debian" && c.source === "docker" && spec.packages.repo.gpgkeySha256 === "") {
     error(["packages", "repo", "gpgkeySha256"], "must be set with containerd.source docker: bake checks the key file's sha256 before apt trusts it");
   }
@@ -267,3 +273,10 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] 
   return out;
 }
 
+/**
+ * A URL laid out like docker's centos/8 repository (download.docker.com or a mirror
+ * that copies its paths, such as aliyun's docker-ce); on EL8 $releasever is 8.
+ */
+function dockerCentos8Repo(baseurl: string): boolean {
+  return /\/linux\/centos\/(8|\$releasever)(\/|$)/.test(baseurl);
+}

@@ -179,11 +179,11 @@ bake_put /etc/yum.repos.d/docker-ce.repo 0644 <<'BAKE_EOF'
 # Written by bake: docker's containerd.io packages, signature-checked.
 [docker-ce-stable]
 name=Docker CE Stable - $basearch
-baseurl=https://download.docker.com/linux/centos/$releasever/$basearch/stable
+baseurl=https://download.docker.com/linux/rhel/9/$basearch/stable
 enabled=1
 gpgcheck=1
 repo_gpgcheck=0
-gpgkey=https://download.docker.com/linux/centos/gpg
+gpgkey=https://download.docker.com/linux/rhel/gpg
 BAKE_EOF
 bake_put /etc/containerd/config.toml 0644 <<'BAKE_EOF'
 # Written by bake for containerd 2.x (config schema version 3).
