@@ -48,3 +48,17 @@ describe("EL repositories", () => {
     expect(refusal({ distro: "rocky8", packages: { repo: { baseurl: "https://download.docker.com/linux/centos/80/x86_64/stable" } } })).toEqual([]);
   });
 });
+
+describe("pause image", () => {
+  it("defaults to pause:3.10.1, kubeadm 1.35's PauseVersion (the default crictl is v1.35)", () => {
+    const { spec } = validateSpec({});
+    expect(spec.containerd.sandboxImage).toBe("registry.k8s.io/pause:3.10.1");
+    expect(spec.crictl.version).toMatch(/^v1\.35\./);
+  });
+
+  it("warns about an old pause image without claiming containerd 2.x expects 3.10", () => {
+    const { warnings } = validateSpec({ containerd: { sandboxImage: "registry.k8s.io/pause:3.9" } });
+    const message = warnings.find((w) => w.path === "containerd.sandboxImage")?.message;
+    expect(message).toBe("pause:3.9 is older than pause:3.10, which kubeadm has expected since 1.31 (kubeadm 1.35: 3.10.1); kubeadm will warn about the mismatch");
+  });
+});

@@ -89,11 +89,11 @@ describe("every key changes the output as documented", () => {
 });
 
 describe("defaults describe a current, sane node", () => {
-  it("rocky9, containerd 2 (schema 3), pause 3.10, systemd cgroups, crictl with a pinned checksum", () => {
+  it("rocky9, containerd 2 (schema 3), pause 3.10.1 (kubeadm 1.35), systemd cgroups, crictl with a pinned checksum", () => {
     const { plan, script } = renderBoth({});
     expect(plan.spec.distro).toBe("rocky9");
     expect(plan.configVersion).toBe(3);
-    expect(plan.spec.containerd.sandboxImage).toBe("registry.k8s.io/pause:3.10");
+    expect(plan.spec.containerd.sandboxImage).toBe("registry.k8s.io/pause:3.10.1");
     expect(plan.spec.containerd.systemdCgroup).toBe(true);
     expect(script).toContain("crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177");
     expect(script).not.toContain("registry.mirrors");

@@ -214,7 +214,7 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] 
   }
   const pause = /(?:^|\/)pause:(\d+)\.(\d+)/.exec(c.sandboxImage);
   if (pause && (Number(pause[1]) < 3 || (Number(pause[1]) === 3 && Number(pause[2]) < 10))) {
-    warn(["containerd", "sandboxImage"], `pause:${pause[1]}.${pause[2]} is older than the pause:3.10 that kubeadm 1.31+ and containerd 2.x expect; kubeadm will warn about the mismatch`);
+    warn(["containerd", "sandboxImage"], `pause:${pause[1]}.${pause[2]} is older than pause:3.10, which kubeadm has expected since 1.31 (kubeadm 1.35: 3.10.1); kubeadm will warn about the mismatch`);
   }
   if (c.oomScore === -1000) warn(["containerd", "oomScore"], "-1000 makes containerd unkillable by the OOM killer; the guide recommends -999");
   if (!c.systemdCgroup) warn(["containerd", "systemdCgroup"], "kubeadm configures kubelet with the systemd cgroup driver; false must be matched in the kubelet config");

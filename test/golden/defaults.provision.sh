@@ -197,7 +197,7 @@ disabled_plugins = []
 [plugins."io.containerd.cri.v1.images"]
 
   [plugins."io.containerd.cri.v1.images".pinned_images]
-    sandbox = "registry.k8s.io/pause:3.10"
+    sandbox = "registry.k8s.io/pause:3.10.1"
 
   # Mirrors live in hosts.toml files under config_path.
   [plugins."io.containerd.cri.v1.images".registry]
@@ -247,7 +247,7 @@ bake_step 5/9 install-containerd 'install containerd.io-2.*'
 bake_pkg_install 'containerd.io-2.*'
 bake_step 6/9 check-containerd 'check containerd 2.x is installed and config.toml is the one bake wrote (schema version 3)'
 bake_containerd_major_is 2 3 2
-bake_file_is /etc/containerd/config.toml 765557128b1e157d4724c11b8fb100932e13e486e5b526b1d094fc26f52aed8a
+bake_file_is /etc/containerd/config.toml ae58ca4f9a00064c2344af350bd993405ab9807a4b9de7045bb4a5d66ccb5bf9
 bake_step 7/9 start-containerd 'enable containerd; restart it if its config changed'
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
 bake_step 8/9 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
@@ -265,7 +265,7 @@ bake_check 'containerd is active' systemctl is-active --quiet containerd
 bake_check 'containerd CRI plugin is ok' bake_cri_plugin_ok
 bake_check 'containerd runs with root /var/lib/containerd' bake_config_dump_has root /var/lib/containerd
 bake_check 'containerd runs with state /run/containerd' bake_config_dump_has state /run/containerd
-bake_check 'containerd sandbox image is registry.k8s.io/pause:3.10' bake_config_dump_has sandbox registry.k8s.io/pause:3.10
+bake_check 'containerd sandbox image is registry.k8s.io/pause:3.10.1' bake_config_dump_has sandbox registry.k8s.io/pause:3.10.1
 bake_check 'containerd registry config_path is /etc/containerd/certs.d' bake_config_dump_has config_path /etc/containerd/certs.d
 bake_check 'containerd oom_score_adj is -999' bake_containerd_oom_is -999
 bake_check 'crictl info answers' bake_quiet crictl info
