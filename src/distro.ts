@@ -60,7 +60,7 @@ const DISTRO_INFO: Record<Distro, DistroInfo> = {
     major: 22,
     codename: "jammy",
     containerdSource: "distro",
-    containerdVersion: "1.7",
+    containerdVersion: "2",
     containerdWhy: "jammy-updates carries containerd 2.2.x; only the release pocket has 1.5.9, which is end of life",
   },
   ubuntu2404: {
@@ -70,7 +70,7 @@ const DISTRO_INFO: Record<Distro, DistroInfo> = {
     major: 24,
     codename: "noble",
     containerdSource: "distro",
-    containerdVersion: "1.7",
+    containerdVersion: "2",
     containerdWhy: "noble-updates carries containerd 2.2.x; a 1.7 glob would pick the release pocket's 1.7.12, which an update then replaces with 2.x",
   },
 };
@@ -132,4 +132,9 @@ export function containerdPackage(info: DistroInfo, source: "docker" | "distro",
   // Debian versions carry suffixes such as 1.7.24~ds1-6.
   if (info.family === "el") return `${name}-${version}${exact ? "-*" : ".*"}`;
   return `${name}=${version}${exact ? "*" : ".*"}`;
+}
+
+/** What a distro's defaults install, and why: for bake explain and the README's distro matrix. */
+export function defaultContainerd(info: DistroInfo): { package: string; why: string } {
+  return { package: containerdPackage(info, info.containerdSource, info.containerdVersion), why: info.containerdWhy };
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { SpecError, validateSpec } from "../src/index.js";
 import { DISTROS } from "../src/spec/schema.js";
-import { planFor } from "./helpers.js";
+import { planFor, runCli } from "./helpers.js";
 
 const EL = DISTROS.filter((d) => /^(rocky|alma|rhel)/.test(d));
 const repoFile = (distro: (typeof DISTROS)[number]) => planFor({ distro }).files.find((f) => f.path === "/etc/yum.repos.d/docker-ce.repo")!.content;
@@ -60,5 +60,30 @@ describe("pause image", () => {
     const { warnings } = validateSpec({ containerd: { sandboxImage: "registry.k8s.io/pause:3.9" } });
     const message = warnings.find((w) => w.path === "containerd.sandboxImage")?.message;
     expect(message).toBe("pause:3.9 is older than pause:3.10, which kubeadm has expected since 1.31 (kubeadm 1.35: 3.10.1); kubeadm will warn about the mismatch");
+  });
+});
+
+describe("Debian and Ubuntu containerd versions", () => {
+  it.each([
+    ["debian13", "containerd=1.7.*"],
+    ["debian14", "containerd=2.*"],
+    // The updates pockets carry 2.2.x; a 1.7 glob matched only the release pocket (jammy: nothing, noble: 1.7.12).
+    ["ubuntu2204", "containerd=2.*"],
+    ["ubuntu2404", "containerd=2.*"],
+  ] as const)("%s installs %s from the distro's archive on defaults", (distro, wanted) => {
+    const install = planFor({ distro }).steps.find((s) => s.id === "install-containerd")!.run.text;
+    expect(install).toContain(`'${wanted}'`);
+  });
+
+  it("bake explain containerd.version says what each distro gets by default, and why", () => {
+    const r = runCli(["explain", "containerd.version", "--distro", "ubuntu2204"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}default: {2}"2" /m);
+    expect(r.stdout).toMatch(/^ {2}why: +jammy-updates carries containerd 2\.2\.x/m);
+    expect(r.stdout).toMatch(/^ {4}rocky8 +containerd\.io-2\.\* +docker's rhel\/8 repo carries containerd\.io 2\.x; its centos\/8 repo ended at 1\.6\.x/m);
+    expect(r.stdout).toMatch(/^ {4}debian13 +containerd=1\.7\.\* +trixie ships containerd 1\.7\.24/m);
+    expect(r.stdout).toMatch(/^ {4}ubuntu2404 +containerd=2\.\* +noble-updates carries containerd 2\.2\.x/m);
+    const json = JSON.parse(runCli(["explain", "containerd.source", "--json"]).stdout) as { byDistro: Record<string, { package: string }> }[];
+    expect(Object.keys(json[0]!.byDistro)).toEqual([...DISTROS]);
   });
 });
