@@ -60,13 +60,21 @@ for _ in $(seq 200); do set -- /proc/[0-9]*; [ $# -le 1 ] && break; sleep 0.02; 
 exit $rc
 `;
 
+// The first call fails the way an unreachable mirror does; later calls succeed.
+const FLAKY = `if [ ! -e /stub/flaky ]; then touch /stub/flaky; echo "Curl error (6): Couldn't resolve host name for https://mirror.example.com/repodata/repomd.xml" >&2; exit 1; fi`;
+
 const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } >> /stub/log`;
 
 function stubs(containerdMajor: number): Record<string, string> {
   const ok = "exit 0";
   return {
-    dnf: ok,
-    "apt-get": ok,
+    // Package managers answer as the real ones do for a version or package the
+    // repositories lack (containerd 2.9.99, bake-missing-*), and fail once with a
+    // network error for bake-flaky; everything else installs.
+    dnf: `fail=0
+for a in "$@"; do case "$a" in *-2.9.99-*|bake-missing*) echo "No match for argument: $a"; fail="$fail $a" ;; bake-flaky) ${FLAKY} ;; esac; done
+if [ "$fail" != 0 ]; then echo "Error: Unable to find a match:\${fail#0}" >&2; exit 1; fi`,
+    "apt-get": `for a in "$@"; do case "$a" in *=2.9.99*) echo "E: Version '\${a#*=}' for '\${a%%=*}' was not found" >&2; exit 100 ;; bake-missing*) echo "E: Unable to locate package $a" >&2; exit 100 ;; bake-flaky) ${FLAKY} ;; esac; done`,
     semanage: ok,
     restorecon: ok,
     crictl: ok,
@@ -274,6 +282,42 @@ describe.skipIf(!available)("the Packer script in a sandbox never runs a spec va
     }
     expect([...after.keys()].filter((k) => !ignored(k)).sort()).toEqual([...written.keys()].filter((k) => !ignored(k)).sort());
     expect(existsSync(join(box.upper, MARKER))).toBe(false);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+});
+
+describe.skipIf(!available)("a package the repositories lack fails at once; a network error is retried", () => {
+  const cases: [string, SpecInput, string][] = [
+    ["dnf, containerd version", { distro: "rocky9", containerd: { version: "2.9.99" } }, "No match for argument: containerd.io-2.9.99-*"],
+    ["dnf, extra package", { distro: "rocky8", packages: { install: ["bake-missing-tool"] } }, "No match for argument: bake-missing-tool"],
+    ["apt, containerd version", { distro: "ubuntu2204", containerd: { version: "2.9.99" } }, "Version '2.9.99*' for 'containerd' was not found"],
+    ["apt, extra package", { distro: "debian13", packages: { install: ["bake-missing-tool"] } }, "Unable to locate package bake-missing-tool"],
+  ];
+
+  it.concurrent.each(cases)("%s: one try, and the message names the package and the repo", async (name, input, message) => {
+    const p = forSandbox(input)!;
+    const box = await provision(name.replace(/\W+/g, "-"), p);
+    const result = await box.again();
+    expect(result.code, result.output).not.toBe(0);
+    expect(result.output).toContain(`bake: not retrying: ${message}; the package or version is not in the enabled repositories; `);
+    const repo = p.distro.family === "el" ? "docker-ce-stable (/etc/yum.repos.d/docker-ce.repo)" : `${p.spec.distro}'s own archive`;
+    expect(result.output).toContain(`comes from ${repo}`);
+    expect(result.output).toContain("bake: FAILED in step 'install-containerd'");
+    expect(result.output).not.toContain("retry 1/3");
+    const manager = p.distro.family === "el" ? "dnf" : "apt-get";
+    expect(stubCalls(box.upper).filter((c) => c[0] === manager && c.includes("install"))).toHaveLength(1);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it.concurrent.each([["dnf", "rocky9"], ["apt", "debian13"]] as const)("%s: a failed download is tried again, and the install then passes", async (name, distro) => {
+    const p = forSandbox({ distro, packages: { install: ["bake-flaky"] } })!;
+    const box = await provision(`flaky-${name}`, p);
+    const result = await box.again();
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain("Couldn't resolve host name");
+    expect(result.output).toContain("bake: retry 1/3 in 5s:");
+    const manager = p.distro.family === "el" ? "dnf" : "apt-get";
+    expect(stubCalls(box.upper).filter((c) => c[0] === manager && c.includes("install"))).toHaveLength(2);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 });

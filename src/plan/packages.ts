@@ -36,6 +36,13 @@ export function packages({ spec, distro }: PlanContext): Contribution {
   }
 
   const wanted = [containerdPackage(distro, source, version), ...install];
-  out.steps!.push({ id: "install-containerd", title: `install ${wanted.join(" ")}`, run: sh`bake_pkg_install ${wanted}` });
+  // Named when a package or version is missing, so the message says where bake looked.
+  const containerdRepo =
+    source === "distro" ? `${distro.id}'s own archive (the image's apt sources)` : distro.family === "el" ? `docker-ce-stable (${EL_REPO_FILE})` : `docker's repository (${APT_SOURCES_FILE})`;
+  out.steps!.push({
+    id: "install-containerd",
+    title: `install ${wanted.join(" ")}`,
+    run: lines(sh`BAKE_PKG_REPO=${`the enabled repositories; ${wanted[0]} comes from ${containerdRepo}`}`, sh`bake_pkg_install ${wanted}`),
+  });
   return out;
 }

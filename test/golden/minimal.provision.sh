@@ -27,15 +27,24 @@ trap bake_fail ERR
 bake_step() { BAKE_STEP=$2; echo "bake: [$1] $2: $3"; }
 bake_quiet() { "$@" >/dev/null 2>&1; }
 
-# Network operations get three more tries.
+# Network operations get three more tries. A package or version the repositories
+# do not have (dnf's and apt's own words for it) fails at once: a retry cannot fix it.
 bake_retry() {
-  local n=1
-  until "$@"; do
-    if [ "$n" -gt 3 ]; then echo "bake: gave up after 4 tries: $*" >&2; return 1; fi
+  local n=1 out missing
+  out=$(mktemp)
+  until "$@" 2>&1 | tee "$out"; do
+    missing=$(grep -m 1 -E "No match for argument|Unable to find a match|Unable to locate package|Version '.*' for '.*' was not found|has no installation candidate|Couldn't find any package by" "$out" || true)
+    if [ -n "$missing" ]; then
+      echo "bake: not retrying: ${missing#E: }; the package or version is not in ${BAKE_PKG_REPO:-the enabled repositories}" >&2
+      rm -f "$out"
+      return 1
+    fi
+    if [ "$n" -gt 3 ]; then echo "bake: gave up after 4 tries: $*" >&2; rm -f "$out"; return 1; fi
     echo "bake: retry $n/3 in $((n * 5))s: $*" >&2
     sleep $((n * 5))
     n=$((n + 1))
   done
+  rm -f "$out"
 }
 
 # Download $1 to $2 only if its sha256 is $3; curl where present, else apt's own https client.
@@ -251,6 +260,7 @@ sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
 bake_step 4/9 remove-packages 'remove podman, buildah'
 bake_pkg_remove podman buildah
 bake_step 5/9 install-containerd 'install containerd.io-2.*'
+BAKE_PKG_REPO='the enabled repositories; containerd.io-2.* comes from docker-ce-stable (/etc/yum.repos.d/docker-ce.repo)'
 bake_pkg_install 'containerd.io-2.*'
 bake_step 6/9 check-containerd 'check containerd 2.x is installed and config.toml is the one bake wrote (schema version 3)'
 bake_containerd_major_is 2 3 2
