@@ -121,12 +121,15 @@ bake_pkg_install() {
   if [ -z "$bake_apt_fresh" ]; then bake_retry apt-get -q update; bake_apt_fresh=1; fi
   bake_retry apt-get -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install "$@"
 }
-bake_pkg_remove_now() { apt-get -y -q remove "$@"; }`;
+bake_pkg_remove_now() { apt-get -y -q remove "$@"; }
+bake_apt_held() { apt-mark showhold | grep -qxF "$1"; }`;
 }
+
+export const containerdPackageName = (source: "docker" | "distro") => (source === "docker" ? "containerd.io" : "containerd");
 
 /** The package spec that installs containerd `version` ("2", "1.7", "1.7.27"). */
 export function containerdPackage(info: DistroInfo, source: "docker" | "distro", version: string): string {
-  const name = source === "docker" ? "containerd.io" : "containerd";
+  const name = containerdPackageName(source);
   const exact = version.split(".").length === 3;
   // dnf takes name-version-release globs; apt takes name=version globs, and
   // Debian versions carry suffixes such as 1.7.24~ds1-6.

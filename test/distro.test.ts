@@ -87,3 +87,34 @@ describe("Debian and Ubuntu containerd versions", () => {
     expect(Object.keys(json[0]!.byDistro)).toEqual([...DISTROS]);
   });
 });
+
+describe("containerd.hold (default true): what bake pins stays pinned", () => {
+  it("EL: exclude=containerd.io in docker-ce.repo, lifted for bake's own install only; verify checks it", () => {
+    for (const distro of EL) {
+      const p = planFor({ distro });
+      expect(p.files.find((f) => f.path === "/etc/yum.repos.d/docker-ce.repo")!.content).toMatch(/\nexclude=containerd\.io\n$/);
+      const install = p.steps.find((s) => s.id === "install-containerd")!.run.text;
+      expect(install).toContain("bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-2.*'");
+      expect(p.steps.at(-1)!.run.text).toContain("bake_check 'containerd.io is held' grep -qxF exclude=containerd.io /etc/yum.repos.d/docker-ce.repo");
+    }
+  });
+
+  it.each([
+    [{ distro: "debian13" }, "containerd"],
+    [{ distro: "ubuntu2204", containerd: { source: "docker" } }, "containerd.io"],
+  ] as const)("apt: %j installs able to change a held version, then apt-mark hold %s; verify checks it", (input, name) => {
+    const p = planFor(input);
+    const install = p.steps.find((s) => s.id === "install-containerd")!.run.text;
+    expect(install).toMatch(new RegExp(`^bake_pkg_install --allow-change-held-packages '${name.replace(".", "\\.")}=[^\n]*\napt-mark hold ${name.replace(".", "\\.")}$`, "m"));
+    expect(p.steps.at(-1)!.run.text).toContain(`bake_check '${name} is held' bake_apt_held ${name}`);
+  });
+
+  it("bake explain containerd.hold names the repo file and the steps it changes", () => {
+    const r = runCli(["explain", "containerd.hold"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}default: {2}true$/m);
+    expect(r.stdout).toMatch(/^ {2}files: +\/etc\/yum\.repos\.d\/docker-ce\.repo$/m);
+    expect(r.stdout).toMatch(/^ {2}steps: +verify$/m); // the EL install always lifts the exclude for itself
+    expect(runCli(["explain", "containerd.hold", "--distro", "debian13"]).stdout).toMatch(/^ {2}steps: +install-containerd, verify$/m);
+  });
+});

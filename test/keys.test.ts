@@ -23,7 +23,7 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
     expect(scriptOf(i)).toContain("bake_sysctl_is vm.max_map_count 262144");
   }],
   ["packages.remove", { packages: { remove: ["podman", "buildah", "runc"] } }, (i) => expect(scriptOf(i)).toContain("bake_pkg_remove podman buildah runc")],
-  ["packages.install", { packages: { install: ["iptables", "conntrack-tools"] } }, (i) => expect(scriptOf(i)).toContain("bake_pkg_install 'containerd.io-2.*' iptables conntrack-tools")],
+  ["packages.install", { packages: { install: ["iptables", "conntrack-tools"] } }, (i) => expect(scriptOf(i)).toContain("bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-2.*' iptables conntrack-tools")],
   ["packages.repo", { packages: { repo: { baseurl: "https://mirrors.aliyun.com/docker-ce/linux/centos/$releasever/$basearch/stable", gpgkey: "https://mirrors.aliyun.com/docker-ce/linux/centos/gpg" } } }, (i) => {
     const f = fileOf(i, "/etc/yum.repos.d/docker-ce.repo");
     expect(f).toContain("baseurl=https://mirrors.aliyun.com/docker-ce/linux/centos/$releasever/$basearch/stable\n");
@@ -62,6 +62,14 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
   ["containerd.registries mirror options", { containerd: { registries: { "docker.io": { mirrors: [{ url: "https://proxy.example.com/v2/dockerhub", capabilities: ["pull"], skipVerify: true, overridePath: true }] } } } }, (i) => {
     const f = fileOf(i, "/etc/containerd/certs.d/docker.io/hosts.toml");
     expect(f).toContain('capabilities = ["pull"]\n  skip_verify = true\n  override_path = true\n');
+  }],
+  ["containerd.hold (EL: exclude= in the repo file)", { containerd: { hold: false } }, (i) => {
+    expect(fileOf(i, "/etc/yum.repos.d/docker-ce.repo")).not.toContain("exclude=");
+    expect(scriptOf(i)).not.toContain("is held");
+  }],
+  ["containerd.hold (apt-mark)", { distro: "debian13", containerd: { hold: false } }, (i) => {
+    expect(scriptOf(i)).toContain("apt-mark unhold containerd\n");
+    expect(scriptOf(i)).not.toContain("apt-mark hold");
   }],
   ["containerd.proxy", { containerd: { proxy: { http: "http://proxy:3128", https: "http://proxy:3129", noProxy: ["localhost", ".svc"] } } }, (i) => {
     const f = fileOf(i, "/etc/systemd/system/containerd.service.d/20-proxy.conf");

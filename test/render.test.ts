@@ -33,7 +33,9 @@ describe("cloud-init user-data", () => {
 
   it("fits AWS's 16 KB user-data limit with room to spare on defaults", () => {
     const bytes = Buffer.byteLength(renderBoth({}).userData);
-    expect(bytes).toBeLessThan(16384 * 0.8);
+    // 0.85 since the package hold and the permanent-error check in bake_retry
+    // (issue 8): that still leaves about 2.4 KB for registries, mirrors and CAs.
+    expect(bytes).toBeLessThan(16384 * 0.85);
   });
 });
 

@@ -75,6 +75,12 @@ function stubs(containerdMajor: number): Record<string, string> {
 for a in "$@"; do case "$a" in *-2.9.99-*|bake-missing*) echo "No match for argument: $a"; fail="$fail $a" ;; bake-flaky) ${FLAKY} ;; esac; done
 if [ "$fail" != 0 ]; then echo "Error: Unable to find a match:\${fail#0}" >&2; exit 1; fi`,
     "apt-get": `for a in "$@"; do case "$a" in *=2.9.99*) echo "E: Version '\${a#*=}' for '\${a%%=*}' was not found" >&2; exit 100 ;; bake-missing*) echo "E: Unable to locate package $a" >&2; exit 100 ;; bake-flaky) ${FLAKY} ;; esac; done`,
+    // Holds live in /stub/holds, as dpkg's selection states would.
+    "apt-mark": `case "$1" in
+  hold) grep -qxF "$2" /stub/holds 2>/dev/null || echo "$2" >> /stub/holds ;;
+  unhold) [ -f /stub/holds ] && sed -i "/^$2\$/d" /stub/holds ;;
+  showhold) cat /stub/holds 2>/dev/null || true ;;
+esac`,
     semanage: ok,
     restorecon: ok,
     crictl: ok,
@@ -151,14 +157,14 @@ const sha = (text: string | Buffer) => createHash("sha256").update(text).digest(
 // so the boxes go on /dev/shm, a file system of its own.
 const BOXES = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
 
-async function provision(name: string, p: Plan) {
+async function provision(name: string, p: Plan, overrides: Record<string, string> = {}) {
   const dir = mkdtempSync(join(BOXES, `bake-sandbox-${name}-`));
   const layer = join(dir, "layer");
   const upper = join(dir, "upper");
   const work = join(dir, "work");
   const mnt = join(dir, "mnt");
   for (const d of [layer, upper, work, mnt, join(layer, "usr/local/sbin"), join(layer, "stub-data")]) mkdirSync(d, { recursive: true });
-  for (const [command, body] of Object.entries(stubs(p.configVersion === 2 ? 1 : 2))) {
+  for (const [command, body] of Object.entries({ ...stubs(p.configVersion === 2 ? 1 : 2), ...overrides })) {
     writeFileSync(join(layer, "usr/local/sbin", command), `#!/bin/bash\nmkdir -p /stub\n${LOG}\n${body}\n`);
     chmodSync(join(layer, "usr/local/sbin", command), 0o755);
   }
@@ -299,9 +305,8 @@ describe.skipIf(!available)("a package the repositories lack fails at once; a ne
     const box = await provision(name.replace(/\W+/g, "-"), p);
     const result = await box.again();
     expect(result.code, result.output).not.toBe(0);
-    expect(result.output).toContain(`bake: not retrying: ${message}; the package or version is not in the enabled repositories; `);
-    const repo = p.distro.family === "el" ? "docker-ce-stable (/etc/yum.repos.d/docker-ce.repo)" : `${p.spec.distro}'s own archive`;
-    expect(result.output).toContain(`comes from ${repo}`);
+    const repos = p.distro.family === "el" ? "docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS's" : `${p.spec.distro}'s own`;
+    expect(result.output).toContain(`bake: not retrying: ${message} (repos: ${repos})\n`);
     expect(result.output).toContain("bake: FAILED in step 'install-containerd'");
     expect(result.output).not.toContain("retry 1/3");
     const manager = p.distro.family === "el" ? "dnf" : "apt-get";
@@ -318,6 +323,45 @@ describe.skipIf(!available)("a package the repositories lack fails at once; a ne
     expect(result.output).toContain("bake: retry 1/3 in 5s:");
     const manager = p.distro.family === "el" ? "dnf" : "apt-get";
     expect(stubCalls(box.upper).filter((c) => c[0] === manager && c.includes("install"))).toHaveLength(2);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+});
+
+describe.skipIf(!available)("the containerd package bake installed is held", () => {
+  it.concurrent.each([["debian13", "containerd"], ["ubuntu2404 with docker's containerd.io", "containerd.io"]] as const)("%s: apt-mark hold %s, once however often bake runs", async (label, name) => {
+    const input: SpecInput = label.startsWith("debian") ? { distro: "debian13" } : { distro: "ubuntu2404", containerd: { source: "docker" } };
+    const p = forSandbox(input)!;
+    const box = await provision(`hold-${name}`, p);
+    for (const run of [1, 2]) {
+      const result = await box.again();
+      expect(result.code, `run ${run}\n${result.output}`).toBe(0);
+      expect(result.output).toContain(`bake: ok   - ${name} is held`);
+    }
+    expect(readFileSync(join(box.upper, "stub/holds"), "utf8")).toBe(`${name}\n`);
+    const installs = stubCalls(box.upper).filter((c) => c[0] === "apt-get" && c.includes("install"));
+    expect(installs.every((c) => c.includes("--allow-change-held-packages")), "bake's own install may move a held version").toBe(true);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("verify fails when the hold did not take", async () => {
+    const p = forSandbox({ distro: "debian13" })!;
+    const box = await provision("hold-lost", p, { "apt-mark": "exit 0 # holds nothing" });
+    const result = await box.again();
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain("bake: FAIL - containerd is held");
+    expect(result.output).toContain("bake: FAILED in step 'verify'");
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("containerd.hold: false releases the hold", async () => {
+    const p = forSandbox({ distro: "debian13", containerd: { hold: false } })!;
+    const box = await provision("hold-off", p);
+    mkdirSync(join(box.upper, "stub"), { recursive: true });
+    writeFileSync(join(box.upper, "stub/holds"), "containerd\n");
+    const result = await box.again();
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).not.toContain("is held");
+    expect(readFileSync(join(box.upper, "stub/holds"), "utf8")).toBe("");
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 });

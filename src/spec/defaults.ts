@@ -27,6 +27,7 @@ export function defaultSpec(distro: Distro): NodeSpec {
     containerd: {
       source: info.containerdSource,
       version: info.containerdVersion,
+      hold: true,
       root: "/var/lib/containerd",
       state: "/run/containerd",
       oomScore: 0,
