@@ -3,7 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { SpecError, validateSpec } from "../src/index.js";
 import { DISTROS } from "../src/spec/schema.js";
-import { planFor, runCli } from "./helpers.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { planFor, ROOT, runCli } from "./helpers.js";
 
 const EL = DISTROS.filter((d) => /^(rocky|alma|rhel)/.test(d));
 const repoFile = (distro: (typeof DISTROS)[number]) => planFor({ distro }).files.find((f) => f.path === "/etc/yum.repos.d/docker-ce.repo")!.content;
@@ -116,5 +118,23 @@ describe("containerd.hold (default true): what bake pins stays pinned", () => {
     expect(r.stdout).toMatch(/^ {2}files: +\/etc\/yum\.repos\.d\/docker-ce\.repo$/m);
     expect(r.stdout).toMatch(/^ {2}steps: +verify$/m); // the EL install always lifts the exclude for itself
     expect(runCli(["explain", "containerd.hold", "--distro", "debian13"]).stdout).toMatch(/^ {2}steps: +install-containerd, verify$/m);
+  });
+});
+
+describe("the README's distro matrix", () => {
+  it("has one row per distro, with the repo and package the distro's default plan installs", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const matrix = readme.slice(readme.indexOf("<!-- distros:start -->"), readme.indexOf("<!-- distros:end -->"));
+    const rows = matrix.split("\n").filter((l) => /^\| [a-z]+\d+ \|/.test(l));
+    expect(rows.map((r) => r.split(" | ")[0]!.slice(2))).toEqual([...DISTROS]);
+    for (const row of rows) {
+      const distro = row.slice(2, row.indexOf(" |")) as (typeof DISTROS)[number];
+      const p = planFor({ distro });
+      const install = p.steps.find((s) => s.id === "install-containerd")!.run.text;
+      const wanted = /'(containerd[^']*)'/.exec(install)![1]!;
+      expect(row, distro).toContain(`\`${wanted}\``);
+      expect(row, distro).toContain(`| ${p.configVersion} (containerd`);
+      if (p.distro.family === "el") expect(row, distro).toContain(`\`${p.spec.packages.repo.baseurl}\``);
+    }
   });
 });
