@@ -4,36 +4,75 @@ import type { Distro } from "./spec/schema.js";
 export interface DistroInfo {
   id: Distro;
   family: "el" | "debian";
-  /** The OS name docker's repos use: centos, debian, ubuntu. */
-  dockerOs: "centos" | "debian" | "ubuntu";
+  /** The OS name docker's repos use: rhel, debian, ubuntu. */
+  dockerOs: "rhel" | "debian" | "ubuntu";
+  /** Major release (8, 9 on EL), written literally into repo URLs. */
+  major: number;
   /** Release codename for apt sources; empty on EL. */
   codename: string;
   /** What `containerd.source` and `containerd.version` default to. */
   containerdSource: "docker" | "distro";
   containerdVersion: string;
+  /** Where that default comes from and why it installs; shown by bake explain and the README matrix. */
+  containerdWhy: string;
 }
 
-const el = (id: Distro): DistroInfo => ({
+// Docker builds EL packages per major under linux/rhel/<major> (docker/packaging's
+// docker-bake.hcl: rhel8, rhel9, in UBI images, which Rocky and Alma rebuild); its
+// centos/8 repo stopped at containerd.io 1.6.x when CentOS 8 builds ended in 2024.
+// $releasever is not used: a RHEL release lock puts a minor ("9.4") in it.
+const el = (id: Distro, major: 8 | 9): DistroInfo => ({
   id,
   family: "el",
-  dockerOs: "centos",
+  dockerOs: "rhel",
+  major,
   codename: "",
   containerdSource: "docker",
   containerdVersion: "2",
+  containerdWhy:
+    major === 8
+      ? "docker's rhel/8 repo carries containerd.io 2.x; its centos/8 repo ended at 1.6.x in 2024"
+      : "docker's rhel/9 repo carries containerd.io 2.x, built on RHEL 9 itself, which Rocky and Alma rebuild (centos/9 follows CentOS Stream)",
 });
 
 const DISTRO_INFO: Record<Distro, DistroInfo> = {
-  rocky8: el("rocky8"),
-  rocky9: el("rocky9"),
-  alma8: el("alma8"),
-  alma9: el("alma9"),
-  rhel8: el("rhel8"),
-  rhel9: el("rhel9"),
-  // Debian 13 ships containerd 1.7.24, Debian 14 (forky) 2.1.x.
-  debian13: { id: "debian13", family: "debian", dockerOs: "debian", codename: "trixie", containerdSource: "distro", containerdVersion: "1.7" },
-  debian14: { id: "debian14", family: "debian", dockerOs: "debian", codename: "forky", containerdSource: "distro", containerdVersion: "2" },
-  ubuntu2204: { id: "ubuntu2204", family: "debian", dockerOs: "ubuntu", codename: "jammy", containerdSource: "distro", containerdVersion: "1.7" },
-  ubuntu2404: { id: "ubuntu2404", family: "debian", dockerOs: "ubuntu", codename: "noble", containerdSource: "distro", containerdVersion: "1.7" },
+  rocky8: el("rocky8", 8),
+  rocky9: el("rocky9", 9),
+  alma8: el("alma8", 8),
+  alma9: el("alma9", 9),
+  rhel8: el("rhel8", 8),
+  rhel9: el("rhel9", 9),
+  debian13: {
+    id: "debian13",
+    family: "debian",
+    dockerOs: "debian",
+    major: 13,
+    codename: "trixie",
+    containerdSource: "distro",
+    containerdVersion: "1.7",
+    containerdWhy: "trixie ships containerd 1.7.24 and keeps it for the release's life; source: docker gives 2.x",
+  },
+  debian14: { id: "debian14", family: "debian", dockerOs: "debian", major: 14, codename: "forky", containerdSource: "distro", containerdVersion: "2", containerdWhy: "forky ships containerd 2.1.x" },
+  ubuntu2204: {
+    id: "ubuntu2204",
+    family: "debian",
+    dockerOs: "ubuntu",
+    major: 22,
+    codename: "jammy",
+    containerdSource: "distro",
+    containerdVersion: "2",
+    containerdWhy: "jammy-updates carries containerd 2.2.x; only the release pocket has 1.5.9, which is end of life",
+  },
+  ubuntu2404: {
+    id: "ubuntu2404",
+    family: "debian",
+    dockerOs: "ubuntu",
+    major: 24,
+    codename: "noble",
+    containerdSource: "distro",
+    containerdVersion: "2",
+    containerdWhy: "noble-updates carries containerd 2.2.x; a 1.7 glob would pick the release pocket's 1.7.12, which an update then replaces with 2.x",
+  },
 };
 
 export function distroInfo(id: Distro): DistroInfo {
@@ -48,8 +87,8 @@ export function dockerRepoDefaults(info: DistroInfo): { baseurl: string; gpgkey:
   if (info.family === "el") {
     // dnf fetches this key itself and checks every package's signature with it.
     return {
-      baseurl: "https://download.docker.com/linux/centos/$releasever/$basearch/stable",
-      gpgkey: "https://download.docker.com/linux/centos/gpg",
+      baseurl: `https://download.docker.com/linux/rhel/${info.major}/$basearch/stable`,
+      gpgkey: "https://download.docker.com/linux/rhel/gpg",
       gpgkeySha256: "",
     };
   }
@@ -82,15 +121,23 @@ bake_pkg_install() {
   if [ -z "$bake_apt_fresh" ]; then bake_retry apt-get -q update; bake_apt_fresh=1; fi
   bake_retry apt-get -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install "$@"
 }
-bake_pkg_remove_now() { apt-get -y -q remove "$@"; }`;
+bake_pkg_remove_now() { apt-get -y -q remove "$@"; }
+bake_apt_held() { apt-mark showhold | grep -qxF "$1"; }`;
 }
+
+export const containerdPackageName = (source: "docker" | "distro") => (source === "docker" ? "containerd.io" : "containerd");
 
 /** The package spec that installs containerd `version` ("2", "1.7", "1.7.27"). */
 export function containerdPackage(info: DistroInfo, source: "docker" | "distro", version: string): string {
-  const name = source === "docker" ? "containerd.io" : "containerd";
+  const name = containerdPackageName(source);
   const exact = version.split(".").length === 3;
   // dnf takes name-version-release globs; apt takes name=version globs, and
   // Debian versions carry suffixes such as 1.7.24~ds1-6.
   if (info.family === "el") return `${name}-${version}${exact ? "-*" : ".*"}`;
   return `${name}=${version}${exact ? "*" : ".*"}`;
+}
+
+/** What a distro's defaults install, and why: for bake explain and the README's distro matrix. */
+export function defaultContainerd(info: DistroInfo): { package: string; why: string } {
+  return { package: containerdPackage(info, info.containerdSource, info.containerdVersion), why: info.containerdWhy };
 }

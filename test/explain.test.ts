@@ -15,7 +15,7 @@ describe("bake explain", () => {
     const r = bake("explain", "containerd.sandboxImage");
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("Pause image for pod sandboxes");
-    expect(r.stdout).toMatch(/default: +registry\.k8s\.io\/pause:3\.10/);
+    expect(r.stdout).toMatch(/default: +registry\.k8s\.io\/pause:3\.10\.1$/m);
     expect(r.stdout).toMatch(/files: +\/etc\/containerd\/config\.toml/);
     expect(r.stdout).toMatch(/steps: +.*check-containerd/);
   });

@@ -80,6 +80,6 @@ describe("bake init", () => {
   it("explains every key with a comment from the schema", () => {
     const text = starterSpec({ distro: "rocky9", output: "bake.yaml" });
     expect(text).toContain("## Pause image for pod sandboxes");
-    expect(text).toMatch(/^ {2}# sandboxImage: registry\.k8s\.io\/pause:3\.10$/m);
+    expect(text).toMatch(/^ {2}# sandboxImage: registry\.k8s\.io\/pause:3\.10\.1$/m);
   });
 });

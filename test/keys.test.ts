@@ -23,7 +23,7 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
     expect(scriptOf(i)).toContain("bake_sysctl_is vm.max_map_count 262144");
   }],
   ["packages.remove", { packages: { remove: ["podman", "buildah", "runc"] } }, (i) => expect(scriptOf(i)).toContain("bake_pkg_remove podman buildah runc")],
-  ["packages.install", { packages: { install: ["iptables", "conntrack-tools"] } }, (i) => expect(scriptOf(i)).toContain("bake_pkg_install 'containerd.io-2.*' iptables conntrack-tools")],
+  ["packages.install", { packages: { install: ["iptables", "conntrack-tools"] } }, (i) => expect(scriptOf(i)).toContain("bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-2.*' iptables conntrack-tools")],
   ["packages.repo", { packages: { repo: { baseurl: "https://mirrors.aliyun.com/docker-ce/linux/centos/$releasever/$basearch/stable", gpgkey: "https://mirrors.aliyun.com/docker-ce/linux/centos/gpg" } } }, (i) => {
     const f = fileOf(i, "/etc/yum.repos.d/docker-ce.repo");
     expect(f).toContain("baseurl=https://mirrors.aliyun.com/docker-ce/linux/centos/$releasever/$basearch/stable\n");
@@ -63,6 +63,14 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
     const f = fileOf(i, "/etc/containerd/certs.d/docker.io/hosts.toml");
     expect(f).toContain('capabilities = ["pull"]\n  skip_verify = true\n  override_path = true\n');
   }],
+  ["containerd.hold (EL: exclude= in the repo file)", { containerd: { hold: false } }, (i) => {
+    expect(fileOf(i, "/etc/yum.repos.d/docker-ce.repo")).not.toContain("exclude=");
+    expect(scriptOf(i)).not.toContain("is held");
+  }],
+  ["containerd.hold (apt-mark)", { distro: "debian13", containerd: { hold: false } }, (i) => {
+    expect(scriptOf(i)).toContain("apt-mark unhold containerd\n");
+    expect(scriptOf(i)).not.toContain("apt-mark hold");
+  }],
   ["containerd.proxy", { containerd: { proxy: { http: "http://proxy:3128", https: "http://proxy:3129", noProxy: ["localhost", ".svc"] } } }, (i) => {
     const f = fileOf(i, "/etc/systemd/system/containerd.service.d/20-proxy.conf");
     expect(f).toContain('Environment="HTTP_PROXY=http://proxy:3128"\nEnvironment="HTTPS_PROXY=http://proxy:3129"\nEnvironment="NO_PROXY=localhost,.svc"\n');
@@ -89,11 +97,11 @@ describe("every key changes the output as documented", () => {
 });
 
 describe("defaults describe a current, sane node", () => {
-  it("rocky9, containerd 2 (schema 3), pause 3.10, systemd cgroups, crictl with a pinned checksum", () => {
+  it("rocky9, containerd 2 (schema 3), pause 3.10.1 (kubeadm 1.35), systemd cgroups, crictl with a pinned checksum", () => {
     const { plan, script } = renderBoth({});
     expect(plan.spec.distro).toBe("rocky9");
     expect(plan.configVersion).toBe(3);
-    expect(plan.spec.containerd.sandboxImage).toBe("registry.k8s.io/pause:3.10");
+    expect(plan.spec.containerd.sandboxImage).toBe("registry.k8s.io/pause:3.10.1");
     expect(plan.spec.containerd.systemdCgroup).toBe(true);
     expect(script).toContain("crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177");
     expect(script).not.toContain("registry.mirrors");

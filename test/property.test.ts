@@ -198,7 +198,7 @@ function checkConfigFiles(p: Plan): void {
     const lines = body(repo);
     expect(lines.filter((l) => l.startsWith("["))).toEqual(["[docker-ce-stable]"]);
     const kv = Object.fromEntries(lines.filter((l) => !l.startsWith("[")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
-    expect(Object.keys(kv).sort()).toEqual(["baseurl", "enabled", "gpgcheck", "gpgkey", "name", "repo_gpgcheck"]);
+    expect(Object.keys(kv).sort()).toEqual(["baseurl", "enabled", ...(spec.containerd.hold ? ["exclude"] : []), "gpgcheck", "gpgkey", "name", "repo_gpgcheck"]);
     expect(kv.baseurl).toBe(spec.packages.repo.baseurl);
     expect(kv.gpgkey).toBe(spec.packages.repo.gpgkey);
     expect(kv.gpgcheck).toBe("1");

@@ -41,13 +41,27 @@ function sandboxAvailable(): boolean {
 }
 const available = sandboxAvailable();
 
+// The first call fails the way an unreachable mirror does; later calls succeed.
+const FLAKY = `if [ ! -e /stub/flaky ]; then touch /stub/flaky; echo "Curl error (6): Couldn't resolve host name for https://mirror.example.com/repodata/repomd.xml" >&2; exit 1; fi`;
+
 const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } >> /stub/log`;
 
 function stubs(containerdMajor: number): Record<string, string> {
   const ok = "exit 0";
   return {
-    dnf: ok,
-    "apt-get": ok,
+    // Package managers answer as the real ones do for a version or package the
+    // repositories lack (containerd 2.9.99, bake-missing-*), and fail once with a
+    // network error for bake-flaky; everything else installs.
+    dnf: `fail=0
+for a in "$@"; do case "$a" in *-2.9.99-*|bake-missing*) echo "No match for argument: $a"; fail="$fail $a" ;; bake-flaky) ${FLAKY} ;; esac; done
+if [ "$fail" != 0 ]; then echo "Error: Unable to find a match:\${fail#0}" >&2; exit 1; fi`,
+    "apt-get": `for a in "$@"; do case "$a" in *=2.9.99*) echo "E: Version '\${a#*=}' for '\${a%%=*}' was not found" >&2; exit 100 ;; bake-missing*) echo "E: Unable to locate package $a" >&2; exit 100 ;; bake-flaky) ${FLAKY} ;; esac; done`,
+    // Holds live in /stub/holds, as dpkg's selection states would.
+    "apt-mark": `case "$1" in
+  hold) grep -qxF "$2" /stub/holds 2>/dev/null || echo "$2" >> /stub/holds ;;
+  unhold) [ -f /stub/holds ] && sed -i "/^$2\$/d" /stub/holds ;;
+  showhold) cat /stub/holds 2>/dev/null || true ;;
+esac`,
     semanage: ok,
     restorecon: ok,
     crictl: ok,
@@ -110,14 +124,14 @@ function stubCalls(upper: string): string[][] {
 
 const sha = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
 
-async function provision(name: string, p: Plan) {
+async function provision(name: string, p: Plan, overrides: Record<string, string> = {}) {
   const dir = mkdtempSync(join(BOXES, `bake-sandbox-${name}-`));
   const layer = join(dir, "layer");
   const upper = join(dir, "upper");
   const work = join(dir, "work");
   const mnt = join(dir, "mnt");
   for (const d of [layer, upper, work, mnt, join(layer, "usr/local/sbin"), join(layer, "stub-data")]) mkdirSync(d, { recursive: true });
-  for (const [command, body] of Object.entries(stubs(p.configVersion === 2 ? 1 : 2))) {
+  for (const [command, body] of Object.entries({ ...stubs(p.configVersion === 2 ? 1 : 2), ...overrides })) {
     writeFileSync(join(layer, "usr/local/sbin", command), `#!/bin/bash\nmkdir -p /stub\n${LOG}\n${body}\n`);
     chmodSync(join(layer, "usr/local/sbin", command), 0o755);
   }
@@ -241,6 +255,80 @@ describe.skipIf(!available)("the Packer script in a sandbox never runs a spec va
     }
     expect([...after.keys()].filter((k) => !ignored(k)).sort()).toEqual([...written.keys()].filter((k) => !ignored(k)).sort());
     expect(existsSync(join(box.upper, MARKER))).toBe(false);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+});
+
+describe.skipIf(!available)("a package the repositories lack fails at once; a network error is retried", () => {
+  const cases: [string, SpecInput, string][] = [
+    ["dnf, containerd version", { distro: "rocky9", containerd: { version: "2.9.99" } }, "No match for argument: containerd.io-2.9.99-*"],
+    ["dnf, extra package", { distro: "rocky8", packages: { install: ["bake-missing-tool"] } }, "No match for argument: bake-missing-tool"],
+    ["apt, containerd version", { distro: "ubuntu2204", containerd: { version: "2.9.99" } }, "Version '2.9.99*' for 'containerd' was not found"],
+    ["apt, extra package", { distro: "debian13", packages: { install: ["bake-missing-tool"] } }, "Unable to locate package bake-missing-tool"],
+  ];
+
+  it.concurrent.each(cases)("%s: one try, and the message names the package and the repo", async (name, input, message) => {
+    const p = forSandbox(input)!;
+    const box = await provision(name.replace(/\W+/g, "-"), p);
+    const result = await box.again();
+    expect(result.code, result.output).not.toBe(0);
+    const repos = p.distro.family === "el" ? "docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS's" : `${p.spec.distro}'s own`;
+    expect(result.output).toContain(`bake: not retrying: ${message} (repos: ${repos})\n`);
+    expect(result.output).toContain("bake: FAILED in step 'install-containerd'");
+    expect(result.output).not.toContain("retry 1/3");
+    const manager = p.distro.family === "el" ? "dnf" : "apt-get";
+    expect(stubCalls(box.upper).filter((c) => c[0] === manager && c.includes("install"))).toHaveLength(1);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it.concurrent.each([["dnf", "rocky9"], ["apt", "debian13"]] as const)("%s: a failed download is tried again, and the install then passes", async (name, distro) => {
+    const p = forSandbox({ distro, packages: { install: ["bake-flaky"] } })!;
+    const box = await provision(`flaky-${name}`, p);
+    const result = await box.again();
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain("Couldn't resolve host name");
+    expect(result.output).toContain("bake: retry 1/3 in 5s:");
+    const manager = p.distro.family === "el" ? "dnf" : "apt-get";
+    expect(stubCalls(box.upper).filter((c) => c[0] === manager && c.includes("install"))).toHaveLength(2);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+});
+
+describe.skipIf(!available)("the containerd package bake installed is held", () => {
+  it.concurrent.each([["debian13", "containerd"], ["ubuntu2404 with docker's containerd.io", "containerd.io"]] as const)("%s: apt-mark hold %s, once however often bake runs", async (label, name) => {
+    const input: SpecInput = label.startsWith("debian") ? { distro: "debian13" } : { distro: "ubuntu2404", containerd: { source: "docker" } };
+    const p = forSandbox(input)!;
+    const box = await provision(`hold-${name}`, p);
+    for (const run of [1, 2]) {
+      const result = await box.again();
+      expect(result.code, `run ${run}\n${result.output}`).toBe(0);
+      expect(result.output).toContain(`bake: ok   - ${name} is held`);
+    }
+    expect(readFileSync(join(box.upper, "stub/holds"), "utf8")).toBe(`${name}\n`);
+    const installs = stubCalls(box.upper).filter((c) => c[0] === "apt-get" && c.includes("install"));
+    expect(installs.every((c) => c.includes("--allow-change-held-packages")), "bake's own install may move a held version").toBe(true);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("verify fails when the hold did not take", async () => {
+    const p = forSandbox({ distro: "debian13" })!;
+    const box = await provision("hold-lost", p, { "apt-mark": "exit 0 # holds nothing" });
+    const result = await box.again();
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain("bake: FAIL - containerd is held");
+    expect(result.output).toContain("bake: FAILED in step 'verify'");
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("containerd.hold: false releases the hold", async () => {
+    const p = forSandbox({ distro: "debian13", containerd: { hold: false } })!;
+    const box = await provision("hold-off", p);
+    mkdirSync(join(box.upper, "stub"), { recursive: true });
+    writeFileSync(join(box.upper, "stub/holds"), "containerd\n");
+    const result = await box.again();
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).not.toContain("is held");
+    expect(readFileSync(join(box.upper, "stub/holds"), "utf8")).toBe("");
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 });

@@ -1,6 +1,7 @@
 // `bake explain [key]`: each key's meaning, type, default and what it changes
 // on the node. The README's configuration reference is generated from the same
 // data (scripts/gen-reference.ts), so the docs follow the code.
+import { defaultContainerd, distroInfo } from "../distro.js";
 import { closestMatch } from "../report.js";
 import { DEFAULT_DISTRO } from "../spec/defaults.js";
 import { DISTROS } from "../spec/distros.js";
@@ -20,7 +21,11 @@ export interface KeyExplanation {
   otherDefaults: Partial<Record<Distro, unknown>>;
   files: string[];
   steps: string[];
+  /** For the keys that pick the containerd package: what each distro's defaults install, and why. */
+  byDistro?: Partial<Record<Distro, { package: string; why: string }>>;
 }
+
+const PACKAGE_KEYS = new Set(["containerd.source", "containerd.version"]);
 
 export function explainKey(key: KeyInfo, distro: Distro): KeyExplanation {
   const effects = keyEffects(distro).get(key.path)!;
@@ -42,6 +47,7 @@ export function explainKey(key: KeyInfo, distro: Distro): KeyExplanation {
     otherDefaults,
     files: effects.files,
     steps: effects.steps,
+    ...(PACKAGE_KEYS.has(key.path) && { byDistro: Object.fromEntries(DISTROS.map((d) => [d, defaultContainerd(distroInfo(d))])) }),
   };
 }
 
@@ -75,6 +81,12 @@ export function formatExplanations(items: KeyExplanation[], distro: Distro, colo
         const others = Object.entries(item.otherDefaults);
         const note = others.length ? `   (for ${distro}; ${others.map(([d, v]) => `${d}: ${showValue(v)}`).join(", ")})` : "";
         lines.push(`  default:  ${showValue(item.default)}${note}`);
+      }
+      if (item.byDistro) {
+        lines.push(`  why:      ${item.byDistro[distro]!.why}`);
+        lines.push("  by distro (what the defaults install):");
+        const width = Math.max(...Object.values(item.byDistro).map((d) => d.package.length));
+        for (const [d, c] of Object.entries(item.byDistro)) lines.push(`    ${d.padEnd(11)} ${c.package.padEnd(width)}  ${c.why}`);
       }
       lines.push(`  files:    ${item.files.length ? item.files.join(", ") : "(none)"}`);
       lines.push(`  steps:    ${item.steps.length ? item.steps.join(", ") : "(none)"}`);

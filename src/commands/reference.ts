@@ -43,10 +43,15 @@ export function referenceMarkdown(distro: Distro = "rocky9"): string {
 
 /** Replace the text between the markers; undefined when the document has no markers. */
 export function withReference(document: string, body: string): string | undefined {
-  const start = document.indexOf(REFERENCE_START);
-  const end = document.indexOf(REFERENCE_END);
+  return withSection(document, REFERENCE_START, REFERENCE_END, body);
+}
+
+/** Replace the text between two markers; undefined when the document lacks them. */
+export function withSection(document: string, startMarker: string, endMarker: string, body: string): string | undefined {
+  const start = document.indexOf(startMarker);
+  const end = document.indexOf(endMarker);
   if (start < 0 || end < start) return undefined;
-  return document.slice(0, start + REFERENCE_START.length) + "\n" + body.trim() + "\n" + document.slice(end);
+  return document.slice(0, start + startMarker.length) + "\n" + body.trim() + "\n" + document.slice(end);
 }
 
 /** docs/reference.md when the README has no markers yet. */

@@ -1,7 +1,7 @@
 // Package removal, docker's repository, and the containerd package itself.
-import { containerdPackage } from "../distro.js";
+import { containerdPackage, containerdPackageName, type DistroInfo } from "../distro.js";
 import { renderTemplate } from "../render/templates.js";
-import { lines, sh } from "../render/shell.js";
+import { lines, sh, type ShellCode } from "../render/shell.js";
 import type { Contribution, PlanContext } from "./types.js";
 
 export const EL_REPO_FILE = "/etc/yum.repos.d/docker-ce.repo";
@@ -11,7 +11,7 @@ export const APT_KEYRING = "/etc/apt/keyrings/docker.asc";
 export function packages({ spec, distro }: PlanContext): Contribution {
   const out: Contribution = { files: [], steps: [], checks: [] };
   const { remove, install, repo } = spec.packages;
-  const { source, version } = spec.containerd;
+  const { source, version, hold } = spec.containerd;
 
   if (remove.length > 0) {
     out.steps!.push({ id: "remove-packages", title: `remove ${remove.join(", ")}`, run: sh`bake_pkg_remove ${remove}` });
@@ -19,7 +19,8 @@ export function packages({ spec, distro }: PlanContext): Contribution {
   }
 
   if (source === "docker" && distro.family === "el") {
-    out.files!.push({ path: EL_REPO_FILE, mode: "0644", content: renderTemplate("docker-ce.repo.hbs", repo), from: ["packages.repo"] });
+    const exclude = hold ? containerdPackageName(source) : "";
+    out.files!.push({ path: EL_REPO_FILE, mode: "0644", content: renderTemplate("docker-ce.repo.hbs", { ...repo, exclude }), from: ["packages.repo", "containerd.hold"] });
   }
   if (source === "docker" && distro.family === "debian") {
     out.files!.push({
@@ -36,6 +37,29 @@ export function packages({ spec, distro }: PlanContext): Contribution {
   }
 
   const wanted = [containerdPackage(distro, source, version), ...install];
-  out.steps!.push({ id: "install-containerd", title: `install ${wanted.join(" ")}`, run: sh`bake_pkg_install ${wanted}` });
+  // Named when a package or version is missing, so the message says where bake looked.
+  const looked = source === "distro" ? `${distro.id}'s own` : distro.family === "el" ? `docker-ce-stable, ${EL_REPO_FILE}, and the OS's` : `${APT_SOURCES_FILE} and the OS's`;
+  out.steps!.push({
+    id: "install-containerd",
+    title: `install ${wanted.join(" ")}`,
+    run: lines(sh`BAKE_PKG_REPO=${looked}`, ...installHeld(distro, containerdPackageName(source), wanted, hold)),
+  });
+  if (hold) {
+    const name = containerdPackageName(source);
+    out.checks!.push({
+      description: `${name} is held`,
+      test: distro.family === "el" ? sh`grep -qxF ${`exclude=${name}`} ${EL_REPO_FILE}` : sh`bake_apt_held ${name}`,
+    });
+  }
   return out;
+}
+
+/**
+ * Install, able to change a held version when the spec asks for another, then
+ * hold (or release) what was installed. On EL the hold is the exclude= line of
+ * docker-ce.repo, which needs no plugin and is rewritten with the file.
+ */
+function installHeld(distro: DistroInfo, name: string, wanted: string[], hold: boolean): ShellCode[] {
+  if (distro.family === "el") return [sh`bake_pkg_install --disableexcludes=docker-ce-stable ${wanted}`];
+  return [sh`bake_pkg_install --allow-change-held-packages ${wanted}`, hold ? sh`apt-mark hold ${name}` : sh`apt-mark unhold ${name}`];
 }

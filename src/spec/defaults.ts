@@ -27,10 +27,12 @@ export function defaultSpec(distro: Distro): NodeSpec {
     containerd: {
       source: info.containerdSource,
       version: info.containerdVersion,
+      hold: true,
       root: "/var/lib/containerd",
       state: "/run/containerd",
       oomScore: 0,
-      sandboxImage: "registry.k8s.io/pause:3.10",
+      // kubeadm 1.35's PauseVersion (cmd/kubeadm/app/constants), for the default crictl v1.35.
+      sandboxImage: "registry.k8s.io/pause:3.10.1",
       systemdCgroup: true,
       configPath: "/etc/containerd/certs.d",
       registries: {},

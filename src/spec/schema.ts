@@ -119,6 +119,10 @@ export const NodeSpecSchema = obj(
       {
         source: oneOf(["docker", "distro"], "docker: containerd.io from docker's repo. distro: the OS's own containerd package (Debian/Ubuntu only)."),
         version: str("containerd-version", 'Version prefix installed ("2", "1.7", "1.7.27"); the major picks the config schema (1.x: version 2, 2.x: version 3).'),
+        hold: Type.Boolean({
+          description:
+            "Hold the containerd package bake installed, so dnf upgrade, dnf-automatic or unattended-upgrades cannot move it (EL: exclude= in docker-ce.repo, lifted only for bake's own install; Debian/Ubuntu: apt-mark hold). false releases it.",
+        }),
         root: str("absolute-path", "Persistent data (images, snapshots)."),
         state: str("absolute-path", "Runtime state (sockets, mounts)."),
         oomScore: Type.Integer({ minimum: -1000, maximum: 1000, description: "oom_score in config.toml; 0 leaves the unit's OOMScoreAdjust in force." }),

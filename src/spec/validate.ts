@@ -214,7 +214,7 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] 
   }
   const pause = /(?:^|\/)pause:(\d+)\.(\d+)/.exec(c.sandboxImage);
   if (pause && (Number(pause[1]) < 3 || (Number(pause[1]) === 3 && Number(pause[2]) < 10))) {
-    warn(["containerd", "sandboxImage"], `pause:${pause[1]}.${pause[2]} is older than the pause:3.10 that kubeadm 1.31+ and containerd 2.x expect; kubeadm will warn about the mismatch`);
+    warn(["containerd", "sandboxImage"], `pause:${pause[1]}.${pause[2]} is older than pause:3.10, which kubeadm has expected since 1.31 (kubeadm 1.35: 3.10.1); kubeadm will warn about the mismatch`);
   }
   if (c.oomScore === -1000) warn(["containerd", "oomScore"], "-1000 makes containerd unkillable by the OOM killer; the guide recommends -999");
   if (!c.systemdCgroup) warn(["containerd", "systemdCgroup"], "kubeadm configures kubelet with the systemd cgroup driver; false must be matched in the kubelet config");
@@ -258,6 +258,12 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] 
   if (cr.install !== "release" && (raw.crictl as Record<string, unknown> | undefined)?.sha256) {
     warn(["crictl", "sha256"], `is unused with crictl.install: ${cr.install}`);
   }
+  if (info.family === "el" && info.major === 8 && dockerCentos8Repo(spec.packages.repo.baseurl) && !/^1\.[0-6](\.|$)/.test(c.version)) {
+    error(
+      ["packages", "repo", "baseurl"],
+      `docker's centos/8 repository ends at containerd.io 1.6.x, so containerd ${c.version} cannot install on ${spec.distro}; use its rhel/8 repository (https://download.docker.com/linux/rhel/8/$basearch/stable, the default) or a mirror of it`,
+    );
+  }
   if (info.family === "debian" && c.source === "docker" && spec.packages.repo.gpgkeySha256 === "") {
     error(["packages", "repo", "gpgkeySha256"], "must be set with containerd.source docker: bake checks the key file's sha256 before apt trusts it");
   }
@@ -267,3 +273,10 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] 
   return out;
 }
 
+/**
+ * A URL laid out like docker's centos/8 repository (download.docker.com or a mirror
+ * that copies its paths, such as aliyun's docker-ce); on EL8 $releasever is 8.
+ */
+function dockerCentos8Repo(baseurl: string): boolean {
+  return /\/linux\/centos\/(8|\$releasever)(\/|$)/.test(baseurl);
+}

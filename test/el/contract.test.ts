@@ -7,8 +7,9 @@
 // right version from docker's version-release scheme and nothing else; containerd.io
 // replaces (obsoletes) runc; podman and buildah are removed; %config(noreplace) keeps
 // bake's config.toml and puts the package's copy in config.toml.rpmnew; a second run makes
-// no package transaction and rewrites no file; a repo without a matching version fails in
-// step install-containerd, naming the package.
+// no package transaction and rewrites no file; bake's exclude= hold keeps a later
+// `dnf upgrade` from moving containerd.io; a repo without a matching version fails at once
+// (no retries) in step install-containerd, naming the package.
 //
 // What it does not prove, and only a real Rocky boot does (.github/workflows/boot.yml):
 // docker's real repository and packages (every package here is a STAND-IN built by the
@@ -18,11 +19,8 @@
 // Ready for behaviour other branches are adding (no assertions here until it exists):
 // - proxy: startLoggingProxy() (http.ts); use a repo host such as repo.bake.test, which
 //   resolves only through that proxy, and assert on its `requests`;
-// - version hold: upgradeAndGetContainerd(root) (root.ts) after provisioning; the rocky8
-//   case installs 1.7.29 while 2.3.0 is in the repo, so today's `dnf upgrade` moves it;
 // - tar on minimal images: makeRoot(..., { withoutTar: true }) hides the host's tar, and
 //   the stand-in AppStream serves a tar package (today install-crictl fails: exit 127);
-// - permanent errors: root.sleeps() lists bake's retry back-off (see the no-match case).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -32,7 +30,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { embeddedFiles, runCli } from "../helpers.js";
 import { buildRepos, PACKAGE_CONFIG_TOML, type TestKey } from "./repo.js";
 import { serveDirectory, type Listening } from "./http.js";
-import { filesIn, makeRoot, type ElRoot } from "./root.js";
+import { filesIn, makeRoot, upgradeAndGetContainerd, type ElRoot } from "./root.js";
 
 const sha = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
 const CRICTL_STANDIN = "#!/bin/sh\n# stand-in for crictl (bake's EL contract test): answers `crictl info`\nexit 0\n";
@@ -93,9 +91,11 @@ const CASES = [
   {
     distro: "rocky8",
     releasever: 8 as const,
-    // bake's EL8 default still names docker's frozen centos/8 repo (issue 8, item 1), so
-    // rocky8 is pointed at rhel/8, where docker publishes EL8 packages now.
-    repo: () => ({ baseurl: `${server.origin}/linux/rhel/8/$basearch/stable`, gpgkey: `${server.origin}/linux/rhel/gpg` }),
+    // bake's EL8 default (docker's rhel/8 repo); the stand-in centos/8 is frozen at 1.6.
+    repo: () => {
+      const d = defaultRepo("rocky8");
+      return { baseurl: local(d.baseurl), gpgkey: local(d.gpgkey) };
+    },
     sets: ["containerd.version=1.7"],
     installs: "containerd.io-1.7.29-1.el8.x86_64",
   },
@@ -169,6 +169,10 @@ describe.each(CASES)("$distro provisioner with real dnf and rpm", ({ distro, rel
     });
     expect(changed).toEqual([]);
   });
+
+  it("holds containerd.io: a later dnf upgrade does not move it, though the repo has newer versions", async () => {
+    expect(`containerd.io-${await upgradeAndGetContainerd(root)}.x86_64`).toBe(installs);
+  });
 });
 
 describe("rocky9 provisioner against repos that must fail", () => {
@@ -180,8 +184,9 @@ describe("rocky9 provisioner against repos that must fail", () => {
       expect(r.code, r.output).toBe(1);
       expect(r.output).toContain("bake: FAILED in step 'install-containerd' (exit 1)");
       expect(r.output).toContain("Unable to find a match: containerd.io-2.*");
-      // Today this fails after bake's four tries (root.sleeps() holds the back-off); once
-      // permanent errors fail at once, assert here: expect(root.sleeps()).toEqual([]).
+      // No match is permanent: one try, no retry back-off.
+      expect(root.sleeps()).toEqual([]);
+      expect(r.output).toContain("bake: not retrying");
       expect(await root.rpmQuery("containerd.io")).toEqual(["package containerd.io is not installed"]);
     } finally {
       root.remove();

@@ -27,15 +27,25 @@ trap bake_fail ERR
 bake_step() { BAKE_STEP=$2; echo "bake: [$1] $2: $3"; }
 bake_quiet() { "$@" >/dev/null 2>&1; }
 
-# Network operations get three more tries.
+# Network operations get three more tries; a package no repository has gets none.
 bake_retry() {
-  local n=1
-  until "$@"; do
-    if [ "$n" -gt 3 ]; then echo "bake: gave up after 4 tries: $*" >&2; return 1; fi
-    echo "bake: retry $n/3 in $((n * 5))s: $*" >&2
-    sleep $((n * 5))
-    n=$((n + 1))
+  local n=1 out miss
+  out=$(mktemp)
+  until "$@" 2>&1 | tee "$out"; do
+    if miss=$(grep -m 1 -E "No match for arg|Unable to (find a match|locate package)|' was not found|no installation candidate" "$out"); then
+      echo "bake: not retrying: ${miss#E: } (repos: ${BAKE_PKG_REPO:-all enabled})" >&2
+    elif [ "$n" -gt 3 ]; then
+      echo "bake: gave up after 4 tries: $*" >&2
+    else
+      echo "bake: retry $n/3 in $((n * 5))s: $*" >&2
+      sleep $((n * 5))
+      n=$((n + 1))
+      continue
+    fi
+    rm -f "$out"
+    return 1
   done
+  rm -f "$out"
 }
 
 # Download $1 to $2 only if its sha256 is $3; curl where present, else apt's own https client.
@@ -184,6 +194,7 @@ enabled=1
 gpgcheck=1
 repo_gpgcheck=0
 gpgkey=https://mirrors.aliyun.com/docker-ce/linux/centos/gpg
+exclude=containerd.io
 BAKE_EOF
 bake_put /etc/containerd/config.toml 0644 <<'BAKE_EOF'
 # Written by bake for containerd 1.x (config schema version 2).
@@ -253,7 +264,8 @@ sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
 bake_step 4/10 remove-packages 'remove podman, buildah'
 bake_pkg_remove podman buildah
 bake_step 5/10 install-containerd 'install containerd.io-1.7.*'
-bake_pkg_install 'containerd.io-1.7.*'
+BAKE_PKG_REPO='docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS'\''s'
+bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-1.7.*'
 bake_step 6/10 check-containerd 'check containerd 1.x is installed and config.toml is the one bake wrote (schema version 2)'
 bake_containerd_major_is 1 2 1.7
 bake_file_is /etc/containerd/config.toml f29652b910164c36b36f15ca1e47c722a9e80de97ce9f1e6cf91dad37cc1b92f
@@ -266,7 +278,7 @@ bake_step 8/10 start-containerd 'enable containerd; restart it if its config cha
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
 bake_step 9/10 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
 bake_install_tarball_binary https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.35.0/crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 crictl /usr/local/bin/crictl
-bake_step 10/10 verify 'check the node (16 checks)'
+bake_step 10/10 verify 'check the node (17 checks)'
 bake_check 'kernel module overlay is loaded' bake_module_loaded overlay
 bake_check 'kernel module br_netfilter is loaded' bake_module_loaded br_netfilter
 bake_check 'sysctl net.ipv4.ip_forward = 1' bake_sysctl_is net.ipv4.ip_forward 1
@@ -274,6 +286,7 @@ bake_check 'sysctl net.bridge.bridge-nf-call-iptables = 1' bake_sysctl_is net.br
 bake_check 'sysctl net.bridge.bridge-nf-call-ip6tables = 1' bake_sysctl_is net.bridge.bridge-nf-call-ip6tables 1
 bake_check 'package podman is not installed' bake_pkg_absent podman
 bake_check 'package buildah is not installed' bake_pkg_absent buildah
+bake_check 'containerd.io is held' grep -qxF exclude=containerd.io /etc/yum.repos.d/docker-ce.repo
 bake_check 'containerd is enabled' systemctl is-enabled --quiet containerd
 bake_check 'containerd is active' systemctl is-active --quiet containerd
 bake_check 'containerd CRI plugin is ok' bake_cri_plugin_ok

@@ -27,15 +27,25 @@ trap bake_fail ERR
 bake_step() { BAKE_STEP=$2; echo "bake: [$1] $2: $3"; }
 bake_quiet() { "$@" >/dev/null 2>&1; }
 
-# Network operations get three more tries.
+# Network operations get three more tries; a package no repository has gets none.
 bake_retry() {
-  local n=1
-  until "$@"; do
-    if [ "$n" -gt 3 ]; then echo "bake: gave up after 4 tries: $*" >&2; return 1; fi
-    echo "bake: retry $n/3 in $((n * 5))s: $*" >&2
-    sleep $((n * 5))
-    n=$((n + 1))
+  local n=1 out miss
+  out=$(mktemp)
+  until "$@" 2>&1 | tee "$out"; do
+    if miss=$(grep -m 1 -E "No match for arg|Unable to (find a match|locate package)|' was not found|no installation candidate" "$out"); then
+      echo "bake: not retrying: ${miss#E: } (repos: ${BAKE_PKG_REPO:-all enabled})" >&2
+    elif [ "$n" -gt 3 ]; then
+      echo "bake: gave up after 4 tries: $*" >&2
+    else
+      echo "bake: retry $n/3 in $((n * 5))s: $*" >&2
+      sleep $((n * 5))
+      n=$((n + 1))
+      continue
+    fi
+    rm -f "$out"
+    return 1
   done
+  rm -f "$out"
 }
 
 # Download $1 to $2 only if its sha256 is $3; curl where present, else apt's own https client.
@@ -179,11 +189,12 @@ bake_put /etc/yum.repos.d/docker-ce.repo 0644 <<'BAKE_EOF'
 # Written by bake: docker's containerd.io packages, signature-checked.
 [docker-ce-stable]
 name=Docker CE Stable - $basearch
-baseurl=https://download.docker.com/linux/centos/$releasever/$basearch/stable
+baseurl=https://download.docker.com/linux/rhel/9/$basearch/stable
 enabled=1
 gpgcheck=1
 repo_gpgcheck=0
-gpgkey=https://download.docker.com/linux/centos/gpg
+gpgkey=https://download.docker.com/linux/rhel/gpg
+exclude=containerd.io
 BAKE_EOF
 bake_put /etc/containerd/config.toml 0644 <<'BAKE_EOF'
 # Written by bake for containerd 2.x (config schema version 3).
@@ -197,7 +208,7 @@ disabled_plugins = []
 [plugins."io.containerd.cri.v1.images"]
 
   [plugins."io.containerd.cri.v1.images".pinned_images]
-    sandbox = "registry.k8s.io/pause:3.10"
+    sandbox = "registry.k8s.io/pause:3.10.1"
 
   # Mirrors live in hosts.toml files under config_path.
   [plugins."io.containerd.cri.v1.images".registry]
@@ -251,15 +262,16 @@ sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
 bake_step 4/9 remove-packages 'remove podman, buildah'
 bake_pkg_remove podman buildah
 bake_step 5/9 install-containerd 'install containerd.io-2.*'
-bake_pkg_install 'containerd.io-2.*'
+BAKE_PKG_REPO='docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS'\''s'
+bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-2.*'
 bake_step 6/9 check-containerd 'check containerd 2.x is installed and config.toml is the one bake wrote (schema version 3)'
 bake_containerd_major_is 2 3 2
-bake_file_is /etc/containerd/config.toml 765557128b1e157d4724c11b8fb100932e13e486e5b526b1d094fc26f52aed8a
+bake_file_is /etc/containerd/config.toml ae58ca4f9a00064c2344af350bd993405ab9807a4b9de7045bb4a5d66ccb5bf9
 bake_step 7/9 start-containerd 'enable containerd; restart it if its config changed'
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
 bake_step 8/9 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
 bake_install_tarball_binary https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.35.0/crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 crictl /usr/local/bin/crictl
-bake_step 9/9 verify 'check the node (16 checks)'
+bake_step 9/9 verify 'check the node (17 checks)'
 bake_check 'kernel module overlay is loaded' bake_module_loaded overlay
 bake_check 'kernel module br_netfilter is loaded' bake_module_loaded br_netfilter
 bake_check 'sysctl net.ipv4.ip_forward = 1' bake_sysctl_is net.ipv4.ip_forward 1
@@ -267,12 +279,13 @@ bake_check 'sysctl net.bridge.bridge-nf-call-iptables = 1' bake_sysctl_is net.br
 bake_check 'sysctl net.bridge.bridge-nf-call-ip6tables = 1' bake_sysctl_is net.bridge.bridge-nf-call-ip6tables 1
 bake_check 'package podman is not installed' bake_pkg_absent podman
 bake_check 'package buildah is not installed' bake_pkg_absent buildah
+bake_check 'containerd.io is held' grep -qxF exclude=containerd.io /etc/yum.repos.d/docker-ce.repo
 bake_check 'containerd is enabled' systemctl is-enabled --quiet containerd
 bake_check 'containerd is active' systemctl is-active --quiet containerd
 bake_check 'containerd CRI plugin is ok' bake_cri_plugin_ok
 bake_check 'containerd runs with root /var/lib/containerd' bake_config_dump_has root /var/lib/containerd
 bake_check 'containerd runs with state /run/containerd' bake_config_dump_has state /run/containerd
-bake_check 'containerd sandbox image is registry.k8s.io/pause:3.10' bake_config_dump_has sandbox registry.k8s.io/pause:3.10
+bake_check 'containerd sandbox image is registry.k8s.io/pause:3.10.1' bake_config_dump_has sandbox registry.k8s.io/pause:3.10.1
 bake_check 'containerd registry config_path is /etc/containerd/certs.d' bake_config_dump_has config_path /etc/containerd/certs.d
 bake_check 'containerd oom_score_adj is -999' bake_containerd_oom_is -999
 bake_check 'crictl info answers' bake_quiet crictl info
