@@ -63,6 +63,7 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
     const f = fileOf(i, "/etc/containerd/certs.d/docker.io/hosts.toml");
     expect(f).toContain('capabilities = ["pull"]\n  skip_verify = true\n  override_path = true\n');
   }],
+  ["containerd.verifyPull", { containerd: { verifyPull: "always" } }, (i) => expect(scriptOf(i)).toContain("bake_retry crictl pull registry.k8s.io/pause:3.10")],
   ["containerd.proxy", { containerd: { proxy: { http: "http://proxy:3128", https: "http://proxy:3129", noProxy: ["localhost", ".svc"] } } }, (i) => {
     const f = fileOf(i, "/etc/systemd/system/containerd.service.d/20-proxy.conf");
     expect(f).toContain('Environment="HTTP_PROXY=http://proxy:3128"\nEnvironment="HTTPS_PROXY=http://proxy:3129"\nEnvironment="NO_PROXY=localhost,.svc"\n');

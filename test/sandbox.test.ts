@@ -69,7 +69,8 @@ function stubs(containerdMajor: number): Record<string, string> {
     "apt-get": ok,
     semanage: ok,
     restorecon: ok,
-    crictl: ok,
+    // crictl pull fails like a registry that cannot serve the image when the test leaves /stub-data/pull-fails.
+    crictl: `if [ "$1" = pull ] && [ -e /stub-data/pull-fails ]; then echo "pulling image: $2: not found" >&2; exit 1; fi`,
     rpm: "exit 1 # nothing is installed",
     "dpkg-query": "exit 1 # nothing is installed",
     selinuxenabled: "exit 1 # SELinux is off",
@@ -143,14 +144,14 @@ const sha = (text: string | Buffer) => createHash("sha256").update(text).digest(
 // so the boxes go on /dev/shm, a file system of its own.
 const BOXES = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
 
-async function provision(name: string, p: Plan) {
+async function provision(name: string, p: Plan, extraStubs: Record<string, string> = {}) {
   const dir = mkdtempSync(join(BOXES, `bake-sandbox-${name}-`));
   const layer = join(dir, "layer");
   const upper = join(dir, "upper");
   const work = join(dir, "work");
   const mnt = join(dir, "mnt");
   for (const d of [layer, upper, work, mnt, join(layer, "usr/local/sbin"), join(layer, "stub-data")]) mkdirSync(d, { recursive: true });
-  for (const [command, body] of Object.entries(stubs(p.configVersion === 2 ? 1 : 2))) {
+  for (const [command, body] of Object.entries({ ...stubs(p.configVersion === 2 ? 1 : 2), ...extraStubs })) {
     writeFileSync(join(layer, "usr/local/sbin", command), `#!/bin/bash\nmkdir -p /stub\n${LOG}\n${body}\n`);
     chmodSync(join(layer, "usr/local/sbin", command), 0o755);
   }
@@ -159,7 +160,7 @@ async function provision(name: string, p: Plan) {
   const c = p.spec.containerd;
   const oomfile = join(dir, "oom_score_adj");
   writeFileSync(oomfile, `${c.oomScore !== 0 ? c.oomScore : c.service.oomScoreAdjust}\n`);
-  return { upper, again: () => run([layer, upper, work, mnt, oomfile]) };
+  return { upper, layer, again: () => run([layer, upper, work, mnt, oomfile]) };
 }
 
 /** What the upper directory must hold after a successful run: the plan's files and bake's own few. */
@@ -274,6 +275,53 @@ describe.skipIf(!available)("the Packer script in a sandbox never runs a spec va
     }
     expect([...after.keys()].filter((k) => !ignored(k)).sort()).toEqual([...written.keys()].filter((k) => !ignored(k)).sort());
     expect(existsSync(join(box.upper, MARKER))).toBe(false);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+});
+
+// The verify check that pulls the sandbox image through the CRI (hosts.toml
+// applies): the crictl stub stands in for a registry and its mirrors, which
+// are unreachable here; a VM test exercises real pulls.
+describe.skipIf(!available)("the Packer script's pull check in a sandbox", () => {
+  const mirrored: SpecInput = {
+    distro: "rocky9",
+    containerd: { registries: { "registry.k8s.io": { mirrors: [{ url: "https://registry.aliyuncs.com/v2/google_containers", overridePath: true }] } } },
+    crictl: { install: "release" },
+  };
+  const image = "registry.k8s.io/pause:3.10";
+  // bake_retry waits 5, 10 and 15 s between tries; the stub makes the failing case quick.
+  const noWait = { sleep: "exit 0" };
+
+  it("pulls the sandbox image, as one argument, when its registry has mirrors", async () => {
+    const p = forSandbox(mirrored)!;
+    const box = await provision("pull-ok", p, noWait);
+    const r = await box.again();
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain(`bake: ok   - ${image} pulls through the mirrors of registry.k8s.io (crictl pull)`);
+    expect(stubCalls(box.upper).filter((c) => c[0] === "crictl" && c[1] === "pull")).toEqual([["crictl", "pull", image]]);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("a mirror that cannot serve the image fails the build at verify, naming the image and the registry", async () => {
+    const p = forSandbox(mirrored)!;
+    const box = await provision("pull-fails", p, noWait);
+    writeFileSync(join(box.layer, "stub-data/pull-fails"), "");
+    const r = await box.again();
+    expect(r.code, r.output).not.toBe(0);
+    expect(r.output).toContain(`bake: FAIL - ${image} pulls through the mirrors of registry.k8s.io (crictl pull)`);
+    expect(r.output).toContain(`pulling image: ${image}: not found`);
+    expect(r.output).toContain("bake: 1 check(s) failed");
+    expect(r.output).not.toContain("bake: all steps passed");
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("containerd.verifyPull: never leaves the pull out (images pre-loaded on an air-gapped build)", async () => {
+    const p = forSandbox({ ...mirrored, containerd: { ...mirrored.containerd, verifyPull: "never" } })!;
+    const box = await provision("pull-never", p, noWait);
+    writeFileSync(join(box.layer, "stub-data/pull-fails"), "");
+    const r = await box.again();
+    expect(r.code, r.output).toBe(0);
+    expect(stubCalls(box.upper).some((c) => c[0] === "crictl" && c[1] === "pull")).toBe(false);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 });

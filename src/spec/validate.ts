@@ -249,6 +249,9 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): RuleFinding[]
   }
 
   const cr = spec.crictl;
+  if (c.verifyPull === "always" && cr.install === "none") {
+    error(["containerd", "verifyPull"], "always needs crictl to pull with, and crictl.install is none");
+  }
   if (cr.install === "release" && cr.sha256 === "" && !CRICTL_SHA256[cr.version]) {
     error(
       ["crictl", "sha256"],
