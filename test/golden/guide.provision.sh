@@ -271,7 +271,7 @@ bake_step 8/10 start-containerd 'enable containerd; restart it if its config cha
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
 bake_step 9/10 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
 bake_install_tarball_binary https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.35.0/crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 crictl /usr/local/bin/crictl
-bake_step 10/10 verify 'check the node (16 checks)'
+bake_step 10/10 verify 'check the node (17 checks)'
 bake_check 'kernel module overlay is loaded' bake_module_loaded overlay
 bake_check 'kernel module br_netfilter is loaded' bake_module_loaded br_netfilter
 bake_check 'sysctl net.ipv4.ip_forward = 1' bake_sysctl_is net.ipv4.ip_forward 1
@@ -288,6 +288,7 @@ bake_check 'containerd sandbox image is registry.aliyuncs.com/google_containers/
 bake_check 'containerd registry config_path is /etc/containerd/certs.d' bake_config_dump_has config_path /etc/containerd/certs.d
 bake_check 'containerd oom_score_adj is -999' bake_containerd_oom_is -999
 bake_check 'crictl info answers' bake_quiet crictl info
+bake_check 'registry.aliyuncs.com/google_containers/pause:3.10 pulls from registry.aliyuncs.com (crictl pull)' bake_retry crictl pull registry.aliyuncs.com/google_containers/pause:3.10
 bake_checks_passed
 BAKE_STEP=finished
 echo ok > "$BAKE_STATE/status"
