@@ -16,6 +16,7 @@ import { BAKE_VERSION } from "./version.js";
 import { DISTROS } from "./spec/distros.js";
 import type { Distro } from "./spec/schema.js";
 import { colorAllowed, describePlan, describeSize, detail, status } from "./commands/status.js";
+import { PROFILES, type Profile } from "./commands/profiles.js";
 // schema, init, explain and diff load their modules (and jsdiff) only when run,
 // so the rendering commands' cold start does not pay for them.
 
@@ -173,12 +174,14 @@ export function createProgram(): Command {
     .option("-o, --output <file>", "where to write it (- for stdout)", "bake.yaml")
     .option("--force", "replace the file if it exists")
     .option("--schema <ref>", "the $schema path or URL for editors (default: this package's schema file, relative to the output)")
+    .addOption(new Option("--profile <name>", "fill in a working set of values: cn (mirrors reachable from mainland China)").choices(PROFILES))
     .option("-q, --quiet", "print nothing on success")
-    .addHelpText("after", "\nExample:\n  $ bake init --distro rocky9 -o bake.yaml && bake validate -c bake.yaml\n")
-    .action(async (options: { distro: Distro; output: string; force?: boolean; schema?: string; quiet?: boolean }) => {
+    .addHelpText("after", "\nExamples:\n  $ bake init --distro rocky9 -o bake.yaml && bake validate -c bake.yaml\n  $ bake init --profile cn -o bake.yaml\n")
+    .action(async (options: { distro: Distro; output: string; force?: boolean; schema?: string; quiet?: boolean; profile?: Profile }) => {
       const { writeStarter } = await import("./commands/init.js");
       writeStarter({ ...options, force: options.force === true, writeAtomically });
-      if (options.output !== "-") status(options, `wrote ${options.output} (${options.distro}); edit it, then: bake validate -c ${options.output}`);
+      const what = options.profile ? `${options.distro}, profile ${options.profile}` : options.distro;
+      if (options.output !== "-") status(options, `wrote ${options.output} (${what}); edit it, then: bake validate -c ${options.output}`);
     });
 
   program

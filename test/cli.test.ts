@@ -122,8 +122,8 @@ describe("bad input", () => {
   });
 
   it("--strict turns warnings into errors", () => {
-    expect(runCli(["validate", "-c", "examples/guide.yaml"]).status).toBe(0);
-    expectRejected(["cloud-init", "--strict", "-c", "examples/guide.yaml"], undefined, "containerd.sandboxImage", "(an error under --strict)", "examples/guide.yaml:23:17");
+    expect(runCli(["validate", "-c", "test/fixtures/risky/guide-as-written.yaml"]).status).toBe(0);
+    expectRejected(["cloud-init", "--strict", "-c", "test/fixtures/risky/guide-as-written.yaml"], undefined, "containerd.sandboxImage", "(an error under --strict)", "guide-as-written.yaml:4:17");
   });
 
   it("usage errors exit 2", () => {

@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { SCHEMA_FILE } from "../src/commands/paths.js";
-import { validateSpec } from "../src/index.js";
+import { plan, validateSpec } from "../src/index.js";
+import { CRICTL_SHA256 } from "../src/crictl-releases.js";
 import { defaultSpec } from "../src/spec/defaults.js";
 import { DISTROS } from "../src/spec/schema.js";
 import { starterSpec } from "../src/commands/init.js";
@@ -81,5 +82,51 @@ describe("bake init", () => {
     const text = starterSpec({ distro: "rocky9", output: "bake.yaml" });
     expect(text).toContain("## Pause image for pod sandboxes");
     expect(text).toMatch(/^ {2}# sandboxImage: registry\.k8s\.io\/pause:3\.10\.1$/m);
+  });
+});
+
+describe("bake init --profile cn", () => {
+  const ALIYUN = "https://mirrors.aliyun.com/docker-ce/";
+  for (const distro of DISTROS) {
+    it(`${distro}: a spec that passes --strict, with the mirrors for China in force`, () => {
+      const text = starterSpec({ distro, output: "bake.yaml", profile: "cn" });
+      const spec = validateSpec(parse(text), { strict: true }).spec;
+      const defaults = defaultSpec(distro);
+      // docker's repo on aliyun is the distro's own default with only the host swapped, so the two cannot drift.
+      if (defaults.containerd.source === "docker") {
+        expect(spec.packages.repo.baseurl).toBe(defaults.packages.repo.baseurl.replace("https://download.docker.com/", ALIYUN));
+        expect(spec.packages.repo.gpgkey).toBe(defaults.packages.repo.gpgkey.replace("https://download.docker.com/", ALIYUN));
+        expect(spec.packages.repo.baseurl.startsWith(ALIYUN)).toBe(true);
+      } else {
+        expect(spec.packages.repo).toEqual(defaults.packages.repo);
+      }
+      expect(spec.containerd.sandboxImage).toBe(`registry.aliyuncs.com/google_containers/pause:${defaults.containerd.sandboxImage.split(":").pop()}`);
+      expect(spec.containerd.registries).toEqual({ "registry.k8s.io": { server: "", mirrors: [{ url: "https://registry.aliyuncs.com/v2/google_containers", overridePath: true }] } });
+      expect(spec.containerd.verifyPull).toBe("always");
+      // Every other commented-out line, uncommented, is still the default: the profile's keys are the only change.
+      expect(validateSpec(parse(uncommentAll(text))).spec).toEqual(spec);
+    });
+  }
+
+  it("crictl comes through a GitHub proxy and is checked against the built-in sha256; the comment says why that is safe", () => {
+    const text = starterSpec({ distro: "rocky9", output: "bake.yaml", profile: "cn" });
+    const spec = validateSpec(parse(text), { strict: true }).spec;
+    expect(spec.crictl.url).toBe(`https://ghfast.top/https://github.com/kubernetes-sigs/cri-tools/releases/download/${spec.crictl.version}/crictl-${spec.crictl.version}-linux-amd64.tar.gz`);
+    expect(spec.crictl.sha256).toBe("");
+    const install = plan(spec).steps.find((s) => s.id === "install-crictl")!;
+    expect(String(install.run)).toContain(`${spec.crictl.url} ${CRICTL_SHA256[spec.crictl.version]!.amd64} crictl`);
+    expect(text).toContain("Any GitHub proxy (or your own\n  ## copy of the file) is safe to use here: bake checks the download against its built-in sha256");
+  });
+
+  it("the CLI writes it, says so, and refuses an unknown profile as a usage error", () => {
+    const dir = temp();
+    const r = bake(dir, "init", "--profile", "cn");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain("wrote bake.yaml (rocky9, profile cn)");
+    expect(readFileSync(join(dir, "bake.yaml"), "utf8")).toContain("(bake init --profile cn)");
+    expect(bake(dir, "validate", "--strict", "-c", "bake.yaml").status).toBe(0);
+    const bad = bake(dir, "init", "--profile", "china", "-o", "-");
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("cn");
   });
 });

@@ -71,6 +71,7 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
     expect(scriptOf(i)).toContain("apt-mark unhold containerd\n");
     expect(scriptOf(i)).not.toContain("apt-mark hold");
   }],
+  ["containerd.verifyPull", { containerd: { verifyPull: "always" } }, (i) => expect(scriptOf(i)).toContain("bake_retry crictl pull registry.k8s.io/pause:3.10.1")],
   ["containerd.proxy", { containerd: { proxy: { http: "http://proxy:3128", https: "http://proxy:3129", noProxy: ["localhost", ".svc"] } } }, (i) => {
     const f = fileOf(i, "/etc/systemd/system/containerd.service.d/20-proxy.conf");
     expect(f).toContain('Environment="HTTP_PROXY=http://proxy:3128"\nEnvironment="HTTPS_PROXY=http://proxy:3129"\nEnvironment="NO_PROXY=localhost,.svc"\n');

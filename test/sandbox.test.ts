@@ -64,7 +64,8 @@ if [ "$fail" != 0 ]; then echo "Error: Unable to find a match:\${fail#0}" >&2; e
 esac`,
     semanage: ok,
     restorecon: ok,
-    crictl: ok,
+    // crictl pull fails like a registry that cannot serve the image when the test leaves /stub-data/pull-fails.
+    crictl: `if [ "$1" = pull ] && [ -e /stub-data/pull-fails ]; then echo "pulling image: $2: not found" >&2; exit 1; fi`,
     rpm: "exit 1 # nothing is installed",
     "dpkg-query": "exit 1 # nothing is installed",
     selinuxenabled: "exit 1 # SELinux is off",
@@ -140,7 +141,7 @@ async function provision(name: string, p: Plan, overrides: Record<string, string
   const c = p.spec.containerd;
   const oomfile = join(dir, "oom_score_adj");
   writeFileSync(oomfile, `${c.oomScore !== 0 ? c.oomScore : c.service.oomScoreAdjust}\n`);
-  return { upper, again: () => runInOverlayRoot({ layer, upper, work, mnt, oomfile }, "/bin/bash /bake-provision.sh") };
+  return { upper, layer, again: () => runInOverlayRoot({ layer, upper, work, mnt, oomfile }, "/bin/bash /bake-provision.sh") };
 }
 
 /** What the upper directory must hold after a successful run: the plan's files and bake's own few. */
@@ -329,6 +330,53 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
     expect(result.code, result.output).toBe(0);
     expect(result.output).not.toContain("is held");
     expect(readFileSync(join(box.upper, "stub/holds"), "utf8")).toBe("");
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+});
+
+// The verify check that pulls the sandbox image through the CRI (hosts.toml
+// applies): the crictl stub stands in for a registry and its mirrors, which
+// are unreachable here; a VM test exercises real pulls.
+describe.skipIf(!available)("the Packer script's pull check in a sandbox", () => {
+  const mirrored: SpecInput = {
+    distro: "rocky9",
+    containerd: { registries: { "registry.k8s.io": { mirrors: [{ url: "https://registry.aliyuncs.com/v2/google_containers", overridePath: true }] } } },
+    crictl: { install: "release" },
+  };
+  const image = "registry.k8s.io/pause:3.10.1";
+  // bake_retry waits 5, 10 and 15 s between tries; the stub makes the failing case quick.
+  const noWait = { sleep: "exit 0" };
+
+  it("pulls the sandbox image, as one argument, when its registry has mirrors", async () => {
+    const p = forSandbox(mirrored)!;
+    const box = await provision("pull-ok", p, noWait);
+    const r = await box.again();
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain(`bake: ok   - ${image} pulls through the mirrors of registry.k8s.io (crictl pull)`);
+    expect(stubCalls(box.upper).filter((c) => c[0] === "crictl" && c[1] === "pull")).toEqual([["crictl", "pull", image]]);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("a mirror that cannot serve the image fails the build at verify, naming the image and the registry", async () => {
+    const p = forSandbox(mirrored)!;
+    const box = await provision("pull-fails", p, noWait);
+    writeFileSync(join(box.layer, "stub-data/pull-fails"), "");
+    const r = await box.again();
+    expect(r.code, r.output).not.toBe(0);
+    expect(r.output).toContain(`bake: FAIL - ${image} pulls through the mirrors of registry.k8s.io (crictl pull)`);
+    expect(r.output).toContain(`pulling image: ${image}: not found`);
+    expect(r.output).toContain("bake: 1 check(s) failed");
+    expect(r.output).not.toContain("bake: all steps passed");
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("containerd.verifyPull: never leaves the pull out (images pre-loaded on an air-gapped build)", async () => {
+    const p = forSandbox({ ...mirrored, containerd: { ...mirrored.containerd, verifyPull: "never" } })!;
+    const box = await provision("pull-never", p, noWait);
+    writeFileSync(join(box.layer, "stub-data/pull-fails"), "");
+    const r = await box.again();
+    expect(r.code, r.output).toBe(0);
+    expect(stubCalls(box.upper).some((c) => c[0] === "crictl" && c[1] === "pull")).toBe(false);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 });

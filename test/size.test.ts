@@ -52,7 +52,7 @@ describe("compressed forms", () => {
 describe("bake cloud-init --cloud / --gzip", () => {
   it("fails with the size, the limit and what to do, writing nothing", async () => {
     const { runCli } = await import("./helpers.js");
-    const mirrors = Array.from({ length: 16 }, (_, i) => `https://mirror-${i}.example.com/some/long/path/for/size`);
+    const mirrors = Array.from({ length: 16 }, (_, i) => `https://mirror-${i}.some-long-host-name-for-size.example.com`);
     const registries = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`registry-${i}.example.com`, { mirrors }]));
     const spec = JSON.stringify({ containerd: { registries } });
     const r = runCli(["cloud-init", "-c", "-", "--cloud", "aws"], spec);

@@ -1,15 +1,13 @@
 # A Rocky Linux 9 containerd AMI, provisioned by bake.
 #
 #   cd examples/packer                 # paths below are relative to here
-#   bake cloud-init -c ../../bake.yaml -o out/user-data
-#   bake packer     -c ../../bake.yaml -o out/provision.sh
+#   bake packer -c ../../bake.yaml -o out/provision.sh
 #   packer init  rocky9-amazon-ebs.pkr.hcl          # Packer >= 1.7 (plugins)
 #   packer build rocky9-amazon-ebs.pkr.hcl
 #
-# The build instance boots with bake's user-data (user_data_file), as a node
-# launched from a plain Rocky AMI would; bake's Packer script then runs as a
-# shell provisioner and checks the node, and cloud-init is reset at the end so
-# instances launched from the AMI run their own user-data.
+# bake runs once, as the shell provisioner (its script ends by checking the
+# node); cloud-init is reset at the end so instances launched from the AMI run
+# their own user-data.
 
 packer {
   required_plugins {
@@ -28,12 +26,6 @@ variable "region" {
 variable "instance_type" {
   type    = string
   default = "t3.medium"
-}
-
-variable "user_data" {
-  type        = string
-  description = "bake cloud-init output (at most 16384 bytes; bake -v prints its size)."
-  default     = "out/user-data"
 }
 
 variable "provision_script" {
@@ -59,8 +51,7 @@ source "amazon-ebs" "rocky9" {
     most_recent = true
   }
 
-  user_data_file = var.user_data
-  ssh_username   = "rocky"
+  ssh_username = "rocky"
 
   launch_block_device_mappings {
     device_name           = "/dev/sda1"
@@ -81,10 +72,12 @@ source "amazon-ebs" "rocky9" {
 build {
   sources = ["source.amazon-ebs.rocky9"]
 
+  # Let first boot finish before bake installs packages.
   provisioner "shell" {
     inline = ["sudo cloud-init status --wait --long"]
   }
 
+  # bake: the one block to paste into an existing template (README, With Packer).
   provisioner "shell" {
     script          = var.provision_script
     remote_folder   = "/var/tmp"

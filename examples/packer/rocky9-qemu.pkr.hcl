@@ -1,17 +1,15 @@
 # A Rocky Linux 9 containerd node image with qemu, provisioned by bake.
 #
 #   cd examples/packer                 # paths below are relative to here
-#   bake cloud-init -c ../../bake.yaml -o out/user-data
-#   bake packer     -c ../../bake.yaml -o out/provision.sh
-#   packer init  rocky9-qemu.pkr.hcl          # Packer >= 1.7 (plugins)
+#   bake packer -c ../../bake.yaml -o out/provision.sh
+#   packer init  rocky9-qemu.pkr.hcl          # Packer >= 1.7 (plugins, templatefile, cd_content)
 #   packer build rocky9-qemu.pkr.hcl
 #
 # The build VM boots from Rocky's GenericCloud image with a NoCloud seed
-# (cd_files, volume label cidata) that carries bake's user-data, so it is
-# provisioned exactly as a cloud node would be; `cloud-init status --wait`
-# fails the build if that did. bake's Packer script then runs as a shell
-# provisioner (it is idempotent, and ends by checking the node), and the last
-# step resets cloud-init so every VM started from the image boots fresh.
+# (cd_content, volume label cidata) that only lets Packer in: a build user whose
+# password is var.ssh_password. bake runs once, as the shell provisioner (its
+# script ends by checking the node), and the last step locks the build user and
+# resets cloud-init so every VM started from the image boots fresh.
 
 packer {
   required_plugins {
@@ -30,12 +28,6 @@ variable "image_url" {
 variable "image_checksum" {
   type    = string
   default = "file:https://dl.rockylinux.org/pub/rocky/9/images/x86_64/CHECKSUM"
-}
-
-variable "user_data" {
-  type        = string
-  description = "bake cloud-init output; the file must be named user-data (its name on the seed)."
-  default     = "out/user-data"
 }
 
 variable "provision_script" {
@@ -61,8 +53,11 @@ source "qemu" "rocky9" {
   memory       = 2048
   cpus         = 2
 
-  # NoCloud seed: bake's user-data, plus build-time access in vendor-data.
-  cd_files = [var.user_data, "${path.root}/seed/meta-data", "${path.root}/seed/vendor-data"]
+  # NoCloud seed: build-time access only, with the password from var.ssh_password.
+  cd_content = {
+    "meta-data" = file("${path.root}/seed/meta-data")
+    "user-data" = templatefile("${path.root}/seed/user-data.pkrtpl", { ssh_password_json = jsonencode(var.ssh_password) })
+  }
   cd_label = "cidata"
 
   ssh_username     = "packer"
@@ -77,13 +72,12 @@ source "qemu" "rocky9" {
 build {
   sources = ["source.qemu.rocky9"]
 
-  # Wait for first boot (and bake's user-data) to finish; a failed bake-provision fails here.
+  # Let first boot finish before bake installs packages.
   provisioner "shell" {
     inline = ["sudo cloud-init status --wait --long"]
   }
 
-  # bake's script: bash reads it, so a noexec remote folder does not matter;
-  # not /tmp, which may be a small tmpfs or cleaned under us.
+  # bake: the one block to paste into an existing template (README, With Packer).
   provisioner "shell" {
     script          = var.provision_script
     remote_folder   = "/var/tmp"

@@ -10,6 +10,7 @@ import { BAKE_VERSION } from "../version.js";
 import { CommandError } from "./errors.js";
 import { defaultOf, specKeys, type KeyInfo } from "./keys.js";
 import { SCHEMA_FILE } from "./paths.js";
+import { profileValues, type Profile, type ProfileValue } from "./profiles.js";
 
 export interface InitOptions {
   distro: Distro;
@@ -17,7 +18,11 @@ export interface InitOptions {
   output: string;
   /** A $schema reference to use instead of the path to the installed package's file. */
   schema?: string;
+  /** Write this profile's values uncommented (bake init --profile cn). */
+  profile?: Profile;
 }
+
+type Chosen = Record<string, ProfileValue>;
 
 /** The $schema reference: the installed package's schema file, relative to the spec's folder. */
 export function schemaReference(output: string, cwd = process.cwd()): string {
@@ -49,9 +54,11 @@ const wrap = (text: string, width: number): string[] => {
 export function starterSpec(options: InitOptions): string {
   const { distro } = options;
   const schemaRef = options.schema ?? schemaReference(options.output);
+  const chosen: Chosen = options.profile ? profileValues(options.profile, distro) : {};
   const out: string[] = [
     `# yaml-language-server: $schema=${schemaRef}`,
-    `## bake node spec for ${distro}, written by bake ${BAKE_VERSION} (bake init).`,
+    `## bake node spec for ${distro}, written by bake ${BAKE_VERSION} (bake init${options.profile ? ` --profile ${options.profile}` : ""}).`,
+    ...(options.profile ? [`## Profile ${options.profile}: the uncommented keys below are its values; each says why.`] : []),
     "## Every key is optional. A commented-out \"# key: value\" line shows bake's",
     `## default for ${distro}; uncomment it (and the sections above it) to change it.`,
     "## bake explain KEY   tells what a key does and which files and steps it changes.",
@@ -61,19 +68,32 @@ export function starterSpec(options: InitOptions): string {
     `distro: ${distro}`,
   ];
   const topLevel = specKeys().filter((k) => k.segments.length === 1 && k.path !== "distro");
-  for (const key of topLevel) emitKey(key, 0, out, distro);
+  for (const key of topLevel) emitKey(key, 0, out, distro, chosen);
   return out.join("\n") + "\n";
 }
 
-function emitKey(key: KeyInfo, depth: number, out: string[], distro: Distro): void {
+function emitKey(key: KeyInfo, depth: number, out: string[], distro: Distro, chosen: Chosen): void {
   const indent = "  ".repeat(depth);
   if (depth === 0) out.push("");
   for (const line of wrap(key.description, 76 - indent.length)) out.push(`${indent}## ${line}`);
   const name = yamlValue(key.segments[key.segments.length - 1]);
   if (key.section) {
-    out.push(`${indent}# ${name}:`);
+    // A section holding a chosen value is written uncommented, so the value takes effect.
+    const holdsChoice = Object.keys(chosen).some((path) => path.startsWith(`${key.path}.`));
+    out.push(holdsChoice ? `${indent}${name}:` : `${indent}# ${name}:`);
     const children = specKeys().filter((k) => k.segments.length === key.segments.length + 1 && k.path.startsWith(`${key.path}.`));
-    for (const child of children) emitKey(child, depth + 1, out, distro);
+    for (const child of children) emitKey(child, depth + 1, out, distro, chosen);
+    return;
+  }
+  const choice = chosen[key.path];
+  if (choice) {
+    for (const line of choice.note) out.push(`${indent}## ${line}`);
+    if (typeof choice.value !== "object") out.push(`${indent}${name}: ${yamlValue(choice.value)}`);
+    else {
+      // A map (registries) reads better as a block than as one flow line.
+      out.push(`${indent}${name}:`);
+      for (const line of stringify(choice.value, { lineWidth: 0 }).trimEnd().split("\n")) out.push(`${indent}  ${line}`);
+    }
     return;
   }
   const value = defaultOf(key, distro);

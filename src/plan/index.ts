@@ -6,11 +6,11 @@ import { containerdConfig } from "./containerd.js";
 import { crictl } from "./crictl.js";
 import { kernel } from "./kernel.js";
 import { packages } from "./packages.js";
-import { registries } from "./registries.js";
+import { registries, sandboxPull } from "./registries.js";
 import type { Contribution, Plan, PlanContext } from "./types.js";
 import { verifyStep } from "./verify.js";
 
-const CAPABILITIES: ((context: PlanContext) => Contribution)[] = [kernel, packages, containerdConfig, registries, crictl];
+const CAPABILITIES: ((context: PlanContext) => Contribution)[] = [kernel, packages, containerdConfig, registries, crictl, sandboxPull];
 
 export function buildPlan(spec: NodeSpec): Plan {
   const context: PlanContext = {

@@ -1,6 +1,9 @@
 // One hosts.toml per registry: containerd's mirror mechanism since 1.5.
 // PEM material given inline is written beside it; secrets are written 0600.
+// sandboxPull adds the verify check that pulls through them.
 import { renderTemplate } from "../render/templates.js";
+import { sh } from "../render/shell.js";
+import { imageRegistry } from "../spec/risky-values.js";
 import type { MirrorSpec, RegistrySpec } from "../spec/schema.js";
 import type { Contribution, PlanContext, PlannedFile } from "./types.js";
 
@@ -73,4 +76,25 @@ export function registries({ spec }: PlanContext): Contribution {
     files.push(...extra);
   }
   return { files };
+}
+
+/** The hosts.toml containerd uses for a registry: its own, else _default. */
+function hostsFor(registries: Record<string, RegistrySpec>, host: string): RegistrySpec | undefined {
+  return registries[host] ?? registries._default;
+}
+
+/**
+ * A verify check that pulls the sandbox image through the CRI, so hosts.toml
+ * applies: a mirror that cannot serve it fails the build, naming image and
+ * registry. containerd falls back to the upstream server after its mirrors,
+ * so where upstream is reachable this proves the image pulls, not the mirror.
+ */
+export function sandboxPull({ spec }: PlanContext): Contribution {
+  const { sandboxImage, registries, verifyPull } = spec.containerd;
+  if (verifyPull === "never" || spec.crictl.install === "none") return {};
+  const registry = imageRegistry(sandboxImage);
+  const mirrored = (hostsFor(registries, registry)?.mirrors.length ?? 0) > 0;
+  if (verifyPull === "auto" && !mirrored) return {};
+  const via = mirrored ? `through the mirrors of ${registry}` : `from ${registry}`;
+  return { checks: [{ description: `${sandboxImage} pulls ${via} (crictl pull)`, test: sh`bake_retry crictl pull ${sandboxImage}` }] };
 }

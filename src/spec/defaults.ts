@@ -36,6 +36,7 @@ export function defaultSpec(distro: Distro): NodeSpec {
       systemdCgroup: true,
       configPath: "/etc/containerd/certs.d",
       registries: {},
+      verifyPull: "auto",
       proxy: { http: "", https: "", noProxy: [] },
       service: { limitNOFILE: 1048576, oomScoreAdjust: -999, tasksMax: "infinity" },
     },

@@ -57,7 +57,9 @@ const Mirror = Type.Union(
             description: "What the mirror may be used for; default pull and resolve.",
           }),
         ),
-        overridePath: Type.Optional(Type.Boolean({ description: "The URL already holds the API path (e.g. /v2 of a proxy)." })),
+        overridePath: Type.Optional(
+          Type.Boolean({ description: "The URL's path is the API root, used as is (https://host/v2/<namespace>); without it containerd appends /v2 to the path." }),
+        ),
         ...hostAccess,
       },
       "A mirror with options.",
@@ -130,6 +132,10 @@ export const NodeSpecSchema = obj(
         systemdCgroup: Type.Boolean({ description: "runc SystemdCgroup; must match kubelet's cgroupDriver (systemd is kubeadm's default)." }),
         configPath: str("absolute-path", "Directory of per-registry hosts.toml files."),
         registries: mapOf("registry-host", Registry, "One hosts.toml per registry under configPath."),
+        verifyPull: oneOf(
+          ["auto", "always", "never"],
+          "Verify step: pull sandboxImage with crictl through hosts.toml, so a broken mirror fails the build. auto: when the image's registry has mirrors. never: for images pre-loaded on air-gapped builds.",
+        ),
         proxy: obj(
           {
             http: Type.String({ format: "optional-http-url", description: "HTTP_PROXY for containerd (image pulls)." }),

@@ -11,6 +11,7 @@ import { defaultSpec, DEFAULT_DISTRO, mergeOver } from "./defaults.js";
 import type { KeyPath, LoadedSpec } from "./load.js";
 import { CRICTL_SHA256 } from "../crictl-releases.js";
 import { distroInfo } from "../distro.js";
+import { riskyValues } from "./risky-values.js";
 
 // ajv's standalone code for schema/bake.schema.json with the formats of
 // formats.ts, generated at build time (scripts/gen-validator.ts, options in
@@ -41,9 +42,9 @@ export function validateSpec(loaded: LoadedSpec, { strict = false }: ValidateOpt
   if (diagnostics.length > 0) throw new SpecError(sortByPosition(diagnostics));
 
   const spec = resolveDefaults(loaded.data);
-  const found = checkRules(spec, loaded.data).map((d) => {
+  const found = checkRules(spec, loaded.data).map(({ target, ...d }) => {
     const path = splitPath(d.path);
-    const position = loaded.locate(path, "value");
+    const position = loaded.locate(path, target ?? "value");
     return { ...d, path: displayPath(path), position: position && isSecretPath(path) ? { ...position, lineText: "" } : position };
   });
   if (strict) {
@@ -193,8 +194,11 @@ function sortByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
 
 // ---- rules a schema cannot express; paths use \u0001 between segments
 
-function checkRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] {
-  const out: Diagnostic[] = [];
+// A rule points at a key's value unless it says the key itself is the problem.
+type RuleFinding = Diagnostic & { target?: "key" };
+
+function checkRules(spec: NodeSpec, raw: Record<string, unknown>): RuleFinding[] {
+  const out: RuleFinding[] = [];
   const error = (path: string[], message: string) => out.push({ severity: "error", path: path.join("\u0001"), message });
   const warn = (path: string[], message: string) => out.push({ severity: "warning", path: path.join("\u0001"), message });
   const info = distroInfo(spec.distro);
@@ -245,6 +249,9 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] 
   }
 
   const cr = spec.crictl;
+  if (c.verifyPull === "always" && cr.install === "none") {
+    error(["containerd", "verifyPull"], "always needs crictl to pull with, and crictl.install is none");
+  }
   if (cr.install === "release" && cr.sha256 === "" && !CRICTL_SHA256[cr.version]) {
     error(
       ["crictl", "sha256"],
@@ -270,6 +277,7 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] 
   if (info.family === "debian" && c.source === "distro" && (raw.packages as Record<string, unknown> | undefined)?.repo) {
     warn(["packages", "repo"], "is unused with containerd.source: distro");
   }
+  for (const risky of riskyValues(spec)) out.push({ severity: "warning", path: risky.path.join("\u0001"), message: risky.message, target: risky.target });
   return out;
 }
 

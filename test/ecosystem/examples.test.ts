@@ -1,8 +1,10 @@
 // The Packer and Terraform examples, checked with what runs here: Debian's packer
-// 1.6.6 (scripts/test-setup.mjs installs it) runs `packer fmt -check` on every HCL
-// file and `packer validate` on both templates.
-// Packer 1.6.6 predates `packer { required_plugins }`, so that block is dropped
-// for validation; Terraform itself is not packaged by Debian and is not run:
+// 1.6.6 (scripts/test-setup.mjs installs it) runs
+// `packer fmt -check` on every HCL file and `packer validate` on both templates.
+// Packer 1.6.6 predates `packer { required_plugins }`, templatefile() and
+// cd_content, so for validation that block is dropped and the qemu seed is
+// rendered here as templatefile() would and handed over as cd_files (a stand-in
+// for the newer Packer the template needs); Terraform itself is not packaged by Debian and is not run:
 // main.tf is only parsed (packer fmt shares Terraform's HCL2 parser and writer).
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -20,6 +22,25 @@ const TEMPLATES = readdirSync(PACKER_DIR).filter((f) => f.endsWith(".pkr.hcl"));
 /** Packer 1.6.6 cannot read the packer { required_plugins } block that Packer >= 1.7 needs. */
 const withoutPackerBlock = (text: string) => text.replace(/\npacker \{\n[\s\S]*?\n\}\n/, "\n");
 
+/** What templatefile() makes of seed/user-data.pkrtpl: ${name} replaced by its value. */
+const renderSeed = (vars: Record<string, string>) =>
+  readFileSync(join(PACKER_DIR, "seed/user-data.pkrtpl"), "utf8").replace(/\$\{(\w+)\}/g, (_, name: string) => {
+    if (!(name in vars)) throw new Error(`the seed template uses \${${name}}, which the test does not set`);
+    return vars[name]!;
+  });
+
+/** For Packer 1.6.6: the qemu seed's cd_content as cd_files of files rendered in `dir`. */
+function withSeedFiles(text: string, dir: string): string {
+  writeFileSync(join(dir, "user-data"), renderSeed({ ssh_password_json: JSON.stringify("packer-build-only") }));
+  return text.replace(/\n  cd_content = \{\n[\s\S]*?\n  \}\n/, `\n  cd_files = ["${join(dir, "user-data")}", "seed/meta-data"]\n`);
+}
+
+/** The provisioner that runs bake's script, as a user pastes it: with the script path written out. */
+const bakeBlock = (text: string) => {
+  const match = /\n( {2}# bake: the one block[\s\S]*?\n {2}provisioner "shell" \{\n {4}script {10}= var\.provision_script\n[\s\S]*?\n {2}\}\n)/.exec(text);
+  return match?.[1]!.replace("var.provision_script", '"out/provision.sh"');
+};
+
 describe("examples/packer and examples/terraform", () => {
   let work: string;
 
@@ -30,31 +51,46 @@ describe("examples/packer and examples/terraform", () => {
     for (const f of readdirSync(join(PACKER_DIR, "seed"))) copyFileSync(join(PACKER_DIR, "seed", f), join(work, "seed", f));
     execFileSync(process.execPath, [CLI, "cloud-init", "-q", "-c", join(ROOT, "examples/guide.yaml"), "-o", join(work, "out/user-data")]);
     execFileSync(process.execPath, [CLI, "packer", "-q", "-c", join(ROOT, "examples/guide.yaml"), "-o", join(work, "out/provision.sh")]);
+    mkdirSync(join(work, "seed-rendered"));
   }, 240_000);
 
   it("there are a qemu and an amazon-ebs template", () => {
     expect(TEMPLATES.sort()).toEqual(["rocky9-amazon-ebs.pkr.hcl", "rocky9-qemu.pkr.hcl"]);
   });
 
-  it("the qemu template: shell provisioner with bake's script, sudo bash, remote_folder not /tmp, NoCloud cd_files seed, wait first and clean last", () => {
+  it("the qemu template: shell provisioner with bake's script, sudo bash, remote_folder not /tmp, NoCloud cd_content seed, wait first and clean last", () => {
     const text = readFileSync(join(PACKER_DIR, "rocky9-qemu.pkr.hcl"), "utf8");
     expect(text).toMatch(/source "qemu"/);
-    expect(text).toMatch(/script\s+= var\.provision_script/);
     expect(text).toMatch(/execute_command\s+= ".*sudo -S env \{\{ \.Vars \}\} bash '\{\{ \.Path \}\}'"/);
     expect(text).toMatch(/remote_folder\s+= "\/var\/tmp"/);
     expect(text).not.toMatch(/remote_folder\s+= "\/tmp"/);
-    expect(text).toMatch(/cd_files\s+= \[var\.user_data,/);
+    expect(text).toContain('"user-data" = templatefile("${path.root}/seed/user-data.pkrtpl", { ssh_password_json = jsonencode(var.ssh_password) })');
     expect(text).toMatch(/cd_label\s+= "cidata"/);
     const provisioners = [...text.matchAll(/provisioner "shell" \{([\s\S]*?)\n  \}/g)].map((m) => m[1]!);
     expect(provisioners[0]).toContain("cloud-init status --wait");
     expect(provisioners[provisioners.length - 1]).toContain("cloud-init clean");
   });
 
-  it("the seed files are cloud-config YAML", () => {
-    const vendor = readFileSync(join(PACKER_DIR, "seed/vendor-data"), "utf8");
-    expect(vendor.startsWith("#cloud-config\n")).toBe(true);
-    expect(parse(vendor)).toHaveProperty("users");
+  it("the build password comes from var.ssh_password, whatever it holds; no seed file hard-codes one", () => {
+    for (const password of ["packer-build-only", `p: #'"\\ {x} - [y]`, "ünïcode ${not_a_var}"]) {
+      const seed = renderSeed({ ssh_password_json: JSON.stringify(password) });
+      expect(seed.startsWith("#cloud-config\n")).toBe(true);
+      const packerUser = (parse(seed) as { users: (string | { name: string; plain_text_passwd: string })[] }).users.find((u) => typeof u === "object" && u.name === "packer");
+      expect(packerUser, seed).toMatchObject({ plain_text_passwd: password });
+    }
+    for (const f of readdirSync(join(PACKER_DIR, "seed"))) expect(readFileSync(join(PACKER_DIR, "seed", f), "utf8")).not.toContain("packer-build-only");
     expect(parse(readFileSync(join(PACKER_DIR, "seed/meta-data"), "utf8"))).toHaveProperty("instance-id");
+  });
+
+  it("each template runs bake once, with the block the README tells users to paste", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const pasted = /```hcl\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf("## With Packer")))?.[1];
+    for (const template of TEMPLATES) {
+      const text = readFileSync(join(PACKER_DIR, template), "utf8");
+      expect(text.match(/var\.provision_script/g), template).toHaveLength(1);
+      expect(text, template).not.toMatch(/user_data|bake cloud-init/);
+      expect(bakeBlock(text), template).toBe(pasted);
+    }
   });
 
   it("packer fmt -check accepts every HCL file (main.tf too: same HCL2 syntax)", () => {
@@ -70,7 +106,8 @@ describe("examples/packer and examples/terraform", () => {
   for (const template of ["rocky9-qemu.pkr.hcl", "rocky9-amazon-ebs.pkr.hcl"]) {
     it(`packer validate ${template} with bake's outputs (offline)`, () => {
       const file = join(work, template);
-      writeFileSync(file, withoutPackerBlock(readFileSync(join(PACKER_DIR, template), "utf8")));
+      const text = withoutPackerBlock(readFileSync(join(PACKER_DIR, template), "utf8"));
+      writeFileSync(file, template.includes("qemu") ? withSeedFiles(text, join(work, "seed-rendered")) : text);
       // A fixed checksum keeps validate from fetching Rocky's CHECKSUM file.
       const offline = template.includes("qemu") ? ["-var", `image_checksum=sha256:${"a".repeat(64)}`] : [];
       const ok = spawnSync("packer", ["validate", ...offline, template], { cwd: work, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });

@@ -206,7 +206,7 @@ oom_score = -999
 disabled_plugins = []
 
 [plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "registry.aliyuncs.com/k8sxio/pause:3.6"
+  sandbox_image = "registry.aliyuncs.com/google_containers/pause:3.10"
 
   [plugins."io.containerd.grpc.v1.cri".containerd]
     default_runtime_name = "runc"
@@ -239,11 +239,16 @@ bake_put /etc/containerd/certs.d/docker.io/hosts.toml 0644 <<'BAKE_EOF'
 # Written by bake: where containerd pulls docker.io images from.
 server = "https://registry-1.docker.io"
 
-[host."https://docker.mirrors.ustc.edu.cn"]
+[host."https://docker.m.daocloud.io"]
   capabilities = ["pull", "resolve"]
+BAKE_EOF
+bake_put /etc/containerd/certs.d/registry.k8s.io/hosts.toml 0644 <<'BAKE_EOF'
+# Written by bake: where containerd pulls registry.k8s.io images from.
+server = "https://registry.k8s.io"
 
-[host."http://hub-mirror.c.163.com"]
+[host."https://registry.aliyuncs.com/v2/google_containers"]
   capabilities = ["pull", "resolve"]
+  override_path = true
 BAKE_EOF
 bake_put /etc/crictl.yaml 0644 <<'BAKE_EOF'
 # Written by bake.
@@ -255,7 +260,7 @@ BAKE_EOF
 }
 
 echo running > "$BAKE_STATE/status"
-bake_step 1/10 write-files 'write 7 config files'
+bake_step 1/10 write-files 'write 8 config files'
 bake_write_files
 bake_step 2/10 kernel-modules 'load kernel modules'
 modprobe -a overlay br_netfilter
@@ -268,7 +273,7 @@ BAKE_PKG_REPO='docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS'\''
 bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-1.7.*'
 bake_step 6/10 check-containerd 'check containerd 1.x is installed and config.toml is the one bake wrote (schema version 2)'
 bake_containerd_major_is 1 2 1.7
-bake_file_is /etc/containerd/config.toml f29652b910164c36b36f15ca1e47c722a9e80de97ce9f1e6cf91dad37cc1b92f
+bake_file_is /etc/containerd/config.toml c63d64c610f5bc820b676a5166269a96e1fa85e821978596d692b95810a4630f
 bake_step 7/10 selinux-labels 'label /data/containerd/data and /data/containerd/state like the default containerd directories'
 install -d -m 0711 /data/containerd/data
 install -d -m 0711 /data/containerd/state
@@ -278,7 +283,7 @@ bake_step 8/10 start-containerd 'enable containerd; restart it if its config cha
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
 bake_step 9/10 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
 bake_install_tarball_binary https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.35.0/crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 crictl /usr/local/bin/crictl
-bake_step 10/10 verify 'check the node (17 checks)'
+bake_step 10/10 verify 'check the node (18 checks)'
 bake_check 'kernel module overlay is loaded' bake_module_loaded overlay
 bake_check 'kernel module br_netfilter is loaded' bake_module_loaded br_netfilter
 bake_check 'sysctl net.ipv4.ip_forward = 1' bake_sysctl_is net.ipv4.ip_forward 1
@@ -292,10 +297,11 @@ bake_check 'containerd is active' systemctl is-active --quiet containerd
 bake_check 'containerd CRI plugin is ok' bake_cri_plugin_ok
 bake_check 'containerd runs with root /data/containerd/data' bake_config_dump_has root /data/containerd/data
 bake_check 'containerd runs with state /data/containerd/state' bake_config_dump_has state /data/containerd/state
-bake_check 'containerd sandbox image is registry.aliyuncs.com/k8sxio/pause:3.6' bake_config_dump_has sandbox_image registry.aliyuncs.com/k8sxio/pause:3.6
+bake_check 'containerd sandbox image is registry.aliyuncs.com/google_containers/pause:3.10' bake_config_dump_has sandbox_image registry.aliyuncs.com/google_containers/pause:3.10
 bake_check 'containerd registry config_path is /etc/containerd/certs.d' bake_config_dump_has config_path /etc/containerd/certs.d
 bake_check 'containerd oom_score_adj is -999' bake_containerd_oom_is -999
 bake_check 'crictl info answers' bake_quiet crictl info
+bake_check 'registry.aliyuncs.com/google_containers/pause:3.10 pulls from registry.aliyuncs.com (crictl pull)' bake_retry crictl pull registry.aliyuncs.com/google_containers/pause:3.10
 bake_checks_passed
 BAKE_STEP=finished
 echo ok > "$BAKE_STATE/status"

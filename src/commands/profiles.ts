@@ -1,0 +1,69 @@
+// `bake init --profile`: a working set of values for a region, written
+// uncommented into the starter spec. Values are computed from the distro's
+// defaults, so they follow any change to those (a new docker repo path, a new
+// pause tag) instead of going stale beside them.
+import { crictlReleaseUrl } from "../crictl-releases.js";
+import { defaultSpec } from "../spec/defaults.js";
+import type { Distro } from "../spec/schema.js";
+
+export const PROFILES = ["cn"] as const;
+export type Profile = (typeof PROFILES)[number];
+
+export interface ProfileValue {
+  value: unknown;
+  /** Why this value, as comment lines above it. */
+  note: string[];
+}
+
+/** aliyun mirrors download.docker.com/linux under the same paths. */
+const ALIYUN_DOCKER_CE = "https://mirrors.aliyun.com/docker-ce/";
+/** aliyun's public copy of the Kubernetes images (registry.k8s.io, formerly k8s.gcr.io/google_containers). */
+const ALIYUN_K8S = "registry.aliyuncs.com/google_containers";
+/** A public GitHub download proxy; any other works the same, since bake checks the file's sha256. */
+export const GITHUB_PROXY = "https://ghfast.top/";
+
+const onAliyun = (url: string) => url.replace(/^https:\/\/download\.docker\.com\//, ALIYUN_DOCKER_CE);
+
+/** The values a profile sets, by key path, for a distro. */
+export function profileValues(profile: Profile, distro: Distro): Record<string, ProfileValue> {
+  switch (profile) {
+    case "cn": {
+      const defaults = defaultSpec(distro);
+      const pauseTag = defaults.containerd.sandboxImage.split(":").pop()!;
+      // Debian and Ubuntu install their own containerd by default: docker's repo is unused there.
+      const dockerRepo: Record<string, ProfileValue> =
+        defaults.containerd.source === "docker"
+          ? {
+              "packages.repo.baseurl": { value: onAliyun(defaults.packages.repo.baseurl), note: ["cn: docker's repo on aliyun's mirror, same paths; packages are still signature-checked."] },
+              "packages.repo.gpgkey": { value: onAliyun(defaults.packages.repo.gpgkey), note: [] },
+            }
+          : {};
+      return {
+        ...dockerRepo,
+        "containerd.sandboxImage": { value: `${ALIYUN_K8S}/pause:${pauseTag}`, note: ["cn: the pause image from aliyun's copy of registry.k8s.io, same tag as bake's default."] },
+        "containerd.registries": {
+          value: { "registry.k8s.io": { mirrors: [{ url: `https://${ALIYUN_K8S.replace("/", "/v2/")}`, overridePath: true }] } },
+          note: [
+            "cn: registry.k8s.io through aliyun. The mirror's path is its API root, so overridePath: true",
+            "(without it containerd would ask .../google_containers/v2/... and fail).",
+            "docker.io has no public mirror in China that bake can vouch for: add your own, e.g. the",
+            "aliyun accelerator from the ACR console, docker.io: {mirrors: [https://<id>.mirror.aliyuncs.com]}",
+          ],
+        },
+        "containerd.verifyPull": {
+          value: "always",
+          note: ["cn: the build pulls the pause image through these settings, so an unreachable registry or mirror fails it."],
+        },
+        "crictl.url": {
+          value: `${GITHUB_PROXY}${crictlReleaseUrl(defaults.crictl.version, defaults.arch)}`,
+          note: [
+            `cn: crictl ${defaults.crictl.version} (${defaults.arch}) from GitHub through a public proxy. Any GitHub proxy (or your own`,
+            "copy of the file) is safe to use here: bake checks the download against its built-in sha256",
+            "for this version and arch and refuses anything else. Changing crictl.version or arch? Change this URL too.",
+          ],
+        },
+      };
+    }
+  }
+}
+
