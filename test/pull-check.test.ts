@@ -16,7 +16,7 @@ function pullCheck(input: SpecInput): string | undefined {
 describe("the sandbox image pull check", () => {
   it("auto: on when the image's registry has mirrors, naming image and registry", () => {
     expect(pullCheck({ containerd: { registries: { "registry.k8s.io": MIRROR } } })).toBe(
-      "bake_check 'registry.k8s.io/pause:3.10 pulls through the mirrors of registry.k8s.io (crictl pull)' bake_retry crictl pull registry.k8s.io/pause:3.10",
+      "bake_check 'registry.k8s.io/pause:3.10.1 pulls through the mirrors of registry.k8s.io (crictl pull)' bake_retry crictl pull registry.k8s.io/pause:3.10.1",
     );
   });
 
@@ -32,7 +32,7 @@ describe("the sandbox image pull check", () => {
   });
 
   it("always pulls even without mirrors; never and crictl.install none leave it out", () => {
-    expect(pullCheck({ containerd: { verifyPull: "always" } })).toContain("'registry.k8s.io/pause:3.10 pulls from registry.k8s.io (crictl pull)'");
+    expect(pullCheck({ containerd: { verifyPull: "always" } })).toContain("'registry.k8s.io/pause:3.10.1 pulls from registry.k8s.io (crictl pull)'");
     expect(pullCheck({ containerd: { verifyPull: "never", registries: { "registry.k8s.io": MIRROR } } })).toBeUndefined();
     expect(pullCheck({ crictl: { install: "none" }, containerd: { registries: { "registry.k8s.io": MIRROR } } })).toBeUndefined();
   });

@@ -11,7 +11,7 @@ const GUIDE_AS_WRITTEN = "test/fixtures/risky/guide-as-written.yaml";
 
 // [key path, position, words of the message] for every value of the guide that does not work.
 const EXPECTED: [string, string, string][] = [
-  ["containerd.sandboxImage", "4:17", "pause:3.6 is older than the pause:3.10"],
+  ["containerd.sandboxImage", "4:17", "pause:3.6 is older than pause:3.10, which kubeadm has expected since 1.31"],
   ["containerd.registries.registry.k8s.io.mirrors[0]", "8:11", 'asks https://registry.aliyuncs.com/k8sxio/v2/<image>/...'],
   ["containerd.registries.registry.k8s.io.mirrors[0]", "8:11", 'write the mirror as {url: "https://registry.aliyuncs.com/v2/k8sxio", overridePath: true}'],
   ["containerd.registries.docker.io.mirrors[0]", "11:11", "USTC's Docker Hub mirror answers 403 outside the USTC campus network since 2022-08-24"],
