@@ -143,14 +143,17 @@ const sha = (text: string | Buffer) => createHash("sha256").update(text).digest(
 // so the boxes go on /dev/shm, a file system of its own.
 const BOXES = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
 
-async function provision(name: string, p: Plan) {
+/** Stubs replaced or added by a test (a command name to its script body). */
+type StubOverrides = Record<string, string>;
+
+async function provision(name: string, p: Plan, overrides: StubOverrides = {}) {
   const dir = mkdtempSync(join(BOXES, `bake-sandbox-${name}-`));
   const layer = join(dir, "layer");
   const upper = join(dir, "upper");
   const work = join(dir, "work");
   const mnt = join(dir, "mnt");
   for (const d of [layer, upper, work, mnt, join(layer, "usr/local/sbin"), join(layer, "stub-data")]) mkdirSync(d, { recursive: true });
-  for (const [command, body] of Object.entries(stubs(p.configVersion === 2 ? 1 : 2))) {
+  for (const [command, body] of Object.entries({ ...stubs(p.configVersion === 2 ? 1 : 2), ...overrides })) {
     writeFileSync(join(layer, "usr/local/sbin", command), `#!/bin/bash\nmkdir -p /stub\n${LOG}\n${body}\n`);
     chmodSync(join(layer, "usr/local/sbin", command), 0o755);
   }
@@ -274,6 +277,23 @@ describe.skipIf(!available)("the Packer script in a sandbox never runs a spec va
     }
     expect([...after.keys()].filter((k) => !ignored(k)).sort()).toEqual([...written.keys()].filter((k) => !ignored(k)).sort());
     expect(existsSync(join(box.upper, MARKER))).toBe(false);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+});
+
+// Details of real images, each against a stub that behaves like that image.
+describe.skipIf(!available)("the Packer script in a sandbox on real-image details", () => {
+  const planOf = (input: SpecInput) => forSandbox(input)!;
+  const callsOf = (upper: string, command: string) => stubCalls(upper).filter((c) => c[0] === command).map((c) => c.slice(1));
+
+  it("with SELinux on, relabels /etc/containerd after the install and adds a rule only for the moved state", async () => {
+    const box = await provision("selinux", planOf({ distro: "rocky9", containerd: { state: "/data/containerd/state" } }), { selinuxenabled: "exit 0" });
+    const r = await box.again();
+    expect(r.code, r.output).toBe(0);
+    const calls = stubCalls(box.upper).map((c) => c.join(" "));
+    const install = calls.findIndex((c) => c.startsWith("dnf ") && c.includes("containerd.io"));
+    expect(calls.indexOf("restorecon -R /etc/containerd")).toBeGreaterThan(install);
+    expect(calls.filter((c) => c.startsWith("semanage "))).toEqual(["semanage fcontext -a -e /run/containerd /data/containerd/state"]);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 });

@@ -96,8 +96,13 @@ bake_file_is() {
   fi
 }
 
+bake_selinux_on() { command -v selinuxenabled >/dev/null && selinuxenabled; }
+bake_selinux_restore() {
+  if ! bake_selinux_on; then echo "bake: SELinux is off; $1 needs no label"; return 0; fi
+  restorecon -R "$1"
+}
 bake_selinux_equivalent() {
-  if ! command -v selinuxenabled >/dev/null || ! selinuxenabled; then echo "bake: SELinux is off; $2 needs no label"; return 0; fi
+  if ! bake_selinux_on; then echo "bake: SELinux is off; $2 needs no label"; return 0; fi
   if ! command -v semanage >/dev/null; then bake_pkg_install policycoreutils-python-utils; fi
   semanage fcontext -a -e "$1" "$2" 2>/dev/null || semanage fcontext -m -e "$1" "$2"
   restorecon -R "$2"
@@ -235,24 +240,26 @@ BAKE_EOF
 }
 
 echo running > "$BAKE_STATE/status"
-bake_step 1/9 write-files 'write 6 config files'
+bake_step 1/10 write-files 'write 6 config files'
 bake_write_files
-bake_step 2/9 kernel-modules 'load kernel modules'
+bake_step 2/10 kernel-modules 'load kernel modules'
 modprobe -a overlay br_netfilter
-bake_step 3/9 sysctl 'apply sysctl settings'
+bake_step 3/10 sysctl 'apply sysctl settings'
 sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
-bake_step 4/9 remove-packages 'remove podman, buildah'
+bake_step 4/10 remove-packages 'remove podman, buildah'
 bake_pkg_remove podman buildah
-bake_step 5/9 install-containerd 'install containerd.io-2.*'
+bake_step 5/10 install-containerd 'install containerd.io-2.*'
 bake_pkg_install 'containerd.io-2.*'
-bake_step 6/9 check-containerd 'check containerd 2.x is installed and config.toml is the one bake wrote (schema version 3)'
+bake_step 6/10 check-containerd 'check containerd 2.x is installed and config.toml is the one bake wrote (schema version 3)'
 bake_containerd_major_is 2 3 2
 bake_file_is /etc/containerd/config.toml 765557128b1e157d4724c11b8fb100932e13e486e5b526b1d094fc26f52aed8a
-bake_step 7/9 start-containerd 'enable containerd; restart it if its config changed'
+bake_step 7/10 selinux-labels 'restore the SELinux labels of /etc/containerd'
+bake_selinux_restore /etc/containerd
+bake_step 8/10 start-containerd 'enable containerd; restart it if its config changed'
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
-bake_step 8/9 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
+bake_step 9/10 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
 bake_install_tarball_binary https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.35.0/crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 crictl /usr/local/bin/crictl
-bake_step 9/9 verify 'check the node (16 checks)'
+bake_step 10/10 verify 'check the node (16 checks)'
 bake_check 'kernel module overlay is loaded' bake_module_loaded overlay
 bake_check 'kernel module br_netfilter is loaded' bake_module_loaded br_netfilter
 bake_check 'sysctl net.ipv4.ip_forward = 1' bake_sysctl_is net.ipv4.ip_forward 1

@@ -96,8 +96,13 @@ bake_file_is() {
   fi
 }
 
+bake_selinux_on() { command -v selinuxenabled >/dev/null && selinuxenabled; }
+bake_selinux_restore() {
+  if ! bake_selinux_on; then echo "bake: SELinux is off; $1 needs no label"; return 0; fi
+  restorecon -R "$1"
+}
 bake_selinux_equivalent() {
-  if ! command -v selinuxenabled >/dev/null || ! selinuxenabled; then echo "bake: SELinux is off; $2 needs no label"; return 0; fi
+  if ! bake_selinux_on; then echo "bake: SELinux is off; $2 needs no label"; return 0; fi
   if ! command -v semanage >/dev/null; then bake_pkg_install policycoreutils-python-utils; fi
   semanage fcontext -a -e "$1" "$2" 2>/dev/null || semanage fcontext -m -e "$1" "$2"
   restorecon -R "$2"
@@ -257,10 +262,11 @@ bake_pkg_install 'containerd.io-1.7.*'
 bake_step 6/10 check-containerd 'check containerd 1.x is installed and config.toml is the one bake wrote (schema version 2)'
 bake_containerd_major_is 1 2 1.7
 bake_file_is /etc/containerd/config.toml f29652b910164c36b36f15ca1e47c722a9e80de97ce9f1e6cf91dad37cc1b92f
-bake_step 7/10 selinux-labels 'label /data/containerd/data and /data/containerd/state like the default containerd directories'
+bake_step 7/10 selinux-labels 'restore the SELinux labels of /etc/containerd; label /data/containerd/data like /var/lib/containerd; label /data/containerd/state like /run/containerd'
+bake_selinux_restore /etc/containerd
 install -d -m 0711 /data/containerd/data
-install -d -m 0711 /data/containerd/state
 bake_selinux_equivalent /var/lib/containerd /data/containerd/data
+install -d -m 0711 /data/containerd/state
 bake_selinux_equivalent /run/containerd /data/containerd/state
 bake_step 8/10 start-containerd 'enable containerd; restart it if its config changed'
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf

@@ -1,0 +1,27 @@
+// What the plan does about the details that differ between real images:
+// SELinux labels, minimal images, proxies, cgroup v1 and sudo's secure_path.
+// The sandbox test runs the same steps against stubbed commands.
+import { describe, expect, it } from "vitest";
+import type { SpecInput } from "../src/spec/schema.js";
+import { planFor } from "./helpers.js";
+
+const stepOf = (input: SpecInput, id: string) => planFor(input).steps.find((s) => s.id === id);
+const stepIds = (input: SpecInput) => planFor(input).steps.map((s) => s.id);
+
+describe("SELinux labels on EL", () => {
+  it("writes an equivalence rule only for a directory that moved", () => {
+    const run = String(stepOf({ containerd: { state: "/data/containerd/state" } }, "selinux-labels")!.run);
+    expect(run).toContain("bake_selinux_equivalent /run/containerd /data/containerd/state");
+    expect(run).not.toContain("/var/lib/containerd");
+    const both = String(stepOf({ containerd: { root: "/data/c/root", state: "/data/c/state" } }, "selinux-labels")!.run);
+    expect(both).toContain("bake_selinux_equivalent /var/lib/containerd /data/c/root");
+    expect(both).toContain("bake_selinux_equivalent /run/containerd /data/c/state");
+  });
+
+  it("restores the labels of /etc/containerd after the package install, also with no moved directory", () => {
+    const ids = stepIds({ distro: "rocky8" });
+    expect(ids.indexOf("selinux-labels")).toBeGreaterThan(ids.indexOf("install-containerd"));
+    expect(String(stepOf({ distro: "rocky8" }, "selinux-labels")!.run)).toBe("bake_selinux_restore /etc/containerd");
+    expect(stepIds({ distro: "debian13" })).not.toContain("selinux-labels");
+  });
+});
