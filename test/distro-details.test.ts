@@ -25,3 +25,16 @@ describe("SELinux labels on EL", () => {
     expect(stepIds({ distro: "debian13" })).not.toContain("selinux-labels");
   });
 });
+
+describe("sudo crictl", () => {
+  it("links the release binary into /usr/bin on EL only, where sudo's secure_path lacks /usr/local/bin", () => {
+    expect(String(stepOf({ distro: "rocky9" }, "install-crictl")!.run)).toContain("bake_link_into_usr_bin /usr/local/bin/crictl");
+    expect(String(stepOf({ distro: "ubuntu2404" }, "install-crictl")!.run)).not.toContain("bake_link_into_usr_bin");
+    expect(String(stepOf({ distro: "rocky9", crictl: { install: "package" } }, "install-crictl")!.run)).not.toContain("bake_link_into_usr_bin");
+  });
+
+  it("is a verify check wherever crictl is installed", () => {
+    for (const distro of ["rocky8", "debian13"] as const) expect(String(stepOf({ distro }, "verify")!.run)).toContain("bake_sudo_runs crictl --version");
+    expect(String(stepOf({ crictl: { install: "none" } }, "verify")!.run)).not.toContain("sudo");
+  });
+});

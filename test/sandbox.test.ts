@@ -4,7 +4,8 @@
 // upper directory, so every file the script writes lands in the upper
 // directory and nowhere else. Stubs stand in for dnf, apt-get, rpm,
 // dpkg-query, systemctl, modprobe, sysctl, containerd, ctr, crictl, curl,
-// semanage, restorecon and selinuxenabled: they log their argv and behave like
+// semanage, restorecon, selinuxenabled and sudo (which applies the distro's
+// default secure_path, as real sudo does): they log their argv and behave like
 // a healthy node (modprobe makes /sys/module/<name>, sysctl keeps what -p
 // loaded, `containerd config dump` prints the config.toml on disk, curl serves
 // a crictl tarball whose sha256 the spec names), so the script runs to its
@@ -19,7 +20,7 @@
 // BAKE_SANDBOX_CASES=<n> runs more random specs (default 30).
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -62,9 +63,13 @@ exit $rc
 
 const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } >> /stub/log`;
 
-function stubs(containerdMajor: number): Record<string, string> {
+// sudo's default secure_path: EL's lacks /usr/local/bin (and so the stubs in /usr/local/sbin).
+const SECURE_PATH = { el: "/sbin:/bin:/usr/sbin:/usr/bin", debian: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };
+
+function stubs(containerdMajor: number, family: "el" | "debian"): Record<string, string> {
   const ok = "exit 0";
   return {
+    sudo: `[ "$1" = -n ] && shift; PATH=${SECURE_PATH[family]} exec "$@"`,
     dnf: ok,
     "apt-get": ok,
     semanage: ok,
@@ -112,6 +117,7 @@ function filesUnder(dir: string, prefix = ""): Map<string, { sha: string; mode: 
     const st = lstatSync(full);
     if (st.isDirectory()) for (const [k, v] of filesUnder(full, rel)) out.set(k, v);
     else if (st.isFile()) out.set(rel, { sha: createHash("sha256").update(readFileSync(full)).digest("hex"), mode: st.mode & 0o7777, mtime: st.mtimeMs });
+    else if (st.isSymbolicLink()) out.set(rel, { sha: `link to ${readlinkSync(full)}`, mode: 0, mtime: 0 });
     else out.set(rel, { sha: st.isCharacterDevice() ? "whiteout (a host file was deleted)" : "not a regular file", mode: st.mode, mtime: 0 });
   }
   return out;
@@ -153,7 +159,7 @@ async function provision(name: string, p: Plan, overrides: StubOverrides = {}) {
   const work = join(dir, "work");
   const mnt = join(dir, "mnt");
   for (const d of [layer, upper, work, mnt, join(layer, "usr/local/sbin"), join(layer, "stub-data")]) mkdirSync(d, { recursive: true });
-  for (const [command, body] of Object.entries({ ...stubs(p.configVersion === 2 ? 1 : 2), ...overrides })) {
+  for (const [command, body] of Object.entries({ ...stubs(p.configVersion === 2 ? 1 : 2, p.distro.family), ...overrides })) {
     writeFileSync(join(layer, "usr/local/sbin", command), `#!/bin/bash\nmkdir -p /stub\n${LOG}\n${body}\n`);
     chmodSync(join(layer, "usr/local/sbin", command), 0o755);
   }
@@ -174,6 +180,7 @@ function expectedFiles(p: Plan): Map<string, { sha: string; mode?: number }> {
   const startedWith = p.files.filter((f) => f.path === "/etc/containerd/config.toml" || f.path.startsWith("/etc/systemd/system/containerd.service.d/"));
   out.set("/var/lib/bake/containerd-config.sha256", { sha: sha(`${sha(startedWith.map((f) => f.content).join(""))}\n`) });
   if (p.spec.crictl.install === "release") out.set("/usr/local/bin/crictl", { sha: sha(CRICTL_BINARY), mode: 0o755 });
+  if (p.spec.crictl.install === "release" && p.distro.family === "el") out.set("/usr/bin/crictl", { sha: "link to /usr/local/bin/crictl" });
   if (p.distro.family === "debian" && p.spec.containerd.source === "docker") out.set("/etc/apt/keyrings/docker.asc", { sha: sha("stub download\n"), mode: 0o644 });
   return out;
 }
@@ -294,6 +301,16 @@ describe.skipIf(!available)("the Packer script in a sandbox on real-image detail
     const install = calls.findIndex((c) => c.startsWith("dnf ") && c.includes("containerd.io"));
     expect(calls.indexOf("restorecon -R /etc/containerd")).toBeGreaterThan(install);
     expect(calls.filter((c) => c.startsWith("semanage "))).toEqual(["semanage fcontext -a -e /run/containerd /data/containerd/state"]);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("on EL, sudo crictl finds the release binary through sudo's secure_path", async () => {
+    const box = await provision("sudo-crictl", planOf({ distro: "rocky8" }));
+    const r = await box.again();
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain("bake: ok   - sudo crictl finds crictl");
+    expect(readlinkSync(join(box.upper, "usr/bin/crictl"))).toBe("/usr/local/bin/crictl");
+    expect(callsOf(box.upper, "sudo")).toContainEqual(["-n", "crictl", "--version"]);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 });

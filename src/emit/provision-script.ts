@@ -5,13 +5,17 @@ import { lines, sh, ShellCode } from "../render/shell.js";
 import { fitsHeredoc, renderTemplate } from "../render/templates.js";
 import type { Plan } from "../plan/index.js";
 import { BAKE_VERSION } from "../version.js";
+import { dropUnusedFunctions } from "./unused-functions.js";
+
+// Where the function library ends: the embedded files, or else the steps.
+const LIBRARY_END = /^(bake_write_files\(\) \{|echo running > )/;
 
 export function renderProvisionScript(plan: Plan, embedFiles: boolean): string {
   const steps = embedFiles
     ? [{ id: "write-files", title: `write ${plan.files.length} config files`, run: sh`bake_write_files` }, ...plan.steps]
     : plan.steps;
   const main = lines(...steps.flatMap((s, i) => [sh`bake_step ${`${i + 1}/${steps.length}`} ${s.id} ${s.title}`, s.run]));
-  return renderTemplate("provision.sh.hbs", {
+  const script = renderTemplate("provision.sh.hbs", {
     target: `${plan.spec.distro}/${plan.spec.arch}`,
     bakeVersion: BAKE_VERSION,
     packageFunctions: new ShellCode(packageFunctions(plan.distro)),
@@ -19,4 +23,5 @@ export function renderProvisionScript(plan: Plan, embedFiles: boolean): string {
     files: plan.files.map((f) => ({ path: f.path, mode: f.mode, content: f.content, text: fitsHeredoc(f.content) })),
     main,
   });
+  return dropUnusedFunctions(script, LIBRARY_END);
 }

@@ -149,7 +149,7 @@ export const NodeSpecSchema = obj(
       {
         install: oneOf(
           ["release", "package", "none"],
-          "release: sha256-checked tarball into /usr/local/bin. package: the cri-tools package from a configured repo. none: skip.",
+          "release: sha256-checked tarball into /usr/local/bin (on EL also linked from /usr/bin, for sudo's secure_path). package: the cri-tools package from a configured repo. none: skip.",
         ),
         version: str("crictl-version", "cri-tools release; match the Kubernetes minor."),
         url: Type.String({ format: "optional-http-url", description: "Tarball URL (air-gapped mirror); empty means the upstream release for arch." }),

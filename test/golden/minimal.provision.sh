@@ -66,8 +66,19 @@ bake_install_tarball_binary() {
   rm -rf "$dir"
 }
 
+# A link /usr/bin/<name> -> $1, so that sudo (whose secure_path may lack $1's
+# directory) finds it; a /usr/bin file that is not bake's link is an error.
+bake_link_into_usr_bin() {
+  local link=/usr/bin/${1##*/}
+  if [ -L "$link" ] && [ "$(readlink "$link")" = "$1" ]; then return 0; fi
+  if [ -e "$link" ] || [ -L "$link" ]; then
+    echo "bake: $link exists and is not a link to $1, so sudo would run it instead; remove it (rpm -qf $link names its package)" >&2
+    return 1
+  fi
+  ln -s "$1" "$link"
+}
+
 bake_pkg_installed() { rpm -q "$1" >/dev/null 2>&1; }
-bake_pkg_refresh() { :; }
 # --allowerasing: containerd.io obsoletes runc from the OS repos.
 bake_pkg_install() { bake_retry dnf -y -q install --allowerasing "$@"; }
 bake_pkg_remove_now() { dnf -y -q remove "$@"; }
@@ -100,12 +111,6 @@ bake_selinux_on() { command -v selinuxenabled >/dev/null && selinuxenabled; }
 bake_selinux_restore() {
   if ! bake_selinux_on; then echo "bake: SELinux is off; $1 needs no label"; return 0; fi
   restorecon -R "$1"
-}
-bake_selinux_equivalent() {
-  if ! bake_selinux_on; then echo "bake: SELinux is off; $2 needs no label"; return 0; fi
-  if ! command -v semanage >/dev/null; then bake_pkg_install policycoreutils-python-utils; fi
-  semanage fcontext -a -e "$1" "$2" 2>/dev/null || semanage fcontext -m -e "$1" "$2"
-  restorecon -R "$2"
 }
 
 # Start containerd with the files $@; restart only when they changed since bake
@@ -146,6 +151,10 @@ bake_config_dump_has() {
   if [ -z "${bake_dump:-}" ]; then bake_dump=$(containerd config dump | sed 's/^[[:space:]]*//'); fi
   grep -qxF -e "$1 = \"$2\"" -e "$1 = '$2'" <<< "$bake_dump"
 }
+bake_sudo_runs() {
+  if ! command -v sudo >/dev/null; then echo "bake: no sudo on this node"; return 0; fi
+  bake_quiet sudo -n "$@"
+}
 bake_containerd_oom_is() { [ "$(cat "/proc/$(systemctl show -p MainPID --value containerd)/oom_score_adj")" = "$1" ]; }
 bake_failed_checks=0
 bake_check() {
@@ -166,7 +175,6 @@ bake_put() {
   chmod "$2" "$tmp"
   if cmp -s "$tmp" "$1"; then rm -f "$tmp"; chmod "$2" "$1"; else mv -f "$tmp" "$1"; echo "bake: wrote $1"; fi
 }
-bake_put_base64() { base64 -d | bake_put "$1" "$2"; }
 
 bake_write_files() {
 bake_put /etc/modules-load.d/containerd.conf 0644 <<'BAKE_EOF'
@@ -266,7 +274,8 @@ bake_step 8/10 start-containerd 'enable containerd; restart it if its config cha
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
 bake_step 9/10 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
 bake_install_tarball_binary https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.35.0/crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 crictl /usr/local/bin/crictl
-bake_step 10/10 verify 'check the node (16 checks)'
+bake_link_into_usr_bin /usr/local/bin/crictl
+bake_step 10/10 verify 'check the node (17 checks)'
 bake_check 'kernel module overlay is loaded' bake_module_loaded overlay
 bake_check 'kernel module br_netfilter is loaded' bake_module_loaded br_netfilter
 bake_check 'sysctl net.ipv4.ip_forward = 1' bake_sysctl_is net.ipv4.ip_forward 1
@@ -283,6 +292,7 @@ bake_check 'containerd sandbox image is registry.k8s.io/pause:3.10' bake_config_
 bake_check 'containerd registry config_path is /etc/containerd/certs.d' bake_config_dump_has config_path /etc/containerd/certs.d
 bake_check 'containerd oom_score_adj is -999' bake_containerd_oom_is -999
 bake_check 'crictl info answers' bake_quiet crictl info
+bake_check 'sudo crictl finds crictl (where sudo is installed)' bake_sudo_runs crictl --version
 bake_checks_passed
 BAKE_STEP=finished
 echo ok > "$BAKE_STATE/status"
