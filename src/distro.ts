@@ -94,3 +94,21 @@ export function containerdPackage(info: DistroInfo, source: "docker" | "distro",
   if (info.family === "el") return `${name}-${version}${exact ? "-*" : ".*"}`;
   return `${name}=${version}${exact ? "*" : ".*"}`;
 }
+
+/**
+ * The package that brings a command a minimal image may lack (Rocky 9 minimal
+ * and EL8 minimal have no tar), by family; undefined where the family needs no
+ * such package (Debian downloads with apt-helper when curl is absent).
+ */
+const TOOL_PACKAGES: Record<string, { el: string; debian?: string }> = {
+  tar: { el: "tar", debian: "tar" },
+  cmp: { el: "diffutils", debian: "diffutils" },
+  curl: { el: "curl" },
+  awk: { el: "gawk", debian: "mawk" },
+  modprobe: { el: "kmod", debian: "kmod" },
+  sysctl: { el: "procps-ng", debian: "procps" },
+};
+
+export function toolPackage(info: DistroInfo, command: string): string | undefined {
+  return TOOL_PACKAGES[command]?.[info.family];
+}

@@ -38,3 +38,17 @@ describe("sudo crictl", () => {
     expect(String(stepOf({ crictl: { install: "none" } }, "verify")!.run)).not.toContain("sudo");
   });
 });
+
+describe("host-tools: what a minimal image may lack", () => {
+  it("comes first and names only the packages of commands the plan runs, by family", () => {
+    expect(stepIds({})[0]).toBe("host-tools");
+    expect(String(stepOf({ distro: "rocky8" }, "host-tools")!.run)).toBe("bake_install_missing_tools modprobe=kmod sysctl=procps-ng curl=curl tar=tar cmp=diffutils awk=gawk");
+    // Debian downloads with apt-helper when curl is absent.
+    expect(String(stepOf({ distro: "debian13" }, "host-tools")!.run)).toBe("bake_install_missing_tools modprobe=kmod sysctl=procps tar=tar cmp=diffutils awk=mawk");
+  });
+
+  it("drops tools no step runs: no tar without the crictl tarball, no kmod without modules", () => {
+    const run = String(stepOf({ kernel: { modules: [] }, crictl: { install: "package" } }, "host-tools")!.run);
+    expect(run).toBe("bake_install_missing_tools sysctl=procps-ng awk=gawk");
+  });
+});

@@ -168,7 +168,7 @@ async function provision(name: string, p: Plan, overrides: StubOverrides = {}) {
   const c = p.spec.containerd;
   const oomfile = join(dir, "oom_score_adj");
   writeFileSync(oomfile, `${c.oomScore !== 0 ? c.oomScore : c.service.oomScoreAdjust}\n`);
-  return { upper, again: () => run([layer, upper, work, mnt, oomfile]) };
+  return { layer, upper, again: () => run([layer, upper, work, mnt, oomfile]) };
 }
 
 /** What the upper directory must hold after a successful run: the plan's files and bake's own few. */
@@ -301,6 +301,25 @@ describe.skipIf(!available)("the Packer script in a sandbox on real-image detail
     const install = calls.findIndex((c) => c.startsWith("dnf ") && c.includes("containerd.io"));
     expect(calls.indexOf("restorecon -R /etc/containerd")).toBeGreaterThan(install);
     expect(calls.filter((c) => c.startsWith("semanage "))).toEqual(["semanage fcontext -a -e /run/containerd /data/containerd/state"]);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("on a minimal image without tar, installs tar (and nothing else) before crictl needs it; a second run installs nothing", async () => {
+    // Stand-in for a Rocky minimal image: a whiteout hides the host's tar; the dnf stub "installs" it back.
+    const box = await provision("no-tar", planOf({ distro: "rocky9" }), {
+      dnf: 'for a in "$@"; do if [ "$a" = tar ]; then install -m 0755 /stub-data/tar /usr/bin/tar; fi; done',
+    });
+    mkdirSync(join(box.layer, "usr/bin"), { recursive: true });
+    execFileSync("mknod", [join(box.layer, "usr/bin/tar"), "c", "0", "0"]);
+    execFileSync("install", ["-D", "-m", "0755", "/usr/bin/tar", join(box.layer, "stub-data/tar")]);
+    const first = await box.again();
+    expect(first.code, first.output).toBe(0);
+    const toolInstalls = () => callsOf(box.upper, "dnf").filter((a) => a.includes("install") && !a.some((x) => x.startsWith("containerd.io")));
+    expect(toolInstalls()).toEqual([["-y", "-q", "install", "--allowerasing", "tar"]]);
+    const second = await box.again();
+    expect(second.code, second.output).toBe(0);
+    expect(second.output).toContain("bake: all present");
+    expect(toolInstalls()).toHaveLength(1);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 

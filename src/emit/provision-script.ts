@@ -1,11 +1,12 @@
 // The bash provisioner both outputs run: cloud-init without files (write_files
-// has placed them), Packer with every file embedded.
+// has placed them) or library comments (size limits), Packer with every file
+// embedded.
 import { packageFunctions } from "../distro.js";
 import { lines, sh, ShellCode } from "../render/shell.js";
 import { fitsHeredoc, renderTemplate } from "../render/templates.js";
 import type { Plan } from "../plan/index.js";
 import { BAKE_VERSION } from "../version.js";
-import { dropUnusedFunctions } from "./unused-functions.js";
+import { dropLibraryComments, dropUnusedFunctions } from "./trim-library.js";
 
 // Where the function library ends: the embedded files, or else the steps.
 const LIBRARY_END = /^(bake_write_files\(\) \{|echo running > )/;
@@ -23,5 +24,6 @@ export function renderProvisionScript(plan: Plan, embedFiles: boolean): string {
     files: plan.files.map((f) => ({ path: f.path, mode: f.mode, content: f.content, text: fitsHeredoc(f.content) })),
     main,
   });
-  return dropUnusedFunctions(script, LIBRARY_END);
+  const trimmed = dropUnusedFunctions(script, LIBRARY_END);
+  return embedFiles ? trimmed : dropLibraryComments(trimmed, LIBRARY_END);
 }

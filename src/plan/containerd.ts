@@ -79,7 +79,7 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
   out.checks!.push(
     { description: "containerd is enabled", test: sh`systemctl is-enabled --quiet containerd` },
     { description: "containerd is active", test: sh`systemctl is-active --quiet containerd` },
-    { description: "containerd CRI plugin is ok", test: sh`bake_cri_plugin_ok` },
+    { description: "containerd CRI plugin is ok", test: sh`bake_cri_plugin_ok`, needs: ["awk"] },
     { description: `containerd runs with root ${c.root}`, test: sh`bake_config_dump_has root ${c.root}` },
     { description: `containerd runs with state ${c.state}`, test: sh`bake_config_dump_has state ${c.state}` },
     { description: `containerd sandbox image is ${c.sandboxImage}`, test: sh`bake_config_dump_has ${sandboxKey} ${c.sandboxImage}` },

@@ -29,6 +29,7 @@ export function crictl({ spec, distro }: PlanContext): Contribution {
         // sudo's secure_path on EL has no /usr/local/bin; Debian's and Ubuntu's have it.
         distro.family === "el" && sh`bake_link_into_usr_bin ${RELEASE_BINARY}`,
       ),
+      needs: ["curl", "tar", "cmp"],
     });
   } else {
     out.steps!.push({ id: "install-crictl", title: "install crictl from the cri-tools package", run: sh`bake_pkg_install cri-tools` });

@@ -4,6 +4,7 @@ import { distroInfo } from "../distro.js";
 import type { NodeSpec } from "../spec/schema.js";
 import { containerdConfig } from "./containerd.js";
 import { crictl } from "./crictl.js";
+import { hostToolsStep } from "./host-tools.js";
 import { kernel } from "./kernel.js";
 import { packages } from "./packages.js";
 import { registries } from "./registries.js";
@@ -27,7 +28,9 @@ export function buildPlan(spec: NodeSpec): Plan {
     if (seen.has(file.path)) throw new Error(`internal error: two capabilities write ${file.path}`);
     seen.add(file.path);
   }
-  return { ...context, files, steps: [...steps, verifyStep(checks)] };
+  const verify = verifyStep(checks);
+  const tools = hostToolsStep(context.distro, [...steps, verify]);
+  return { ...context, files, steps: [...(tools ? [tools] : []), ...steps, verify] };
 }
 
 export type { Plan, PlannedFile, PlannedStep } from "./types.js";

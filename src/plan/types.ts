@@ -18,6 +18,8 @@ export interface PlannedStep {
   id: string;
   title: string;
   run: ShellCode;
+  /** Commands it runs that a minimal image may lack (see toolPackage in distro.ts). */
+  needs?: string[];
 }
 
 export interface PlannedCheck {
@@ -25,6 +27,8 @@ export interface PlannedCheck {
   description: string;
   /** A command that succeeds when the check passes. */
   test: ShellCode;
+  /** Commands it runs that a minimal image may lack. */
+  needs?: string[];
 }
 
 /** What one capability contributes. */

@@ -1,6 +1,5 @@
 // The provisioner's function library serves every plan; a plan calls only part
-// of it. Dropping the functions nothing calls keeps user-data within cloud size
-// limits and leaves less to review.
+// of it. Trimming it keeps user-data within cloud size limits.
 
 const DEFINITION = /^(bake_[a-z0-9_]+)\(\) \{/;
 
@@ -46,4 +45,16 @@ function functionBlocks(lines: string[], limit: number): Block[] {
 function calledOutside(lines: string[], block: Block): boolean {
   const word = new RegExp(`(?<![\\w])${block.name}(?![\\w])`);
   return lines.some((line, i) => (i < block.start || i >= block.end) && word.test(line));
+}
+
+/**
+ * `script` without the comment lines of its library (up to `stopAt`), except
+ * its opening header. For the copy inside user-data, where every byte counts;
+ * the Packer script keeps them for review.
+ */
+export function dropLibraryComments(script: string, stopAt: RegExp): string {
+  const lines = script.split("\n");
+  const limit = lines.findIndex((l) => stopAt.test(l));
+  const headerEnd = lines.findIndex((l) => !l.startsWith("#"));
+  return lines.filter((line, i) => i < headerEnd || (limit !== -1 && i >= limit) || !/^\s*# /.test(line)).join("\n");
 }
