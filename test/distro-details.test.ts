@@ -52,3 +52,21 @@ describe("host-tools: what a minimal image may lack", () => {
     expect(run).toBe("bake_install_missing_tools sysctl=procps-ng awk=gawk");
   });
 });
+
+describe("proxy for bake's own installs and downloads", () => {
+  const proxy = { http: "http://user:secret@proxy.local:3128", https: "http://proxy.local:3129", noProxy: ["localhost", ".internal", "10.0.0.0/8"] };
+
+  it("exports containerd.proxy, lower-case, before the first package install", () => {
+    const ids = stepIds({ containerd: { proxy } });
+    expect(ids.slice(0, 2)).toEqual(["proxy", "host-tools"]);
+    expect(String(stepOf({ containerd: { proxy } }, "proxy")!.run)).toBe(
+      "export http_proxy=http://user:secret@proxy.local:3128 https_proxy=http://proxy.local:3129 no_proxy=localhost,.internal,10.0.0.0/8",
+    );
+    expect(String(stepOf({ containerd: { proxy: { https: "http://p:1" } } }, "proxy")!.run)).toBe("export https_proxy=http://p:1");
+  });
+
+  it("is absent without a proxy, and its title never shows the URL", () => {
+    expect(stepIds({})).not.toContain("proxy");
+    expect(stepOf({ containerd: { proxy } }, "proxy")!.title).not.toContain("secret");
+  });
+});

@@ -62,6 +62,9 @@ exit $rc
 `;
 
 const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } >> /stub/log`;
+// What the package managers and curl would take as their proxy.
+const PROXY_LOG = `printf '%s\\0%s\\0%s\\0%s\\0\\n' "\${0##*/}" "\${http_proxy-}" "\${https_proxy-}" "\${no_proxy-}" >> /stub/proxy-env`;
+const NETWORK_COMMANDS = ["dnf", "apt-get", "curl"];
 
 // sudo's default secure_path: EL's lacks /usr/local/bin (and so the stubs in /usr/local/sbin).
 const SECURE_PATH = { el: "/sbin:/bin:/usr/sbin:/usr/bin", debian: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };
@@ -143,6 +146,16 @@ function stubCalls(upper: string): string[][] {
     .map((r) => r.split("\0"));
 }
 
+/** [command, http_proxy, https_proxy, no_proxy] as each network stub saw them. */
+function proxyEnvSeen(upper: string): string[][] {
+  const log = join(upper, "stub/proxy-env");
+  if (!existsSync(log)) return [];
+  return readFileSync(log, "utf8")
+    .split("\0\n")
+    .filter((r) => r !== "")
+    .map((r) => r.split("\0").slice(0, 4));
+}
+
 const sha = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
 
 // The overlay's upper layer may not live inside its lower layer (the host's /),
@@ -160,7 +173,8 @@ async function provision(name: string, p: Plan, overrides: StubOverrides = {}) {
   const mnt = join(dir, "mnt");
   for (const d of [layer, upper, work, mnt, join(layer, "usr/local/sbin"), join(layer, "stub-data")]) mkdirSync(d, { recursive: true });
   for (const [command, body] of Object.entries({ ...stubs(p.configVersion === 2 ? 1 : 2, p.distro.family), ...overrides })) {
-    writeFileSync(join(layer, "usr/local/sbin", command), `#!/bin/bash\nmkdir -p /stub\n${LOG}\n${body}\n`);
+    const proxyLog = NETWORK_COMMANDS.includes(command) ? `${PROXY_LOG}\n` : "";
+    writeFileSync(join(layer, "usr/local/sbin", command), `#!/bin/bash\nmkdir -p /stub\n${LOG}\n${proxyLog}${body}\n`);
     chmodSync(join(layer, "usr/local/sbin", command), 0o755);
   }
   writeFileSync(join(layer, "stub-data/crictl.tar.gz"), tarball);
@@ -270,6 +284,19 @@ describe.skipIf(!available)("the Packer script in a sandbox never runs a spec va
     if (p.spec.kernel.modules.length > 0) expect(argsOf("modprobe")).toContainEqual(["-a", ...p.spec.kernel.modules]);
     const installs = argsOf(p.distro.family === "el" ? "dnf" : "apt-get").filter((a) => a.includes("install"));
     for (const name of p.spec.packages.install) expect(installs.some((a) => a.includes(name)), name).toBe(true);
+
+    // dnf or apt-get, and curl, saw the proxy of containerd.proxy, each value intact.
+    const proxy = p.spec.containerd.proxy;
+    const viaProxy = proxy.http !== "" || proxy.https !== "";
+    const seen = proxyEnvSeen(box.upper);
+    expect(new Set(seen.map((r) => r[0]))).toEqual(new Set([p.distro.family === "el" ? "dnf" : "apt-get", "curl"]));
+    for (const [, http, https, noProxy] of seen) {
+      expect([http, https, noProxy]).toEqual(viaProxy ? [proxy.http, proxy.https, proxy.noProxy.join(",")] : ["", "", ""]);
+    }
+
+    // A proxy URL may hold a password: the provisioner's log never shows one.
+    const log = readFileSync(join(box.upper, "var/log/bake-provision.log"), "utf8");
+    for (const url of [proxy.http, proxy.https]) if (url.includes("@")) expect(log).not.toContain(url);
 
     // Run again: nothing changes, and bake rewrites none of its files.
     const second = await box.again();

@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { renderTemplate } from "../render/templates.js";
 import { lines, sh } from "../render/shell.js";
+import { proxyAssignments } from "./proxy.js";
 import type { Contribution, PlanContext } from "./types.js";
 
 const CONFIG_DIR = "/etc/containerd";
@@ -27,11 +28,7 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
     content: renderTemplate("containerd-service.conf.hbs", c.service),
     from: ["containerd.service"],
   });
-  const environment = [
-    c.proxy.http && `HTTP_PROXY=${c.proxy.http}`,
-    c.proxy.https && `HTTPS_PROXY=${c.proxy.https}`,
-    c.proxy.noProxy.length > 0 && `NO_PROXY=${c.proxy.noProxy.join(",")}`,
-  ].filter((e): e is string => typeof e === "string" && e !== "");
+  const environment = proxyAssignments(c.proxy, "upper");
   if (c.proxy.http || c.proxy.https) {
     // 0600: proxy URLs often carry credentials.
     out.files!.push({ path: `${DROPIN_DIR}/20-proxy.conf`, mode: "0600", content: renderTemplate("containerd-proxy.conf.hbs", { environment }), from: ["containerd.proxy"] });

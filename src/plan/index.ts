@@ -7,8 +7,9 @@ import { crictl } from "./crictl.js";
 import { hostToolsStep } from "./host-tools.js";
 import { kernel } from "./kernel.js";
 import { packages } from "./packages.js";
+import { proxyStep } from "./proxy.js";
 import { registries } from "./registries.js";
-import type { Contribution, Plan, PlanContext } from "./types.js";
+import type { Contribution, Plan, PlanContext, PlannedStep } from "./types.js";
 import { verifyStep } from "./verify.js";
 
 const CAPABILITIES: ((context: PlanContext) => Contribution)[] = [kernel, packages, containerdConfig, registries, crictl];
@@ -30,7 +31,8 @@ export function buildPlan(spec: NodeSpec): Plan {
   }
   const verify = verifyStep(checks);
   const tools = hostToolsStep(context.distro, [...steps, verify]);
-  return { ...context, files, steps: [...(tools ? [tools] : []), ...steps, verify] };
+  const first = [proxyStep(spec), tools].filter((s): s is PlannedStep => s !== undefined);
+  return { ...context, files, steps: [...first, ...steps, verify] };
 }
 
 export type { Plan, PlannedFile, PlannedStep } from "./types.js";

@@ -132,7 +132,7 @@ export const NodeSpecSchema = obj(
             https: Type.String({ format: "optional-http-url", description: "HTTPS_PROXY for containerd." }),
             noProxy: Type.Array(str("no-proxy-entry", "Host, domain or CIDR."), { uniqueItems: true, description: "NO_PROXY entries." }),
           },
-          "Proxy for containerd, as a systemd drop-in.",
+          "Proxy of the node's network: containerd's (a systemd drop-in), and bake's package installs and downloads while provisioning.",
         ),
         service: obj(
           {
