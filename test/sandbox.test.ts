@@ -136,9 +136,9 @@ function run(args: string[]): Promise<{ code: number; output: string }> {
   });
 }
 
-/** Argument lists each stub received, in order. */
-function stubCalls(upper: string): string[][] {
-  const log = join(upper, "stub/log");
+/** The records of a stub log under /stub: NUL-separated fields, one record per "\0\n". */
+function stubRecords(upper: string, name: string): string[][] {
+  const log = join(upper, "stub", name);
   if (!existsSync(log)) return [];
   return readFileSync(log, "utf8")
     .split("\0\n")
@@ -146,15 +146,11 @@ function stubCalls(upper: string): string[][] {
     .map((r) => r.split("\0"));
 }
 
+/** Argument lists each stub received, in order. */
+const stubCalls = (upper: string) => stubRecords(upper, "log");
+
 /** [command, http_proxy, https_proxy, no_proxy] as each network stub saw them. */
-function proxyEnvSeen(upper: string): string[][] {
-  const log = join(upper, "stub/proxy-env");
-  if (!existsSync(log)) return [];
-  return readFileSync(log, "utf8")
-    .split("\0\n")
-    .filter((r) => r !== "")
-    .map((r) => r.split("\0").slice(0, 4));
-}
+const proxyEnvSeen = (upper: string) => stubRecords(upper, "proxy-env").map((r) => r.slice(0, 4));
 
 const sha = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
 
