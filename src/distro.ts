@@ -112,3 +112,8 @@ const TOOL_PACKAGES: Record<string, { el: string; debian?: string }> = {
 export function toolPackage(info: DistroInfo, command: string): string | undefined {
   return TOOL_PACKAGES[command]?.[info.family];
 }
+
+/** EL8 boots cgroup v1; every other distro bake knows boots cgroup v2. */
+export function bootsCgroupV1(info: DistroInfo): boolean {
+  return info.family === "el" && info.id.endsWith("8");
+}

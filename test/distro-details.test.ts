@@ -2,6 +2,8 @@
 // SELinux labels, minimal images, proxies, cgroup v1 and sudo's secure_path.
 // The sandbox test runs the same steps against stubbed commands.
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { renderCloudInit, renderPackerScript } from "../src/index.js";
 import type { SpecInput } from "../src/spec/schema.js";
 import { planFor } from "./helpers.js";
 
@@ -68,5 +70,33 @@ describe("proxy for bake's own installs and downloads", () => {
   it("is absent without a proxy, and its title never shows the URL", () => {
     expect(stepIds({})).not.toContain("proxy");
     expect(stepOf({ containerd: { proxy } }, "proxy")!.title).not.toContain("secret");
+  });
+});
+
+describe("cgroup v2", () => {
+  it("on EL8, switches the kernel argument and carries the reboot as plan data", () => {
+    for (const distro of ["rocky8", "alma8", "rhel8"] as const) {
+      const p = planFor({ distro });
+      expect(p.steps.map((s) => s.id)).toContain("cgroup-v2");
+      expect(p.reboot).toEqual({ marker: "/var/lib/bake/reboot-required", reason: "cgroup v2" });
+      expect(String(p.steps.find((s) => s.id === "verify")!.run)).toContain("bake_cgroup_v2_or_pending /var/lib/bake/reboot-required");
+    }
+  });
+
+  it("elsewhere only checks it, and kernel.cgroup: any accepts v1", () => {
+    const p = planFor({ distro: "rocky9" });
+    expect(p.steps.map((s) => s.id)).not.toContain("cgroup-v2");
+    expect(p.reboot).toBeUndefined();
+    expect(String(p.steps.find((s) => s.id === "verify")!.run)).toContain("bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2");
+    const any = planFor({ distro: "rocky8", kernel: { cgroup: "any" } });
+    expect(any.reboot).toBeUndefined();
+    expect(String(any.steps.find((s) => s.id === "verify")!.run)).not.toContain("cgroup");
+  });
+
+  it("cloud-init reboots only when the marker exists; the Packer script exits 75 instead", () => {
+    const doc = parse(renderCloudInit(planFor({ distro: "rocky8" })), { version: "1.1" }) as { power_state?: unknown };
+    expect(doc.power_state).toEqual({ mode: "reboot", message: "bake: rebooting for cgroup v2", condition: ["test", "-f", "/var/lib/bake/reboot-required"] });
+    expect(renderPackerScript(planFor({ distro: "rocky8" }))).toContain("\n  exit 75\n");
+    expect(parse(renderCloudInit(planFor({ distro: "rocky9" })), { version: "1.1" })).not.toHaveProperty("power_state");
   });
 });

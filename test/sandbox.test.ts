@@ -4,8 +4,9 @@
 // upper directory, so every file the script writes lands in the upper
 // directory and nowhere else. Stubs stand in for dnf, apt-get, rpm,
 // dpkg-query, systemctl, modprobe, sysctl, containerd, ctr, crictl, curl,
-// semanage, restorecon, selinuxenabled and sudo (which applies the distro's
-// default secure_path, as real sudo does): they log their argv and behave like
+// semanage, restorecon, selinuxenabled, grubby, stat (for /sys/fs/cgroup only)
+// and sudo (which applies the distro's default secure_path, as real sudo
+// does): they log their argv and behave like
 // a healthy node (modprobe makes /sys/module/<name>, sysctl keeps what -p
 // loaded, `containerd config dump` prints the config.toml on disk, curl serves
 // a crictl tarball whose sha256 the spec names), so the script runs to its
@@ -26,6 +27,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { plan, renderPackerScript, SpecError, validateSpec, type Plan, type SpecInput } from "../src/index.js";
+import { renderProvisionScript } from "../src/emit/provision-script.js";
 import { MARKER, specWithField, specWithFields, FIELDS } from "./support/hostile.js";
 
 const CASES = Number(process.env.BAKE_SANDBOX_CASES ?? 30);
@@ -73,6 +75,9 @@ function stubs(containerdMajor: number, family: "el" | "debian"): Record<string,
   const ok = "exit 0";
   return {
     sudo: `[ "$1" = -n ] && shift; PATH=${SECURE_PATH[family]} exec "$@"`,
+    // The file system type of /sys/fs/cgroup comes from /stub-data/cgroup-fs (cgroup2fs: v2, tmpfs: v1).
+    stat: `if [ "$*" = "-fc %T /sys/fs/cgroup" ]; then cat /stub-data/cgroup-fs; else exec /usr/bin/stat "$@"; fi`,
+    grubby: ok,
     dnf: ok,
     "apt-get": ok,
     semanage: ok,
@@ -174,6 +179,7 @@ async function provision(name: string, p: Plan, overrides: StubOverrides = {}) {
     chmodSync(join(layer, "usr/local/sbin", command), 0o755);
   }
   writeFileSync(join(layer, "stub-data/crictl.tar.gz"), tarball);
+  writeFileSync(join(layer, "stub-data/cgroup-fs"), "cgroup2fs\n");
   writeFileSync(join(layer, "bake-provision.sh"), renderPackerScript(p));
   const c = p.spec.containerd;
   const oomfile = join(dir, "oom_score_adj");
@@ -346,11 +352,60 @@ describe.skipIf(!available)("the Packer script in a sandbox on real-image detail
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 
+  it("on cgroup v1 (EL8), sets the kernel argument, exits 75 naming the Packer settings, and passes after the reboot", async () => {
+    const box = await provision("cgroup-v1", planOf({ distro: "rocky8" }));
+    writeFileSync(join(box.layer, "stub-data/cgroup-fs"), "tmpfs\n");
+    const first = await box.again();
+    expect(first.code, first.output).toBe(75);
+    expect(first.output).toContain("bake: ok   - cgroup v2 is mounted, or set for the next boot");
+    expect(first.output).toContain("bake: reboot pending for cgroup v2");
+    expect(first.output).toContain("valid_exit_codes = [0, 75]");
+    expect(first.output).toContain("expect_disconnect = true");
+    expect(callsOf(box.upper, "grubby")).toEqual([["--update-kernel=ALL", "--args=systemd.unified_cgroup_hierarchy=1"]]);
+    expect(readFileSync(join(box.upper, "var/lib/bake/status"), "utf8")).toBe("reboot-pending\n");
+    expect(existsSync(join(box.upper, "var/lib/bake/reboot-required"))).toBe(true);
+
+    // The reboot: the kernel now mounts cgroup v2.
+    writeFileSync(join(box.layer, "stub-data/cgroup-fs"), "cgroup2fs\n");
+    const second = await box.again();
+    expect(second.code, second.output).toBe(0);
+    expect(callsOf(box.upper, "grubby")).toHaveLength(1);
+    expect(readFileSync(join(box.upper, "var/lib/bake/status"), "utf8")).toBe("ok\n");
+    expect(existsSync(join(box.upper, "var/lib/bake/reboot-required"))).toBe(false);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("on cgroup v1, the cloud-init provisioner ends 0 with the marker that power_state's condition tests", async () => {
+    const p = planOf({ distro: "alma8" });
+    const box = await provision("cgroup-v1-cloud-init", p);
+    writeFileSync(join(box.layer, "stub-data/cgroup-fs"), "tmpfs\n");
+    // What write_files would have placed, and the provisioner without embedded files.
+    for (const f of p.files) {
+      mkdirSync(join(box.layer, f.path, ".."), { recursive: true });
+      writeFileSync(join(box.layer, f.path), f.content, { mode: parseInt(f.mode, 8) });
+    }
+    writeFileSync(join(box.layer, "bake-provision.sh"), renderProvisionScript(p, false));
+    const r = await box.again();
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain("cloud-init reboots for cgroup v2");
+    expect(existsSync(join(box.upper, p.reboot!.marker))).toBe(true);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("with kernel.cgroup: any, leaves a cgroup v1 node alone", async () => {
+    const box = await provision("cgroup-any", planOf({ distro: "rocky8", kernel: { cgroup: "any" } }));
+    writeFileSync(join(box.layer, "stub-data/cgroup-fs"), "tmpfs\n");
+    const r = await box.again();
+    expect(r.code, r.output).toBe(0);
+    expect(callsOf(box.upper, "grubby")).toEqual([]);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
   it("on EL, sudo crictl finds the release binary through sudo's secure_path", async () => {
     const box = await provision("sudo-crictl", planOf({ distro: "rocky8" }));
     const r = await box.again();
     expect(r.code, r.output).toBe(0);
-    expect(r.output).toContain("bake: ok   - sudo crictl finds crictl");
+    expect(r.output).toContain("bake: ok   - sudo crictl works");
     expect(readlinkSync(join(box.upper, "usr/bin/crictl"))).toBe("/usr/local/bin/crictl");
     expect(callsOf(box.upper, "sudo")).toContainEqual(["-n", "crictl", "--version"]);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });

@@ -8,6 +8,9 @@ import type { Plan } from "../plan/index.js";
 import { BAKE_VERSION } from "../version.js";
 import { dropLibraryComments, dropUnusedFunctions } from "./trim-library.js";
 
+/** The Packer script's exit code when all steps passed but a reboot is pending (EX_TEMPFAIL: run again). */
+export const REBOOT_EXIT_CODE = 75;
+
 // Where the function library ends: the embedded files, or else the steps.
 const LIBRARY_END = /^(bake_write_files\(\) \{|echo running > )/;
 
@@ -23,6 +26,8 @@ export function renderProvisionScript(plan: Plan, embedFiles: boolean): string {
     embedFiles,
     files: plan.files.map((f) => ({ path: f.path, mode: f.mode, content: f.content, text: fitsHeredoc(f.content) })),
     main,
+    reboot: plan.reboot,
+    rebootExitCode: REBOOT_EXIT_CODE,
   });
   const trimmed = dropUnusedFunctions(script, LIBRARY_END);
   return embedFiles ? trimmed : dropLibraryComments(trimmed, LIBRARY_END);

@@ -36,7 +36,7 @@ export function crictl({ spec, distro }: PlanContext): Contribution {
   }
   out.checks!.push(
     { description: "crictl info answers", test: sh`bake_quiet crictl info` },
-    { description: "sudo crictl finds crictl (where sudo is installed)", test: sh`bake_sudo_runs crictl --version` },
+    { description: "sudo crictl works", test: sh`bake_sudo_runs crictl --version` },
   );
   return out;
 }

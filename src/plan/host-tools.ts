@@ -14,7 +14,7 @@ export function hostToolsStep(distro: DistroInfo, steps: PlannedStep[]): Planned
   const pairs = [...needed].map(([command, pkg]) => `${command}=${pkg}`);
   return {
     id: "host-tools",
-    title: `install what a minimal image may lack, of: ${[...new Set(needed.values())].join(" ")}`,
+    title: `install what is missing of: ${[...new Set(needed.values())].join(" ")}`,
     run: sh`bake_install_missing_tools ${pairs}`,
   };
 }

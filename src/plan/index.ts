@@ -32,7 +32,8 @@ export function buildPlan(spec: NodeSpec): Plan {
   const verify = verifyStep(checks);
   const tools = hostToolsStep(context.distro, [...steps, verify]);
   const first = [proxyStep(spec), tools].filter((s): s is PlannedStep => s !== undefined);
-  return { ...context, files, steps: [...first, ...steps, verify] };
+  const reboot = contributions.find((c) => c.reboot)?.reboot;
+  return { ...context, files, steps: [...first, ...steps, verify], ...(reboot && { reboot }) };
 }
 
-export type { Plan, PlannedFile, PlannedStep } from "./types.js";
+export type { Plan, PlannedFile, PlannedReboot, PlannedStep } from "./types.js";

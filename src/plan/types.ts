@@ -31,11 +31,19 @@ export interface PlannedCheck {
   needs?: string[];
 }
 
+/** A reboot the node may need to finish: the provisioner creates `marker` when it does. */
+export interface PlannedReboot {
+  marker: string;
+  /** For messages, e.g. "cgroup v2". */
+  reason: string;
+}
+
 /** What one capability contributes. */
 export interface Contribution {
   files?: PlannedFile[];
   steps?: PlannedStep[];
   checks?: PlannedCheck[];
+  reboot?: PlannedReboot;
 }
 
 export interface Plan {
@@ -45,6 +53,8 @@ export interface Plan {
   configVersion: 2 | 3;
   files: PlannedFile[];
   steps: PlannedStep[];
+  /** Set when a step may leave the node needing a reboot; emitters decide who reboots. */
+  reboot?: PlannedReboot;
 }
 
 export interface PlanContext {

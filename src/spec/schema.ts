@@ -94,6 +94,10 @@ export const NodeSpecSchema = obj(
           Type.Union([Type.Integer(), Type.String({ format: "sysctl-value" })], { description: "An integer or a sysctl value string." }),
           "Applied now and at every boot (/etc/sysctl.d/99-kubernetes-cri.conf).",
         ),
+        cgroup: oneOf(
+          ["v2", "any"],
+          "v2: the node must run cgroup v2 (kubelet 1.35+ refuses v1); on v1 (EL8) bake sets systemd.unified_cgroup_hierarchy=1 with grubby and a reboot is needed. any: accept what the node boots.",
+        ),
       },
       "Kernel modules and sysctls.",
     ),

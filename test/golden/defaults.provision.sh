@@ -72,7 +72,7 @@ bake_link_into_usr_bin() {
   local link=/usr/bin/${1##*/}
   if [ -L "$link" ] && [ "$(readlink "$link")" = "$1" ]; then return 0; fi
   if [ -e "$link" ] || [ -L "$link" ]; then
-    echo "bake: $link exists and is not a link to $1, so sudo would run it instead; remove it (rpm -qf $link names its package)" >&2
+    echo "bake: $link is not bake's link to $1, and sudo would run it; remove it (rpm -qf $link)" >&2
     return 1
   fi
   ln -s "$1" "$link"
@@ -149,6 +149,8 @@ bake_wait_for_containerd() {
   systemctl status containerd --no-pager >&2 || true
   return 1
 }
+
+bake_cgroup_is_v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
 
 # ---- checks used by the verify step
 bake_module_loaded() { [ -d "/sys/module/$1" ]; }
@@ -257,7 +259,7 @@ BAKE_EOF
 echo running > "$BAKE_STATE/status"
 bake_step 1/11 write-files 'write 6 config files'
 bake_write_files
-bake_step 2/11 host-tools 'install what a minimal image may lack, of: kmod procps-ng curl tar diffutils gawk'
+bake_step 2/11 host-tools 'install what is missing of: kmod procps-ng curl tar diffutils gawk'
 bake_install_missing_tools modprobe=kmod sysctl=procps-ng curl=curl tar=tar cmp=diffutils awk=gawk
 bake_step 3/11 kernel-modules 'load kernel modules'
 modprobe -a overlay br_netfilter
@@ -277,7 +279,8 @@ bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd
 bake_step 10/11 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
 bake_install_tarball_binary https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.35.0/crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 crictl /usr/local/bin/crictl
 bake_link_into_usr_bin /usr/local/bin/crictl
-bake_step 11/11 verify 'check the node (17 checks)'
+bake_step 11/11 verify 'check the node (18 checks)'
+bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2
 bake_check 'kernel module overlay is loaded' bake_module_loaded overlay
 bake_check 'kernel module br_netfilter is loaded' bake_module_loaded br_netfilter
 bake_check 'sysctl net.ipv4.ip_forward = 1' bake_sysctl_is net.ipv4.ip_forward 1
@@ -294,7 +297,7 @@ bake_check 'containerd sandbox image is registry.k8s.io/pause:3.10' bake_config_
 bake_check 'containerd registry config_path is /etc/containerd/certs.d' bake_config_dump_has config_path /etc/containerd/certs.d
 bake_check 'containerd oom_score_adj is -999' bake_containerd_oom_is -999
 bake_check 'crictl info answers' bake_quiet crictl info
-bake_check 'sudo crictl finds crictl (where sudo is installed)' bake_sudo_runs crictl --version
+bake_check 'sudo crictl works' bake_sudo_runs crictl --version
 bake_checks_passed
 BAKE_STEP=finished
 echo ok > "$BAKE_STATE/status"
