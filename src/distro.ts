@@ -141,3 +141,26 @@ export function containerdPackage(info: DistroInfo, source: "docker" | "distro",
 export function defaultContainerd(info: DistroInfo): { package: string; why: string } {
   return { package: containerdPackage(info, info.containerdSource, info.containerdVersion), why: info.containerdWhy };
 }
+
+/**
+ * The package that brings a command a minimal image may lack (Rocky 9 minimal
+ * and EL8 minimal have no tar), by family; undefined where the family needs no
+ * such package (Debian downloads with apt-helper when curl is absent).
+ */
+const TOOL_PACKAGES: Record<string, { el: string; debian?: string }> = {
+  tar: { el: "tar", debian: "tar" },
+  cmp: { el: "diffutils", debian: "diffutils" },
+  curl: { el: "curl" },
+  awk: { el: "gawk", debian: "mawk" },
+  modprobe: { el: "kmod", debian: "kmod" },
+  sysctl: { el: "procps-ng", debian: "procps" },
+};
+
+export function toolPackage(info: DistroInfo, command: string): string | undefined {
+  return TOOL_PACKAGES[command]?.[info.family];
+}
+
+/** EL8 boots cgroup v1; every other distro bake knows boots cgroup v2. */
+export function bootsCgroupV1(info: DistroInfo): boolean {
+  return info.family === "el" && info.id.endsWith("8");
+}

@@ -123,7 +123,7 @@ function checkCloudConfig(p: Plan, userData: string, label: string): void {
   expect(userData.startsWith("#cloud-config\n")).toBe(true);
   for (const version of yamlVersions) {
     const doc = parseYamlStrict(userData, version) as { write_files: { path: string; permissions: string; owner: string; content: string }[]; runcmd: unknown };
-    expect(Object.keys(doc).sort()).toEqual(["runcmd", "write_files"]);
+    expect(Object.keys(doc).sort()).toEqual(p.reboot ? ["power_state", "runcmd", "write_files"] : ["runcmd", "write_files"]);
     expect(doc.runcmd).toEqual([["/bin/bash", "/usr/local/sbin/bake-provision"]]);
     const written = doc.write_files;
     expect(written.length).toBe(p.files.length + 1);

@@ -59,6 +59,17 @@ describe("Packer script", () => {
     expect(stepsOf(provisioner).at(-1)).toBe("verify");
   });
 
+  it("defines every bake_ function it calls and none that nothing calls", () => {
+    for (const input of [{}, { distro: "debian13" as const, containerd: { root: "/data/c", proxy: { http: "http://p:3128" } } }, { crictl: { install: "none" as const } }]) {
+      for (const script of [renderBoth(input).script, renderBoth(input).userData]) {
+        const defined = [...script.matchAll(/^ *(bake_[a-z0-9_]+)\(\) \{/gm)].map((m) => m[1]!);
+        const used = new Set([...script.matchAll(/\b(bake_[a-z0-9_]+)\b/g)].map((m) => m[1]!));
+        for (const name of defined) expect(script.split(new RegExp(`\\b${name}\\b`)).length - 1, `${name} is defined but never called`).toBeGreaterThan(1);
+        for (const name of used) if (!["bake_dump", "bake_failed_checks", "bake_apt_fresh"].includes(name)) expect(defined, `${name} is called but not defined`).toContain(name);
+      }
+    }
+  });
+
   it("is fail-fast bash that re-executes itself under bash and needs root", () => {
     const { script } = renderBoth({});
     expect(script.startsWith("#!/bin/bash\n")).toBe(true);

@@ -4,7 +4,9 @@
 // upper directory, so every file the script writes lands in the upper
 // directory and nowhere else. Stubs stand in for dnf, apt-get, rpm,
 // dpkg-query, systemctl, modprobe, sysctl, containerd, ctr, crictl, curl,
-// semanage, restorecon and selinuxenabled: they log their argv and behave like
+// semanage, restorecon, selinuxenabled, grubby, stat (for /sys/fs/cgroup only)
+// and sudo (which applies the distro's default secure_path, as real sudo
+// does): they log their argv and behave like
 // a healthy node (modprobe makes /sys/module/<name>, sysctl keeps what -p
 // loaded, `containerd config dump` prints the config.toml on disk, curl serves
 // a crictl tarball whose sha256 the spec names), so the script runs to its
@@ -19,12 +21,13 @@
 // BAKE_SANDBOX_CASES=<n> runs more random specs (default 30).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { plan, renderPackerScript, SpecError, validateSpec, type Plan, type SpecInput } from "../src/index.js";
+import { renderProvisionScript } from "../src/emit/provision-script.js";
 import { MARKER, specWithField, specWithFields, FIELDS } from "./support/hostile.js";
 import { BOXES, runInOverlayRoot } from "./support/overlay-root.js";
 
@@ -45,10 +48,20 @@ const available = sandboxAvailable();
 const FLAKY = `if [ ! -e /stub/flaky ]; then touch /stub/flaky; echo "Curl error (6): Couldn't resolve host name for https://mirror.example.com/repodata/repomd.xml" >&2; exit 1; fi`;
 
 const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } >> /stub/log`;
+// What the package managers and curl would take as their proxy.
+const PROXY_LOG = `printf '%s\\0%s\\0%s\\0%s\\0\\n' "\${0##*/}" "\${http_proxy-}" "\${https_proxy-}" "\${no_proxy-}" >> /stub/proxy-env`;
+const NETWORK_COMMANDS = ["dnf", "apt-get", "curl"];
 
-function stubs(containerdMajor: number): Record<string, string> {
+// sudo's default secure_path: EL's lacks /usr/local/bin (and so the stubs in /usr/local/sbin).
+const SECURE_PATH = { el: "/sbin:/bin:/usr/sbin:/usr/bin", debian: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };
+
+function stubs(containerdMajor: number, family: "el" | "debian"): Record<string, string> {
   const ok = "exit 0";
   return {
+    sudo: `[ "$1" = -n ] && shift; PATH=${SECURE_PATH[family]} exec "$@"`,
+    // The file system type of /sys/fs/cgroup comes from /stub-data/cgroup-fs (cgroup2fs: v2, tmpfs: v1).
+    stat: `if [ "$*" = "-fc %T /sys/fs/cgroup" ]; then cat /stub-data/cgroup-fs; else exec /usr/bin/stat "$@"; fi`,
+    grubby: ok,
     // Package managers answer as the real ones do for a version or package the
     // repositories lack (containerd 2.9.99, bake-missing-*), and fail once with a
     // network error for bake-flaky; everything else installs.
@@ -108,20 +121,27 @@ function filesUnder(dir: string, prefix = ""): Map<string, { sha: string; mode: 
     const st = lstatSync(full);
     if (st.isDirectory()) for (const [k, v] of filesUnder(full, rel)) out.set(k, v);
     else if (st.isFile()) out.set(rel, { sha: createHash("sha256").update(readFileSync(full)).digest("hex"), mode: st.mode & 0o7777, mtime: st.mtimeMs });
+    else if (st.isSymbolicLink()) out.set(rel, { sha: `link to ${readlinkSync(full)}`, mode: 0, mtime: 0 });
     else out.set(rel, { sha: st.isCharacterDevice() ? "whiteout (a host file was deleted)" : "not a regular file", mode: st.mode, mtime: 0 });
   }
   return out;
 }
 
-/** Argument lists each stub received, in order. */
-function stubCalls(upper: string): string[][] {
-  const log = join(upper, "stub/log");
+/** The records of a stub log under /stub: NUL-separated fields, one record per "\0\n". */
+function stubRecords(upper: string, name: string): string[][] {
+  const log = join(upper, "stub", name);
   if (!existsSync(log)) return [];
   return readFileSync(log, "utf8")
     .split("\0\n")
     .filter((r) => r !== "")
     .map((r) => r.split("\0"));
 }
+
+/** Argument lists each stub received, in order. */
+const stubCalls = (upper: string) => stubRecords(upper, "log");
+
+/** [command, http_proxy, https_proxy, no_proxy] as each network stub saw them. */
+const proxyEnvSeen = (upper: string) => stubRecords(upper, "proxy-env").map((r) => r.slice(0, 4));
 
 const sha = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
 
@@ -132,11 +152,13 @@ async function provision(name: string, p: Plan, overrides: Record<string, string
   const work = join(dir, "work");
   const mnt = join(dir, "mnt");
   for (const d of [layer, upper, work, mnt, join(layer, "usr/local/sbin"), join(layer, "stub-data")]) mkdirSync(d, { recursive: true });
-  for (const [command, body] of Object.entries({ ...stubs(p.configVersion === 2 ? 1 : 2), ...overrides })) {
-    writeFileSync(join(layer, "usr/local/sbin", command), `#!/bin/bash\nmkdir -p /stub\n${LOG}\n${body}\n`);
+  for (const [command, body] of Object.entries({ ...stubs(p.configVersion === 2 ? 1 : 2, p.distro.family), ...overrides })) {
+    const proxyLog = NETWORK_COMMANDS.includes(command) ? `${PROXY_LOG}\n` : "";
+    writeFileSync(join(layer, "usr/local/sbin", command), `#!/bin/bash\nmkdir -p /stub\n${LOG}\n${proxyLog}${body}\n`);
     chmodSync(join(layer, "usr/local/sbin", command), 0o755);
   }
   writeFileSync(join(layer, "stub-data/crictl.tar.gz"), tarball);
+  writeFileSync(join(layer, "stub-data/cgroup-fs"), "cgroup2fs\n");
   writeFileSync(join(layer, "bake-provision.sh"), renderPackerScript(p));
   const c = p.spec.containerd;
   const oomfile = join(dir, "oom_score_adj");
@@ -153,6 +175,7 @@ function expectedFiles(p: Plan): Map<string, { sha: string; mode?: number }> {
   const startedWith = p.files.filter((f) => f.path === "/etc/containerd/config.toml" || f.path.startsWith("/etc/systemd/system/containerd.service.d/"));
   out.set("/var/lib/bake/containerd-config.sha256", { sha: sha(`${sha(startedWith.map((f) => f.content).join(""))}\n`) });
   if (p.spec.crictl.install === "release") out.set("/usr/local/bin/crictl", { sha: sha(CRICTL_BINARY), mode: 0o755 });
+  if (p.spec.crictl.install === "release" && p.distro.family === "el") out.set("/usr/bin/crictl", { sha: "link to /usr/local/bin/crictl" });
   if (p.distro.family === "debian" && p.spec.containerd.source === "docker") out.set("/etc/apt/keyrings/docker.asc", { sha: sha("stub download\n"), mode: 0o644 });
   return out;
 }
@@ -242,6 +265,19 @@ describe.skipIf(!available)("the Packer script in a sandbox never runs a spec va
     if (p.spec.kernel.modules.length > 0) expect(argsOf("modprobe")).toContainEqual(["-a", ...p.spec.kernel.modules]);
     const installs = argsOf(p.distro.family === "el" ? "dnf" : "apt-get").filter((a) => a.includes("install"));
     for (const name of p.spec.packages.install) expect(installs.some((a) => a.includes(name)), name).toBe(true);
+
+    // dnf or apt-get, and curl, saw the proxy of containerd.proxy, each value intact.
+    const proxy = p.spec.containerd.proxy;
+    const viaProxy = proxy.http !== "" || proxy.https !== "";
+    const seen = proxyEnvSeen(box.upper);
+    expect(new Set(seen.map((r) => r[0]))).toEqual(new Set([p.distro.family === "el" ? "dnf" : "apt-get", "curl"]));
+    for (const [, http, https, noProxy] of seen) {
+      expect([http, https, noProxy]).toEqual(viaProxy ? [proxy.http, proxy.https, proxy.noProxy.join(",")] : ["", "", ""]);
+    }
+
+    // A proxy URL may hold a password: the provisioner's log never shows one.
+    const log = readFileSync(join(box.upper, "var/log/bake-provision.log"), "utf8");
+    for (const url of [proxy.http, proxy.https]) if (url.includes("@")) expect(log).not.toContain(url);
 
     // Run again: nothing changes, and bake rewrites none of its files.
     const second = await box.again();
@@ -377,6 +413,101 @@ describe.skipIf(!available)("the Packer script's pull check in a sandbox", () =>
     const r = await box.again();
     expect(r.code, r.output).toBe(0);
     expect(stubCalls(box.upper).some((c) => c[0] === "crictl" && c[1] === "pull")).toBe(false);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+});
+
+// Details of real images, each against a stub that behaves like that image.
+describe.skipIf(!available)("the Packer script in a sandbox on real-image details", () => {
+  const planOf = (input: SpecInput) => forSandbox(input)!;
+  const callsOf = (upper: string, command: string) => stubCalls(upper).filter((c) => c[0] === command).map((c) => c.slice(1));
+
+  it("with SELinux on, relabels /etc/containerd after the install and adds a rule only for the moved state", async () => {
+    const box = await provision("selinux", planOf({ distro: "rocky9", containerd: { state: "/data/containerd/state" } }), { selinuxenabled: "exit 0" });
+    const r = await box.again();
+    expect(r.code, r.output).toBe(0);
+    const calls = stubCalls(box.upper).map((c) => c.join(" "));
+    const install = calls.findIndex((c) => c.startsWith("dnf ") && c.includes("containerd.io"));
+    expect(calls.indexOf("restorecon -R /etc/containerd")).toBeGreaterThan(install);
+    expect(calls.filter((c) => c.startsWith("semanage "))).toEqual(["semanage fcontext -a -e /run/containerd /data/containerd/state"]);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("on a minimal image without tar, installs tar (and nothing else) before crictl needs it; a second run installs nothing", async () => {
+    // Stand-in for a Rocky minimal image: a whiteout hides the host's tar; the dnf stub "installs" it back.
+    const box = await provision("no-tar", planOf({ distro: "rocky9" }), {
+      dnf: 'for a in "$@"; do if [ "$a" = tar ]; then install -m 0755 /stub-data/tar /usr/bin/tar; fi; done',
+    });
+    mkdirSync(join(box.layer, "usr/bin"), { recursive: true });
+    execFileSync("mknod", [join(box.layer, "usr/bin/tar"), "c", "0", "0"]);
+    execFileSync("install", ["-D", "-m", "0755", "/usr/bin/tar", join(box.layer, "stub-data/tar")]);
+    const first = await box.again();
+    expect(first.code, first.output).toBe(0);
+    const toolInstalls = () => callsOf(box.upper, "dnf").filter((a) => a.includes("install") && !a.some((x) => x.startsWith("containerd.io")));
+    expect(toolInstalls()).toEqual([["-y", "-q", "install", "--allowerasing", "tar"]]);
+    const second = await box.again();
+    expect(second.code, second.output).toBe(0);
+    expect(second.output).toContain("bake: all present");
+    expect(toolInstalls()).toHaveLength(1);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("on cgroup v1 (EL8), sets the kernel argument, exits 75 naming the Packer settings, and passes after the reboot", async () => {
+    const box = await provision("cgroup-v1", planOf({ distro: "rocky8" }));
+    writeFileSync(join(box.layer, "stub-data/cgroup-fs"), "tmpfs\n");
+    const first = await box.again();
+    expect(first.code, first.output).toBe(75);
+    expect(first.output).toContain("bake: ok   - cgroup v2 is mounted, or set for the next boot");
+    expect(first.output).toContain("bake: reboot pending for cgroup v2");
+    expect(first.output).toContain("valid_exit_codes = [0, 75]");
+    expect(first.output).toContain("expect_disconnect = true");
+    expect(callsOf(box.upper, "grubby")).toEqual([["--update-kernel=ALL", "--args=systemd.unified_cgroup_hierarchy=1"]]);
+    expect(readFileSync(join(box.upper, "var/lib/bake/status"), "utf8")).toBe("reboot-pending\n");
+    expect(existsSync(join(box.upper, "var/lib/bake/reboot-required"))).toBe(true);
+
+    // The reboot: the kernel now mounts cgroup v2.
+    writeFileSync(join(box.layer, "stub-data/cgroup-fs"), "cgroup2fs\n");
+    const second = await box.again();
+    expect(second.code, second.output).toBe(0);
+    expect(callsOf(box.upper, "grubby")).toHaveLength(1);
+    expect(readFileSync(join(box.upper, "var/lib/bake/status"), "utf8")).toBe("ok\n");
+    expect(existsSync(join(box.upper, "var/lib/bake/reboot-required"))).toBe(false);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("on cgroup v1, the cloud-init provisioner ends 0 with the marker that power_state's condition tests", async () => {
+    const p = planOf({ distro: "alma8" });
+    const box = await provision("cgroup-v1-cloud-init", p);
+    writeFileSync(join(box.layer, "stub-data/cgroup-fs"), "tmpfs\n");
+    // What write_files would have placed, and the provisioner without embedded files.
+    for (const f of p.files) {
+      mkdirSync(join(box.layer, f.path, ".."), { recursive: true });
+      writeFileSync(join(box.layer, f.path), f.content, { mode: parseInt(f.mode, 8) });
+    }
+    writeFileSync(join(box.layer, "bake-provision.sh"), renderProvisionScript(p, false));
+    const r = await box.again();
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain("cloud-init reboots for cgroup v2");
+    expect(existsSync(join(box.upper, p.reboot!.marker))).toBe(true);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("with kernel.cgroup: any, leaves a cgroup v1 node alone", async () => {
+    const box = await provision("cgroup-any", planOf({ distro: "rocky8", kernel: { cgroup: "any" } }));
+    writeFileSync(join(box.layer, "stub-data/cgroup-fs"), "tmpfs\n");
+    const r = await box.again();
+    expect(r.code, r.output).toBe(0);
+    expect(callsOf(box.upper, "grubby")).toEqual([]);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("on EL, sudo crictl finds the release binary through sudo's secure_path", async () => {
+    const box = await provision("sudo-crictl", planOf({ distro: "rocky8" }));
+    const r = await box.again();
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain("bake: ok   - sudo crictl works");
+    expect(readlinkSync(join(box.upper, "usr/bin/crictl"))).toBe("/usr/local/bin/crictl");
+    expect(callsOf(box.upper, "sudo")).toContainEqual(["-n", "crictl", "--version"]);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 });

@@ -25,5 +25,7 @@ export function renderCloudInit(plan: Plan, { compressFiles = false }: CloudInit
     target: `${plan.spec.distro}/${plan.spec.arch}`,
     files,
     provisionPath: PROVISION_PATH,
+    reboot: plan.reboot,
+    rebootMessage: plan.reboot && `bake: rebooting for ${plan.reboot.reason}`,
   });
 }

@@ -1,22 +1,34 @@
 // The bash provisioner both outputs run: cloud-init without files (write_files
-// has placed them), Packer with every file embedded.
+// has placed them) or library comments (size limits), Packer with every file
+// embedded.
 import { packageFunctions } from "../distro.js";
 import { lines, sh, ShellCode } from "../render/shell.js";
 import { fitsHeredoc, renderTemplate } from "../render/templates.js";
 import type { Plan } from "../plan/index.js";
 import { BAKE_VERSION } from "../version.js";
+import { dropLibraryComments, dropUnusedFunctions } from "./trim-library.js";
+
+/** The Packer script's exit code when all steps passed but a reboot is pending (EX_TEMPFAIL: run again). */
+export const REBOOT_EXIT_CODE = 75;
+
+// Where the function library ends: the embedded files, or else the steps.
+const LIBRARY_END = /^(bake_write_files\(\) \{|echo running > )/;
 
 export function renderProvisionScript(plan: Plan, embedFiles: boolean): string {
   const steps = embedFiles
     ? [{ id: "write-files", title: `write ${plan.files.length} config files`, run: sh`bake_write_files` }, ...plan.steps]
     : plan.steps;
   const main = lines(...steps.flatMap((s, i) => [sh`bake_step ${`${i + 1}/${steps.length}`} ${s.id} ${s.title}`, s.run]));
-  return renderTemplate("provision.sh.hbs", {
+  const script = renderTemplate("provision.sh.hbs", {
     target: `${plan.spec.distro}/${plan.spec.arch}`,
     bakeVersion: BAKE_VERSION,
     packageFunctions: new ShellCode(packageFunctions(plan.distro)),
     embedFiles,
     files: plan.files.map((f) => ({ path: f.path, mode: f.mode, content: f.content, text: fitsHeredoc(f.content) })),
     main,
+    reboot: plan.reboot,
+    rebootExitCode: REBOOT_EXIT_CODE,
   });
+  const trimmed = dropUnusedFunctions(script, LIBRARY_END);
+  return embedFiles ? trimmed : dropLibraryComments(trimmed, LIBRARY_END);
 }

@@ -2,9 +2,11 @@
 import { createHash } from "node:crypto";
 import { renderTemplate } from "../render/templates.js";
 import { lines, sh } from "../render/shell.js";
+import { proxyAssignments } from "./proxy.js";
 import type { Contribution, PlanContext } from "./types.js";
 
-export const CONFIG_FILE = "/etc/containerd/config.toml";
+const CONFIG_DIR = "/etc/containerd";
+export const CONFIG_FILE = `${CONFIG_DIR}/config.toml`;
 export const DROPIN_DIR = "/etc/systemd/system/containerd.service.d";
 const DEFAULT_ROOT = "/var/lib/containerd";
 const DEFAULT_STATE = "/run/containerd";
@@ -26,11 +28,7 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
     content: renderTemplate("containerd-service.conf.hbs", c.service),
     from: ["containerd.service"],
   });
-  const environment = [
-    c.proxy.http && `HTTP_PROXY=${c.proxy.http}`,
-    c.proxy.https && `HTTPS_PROXY=${c.proxy.https}`,
-    c.proxy.noProxy.length > 0 && `NO_PROXY=${c.proxy.noProxy.join(",")}`,
-  ].filter((e): e is string => typeof e === "string" && e !== "");
+  const environment = proxyAssignments(c.proxy, "upper");
   if (c.proxy.http || c.proxy.https) {
     // 0600: proxy URLs often carry credentials.
     out.files!.push({ path: `${DROPIN_DIR}/20-proxy.conf`, mode: "0600", content: renderTemplate("containerd-proxy.conf.hbs", { environment }), from: ["containerd.proxy"] });
@@ -46,16 +44,22 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
     run: lines(sh`bake_containerd_major_is ${major} ${configVersion} ${c.version}`, sh`bake_file_is ${CONFIG_FILE} ${configSha256}`),
   });
 
-  const moved = [c.root, c.state].filter((dir, i) => dir !== [DEFAULT_ROOT, DEFAULT_STATE][i]);
-  if (distro.family === "el" && moved.length > 0) {
+  // container-selinux labels /etc/containerd container_config_t, but bake wrote
+  // its files before the package brought that rule; equivalence rules only for
+  // a directory that moved (a self-rule would block later rules under it).
+  if (distro.family === "el") {
+    const moved = (
+      [
+        [DEFAULT_ROOT, c.root],
+        [DEFAULT_STATE, c.state],
+      ] as const
+    ).filter(([standard, dir]) => standard !== dir);
     out.steps!.push({
       id: "selinux-labels",
-      title: `label ${moved.join(" and ")} like the default containerd directories`,
+      title: ["restore the SELinux labels of /etc/containerd", ...moved.map(([standard, dir]) => `label ${dir} like ${standard}`)].join("; "),
       run: lines(
-        sh`install -d -m 0711 ${c.root}`,
-        sh`install -d -m 0711 ${c.state}`,
-        sh`bake_selinux_equivalent ${DEFAULT_ROOT} ${c.root}`,
-        c.state !== DEFAULT_STATE && sh`bake_selinux_equivalent ${DEFAULT_STATE} ${c.state}`,
+        sh`bake_selinux_restore ${CONFIG_DIR}`,
+        ...moved.flatMap(([standard, dir]) => [sh`install -d -m 0711 ${dir}`, sh`bake_selinux_equivalent ${standard} ${dir}`]),
       ),
     });
   }
@@ -72,7 +76,7 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
   out.checks!.push(
     { description: "containerd is enabled", test: sh`systemctl is-enabled --quiet containerd` },
     { description: "containerd is active", test: sh`systemctl is-active --quiet containerd` },
-    { description: "containerd CRI plugin is ok", test: sh`bake_cri_plugin_ok` },
+    { description: "containerd CRI plugin is ok", test: sh`bake_cri_plugin_ok`, needs: ["awk"] },
     { description: `containerd runs with root ${c.root}`, test: sh`bake_config_dump_has root ${c.root}` },
     { description: `containerd runs with state ${c.state}`, test: sh`bake_config_dump_has state ${c.state}` },
     { description: `containerd sandbox image is ${c.sandboxImage}`, test: sh`bake_config_dump_has ${sandboxKey} ${c.sandboxImage}` },

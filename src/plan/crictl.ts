@@ -5,8 +5,9 @@ import { lines, sh } from "../render/shell.js";
 import type { Contribution, PlanContext } from "./types.js";
 
 export const CRICTL_CONFIG = "/etc/crictl.yaml";
+const RELEASE_BINARY = "/usr/local/bin/crictl";
 
-export function crictl({ spec }: PlanContext): Contribution {
+export function crictl({ spec, distro }: PlanContext): Contribution {
   const c = spec.crictl;
   if (c.install === "none") return {};
   const out: Contribution = { files: [], steps: [], checks: [] };
@@ -23,11 +24,19 @@ export function crictl({ spec }: PlanContext): Contribution {
     out.steps!.push({
       id: "install-crictl",
       title: `install crictl ${c.version} (${spec.arch}) from the release tarball`,
-      run: lines(sh`bake_install_tarball_binary ${url} ${sha256} crictl /usr/local/bin/crictl`),
+      run: lines(
+        sh`bake_install_tarball_binary ${url} ${sha256} crictl ${RELEASE_BINARY}`,
+        // sudo's secure_path on EL has no /usr/local/bin; Debian's and Ubuntu's have it.
+        distro.family === "el" && sh`bake_link_into_usr_bin ${RELEASE_BINARY}`,
+      ),
+      needs: ["curl", "tar", "cmp"],
     });
   } else {
     out.steps!.push({ id: "install-crictl", title: "install crictl from the cri-tools package", run: sh`bake_pkg_install cri-tools` });
   }
-  out.checks!.push({ description: "crictl info answers", test: sh`bake_quiet crictl info` });
+  out.checks!.push(
+    { description: "crictl info answers", test: sh`bake_quiet crictl info` },
+    { description: "sudo crictl works", test: sh`bake_sudo_runs crictl --version` },
+  );
   return out;
 }

@@ -4,10 +4,12 @@ import { distroInfo } from "../distro.js";
 import type { NodeSpec } from "../spec/schema.js";
 import { containerdConfig } from "./containerd.js";
 import { crictl } from "./crictl.js";
+import { hostToolsStep } from "./host-tools.js";
 import { kernel } from "./kernel.js";
 import { packages } from "./packages.js";
+import { proxyStep } from "./proxy.js";
 import { registries, sandboxPull } from "./registries.js";
-import type { Contribution, Plan, PlanContext } from "./types.js";
+import type { Contribution, Plan, PlanContext, PlannedStep } from "./types.js";
 import { verifyStep } from "./verify.js";
 
 const CAPABILITIES: ((context: PlanContext) => Contribution)[] = [kernel, packages, containerdConfig, registries, crictl, sandboxPull];
@@ -27,7 +29,11 @@ export function buildPlan(spec: NodeSpec): Plan {
     if (seen.has(file.path)) throw new Error(`internal error: two capabilities write ${file.path}`);
     seen.add(file.path);
   }
-  return { ...context, files, steps: [...steps, verifyStep(checks)] };
+  const verify = verifyStep(checks);
+  const tools = hostToolsStep(context.distro, [...steps, verify]);
+  const first = [proxyStep(spec), tools].filter((s): s is PlannedStep => s !== undefined);
+  const reboot = contributions.find((c) => c.reboot)?.reboot;
+  return { ...context, files, steps: [...first, ...steps, verify], ...(reboot && { reboot }) };
 }
 
-export type { Plan, PlannedFile, PlannedStep } from "./types.js";
+export type { Plan, PlannedFile, PlannedReboot, PlannedStep } from "./types.js";

@@ -18,6 +18,8 @@ export interface PlannedStep {
   id: string;
   title: string;
   run: ShellCode;
+  /** Commands it runs that a minimal image may lack (see toolPackage in distro.ts). */
+  needs?: string[];
 }
 
 export interface PlannedCheck {
@@ -25,6 +27,15 @@ export interface PlannedCheck {
   description: string;
   /** A command that succeeds when the check passes. */
   test: ShellCode;
+  /** Commands it runs that a minimal image may lack. */
+  needs?: string[];
+}
+
+/** A reboot the node may need to finish: the provisioner creates `marker` when it does. */
+export interface PlannedReboot {
+  marker: string;
+  /** For messages, e.g. "cgroup v2". */
+  reason: string;
 }
 
 /** What one capability contributes. */
@@ -32,6 +43,7 @@ export interface Contribution {
   files?: PlannedFile[];
   steps?: PlannedStep[];
   checks?: PlannedCheck[];
+  reboot?: PlannedReboot;
 }
 
 export interface Plan {
@@ -41,6 +53,8 @@ export interface Plan {
   configVersion: 2 | 3;
   files: PlannedFile[];
   steps: PlannedStep[];
+  /** Set when a step may leave the node needing a reboot; emitters decide who reboots. */
+  reboot?: PlannedReboot;
 }
 
 export interface PlanContext {

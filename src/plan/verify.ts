@@ -7,5 +7,6 @@ export function verifyStep(checks: PlannedCheck[]): PlannedStep {
     id: "verify",
     title: `check the node (${checks.length} checks)`,
     run: lines(...checks.map((c) => sh`bake_check ${c.description} ${c.test}`), sh`bake_checks_passed`),
+    needs: [...new Set(checks.flatMap((c) => c.needs ?? []))],
   };
 }

@@ -18,6 +18,7 @@ export function defaultSpec(distro: Distro): NodeSpec {
         "net.bridge.bridge-nf-call-iptables": 1,
         "net.bridge.bridge-nf-call-ip6tables": 1,
       },
+      cgroup: "v2",
     },
     packages: {
       remove: ["podman", "buildah"],

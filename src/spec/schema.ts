@@ -96,6 +96,10 @@ export const NodeSpecSchema = obj(
           Type.Union([Type.Integer(), Type.String({ format: "sysctl-value" })], { description: "An integer or a sysctl value string." }),
           "Applied now and at every boot (/etc/sysctl.d/99-kubernetes-cri.conf).",
         ),
+        cgroup: oneOf(
+          ["v2", "any"],
+          "v2: the node must run cgroup v2 (kubelet 1.35+ refuses v1); on v1 (EL8) bake sets systemd.unified_cgroup_hierarchy=1 with grubby and a reboot is needed. any: accept what the node boots.",
+        ),
       },
       "Kernel modules and sysctls.",
     ),
@@ -142,7 +146,7 @@ export const NodeSpecSchema = obj(
             https: Type.String({ format: "optional-http-url", description: "HTTPS_PROXY for containerd." }),
             noProxy: Type.Array(str("no-proxy-entry", "Host, domain or CIDR."), { uniqueItems: true, description: "NO_PROXY entries." }),
           },
-          "Proxy for containerd, as a systemd drop-in.",
+          "Proxy of the node's network: containerd's (a systemd drop-in), and bake's package installs and downloads while provisioning.",
         ),
         service: obj(
           {
@@ -159,7 +163,7 @@ export const NodeSpecSchema = obj(
       {
         install: oneOf(
           ["release", "package", "none"],
-          "release: sha256-checked tarball into /usr/local/bin. package: the cri-tools package from a configured repo. none: skip.",
+          "release: sha256-checked tarball into /usr/local/bin (on EL also linked from /usr/bin, for sudo's secure_path). package: the cri-tools package from a configured repo. none: skip.",
         ),
         version: str("crictl-version", "cri-tools release; match the Kubernetes minor."),
         url: Type.String({ format: "optional-http-url", description: "Tarball URL (air-gapped mirror); empty means the upstream release for arch." }),

@@ -44,6 +44,14 @@ describe("cloud-init schema --annotate", () => {
     }
   });
 
+  it("accepts the power_state bake adds for a pending reboot (EL8, cgroup v2)", () => {
+    const doc = renderCloudInit(planFor({ distro: "rocky8" }));
+    expect(doc).toContain("\npower_state:\n");
+    const r = schemaCheck(doc);
+    expect(r.output).toContain("Valid schema");
+    expect(r.status).toBe(0);
+  });
+
   it("rejects a broken document, so the checks above can fail", () => {
     const r = schemaCheck("#cloud-config\nwrite_files:\n  - content: x\nruncmd: 'not a list'\n");
     expect(r.status).not.toBe(0);

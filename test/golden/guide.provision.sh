@@ -76,12 +76,30 @@ bake_install_tarball_binary() {
   rm -rf "$dir"
 }
 
+# A link /usr/bin/<name> -> $1, so that sudo (whose secure_path may lack $1's
+# directory) finds it; a /usr/bin file that is not bake's link is an error.
+bake_link_into_usr_bin() {
+  local link=/usr/bin/${1##*/}
+  if [ -L "$link" ] && [ "$(readlink "$link")" = "$1" ]; then return 0; fi
+  if [ -e "$link" ] || [ -L "$link" ]; then
+    echo "bake: $link is not bake's link to $1, and sudo would run it; remove it (rpm -qf $link)" >&2
+    return 1
+  fi
+  ln -s "$1" "$link"
+}
+
 bake_pkg_installed() { rpm -q "$1" >/dev/null 2>&1; }
-bake_pkg_refresh() { :; }
 # --allowerasing: containerd.io obsoletes runc from the OS repos.
 bake_pkg_install() { bake_retry dnf -y -q install --allowerasing "$@"; }
 bake_pkg_remove_now() { dnf -y -q remove "$@"; }
 bake_pkg_absent() { ! bake_pkg_installed "$1"; }
+# $@: command=package pairs; installs the packages of the missing commands in one call.
+bake_install_missing_tools() {
+  local pair missing=()
+  for pair in "$@"; do if ! command -v "${pair%%=*}" >/dev/null; then missing+=("${pair#*=}"); fi; done
+  if [ "${#missing[@]}" -eq 0 ]; then echo "bake: all present"; return 0; fi
+  bake_pkg_install "${missing[@]}"
+}
 bake_pkg_remove() {
   local p present=()
   for p in "$@"; do if bake_pkg_installed "$p"; then present+=("$p"); fi; done
@@ -106,8 +124,13 @@ bake_file_is() {
   fi
 }
 
+bake_selinux_on() { command -v selinuxenabled >/dev/null && selinuxenabled; }
+bake_selinux_restore() {
+  if ! bake_selinux_on; then echo "bake: SELinux is off; $1 needs no label"; return 0; fi
+  restorecon -R "$1"
+}
 bake_selinux_equivalent() {
-  if ! command -v selinuxenabled >/dev/null || ! selinuxenabled; then echo "bake: SELinux is off; $2 needs no label"; return 0; fi
+  if ! bake_selinux_on; then echo "bake: SELinux is off; $2 needs no label"; return 0; fi
   if ! command -v semanage >/dev/null; then bake_pkg_install policycoreutils-python-utils; fi
   semanage fcontext -a -e "$1" "$2" 2>/dev/null || semanage fcontext -m -e "$1" "$2"
   restorecon -R "$2"
@@ -143,6 +166,8 @@ bake_wait_for_containerd() {
   return 1
 }
 
+bake_cgroup_is_v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
+
 # ---- checks used by the verify step
 bake_module_loaded() { [ -d "/sys/module/$1" ]; }
 bake_sysctl_is() { [ "$(sysctl -n "$1" | tr -s ' \t' ' ')" = "$(printf '%s' "$2" | tr -s ' \t' ' ')" ]; }
@@ -150,6 +175,10 @@ bake_cri_plugin_ok() { [ "$(ctr plugins ls | awk '$1 == "io.containerd.grpc.v1" 
 bake_config_dump_has() {
   if [ -z "${bake_dump:-}" ]; then bake_dump=$(containerd config dump | sed 's/^[[:space:]]*//'); fi
   grep -qxF -e "$1 = \"$2\"" -e "$1 = '$2'" <<< "$bake_dump"
+}
+bake_sudo_runs() {
+  if ! command -v sudo >/dev/null; then echo "bake: no sudo on this node"; return 0; fi
+  bake_quiet sudo -n "$@"
 }
 bake_containerd_oom_is() { [ "$(cat "/proc/$(systemctl show -p MainPID --value containerd)/oom_score_adj")" = "$1" ]; }
 bake_failed_checks=0
@@ -171,7 +200,6 @@ bake_put() {
   chmod "$2" "$tmp"
   if cmp -s "$tmp" "$1"; then rm -f "$tmp"; chmod "$2" "$1"; else mv -f "$tmp" "$1"; echo "bake: wrote $1"; fi
 }
-bake_put_base64() { base64 -d | bake_put "$1" "$2"; }
 
 bake_write_files() {
 bake_put /etc/modules-load.d/containerd.conf 0644 <<'BAKE_EOF'
@@ -260,30 +288,35 @@ BAKE_EOF
 }
 
 echo running > "$BAKE_STATE/status"
-bake_step 1/10 write-files 'write 8 config files'
+bake_step 1/11 write-files 'write 8 config files'
 bake_write_files
-bake_step 2/10 kernel-modules 'load kernel modules'
+bake_step 2/11 host-tools 'install what is missing of: kmod procps-ng curl tar diffutils gawk'
+bake_install_missing_tools modprobe=kmod sysctl=procps-ng curl=curl tar=tar cmp=diffutils awk=gawk
+bake_step 3/11 kernel-modules 'load kernel modules'
 modprobe -a overlay br_netfilter
-bake_step 3/10 sysctl 'apply sysctl settings'
+bake_step 4/11 sysctl 'apply sysctl settings'
 sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
-bake_step 4/10 remove-packages 'remove podman, buildah'
+bake_step 5/11 remove-packages 'remove podman, buildah'
 bake_pkg_remove podman buildah
-bake_step 5/10 install-containerd 'install containerd.io-1.7.*'
+bake_step 6/11 install-containerd 'install containerd.io-1.7.*'
 BAKE_PKG_REPO='docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS'\''s'
 bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-1.7.*'
-bake_step 6/10 check-containerd 'check containerd 1.x is installed and config.toml is the one bake wrote (schema version 2)'
+bake_step 7/11 check-containerd 'check containerd 1.x is installed and config.toml is the one bake wrote (schema version 2)'
 bake_containerd_major_is 1 2 1.7
 bake_file_is /etc/containerd/config.toml c63d64c610f5bc820b676a5166269a96e1fa85e821978596d692b95810a4630f
-bake_step 7/10 selinux-labels 'label /data/containerd/data and /data/containerd/state like the default containerd directories'
+bake_step 8/11 selinux-labels 'restore the SELinux labels of /etc/containerd; label /data/containerd/data like /var/lib/containerd; label /data/containerd/state like /run/containerd'
+bake_selinux_restore /etc/containerd
 install -d -m 0711 /data/containerd/data
-install -d -m 0711 /data/containerd/state
 bake_selinux_equivalent /var/lib/containerd /data/containerd/data
+install -d -m 0711 /data/containerd/state
 bake_selinux_equivalent /run/containerd /data/containerd/state
-bake_step 8/10 start-containerd 'enable containerd; restart it if its config changed'
+bake_step 9/11 start-containerd 'enable containerd; restart it if its config changed'
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
-bake_step 9/10 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
+bake_step 10/11 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
 bake_install_tarball_binary https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.35.0/crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 crictl /usr/local/bin/crictl
-bake_step 10/10 verify 'check the node (18 checks)'
+bake_link_into_usr_bin /usr/local/bin/crictl
+bake_step 11/11 verify 'check the node (20 checks)'
+bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2
 bake_check 'kernel module overlay is loaded' bake_module_loaded overlay
 bake_check 'kernel module br_netfilter is loaded' bake_module_loaded br_netfilter
 bake_check 'sysctl net.ipv4.ip_forward = 1' bake_sysctl_is net.ipv4.ip_forward 1
@@ -301,6 +334,7 @@ bake_check 'containerd sandbox image is registry.aliyuncs.com/google_containers/
 bake_check 'containerd registry config_path is /etc/containerd/certs.d' bake_config_dump_has config_path /etc/containerd/certs.d
 bake_check 'containerd oom_score_adj is -999' bake_containerd_oom_is -999
 bake_check 'crictl info answers' bake_quiet crictl info
+bake_check 'sudo crictl works' bake_sudo_runs crictl --version
 bake_check 'registry.aliyuncs.com/google_containers/pause:3.10 pulls from registry.aliyuncs.com (crictl pull)' bake_retry crictl pull registry.aliyuncs.com/google_containers/pause:3.10
 bake_checks_passed
 BAKE_STEP=finished

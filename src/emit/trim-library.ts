@@ -1,0 +1,60 @@
+// The provisioner's function library serves every plan; a plan calls only part
+// of it. Trimming it keeps user-data within cloud size limits.
+
+const DEFINITION = /^(bake_[a-z0-9_]+)\(\) \{/;
+
+interface Block {
+  name: string;
+  /** First line (its comment, if any) and the line after the closing brace. */
+  start: number;
+  end: number;
+}
+
+/**
+ * `script` without the bake_* functions that nothing calls, with the comment
+ * lines right above each. Only the library part is scanned, up to `stopAt`, so
+ * embedded file contents are never touched.
+ */
+export function dropUnusedFunctions(script: string, stopAt: RegExp): string {
+  let lines = script.split("\n");
+  for (;;) {
+    const limit = lines.findIndex((l) => stopAt.test(l));
+    const blocks = functionBlocks(lines, limit === -1 ? lines.length : limit);
+    const unused = blocks.find((b) => !calledOutside(lines, b));
+    if (!unused) return lines.join("\n");
+    const blankAround = lines[unused.start - 1] === "" && lines[unused.end] === "";
+    lines = [...lines.slice(0, unused.start), ...lines.slice(unused.end + (blankAround ? 1 : 0))];
+  }
+}
+
+function functionBlocks(lines: string[], limit: number): Block[] {
+  const out: Block[] = [];
+  for (let i = 0; i < limit; i++) {
+    const name = DEFINITION.exec(lines[i]!)?.[1];
+    if (!name) continue;
+    let start = i;
+    while (start > 0 && lines[start - 1]!.startsWith("# ") && !lines[start - 1]!.startsWith("# ----")) start--;
+    let end = i;
+    if (!lines[i]!.endsWith("}")) while (end < limit && lines[end] !== "}") end++;
+    out.push({ name, start, end: end + 1 });
+    i = end;
+  }
+  return out;
+}
+
+function calledOutside(lines: string[], block: Block): boolean {
+  const word = new RegExp(`(?<![\\w])${block.name}(?![\\w])`);
+  return lines.some((line, i) => (i < block.start || i >= block.end) && word.test(line));
+}
+
+/**
+ * `script` without the comment lines of its library (up to `stopAt`), except
+ * its opening header. For the copy inside user-data, where every byte counts;
+ * the Packer script keeps them for review.
+ */
+export function dropLibraryComments(script: string, stopAt: RegExp): string {
+  const lines = script.split("\n");
+  const limit = lines.findIndex((l) => stopAt.test(l));
+  const headerEnd = lines.findIndex((l) => !l.startsWith("#"));
+  return lines.filter((line, i) => i < headerEnd || (limit !== -1 && i >= limit) || !/^\s*# /.test(line)).join("\n");
+}

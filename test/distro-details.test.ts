@@ -1,0 +1,102 @@
+// What the plan does about the details that differ between real images:
+// SELinux labels, minimal images, proxies, cgroup v1 and sudo's secure_path.
+// The sandbox test runs the same steps against stubbed commands.
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { renderCloudInit, renderPackerScript } from "../src/index.js";
+import type { SpecInput } from "../src/spec/schema.js";
+import { planFor } from "./helpers.js";
+
+const stepOf = (input: SpecInput, id: string) => planFor(input).steps.find((s) => s.id === id);
+const stepIds = (input: SpecInput) => planFor(input).steps.map((s) => s.id);
+
+describe("SELinux labels on EL", () => {
+  it("writes an equivalence rule only for a directory that moved", () => {
+    const run = String(stepOf({ containerd: { state: "/data/containerd/state" } }, "selinux-labels")!.run);
+    expect(run).toContain("bake_selinux_equivalent /run/containerd /data/containerd/state");
+    expect(run).not.toContain("/var/lib/containerd");
+    const both = String(stepOf({ containerd: { root: "/data/c/root", state: "/data/c/state" } }, "selinux-labels")!.run);
+    expect(both).toContain("bake_selinux_equivalent /var/lib/containerd /data/c/root");
+    expect(both).toContain("bake_selinux_equivalent /run/containerd /data/c/state");
+  });
+
+  it("restores the labels of /etc/containerd after the package install, also with no moved directory", () => {
+    const ids = stepIds({ distro: "rocky8" });
+    expect(ids.indexOf("selinux-labels")).toBeGreaterThan(ids.indexOf("install-containerd"));
+    expect(String(stepOf({ distro: "rocky8" }, "selinux-labels")!.run)).toBe("bake_selinux_restore /etc/containerd");
+    expect(stepIds({ distro: "debian13" })).not.toContain("selinux-labels");
+  });
+});
+
+describe("sudo crictl", () => {
+  it("links the release binary into /usr/bin on EL only, where sudo's secure_path lacks /usr/local/bin", () => {
+    expect(String(stepOf({ distro: "rocky9" }, "install-crictl")!.run)).toContain("bake_link_into_usr_bin /usr/local/bin/crictl");
+    expect(String(stepOf({ distro: "ubuntu2404" }, "install-crictl")!.run)).not.toContain("bake_link_into_usr_bin");
+    expect(String(stepOf({ distro: "rocky9", crictl: { install: "package" } }, "install-crictl")!.run)).not.toContain("bake_link_into_usr_bin");
+  });
+
+  it("is a verify check wherever crictl is installed", () => {
+    for (const distro of ["rocky8", "debian13"] as const) expect(String(stepOf({ distro }, "verify")!.run)).toContain("bake_sudo_runs crictl --version");
+    expect(String(stepOf({ crictl: { install: "none" } }, "verify")!.run)).not.toContain("sudo");
+  });
+});
+
+describe("host-tools: what a minimal image may lack", () => {
+  it("comes first and names only the packages of commands the plan runs, by family", () => {
+    expect(stepIds({})[0]).toBe("host-tools");
+    expect(String(stepOf({ distro: "rocky8" }, "host-tools")!.run)).toBe("bake_install_missing_tools modprobe=kmod sysctl=procps-ng curl=curl tar=tar cmp=diffutils awk=gawk");
+    // Debian downloads with apt-helper when curl is absent.
+    expect(String(stepOf({ distro: "debian13" }, "host-tools")!.run)).toBe("bake_install_missing_tools modprobe=kmod sysctl=procps tar=tar cmp=diffutils awk=mawk");
+  });
+
+  it("drops tools no step runs: no tar without the crictl tarball, no kmod without modules", () => {
+    const run = String(stepOf({ kernel: { modules: [] }, crictl: { install: "package" } }, "host-tools")!.run);
+    expect(run).toBe("bake_install_missing_tools sysctl=procps-ng awk=gawk");
+  });
+});
+
+describe("proxy for bake's own installs and downloads", () => {
+  const proxy = { http: "http://user:secret@proxy.local:3128", https: "http://proxy.local:3129", noProxy: ["localhost", ".internal", "10.0.0.0/8"] };
+
+  it("exports containerd.proxy, lower-case, before the first package install", () => {
+    const ids = stepIds({ containerd: { proxy } });
+    expect(ids.slice(0, 2)).toEqual(["proxy", "host-tools"]);
+    expect(String(stepOf({ containerd: { proxy } }, "proxy")!.run)).toBe(
+      "export http_proxy=http://user:secret@proxy.local:3128 https_proxy=http://proxy.local:3129 no_proxy=localhost,.internal,10.0.0.0/8",
+    );
+    expect(String(stepOf({ containerd: { proxy: { https: "http://p:1" } } }, "proxy")!.run)).toBe("export https_proxy=http://p:1");
+  });
+
+  it("is absent without a proxy, and its title never shows the URL", () => {
+    expect(stepIds({})).not.toContain("proxy");
+    expect(stepOf({ containerd: { proxy } }, "proxy")!.title).not.toContain("secret");
+  });
+});
+
+describe("cgroup v2", () => {
+  it("on EL8, switches the kernel argument and carries the reboot as plan data", () => {
+    for (const distro of ["rocky8", "alma8", "rhel8"] as const) {
+      const p = planFor({ distro });
+      expect(p.steps.map((s) => s.id)).toContain("cgroup-v2");
+      expect(p.reboot).toEqual({ marker: "/var/lib/bake/reboot-required", reason: "cgroup v2" });
+      expect(String(p.steps.find((s) => s.id === "verify")!.run)).toContain("bake_cgroup_v2_or_pending /var/lib/bake/reboot-required");
+    }
+  });
+
+  it("elsewhere only checks it, and kernel.cgroup: any accepts v1", () => {
+    const p = planFor({ distro: "rocky9" });
+    expect(p.steps.map((s) => s.id)).not.toContain("cgroup-v2");
+    expect(p.reboot).toBeUndefined();
+    expect(String(p.steps.find((s) => s.id === "verify")!.run)).toContain("bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2");
+    const any = planFor({ distro: "rocky8", kernel: { cgroup: "any" } });
+    expect(any.reboot).toBeUndefined();
+    expect(String(any.steps.find((s) => s.id === "verify")!.run)).not.toContain("cgroup");
+  });
+
+  it("cloud-init reboots only when the marker exists; the Packer script exits 75 instead", () => {
+    const doc = parse(renderCloudInit(planFor({ distro: "rocky8" })), { version: "1.1" }) as { power_state?: unknown };
+    expect(doc.power_state).toEqual({ mode: "reboot", message: "bake: rebooting for cgroup v2", condition: ["test", "-f", "/var/lib/bake/reboot-required"] });
+    expect(renderPackerScript(planFor({ distro: "rocky8" }))).toContain("\n  exit 75\n");
+    expect(parse(renderCloudInit(planFor({ distro: "rocky9" })), { version: "1.1" })).not.toHaveProperty("power_state");
+  });
+});
