@@ -61,6 +61,22 @@ describe("bake init", () => {
     expect(url.stdout.split("\n")[0]).toBe("# yaml-language-server: $schema=https://example.com/bake.schema.json");
   });
 
+  // What init's comments invite: uncomment one indented key and leave its section commented.
+  it("an indented key uncommented alone is reported at its own line, naming the parent to uncomment", () => {
+    const dir = temp();
+    expect(bake(dir, "init", "-q").status).toBe(0);
+    const lines = readFileSync(join(dir, "bake.yaml"), "utf8").split("\n");
+    const root = lines.findIndex((l) => l.startsWith("  # root: "));
+    const parent = lines.findIndex((l) => l === "# containerd:");
+    lines[root] = "  root: /data/containerd";
+    writeFileSync(join(dir, "bake.yaml"), lines.join("\n"));
+    const r = bake(dir, "validate", "-c", "bake.yaml");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`its parent "containerd:" is commented out on line ${parent + 1}`);
+    expect(r.stderr).toContain(`--> bake.yaml:${root + 1}:3`);
+    expect(r.stderr).toContain(`${root + 1} |   root: /data/containerd`);
+  });
+
   it("rejects an unknown distro as a usage error", () => {
     const r = bake(temp(), "init", "--distro", "rocky");
     expect(r.status).toBe(2);
