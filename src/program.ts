@@ -127,7 +127,7 @@ function emit(content: string, output: string | undefined, options: CommonOption
   detail(options, `${describeSize(name, content)}, written to ${output && output !== "-" ? output : "stdout"}`);
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** A --set with no "=", or an empty key or key segment, is a usage error (exit 2), like an unknown flag. */
 function collectSet(value: string, previous: string[]): string[] {
@@ -143,7 +143,7 @@ const SPEC_HELP = "node spec, YAML or TOML (- reads stdin); without it, ./bake.y
 function withSpecOptions(command: Command, output: "file" | "dir" | "none"): Command {
   command
     .argument("[spec]", "the node spec, as with -c")
-    .option("-c, --config <file>", SPEC_HELP, collect, [])
+    .option("-c, --config <file>", SPEC_HELP, collect)
     .option("--defaults", "use the built-in defaults even when ./bake.yaml exists")
     .option("--set <key=value>", "override one key, value parsed as YAML (repeatable)", collectSet, [])
     .option("-q, --quiet", "print nothing on stderr but errors")
