@@ -265,6 +265,7 @@ export function createProgram(): Command {
       const { diffPlans, formatDiff, summary } = await import("./commands/diff.js");
       const named = [...options.config, ...specs];
       if (named.length > 2) command.error("error: bake diff compares two specs: give at most two (-c old -c new, or old new)");
+      if (named.length === 2 && options.defaults) command.error("error: --defaults and two specs exclude each other: --defaults means no spec file");
       const [oldFile, newFile] = named.length === 2 ? named : [undefined, specFile(options, named, command)];
       const old = { label: oldFile ?? "defaults", plan: buildPlan({ config: oldFile, set: [], quiet: options.quiet, verbose: options.verbose }) };
       const now = { label: newFile ?? (options.set.length ? "--set" : "defaults"), plan: buildPlan({ config: newFile, set: options.set, quiet: options.quiet, verbose: options.verbose }) };

@@ -226,6 +226,7 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
     expect(flags.status).toBe(0);
     expect(flags.stderr).toContain("a.yaml -> b.yaml");
     expect(runCli(["diff", "a.yaml", "b.yaml"], undefined, dir).stdout).toBe(flags.stdout);
+    expect(runCli(["diff", "a.yaml", "b.yaml", "--defaults"], undefined, dir).status).toBe(2);
   });
 });
 
