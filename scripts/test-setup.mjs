@@ -17,6 +17,9 @@ export const SUITE_TOOLS = {
     containerd: "containerd",
     "systemd-analyze": "systemd",
     unshare: "util-linux",
+    // shells whose completion scripts the CLI tests load (bash is always there)
+    zsh: "zsh",
+    fish: "fish",
   },
   // cloud-init's schema in a Debian trixie root, packer validate, npm pack (npm run test:ecosystem)
   ecosystem: {

@@ -1,7 +1,7 @@
 // The command line: parse flags, call the library, write atomically, map errors to exit codes.
-import { mkdirSync, renameSync, writeFileSync, chmodSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, writeFileSync, chmodSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 // The CLI imports the modules themselves, not index.ts, which also exports the
 // TypeBox schema objects and would load TypeBox on every start.
 import { formatDiagnostics, SpecError, type Diagnostic } from "./report.js";
@@ -24,6 +24,7 @@ const EXIT_INVALID = 1;
 const EXIT_USAGE = 2;
 
 interface CommonOptions {
+  /** The spec to read, once resolved by specFile(); undefined means the built-in defaults. */
   config?: string;
   set?: string[];
   output?: string;
@@ -41,6 +42,36 @@ const useColor = () => colorAllowed(process.stderr);
 
 function printDiagnostics(diagnostics: Diagnostic[]): void {
   if (diagnostics.length > 0) process.stderr.write(formatDiagnostics(diagnostics, { color: useColor() }) + "\n");
+}
+
+/** Spec files bake reads from the current folder when none is named; the place `bake init` writes. */
+const FOUND_SPECS = ["bake.yaml", "bake.toml"];
+
+interface SpecChoice {
+  /** Every -c given (commander collects them so that a second one is not silently dropped). */
+  config?: string[];
+  defaults?: boolean;
+  quiet?: boolean;
+}
+
+/**
+ * The spec a command reads: the one named (-c FILE or a positional FILE),
+ * else ./bake.yaml or ./bake.toml when present (said on stderr), else the
+ * built-in defaults. Naming two is a usage error: bake does not merge specs,
+ * because a merge rule for lists (mirrors: append or replace?) would be one
+ * more thing to learn and errors would have to say which layer won; --set
+ * already layers single keys over one spec.
+ */
+function specFile(options: SpecChoice, named: string[], command: Command): string | undefined {
+  if (named.length > 1) command.error(`error: one spec at a time, got ${named.join(" and ")}; bake does not merge specs (use --set KEY=VALUE to change keys of one)`);
+  if (options.defaults && named.length > 0) command.error(`error: --defaults and ${named[0]} exclude each other: --defaults means no spec file`);
+  if (named.length === 1) return named[0];
+  if (options.defaults) return undefined;
+  const found = FOUND_SPECS.filter((f) => existsSync(f));
+  if (found.length > 1) command.error(`error: both ./${found.join(" and ./")} are here; name the one to use (bake ${command.name()} ${found[0]})`);
+  if (found.length === 0) return undefined;
+  status(options, `reading ./${found[0]} (found in the current folder; name another spec, or --defaults for none)`);
+  return found[0];
 }
 
 function buildPlan(options: CommonOptions) {
@@ -97,18 +128,39 @@ function emit(content: string, output: string | undefined, options: CommonOption
   detail(options, `${describeSize(name, content)}, written to ${output && output !== "-" ? output : "stdout"}`);
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** A --set with no "=", or an empty key or key segment, is a usage error (exit 2), like an unknown flag. */
+function collectSet(value: string, previous: string[]): string[] {
+  const eq = value.indexOf("=");
+  if (eq <= 0 || value.slice(0, eq).split(/(?<!\\)\./).some((segment) => segment === "")) {
+    throw new InvalidArgumentError(`--set ${JSON.stringify(value)} must look like key.path=value (for example containerd.oomScore=-999)`);
+  }
+  return [...previous, value];
+}
+
+const SPEC_HELP = "node spec, YAML or TOML (- reads stdin); without it, ./bake.yaml or ./bake.toml if present, else built-in defaults";
 
 function withSpecOptions(command: Command, output: "file" | "dir" | "none"): Command {
   command
-    .option("-c, --config <file>", "node spec, YAML or TOML (- reads stdin); without it, built-in defaults")
-    .option("--set <key=value>", "override one key, value parsed as YAML (repeatable)", collect, [])
+    .argument("[spec]", "the node spec, as with -c")
+    .option("-c, --config <file>", SPEC_HELP, collect)
+    .option("--defaults", "use the built-in defaults even when ./bake.yaml exists")
+    .option("--set <key=value>", "override one key, value parsed as YAML (repeatable)", collectSet, [])
     .option("-q, --quiet", "print nothing on stderr but errors")
     .option("-v, --verbose", "also print what was read and rendered: target, files, steps, sizes")
     .option("--strict", "treat warnings as errors");
   if (output === "file") command.option("-o, --output <file>", "write here instead of stdout");
   if (output === "dir") command.requiredOption("-o, --output <dir>", "folder to write user-data, provision.sh and files/ into");
   return command;
+}
+
+/** Wrap a rendering command's action: resolve [spec], -c and ./bake.yaml into options.config. */
+function specAction<T extends CommonOptions>(run: (options: T) => void) {
+  return (spec: string | undefined, options: Omit<T, "config"> & SpecChoice, command: Command) => {
+    const config = specFile(options, [...(options.config ?? []), ...(spec === undefined ? [] : [spec])], command);
+    run({ ...options, config } as T);
+  };
 }
 
 export function createProgram(): Command {
@@ -123,37 +175,37 @@ export function createProgram(): Command {
     .description("print a #cloud-config user-data: write_files for every file, runcmd for the steps")
     .addOption(new Option("--cloud <platform>", "check the size limit of this platform's user-data").choices(CLOUDS).default("none"))
     .option("--gzip", "compress: gzip+base64 payload where the platform takes it, else gz+b64 per file")
-    .addHelpText("after", "\nExamples:\n  $ bake cloud-init -c bake.yaml --set containerd.sandboxImage=registry.k8s.io/pause:3.10 > user-data\n  $ bake cloud-init -c bake.yaml --cloud aws --gzip -o user-data.b64\n")
-    .action((options: CloudInitCliOptions) => emit(userDataFor(buildPlan(options), options), options.output, options, "user-data"));
+    .addHelpText("after", "\nExamples:\n  $ bake cloud-init > user-data                   # reads ./bake.yaml (what bake init wrote)\n  $ bake cloud-init node.yaml --set containerd.sandboxImage=registry.k8s.io/pause:3.10 > user-data\n  $ bake cloud-init -c bake.yaml --cloud aws --gzip -o user-data.b64\n")
+    .action(specAction((options: CloudInitCliOptions) => emit(userDataFor(buildPlan(options), options), options.output, options, "user-data")));
 
   withSpecOptions(program.command("packer"), "file")
     .description("print one self-contained bash script for a Packer shell provisioner")
-    .addHelpText("after", "\nExample:\n  $ bake packer -c bake.yaml -o provision.sh\n")
-    .action((options: CommonOptions) => emit(renderPackerScript(buildPlan(options)), options.output, options, "provision.sh"));
+    .addHelpText("after", "\nExample:\n  $ bake packer bake.yaml -o provision.sh\n")
+    .action(specAction((options: CommonOptions) => emit(renderPackerScript(buildPlan(options)), options.output, options, "provision.sh")));
 
   withSpecOptions(program.command("render"), "dir")
     .description("write user-data, provision.sh and every file under files/<absolute path>, for review and diffing")
     .addHelpText("after", "\nExample:\n  $ bake render -c examples/guide.yaml -o out/\n")
-    .action((options: CommonOptions) => {
+    .action(specAction((options: CommonOptions) => {
       const rendered = renderFiles(buildPlan(options));
       for (const file of rendered) {
         writeAtomically(resolve(options.output!, file.path), file.content, file.mode);
         detail(options, `wrote ${file.path} (${file.mode}, ${Buffer.byteLength(file.content)} bytes)`);
       }
       status(options, `wrote ${rendered.length} files to ${options.output}`);
-    });
+    }));
 
   withSpecOptions(program.command("validate"), "none")
     .description("check the spec and render every output in memory; writes nothing")
     .addOption(new Option("--cloud <platform>", "also check the user-data against this platform's size limit").choices(CLOUDS).default("none"))
     .option("--gzip", "check the size of the compressed user-data")
-    .addHelpText("after", "\nExample:\n  $ bake validate -c bake.yaml --strict --cloud aws && echo valid\n")
-    .action((options: CloudInitCliOptions) => {
+    .addHelpText("after", "\nExample:\n  $ bake validate bake.yaml --strict --cloud aws && echo valid\n")
+    .action(specAction((options: CloudInitCliOptions) => {
       const p = buildPlan(options);
       detail(options, describeSize("user-data", userDataFor(p, { ...options, quiet: true })));
       detail(options, describeSize("provision.sh", renderPackerScript(p)));
       status(options, `${options.config ?? "built-in defaults"} is valid (${p.spec.distro}/${p.spec.arch}, ${p.files.length} files, ${p.steps.length} steps)`);
-    });
+    }));
 
   program
     .command("schema")
@@ -172,16 +224,18 @@ export function createProgram(): Command {
     .description("write a commented starter spec; every key shown with its meaning and default")
     .addOption(distroOption())
     .option("-o, --output <file>", "where to write it (- for stdout)", "bake.yaml")
-    .option("--force", "replace the file if it exists")
-    .option("--schema <ref>", "the $schema path or URL for editors (default: this package's schema file, relative to the output)")
+    .option("--force", "replace the spec, and a different bake.schema.json beside it, if they exist")
+    .option("--schema <ref>", "the $schema URL or path for editors (default: ./bake.schema.json, which init writes beside the spec)")
     .addOption(new Option("--profile <name>", "fill in a working set of values: cn (mirrors reachable from mainland China)").choices(PROFILES))
     .option("-q, --quiet", "print nothing on success")
-    .addHelpText("after", "\nExamples:\n  $ bake init --distro rocky9 -o bake.yaml && bake validate -c bake.yaml\n  $ bake init --profile cn -o bake.yaml\n")
+    .addHelpText("after", "\nExamples:\n  $ bake init --distro rocky9 && bake validate      # validate reads ./bake.yaml\n  $ bake init --profile cn -o bake.yaml\n  $ bake init -o - --schema https://example.com/bake.schema.json > node.yaml\n")
     .action(async (options: { distro: Distro; output: string; force?: boolean; schema?: string; quiet?: boolean; profile?: Profile }) => {
       const { writeStarter } = await import("./commands/init.js");
-      writeStarter({ ...options, force: options.force === true, writeAtomically });
+      const schemaFile = writeStarter({ ...options, force: options.force === true, writeAtomically });
+      if (schemaFile) status(options, `wrote ${schemaFile} (the JSON Schema the spec's first line names, for editors)`);
       const what = options.profile ? `${options.distro}, profile ${options.profile}` : options.distro;
-      if (options.output !== "-") status(options, `wrote ${options.output} (${what}); edit it, then: bake validate -c ${options.output}`);
+      const validate = options.output === "bake.yaml" ? "bake validate" : `bake validate ${options.output}`;
+      if (options.output !== "-") status(options, `wrote ${options.output} (${what}); edit it, then: ${validate}`);
     });
 
   program
@@ -201,26 +255,53 @@ export function createProgram(): Command {
   program
     .command("diff")
     .description("unified diff, file by file, of what two specs put on the node (files and provision.sh); one -c compares it with the defaults")
-    .option("-c, --config <file>", "a spec, YAML or TOML; give it twice (old, then new) or once (against the defaults)", collect, [])
-    .option("--set <key=value>", "override one key of the new side, value parsed as YAML (repeatable)", collect, [])
+    .argument("[specs...]", "old and new spec, as with -c")
+    .option("-c, --config <file>", "a spec, YAML or TOML; give it twice (old, then new) or once (against the defaults); without it, ./bake.yaml or ./bake.toml if present", collect, [])
+    .option("--defaults", "compare the defaults with --set only, even when ./bake.yaml exists")
+    .option("--set <key=value>", "override one key of the new side, value parsed as YAML (repeatable)", collectSet, [])
+    .option("--exit-code", "exit 1 when the outputs differ, 0 when they do not (as git diff --exit-code and kubectl diff)")
     .option("-U, --unified <lines>", "lines of context", "3")
     .option("-q, --quiet", "print no warnings and no summary")
     .option("-v, --verbose", "also list each file that differs, and both plans")
-    .addHelpText("after", "\nExit status is 0 whether or not the outputs differ, 1 when a spec is invalid.\n\nExample:\n  $ bake diff -c old.yaml -c new.yaml\n  $ bake diff -c bake.yaml                      # what bake.yaml changes from the defaults\n  $ bake diff --set containerd.oomScore=-999    # defaults against one change\n")
-    .action(async (options: { config: string[]; set: string[]; unified: string; quiet?: boolean; verbose?: boolean }, command: Command) => {
+    .addHelpText("after", "\nExit status is 0 whether or not the outputs differ (with --exit-code: 1 when they differ), 1 when a spec is invalid, 2 on a usage error.\n\nExample:\n  $ bake diff -c old.yaml -c new.yaml           # or: bake diff old.yaml new.yaml\n  $ bake diff                                   # what ./bake.yaml changes from the defaults\n  $ bake diff --set containerd.oomScore=-999    # defaults against one change\n")
+    .action(async (specs: string[], options: { config: string[]; set: string[]; unified: string; quiet?: boolean; verbose?: boolean; defaults?: boolean; exitCode?: boolean }, command: Command) => {
       const { diffPlans, formatDiff, summary } = await import("./commands/diff.js");
-      if (options.config.length > 2) command.error("error: bake diff compares two specs: give -c at most twice");
-      const [oldFile, newFile] = options.config.length === 2 ? options.config : [undefined, options.config[0]];
+      const named = [...options.config, ...specs];
+      if (named.length > 2) command.error("error: bake diff compares two specs: give at most two (-c old -c new, or old new)");
+      if (named.length === 2 && options.defaults) command.error("error: --defaults and two specs exclude each other: --defaults means no spec file");
+      const [oldFile, newFile] = named.length === 2 ? named : [undefined, specFile(options, named, command)];
       const old = { label: oldFile ?? "defaults", plan: buildPlan({ config: oldFile, set: [], quiet: options.quiet, verbose: options.verbose }) };
       const now = { label: newFile ?? (options.set.length ? "--set" : "defaults"), plan: buildPlan({ config: newFile, set: options.set, quiet: options.quiet, verbose: options.verbose }) };
       const diffs = diffPlans(old, now, Math.max(0, Number.parseInt(options.unified, 10) || 0));
       process.stdout.write(formatDiff(diffs, colorAllowed(process.stdout)));
       if (!options.quiet) process.stderr.write(summary(diffs, old.label, now.label) + "\n");
       for (const d of diffs) detail(options, `${d.status}: ${d.path}`);
+      if (options.exitCode && diffs.length > 0) throw new OutputsDiffer();
     });
 
+  program
+    .command("version")
+    .description("print bake's version (as bake --version)")
+    .action(() => void process.stdout.write(`${BAKE_VERSION}\n`));
+
+  program
+    .command("completion")
+    .argument("<shell>", "bash, zsh or fish")
+    .description("print a shell completion script for bake's commands, flags and their values")
+    .addHelpText("after", "\nInstall:\n  bash: $ bake completion bash > ~/.local/share/bash-completion/completions/bake\n  zsh:  $ bake completion zsh > \"${fpath[1]}/_bake\"     (or: source <(bake completion zsh))\n  fish: $ bake completion fish > ~/.config/fish/completions/bake.fish\n")
+    .action(async (shell: string, _options: unknown, command: Command) => {
+      const { completionScript, SHELLS } = await import("./commands/completion.js");
+      if (!(SHELLS as readonly string[]).includes(shell)) command.error(`error: no completion for ${JSON.stringify(shell)}; choose one of ${SHELLS.join(", ")}`);
+      process.stdout.write(completionScript(program, shell as (typeof SHELLS)[number]));
+    });
+
+  // --version on every command, not only on bake itself.
+  for (const command of program.commands) command.version(BAKE_VERSION, "-V, --version", "print bake's version");
   return program;
 }
+
+/** bake diff --exit-code found differences: exit 1, with nothing more to print. */
+class OutputsDiffer extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
   const program = createProgram();
@@ -233,6 +314,7 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) {
       return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help" ? 0 : EXIT_USAGE;
     }
+    if (error instanceof OutputsDiffer) return EXIT_INVALID;
     if (error instanceof SpecError) {
       printDiagnostics(error.diagnostics);
       return EXIT_INVALID;

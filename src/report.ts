@@ -59,11 +59,38 @@ export function formatDiagnostic(diagnostic: Diagnostic, { color }: FormatOption
       const shown = p.lineText.replace(/\t/g, " ").replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, "?");
       lines.push(`${pad} |`);
       lines.push(`${p.line} | ${shown}`);
-      const width = Math.min(p.length, shown.length - (p.column - 1));
-      lines.push(`${pad} | ${" ".repeat(Math.max(0, p.column - 1))}${paint(color, "1;31", "^".repeat(Math.max(1, width)))}`);
+      // Columns count characters; the caret line counts terminal cells, two for a CJK character.
+      const before = shown.slice(0, p.column - 1);
+      const width = displayWidth(shown.slice(p.column - 1, p.column - 1 + p.length));
+      lines.push(`${pad} | ${" ".repeat(displayWidth(before))}${paint(color, "1;31", "^".repeat(Math.max(1, width)))}`);
     }
   }
   return lines.join("\n");
+}
+
+/**
+ * Code points a terminal draws two cells wide: the East Asian Wide and
+ * Fullwidth blocks of Unicode's EastAsianWidth.txt (CJK, kana, Hangul,
+ * fullwidth forms, emoji). Combining marks are rare in specs and count as one.
+ */
+const WIDE: [number, number][] = [
+  [0x1100, 0x115f], [0x231a, 0x231b], [0x2329, 0x232a], [0x23e9, 0x23ec], [0x23f0, 0x23f3], [0x25fd, 0x25fe], [0x2614, 0x2615],
+  [0x2648, 0x2653], [0x26a1, 0x26a1], [0x26aa, 0x26ab], [0x26bd, 0x26be], [0x26c4, 0x26c5], [0x26ce, 0x26ce], [0x26d4, 0x26d4],
+  [0x26ea, 0x26ea], [0x26f2, 0x26f5], [0x26fa, 0x26fd], [0x2705, 0x2705], [0x270a, 0x270b], [0x2728, 0x2728], [0x274c, 0x274c],
+  [0x2753, 0x2757], [0x2795, 0x2797], [0x27b0, 0x27bf], [0x2b1b, 0x2b1c], [0x2b50, 0x2b55], [0x2e80, 0x303e], [0x3041, 0x33ff],
+  [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xa000, 0xa4cf], [0xa960, 0xa97f], [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe10, 0xfe19],
+  [0xfe30, 0xfe6f], [0xff00, 0xff60], [0xffe0, 0xffe6], [0x16fe0, 0x18cff], [0x1b000, 0x1b2ff], [0x1f004, 0x1f004], [0x1f0cf, 0x1f0cf],
+  [0x1f18e, 0x1f18e], [0x1f191, 0x1f19a], [0x1f200, 0x1f2ff], [0x1f300, 0x1f64f], [0x1f680, 0x1f6ff], [0x1f7e0, 0x1f7eb],
+  [0x1f90c, 0x1f9ff], [0x1fa70, 0x1faff], [0x20000, 0x3fffd],
+];
+
+const isWide = (codePoint: number) => codePoint >= 0x1100 && WIDE.some(([from, to]) => codePoint >= from && codePoint <= to);
+
+/** How many terminal cells a line of text takes. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += isWide(char.codePointAt(0)!) ? 2 : 1;
+  return width;
 }
 
 export function formatDiagnostics(diagnostics: Diagnostic[], options: FormatOptions): string {

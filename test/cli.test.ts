@@ -1,9 +1,11 @@
 // The command line as users meet it: commands, flags, stdin, exit codes, no partial output.
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { runCli, tempDir } from "./helpers.js";
+import { colorAllowed } from "../src/commands/status.js";
+import { CLI, ROOT, runCli, tempDir } from "./helpers.js";
 
 describe("bake cloud-init / packer on built-in defaults", () => {
   it("prints user-data for rocky9 with no config file", () => {
@@ -160,5 +162,177 @@ describe("help and version", () => {
       expect(r.stdout).toMatch(/Examples?:\n  \$ bake /);
     }
     expect(runCli(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe("the spec file: ./bake.yaml where init puts it, a positional, one at a time", () => {
+  const folderWith = (files: Record<string, string>) => {
+    const dir = tempDir();
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return dir;
+  };
+
+  it("every spec command reads ./bake.yaml when none is named, and says so on stderr (-q silences it)", () => {
+    const dir = folderWith({ "bake.yaml": "distro: debian13\n" });
+    const r = runCli(["cloud-init"], undefined, dir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("debian13/amd64");
+    expect(r.stderr).toBe("bake: reading ./bake.yaml (found in the current folder; name another spec, or --defaults for none)\n");
+    expect(runCli(["packer", "-q"], undefined, dir).stdout).toContain("debian13");
+    const quiet = runCli(["cloud-init", "-q"], undefined, dir);
+    expect(quiet.stderr).toBe("");
+    expect(quiet.stdout).toBe(r.stdout);
+    expect(runCli(["validate"], undefined, dir).stderr).toContain("bake: bake.yaml is valid (debian13/amd64");
+    const out = join(dir, "out");
+    expect(runCli(["render", "-q", "-o", out], undefined, dir).status).toBe(0);
+    expect(readFileSync(join(out, "user-data"), "utf8")).toContain("debian13/amd64");
+    const diff = runCli(["diff"], undefined, dir);
+    expect(diff.status, diff.stderr).toBe(0);
+    expect(diff.stderr).toContain("defaults -> bake.yaml: ");
+  });
+
+  it("--defaults ignores ./bake.yaml; ./bake.toml is read the same way; both present is a usage error naming both", () => {
+    const dir = folderWith({ "bake.yaml": "distro: debian13\n" });
+    const defaults = runCli(["cloud-init", "--defaults"], undefined, dir);
+    expect(defaults.stdout).toContain("rocky9/amd64");
+    expect(defaults.stderr).toBe("");
+    const toml = folderWith({ "bake.toml": 'distro = "ubuntu2404"\n' });
+    expect(runCli(["cloud-init", "-q"], undefined, toml).stdout).toContain("ubuntu2404/amd64");
+    writeFileSync(join(toml, "bake.yaml"), "distro: debian13\n");
+    const both = runCli(["cloud-init"], undefined, toml);
+    expect(both.status).toBe(2);
+    expect(both.stdout).toBe("");
+    expect(both.stderr).toContain("both ./bake.yaml and ./bake.toml are here");
+  });
+
+  it("takes the spec as a positional argument, as Butane and kubectl users type it", () => {
+    const dir = folderWith({ "node.yaml": "distro: debian13\n" });
+    const positional = runCli(["cloud-init", "node.yaml"], undefined, dir);
+    expect(positional.status, positional.stderr).toBe(0);
+    expect(positional.stderr).toBe("");
+    expect(positional.stdout).toBe(runCli(["cloud-init", "-c", "node.yaml"], undefined, dir).stdout);
+    expect(runCli(["validate", "node.yaml"], undefined, dir).stderr).toContain("node.yaml is valid (debian13");
+  });
+
+  it("two specs for one output are a usage error, not a silent last-one-wins; diff keeps old and new", () => {
+    const dir = folderWith({ "a.yaml": "distro: debian13\n", "b.yaml": "distro: rocky8\n" });
+    for (const args of [["-c", "a.yaml", "-c", "b.yaml"], ["a.yaml", "-c", "b.yaml"], ["a.yaml", "--defaults"]]) {
+      const r = runCli(["cloud-init", ...args], undefined, dir);
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stdout).toBe("");
+    }
+    expect(runCli(["cloud-init", "-c", "a.yaml", "-c", "b.yaml"], undefined, dir).stderr).toContain("one spec at a time, got a.yaml and b.yaml; bake does not merge specs");
+    const flags = runCli(["diff", "-c", "a.yaml", "-c", "b.yaml"], undefined, dir);
+    expect(flags.status).toBe(0);
+    expect(flags.stderr).toContain("a.yaml -> b.yaml");
+    expect(runCli(["diff", "a.yaml", "b.yaml"], undefined, dir).stdout).toBe(flags.stdout);
+    expect(runCli(["diff", "a.yaml", "b.yaml", "--defaults"], undefined, dir).status).toBe(2);
+  });
+});
+
+describe("CLI conventions", () => {
+  const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+
+  it("bake version, and --version on every command", () => {
+    expect(runCli(["version"]).stdout).toBe(`${VERSION}\n`);
+    for (const command of ["cloud-init", "packer", "render", "validate", "schema", "init", "explain", "diff", "completion"]) {
+      const r = runCli([command, "--version"]);
+      expect(r.status, command).toBe(0);
+      expect(r.stdout, command).toBe(`${VERSION}\n`);
+    }
+  });
+
+  it("diff --exit-code exits 1 when the outputs differ and 0 when they do not", () => {
+    const changed = runCli(["diff", "--exit-code", "-q", "--set", "crictl.timeout=3"]);
+    expect(changed.status).toBe(1);
+    expect(changed.stdout).toContain("+timeout: 3\n");
+    expect(runCli(["diff", "--exit-code", "-q", "--set", "crictl.timeout=10"]).status).toBe(0);
+    expect(runCli(["diff", "-q", "--set", "crictl.timeout=3"]).status).toBe(0);
+  });
+
+  it("a malformed --set (no =, an empty key or key segment) is a usage error, exit 2", () => {
+    for (const set of ["noequals", "=rocky9", "containerd..root=/x", ".distro=rocky9"]) {
+      for (const command of ["cloud-init", "diff"]) {
+        const r = runCli([command, "--set", set]);
+        expect(r.status, `${command} --set ${set}`).toBe(2);
+        expect(r.stdout).toBe("");
+        expect(r.stderr).toContain(`--set ${JSON.stringify(set)} must look like key.path=value`);
+      }
+    }
+  });
+
+  it("colour: FORCE_COLOR forces it on in a pipe, over NO_COLOR; FORCE_COLOR=0 and TERM=dumb turn it off", () => {
+    const withEnv = (env: Record<string, string | undefined>) => {
+      const base = { ...process.env };
+      delete base.NO_COLOR;
+      delete base.FORCE_COLOR;
+      return spawnSync(process.execPath, [CLI, "validate", "--set", "crictl.timeout=0"], { cwd: ROOT, encoding: "utf8", env: { ...base, ...env } }).stderr;
+    };
+    expect(withEnv({ FORCE_COLOR: "1", NO_COLOR: "1" })).toContain("\u001b[1;31merror\u001b[0m");
+    expect(withEnv({ FORCE_COLOR: "0" })).not.toContain("\u001b[");
+    // On a terminal (isTTY), as the CLI would see one:
+    expect(colorAllowed({ isTTY: true }, {})).toBe(true);
+    expect(colorAllowed({ isTTY: true }, { TERM: "dumb" })).toBe(false);
+    expect(colorAllowed({ isTTY: true }, { NO_COLOR: "1" })).toBe(false);
+    expect(colorAllowed({ isTTY: true }, { TERM: "dumb", FORCE_COLOR: "" })).toBe(true);
+    expect(colorAllowed({ isTTY: false }, {})).toBe(false);
+  });
+
+  it("the caret sits under the mistake when wide (CJK) characters come before it", () => {
+    const line = 'containerd: {sandboxImage: "暂停镜像", oomScore: 5000}';
+    const r = runCli(["validate", "-c", "-"], `distro: rocky9\n${line}\n`);
+    expect(r.status).toBe(1);
+    const frame = r.stderr.split("\n");
+    const lineIndex = frame.lastIndexOf(`2 | ${line}`);
+    const caret = frame[lineIndex + 1]!;
+    // Four CJK characters before "5000", each two terminal cells wide.
+    expect(caret).toBe(`  | ${" ".repeat(line.indexOf("5000") + 4)}^^^^`);
+    const imageCaret = frame[frame.indexOf(`2 | ${line}`) + 1]!;
+    expect(imageCaret).toBe(`  | ${" ".repeat(line.indexOf('"'))}${"^".repeat(10)}`);
+  });
+});
+
+describe("bake completion", () => {
+  const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+  const script = (shell: string) => {
+    const dir = tempDir();
+    const r = runCli(["completion", shell]);
+    expect(r.status, r.stderr).toBe(0);
+    writeFileSync(join(dir, `bake.${shell}`), r.stdout);
+    return join(dir, `bake.${shell}`);
+  };
+
+  it("bash: the script loads and completes subcommands, flags and flag values", () => {
+    const file = script("bash");
+    const complete = (line: string) =>
+      spawnSync("bash", ["-c", `source "$1"; COMP_WORDS=($2); [[ $2 == *" " ]] && COMP_WORDS+=(""); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _bake; echo "\${COMPREPLY[*]}"`, "bash", file, line], { encoding: "utf8" }).stdout.trim();
+    expect(complete("bake cl")).toBe("cloud-init");
+    expect(complete("bake co")).toBe("completion");
+    expect(complete("bake cloud-init --gz")).toBe("--gzip");
+    expect(complete("bake cloud-init --cloud a")).toBe("aws azure");
+    expect(complete("bake diff --exit")).toBe("--exit-code");
+    expect(complete("bake init --distro debian1")).toBe("debian13 debian14");
+    expect(complete("bake completion ")).toBe("bash zsh fish");
+    expect(complete("bake ")).toContain("cloud-init packer render validate");
+    expect(complete("bake -")).toBe("-V --version -h --help");
+  });
+
+  it("an unknown shell is a usage error", () => {
+    const r = runCli(["completion", "tcsh"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("bash, zsh, fish");
+  });
+
+  it.skipIf(!has("zsh"))("zsh: the script parses (zsh -n)", () => {
+    const r = spawnSync("zsh", ["-n", script("zsh")], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it.skipIf(!has("fish"))("fish: the script parses and completes subcommands and flag values", () => {
+    const file = script("fish");
+    expect(spawnSync("fish", ["--no-execute", file], { encoding: "utf8" }).status).toBe(0);
+    const r = spawnSync("fish", ["--no-config", "-c", `source ${file}; complete -C "bake cl"; complete -C "bake cloud-init --cloud="`], { encoding: "utf8" });
+    expect(r.stdout).toMatch(/^cloud-init\t/m);
+    expect(r.stdout).toMatch(/^--cloud=aws\t/m);
   });
 });

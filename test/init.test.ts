@@ -1,6 +1,6 @@
 // bake init: a commented starter spec that validates and whose commented values are the defaults.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,18 +26,39 @@ const uncommentAll = (text: string) =>
     .join("\n");
 
 describe("bake init", () => {
-  it("writes bake.yaml whose first line points editors at the shipped schema, and it validates", () => {
+  it("writes bake.yaml and the schema beside it, named relatively, so the pair still works after a move; it validates", () => {
     const dir = temp();
     const r = bake(dir, "init");
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("wrote bake.yaml");
+    expect(readdirSync(dir).sort()).toEqual(["bake.schema.json", "bake.yaml"]);
     const text = readFileSync(join(dir, "bake.yaml"), "utf8");
-    const first = text.split("\n")[0]!;
-    expect(first).toMatch(/^# yaml-language-server: \$schema=\S+bake\.schema\.json$/);
-    expect(resolve(dir, first.split("$schema=")[1]!)).toBe(SCHEMA_FILE);
-    const v = bake(dir, "validate", "-c", "bake.yaml");
+    expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=./bake.schema.json");
+    expect(readFileSync(join(dir, "bake.schema.json"), "utf8")).toBe(readFileSync(SCHEMA_FILE, "utf8"));
+    // Moved elsewhere, the reference still resolves: it never pointed into bake's install folder.
+    const moved = join(temp(), "elsewhere");
+    cpSync(dir, moved, { recursive: true });
+    const ref = readFileSync(join(moved, "bake.yaml"), "utf8").split("\n")[0]!.split("$schema=")[1]!;
+    expect(readFileSync(resolve(moved, ref), "utf8")).toBe(readFileSync(SCHEMA_FILE, "utf8"));
+    const v = bake(dir, "validate");
     expect(v.status, v.stderr).toBe(0);
+  });
+
+  it("leaves an identical schema alone, refuses a different one without --force and writes nothing then", () => {
+    const dir = temp();
+    expect(bake(dir, "init", "-q", "-o", "a.yaml").status).toBe(0);
+    const second = bake(dir, "init", "-o", "b.yaml");
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stderr).not.toContain("bake.schema.json");
+    writeFileSync(join(dir, "bake.schema.json"), "{}\n");
+    const refused = bake(dir, "init", "-o", "c.yaml");
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/bake\.schema\.json already exists and is not this bake's schema.*--force/);
+    expect(readdirSync(dir).sort()).toEqual(["a.yaml", "b.yaml", "bake.schema.json"]);
+    expect(readFileSync(join(dir, "bake.schema.json"), "utf8")).toBe("{}\n");
+    expect(bake(dir, "init", "-q", "-o", "c.yaml", "--force").status).toBe(0);
+    expect(readFileSync(join(dir, "bake.schema.json"), "utf8")).toBe(readFileSync(SCHEMA_FILE, "utf8"));
   });
 
   it("refuses to overwrite without --force and leaves the file untouched", () => {
@@ -53,13 +74,30 @@ describe("bake init", () => {
     expect(readFileSync(join(dir, "bake.yaml"), "utf8")).toContain("distro: debian13");
   });
 
-  it("-o picks the file and the relative schema path follows it; --schema overrides it", () => {
+  it("-o picks the file and the schema goes beside it; --schema names a URL and writes no schema file", () => {
     const dir = temp();
     expect(bake(dir, "init", "-o", "nodes/a/spec.yaml").status).toBe(0);
-    const first = readFileSync(join(dir, "nodes/a/spec.yaml"), "utf8").split("\n")[0]!;
-    expect(resolve(dir, "nodes/a", first.split("$schema=")[1]!)).toBe(SCHEMA_FILE);
-    const url = bake(dir, "init", "-o", "-", "--schema", "https://example.com/bake.schema.json");
-    expect(url.stdout.split("\n")[0]).toBe("# yaml-language-server: $schema=https://example.com/bake.schema.json");
+    expect(readdirSync(join(dir, "nodes/a")).sort()).toEqual(["bake.schema.json", "spec.yaml"]);
+    const url = bake(dir, "init", "-o", "c.yaml", "--schema", "https://example.com/bake.schema.json");
+    expect(url.status, url.stderr).toBe(0);
+    expect(readFileSync(join(dir, "c.yaml"), "utf8").split("\n")[0]).toBe("# yaml-language-server: $schema=https://example.com/bake.schema.json");
+    expect(readdirSync(dir).sort()).toEqual(["c.yaml", "nodes"]);
+  });
+
+  // What init's comments invite: uncomment one indented key and leave its section commented.
+  it("an indented key uncommented alone is reported at its own line, naming the parent to uncomment", () => {
+    const dir = temp();
+    expect(bake(dir, "init", "-q").status).toBe(0);
+    const lines = readFileSync(join(dir, "bake.yaml"), "utf8").split("\n");
+    const root = lines.findIndex((l) => l.startsWith("  # root: "));
+    const parent = lines.findIndex((l) => l === "# containerd:");
+    lines[root] = "  root: /data/containerd";
+    writeFileSync(join(dir, "bake.yaml"), lines.join("\n"));
+    const r = bake(dir, "validate", "-c", "bake.yaml");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`its parent "containerd:" is commented out on line ${parent + 1}`);
+    expect(r.stderr).toContain(`--> bake.yaml:${root + 1}:3`);
+    expect(r.stderr).toContain(`${root + 1} |   root: /data/containerd`);
   });
 
   it("rejects an unknown distro as a usage error", () => {

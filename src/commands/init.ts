@@ -2,8 +2,8 @@
 // (from the schema's descriptions) and its default for the distro, commented
 // out so bake's defaults stay in force until the user chooses otherwise.
 //   ## lines explain; "# key: value" lines are settings to uncomment.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { stringify } from "yaml";
 import type { Distro } from "../spec/schema.js";
 import { BAKE_VERSION } from "../version.js";
@@ -14,9 +14,9 @@ import { profileValues, type Profile, type ProfileValue } from "./profiles.js";
 
 export interface InitOptions {
   distro: Distro;
-  /** Where the spec will be written; decides the relative $schema path. "-" for stdout. */
+  /** Where the spec will be written; "-" for stdout. */
   output: string;
-  /** A $schema reference to use instead of the path to the installed package's file. */
+  /** A $schema reference (a published URL) to use instead of the schema file written beside the spec. */
   schema?: string;
   /** Write this profile's values uncommented (bake init --profile cn). */
   profile?: Profile;
@@ -24,13 +24,14 @@ export interface InitOptions {
 
 type Chosen = Record<string, ProfileValue>;
 
-/** The $schema reference: the installed package's schema file, relative to the spec's folder. */
-export function schemaReference(output: string, cwd = process.cwd()): string {
-  const folder = output === "-" ? cwd : dirname(resolve(cwd, output));
-  const rel = relative(folder, SCHEMA_FILE).split(sep).join("/");
-  if (isAbsolute(rel)) return rel;
-  return rel.startsWith("../") ? rel : `./${rel}`;
-}
+/**
+ * init writes the schema beside the spec and names it relatively, so the
+ * reference survives moving the folder and upgrading or removing bake (a path
+ * into bake's install folder did not).
+ */
+export const SCHEMA_BESIDE = "bake.schema.json";
+
+const schemaPathFor = (output: string) => join(dirname(output), SCHEMA_BESIDE);
 
 /** A value as one line of YAML: scalars quoted only when needed, lists and maps in flow style. */
 function yamlValue(value: unknown): string {
@@ -53,7 +54,7 @@ const wrap = (text: string, width: number): string[] => {
 /** The starter spec's text. */
 export function starterSpec(options: InitOptions): string {
   const { distro } = options;
-  const schemaRef = options.schema ?? schemaReference(options.output);
+  const schemaRef = options.schema ?? `./${SCHEMA_BESIDE}`;
   const chosen: Chosen = options.profile ? profileValues(options.profile, distro) : {};
   const out: string[] = [
     `# yaml-language-server: $schema=${schemaRef}`,
@@ -62,7 +63,8 @@ export function starterSpec(options: InitOptions): string {
     "## Every key is optional. A commented-out \"# key: value\" line shows bake's",
     `## default for ${distro}; uncomment it (and the sections above it) to change it.`,
     "## bake explain KEY   tells what a key does and which files and steps it changes.",
-    "## bake validate -c FILE   checks this file; bake diff -c FILE   shows its effect.",
+    "## bake validate   checks this file (./bake.yaml is read when no spec is named);",
+    "## bake diff   shows its effect on the node, against the defaults.",
     "",
     "## " + specKeys().find((k) => k.path === "distro")!.description,
     `distro: ${distro}`,
@@ -111,16 +113,37 @@ export function checkWritable(output: string, force: boolean): void {
 }
 
 /**
- * Write the starter spec; "-" prints it. Without force an existing file is an
- * error and is never touched ("wx" also closes the race with another writer).
+ * Write the starter spec, and the schema beside it unless --schema names one;
+ * "-" prints the spec only. Without force an existing spec, or a schema file
+ * that differs from this bake's, is an error and neither file is touched ("wx"
+ * also closes the race with another writer). The same schema is left as it is.
+ * Returns the schema file written, if any.
  */
-export function writeStarter(options: InitOptions & { force: boolean; writeAtomically: (path: string, text: string) => void }): void {
+export function writeStarter(options: InitOptions & { force: boolean; writeAtomically: (path: string, text: string) => void }): string | undefined {
   checkWritable(options.output, options.force);
   const text = starterSpec(options);
   if (options.output === "-") {
     process.stdout.write(text);
-    return;
+    return undefined;
   }
+  let schemaWritten: string | undefined;
+  if (options.schema === undefined) {
+    const schemaPath = schemaPathFor(options.output);
+    const schema = readFileSync(SCHEMA_FILE, "utf8");
+    const current = existsSync(schemaPath) ? readFileSync(schemaPath, "utf8") : undefined;
+    if (current !== undefined && current !== schema && !options.force) {
+      throw new CommandError(`${schemaPath} already exists and is not this bake's schema; not overwriting it (use --force to replace it, or --schema to name another)`);
+    }
+    if (current !== schema) {
+      options.writeAtomically(schemaPath, schema);
+      schemaWritten = schemaPath;
+    }
+  }
+  writeSpec(options, text);
+  return schemaWritten;
+}
+
+function writeSpec(options: InitOptions & { force: boolean; writeAtomically: (path: string, text: string) => void }, text: string): void {
   if (options.force) return options.writeAtomically(options.output, text);
   mkdirSync(dirname(resolve(options.output)), { recursive: true });
   try {

@@ -1,10 +1,20 @@
 // Status lines on stderr (artifacts go to stdout): --quiet silences them,
-// --verbose adds what was read and rendered. Colour only on a terminal, and
-// never when NO_COLOR is set to anything but "" (https://no-color.org).
+// --verbose adds what was read and rendered.
 import { gzipSync } from "node:zlib";
 import type { Plan } from "../plan/index.js";
 
-export const colorAllowed = (stream: NodeJS.WriteStream): boolean => stream.isTTY === true && !process.env.NO_COLOR;
+/**
+ * Colour on a terminal, by Node's rules (docs: cli.md, FORCE_COLOR): FORCE_COLOR
+ * "", 1, 2, 3 or true turns it on even in a pipe and NO_COLOR is then ignored;
+ * any other FORCE_COLOR value turns it off. Else NO_COLOR set to anything but
+ * "" (https://no-color.org) or TERM=dumb turns it off.
+ */
+export function colorAllowed(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return ["", "1", "2", "3", "true"].includes(force);
+  if (env.NO_COLOR || env.TERM === "dumb") return false;
+  return stream.isTTY === true;
+}
 
 export interface StatusOptions {
   quiet?: boolean;

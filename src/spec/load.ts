@@ -20,6 +20,8 @@ export interface LoadedSpec {
   data: Record<string, unknown>;
   /** Where a key path came from; undefined when nothing better than the file is known. */
   locate(path: KeyPath, target: "key" | "value"): SourcePosition | undefined;
+  /** How many leading segments of path the source itself holds; lets --set tell whose position is nearer. */
+  depth?(path: KeyPath): number;
 }
 
 export interface LoadOptions {
@@ -95,17 +97,7 @@ function parseYamlSpec(text: string, file: string): LoadedSpec {
     return position(file, text, line, col, length);
   };
   if (doc.errors.length > 0) {
-    throw new SpecError(
-      doc.errors.map((e) => ({
-        severity: "error" as const,
-        path: "",
-        message:
-          e.code === "MULTIPLE_DOCS"
-            ? "invalid YAML: a spec is one document; remove the second --- and what follows, or split it into two files"
-            : `invalid YAML: ${e.message.split("\n")[0]}`,
-        position: at(e.pos[0], Math.max(1, e.pos[1] - e.pos[0])),
-      })),
-    );
+    throw new SpecError(doc.errors.map((e) => yamlSyntaxError(e, doc, text, at)));
   }
   let data: unknown;
   try {
@@ -117,14 +109,91 @@ function parseYamlSpec(text: string, file: string): LoadedSpec {
   if (typeof data !== "object" || Array.isArray(data)) {
     throw new SpecError([{ severity: "error", path: "", message: "the spec must be a mapping of keys (distro:, containerd:, ...)", position: at(0, 1) }]);
   }
-  return { data: data as Record<string, unknown>, locate: (path, target) => locateInYaml(doc, path, target, at) };
+  return {
+    data: data as Record<string, unknown>,
+    locate: (path, target) => locateInYaml(doc, path, target, at),
+    depth: (path) => yamlNodeAt(doc, path).depth,
+  };
 }
 
-function locateInYaml(doc: YamlModule.Document, path: KeyPath, target: "key" | "value", at: (offset: number, length: number) => SourcePosition): SourcePosition | undefined {
+/**
+ * A YAML syntax error at the node that caused it. The parser reports some
+ * errors where it noticed them, not where the mistake is: an over-indented key
+ * at the blank line before it, an unclosed [ or { at the end of the file.
+ */
+function yamlSyntaxError(e: YamlModule.YAMLError, doc: YamlModule.Document, text: string, at: (offset: number, length: number) => SourcePosition): Diagnostic {
+  const first = e.message.split("\n")[0]!;
+  const error = (message: string, offset: number, length: number): Diagnostic => ({ severity: "error", path: "", message: `invalid YAML: ${message}`, position: at(offset, Math.max(1, length)) });
+  if (e.code === "MULTIPLE_DOCS") return error("a spec is one document; remove the second --- and what follows, or split it into two files", e.pos[0], e.pos[1] - e.pos[0]);
+  const unclosed = /^Flow (sequence|map) .* end with a ([\]}])/.exec(first);
+  if (unclosed) {
+    const opener = unclosedNodeStart(doc, e.pos[0], "flow");
+    if (opener !== undefined) return error(`this ${unclosed[2] === "]" ? "[" : "{"} is never closed: end the flow ${unclosed[1]} with ${unclosed[2]} (on the same line, or on a line indented deeper than its key)`, opener, 1);
+  }
+  const quote = /^Missing closing (["'])quote/.exec(first);
+  if (quote) {
+    const opener = unclosedNodeStart(doc, e.pos[0], "quoted");
+    if (opener !== undefined) return error(`this ${quote[1]} is never closed: end the string with ${quote[1]}`, opener, 1);
+  }
+  if (e.code === "BAD_INDENT" && /mapping items must start at the same column/.test(first)) {
+    const key = nextContentOffset(text, e.pos[0]);
+    return error(`this key is indented deeper than the keys before it; ${indentHint(text, key)}`, key, keyLength(text, key));
+  }
+  // Never point past the last character of the file.
+  const last = text.trimEnd().length;
+  const offset = e.pos[0] >= last && last > 0 ? last - 1 : e.pos[0];
+  return error(first, offset, e.pos[1] - e.pos[0]);
+}
+
+/** Where the innermost flow collection ([ or {) or quoted string that runs to the error opens. */
+function unclosedNodeStart(doc: YamlModule.Document, errorOffset: number, kind: "flow" | "quoted"): number | undefined {
+  const { visit } = yaml();
+  let opener: number | undefined;
+  const consider = (node: { range?: [number, number, number] | null }) => {
+    if (node.range && node.range[1] === errorOffset && (opener === undefined || node.range[0] > opener)) opener = node.range[0];
+  };
+  if (kind === "flow") visit(doc, { Seq: (_, node) => void (node.flow && consider(node)), Map: (_, node) => void (node.flow && consider(node)) });
+  else visit(doc, { Scalar: (_, node) => void ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && consider(node)) });
+  return opener;
+}
+
+/** The first offset at or after `offset` that is neither blank nor inside a comment line. */
+function nextContentOffset(text: string, offset: number): number {
+  const re = /(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*/y;
+  re.lastIndex = text.lastIndexOf("\n", offset - 1) + 1;
+  const match = re.exec(text);
+  return match ? re.lastIndex : offset;
+}
+
+const keyLength = (text: string, offset: number) => /^[^:\n]*/.exec(text.slice(offset))![0].trimEnd().length;
+
+/**
+ * What the line above an over-indented key says about the fix. bake init writes
+ * sections as "# containerd:" with their keys indented below, so uncommenting a
+ * key alone leaves it under a commented-out parent; and "registries: {}" is
+ * already a (empty) value, so keys cannot go under it.
+ */
+function indentHint(text: string, offset: number): string {
+  const lines = text.slice(0, offset).split("\n");
+  const indent = lines.pop()!.length;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]!.replace(/\r$/, "");
+    if (line.trim() === "" || /^\s*##/.test(line) || /^\s*\S/.exec(line)![0].length - 1 >= indent) continue;
+    const section = /^\s*# ([^\s:#][^:#]*):\s*$/.exec(line);
+    if (section) return `its parent "${section[1]}:" is commented out on line ${i + 1}: uncomment that line too`;
+    const empty = /^\s*([^\s:#][^:#]*):\s*(\{\}|\[\])\s*(#.*)?$/.exec(line);
+    if (empty) return `"${empty[1]}: ${empty[2]}" on line ${i + 1} is already an empty value: delete the ${empty[2]} to put keys under it`;
+    break;
+  }
+  return "indent it like the keys beside it";
+}
+
+/** Walk down as far as the document goes; a missing key stops at its parent. */
+function yamlNodeAt(doc: YamlModule.Document, path: KeyPath): { node: unknown; keyNode: unknown; depth: number } {
   const { isMap, isPair, isScalar, isSeq } = yaml();
-  // Walk down as far as the document goes; a missing key points at its parent.
   let node: unknown = doc.contents;
   let keyNode: unknown;
+  let depth = 0;
   for (const segment of path) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
@@ -135,7 +204,13 @@ function locateInYaml(doc: YamlModule.Document, path: KeyPath, target: "key" | "
       keyNode = undefined;
       node = node.items[segment];
     } else break;
+    depth++;
   }
+  return { node, keyNode, depth };
+}
+
+function locateInYaml(doc: YamlModule.Document, path: KeyPath, target: "key" | "value", at: (offset: number, length: number) => SourcePosition): SourcePosition | undefined {
+  const { node, keyNode } = yamlNodeAt(doc, path);
   const chosen = target === "key" && keyNode ? keyNode : (node ?? keyNode);
   const range = (chosen as { range?: [number, number, number] } | undefined)?.range;
   if (!range) return undefined;
@@ -155,21 +230,54 @@ function parseTomlSpec(text: string, file: string): LoadedSpec {
         severity: "error",
         path: "",
         message: `invalid TOML: ${message}`,
-        position: e.line !== undefined ? position(file, text, e.line + 1, (e.col ?? 0) + 1, 1) : undefined,
+        position: e.line !== undefined ? tomlErrorPosition(file, text, message, e.line + 1, (e.col ?? 0) + 1) : undefined,
       },
     ]);
   }
   const keyLines = tomlKeyLines(text);
+  const find = (path: KeyPath) => {
+    const exact = keyLines.get(path.join("\u0000"));
+    if (exact) return { found: exact, depth: path.length };
+    // registries.docker.io.mirrors = ... or [containerd.registries.docker.io] holds
+    // the path without naming it alone: the first line under it is where it was written.
+    const prefix = path.join("\u0000") + "\u0000";
+    let below: { line: number; column: number; length: number } | undefined;
+    for (const [key, found] of keyLines) if (key.startsWith(prefix) && (!below || found.line < below.line)) below = found;
+    if (below) return { found: below, depth: path.length };
+    for (let n = path.length - 1; n > 0; n--) {
+      const found = keyLines.get(path.slice(0, n).join("\u0000"));
+      if (found) return { found, depth: n };
+    }
+    return undefined;
+  };
   return {
     data,
     locate: (path) => {
-      for (let n = path.length; n > 0; n--) {
-        const found = keyLines.get(path.slice(0, n).join("\u0000"));
-        if (found) return position(file, text, found.line, found.column, found.length);
-      }
-      return undefined;
+      const hit = find(path)?.found;
+      return hit && position(file, text, hit.line, hit.column, hit.length);
     },
+    depth: (path) => find(path)?.depth ?? 0,
   };
+}
+
+/**
+ * @iarna/toml notices some mistakes at the end of their line; point at what
+ * caused them: the redefined key or table, the opening quote, the unclosed [.
+ */
+function tomlErrorPosition(file: string, text: string, message: string, line: number, column: number): SourcePosition {
+  const lineText = text.split("\n")[line - 1]?.replace(/\r$/, "") ?? "";
+  const at = (col: number, length: number) => position(file, text, line, col, length);
+  if (/^Can't redefine/.test(message)) {
+    const key = /^(\s*)(\[\[?[^\]]*\]\]?|[^=#]*[^=#\s])/.exec(lineText);
+    if (key?.[2]) return at(key[1]!.length + 1, key[2].length);
+  }
+  if (/^Unterminated string/.test(message)) {
+    const quote = /=\s*("""|'''|"|')/.exec(lineText);
+    if (quote) return at(quote.index + quote[0].length - quote[1]!.length + 1, 1);
+  }
+  const header = /^(\s*)\[/.exec(lineText);
+  if (header && !lineText.includes("]") && / or \]$/.test(message)) return at(header[1]!.length + 1, 1);
+  return at(Math.min(column, lineText.length + 1), 1);
 }
 
 /** Line of every `key = value` and `[table]` in a TOML text, keyed by full key path. */
@@ -245,9 +353,24 @@ function applySets(base: LoadedSpec, sets: string[]): LoadedSpec {
       // An error about a parent of what --set wrote (containerd.root after --set containerd.root.x=1).
       const prefix = path.join("\u0000") + "\u0000";
       for (const [key, origin] of origins) if (key.startsWith(prefix)) return origin;
-      return base.locate(path, target);
+      // An error about a key beside one --set wrote (crictl.sha256 after --set
+      // crictl.version=...): the --set is the nearer cause unless the file holds more of the path.
+      const fileDepth = base.depth?.(path) ?? 0;
+      let nearest: { origin: SourcePosition; shared: number } | undefined;
+      for (const [key, origin] of origins) {
+        const shared = sharedPrefix(key.split("\u0000"), path.map(String));
+        if (shared > 0 && shared >= fileDepth && (!nearest || shared > nearest.shared)) nearest = { origin, shared };
+      }
+      return nearest?.origin ?? base.locate(path, target);
     },
+    depth: (path) => base.depth?.(path) ?? 0,
   };
+}
+
+function sharedPrefix(a: string[], b: string[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
 }
 
 /**
