@@ -5,12 +5,13 @@ import type { NodeSpec } from "../spec/schema.js";
 import { containerdConfig } from "./containerd.js";
 import { crictl } from "./crictl.js";
 import { kernel } from "./kernel.js";
+import { kubernetes } from "./kubernetes.js";
 import { packages } from "./packages.js";
 import { registries } from "./registries.js";
 import type { Contribution, Plan, PlanContext } from "./types.js";
 import { verifyStep } from "./verify.js";
 
-const CAPABILITIES: ((context: PlanContext) => Contribution)[] = [kernel, packages, containerdConfig, registries, crictl];
+const CAPABILITIES: ((context: PlanContext) => Contribution)[] = [kernel, packages, containerdConfig, registries, crictl, kubernetes];
 
 export function buildPlan(spec: NodeSpec): Plan {
   const context: PlanContext = {

@@ -11,6 +11,8 @@ import { defaultSpec, DEFAULT_DISTRO, mergeOver } from "./defaults.js";
 import type { KeyPath, LoadedSpec } from "./load.js";
 import { CRICTL_SHA256 } from "../crictl-releases.js";
 import { distroInfo } from "../distro.js";
+import { followKubernetes } from "./kubernetes-defaults.js";
+import { kubernetesRules } from "./kubernetes-rules.js";
 
 // ajv's standalone code for schema/bake.schema.json with the formats of
 // formats.ts, generated at build time (scripts/gen-validator.ts, options in
@@ -59,6 +61,7 @@ function resolveDefaults(data: Record<string, unknown>): NodeSpec {
   for (const [host, registry] of Object.entries(spec.containerd.registries)) {
     spec.containerd.registries[host] = { server: "", mirrors: [], ...(registry as Partial<typeof registry>) };
   }
+  followKubernetes(spec, data);
   return spec;
 }
 
@@ -264,6 +267,7 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] 
   if (info.family === "debian" && c.source === "distro" && (raw.packages as Record<string, unknown> | undefined)?.repo) {
     warn(["packages", "repo"], "is unused with containerd.source: distro");
   }
+  out.push(...kubernetesRules(spec, raw));
   return out;
 }
 
