@@ -173,11 +173,13 @@ export function createProgram(): Command {
     .option("-o, --output <file>", "where to write it (- for stdout)", "bake.yaml")
     .option("--force", "replace the file if it exists")
     .option("--schema <ref>", "the $schema path or URL for editors (default: this package's schema file, relative to the output)")
+    .addOption(new Option("--kubernetes [role]", "fill in the kubernetes section: a kubeadm-ready worker (default) or control-plane").choices(["worker", "control-plane"]))
     .option("-q, --quiet", "print nothing on success")
-    .addHelpText("after", "\nExample:\n  $ bake init --distro rocky9 -o bake.yaml && bake validate -c bake.yaml\n")
-    .action(async (options: { distro: Distro; output: string; force?: boolean; schema?: string; quiet?: boolean }) => {
+    .addHelpText("after", "\nExamples:\n  $ bake init --distro rocky9 -o bake.yaml && bake validate -c bake.yaml\n  $ bake init --kubernetes control-plane -o bake.yaml\n")
+    .action(async (options: { distro: Distro; output: string; force?: boolean; schema?: string; quiet?: boolean; kubernetes?: true | "worker" | "control-plane" }) => {
       const { writeStarter } = await import("./commands/init.js");
-      writeStarter({ ...options, force: options.force === true, writeAtomically });
+      const kubernetes = options.kubernetes === true ? "worker" : options.kubernetes;
+      writeStarter({ ...options, kubernetes, force: options.force === true, writeAtomically });
       if (options.output !== "-") status(options, `wrote ${options.output} (${options.distro}); edit it, then: bake validate -c ${options.output}`);
     });
 

@@ -2,7 +2,10 @@
 // what follows from the minor, and the validate-time rules.
 import { describe, expect, it } from "vitest";
 import { SpecError, validateSpec, type SpecInput } from "../src/index.js";
-import { planFor } from "./helpers.js";
+import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { parse } from "yaml";
+import { planFor, runCli, tempDir } from "./helpers.js";
 
 const on = (input: SpecInput = {}): SpecInput => ({ ...input, kubernetes: { enabled: true, ...input.kubernetes } });
 const stepIds = (input: SpecInput) => planFor(input).steps.map((s) => s.id);
@@ -160,5 +163,26 @@ describe("images and preflight", () => {
 
   it("warns about kubernetes keys set while the section is off", () => {
     expect(warnings({ kubernetes: { role: "control-plane" } })).toEqual(["kubernetes.role: is unused while kubernetes.enabled is false"]);
+  });
+});
+
+describe("bake init --kubernetes", () => {
+  it("starts a spec with the section filled in for the role, which validates and plans a kubeadm-ready node", () => {
+    const r = runCli(["init", "--kubernetes", "control-plane", "-o", "-"]);
+    expect(r.status).toBe(0);
+    const doc = parse(r.stdout) as SpecInput;
+    expect(doc.kubernetes).toEqual({ enabled: true, version: "1.35", role: "control-plane" });
+    expect(stepIds(doc)).toContain("install-kubernetes");
+    const worker = parse(runCli(["init", "--kubernetes", "-o", "-"]).stdout) as SpecInput;
+    expect(worker.kubernetes?.role).toBe("worker");
+  });
+
+  it("on Debian, leaves the key's sha256 for the user to fill in, and validate says so", () => {
+    const dir = tempDir();
+    const file = join(dir, "bake.yaml");
+    writeFileSync(file, runCli(["init", "--kubernetes", "--distro", "debian13", "-o", "-"]).stdout);
+    const r = runCli(["validate", "-c", file]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/kubernetes\.repo\.gpgkeySha256: must be set on debian13/);
   });
 });

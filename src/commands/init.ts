@@ -10,6 +10,7 @@ import { BAKE_VERSION } from "../version.js";
 import { CommandError } from "./errors.js";
 import { defaultOf, specKeys, type KeyInfo } from "./keys.js";
 import { SCHEMA_FILE } from "./paths.js";
+import { kubernetesChoices, type ChosenValue, type KubernetesRole } from "./init-kubernetes.js";
 
 export interface InitOptions {
   distro: Distro;
@@ -17,7 +18,11 @@ export interface InitOptions {
   output: string;
   /** A $schema reference to use instead of the path to the installed package's file. */
   schema?: string;
+  /** Write the kubernetes section uncommented for this role (bake init --kubernetes). */
+  kubernetes?: KubernetesRole;
 }
+
+type Chosen = Record<string, ChosenValue>;
 
 /** The $schema reference: the installed package's schema file, relative to the spec's folder. */
 export function schemaReference(output: string, cwd = process.cwd()): string {
@@ -49,6 +54,7 @@ const wrap = (text: string, width: number): string[] => {
 export function starterSpec(options: InitOptions): string {
   const { distro } = options;
   const schemaRef = options.schema ?? schemaReference(options.output);
+  const chosen: Chosen = options.kubernetes ? kubernetesChoices(options.kubernetes, distro) : {};
   const out: string[] = [
     `# yaml-language-server: $schema=${schemaRef}`,
     `## bake node spec for ${distro}, written by bake ${BAKE_VERSION} (bake init).`,
@@ -61,19 +67,27 @@ export function starterSpec(options: InitOptions): string {
     `distro: ${distro}`,
   ];
   const topLevel = specKeys().filter((k) => k.segments.length === 1 && k.path !== "distro");
-  for (const key of topLevel) emitKey(key, 0, out, distro);
+  for (const key of topLevel) emitKey(key, 0, out, distro, chosen);
   return out.join("\n") + "\n";
 }
 
-function emitKey(key: KeyInfo, depth: number, out: string[], distro: Distro): void {
+function emitKey(key: KeyInfo, depth: number, out: string[], distro: Distro, chosen: Chosen): void {
   const indent = "  ".repeat(depth);
   if (depth === 0) out.push("");
   for (const line of wrap(key.description, 76 - indent.length)) out.push(`${indent}## ${line}`);
   const name = yamlValue(key.segments[key.segments.length - 1]);
   if (key.section) {
-    out.push(`${indent}# ${name}:`);
+    // A section holding a chosen value is written uncommented, so the value takes effect.
+    const holdsChoice = Object.keys(chosen).some((path) => path.startsWith(`${key.path}.`));
+    out.push(holdsChoice ? `${indent}${name}:` : `${indent}# ${name}:`);
     const children = specKeys().filter((k) => k.segments.length === key.segments.length + 1 && k.path.startsWith(`${key.path}.`));
-    for (const child of children) emitKey(child, depth + 1, out, distro);
+    for (const child of children) emitKey(child, depth + 1, out, distro, chosen);
+    return;
+  }
+  const choice = chosen[key.path];
+  if (choice) {
+    for (const line of choice.note) out.push(`${indent}## ${line}`);
+    out.push(`${indent}${name}: ${yamlValue(choice.value)}`);
     return;
   }
   const value = defaultOf(key, distro);
