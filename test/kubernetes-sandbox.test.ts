@@ -33,6 +33,11 @@ const KUBEADM_IMAGES = ["kube-apiserver:v1.35.2", "kube-controller-manager:v1.35
 const STUBS: Record<string, string> = {
   dnf: "exit 0",
   rpm: "exit 1 # nothing is installed",
+  "apt-get": "exit 0",
+  "dpkg-query": "exit 1 # nothing is installed",
+  "apt-mark": `touch /stub/held
+case "$1" in hold) shift; printf '%s\\n' "$@" | sort -u - /stub/held > /stub/held.new; mv /stub/held.new /stub/held ;; showhold) cat /stub/held ;; esac`,
+  curl: `while [ $# -gt 1 ]; do if [ "$1" = -o ]; then out=$2; fi; shift; done; printf 'stand-in key\\n' > "$out"`,
   swapoff: "exit 0",
   selinuxenabled: "exit 0 # SELinux is on",
   getenforce: `cat /stub/enforce 2>/dev/null || echo Enforcing`,
@@ -42,7 +47,7 @@ const STUBS: Record<string, string> = {
   -q) grep -v -e '^#' -e '^$' "$3" >> /stub/sysctl ;;
   -n) awk -v k="$2" 'index($0, k " = ") == 1 { v = substr($0, length(k) + 4) } END { print v }' /stub/sysctl ;;
 esac`,
-  containerd: `case "$1" in --version) echo "containerd containerd.io 2.0.99 0123abcd" ;; config) cat /etc/containerd/config.toml ;; esac`,
+  containerd: `case "$1" in --version) echo "containerd containerd.io $(cat /stub-data/containerd-version) 0123abcd" ;; config) cat /etc/containerd/config.toml ;; esac`,
   ctr: `if [ "$1" = plugins ]; then printf 'TYPE ID PLATFORMS STATUS\\nio.containerd.grpc.v1 cri linux/amd64 ok\\n'; fi`,
   systemctl: `unit=\${*: -1}
 firewalld_on() { [ -e /stub-data/firewalld ] && [ ! -e /stub/firewalld-off ]; }
@@ -78,7 +83,7 @@ esac`,
   *) exit 2 ;;
 esac`,
 };
-for (const tool of ["conntrack", "socat", "ethtool", "tc", "ip", "iptables"]) STUBS[tool] = "exit 0";
+for (const tool of ["conntrack", "socat", "ethtool", "tc", "ip", "iptables", "ebtables"]) STUBS[tool] = "exit 0";
 
 const FSTAB = "UUID=1234 / xfs defaults 0 0\n/dev/vda2 none swap defaults 0 0\n  /swapfile\tnone\tswap\tsw 0 0\n# /dev/vdb none swap sw 0 0\n";
 const SELINUX_CONFIG = "# This file controls the state of SELinux on the system.\nSELINUX=enforcing\nSELINUXTYPE=targeted\n";
@@ -97,6 +102,7 @@ function filesUnder(dir: string, prefix = ""): Map<string, { sha: string; mtime:
 
 async function provision(name: string, input: SpecInput, data: Record<string, string> = {}) {
   const p = plan(validateSpec(input).spec);
+  data = { "containerd-version": p.configVersion === 2 ? "1.7.99" : "2.0.99", ...data };
   const dir = mkdtempSync(join(BOXES, `bake-k8s-${name}-`));
   const [layer, upper, work, mnt] = ["layer", "upper", "work", "mnt"].map((d) => join(dir, d)) as [string, string, string, string];
   for (const d of [layer, upper, work, mnt, join(layer, "usr/local/sbin"), join(layer, "stub-data"), join(layer, "etc/selinux")]) mkdirSync(d, { recursive: true });
@@ -106,7 +112,7 @@ async function provision(name: string, input: SpecInput, data: Record<string, st
   }
   for (const [file, content] of Object.entries(data)) writeFileSync(join(layer, "stub-data", file), content);
   writeFileSync(join(layer, "etc/fstab"), FSTAB);
-  writeFileSync(join(layer, "etc/selinux/config"), SELINUX_CONFIG);
+  if (p.distro.family === "el") writeFileSync(join(layer, "etc/selinux/config"), SELINUX_CONFIG);
   writeFileSync(join(layer, "bake-provision.sh"), renderPackerScript(p));
   const oomfile = join(dir, "oom_score_adj");
   writeFileSync(oomfile, `${p.spec.containerd.service.oomScoreAdjust}\n`);
@@ -168,6 +174,36 @@ describe.skipIf(!sandboxAvailable())("kubernetes steps in the sandbox (stand-ins
       // bake's log and status file record every run; everything else must be untouched.
       [...files].filter(([path]) => !path.startsWith("/stub/") && path !== "/var/log/bake-provision.log" && path !== "/var/lib/bake/status");
     expect(node(after)).toEqual(node(before));
+    box.cleanup();
+  });
+
+  it("Debian: the key checked by sha256 before apt trusts it, the packages held, no SELinux to set; a second run changes nothing", async () => {
+    const keySha = sha("stand-in key\n");
+    const box = await provision("debian", { distro: "debian13", crictl: { install: "none" }, kubernetes: { enabled: true, repo: { gpgkeySha256: keySha } } });
+    const first = await box.run();
+    expect(first.code, first.output).toBe(0);
+    expect(stepOrder(first.output).slice(-9)).toEqual(["kubernetes-repo-key", "install-host-tools", "install-kubernetes", "swap-off", "selinux-mode", "firewalld", "enable-kubelet", "pull-images", "verify"]);
+    expect(box.read("etc/apt/keyrings/kubernetes-apt-keyring.asc")).toBe("stand-in key\n");
+    expect(box.read("stub/held")).toBe("kubeadm\nkubectl\nkubelet\n");
+    expect(first.output).toContain("bake: no /etc/selinux/config; SELinux is not installed");
+    expect(first.output).toMatch(/bake: ok   - kubelet is held\n/);
+    const installs = box.calls().filter((c) => c[0] === "apt-get" && c.includes("install")).map((c) => c.slice(c.indexOf("install") + 1).join(" "));
+    expect(installs.at(-1)).toBe("--allow-change-held-packages kubelet=1.35.* kubeadm=1.35.* kubectl=1.35.*");
+    const before = filesUnder(box.upper);
+    const second = await box.run();
+    expect(second.code, second.output).toBe(0);
+    const etc = (files: Map<string, { sha: string; mtime: number }>) => [...files].filter(([path]) => path.startsWith("/etc/"));
+    expect(etc(filesUnder(box.upper))).toEqual(etc(before));
+    box.cleanup();
+  });
+
+  it("refuses an apt key whose sha256 differs, before apt sees it", async () => {
+    const box = await provision("badkey", { distro: "debian13", crictl: { install: "none" }, kubernetes: { enabled: true, repo: { gpgkeySha256: "0".repeat(64) } } });
+    const first = await box.run();
+    expect(first.code).not.toBe(0);
+    expect(first.output).toContain("bake: FAILED in step 'kubernetes-repo-key'");
+    expect(existsSync(join(box.upper, "etc/apt/keyrings/kubernetes-apt-keyring.asc"))).toBe(false);
+    expect(box.calls().some((c) => c[0] === "apt-mark")).toBe(false);
     box.cleanup();
   });
 

@@ -74,7 +74,7 @@ describe("kubernetes on Debian and Ubuntu", () => {
     const p = planFor(debianOn());
     const sources = p.files.find((f) => f.path === "/etc/apt/sources.list.d/kubernetes.sources")!;
     expect(sources.content).toContain("URIs: https://pkgs.k8s.io/core:/stable:/v1.35/deb/\nSuites: /\nSigned-By: /etc/apt/keyrings/kubernetes-apt-keyring.asc\n");
-    expect(stepRun(debianOn(), "kubernetes-repo-key")).toContain(`bake_download https://pkgs.k8s.io/core:/stable:/v1.35/deb/Release.key /etc/apt/keyrings/kubernetes-apt-keyring.asc ${"b".repeat(64)}`);
+    expect(stepRun(debianOn(), "kubernetes-repo-key")).toContain(`then bake_download https://pkgs.k8s.io/core:/stable:/v1.35/deb/Release.key /etc/apt/keyrings/kubernetes-apt-keyring.asc ${"b".repeat(64)}`);
     expect(stepRun(debianOn(), "install-kubernetes")).toBe("bake_pkg_install --allow-change-held-packages 'kubelet=1.35.*' 'kubeadm=1.35.*' 'kubectl=1.35.*'\napt-mark hold kubelet kubeadm kubectl >/dev/null");
     expect(verify(debianOn())).toContain("bake_check 'kubelet is held' grep -qx kubelet <(apt-mark showhold)");
     expect(stepRun(debianOn(), "install-host-tools")).toBe("bake_pkg_install conntrack socat iptables iproute2 ethtool ebtables");

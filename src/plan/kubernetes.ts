@@ -37,7 +37,13 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
     out.steps!.push({
       id: "kubernetes-repo-key",
       title: "fetch the signing key of the Kubernetes package repository",
-      run: lines(sh`install -d -m 0755 /etc/apt/keyrings`, sh`bake_download ${k.repo.gpgkey} ${K8S_KEYRING} ${k.repo.gpgkeySha256}`, sh`chmod 0644 ${K8S_KEYRING}`, sh`bake_pkg_refresh`),
+      // A key already on disk with the right sha256 is kept: a second run fetches nothing.
+      run: lines(
+        sh`install -d -m 0755 /etc/apt/keyrings`,
+        sh`if ! echo ${`${k.repo.gpgkeySha256}  ${K8S_KEYRING}`} | bake_quiet sha256sum -c -; then bake_download ${k.repo.gpgkey} ${K8S_KEYRING} ${k.repo.gpgkeySha256}; fi`,
+        sh`chmod 0644 ${K8S_KEYRING}`,
+        sh`bake_pkg_refresh`,
+      ),
     });
   }
 
