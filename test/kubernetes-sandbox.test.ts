@@ -8,23 +8,13 @@
 // real node (README, "Kubeadm-ready nodes").
 // It proves the order of the steps, what they change on disk, and that a
 // second run changes nothing.
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { plan, renderPackerScript, validateSpec, type SpecInput } from "../src/index.js";
-import { BOXES, runInOverlayRoot } from "./support/overlay-root.js";
+import { BOXES, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
 
-function sandboxAvailable(): boolean {
-  if (process.platform !== "linux" || process.getuid?.() !== 0) return false;
-  try {
-    execFileSync("unshare", ["--mount", "--pid", "--fork", "--mount-proc", "true"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } >> /stub/log`;
 // The image list the kubeadm stand-in prints, as `kubeadm config images list` would for 1.35.
@@ -130,7 +120,7 @@ async function provision(name: string, input: SpecInput, data: Record<string, st
 const base = (kubernetes: SpecInput["kubernetes"]): SpecInput => ({ distro: "rocky9", crictl: { install: "none" }, kubernetes: { enabled: true, ...kubernetes } });
 const stepOrder = (output: string) => [...output.matchAll(/^bake: \[\d+\/\d+\] ([a-z-]+):/gm)].map((m) => m[1]);
 
-describe.skipIf(!sandboxAvailable())("kubernetes steps in the sandbox (stand-ins for dnf, systemctl, firewalld, crictl and kubeadm)", () => {
+describe.skipIf(!overlayRootAvailable())("kubernetes steps in the sandbox (stand-ins for dnf, systemctl, firewalld, crictl and kubeadm)", () => {
   it("a worker: steps in order, swap lines commented, ports opened, images pulled, join preflight last; a second run changes nothing", async () => {
     const box = await provision("worker", base({ version: "1.35.2", images: { extra: ["docker.io/flannel/flannel:v0.26.7"] } }), { firewalld: "active\n" });
     const first = await box.run();

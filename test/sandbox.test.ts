@@ -26,20 +26,11 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { plan, renderPackerScript, SpecError, validateSpec, type Plan, type SpecInput } from "../src/index.js";
 import { MARKER, specWithField, specWithFields, FIELDS } from "./support/hostile.js";
-import { BOXES, runInOverlayRoot } from "./support/overlay-root.js";
+import { BOXES, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
 
 const CASES = Number(process.env.BAKE_SANDBOX_CASES ?? 30);
 
-function sandboxAvailable(): boolean {
-  if (process.platform !== "linux" || process.getuid?.() !== 0) return false;
-  try {
-    execFileSync("unshare", ["--mount", "--pid", "--fork", "--mount-proc", "true"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const available = sandboxAvailable();
+const available = overlayRootAvailable();
 
 const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } >> /stub/log`;
 
