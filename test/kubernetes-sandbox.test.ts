@@ -187,6 +187,18 @@ describe.skipIf(!overlayRootAvailable())("kubernetes steps in the sandbox (stand
     box.cleanup();
   });
 
+  it("never runs a repo URL: shell syntax in baseurl and gpgkey reaches curl and the sources file intact", async () => {
+    const gpgkey = "https://m.example.com/';touch$IFS/tmp/PWNED;'/$(touch$IFS/tmp/PWNED)";
+    const baseurl = "https://m.example.com/k8s/$(touch$IFS/tmp/PWNED)/";
+    const box = await provision("hostile", { distro: "debian13", crictl: { install: "none" }, kubernetes: { enabled: true, repo: { baseurl, gpgkey, gpgkeySha256: sha("stand-in key\n") } } });
+    const first = await box.run();
+    expect(first.code, first.output).toBe(0);
+    expect(existsSync(join(box.upper, "tmp/PWNED")), "a payload ran").toBe(false);
+    expect(box.calls().filter((c) => c[0] === "curl").map((c) => c.at(-1))).toEqual([gpgkey]);
+    expect(box.read("etc/apt/sources.list.d/kubernetes.sources")).toContain(`URIs: ${baseurl}\n`);
+    box.cleanup();
+  });
+
   it("refuses an apt key whose sha256 differs, before apt sees it", async () => {
     const box = await provision("badkey", { distro: "debian13", crictl: { install: "none" }, kubernetes: { enabled: true, repo: { gpgkeySha256: "0".repeat(64) } } });
     const first = await box.run();
