@@ -242,7 +242,7 @@ bake_images_present() {
 # $3 image repository or empty, then the checks to let pass. kubeadm takes the
 # version and repository only from a config file in this phase.
 bake_kubeadm_preflight() {
-  local role=$1 version repo=$3 config ignore rc=0
+  local role=$1 version repo=$3 config ignore out rc=0
   version=$(bake_kubeadm_version "$2")
   shift 3
   if [ -e /etc/kubernetes/kubelet.conf ]; then
@@ -258,10 +258,17 @@ bake_kubeadm_preflight() {
     if [ -n "$repo" ]; then printf 'imageRepository: %s\n' "$repo" >> "$config"; fi
     kubeadm init phase preflight --config "$config" ${ignore:+--ignore-preflight-errors="$ignore"} || rc=$?
   else
-    # A join preflight needs a discovery endpoint in its config but does not
-    # contact it; 192.0.2.1 is a documentation address (RFC 5737).
-    printf 'kind: JoinConfiguration\ndiscovery:\n  bootstrapToken:\n    apiServerEndpoint: 192.0.2.1:6443\n    token: abcdef.0123456789abcdef\n    unsafeSkipCAVerification: true\n' >> "$config"
-    kubeadm join phase preflight --config "$config" ${ignore:+--ignore-preflight-errors="$ignore"} || rc=$?
+    # The join preflight runs the node's checks, then discovers the cluster,
+    # which needs one: the endpoint is a documentation address (RFC 5737) and
+    # discovery gets 5 s. A failure with no [ERROR ...] line after the checks
+    # ran is that discovery, not the node.
+    printf 'kind: JoinConfiguration\ndiscovery:\n  bootstrapToken:\n    apiServerEndpoint: 192.0.2.1:6443\n    token: abcdef.0123456789abcdef\n    unsafeSkipCAVerification: true\ntimeouts:\n  discovery: 5s\n' >> "$config"
+    out=$(kubeadm join phase preflight --config "$config" ${ignore:+--ignore-preflight-errors="$ignore"} 2>&1) || rc=$?
+    printf '%s\n' "$out"
+    if [ "$rc" -ne 0 ] && grep -q 'Running pre-flight checks' <<< "$out" && ! grep -q '\[ERROR ' <<< "$out"; then
+      echo "bake: the node's preflight checks passed; kubeadm then stopped at cluster discovery, which needs a cluster: not checked here"
+      rc=0
+    fi
   fi
   rm -f "$config"
   return "$rc"
