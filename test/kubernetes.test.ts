@@ -149,6 +149,11 @@ describe("images and preflight", () => {
     );
   });
 
+  it("refuses a kernel.sysctl without net.ipv4.ip_forward = 1, which kubeadm's preflight requires", () => {
+    expect(errors(on({ kernel: { sysctl: { "net.ipv4.ip_forward": 0 } } }))).toEqual([expect.stringMatching(/^kernel\.sysctl: must set net\.ipv4\.ip_forward: 1 for a kubeadm node/)]);
+    expect(errors({ kernel: { sysctl: { "net.ipv4.ip_forward": 0 } } })).toEqual([]);
+  });
+
   it("refuses to let every preflight check pass", () => {
     expect(errors(on({ kubernetes: { preflightIgnore: ["All"] } }))).toEqual([expect.stringMatching(/^kubernetes\.preflightIgnore: all would turn every kubeadm preflight error/)]);
   });

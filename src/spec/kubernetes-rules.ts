@@ -59,6 +59,9 @@ export function kubernetesRules(spec: NodeSpec, raw: Record<string, unknown>): D
     add("warning", ["kubernetes", "firewalld", "ports"], "is unused with firewalld.action: disable");
   }
 
+  if (String(spec.kernel.sysctl["net.ipv4.ip_forward"] ?? "") !== "1") {
+    add("error", ["kernel", "sysctl"], "must set net.ipv4.ip_forward: 1 for a kubeadm node: kubeadm's preflight fails without it (FileContent--proc-sys-net-ipv4-ip_forward)");
+  }
   if (k.preflightIgnore.some((name) => name.toLowerCase() === "all")) {
     add("error", ["kubernetes", "preflightIgnore"], "all would turn every kubeadm preflight error into a warning; name the checks to let pass");
   }
