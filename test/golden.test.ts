@@ -10,6 +10,8 @@ const cases: [string, string[]][] = [
   ["defaults", []],
   ["guide", ["-c", "examples/guide.yaml"]],
   ["minimal", ["-c", "examples/minimal.yaml"]],
+  ["rocky9-worker", ["-c", "examples/rocky9-worker.yaml"]],
+  ["rocky9-control-plane", ["-c", "examples/rocky9-control-plane.yaml"]],
 ];
 
 describe("golden output", () => {

@@ -29,20 +29,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { plan, renderPackerScript, SpecError, validateSpec, type Plan, type SpecInput } from "../src/index.js";
 import { renderProvisionScript } from "../src/emit/provision-script.js";
 import { MARKER, specWithField, specWithFields, FIELDS } from "./support/hostile.js";
-import { BOXES, runInOverlayRoot } from "./support/overlay-root.js";
+import { BOXES, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
 
 const CASES = Number(process.env.BAKE_SANDBOX_CASES ?? 30);
 
-function sandboxAvailable(): boolean {
-  if (process.platform !== "linux" || process.getuid?.() !== 0) return false;
-  try {
-    execFileSync("unshare", ["--mount", "--pid", "--fork", "--mount-proc", "true"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const available = sandboxAvailable();
+const available = overlayRootAvailable();
 
 // The first call fails the way an unreachable mirror does; later calls succeed.
 const FLAKY = `if [ ! -e /stub/flaky ]; then touch /stub/flaky; echo "Curl error (6): Couldn't resolve host name for https://mirror.example.com/repodata/repomd.xml" >&2; exit 1; fi`;

@@ -45,11 +45,16 @@ const SAMPLES: Record<string, string[]> = {
   "pem-or-path": ["/etc/pki/probe/probe.pem"],
   "header-name": ["X-Probe"],
   "header-value": ["probe"],
+  "kubernetes-version": ["1.34", "1.35.2"],
+  "firewall-port": ["8472/udp"],
+  "optional-image-repository": ["mirror.probe.example/k8s", ""],
+  "preflight-check": ["NumCPU"],
 };
 
-/** The spec probed around: the defaults plus a registry with a mirror and a proxy, so their files exist. */
+/** The spec probed around: the defaults plus a registry with a mirror, a proxy and the kubernetes section, so their files exist. */
 function probeBase(distro: Distro): NodeSpec {
   return mergeOver(defaultSpec(distro), {
+    kubernetes: { enabled: true },
     containerd: {
       proxy: { http: "http://proxy.probe.example:3128" },
       registries: {

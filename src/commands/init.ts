@@ -11,6 +11,7 @@ import { CommandError } from "./errors.js";
 import { defaultOf, specKeys, type KeyInfo } from "./keys.js";
 import { SCHEMA_FILE } from "./paths.js";
 import { profileValues, type Profile, type ProfileValue } from "./profiles.js";
+import { kubernetesChoices, type KubernetesRole } from "./init-kubernetes.js";
 
 export interface InitOptions {
   distro: Distro;
@@ -20,6 +21,8 @@ export interface InitOptions {
   schema?: string;
   /** Write this profile's values uncommented (bake init --profile cn). */
   profile?: Profile;
+  /** Write the kubernetes section uncommented for this role (bake init --kubernetes). */
+  kubernetes?: KubernetesRole;
 }
 
 type Chosen = Record<string, ProfileValue>;
@@ -55,7 +58,10 @@ const wrap = (text: string, width: number): string[] => {
 export function starterSpec(options: InitOptions): string {
   const { distro } = options;
   const schemaRef = options.schema ?? `./${SCHEMA_BESIDE}`;
-  const chosen: Chosen = options.profile ? profileValues(options.profile, distro) : {};
+  const chosen: Chosen = {
+    ...(options.profile ? profileValues(options.profile, distro) : {}),
+    ...(options.kubernetes ? kubernetesChoices(options.kubernetes, distro) : {}),
+  };
   const out: string[] = [
     `# yaml-language-server: $schema=${schemaRef}`,
     `## bake node spec for ${distro}, written by bake ${BAKE_VERSION} (bake init${options.profile ? ` --profile ${options.profile}` : ""}).`,

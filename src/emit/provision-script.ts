@@ -23,6 +23,7 @@ export function renderProvisionScript(plan: Plan, embedFiles: boolean): string {
     target: `${plan.spec.distro}/${plan.spec.arch}`,
     bakeVersion: BAKE_VERSION,
     packageFunctions: new ShellCode(packageFunctions(plan.distro)),
+    kubernetesFunctions: plan.spec.kubernetes.enabled && new ShellCode(renderTemplate("kubernetes-functions.sh.hbs", {})),
     embedFiles,
     files: plan.files.map((f) => ({ path: f.path, mode: f.mode, content: f.content, text: fitsHeredoc(f.content) })),
     main,

@@ -31,9 +31,10 @@ export function crictl({ spec, distro }: PlanContext): Contribution {
       ),
       needs: ["curl", "tar", "cmp"],
     });
-  } else {
+  } else if (!spec.kubernetes.enabled) {
     out.steps!.push({ id: "install-crictl", title: "install crictl from the cri-tools package", run: sh`bake_pkg_install cri-tools` });
   }
+  // With kubernetes on, install-kubernetes brings cri-tools from pkgs.k8s.io with kubeadm, which needs it.
   out.checks!.push(
     { description: "crictl info answers", test: sh`bake_quiet crictl info` },
     { description: "sudo crictl works", test: sh`bake_sudo_runs crictl --version` },

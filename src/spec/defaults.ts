@@ -2,6 +2,7 @@
 // Some depend on the distro, so they are computed after the distro is known.
 import { distroInfo, dockerRepoDefaults } from "../distro.js";
 import { DEFAULT_CRICTL_VERSION } from "../crictl-releases.js";
+import { DEFAULT_KUBERNETES_VERSION, pkgsK8sRepo, ROLE_PORTS } from "../kubernetes-releases.js";
 import type { Distro, NodeSpec } from "./schema.js";
 
 export const DEFAULT_DISTRO: Distro = "rocky9";
@@ -50,6 +51,17 @@ export function defaultSpec(distro: Distro): NodeSpec {
       imageEndpoint: "unix:///run/containerd/containerd.sock",
       timeout: 10,
       debug: false,
+    },
+    kubernetes: {
+      enabled: false,
+      version: DEFAULT_KUBERNETES_VERSION,
+      role: "worker",
+      repo: { ...pkgsK8sRepo(DEFAULT_KUBERNETES_VERSION, info.family), gpgkeySha256: "" },
+      disableSwap: true,
+      firewalld: { action: "open-ports", ports: ROLE_PORTS.worker },
+      selinux: "permissive",
+      images: { prePull: true, repository: "", extra: [] },
+      preflightIgnore: [],
     },
   };
 }

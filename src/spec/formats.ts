@@ -115,6 +115,22 @@ export const formats: Record<string, StringFormat> = {
     test: (v) => v === "" || /^[a-f0-9]{64}$/.test(v),
     expected: "64 lowercase hex digits, or empty",
   },
+  "kubernetes-version": {
+    test: (v) => /^1\.\d{2}(?:\.\d{1,3})?$/.test(v),
+    expected: 'a Kubernetes minor such as "1.35", or an exact patch such as "1.35.2"',
+  },
+  "firewall-port": {
+    test: (v) => /^\d{1,5}(?:-\d{1,5})?\/(?:tcp|udp|sctp)$/.test(v) && v.split(/[-/]/).slice(0, -1).every((n) => Number(n) >= 1 && Number(n) <= 65535),
+    expected: "a port or range with its protocol, such as 6443/tcp or 30000-32767/tcp",
+  },
+  "optional-image-repository": {
+    test: (v) => v === "" || (v.length <= 200 && !v.endsWith("/") && IMAGE_REF.test(`${v}/pause`) && !/[:@]/.test(v.replace(/^[^/]*/, ""))),
+    expected: "an image repository such as registry.k8s.io or mirror.local:5000/k8s, or empty",
+  },
+  "preflight-check": {
+    test: (v) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(v),
+    expected: "a kubeadm preflight check name such as NumCPU",
+  },
   "cri-endpoint": {
     test: (v) => /^unix:\/\/\/[A-Za-z0-9._@+\/-]+$/.test(v) || /^tcp:\/\/[A-Za-z0-9.\[\]:-]+$/.test(v),
     expected: "unix:///path/to.sock or tcp://host:port",

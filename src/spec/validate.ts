@@ -12,6 +12,8 @@ import type { KeyPath, LoadedSpec } from "./load.js";
 import { CRICTL_SHA256 } from "../crictl-releases.js";
 import { distroInfo } from "../distro.js";
 import { riskyValues } from "./risky-values.js";
+import { followKubernetes } from "./kubernetes-defaults.js";
+import { kubernetesRules } from "./kubernetes-rules.js";
 
 // ajv's standalone code for schema/bake.schema.json with the formats of
 // formats.ts, generated at build time (scripts/gen-validator.ts, options in
@@ -60,6 +62,7 @@ function resolveDefaults(data: Record<string, unknown>): NodeSpec {
   for (const [host, registry] of Object.entries(spec.containerd.registries)) {
     spec.containerd.registries[host] = { server: "", mirrors: [], ...(registry as Partial<typeof registry>) };
   }
+  followKubernetes(spec, data);
   return spec;
 }
 
@@ -278,6 +281,7 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): RuleFinding[]
     warn(["packages", "repo"], "is unused with containerd.source: distro");
   }
   for (const risky of riskyValues(spec)) out.push({ severity: "warning", path: risky.path.join("\u0001"), message: risky.message, target: risky.target });
+  out.push(...kubernetesRules(spec, raw));
   return out;
 }
 

@@ -1,7 +1,7 @@
 // Runs a command as root in a throwaway root: an overlay of `layer` over the host's /,
 // whose writes all land in `upper`, inside new mount and PID namespaces. Shared by the
 // sandbox test (stubbed package managers) and the EL contract test (real dnf and rpm).
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 
@@ -47,4 +47,15 @@ export function runInOverlayRoot(root: OverlayRoot, command: string): Promise<{ 
     child.stderr.on("data", (d) => (output += d));
     child.on("close", (code) => resolve({ code: code ?? -1, output }));
   });
+}
+
+/** Whether this host can run an overlay root: Linux, root, and unshare with new mount and PID namespaces. */
+export function overlayRootAvailable(): boolean {
+  if (process.platform !== "linux" || process.getuid?.() !== 0) return false;
+  try {
+    execFileSync("unshare", ["--mount", "--pid", "--fork", "--mount-proc", "true"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,0 +1,32 @@
+// Defaults that follow from the kubernetes section rather than from the distro:
+// the repo from the minor, crictl's version, the pause image, the role's ports.
+// A key the user wrote is kept; validate.ts warns when it disagrees.
+import { distroInfo } from "../distro.js";
+import { crictlVersionFor, pauseImageFor, pkgsK8sRepo, repoKeyUrl, ROLE_PORTS } from "../kubernetes-releases.js";
+import type { NodeSpec } from "./schema.js";
+
+type Raw = Record<string, unknown>;
+const section = (raw: Raw | undefined, key: string): Raw | undefined => raw?.[key] as Raw | undefined;
+const wrote = (raw: Raw | undefined, ...path: string[]): boolean => {
+  let node: unknown = raw;
+  for (const key of path) {
+    if (typeof node !== "object" || node === null || !(key in node)) return false;
+    node = (node as Raw)[key];
+  }
+  return true;
+};
+
+export function followKubernetes(spec: NodeSpec, raw: Raw): void {
+  const k = spec.kubernetes;
+  const family = distroInfo(spec.distro).family;
+  const kraw = section(raw, "kubernetes");
+  if (!wrote(kraw, "repo", "baseurl")) k.repo.baseurl = pkgsK8sRepo(k.version, family).baseurl;
+  if (!wrote(kraw, "repo", "gpgkey")) k.repo.gpgkey = repoKeyUrl(k.repo.baseurl, family);
+  if (!wrote(kraw, "firewalld", "ports")) k.firewalld.ports = ROLE_PORTS[k.role];
+  if (!k.enabled) return;
+  // kubeadm's packages need cri-tools, whose /usr/bin/crictl would clash with the release tarball's.
+  if (!wrote(raw, "crictl", "install")) spec.crictl.install = "package";
+  if (!wrote(raw, "crictl", "version")) spec.crictl.version = crictlVersionFor(k.version);
+  const pause = pauseImageFor(k.version, k.images.repository);
+  if (pause && !wrote(raw, "containerd", "sandboxImage")) spec.containerd.sandboxImage = pause;
+}

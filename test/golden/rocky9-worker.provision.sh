@@ -1,0 +1,458 @@
+#!/bin/bash
+# Provisions rocky9/amd64 as a containerd node for kubeadm.
+# Rendered by bake 0.1.0 from a node spec: re-render rather than edit.
+# Fail-fast (the failing step is named) and safe to run again.
+if [ -z "${BASH_VERSION:-}" ]; then exec /bin/bash "$0" "$@"; fi
+set -Eeuo pipefail
+umask 022
+export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+if [ "$(id -u)" != 0 ]; then echo "bake: run this as root (sudo)" >&2; exit 1; fi
+BAKE_STATE=/var/lib/bake
+BAKE_LOG=/var/log/bake-provision.log
+BAKE_STEP=setup
+mkdir -p "$BAKE_STATE"
+exec > >(tee -a "$BAKE_LOG") 2>&1
+
+bake_fail() {
+  local rc=$?
+  trap - ERR
+  # Only the main shell reports; a failing $(...) reports through its caller.
+  if [ "$BASH_SUBSHELL" -gt 0 ]; then exit "$rc"; fi
+  echo "bake: FAILED in step '$BAKE_STEP' (exit $rc); later steps did not run. Log: $BAKE_LOG" >&2
+  echo "failed $BAKE_STEP" > "$BAKE_STATE/status"
+  exit "$rc"
+}
+trap bake_fail ERR
+
+bake_step() { BAKE_STEP=$2; echo "bake: [$1] $2: $3"; }
+bake_quiet() { "$@" >/dev/null 2>&1; }
+
+# Network operations get three more tries; a package no repository has gets none.
+bake_retry() {
+  local n=1 out miss
+  out=$(mktemp)
+  until "$@" 2>&1 | tee "$out"; do
+    if miss=$(grep -m 1 -E "No match for arg|Unable to (find a match|locate package)|' was not found|no installation candidate" "$out"); then
+      echo "bake: not retrying: ${miss#E: } (repos: ${BAKE_PKG_REPO:-all enabled})" >&2
+    elif [ "$n" -gt 3 ]; then
+      echo "bake: gave up after 4 tries: $*" >&2
+    else
+      echo "bake: retry $n/3 in $((n * 5))s: $*" >&2
+      sleep $((n * 5))
+      n=$((n + 1))
+      continue
+    fi
+    rm -f "$out"
+    return 1
+  done
+  rm -f "$out"
+}
+
+bake_pkg_installed() { rpm -q "$1" >/dev/null 2>&1; }
+# --allowerasing: containerd.io obsoletes runc from the OS repos.
+bake_pkg_install() { bake_retry dnf -y -q install --allowerasing "$@"; }
+bake_pkg_remove_now() { dnf -y -q remove "$@"; }
+bake_pkg_absent() { ! bake_pkg_installed "$1"; }
+# $@: command=package pairs; installs the packages of the missing commands in one call.
+bake_install_missing_tools() {
+  local pair missing=()
+  for pair in "$@"; do if ! command -v "${pair%%=*}" >/dev/null; then missing+=("${pair#*=}"); fi; done
+  if [ "${#missing[@]}" -eq 0 ]; then echo "bake: all present"; return 0; fi
+  bake_pkg_install "${missing[@]}"
+}
+bake_pkg_remove() {
+  local p present=()
+  for p in "$@"; do if bake_pkg_installed "$p"; then present+=("$p"); fi; done
+  if [ "${#present[@]}" -eq 0 ]; then echo "bake: none of them is installed"; return 0; fi
+  bake_pkg_remove_now "${present[@]}"
+}
+
+bake_containerd_major_is() {
+  local v
+  v=$(containerd --version | grep -oE ' v?[0-9]+\.[0-9]+\.[0-9]+' | head -n 1 | tr -d ' v')
+  if [ "${v%%.*}" != "$1" ]; then
+    echo "bake: containerd $v is installed, but bake wrote config.toml schema version $2, which needs containerd $1.x; set containerd.version to match the package (it is \"$3\")" >&2
+    return 1
+  fi
+  echo "bake: containerd $v is installed"
+}
+
+bake_file_is() {
+  if ! echo "$2  $1" | bake_quiet sha256sum -c -; then
+    echo "bake: $1 is not the file bake wrote (did a package replace it?); restore it by rendering again" >&2
+    return 1
+  fi
+}
+
+bake_selinux_on() { command -v selinuxenabled >/dev/null && selinuxenabled; }
+bake_selinux_restore() {
+  if ! bake_selinux_on; then echo "bake: SELinux is off; $1 needs no label"; return 0; fi
+  restorecon -R "$1"
+}
+
+# Start containerd with the files $@; restart only when they changed since bake
+# last (re)started it, so running bake again leaves a working node alone.
+bake_start_containerd() {
+  local want have=""
+  want=$(cat "$@" | sha256sum | cut -d' ' -f1)
+  if [ -f "$BAKE_STATE/containerd-config.sha256" ]; then have=$(cat "$BAKE_STATE/containerd-config.sha256"); fi
+  systemctl daemon-reload
+  systemctl enable containerd
+  if [ "$want" != "$have" ] || ! systemctl is-active --quiet containerd; then
+    systemctl restart containerd
+    echo "$want" > "$BAKE_STATE/containerd-config.sha256"
+  else
+    echo "bake: containerd is active with this config; not restarting it"
+  fi
+  bake_wait_for_containerd
+}
+
+bake_wait_for_containerd() {
+  local tries=30
+  until bake_quiet ctr version; do
+    tries=$((tries - 1))
+    if [ "$tries" -eq 0 ]; then break; fi
+    sleep 1
+  done
+  if [ "$tries" -gt 0 ]; then return 0; fi
+  echo "bake: containerd did not answer on its socket within 30 s" >&2
+  systemctl status containerd --no-pager >&2 || true
+  return 1
+}
+
+bake_cgroup_is_v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
+
+# ---- kubeadm-ready node (kubernetes.enabled)
+# Swap off now and at every boot: the swap lines of fstab commented out,
+# swap.target masked, and zram-generator given /dev/null as its config (its
+# documented off switch). Each part is skipped when already done.
+bake_swap_off() {
+  local swap_line='^[[:space:]]*[^#[:space:]]+[[:space:]]+[^[:space:]]+[[:space:]]+swap([[:space:]]|$)'
+  swapoff -a
+  if [ -f /etc/fstab ] && grep -qE "$swap_line" /etc/fstab; then
+    sed -i -E "/$swap_line/s/^/#bake: swap off for kubelet# /" /etc/fstab
+    echo "bake: commented out the swap lines of /etc/fstab"
+  fi
+  if [ "$(systemctl is-enabled swap.target 2>/dev/null || true)" != masked ]; then systemctl mask swap.target; fi
+  if [ -e /usr/lib/systemd/system-generators/zram-generator ] && [ ! -L /etc/systemd/zram-generator.conf ]; then
+    ln -sfn /dev/null /etc/systemd/zram-generator.conf
+    echo "bake: zram-generator disabled"
+  fi
+}
+bake_swap_is_off() { [ "$(grep -c . /proc/swaps)" -le 1 ]; }
+bake_fstab_has_no_swap() { ! grep -qE '^[[:space:]]*[^#[:space:]]+[[:space:]]+[^[:space:]]+[[:space:]]+swap([[:space:]]|$)' /etc/fstab 2>/dev/null; }
+
+# $1 open-ports or disable, then the ports. Nothing happens without an active firewalld.
+bake_firewalld() {
+  local action=$1 port added=""
+  shift
+  if ! systemctl is-active --quiet firewalld; then echo "bake: firewalld is not active; no firewall change"; return 0; fi
+  if [ "$action" = disable ]; then systemctl disable --now firewalld; return 0; fi
+  for port in "$@"; do
+    if ! bake_quiet firewall-cmd --permanent --query-port="$port"; then
+      firewall-cmd --permanent --add-port="$port" >/dev/null
+      echo "bake: firewalld: opened $port"
+      added=1
+    fi
+  done
+  if [ -n "$added" ]; then firewall-cmd --reload >/dev/null; fi
+}
+bake_firewalld_ok() {
+  local action=$1 port
+  shift
+  if [ "$action" = disable ]; then ! systemctl is-active --quiet firewalld && ! systemctl is-enabled --quiet firewalld 2>/dev/null; return; fi
+  if ! systemctl is-active --quiet firewalld; then return 0; fi
+  for port in "$@"; do bake_quiet firewall-cmd --query-port="$port" || return 1; done
+}
+
+# SELinux mode $1 (permissive or enforcing) now and in /etc/selinux/config. A
+# node with SELinux disabled stays so for permissive (it is less strict still);
+# enforcing from disabled needs the relabel at the next boot.
+bake_selinux_mode() {
+  local mode=$1 config=/etc/selinux/config
+  if [ ! -f "$config" ]; then echo "bake: no $config; SELinux is not installed"; return 0; fi
+  if [ "$mode" = permissive ] && grep -qx 'SELINUX=disabled' "$config"; then echo "bake: SELinux is disabled; leaving it so"; return 0; fi
+  if ! grep -qx "SELINUX=$mode" "$config"; then
+    if grep -qx 'SELINUX=disabled' "$config"; then touch /.autorelabel; fi
+    if grep -q '^SELINUX=' "$config"; then sed -i "s/^SELINUX=.*/SELINUX=$mode/" "$config"; else echo "SELINUX=$mode" >> "$config"; fi
+    echo "bake: $config: SELINUX=$mode"
+  fi
+  if command -v selinuxenabled >/dev/null && selinuxenabled && [ "$(getenforce)" != "${mode^}" ]; then
+    if [ "$mode" = enforcing ]; then setenforce 1; else setenforce 0; fi
+  fi
+}
+bake_selinux_mode_is() {
+  local config=/etc/selinux/config
+  if [ ! -f "$config" ]; then return 0; fi
+  if [ "$1" = permissive ] && grep -qx 'SELINUX=disabled' "$config"; then return 0; fi
+  grep -qx "SELINUX=$1" "$config" || return 1
+  if command -v selinuxenabled >/dev/null && selinuxenabled; then [ "$(getenforce)" = "${1^}" ]; fi
+}
+
+# The version kubeadm works with: $1 when exact, else the installed kubeadm's.
+bake_kubeadm_version() { if [ -n "$1" ]; then echo "v$1"; else kubeadm version -o short; fi; }
+bake_kubeadm_version_is() {
+  local v
+  v=$(kubeadm version -o short)
+  case "$v" in "v$1" | "v$1".*) echo "bake: kubeadm $v" ;; *) echo "bake: kubeadm is $v, the spec asks for $1" >&2; return 1 ;; esac
+}
+
+# $1 exact version or empty, $2 image repository or empty, $3 yes to pull
+# kubeadm's images, then extra images. crictl pulls through CRI: into the
+# k8s.io namespace, through the hosts.toml mirrors.
+bake_images_wanted() {
+  local version list
+  if [ "$3" = yes ]; then
+    version=$(bake_kubeadm_version "$1")
+    list=$(kubeadm config images list --kubernetes-version "$version" ${2:+--image-repository "$2"})
+    printf '%s\n' "$list"
+  fi
+  if [ "$#" -gt 3 ]; then printf '%s\n' "${@:4}"; fi
+}
+bake_pull_images() {
+  local wanted image
+  wanted=$(bake_images_wanted "$@")
+  while read -r image; do
+    [ -n "$image" ] || continue
+    if bake_quiet crictl inspecti "$image"; then echo "bake: $image is already pulled"; else bake_retry crictl pull "$image"; fi
+  done <<< "$wanted"
+}
+bake_images_present() {
+  local wanted image absent=0
+  wanted=$(bake_images_wanted "$@")
+  while read -r image; do
+    [ -n "$image" ] || continue
+    if ! bake_quiet crictl inspecti "$image"; then echo "bake: $image is not in containerd's k8s.io namespace" >&2; absent=1; fi
+  done <<< "$wanted"
+  return "$absent"
+}
+
+# kubeadm's own preflight, last in verify: $1 role, $2 exact version or empty,
+# $3 image repository or empty, then the checks to let pass. kubeadm takes the
+# version and repository only from a config file in this phase.
+bake_kubeadm_preflight() {
+  local role=$1 version repo=$3 config ignore out rc=0
+  version=$(bake_kubeadm_version "$2")
+  shift 3
+  if [ -e /etc/kubernetes/kubelet.conf ]; then
+    echo "bake: kubeadm init or join already ran on this node (/etc/kubernetes/kubelet.conf exists); preflight is for a fresh node, not run"
+    return 0
+  fi
+  ignore=$(IFS=,; echo "$*")
+  echo "bake: kubeadm preflight for a $role (kubernetes $version); checks let pass: ${ignore:-none}"
+  config=$(mktemp /tmp/bake-kubeadm-XXXXXX.yaml)
+  printf 'apiVersion: kubeadm.k8s.io/v1beta4\n' > "$config"
+  if [ "$role" = control-plane ]; then
+    printf 'kind: ClusterConfiguration\nkubernetesVersion: %s\n' "$version" >> "$config"
+    if [ -n "$repo" ]; then printf 'imageRepository: %s\n' "$repo" >> "$config"; fi
+    kubeadm init phase preflight --config "$config" ${ignore:+--ignore-preflight-errors="$ignore"} || rc=$?
+  else
+    # The join preflight runs the node's checks, then discovers the cluster,
+    # which needs one: the endpoint is a documentation address (RFC 5737) and
+    # discovery gets 5 s. A failure with no [ERROR ...] line after the checks
+    # ran is that discovery, not the node.
+    printf 'kind: JoinConfiguration\ndiscovery:\n  bootstrapToken:\n    apiServerEndpoint: 192.0.2.1:6443\n    token: abcdef.0123456789abcdef\n    unsafeSkipCAVerification: true\ntimeouts:\n  discovery: 5s\n' >> "$config"
+    out=$(kubeadm join phase preflight --config "$config" ${ignore:+--ignore-preflight-errors="$ignore"} 2>&1) || rc=$?
+    printf '%s\n' "$out"
+    if [ "$rc" -ne 0 ] && grep -q 'Running pre-flight checks' <<< "$out" && ! grep -q '\[ERROR ' <<< "$out"; then
+      echo "bake: the node's preflight checks passed; kubeadm then stopped at cluster discovery, which needs a cluster: not checked here"
+      rc=0
+    fi
+  fi
+  rm -f "$config"
+  return "$rc"
+}
+
+
+# ---- checks used by the verify step
+bake_module_loaded() { [ -d "/sys/module/$1" ]; }
+bake_sysctl_is() { [ "$(sysctl -n "$1" | tr -s ' \t' ' ')" = "$(printf '%s' "$2" | tr -s ' \t' ' ')" ]; }
+bake_cri_plugin_ok() { [ "$(ctr plugins ls | awk '$1 == "io.containerd.grpc.v1" && $2 == "cri" { print $NF }')" = ok ]; }
+bake_config_dump_has() {
+  if [ -z "${bake_dump:-}" ]; then bake_dump=$(containerd config dump | sed 's/^[[:space:]]*//'); fi
+  grep -qxF -e "$1 = \"$2\"" -e "$1 = '$2'" <<< "$bake_dump"
+}
+bake_sudo_runs() {
+  if ! command -v sudo >/dev/null; then echo "bake: no sudo on this node"; return 0; fi
+  bake_quiet sudo -n "$@"
+}
+bake_containerd_oom_is() { [ "$(cat "/proc/$(systemctl show -p MainPID --value containerd)/oom_score_adj")" = "$1" ]; }
+bake_failed_checks=0
+bake_check() {
+  local what=$1
+  shift
+  if "$@"; then echo "bake: ok   - $what"; else echo "bake: FAIL - $what"; bake_failed_checks=$((bake_failed_checks + 1)); fi
+}
+bake_checks_passed() {
+  if [ "$bake_failed_checks" -ne 0 ]; then echo "bake: $bake_failed_checks check(s) failed" >&2; return 1; fi
+}
+
+# Write $1 with mode $2 from stdin; an unchanged file is left alone.
+bake_put() {
+  local tmp
+  mkdir -p "$(dirname "$1")"
+  tmp=$(mktemp "$1.bake-XXXXXX")
+  cat > "$tmp"
+  chmod "$2" "$tmp"
+  if cmp -s "$tmp" "$1"; then rm -f "$tmp"; chmod "$2" "$1"; else mv -f "$tmp" "$1"; echo "bake: wrote $1"; fi
+}
+
+bake_write_files() {
+bake_put /etc/modules-load.d/containerd.conf 0644 <<'BAKE_EOF'
+# Written by bake: kernel modules containerd and kubelet need, loaded at boot.
+overlay
+br_netfilter
+BAKE_EOF
+bake_put /etc/sysctl.d/99-kubernetes-cri.conf 0644 <<'BAKE_EOF'
+# Written by bake: kernel parameters for Kubernetes networking.
+net.ipv4.ip_forward = 1
+net.bridge.bridge-nf-call-iptables = 1
+net.bridge.bridge-nf-call-ip6tables = 1
+BAKE_EOF
+bake_put /etc/yum.repos.d/docker-ce.repo 0644 <<'BAKE_EOF'
+# Written by bake: docker's containerd.io packages, signature-checked.
+[docker-ce-stable]
+name=Docker CE Stable - $basearch
+baseurl=https://download.docker.com/linux/rhel/9/$basearch/stable
+enabled=1
+gpgcheck=1
+repo_gpgcheck=0
+gpgkey=https://download.docker.com/linux/rhel/gpg
+exclude=containerd.io
+BAKE_EOF
+bake_put /etc/containerd/config.toml 0644 <<'BAKE_EOF'
+# Written by bake for containerd 2.x (config schema version 3).
+# Top-level keys must stay above the first [table].
+version = 3
+root = "/var/lib/containerd"
+state = "/run/containerd"
+oom_score = 0
+disabled_plugins = []
+
+[plugins."io.containerd.cri.v1.images"]
+
+  [plugins."io.containerd.cri.v1.images".pinned_images]
+    sandbox = "registry.k8s.io/pause:3.10.1"
+
+  # Mirrors live in hosts.toml files under config_path.
+  [plugins."io.containerd.cri.v1.images".registry]
+    config_path = "/etc/containerd/certs.d"
+
+[plugins."io.containerd.cri.v1.runtime".containerd]
+  default_runtime_name = "runc"
+
+  [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc]
+    runtime_type = "io.containerd.runc.v2"
+
+    [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc.options]
+      SystemdCgroup = true
+BAKE_EOF
+bake_put /etc/systemd/system/containerd.service.d/10-bake.conf 0644 <<'BAKE_EOF'
+# Written by bake: containerd.service settings for a Kubernetes node.
+[Service]
+Delegate=yes
+KillMode=process
+Restart=always
+RestartSec=5
+LimitNPROC=infinity
+LimitCORE=infinity
+LimitNOFILE=1048576
+TasksMax=infinity
+OOMScoreAdjust=-999
+BAKE_EOF
+bake_put /etc/crictl.yaml 0644 <<'BAKE_EOF'
+# Written by bake.
+runtime-endpoint: "unix:///run/containerd/containerd.sock"
+image-endpoint: "unix:///run/containerd/containerd.sock"
+timeout: 10
+debug: false
+BAKE_EOF
+bake_put /etc/yum.repos.d/kubernetes.repo 0644 <<'BAKE_EOF'
+# Written by bake: kubelet, kubeadm and kubectl, signature-checked. The exclude
+# line holds them: bake installs with --disableexcludes=kubernetes, dnf upgrade skips them.
+[kubernetes]
+name=Kubernetes
+baseurl=https://pkgs.k8s.io/core:/stable:/v1.35/rpm/
+enabled=1
+gpgcheck=1
+gpgkey=https://pkgs.k8s.io/core:/stable:/v1.35/rpm/repodata/repomd.xml.key
+exclude=kubelet kubeadm kubectl cri-tools kubernetes-cni
+BAKE_EOF
+}
+
+echo running > "$BAKE_STATE/status"
+bake_step 1/17 write-files 'write 7 config files'
+bake_write_files
+bake_step 2/17 host-tools 'install what is missing of: kmod procps-ng gawk'
+bake_install_missing_tools modprobe=kmod sysctl=procps-ng awk=gawk
+bake_step 3/17 kernel-modules 'load kernel modules'
+modprobe -a overlay br_netfilter
+bake_step 4/17 sysctl 'apply sysctl settings'
+sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
+bake_step 5/17 remove-packages 'remove podman, buildah'
+bake_pkg_remove podman buildah
+bake_step 6/17 install-containerd 'install containerd.io-2.*'
+BAKE_PKG_REPO='docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS'\''s'
+bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-2.*'
+bake_step 7/17 check-containerd 'check containerd 2.x is installed and config.toml is the one bake wrote (schema version 3)'
+bake_containerd_major_is 2 3 2
+bake_file_is /etc/containerd/config.toml ae58ca4f9a00064c2344af350bd993405ab9807a4b9de7045bb4a5d66ccb5bf9
+bake_step 8/17 selinux-labels 'restore the SELinux labels of /etc/containerd'
+bake_selinux_restore /etc/containerd
+bake_step 9/17 start-containerd 'enable containerd; restart it if its config changed'
+bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
+bake_step 10/17 kubeadm-tools 'install the host tools kubeadm checks for: conntrack-tools socat iptables-nft iproute-tc ethtool'
+bake_pkg_install conntrack-tools socat iptables-nft iproute-tc ethtool
+bake_step 11/17 install-kubernetes 'install kubelet-1.35.* kubeadm-1.35.* kubectl-1.35.* cri-tools-1.35.* and hold them'
+bake_pkg_install --disableexcludes=kubernetes 'kubelet-1.35.*' 'kubeadm-1.35.*' 'kubectl-1.35.*' 'cri-tools-1.35.*'
+bake_step 12/17 swap-off 'turn swap off now and for every boot'
+bake_swap_off
+bake_step 13/17 selinux-mode 'SELinux permissive, now and in /etc/selinux/config'
+bake_selinux_mode permissive
+bake_step 14/17 firewalld 'open the worker'\''s ports if firewalld is active'
+bake_firewalld open-ports 10250/tcp 10256/tcp 30000-32767/tcp 8472/udp
+bake_step 15/17 enable-kubelet 'enable kubelet (it waits for kubeadm init or join)'
+systemctl enable --now kubelet
+bake_step 16/17 pull-images 'pull the images kubeadm needs into containerd'\''s k8s.io namespace'
+bake_pull_images '' '' yes
+bake_step 17/17 verify 'check the node (36 checks)'
+bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2
+bake_check 'kernel module overlay is loaded' bake_module_loaded overlay
+bake_check 'kernel module br_netfilter is loaded' bake_module_loaded br_netfilter
+bake_check 'sysctl net.ipv4.ip_forward = 1' bake_sysctl_is net.ipv4.ip_forward 1
+bake_check 'sysctl net.bridge.bridge-nf-call-iptables = 1' bake_sysctl_is net.bridge.bridge-nf-call-iptables 1
+bake_check 'sysctl net.bridge.bridge-nf-call-ip6tables = 1' bake_sysctl_is net.bridge.bridge-nf-call-ip6tables 1
+bake_check 'package podman is not installed' bake_pkg_absent podman
+bake_check 'package buildah is not installed' bake_pkg_absent buildah
+bake_check 'containerd.io is held' grep -qxF exclude=containerd.io /etc/yum.repos.d/docker-ce.repo
+bake_check 'containerd is enabled' systemctl is-enabled --quiet containerd
+bake_check 'containerd is active' systemctl is-active --quiet containerd
+bake_check 'containerd CRI plugin is ok' bake_cri_plugin_ok
+bake_check 'containerd runs with root /var/lib/containerd' bake_config_dump_has root /var/lib/containerd
+bake_check 'containerd runs with state /run/containerd' bake_config_dump_has state /run/containerd
+bake_check 'containerd sandbox image is registry.k8s.io/pause:3.10.1' bake_config_dump_has sandbox registry.k8s.io/pause:3.10.1
+bake_check 'containerd registry config_path is /etc/containerd/certs.d' bake_config_dump_has config_path /etc/containerd/certs.d
+bake_check 'containerd oom_score_adj is -999' bake_containerd_oom_is -999
+bake_check 'crictl info answers' bake_quiet crictl info
+bake_check 'sudo crictl works' bake_sudo_runs crictl --version
+bake_check 'swap is off (/proc/swaps)' bake_swap_is_off
+bake_check '/etc/fstab mounts no swap' bake_fstab_has_no_swap
+bake_check 'crictl is on PATH' bake_quiet command -v crictl
+bake_check 'conntrack is on PATH' bake_quiet command -v conntrack
+bake_check 'ip is on PATH' bake_quiet command -v ip
+bake_check 'iptables is on PATH' bake_quiet command -v iptables
+bake_check 'mount is on PATH' bake_quiet command -v mount
+bake_check 'nsenter is on PATH' bake_quiet command -v nsenter
+bake_check 'ethtool is on PATH' bake_quiet command -v ethtool
+bake_check 'socat is on PATH' bake_quiet command -v socat
+bake_check 'tc is on PATH' bake_quiet command -v tc
+bake_check 'kubeadm version is 1.35' bake_kubeadm_version_is 1.35
+bake_check 'kubelet is enabled' systemctl is-enabled --quiet kubelet
+bake_check 'SELinux is permissive' bake_selinux_mode_is permissive
+bake_check 'firewalld, if active, has 10250/tcp 10256/tcp 30000-32767/tcp 8472/udp open' bake_firewalld_ok open-ports 10250/tcp 10256/tcp 30000-32767/tcp 8472/udp
+bake_check 'the pulled images are in containerd' bake_images_present '' '' yes
+bake_check 'kubeadm join preflight passes' bake_kubeadm_preflight worker '' ''
+bake_checks_passed
+BAKE_STEP=finished
+echo ok > "$BAKE_STATE/status"
+echo "bake: all steps passed in ${SECONDS}s"

@@ -1,0 +1,243 @@
+// The kubernetes steps of the Packer script, run as root in an overlay root
+// (test/support/overlay-root.ts) with stand-ins for everything a real node
+// would do: dnf, systemctl, firewall-cmd, swapoff, SELinux tools, crictl and
+// kubeadm are stubs that log their argv and keep a little state (pulled
+// images, open ports, masked units) so a second run sees the first run's
+// work. kubeadm's stand-in prints an image list the test chooses and records
+// the preflight config it is given; the real kubeadm preflight runs only on a
+// real node (README, "Kubeadm-ready nodes").
+// It proves the order of the steps, what they change on disk, and that a
+// second run changes nothing.
+import { createHash } from "node:crypto";
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { plan, renderPackerScript, validateSpec, type SpecInput } from "../src/index.js";
+import { BOXES, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
+
+
+const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } >> /stub/log`;
+// The image list the kubeadm stand-in prints, as `kubeadm config images list` would for 1.35.
+const KUBEADM_IMAGES = ["kube-apiserver:v1.35.2", "kube-controller-manager:v1.35.2", "kube-scheduler:v1.35.2", "kube-proxy:v1.35.2", "coredns/coredns:v1.13.1", "pause:3.10.1", "etcd:3.6.6-0"];
+
+const STUBS: Record<string, string> = {
+  dnf: "exit 0",
+  rpm: "exit 1 # nothing is installed",
+  "apt-get": "exit 0",
+  "dpkg-query": "exit 1 # nothing is installed",
+  "apt-mark": `touch /stub/held
+case "$1" in hold) shift; printf '%s\\n' "$@" | sort -u - /stub/held > /stub/held.new; mv /stub/held.new /stub/held ;; showhold) cat /stub/held ;; esac`,
+  curl: `while [ $# -gt 1 ]; do if [ "$1" = -o ]; then out=$2; fi; shift; done; printf 'stand-in key\\n' > "$out"`,
+  swapoff: "exit 0",
+  restorecon: "exit 0",
+  semanage: "exit 0",
+  // The sandbox has no /sys/fs/cgroup of its own: answer as a cgroup v2 node would.
+  stat: `if [ "$*" = "-fc %T /sys/fs/cgroup" ]; then echo cgroup2fs; else exec /usr/bin/stat "$@"; fi`,
+  selinuxenabled: "exit 0 # SELinux is on",
+  getenforce: `cat /stub/enforce 2>/dev/null || echo Enforcing`,
+  setenforce: `if [ "$1" = 0 ]; then echo Permissive > /stub/enforce; else echo Enforcing > /stub/enforce; fi`,
+  modprobe: `for m in "$@"; do [ "$m" = -a ] || mkdir -p "/sys/module/$m"; done`,
+  sysctl: `case "$1" in
+  -q) grep -v -e '^#' -e '^$' "$3" >> /stub/sysctl ;;
+  -n) awk -v k="$2" 'index($0, k " = ") == 1 { v = substr($0, length(k) + 4) } END { print v }' /stub/sysctl ;;
+esac`,
+  containerd: `case "$1" in --version) echo "containerd containerd.io $(cat /stub-data/containerd-version) 0123abcd" ;; config) cat /etc/containerd/config.toml ;; esac`,
+  ctr: `if [ "$1" = plugins ]; then printf 'TYPE ID PLATFORMS STATUS\\nio.containerd.grpc.v1 cri linux/amd64 ok\\n'; fi`,
+  systemctl: `unit=\${*: -1}
+firewalld_on() { [ -e /stub-data/firewalld ] && [ ! -e /stub/firewalld-off ]; }
+case "$1" in
+  show) echo 1 ;;
+  is-active) if [ "$unit" = firewalld ]; then firewalld_on; fi ;;
+  is-enabled) case "$unit" in
+    swap.target) if [ -e /stub/swap-masked ]; then echo masked; exit 1; fi; echo static ;;
+    firewalld) firewalld_on ;;
+    kubelet) [ -e /stub/kubelet-enabled ] ;;
+  esac ;;
+  mask) touch /stub/swap-masked ;;
+  enable) if [ "$unit" = kubelet ]; then touch /stub/kubelet-enabled; fi ;;
+  disable) if [ "$unit" = firewalld ]; then touch /stub/firewalld-off; fi ;;
+esac`,
+  "firewall-cmd": `touch /stub/fw-permanent /stub/fw-runtime
+case "$1" in
+  --permanent) case "$2" in --query-port=*) grep -qxF "\${2#*=}" /stub/fw-permanent ;; --add-port=*) echo "\${2#*=}" >> /stub/fw-permanent ;; esac ;;
+  --reload) cp /stub/fw-permanent /stub/fw-runtime ;;
+  --query-port=*) grep -qxF "\${1#*=}" /stub/fw-runtime ;;
+  *) exit 2 ;;
+esac`,
+  crictl: `case "$1" in
+  inspecti) grep -qxF "$2" /stub/images 2>/dev/null ;;
+  pull) echo "$2" >> /stub/images ;;
+esac`,
+  kubeadm: `case "$1 $2 $3" in
+  "version -o short") echo v1.35.2 ;;
+  "config images list") repo=registry.k8s.io; if [ "\${6:-}" = --image-repository ]; then repo=$7; fi
+    for i in ${KUBEADM_IMAGES.join(" ")}; do echo "$repo/$i"; done ;;
+  "init phase preflight" | "join phase preflight") cp "$5" "/stub/preflight-$1.yaml"
+    echo "[preflight] Running pre-flight checks"
+    if [ -e /stub-data/preflight-fails ]; then printf '[preflight] Some fatal errors occurred:\\n\\t[ERROR Mem]: stand-in failure\\n' >&2; exit 1; fi
+    # Like kubeadm 1.3x: a worker's join preflight goes on to discovery, which fails without a cluster.
+    if [ "$1" = join ]; then echo "error execution phase preflight: couldn't validate the identity of the API Server: 192.0.2.1:6443: i/o timeout" >&2; exit 1; fi ;;
+  *) exit 2 ;;
+esac`,
+};
+for (const tool of ["conntrack", "socat", "ethtool", "tc", "ip", "iptables", "ebtables"]) STUBS[tool] = "exit 0";
+
+const FSTAB = "UUID=1234 / xfs defaults 0 0\n/dev/vda2 none swap defaults 0 0\n  /swapfile\tnone\tswap\tsw 0 0\n# /dev/vdb none swap sw 0 0\n";
+const SELINUX_CONFIG = "# This file controls the state of SELinux on the system.\nSELINUX=enforcing\nSELINUXTYPE=targeted\n";
+const sha = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
+
+function filesUnder(dir: string, prefix = ""): Map<string, { sha: string; mtime: number }> {
+  const out = new Map<string, { sha: string; mtime: number }>();
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    const st = lstatSync(full);
+    if (st.isDirectory()) for (const [k, v] of filesUnder(full, `${prefix}/${name}`)) out.set(k, v);
+    else out.set(`${prefix}/${name}`, { sha: st.isFile() ? sha(readFileSync(full)) : "not a regular file", mtime: st.mtimeMs });
+  }
+  return out;
+}
+
+async function provision(name: string, input: SpecInput, data: Record<string, string> = {}) {
+  const p = plan(validateSpec(input).spec);
+  data = { "containerd-version": p.configVersion === 2 ? "1.7.99" : "2.0.99", ...data };
+  const dir = mkdtempSync(join(BOXES, `bake-k8s-${name}-`));
+  const [layer, upper, work, mnt] = ["layer", "upper", "work", "mnt"].map((d) => join(dir, d)) as [string, string, string, string];
+  for (const d of [layer, upper, work, mnt, join(layer, "usr/local/sbin"), join(layer, "stub-data"), join(layer, "etc/selinux")]) mkdirSync(d, { recursive: true });
+  for (const [command, body] of Object.entries(STUBS)) {
+    writeFileSync(join(layer, "usr/local/sbin", command), `#!/bin/bash\nmkdir -p /stub\n${LOG}\n${body}\n`);
+    chmodSync(join(layer, "usr/local/sbin", command), 0o755);
+  }
+  for (const [file, content] of Object.entries(data)) writeFileSync(join(layer, "stub-data", file), content);
+  writeFileSync(join(layer, "etc/fstab"), FSTAB);
+  if (p.distro.family === "el") writeFileSync(join(layer, "etc/selinux/config"), SELINUX_CONFIG);
+  writeFileSync(join(layer, "bake-provision.sh"), renderPackerScript(p));
+  const oomfile = join(dir, "oom_score_adj");
+  writeFileSync(oomfile, `${p.spec.containerd.service.oomScoreAdjust}\n`);
+  const run = () => runInOverlayRoot({ layer, upper, work, mnt, oomfile }, "/bin/bash /bake-provision.sh");
+  const read = (path: string) => readFileSync(join(upper, path), "utf8");
+  const calls = () =>
+    readFileSync(join(upper, "stub/log"), "utf8")
+      .split("\0\n")
+      .filter((r) => r !== "")
+      .map((r) => r.split("\0"));
+  return { plan: p, upper, run, read, calls, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+// crictl from the cri-tools package that kubeadm pulls in: the stand-in crictl is on PATH.
+const base = (kubernetes: SpecInput["kubernetes"]): SpecInput => ({ distro: "rocky9", crictl: { install: "none" }, kubernetes: { enabled: true, ...kubernetes } });
+const stepOrder = (output: string) => [...output.matchAll(/^bake: \[\d+\/\d+\] ([a-z-]+):/gm)].map((m) => m[1]);
+
+describe.skipIf(!overlayRootAvailable())("kubernetes steps in the sandbox (stand-ins for dnf, systemctl, firewalld, crictl and kubeadm)", () => {
+  it("a worker: steps in order, swap lines commented, ports opened, images pulled, join preflight last; a second run changes nothing", async () => {
+    const box = await provision("worker", base({ version: "1.35.2", images: { extra: ["docker.io/flannel/flannel:v0.26.7"] } }), { firewalld: "active\n" });
+    const first = await box.run();
+    expect(first.code, first.output).toBe(0);
+    expect(stepOrder(first.output)).toEqual([
+      "write-files", "host-tools", "kernel-modules", "sysctl", "remove-packages", "install-containerd", "check-containerd", "selinux-labels", "start-containerd",
+      "kubeadm-tools", "install-kubernetes", "swap-off", "selinux-mode", "firewalld", "enable-kubelet", "pull-images", "verify",
+    ]);
+    expect(first.output).toMatch(/bake: ok   - kubeadm join preflight passes\n/);
+    expect(first.output).toContain("kubeadm then stopped at cluster discovery, which needs a cluster: not checked here");
+    expect(first.output).not.toContain("FAIL");
+
+    expect(box.read("etc/fstab")).toBe(
+      "UUID=1234 / xfs defaults 0 0\n#bake: swap off for kubelet# /dev/vda2 none swap defaults 0 0\n#bake: swap off for kubelet#   /swapfile\tnone\tswap\tsw 0 0\n# /dev/vdb none swap sw 0 0\n",
+    );
+    expect(box.read("etc/selinux/config")).toBe(SELINUX_CONFIG.replace("SELINUX=enforcing", "SELINUX=permissive"));
+    expect(box.read("stub/enforce")).toBe("Permissive\n");
+    expect(box.read("stub/fw-runtime")).toBe("10250/tcp\n10256/tcp\n30000-32767/tcp\n");
+    expect(box.read("stub/images").split("\n").filter(Boolean)).toEqual([...KUBEADM_IMAGES.map((i) => `registry.k8s.io/${i}`), "docker.io/flannel/flannel:v0.26.7"]);
+    expect(box.read("stub/preflight-join.yaml")).toMatch(/kind: JoinConfiguration\n[\s\S]*timeouts:\n  discovery: 5s\n/);
+    expect(existsSync(join(box.upper, "stub/kubelet-enabled"))).toBe(true);
+
+    const calls = box.calls();
+    const dnfInstalls = calls.filter((c) => c[0] === "dnf" && c.includes("install")).map((c) => c.slice(c.indexOf("install") + 1).join(" "));
+    expect(dnfInstalls.slice(-2)).toEqual(["--allowerasing conntrack-tools socat iptables-nft iproute-tc ethtool", "--allowerasing --disableexcludes=kubernetes kubelet-1.35.2-* kubeadm-1.35.2-* kubectl-1.35.2-*"]);
+    expect(calls.filter((c) => c[0] === "kubeadm").map((c) => c.slice(1).join(" "))).toEqual([
+      "config images list --kubernetes-version v1.35.2", // pull-images
+      "version -o short", // verify: kubeadm's version
+      "config images list --kubernetes-version v1.35.2", // verify: images present
+      expect.stringMatching(/^join phase preflight --config \/tmp\/bake-kubeadm-\w+\.yaml$/), // last
+    ]);
+    const before = filesUnder(box.upper);
+    const firstCalls = calls.length;
+
+    const second = await box.run();
+    expect(second.code, second.output).toBe(0);
+    const again = box.calls().slice(firstCalls);
+    expect(again.filter((c) => (c[0] === "crictl" && c[1] === "pull") || (c[0] === "firewall-cmd" && c[2]?.startsWith("--add-port")) || (c[0] === "systemctl" && c[1] === "mask"))).toEqual([]);
+    expect(second.output).toContain("is already pulled");
+    const after = filesUnder(box.upper);
+    const node = (files: Map<string, { sha: string; mtime: number }>) =>
+      // bake's log and status file record every run; everything else must be untouched.
+      [...files].filter(([path]) => !path.startsWith("/stub/") && path !== "/var/log/bake-provision.log" && path !== "/var/lib/bake/status");
+    expect(node(after)).toEqual(node(before));
+    box.cleanup();
+  });
+
+  it("Debian: the key checked by sha256 before apt trusts it, the packages held, no SELinux to set; a second run changes nothing", async () => {
+    const keySha = sha("stand-in key\n");
+    const box = await provision("debian", { distro: "debian13", crictl: { install: "none" }, kubernetes: { enabled: true, repo: { gpgkeySha256: keySha } } });
+    const first = await box.run();
+    expect(first.code, first.output).toBe(0);
+    expect(stepOrder(first.output).slice(-9)).toEqual(["kubernetes-repo-key", "kubeadm-tools", "install-kubernetes", "swap-off", "selinux-mode", "firewalld", "enable-kubelet", "pull-images", "verify"]);
+    expect(box.read("etc/apt/keyrings/kubernetes-apt-keyring.asc")).toBe("stand-in key\n");
+    expect(box.read("stub/held")).toBe("containerd\nkubeadm\nkubectl\nkubelet\n");
+    expect(first.output).toContain("bake: no /etc/selinux/config; SELinux is not installed");
+    expect(first.output).toMatch(/bake: ok   - kubelet is held\n/);
+    const installs = box.calls().filter((c) => c[0] === "apt-get" && c.includes("install")).map((c) => c.slice(c.indexOf("install") + 1).join(" "));
+    expect(installs.at(-1)).toBe("--allow-change-held-packages kubelet=1.35.* kubeadm=1.35.* kubectl=1.35.*");
+    const before = filesUnder(box.upper);
+    const second = await box.run();
+    expect(second.code, second.output).toBe(0);
+    const etc = (files: Map<string, { sha: string; mtime: number }>) => [...files].filter(([path]) => path.startsWith("/etc/"));
+    expect(etc(filesUnder(box.upper))).toEqual(etc(before));
+    box.cleanup();
+  });
+
+  it("never runs a repo URL: shell syntax in baseurl and gpgkey reaches curl and the sources file intact", async () => {
+    const gpgkey = "https://m.example.com/';touch$IFS/tmp/PWNED;'/$(touch$IFS/tmp/PWNED)";
+    const baseurl = "https://m.example.com/k8s/$(touch$IFS/tmp/PWNED)/";
+    const box = await provision("hostile", { distro: "debian13", crictl: { install: "none" }, kubernetes: { enabled: true, repo: { baseurl, gpgkey, gpgkeySha256: sha("stand-in key\n") } } });
+    const first = await box.run();
+    expect(first.code, first.output).toBe(0);
+    expect(existsSync(join(box.upper, "tmp/PWNED")), "a payload ran").toBe(false);
+    expect(box.calls().filter((c) => c[0] === "curl").map((c) => c.at(-1))).toEqual([gpgkey]);
+    expect(box.read("etc/apt/sources.list.d/kubernetes.sources")).toContain(`URIs: ${baseurl}\n`);
+    box.cleanup();
+  });
+
+  it("refuses an apt key whose sha256 differs, before apt sees it", async () => {
+    const box = await provision("badkey", { distro: "debian13", crictl: { install: "none" }, kubernetes: { enabled: true, repo: { gpgkeySha256: "0".repeat(64) } } });
+    const first = await box.run();
+    expect(first.code).not.toBe(0);
+    expect(first.output).toContain("bake: FAILED in step 'kubernetes-repo-key'");
+    expect(existsSync(join(box.upper, "etc/apt/keyrings/kubernetes-apt-keyring.asc"))).toBe(false);
+    expect(box.calls().some((c) => c[0] === "apt-mark" && c.some((a) => a.startsWith("kube")))).toBe(false);
+    box.cleanup();
+  });
+
+  it("a control plane: init preflight with the exact version and image repository, images from that repository", async () => {
+    const box = await provision("cp", base({ role: "control-plane", version: "1.35.2", images: { repository: "registry.local:5000/k8s" } }));
+    const first = await box.run();
+    expect(first.code, first.output).toBe(0);
+    expect(first.output).toContain("bake: firewalld is not active; no firewall change");
+    expect(first.output).toContain("bake: kubeadm preflight for a control-plane (kubernetes v1.35.2); checks let pass: none");
+    expect(box.read("stub/preflight-init.yaml")).toBe("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.35.2\nimageRepository: registry.local:5000/k8s\n");
+    expect(box.read("stub/images").split("\n").filter(Boolean)).toEqual(KUBEADM_IMAGES.map((i) => `registry.local:5000/k8s/${i}`));
+    expect(box.read("etc/containerd/config.toml")).toContain('"registry.local:5000/k8s/pause:3.10.1"');
+    box.cleanup();
+  });
+
+  it("fails verify, naming the preflight check, when kubeadm's preflight reports an error", async () => {
+    const box = await provision("fails", base({ images: { prePull: false }, firewalld: { action: "disable" } }), { firewalld: "active\n", "preflight-fails": "" });
+    const first = await box.run();
+    expect(first.code).not.toBe(0);
+    expect(first.output).toContain("[ERROR Mem]: stand-in failure");
+    expect(first.output).toContain("bake: FAIL - kubeadm join preflight passes");
+    expect(first.output).toContain("bake: FAILED in step 'verify'");
+    expect(existsSync(join(box.upper, "stub/firewalld-off"))).toBe(true);
+    expect(first.output).toContain("bake: ok   - firewalld is off");
+    box.cleanup();
+  });
+});

@@ -1,0 +1,210 @@
+// The kubernetes section: what a kubeadm-ready node gets on each distro family,
+// what follows from the minor, and the validate-time rules.
+import { describe, expect, it } from "vitest";
+import { SpecError, validateSpec, type SpecInput } from "../src/index.js";
+import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { parse } from "yaml";
+import { planFor, runCli, tempDir } from "./helpers.js";
+
+const on = (input: SpecInput = {}): SpecInput => ({ ...input, kubernetes: { enabled: true, ...input.kubernetes } });
+const stepIds = (input: SpecInput) => planFor(input).steps.map((s) => s.id);
+const stepRun = (input: SpecInput, id: string) => planFor(input).steps.find((s) => s.id === id)?.run.text;
+const verify = (input: SpecInput) => stepRun(input, "verify")!;
+const warnings = (input: SpecInput) => validateSpec(input).warnings.map((w) => `${w.path}: ${w.message}`);
+function errors(input: SpecInput): string[] {
+  try {
+    validateSpec(input);
+    return [];
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    return e.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.path}: ${d.message}`);
+  }
+}
+const debianOn = (kubernetes: SpecInput["kubernetes"] = {}) => on({ distro: "debian13", kubernetes: { repo: { gpgkeySha256: "b".repeat(64) }, ...kubernetes } });
+
+describe("kubernetes off (the default)", () => {
+  it("adds nothing: no repo, no kubelet, crictl and pause stay at the runtime defaults", () => {
+    const p = planFor({});
+    expect(p.files.map((f) => f.path).filter((f) => f.endsWith("/kubernetes.repo") || f.endsWith("/kubernetes.sources"))).toEqual([]);
+    expect(p.steps.map((s) => s.id)).not.toContain("install-kubernetes");
+    expect(p.spec.crictl.version).toBe("v1.35.0");
+  });
+});
+
+describe("kubernetes on EL", () => {
+  it("writes pkgs.k8s.io's rpm repo for the minor, with the exclude line that holds the packages", () => {
+    const repo = planFor(on({ kubernetes: { version: "1.34" } })).files.find((f) => f.path === "/etc/yum.repos.d/kubernetes.repo")!;
+    expect(repo.content).toContain("baseurl=https://pkgs.k8s.io/core:/stable:/v1.34/rpm/\n");
+    expect(repo.content).toContain("gpgkey=https://pkgs.k8s.io/core:/stable:/v1.34/rpm/repodata/repomd.xml.key\n");
+    expect(repo.content).toContain("gpgcheck=1\n");
+    expect(repo.content).toContain("exclude=kubelet kubeadm kubectl cri-tools kubernetes-cni\n");
+  });
+
+  it("takes a mirror of pkgs.k8s.io, and its key from the mirror", () => {
+    const repo = planFor(on({ kubernetes: { repo: { baseurl: "https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.35/rpm/" } } })).files.find((f) => f.path.endsWith("kubernetes.repo"))!;
+    expect(repo.content).toContain("baseurl=https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.35/rpm/\n");
+    expect(repo.content).toContain("gpgkey=https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.35/rpm/repodata/repomd.xml.key\n");
+  });
+
+  it("installs the three packages pinned to the minor or the exact patch, lifting the exclude for that install only", () => {
+    expect(stepRun(on(), "install-kubernetes")).toBe("bake_pkg_install --disableexcludes=kubernetes 'kubelet-1.35.*' 'kubeadm-1.35.*' 'kubectl-1.35.*' 'cri-tools-1.35.*'");
+    expect(stepRun(on({ kubernetes: { version: "1.35.2" } }), "install-kubernetes")).toContain("'kubelet-1.35.2-*'");
+  });
+
+  it("installs EL9's and EL8's names of the host tools", () => {
+    expect(stepRun(on(), "kubeadm-tools")).toBe("bake_pkg_install conntrack-tools socat iptables-nft iproute-tc ethtool");
+    expect(stepRun(on({ distro: "rocky8" }), "kubeadm-tools")).toBe("bake_pkg_install conntrack-tools socat iptables iproute-tc ethtool iptables-ebtables");
+  });
+
+  it("runs its steps after containerd and crictl, and pulls images last", () => {
+    const ids = stepIds(on());
+    const after = ids.slice(ids.indexOf("start-containerd") + 1);
+    expect(after).toEqual(["kubeadm-tools", "install-kubernetes", "swap-off", "selinux-mode", "firewalld", "enable-kubelet", "pull-images", "verify"]);
+  });
+
+  it("sets SELinux permissive by default, enforcing on request", () => {
+    expect(stepRun(on(), "selinux-mode")).toBe("bake_selinux_mode permissive");
+    expect(stepRun(on({ kubernetes: { selinux: "enforcing" } }), "selinux-mode")).toBe("bake_selinux_mode enforcing");
+  });
+});
+
+describe("kubernetes on Debian and Ubuntu", () => {
+  it("writes a deb822 flat-repo source, checks the key by sha256 and holds the packages with apt-mark", () => {
+    const p = planFor(debianOn());
+    const sources = p.files.find((f) => f.path === "/etc/apt/sources.list.d/kubernetes.sources")!;
+    expect(sources.content).toContain("URIs: https://pkgs.k8s.io/core:/stable:/v1.35/deb/\nSuites: /\nSigned-By: /etc/apt/keyrings/kubernetes-apt-keyring.asc\n");
+    expect(stepRun(debianOn(), "kubernetes-repo-key")).toContain(`then bake_download https://pkgs.k8s.io/core:/stable:/v1.35/deb/Release.key /etc/apt/keyrings/kubernetes-apt-keyring.asc ${"b".repeat(64)}`);
+    expect(stepRun(debianOn(), "install-kubernetes")).toBe("bake_pkg_install --allow-change-held-packages 'kubelet=1.35.*' 'kubeadm=1.35.*' 'kubectl=1.35.*' 'cri-tools=1.35.*'\napt-mark hold kubelet kubeadm kubectl cri-tools >/dev/null");
+    expect(verify(debianOn())).toContain("bake_check 'kubelet is held' grep -qx kubelet <(apt-mark showhold)");
+    expect(stepRun(debianOn(), "kubeadm-tools")).toBe("bake_pkg_install conntrack socat iptables iproute2 ethtool ebtables");
+  });
+
+  it("refuses an apt repo whose key sha256 is not given", () => {
+    expect(errors(on({ distro: "ubuntu2404" }))).toEqual([expect.stringMatching(/^kubernetes\.repo\.gpgkeySha256: must be set on ubuntu2404/)]);
+  });
+});
+
+describe("what follows from the minor", () => {
+  it("crictl's version and the pause image follow the minor when not written", () => {
+    expect(planFor(on({ kubernetes: { version: "1.33" } })).spec.crictl.version).toBe("v1.33.0");
+    expect(planFor(on({ kubernetes: { version: "1.33" } })).spec.containerd.sandboxImage).toBe("registry.k8s.io/pause:3.10");
+    expect(planFor(on({ kubernetes: { version: "1.35.1" } })).spec.containerd.sandboxImage).toBe("registry.k8s.io/pause:3.10.1");
+  });
+
+  it("the pause image comes from kubeadm's image repository when one is set", () => {
+    const spec = planFor(on({ kubernetes: { images: { repository: "registry.local:5000/k8s" } } })).spec;
+    expect(spec.containerd.sandboxImage).toBe("registry.local:5000/k8s/pause:3.10.1");
+  });
+
+  it("a pin that disagrees is kept, with a warning; --strict makes it an error", () => {
+    const input = on({ kubernetes: { version: "1.35" }, crictl: { install: "release", version: "v1.34.0" }, containerd: { sandboxImage: "registry.k8s.io/pause:3.9" } });
+    expect(planFor(input).spec.crictl.version).toBe("v1.34.0");
+    expect(warnings(input)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^crictl\.version: crictl v1\.34\.0 does not follow Kubernetes 1\.35/), expect.stringMatching(/^containerd\.sandboxImage: kubeadm 1\.35 expects pause:3\.10\.1, not pause:3\.9/)]),
+    );
+    expect(() => validateSpec(input, { strict: true })).toThrow(/crictl v1\.34\.0 does not follow.*an error under --strict/);
+  });
+
+  it("an unknown minor warns that the pause image must be set by hand", () => {
+    expect(warnings(on({ kubernetes: { version: "1.36" }, crictl: { sha256: "c".repeat(64) } }))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^kubernetes\.version: bake does not know which pause image kubeadm 1\.36 expects/)]),
+    );
+  });
+});
+
+describe("firewalld", () => {
+  it("opens the role's ports by default", () => {
+    expect(stepRun(on(), "firewalld")).toBe("bake_firewalld open-ports 10250/tcp 10256/tcp 30000-32767/tcp");
+    expect(stepRun(on({ kubernetes: { role: "control-plane" } }), "firewalld")).toBe("bake_firewalld open-ports 6443/tcp 2379-2380/tcp 10250/tcp 10257/tcp 10259/tcp");
+    expect(stepRun(on({ kubernetes: { firewalld: { action: "disable" } } }), "firewalld")).toBe("bake_firewalld disable 10250/tcp 10256/tcp 30000-32767/tcp");
+  });
+
+  it("refuses a role without ports, and warns about a list that leaves out one the role needs", () => {
+    expect(errors(on({ kubernetes: { firewalld: { ports: [] } } }))).toEqual([expect.stringMatching(/^kubernetes\.firewalld\.ports: a worker without ports/)]);
+    expect(warnings(on({ kubernetes: { role: "control-plane", firewalld: { ports: ["6443/tcp", "8472/udp"] } } }))).toEqual([
+      expect.stringMatching(/leaves out what a control-plane needs: 2379-2380\/tcp \(etcd\), 10250\/tcp \(the kubelet API\)/),
+    ]);
+    expect(errors(on({ kubernetes: { firewalld: { action: "disable", ports: [] } } }))).toEqual([]);
+  });
+
+  it("refuses a port without its protocol", () => {
+    expect(errors(on({ kubernetes: { firewalld: { ports: ["6443"] } } }))).toEqual([expect.stringMatching(/^kubernetes\.firewalld\.ports\[0\]: "6443" is not a port or range with its protocol/)]);
+  });
+});
+
+describe("images and preflight", () => {
+  it("pre-pulls kubeadm's list for the exact version and repository, plus extra images", () => {
+    const input = on({ kubernetes: { version: "1.35.2", images: { repository: "mirror.local/k8s", extra: ["docker.io/flannel/flannel:v0.26.7"] } } });
+    expect(stepRun(input, "pull-images")).toBe("bake_pull_images 1.35.2 mirror.local/k8s yes docker.io/flannel/flannel:v0.26.7");
+    expect(stepIds(on({ kubernetes: { images: { prePull: false } } }))).not.toContain("pull-images");
+  });
+
+  it("ends verify with the role's kubeadm preflight, letting pass only ImagePull when a control plane's images are not pre-pulled", () => {
+    const checks = (input: SpecInput) => verify(input).split("\n").filter((l) => l.startsWith("bake_check "));
+    expect(checks(on()).at(-1)).toBe("bake_check 'kubeadm join preflight passes' bake_kubeadm_preflight worker '' ''");
+    expect(checks(on({ kubernetes: { role: "control-plane" } })).at(-1)).toBe("bake_check 'kubeadm init preflight passes' bake_kubeadm_preflight control-plane '' ''");
+    expect(checks(on({ kubernetes: { role: "control-plane", images: { prePull: false }, preflightIgnore: ["NumCPU"] } })).at(-1)).toBe(
+      "bake_check 'kubeadm init preflight passes' bake_kubeadm_preflight control-plane '' '' ImagePull NumCPU",
+    );
+  });
+
+  it("refuses a kernel.sysctl without net.ipv4.ip_forward = 1, which kubeadm's preflight requires", () => {
+    expect(errors(on({ kernel: { sysctl: { "net.ipv4.ip_forward": 0 } } }))).toEqual([expect.stringMatching(/^kernel\.sysctl: must set net\.ipv4\.ip_forward: 1 for a kubeadm node/)]);
+    expect(errors({ kernel: { sysctl: { "net.ipv4.ip_forward": 0 } } })).toEqual([]);
+  });
+
+  it("refuses to let every preflight check pass", () => {
+    expect(errors(on({ kubernetes: { preflightIgnore: ["All"] } }))).toEqual([expect.stringMatching(/^kubernetes\.preflightIgnore: all would turn every kubeadm preflight error/)]);
+  });
+
+  it("verify checks swap, the tools, kubelet and kubeadm's version", () => {
+    const text = verify(on());
+    for (const check of ["bake_swap_is_off", "bake_fstab_has_no_swap", "bake_quiet command -v conntrack", "bake_quiet command -v nsenter", "systemctl is-enabled --quiet kubelet", "bake_kubeadm_version_is 1.35"]) {
+      expect(text).toContain(check);
+    }
+    expect(verify(on({ kubernetes: { disableSwap: false } }))).not.toContain("bake_swap_is_off");
+  });
+
+  it("warns about kubernetes keys set while the section is off", () => {
+    expect(warnings({ kubernetes: { role: "control-plane" } })).toEqual(["kubernetes.role: is unused while kubernetes.enabled is false"]);
+  });
+});
+
+describe("bake init --kubernetes", () => {
+  it("starts a spec with the section filled in for the role, which validates and plans a kubeadm-ready node", () => {
+    const r = runCli(["init", "--kubernetes", "control-plane", "-o", "-"]);
+    expect(r.status).toBe(0);
+    const doc = parse(r.stdout) as SpecInput;
+    expect(doc.kubernetes).toEqual({ enabled: true, version: "1.35", role: "control-plane" });
+    expect(stepIds(doc)).toContain("install-kubernetes");
+    const worker = parse(runCli(["init", "--kubernetes", "-o", "-"]).stdout) as SpecInput;
+    expect(worker.kubernetes?.role).toBe("worker");
+  });
+
+  it("on Debian, leaves the key's sha256 for the user to fill in, and validate says so", () => {
+    const dir = tempDir();
+    const file = join(dir, "bake.yaml");
+    writeFileSync(file, runCli(["init", "--kubernetes", "--distro", "debian13", "-o", "-"]).stdout);
+    const r = runCli(["validate", "-c", file]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/kubernetes\.repo\.gpgkeySha256: must be set on debian13/);
+  });
+});
+
+describe("crictl with kubernetes on", () => {
+  it("comes from pkgs.k8s.io's cri-tools, installed and held with kubeadm (which needs it), not the release tarball whose /usr/bin/crictl link would clash", () => {
+    expect(validateSpec(on()).spec.crictl.install).toBe("package");
+    expect(stepIds(on())).not.toContain("install-crictl");
+    expect(stepRun(on(), "install-kubernetes")).toContain("'cri-tools-1.35.*'");
+    expect(stepRun(on({ kubernetes: { version: "1.35.2" } }), "install-kubernetes")).toContain("'cri-tools-1.35.*'");
+    expect(stepRun(debianOn(), "install-kubernetes")).toContain("apt-mark hold kubelet kubeadm kubectl cri-tools");
+  });
+
+  it("a crictl.install the user wrote is kept", () => {
+    const input = on({ crictl: { install: "release" } });
+    expect(validateSpec(input).spec.crictl.install).toBe("release");
+    expect(stepIds(input)).toContain("install-crictl");
+    expect(stepRun(input, "install-kubernetes")).not.toContain("cri-tools");
+  });
+});
