@@ -16,11 +16,8 @@
 // test, see repo.ts), SELinux and container-selinux's policy, systemd and a running
 // containerd. systemctl, modprobe, sysctl and selinuxenabled are stubs here (root.ts).
 //
-// Ready for behaviour other branches are adding (no assertions here until it exists):
-// - proxy: startLoggingProxy() (http.ts); use a repo host such as repo.bake.test, which
-//   resolves only through that proxy, and assert on its `requests`;
-// - tar on minimal images: makeRoot(..., { withoutTar: true }) hides the host's tar, and
-//   the stand-in AppStream serves a tar package (today install-crictl fails: exit 127);
+// Behind a proxy, dnf reaches docker's repo only through containerd.proxy; on a minimal
+// image without tar, bake's host-tools step installs tar from the OS repo first.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -29,7 +26,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { embeddedFiles, runCli } from "../helpers.js";
 import { buildRepos, PACKAGE_CONFIG_TOML, type TestKey } from "./repo.js";
-import { serveDirectory, type Listening } from "./http.js";
+import { serveDirectory, startLoggingProxy, type Listening } from "./http.js";
 import { filesIn, makeRoot, upgradeAndGetContainerd, type ElRoot } from "./root.js";
 
 const sha = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
@@ -77,8 +74,8 @@ function render(distro: string, repo: { baseurl: string; gpgkey: string }, sets:
 }
 
 /** A Rocky-like root with runc (user-installed), podman and buildah from the OS repo, as on an image that ran containers. */
-async function rockyRoot(name: string, releasever: 8 | 9): Promise<ElRoot> {
-  const root = makeRoot(name, { releasever, osRepo: { baseurl: `${server.origin}/rocky/$releasever/AppStream/$basearch/os`, gpgkey: `${server.origin}/rocky/RPM-GPG-KEY-Rocky` } });
+async function rockyRoot(name: string, releasever: 8 | 9, options: { withoutTar?: boolean } = {}): Promise<ElRoot> {
+  const root = makeRoot(name, { ...options, releasever, osRepo: { baseurl: `${server.origin}/rocky/$releasever/AppStream/$basearch/os`, gpgkey: `${server.origin}/rocky/RPM-GPG-KEY-Rocky` } });
   const seed = await root.run("dnf -y -q install runc podman buildah");
   expect(seed.code, seed.output).toBe(0);
   return root;
@@ -203,6 +200,44 @@ describe("rocky9 provisioner against repos that must fail", () => {
       expect(r.output).toContain("Failing package is: containerd.io-2.3.0-1.el9.x86_64");
       expect(r.output).toContain("Error: GPG check FAILED");
       expect(await root.rpmQuery("containerd.io")).toEqual(["package containerd.io is not installed"]);
+    } finally {
+      root.remove();
+    }
+  });
+});
+
+describe("rocky9 provisioner on a proxied network and a minimal image", () => {
+  it("dnf reaches docker's repo through containerd.proxy: the repo host resolves only through the proxy", async () => {
+    const proxy = await startLoggingProxy();
+    // repo.bake.test has no address; only the proxy knows where it goes (127.0.0.1).
+    const port = new URL(server.origin).port;
+    const via = (url: string) => url.replace(server.origin, `http://repo.bake.test:${port}`);
+    const d = defaultRepo("rocky9");
+    const script = render("rocky9", { baseurl: via(local(d.baseurl)), gpgkey: via(local(d.gpgkey)) }, [`containerd.proxy.http=${proxy.origin}`]);
+    const root = await rockyRoot("proxy", 9);
+    try {
+      const r = await root.provision(script);
+      expect(r.code, r.output).toBe(0);
+      expect(await root.rpmQuery("containerd.io")).toEqual(["containerd.io-2.3.0-1.el9.x86_64"]);
+      expect(proxy.requests.some((line) => line.startsWith(`GET http://repo.bake.test:${port}/linux/rhel/9/x86_64/stable/repodata/repomd.xml`))).toBe(true);
+      expect(proxy.requests.some((line) => /^GET http:\/\/repo\.bake\.test:\d+\/.*containerd\.io-2\.3\.0-1\.el9\.x86_64\.rpm$/.test(line))).toBe(true);
+    } finally {
+      root.remove();
+      await proxy.close();
+    }
+  });
+
+  it("a root without tar (as Rocky minimal images are) gets tar from the OS repo before crictl needs it", async () => {
+    const d = defaultRepo("rocky9");
+    const script = render("rocky9", { baseurl: local(d.baseurl), gpgkey: local(d.gpgkey) });
+    const root = await rockyRoot("minimal", 9, { withoutTar: true });
+    try {
+      expect((await root.run("command -v tar")).code, "the root hides the host's tar").not.toBe(0);
+      const r = await root.provision(script);
+      expect(r.code, r.output).toBe(0);
+      expect(r.output).toMatch(/bake: \[\d+\/\d+\] host-tools: /);
+      expect(await root.rpmQuery("tar")).toEqual([expect.stringMatching(/^tar-.*\.el9\.x86_64$/)]);
+      expect((await root.run("test -x /usr/local/bin/crictl")).code).toBe(0);
     } finally {
       root.remove();
     }

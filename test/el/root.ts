@@ -8,7 +8,7 @@
 //   provide, from which dnf on Rocky takes $releasever (8 or 9).
 // - /etc/yum.repos.d/rocky.repo: a stand-in for Rocky's AppStream on the local server.
 // - stubs in /usr/local/sbin (first on bake's PATH) for what needs a booted host:
-//   systemctl, modprobe, sysctl, selinuxenabled, and sleep (which logs, so bake's retries
+//   systemctl, modprobe, sysctl, selinuxenabled, stat of /sys/fs/cgroup, and sleep (which logs, so bake's retries
 //   take no time and can be counted).
 // - whiteouts hiding host files a fresh Rocky host does not have (/etc/containerd, ...).
 // dnf, rpm, curl, tar and the stand-in containerd from the package are not stubbed.
@@ -36,6 +36,9 @@ const STUBS: Record<string, string> = {
   *) exit 2 ;;
 esac`,
   selinuxenabled: "exit 1 # SELinux is off",
+  // The root has no /sys/fs/cgroup: answer as a node booted with cgroup v2 (the EL8
+  // switch itself is the sandbox test's and the Rocky boots' to prove).
+  stat: `if [ "$*" = "-fc %T /sys/fs/cgroup" ]; then echo cgroup2fs; else exec /usr/bin/stat "$@"; fi`,
   sleep: `echo "$*" >> /stub/sleep`,
 };
 
