@@ -1,5 +1,6 @@
 // npm run docs: regenerate the configuration reference from `bake explain`'s data,
-// and the distro matrix (src/commands/distro-matrix.ts) between its own markers.
+// the distro matrix (src/commands/distro-matrix.ts) and the user-data size table
+// (scripts/user-data-sizes.ts), each between its own markers.
 // It rewrites only the text between <!-- reference:start --> and
 // <!-- reference:end --> in README.md; while the README has no markers, it
 // writes docs/reference.md instead. --check writes nothing and exits 1 when stale.
@@ -7,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { distroMatrixMarkdown, MATRIX_END, MATRIX_START } from "../src/commands/distro-matrix.js";
 import { referenceDocument, referenceMarkdown, withReference, withSection } from "../src/commands/reference.js";
+import { SIZES_END, SIZES_START, userDataSizesMarkdown } from "./user-data-sizes.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const readme = `${root}README.md`;
@@ -16,8 +18,11 @@ export function referenceTarget(): { file: string; current: string | undefined; 
   const body = referenceMarkdown();
   const text = existsSync(readme) ? readFileSync(readme, "utf8") : undefined;
   const inReadme = text === undefined ? undefined : withReference(text, body);
-  // The distro matrix rides along when the README has its markers.
-  if (inReadme !== undefined) return { file: readme, current: text, wanted: withSection(inReadme, MATRIX_START, MATRIX_END, distroMatrixMarkdown()) ?? inReadme };
+  // The distro matrix and the size table ride along when the README has their markers.
+  if (inReadme !== undefined) {
+    const withMatrix = withSection(inReadme, MATRIX_START, MATRIX_END, distroMatrixMarkdown()) ?? inReadme;
+    return { file: readme, current: text, wanted: withSection(withMatrix, SIZES_START, SIZES_END, userDataSizesMarkdown()) ?? withMatrix };
+  }
   return { file: fallback, current: existsSync(fallback) ? readFileSync(fallback, "utf8") : undefined, wanted: referenceDocument(body) };
 }
 
