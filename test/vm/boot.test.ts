@@ -5,12 +5,14 @@
 // cloud image. Figures (boot-to-ready, provisioning time, qemu peak RSS) go to out/vm/summary.md.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bake, CLI, type BakeOutput } from "./lib/bake.js";
-import { startCrictlServer, type CrictlServer } from "./lib/crictl-server.js";
+import { REAL_CRICTL_PRESENT, startCrictlServer, type CrictlServer } from "./lib/crictl-server.js";
 import { log } from "./lib/exec.js";
+import { kv, mirrorPullProblems, podDownProblems, podUpProblems, systemdCgroupProblems } from "./lib/pod-checks.js";
+import { SANDBOX_IMAGE, startPodFixture, WORKLOAD_IMAGE, WORKLOAD_MARKER, type PodFixture, type PodImage } from "./lib/pod-fixture.js";
 import { ensureHostTools } from "./lib/host.js";
 import { ensureImage, type Image, type Suite } from "./lib/image.js";
 import { collectFigures, writeSummary } from "./lib/metrics.js";
@@ -67,20 +69,26 @@ interface Expect {
   crictl: boolean;
 }
 
-function nodeSpec(distro: Distro, opts: { oomScore: number; oomScoreAdjust: number; crictl?: { url: string; sha256: string } }) {
+/** where a boot's images come from: its own registry on the host (or a name that leads nowhere) */
+const NO_MIRROR = "https://mirror.example.com";
+
+function nodeSpec(distro: Distro, opts: { oomScore: number; oomScoreAdjust: number; mirror?: string; crictl?: { version: string; url: string; sha256: string } }) {
+  const mirror = opts.mirror ?? NO_MIRROR;
   return {
     distro,
     containerd: {
       root: "/data/containerd/data",
       state: "/data/containerd/state",
-      // differs from containerd's built-in default (1.7: pause:3.8, 2.1: pause:3.10), so the dump proves it
-      sandboxImage: "registry.k8s.io/pause:3.10.1",
+      // differs from containerd's built-in default (1.7: pause:3.8, 2.1: pause:3.10), so the dump proves it;
+      // the pod fixture's registry holds a pause image under this name
+      sandboxImage: SANDBOX_IMAGE,
       oomScore: opts.oomScore,
       service: { oomScoreAdjust: opts.oomScoreAdjust },
-      registries: { "docker.io": { mirrors: ["https://mirror.example.com"] } },
+      // the sandbox image's registry and docker.io (the workload image) pull through the boot's registry
+      registries: { "docker.io": { mirrors: [mirror] }, "registry.k8s.io": { mirrors: [mirror] } },
     },
     packages: { remove: ["podman", "buildah"] },
-    crictl: opts.crictl ? { install: "release", version: "v1.35.0", url: opts.crictl.url, sha256: opts.crictl.sha256 } : { install: "none" },
+    crictl: opts.crictl ? { install: "release", version: opts.crictl.version, url: opts.crictl.url, sha256: opts.crictl.sha256 } : { install: "none" },
   };
 }
 
@@ -92,7 +100,7 @@ function expectOf(distro: Distro, spec: ReturnType<typeof nodeSpec>): Expect {
     sandbox: spec.containerd.sandboxImage,
     configPath: "/etc/containerd/certs.d",
     oomScoreAdj: spec.containerd.oomScore !== 0 ? spec.containerd.oomScore : spec.containerd.service.oomScoreAdjust,
-    mirror: "https://mirror.example.com",
+    mirror: spec.containerd.registries["docker.io"].mirrors[0]!,
     crictl: spec.crictl.install === "release",
   };
 }
@@ -101,7 +109,7 @@ function reportParams(e: Expect): Record<string, string> {
   return {
     CONTAINERD_ROOT: e.root,
     CONTAINERD_STATE: e.state,
-    REPORT_FILES: `${e.configPath}/docker.io/hosts.toml /etc/crictl.yaml /etc/modules-load.d/containerd.conf /etc/sysctl.d/99-kubernetes-cri.conf`,
+    REPORT_FILES: `${e.configPath}/docker.io/hosts.toml ${e.configPath}/registry.k8s.io/hosts.toml /etc/crictl.yaml /etc/modules-load.d/containerd.conf /etc/sysctl.d/99-kubernetes-cri.conf`,
   };
 }
 
@@ -119,6 +127,24 @@ interface Run {
   expect: Expect;
   image?: Image;
   extra?: Record<string, BakeOutput>;
+  /** the pod fixture of this boot and its registry's access log when the boot ended */
+  pod?: { fixture: PodFixture; accessLog: string[] };
+  /** Packer: the second boot of the baked disk, with the registry stopped */
+  baked?: BootResult;
+}
+
+/** pod.sh and its parameters; only with the real crictl (the stand-in cannot run a pod) */
+async function podFiles(fixture: PodFixture, opts: { mode: "pull" | "baked"; negative?: boolean }): Promise<{ params: Record<string, string>; files: Record<string, Buffer> }> {
+  if (!crictl.real) return { params: {}, files: {} };
+  return {
+    params: {
+      POD_MODE: opts.mode,
+      POD_SANDBOX_IMAGE: fixture.sandbox.ref,
+      POD_WORKLOAD_IMAGE: fixture.workload.ref,
+      ...(opts.negative ? { POD_NEGATIVE: "1" } : {}),
+    },
+    files: { "pod.sh": await readFile(join(GUEST, "pod.sh")) },
+  };
 }
 
 function schedule(name: string, job: () => Promise<Run>): void {
@@ -165,7 +191,7 @@ beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
   await ensureHostTools({ buildImages: !CLOUD_IMAGE });
   crictl = await startCrictlServer(join(outDir(), "crictl"));
-  log(`crictl stand-in tarball served at ${crictl.url} (sha256 ${crictl.sha256})`);
+  log(`crictl ${crictl.version} tarball (${crictl.real ? "real, vendored" : "STAND-IN"}) served at ${crictl.url} (sha256 ${crictl.sha256})`);
   startAll();
 });
 
@@ -181,20 +207,28 @@ afterAll(async () => {
 
 // ---------------------------------------------------------------- boots
 
-async function cloudInitBoot(name: string, distro: Distro, opts: { oomScore: number; oomScoreAdjust: number; delivery?: Delivery }): Promise<Run> {
-  const spec = nodeSpec(distro, { ...opts, crictl: { url: crictl.url, sha256: crictl.sha256 } });
-  const bakeOut = await bake("cloud-init", spec, SPECS, name);
-  const target = await targetFor(distro);
-  const e = expectOf(distro, spec);
-  const result = await boot({ name, target, userData: bakeOut.bytes, params: reportParams(e), delivery: opts.delivery });
-  collectFigures(result);
-  return { result, bakeOut, expect: e, image: target.kind === "debian" ? target.image : undefined };
+async function cloudInitBoot(name: string, distro: Distro, opts: { oomScore: number; oomScoreAdjust: number; negative?: boolean }): Promise<Run> {
+  const fixture = await startPodFixture(name);
+  try {
+    const spec = nodeSpec(distro, { ...opts, mirror: fixture.registry.guestUrl, crictl });
+    const bakeOut = await bake("cloud-init", spec, SPECS, name);
+    const target = await targetFor(distro);
+    const e = expectOf(distro, spec);
+    const pod = await podFiles(fixture, { mode: "pull", negative: opts.negative });
+    const result = await boot({ name, target, userData: bakeOut.bytes, params: { ...reportParams(e), ...pod.params }, files: pod.files });
+    collectFigures(result);
+    await writeFile(join(result.dir, "registry-access.log"), fixture.registry.accessLog.join("\n") + "\n");
+    return { result, bakeOut, expect: e, image: target.kind === "debian" ? target.image : undefined, pod: { fixture, accessLog: [...fixture.registry.accessLog] } };
+  } finally {
+    await fixture.registry.stop();
+  }
 }
 
 const primary: Distro = CLOUD_IMAGE ? cloudDistro(CLOUD_IMAGE) : "debian13";
 const P = CLOUD_IMAGE ? primary : "trixie";
 
-schedule(P, () => cloudInitBoot(P, primary, { oomScore: 0, oomScoreAdjust: -998 }));
+// the negative controls break the node after its checks: once, on the primary boot
+schedule(P, () => cloudInitBoot(P, primary, { oomScore: 0, oomScoreAdjust: -998, negative: true }));
 if (!CLOUD_IMAGE) schedule("forky", () => cloudInitBoot("forky", "debian14", { oomScore: -500, oomScoreAdjust: -999 }));
 
 // The failure boot uses the multipart delivery of --image on the Debian image: it proves
@@ -212,30 +246,58 @@ schedule(`${P}-failure`, async () => {
   const bakeOut = await bake("cloud-init", spec, SPECS, name);
   const target = await targetFor(primary);
   const e = expectOf(primary, nodeSpec(primary, { oomScore: 0, oomScoreAdjust: -999 }));
-  const result = await boot({ name, target, userData: bakeOut.bytes, params: reportParams(e), delivery: "multipart", timeoutSec: 900 });
+  const result = await boot({ name, target, userData: bakeOut.bytes, params: reportParams(e), delivery: "multipart" });
   collectFigures(result);
   return { result, bakeOut, expect: e };
 });
 
 // Packer: the harness's own user-data (Packer builds do not get bake's cloud-config);
-// bake's script reaches the guest on the seed disk and is run by packer-job.sh.
+// bake's script reaches the guest on the seed disk and is run by packer-job.sh, which then
+// pulls the pod's images as an image-bake template would. The disk is booted a second time
+// with the registry stopped: the pod must start from what was baked.
 schedule(`${P}-packer`, async () => {
   const name = `${P}-packer`;
-  const spec = nodeSpec(primary, { oomScore: 0, oomScoreAdjust: -998 });
-  const bakeOut = await bake("packer", spec, SPECS, name);
-  const bad = await bake("packer", nodeSpec(primary, { oomScore: 0, oomScoreAdjust: -998, crictl: { url: crictl.url, sha256: "ab".repeat(32) } }), SPECS, `${name}-badsha`);
-  const target = await targetFor(primary);
-  const e = expectOf(primary, spec);
-  const userData = Buffer.from("#cloud-config\n# bake VM harness: Packer scenario; the provisioner is bake's script, run by packer-job.sh\n{}\n");
-  const result = await boot({
-    name,
-    target,
-    userData,
-    params: { ...reportParams(e), PACKER_RUNS: "bake-packer.sh bake-packer.sh bake-packer-badsha.sh" },
-    files: { "job.sh": await readFile(join(GUEST, "packer-job.sh")), "bake-packer.sh": bakeOut.bytes, "bake-packer-badsha.sh": bad.bytes },
-  });
-  collectFigures(result);
-  return { result, bakeOut, expect: e, extra: { badsha: bad } };
+  const fixture = await startPodFixture(name);
+  let disk: string | undefined;
+  try {
+    const spec = nodeSpec(primary, { oomScore: 0, oomScoreAdjust: -998, mirror: fixture.registry.guestUrl, crictl });
+    const bakeOut = await bake("packer", spec, SPECS, name);
+    // a wrong sha256 for a tarball that differs from the installed crictl (the stand-in): it must not replace it
+    const decoy = { version: crictl.decoy.version, url: crictl.decoy.url, sha256: "ab".repeat(32) };
+    const bad = await bake("packer", nodeSpec(primary, { oomScore: 0, oomScoreAdjust: -998, mirror: fixture.registry.guestUrl, crictl: decoy }), SPECS, `${name}-badsha`);
+    const target = await targetFor(primary);
+    const e = expectOf(primary, spec);
+    const userData = Buffer.from("#cloud-config\n# bake VM harness: Packer scenario; the provisioner is bake's script, run by packer-job.sh\n{}\n");
+    const result = await boot({
+      name,
+      target,
+      userData,
+      params: {
+        ...reportParams(e),
+        PACKER_RUNS: "bake-packer.sh bake-packer.sh bake-packer-badsha.sh",
+        ...(crictl.real ? { PACKER_PULL_IMAGES: `${fixture.sandbox.ref} ${fixture.workload.ref}` } : {}),
+      },
+      files: { "job.sh": await readFile(join(GUEST, "packer-job.sh")), "bake-packer.sh": bakeOut.bytes, "bake-packer-badsha.sh": bad.bytes },
+      keepDisk: crictl.real,
+      // three provisioning runs and an image pull in one boot
+      timeoutSec: 2700,
+    });
+    collectFigures(result);
+    disk = result.keptDisk;
+    const accessLog = [...fixture.registry.accessLog];
+    await writeFile(join(result.dir, "registry-access.log"), accessLog.join("\n") + "\n");
+    await fixture.registry.stop();
+    let baked: BootResult | undefined;
+    if (disk && !result.timedOut) {
+      const pod = await podFiles(fixture, { mode: "baked" });
+      baked = await boot({ name: `${name}-baked`, target, userData, params: { ...reportParams(e), ...pod.params }, files: pod.files, disk });
+      collectFigures(baked);
+    }
+    return { result, bakeOut, expect: e, extra: { badsha: bad }, pod: { fixture, accessLog }, baked };
+  } finally {
+    await fixture.registry.stop();
+    if (disk) await rm(disk, { force: true });
+  }
 });
 
 // ---------------------------------------------------------------- checks
@@ -370,17 +432,107 @@ function nodeChecks(get: () => Run, opts: { fullRun: boolean }) {
 }
 
 function crictlChecks(get: () => Run) {
-  it("crictl: the stand-in tarball was downloaded, checked, installed, and crictl.yaml written", () => {
+  it(`crictl: the ${REAL_CRICTL_PRESENT ? "real crictl's" : "STAND-IN's"} tarball was downloaded, checked, installed, and crictl.yaml written`, () => {
     const { result } = get();
     const c = sec(result, "crictl");
     expect(c).toContain(crictl.binarySha256);
-    expect(c).toMatch(/stand-in/);
+    if (crictl.real) expect(c).toContain(`crictl version ${crictl.version}`);
+    else expect(c).toMatch(/stand-in/);
     expect(c).toMatch(/RuntimeReady/);
     const y = sec(result, "file /etc/crictl.yaml");
     expect(y).toMatch(/^runtime-endpoint: "?unix:\/\/\/run\/containerd\/containerd\.sock"?$/m);
     expect(y).toMatch(/^image-endpoint: /m);
     expect(y).toMatch(/^timeout: \d+$/m);
     expect(bakeLog(result)).toContain("bake: ok   - crictl info answers");
+  });
+}
+
+/** The pod proof of pod.sh (POD_MODE=pull: images come through the mirror; baked: from the disk). */
+function podChecks(get: () => Run, mode: "pull" | "baked", boot: (r: Run) => BootResult = (r) => r.result) {
+  const s = (name: string) => sec(boot(get()), name);
+  const fixture = () => get().pod!.fixture;
+  it("crictl info answers with /etc/crictl.yaml as bake wrote it (its endpoint, no default-endpoint fallback)", () => {
+    const info = s("pod-crictl-info");
+    expect(info).toContain(`crictl version ${crictl.version}`);
+    expect(info).toMatch(/^runtime-endpoint\s+unix:\/\/\/run\/containerd\/containerd\.sock$/m);
+    expect(info).toMatch(/^image-endpoint\s+unix:\/\/\/run\/containerd\/containerd\.sock$/m);
+    expect(kv(info, "info-exit")).toBe("0");
+    expect(info, "crictl warned on stderr (e.g. default endpoints)").not.toMatch(/^info-stderr:/m);
+    const ready = /\{[^{}]*"type": "RuntimeReady"[^{}]*\}/.exec(info)?.[0];
+    expect(ready).toMatch(/"status": true/);
+  });
+  if (mode === "pull") {
+    it("both registries' hosts.toml name the boot's registry as mirror", () => {
+      const { expect: e } = get();
+      for (const host of ["docker.io", "registry.k8s.io"]) expect(sec(get().result, `file ${e.configPath}/${host}/hosts.toml`)).toContain(`[host."${e.mirror}"]`);
+    });
+    it(`crictl pull ${WORKLOAD_IMAGE} succeeds through the mirror (the registry's log shows containerd's requests)`, () => {
+      expect(kv(s("pod-images-before"), "workload-before")).toBe("absent");
+      expect(kv(s("pod-pull"), "pull-exit")).toBe("0");
+      expect(mirrorPullProblems(get().pod!.accessLog, fixture().workload)).toEqual([]);
+    });
+    it(`crictl runp (host network, cgroup parent kubepods.slice) pulls the sandbox image ${SANDBOX_IMAGE} through the mirror then`, () => {
+      expect(kv(s("pod-images-before"), "sandbox-before")).toBe("absent");
+      expect(podUpProblems(s("pod-up"))).toEqual([]);
+      expect(kv(s("pod-up"), "sandbox-after")).toBe("present");
+      expect(mirrorPullProblems(get().pod!.accessLog, fixture().sandbox)).toEqual([]);
+    });
+  } else {
+    it("both images are on the baked disk before anything is pulled, and the pod starts with the registry stopped", () => {
+      expect(kv(s("pod-images-before"), "sandbox-before")).toBe("present");
+      expect(kv(s("pod-images-before"), "workload-before")).toBe("present");
+      expect(s("pod-pull"), "no pull in baked mode").toBe("");
+      expect(podUpProblems(s("pod-up"))).toEqual([]);
+    });
+  }
+  it("the container reaches RUNNING and crictl exec runs in it", () => {
+    const up = s("pod-up");
+    expect(kv(up, "container-state")).toBe("CONTAINER_RUNNING");
+    expect(kv(s("pod-exec"), "exec-output")).toBe(WORKLOAD_MARKER);
+    expect(kv(s("pod-exec"), "exec-exit")).toBe("0");
+  });
+  it("the container's cgroup is a systemd scope under kubepods.slice (SystemdCgroup in effect end to end)", () => {
+    expect(systemdCgroupProblems(s("pod-up"))).toEqual([]);
+    expect(kv(s("pod-up"), "container-unit")).toBe(`cri-containerd-${kv(s("pod-up"), "container-id")}.scope`);
+  });
+  it("the image layers are under the configured containerd root, not the default one", () => {
+    const { expect: e } = get();
+    const layers = s("pod-layers");
+    for (const img of [fixture().sandbox, fixture().workload] as PodImage[]) {
+      expect(layers).toContain(`blob ${e.root} ${img.image.layerDigest}`);
+      expect(layers).not.toContain(`blob /var/lib/containerd ${img.image.layerDigest}`);
+    }
+    expect(layers).toMatch(new RegExp(`^unpacked ${e.root} ${e.root}/io\\.containerd\\.snapshotter\\.v1\\.overlayfs/snapshots/\\d+/fs/etc/bakeprobe$`, "m"));
+    expect(layers).not.toMatch(/^unpacked \/var\/lib\/containerd /m);
+  });
+  it("the pod is stopped and removed at the end", () => {
+    expect(podDownProblems(s("pod-down"))).toEqual([]);
+  });
+}
+
+/** The same checks must fail on a node broken on purpose after the pod proof (POD_NEGATIVE=1). */
+function negativeControls(get: () => Run) {
+  it("negative control: without the mirror's hosts.toml the same pull fails (nothing else reaches the registry)", () => {
+    const n = sec(get().result, "neg-no-hosts-toml");
+    expect(kv(n, "pull-exit")).toMatch(/^[1-9]\d*$/);
+  });
+  it("negative control: with SystemdCgroup = false the pod runs but the cgroup check fails", () => {
+    const n = sec(get().result, "neg-systemd-cgroup-off");
+    expect(Number(kv(n, "edited-lines"))).toBeGreaterThan(0);
+    expect(podUpProblems(n)).toEqual([]);
+    expect(systemdCgroupProblems(n)).not.toEqual([]);
+    // containerd still names a systemd-style path (parent ends in .slice); runc's cgroupfs driver takes
+    // it literally, under containerd's own cgroup: the driver mismatch a kubelet would trip over
+    expect(kv(n, "container-cgroup")).toMatch(new RegExp(`/kubepods\\.slice:cri-containerd:${kv(n, "container-id")}$`));
+    expect(kv(n, "container-unit")).not.toMatch(/\.scope$/);
+  });
+  it("negative control: with a sandbox image the mirror does not hold, runp fails and the mirror check fails", () => {
+    const n = sec(get().result, "neg-sandbox-image-wrong");
+    expect(Number(kv(n, "edited-lines"))).toBeGreaterThan(0);
+    expect(kv(n, "runp-exit")).toMatch(/^[1-9]\d*$/);
+    const wrong = { ...get().pod!.fixture.sandbox, tag: "0.0-absent" };
+    expect(mirrorPullProblems(get().pod!.accessLog, wrong)).not.toEqual([]);
+    expect(get().pod!.accessLog.some((l) => l.includes("/v2/pause/manifests/0.0-absent") && /"containerd\//.test(l) && /" 404 /.test(l))).toBe(true);
   });
 }
 
@@ -398,6 +550,10 @@ function cloudInitScenario(name: string, title: string) {
     bakeBytesDelivered(get);
     nodeChecks(get, { fullRun: true });
     crictlChecks(get);
+    if (REAL_CRICTL_PRESENT) {
+      describe("a pod runs: real crictl, images through bake's mirrors, systemd cgroups", () => podChecks(get, "pull"));
+      if (name === P) describe("negative controls", () => negativeControls(get));
+    }
   });
 }
 
@@ -472,10 +628,30 @@ if (jobs.has(`${P}-packer`)) {
       expect(out).toContain("bake: FAILED in step 'install-crictl'");
       const verify = stepsOf(bad.bytes.toString()).find((s) => s.id === "verify")!;
       expect(out).not.toContain(`bake: [${verify.index}/${verify.total}] verify`);
-      expect(sec(run.result, "crictl")).toMatch(/No such file/);
-      expect(crictl.requests.filter((r) => r.endsWith("200")).length).toBeGreaterThan(0);
+      // the installed crictl is still the one of run 1, not the decoy bake refused
+      expect(sec(run.result, "crictl")).toContain(crictl.binarySha256);
+      expect(sec(run.result, "crictl")).not.toContain(crictl.decoy.binarySha256);
+      expect(changed(3).map((f) => f.path)).not.toContain("/usr/local/bin/crictl");
+      expect(crictl.requests).toContain(`GET /${basename(crictl.decoy.url)} -> 200`);
     });
     nodeChecks(get, { fullRun: false });
+    if (REAL_CRICTL_PRESENT) {
+      it("after provisioning, the sandbox and workload images were pulled through the mirror into the disk", () => {
+        const pull = sec(run.result, "packer-pull");
+        expect(pull).toContain(`pull-exit ${SANDBOX_IMAGE}: 0`);
+        expect(pull).toContain(`pull-exit ${WORKLOAD_IMAGE}: 0`);
+        for (const img of [run.pod!.fixture.sandbox, run.pod!.fixture.workload]) expect(mirrorPullProblems(run.pod!.accessLog, img)).toEqual([]);
+      });
+      describe("second boot of the baked disk, registry stopped: the pod starts from the images on disk", () => {
+        it("the baked disk booted and reported", () => {
+          expect(run.baked, "no second boot").toBeDefined();
+          expect(run.baked!.timedOut).toBe(false);
+          expect(run.baked!.sections.has("end")).toBe(true);
+          expect(sec(run.baked!, "containerd-unit")).toMatch(/^is-active: active$/m);
+        });
+        podChecks(get, "baked", (r) => r.baked!);
+      });
+    }
   });
 }
 

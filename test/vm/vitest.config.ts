@@ -8,7 +8,7 @@ export default defineConfig({
     include: ["test/vm/**/*.test.ts"],
     fileParallelism: false,
     testTimeout: 30 * 60_000,
-    hookTimeout: 30 * 60_000,
+    hookTimeout: 120 * 60_000,
     reporters: ["verbose"],
     // progress lines go to stderr while a VM runs
     disableConsoleIntercept: true,

@@ -11,11 +11,14 @@
 # owner); files that appear, vanish or change are hashed and reported.
 #
 # PACKER_RUNS (from params.env): space-separated list of script names on the seed, run in order.
+# PACKER_PULL_IMAGES: images to pull with crictl afterwards, as an image-bake template's next
+# provisioner does, so that the baked disk holds them at first boot.
 set -u
 H=/run/bake-vm/h
 W=/var/tmp/bake-vm-packer
 mkdir -p "$W"
 PACKER_RUNS=""
+PACKER_PULL_IMAGES=""
 # shellcheck disable=SC1091
 . "$H/params.env"
 
@@ -86,3 +89,11 @@ for script in ${PACKER_RUNS:-}; do
   sec "packer-changed $n"
   classify "$W/before-$n" "$W/after-$n"
 done
+
+if [ -n "$PACKER_PULL_IMAGES" ]; then
+  sec packer-pull
+  for image in $PACKER_PULL_IMAGES; do
+    crictl --timeout 180s pull "$image" > /dev/null 2>&1; echo "pull-exit $image: $?"
+  done
+  crictl images 2>&1
+fi

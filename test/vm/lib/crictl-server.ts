@@ -1,6 +1,8 @@
-// A crictl release tarball made from a STAND-IN script, served to the guest from the host.
+// The crictl release tarball the guest downloads from the host (qemu's user network: 10.0.2.2).
 //
-// No crictl binary can be downloaded in this test environment. The tarball has the
+// Real: ../shared/vendor/cri-tools/ next to the repository holds crictl v1.34.0 built from
+// cri-tools' source (see its README.md) and SHA256SUMS; CI always has it.
+// STAND-IN, only when that folder is absent outside CI: no crictl can be downloaded here. Its tarball has the
 // layout of a cri-tools release (a single executable `crictl` at the top level), but the
 // executable is a small shell script that says it is a stand-in. It proves bake's
 // download, sha256 check, install into /usr/local/bin and /etc/crictl.yaml; it does not
@@ -11,8 +13,19 @@ import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, join } from "node:path";
+import { REPO } from "./bake.js";
 import { log, run } from "./exec.js";
+import { exists } from "./host.js";
+
+/** the real crictl, relative to the repository root (CI: <repo>/../shared/vendor/cri-tools/) */
+export const VENDOR_CRICTL_DIR = join(REPO, "..", "shared", "vendor", "cri-tools");
+const VENDOR_VERSION = "v1.34.0";
+const VENDOR_TARBALL = join(VENDOR_CRICTL_DIR, `crictl-${VENDOR_VERSION}-linux-amd64.tar.gz`);
+
+/** Known when the tests are collected, before the server starts: decides whether the pod tests exist. */
+export const REAL_CRICTL_PRESENT = existsSync(VENDOR_TARBALL);
 
 export const CRICTL_STANDIN = `#!/bin/sh
 # STAND-IN for crictl, made by bake's VM test harness (test/vm/lib/crictl-server.ts).
@@ -45,45 +58,87 @@ esac
 `;
 
 export interface CrictlServer {
+  /** false: the stand-in script; it answers only --version and info, so no pod can be run */
+  real: boolean;
   version: string;
   /** URL the guest uses (host loopback seen from qemu's user network as 10.0.2.2) */
   url: string;
   sha256: string;
-  /** sha256 of the stand-in executable inside the tarball */
+  /** sha256 of the crictl executable inside the tarball */
   binarySha256: string;
+  /** the stand-in tarball under its own name, for a run that must refuse it (wrong sha256) */
+  decoy: { version: string; url: string; binarySha256: string };
   /** request log: "GET /path -> status" */
   requests: string[];
   close(): Promise<void>;
 }
 
-export async function startCrictlServer(workDir: string, version = "v1.35.0"): Promise<CrictlServer> {
-  const name = `crictl-${version}-linux-amd64.tar.gz`;
+interface Tarball {
+  real: boolean;
+  version: string;
+  path: string;
+  binarySha256: string;
+}
+
+/** The vendored real crictl, checked against its SHA256SUMS; undefined when the folder is absent. */
+async function vendorTarball(): Promise<Tarball | undefined> {
+  const path = VENDOR_TARBALL;
+  const name = basename(path);
+  if (!(await exists(path))) return undefined;
+  const sums = await readFile(join(VENDOR_CRICTL_DIR, "SHA256SUMS"), "utf8");
+  const want = new RegExp(`^([0-9a-f]{64})\\s+\\*?${name.replace(/\./g, "\\.")}$`, "m").exec(sums)?.[1];
+  const got = createHash("sha256").update(await readFile(path)).digest("hex");
+  if (want !== got) throw new Error(`${path}: sha256 ${got} does not match SHA256SUMS (${want ?? "no entry"})`);
+  const binary = await run("sh", ["-c", 'tar -xzOf "$1" crictl | sha256sum', "sh", path]);
+  return { real: true, version: VENDOR_VERSION, path, binarySha256: binary.stdout.split(" ")[0]! };
+}
+
+async function standInTarball(workDir: string, version = "v1.35.0"): Promise<Tarball> {
   const stage = join(workDir, "crictl-stage");
   await mkdir(stage, { recursive: true });
   await writeFile(join(stage, "crictl"), CRICTL_STANDIN);
   await chmod(join(stage, "crictl"), 0o755);
-  const tarball = join(workDir, name);
-  await run("tar", ["-C", stage, "--owner=0", "--group=0", "--numeric-owner", "--mtime=2025-01-01", "-czf", tarball, "crictl"]);
-  const body = await readFile(tarball);
-  const sha256 = createHash("sha256").update(body).digest("hex");
+  const path = join(workDir, `crictl-${version}-linux-amd64.tar.gz`);
+  await run("tar", ["-C", stage, "--owner=0", "--group=0", "--numeric-owner", "--mtime=2025-01-01", "-czf", path, "crictl"]);
+  return { real: false, version, path, binarySha256: createHash("sha256").update(CRICTL_STANDIN).digest("hex") };
+}
+
+export async function startCrictlServer(workDir: string): Promise<CrictlServer> {
+  const standIn = await standInTarball(workDir);
+  let tarball = await vendorTarball();
+  if (!tarball) {
+    if (process.env.CI === "true") throw new Error(`${VENDOR_CRICTL_DIR} is missing: CI must prove the real crictl, not the stand-in`);
+    log("*".repeat(100));
+    log(`*** ${VENDOR_CRICTL_DIR} is absent: the guest gets a crictl STAND-IN script, NOT the real crictl.`);
+    log("*** Only bake's download, sha256 check and install are proven; the pod checks are SKIPPED.");
+    log("*".repeat(100));
+    tarball = standIn;
+  }
+  const name = (t: Tarball) => `crictl-${t.version}-linux-amd64.tar.gz`;
+  // the stand-in is always served too: a decoy for the wrong-sha256 run, which must not install it
+  const bodies = new Map<string, Buffer>();
+  for (const t of [standIn, tarball]) bodies.set(`/${name(t)}`, await readFile(t.path));
+  const body = bodies.get(`/${name(tarball)}`)!;
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
-    const ok = req.method === "GET" && req.url === `/${name}`;
-    requests.push(`${req.method} ${req.url} -> ${ok ? 200 : 404}`);
-    log(`crictl server: ${req.method} ${req.url} -> ${ok ? 200 : 404}`);
-    if (!ok) {
+    const found = req.method === "GET" ? bodies.get(req.url ?? "") : undefined;
+    requests.push(`${req.method} ${req.url} -> ${found ? 200 : 404}`);
+    log(`crictl server: ${req.method} ${req.url} -> ${found ? 200 : 404}`);
+    if (!found) {
       res.writeHead(404).end("not found\n");
       return;
     }
-    res.writeHead(200, { "content-type": "application/gzip", "content-length": body.length }).end(body);
+    res.writeHead(200, { "content-type": "application/gzip", "content-length": found.length }).end(found);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    version,
-    url: `http://10.0.2.2:${port}/${name}`,
-    sha256,
-    binarySha256: createHash("sha256").update(CRICTL_STANDIN).digest("hex"),
+    real: tarball.real,
+    version: tarball.version,
+    url: `http://10.0.2.2:${port}/${name(tarball)}`,
+    sha256: createHash("sha256").update(body).digest("hex"),
+    binarySha256: tarball.binarySha256,
+    decoy: { version: standIn.version, url: `http://10.0.2.2:${port}/${name(standIn)}`, binarySha256: standIn.binarySha256 },
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -13,6 +13,9 @@ const TOOLS: Record<string, string> = {
   mcopy: "mtools",
   tar: "tar",
   gzip: "gzip",
+  // the pod proof: a real registry on loopback, and a static busybox for the images pushed to it
+  "docker-registry": "docker-registry",
+  busybox: "busybox-static",
 };
 /** only needed to build the Debian images (not with --image) */
 const IMAGE_TOOLS: Record<string, string> = {

@@ -39,6 +39,10 @@ export interface BootRequest {
   delivery?: Delivery;
   timeoutSec?: number;
   memMiB?: number;
+  /** boot this kept disk (an earlier boot's `keptDisk`) instead of a fresh overlay of the image */
+  disk?: string;
+  /** keep the disk after poweroff for a later boot; the caller removes it */
+  keepDisk?: boolean;
 }
 
 export interface BootResult {
@@ -60,6 +64,8 @@ export interface BootResult {
   /** the user-data put on the seed, and its sha256 */
   userData: Buffer;
   userDataSha256: string;
+  /** the disk left for a later boot (keepDisk) */
+  keptDisk?: string;
 }
 
 /** Files read back off the disk after poweroff: a second channel, independent of the serial port. */
@@ -143,10 +149,12 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
   });
   await writeFile(join(out, "user-data"), userData);
 
-  const overlay = join(work, "disk.qcow2");
-  const base = req.target.kind === "debian" ? req.target.image.disk : resolve(req.target.file);
-  const baseFmt = JSON.parse((await run("qemu-img", ["info", "--output=json", base])).stdout).format as string;
-  await run("qemu-img", ["create", "-q", "-f", "qcow2", "-F", baseFmt, "-b", base, overlay]);
+  const overlay = req.disk ?? join(work, "disk.qcow2");
+  if (!req.disk) {
+    const base = req.target.kind === "debian" ? req.target.image.disk : resolve(req.target.file);
+    const baseFmt = JSON.parse((await run("qemu-img", ["info", "--output=json", base])).stdout).format as string;
+    await run("qemu-img", ["create", "-q", "-f", "qcow2", "-F", baseFmt, "-b", base, overlay]);
+  }
 
   const accel = await pickAccel();
   const mem = req.memMiB ?? (req.target.kind === "debian" ? 1024 : 2048);
@@ -167,7 +175,8 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
     "-nic", "user,model=virtio-net-pci",
     "-serial", `file:${consoleLog}`, "-serial", `file:${resultsLog}`,
   ];
-  const timeoutSec = req.timeoutSec ?? 900;
+  // generous: the 2-core host is shared, and a loaded TCG boot can take three times its quiet time
+  const timeoutSec = req.timeoutSec ?? 1800;
   log(`boot ${req.name}: ${req.target.kind === "debian" ? `debian ${req.target.image.suite}` : basename(req.target.file)}, ${accel}, ${delivery}, ${mem} MiB, timeout ${timeoutSec} s`);
   const t0 = Date.now();
   const follow = followConsole(consoleLog, req.name);
@@ -196,13 +205,14 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
   await writeFile(join(out, "time.txt"), timeTxt);
   await writeFile(join(out, "qemu.txt"), `${qemu.join(" ")}\n\n${r.stdout}${r.stderr}`);
   for (const [f, text] of disk) await writeFile(join(out, `disk${f.replace(/\//g, "_")}`), text);
-  if (process.env.BAKE_VM_KEEP !== "1") await rm(overlay, { force: true });
+  if (process.env.BAKE_VM_KEEP !== "1" && !req.keepDisk) await rm(overlay, { force: true });
 
   return {
     name: req.name, dir: out, delivery, accel, qemuExit: r.code, timedOut, wallSeconds, peakRssMiB,
     console: consoleText, results, sections: parseSections(results), disk,
     userData,
     userDataSha256: createHash("sha256").update(userData).digest("hex"),
+    keptDisk: req.keepDisk ? overlay : undefined,
   };
 }
 

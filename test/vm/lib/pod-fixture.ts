@@ -1,0 +1,52 @@
+// What a pod needs from outside the guest: a registry on the host holding a pause image under
+// the name of the spec's sandbox image, and a workload image under a docker.io name. Both are
+// test fixtures built by oci-image.ts (busybox), not the upstream images.
+import { buildImage, SLEEP_UNTIL_TERM, type OciImage } from "./oci-image.js";
+import { startRegistry, type Registry } from "./registry.js";
+
+export const SANDBOX_IMAGE = "registry.k8s.io/pause:3.10.1";
+export const WORKLOAD_IMAGE = "docker.io/library/bakeprobe:1";
+/** /etc/bakeprobe in the workload image: `crictl exec` prints it */
+export const WORKLOAD_MARKER = "bakeprobe 1: bake VM test workload";
+
+export interface PodImage {
+  /** the name the guest uses */
+  ref: string;
+  /** repository and tag inside the mirror */
+  repository: string;
+  tag: string;
+  image: OciImage;
+}
+
+export interface PodFixture {
+  registry: Registry;
+  sandbox: PodImage;
+  workload: PodImage;
+}
+
+/** registry.k8s.io/pause:3.10.1 -> pause, 3.10.1; docker.io/library/x:1 -> library/x, 1 */
+function inMirror(ref: string): { repository: string; tag: string } {
+  const m = /^[^/]+\/(.+):([^:/]+)$/.exec(ref);
+  if (!m) throw new Error(`pod fixture: cannot split ${ref}`);
+  return { repository: m[1]!, tag: m[2]! };
+}
+
+let images: Promise<[OciImage, OciImage]> | undefined;
+
+function fixtureImages(): Promise<[OciImage, OciImage]> {
+  images ??= Promise.all([
+    buildImage({ entrypoint: SLEEP_UNTIL_TERM, files: { "etc/bake-vm-image": "pause stand-in (bake VM test fixture)\n" } }),
+    buildImage({ entrypoint: SLEEP_UNTIL_TERM, files: { "etc/bakeprobe": `${WORKLOAD_MARKER}\n` } }),
+  ]);
+  return images;
+}
+
+/** A registry of its own for one boot (its access log is that boot's), with both images pushed. */
+export async function startPodFixture(name: string): Promise<PodFixture> {
+  const [pause, probe] = await fixtureImages();
+  const registry = await startRegistry(name);
+  const sandbox = { ref: SANDBOX_IMAGE, ...inMirror(SANDBOX_IMAGE), image: pause };
+  const workload = { ref: WORKLOAD_IMAGE, ...inMirror(WORKLOAD_IMAGE), image: probe };
+  for (const i of [sandbox, workload]) await registry.push(i.repository, i.tag, i.image);
+  return { registry, sandbox, workload };
+}
