@@ -36,6 +36,20 @@ export const SUITE_TOOLS = {
     gpg: "gnupg",
     curl: "curl",
   },
+  // qemu boots of bake's output, with a registry and images on the host's loopback (npm run test:vm)
+  vm: {
+    "qemu-system-x86_64": "qemu-system-x86",
+    "qemu-img": "qemu-utils",
+    "mkfs.vfat": "dosfstools",
+    mcopy: "mtools",
+    mmdebstrap: "mmdebstrap",
+    "mkfs.ext4": "e2fsprogs",
+    debugfs: "e2fsprogs",
+    "docker-registry": "docker-registry",
+    busybox: "busybox-static",
+    // GNU time gives qemu's peak RSS; the shell builtin cannot.
+    time: "time",
+  },
 };
 
 const suites = process.argv.slice(2);

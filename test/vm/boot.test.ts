@@ -86,6 +86,9 @@ function nodeSpec(distro: Distro, opts: { oomScore: number; oomScoreAdjust: numb
       service: { oomScoreAdjust: opts.oomScoreAdjust },
       // the sandbox image's registry and docker.io (the workload image) pull through the boot's registry
       registries: { "docker.io": { mirrors: [mirror] }, "registry.k8s.io": { mirrors: [mirror] } },
+      // The pod proof needs the pause image absent until runp pulls it through the mirror;
+      // bake's own pull check (verifyPull) would pull it at verify. The sandbox test proves that check.
+      verifyPull: "never",
     },
     packages: { remove: ["podman", "buildah"] },
     crictl: opts.crictl ? { install: "release", version: opts.crictl.version, url: opts.crictl.url, sha256: opts.crictl.sha256 } : { install: "none" },

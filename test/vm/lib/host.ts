@@ -1,11 +1,11 @@
-// Host preparation: the VM suite installs what it needs instead of skipping,
-// and picks KVM only when a guest really runs on it.
+// Host preparation: the VM suite checks that its tools are there (the setup step
+// installs them) and picks KVM only when a guest really runs on it.
 import { access, constants, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { log, run, which } from "./exec.js";
 
-/** binary -> Debian/Ubuntu package that provides it */
+/** binary -> Debian package; scripts/test-setup.mjs installs them before the suite (npm run test:vm). */
 const TOOLS: Record<string, string> = {
   "qemu-system-x86_64": "qemu-system-x86",
   "qemu-img": "qemu-utils",
@@ -16,6 +16,7 @@ const TOOLS: Record<string, string> = {
   // the pod proof: a real registry on loopback, and a static busybox for the images pushed to it
   "docker-registry": "docker-registry",
   busybox: "busybox-static",
+  time: "time",
 };
 /** only needed to build the Debian images (not with --image) */
 const IMAGE_TOOLS: Record<string, string> = {
@@ -31,21 +32,12 @@ export function asRoot(cmd: string, args: readonly string[]): [string, string[]]
   return isRoot() ? [cmd, [...args]] : ["sudo", ["-n", cmd, ...args]];
 }
 
+/** Fails at once, naming what is missing: the suite never installs anything itself. */
 export async function ensureHostTools(opts: { buildImages: boolean }): Promise<void> {
   const wanted = { ...TOOLS, ...(opts.buildImages ? IMAGE_TOOLS : {}) };
-  const missing = new Set<string>();
-  for (const [bin, pkg] of Object.entries(wanted)) if (!(await which(bin))) missing.add(pkg);
-  // GNU time gives qemu's peak RSS; the shell builtin cannot.
-  if (!(await exists("/usr/bin/time"))) missing.add("time");
-  if (missing.size === 0) return;
-  const pkgs = [...missing].sort();
-  log(`host: installing ${pkgs.join(" ")} with apt-get`);
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  await run(...asRoot("apt-get", ["update", "-q"]), { env, echo: "apt: " });
-  await run(...asRoot("apt-get", ["install", "-y", "-q", "--no-install-recommends", ...pkgs]), { env, echo: "apt: " });
-  for (const [bin, pkg] of Object.entries(wanted)) {
-    if (!(await which(bin))) throw new Error(`host: ${bin} still missing after apt-get install ${pkg}`);
-  }
+  const missing: string[] = [];
+  for (const [bin, pkg] of Object.entries(wanted)) if (!(await which(bin))) missing.push(`${bin} (${pkg})`);
+  if (missing.length > 0) throw new Error(`host: missing ${missing.join(", ")}; run npm run test:vm, whose setup step installs them (node scripts/test-setup.mjs vm)`);
 }
 
 export async function exists(path: string): Promise<boolean> {
