@@ -6,8 +6,8 @@
 //   --distro NAME    bake distro for --image (default: from the file name, rocky9, rocky8, alma9 ...)
 //   --only A,B       run only these boots (trixie, forky, trixie-packer, trixie-failure;
 //                    with --image: <distro>, <distro>-packer, <distro>-failure)
-//   --parallel N     boots at a time (default 1)
-//   --accel kvm|tcg  skip the KVM probe
+//   --parallel N     boots at a time (default 2)
+//   --accel kvm|tcg|auto  TCG by default; auto probes for a working KVM
 //   --rebuild        rebuild the cached Debian images
 //   --keep           keep the VM disks under /var/cache/bake-vm/runs
 // Anything else is passed to vitest (e.g. --reporter=json --outputFile.json=out/vitest-vm.json).

@@ -57,7 +57,7 @@ let accelProbe: Promise<Accel> | undefined;
  * KVM if a guest really executes on it, else TCG. /dev/kvm can be present and
  * openable while guests abort (nested virtualisation refused), so the probe runs
  * SeaBIOS under KVM and waits for its banner on the debug console.
- * BAKE_VM_ACCEL=kvm|tcg overrides the probe.
+ * Runs only with BAKE_VM_ACCEL=auto (--accel auto); kvm|tcg choose directly, and the default is TCG.
  */
 export function pickAccel(): Promise<Accel> {
   // one probe even when boots start concurrently
@@ -68,6 +68,12 @@ export function pickAccel(): Promise<Accel> {
 async function probeAccel(): Promise<Accel> {
   const forced = process.env.BAKE_VM_ACCEL;
   if (forced === "kvm" || forced === "tcg") return forced;
+  // The probe below has passed here on a /dev/kvm whose guests then hung in the kernel
+  // ("Probing EDD"), so only --accel auto trusts it; KVM hosts pass --accel kvm (boot.yml does).
+  if (forced !== "auto") {
+    log("accel: TCG (--accel kvm to use KVM, --accel auto to probe for it)");
+    return "tcg";
+  }
   let accelCache: Accel = "tcg";
   try {
     await access("/dev/kvm", constants.R_OK | constants.W_OK);
