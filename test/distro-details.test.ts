@@ -29,9 +29,9 @@ describe("SELinux labels on EL", () => {
 });
 
 describe("sudo crictl", () => {
-  it("links the release binary into /usr/bin on EL only, where sudo's secure_path lacks /usr/local/bin", () => {
+  it("links the release binary into /usr/bin on every distro: sudo's secure_path lacks /usr/local/bin on EL and Debian 14", () => {
     expect(String(stepOf({ distro: "rocky9" }, "install-crictl")!.run)).toContain("bake_link_into_usr_bin /usr/local/bin/crictl");
-    expect(String(stepOf({ distro: "ubuntu2404" }, "install-crictl")!.run)).not.toContain("bake_link_into_usr_bin");
+    expect(String(stepOf({ distro: "debian14" }, "install-crictl")!.run)).toContain("bake_link_into_usr_bin /usr/local/bin/crictl");
     expect(String(stepOf({ distro: "rocky9", crictl: { install: "package" } }, "install-crictl")!.run)).not.toContain("bake_link_into_usr_bin");
   });
 

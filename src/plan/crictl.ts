@@ -7,7 +7,7 @@ import type { Contribution, PlanContext } from "./types.js";
 export const CRICTL_CONFIG = "/etc/crictl.yaml";
 const RELEASE_BINARY = "/usr/local/bin/crictl";
 
-export function crictl({ spec, distro }: PlanContext): Contribution {
+export function crictl({ spec }: PlanContext): Contribution {
   const c = spec.crictl;
   if (c.install === "none") return {};
   const out: Contribution = { files: [], steps: [], checks: [] };
@@ -26,8 +26,9 @@ export function crictl({ spec, distro }: PlanContext): Contribution {
       title: `install crictl ${c.version} (${spec.arch}) from the release tarball`,
       run: lines(
         sh`bake_install_tarball_binary ${url} ${sha256} crictl ${RELEASE_BINARY}`,
-        // sudo's secure_path on EL has no /usr/local/bin; Debian's and Ubuntu's have it.
-        distro.family === "el" && sh`bake_link_into_usr_bin ${RELEASE_BINARY}`,
+        // sudo's secure_path has no /usr/local/bin on EL and on Debian 14 (its sudo 1.9.17:
+        // "/usr/sbin:/usr/bin:/sbin:/bin", seen on a booted forky), so the link goes on every distro.
+        sh`bake_link_into_usr_bin ${RELEASE_BINARY}`,
       ),
       needs: ["curl", "tar", "cmp"],
     });
