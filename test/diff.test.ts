@@ -95,9 +95,14 @@ describe("CLI status output and colour", () => {
 
   const hasScript = spawnSync("script", ["--version"]).status === 0;
   it.skipIf(!hasScript)("colour on a terminal, none with NO_COLOR=1", () => {
-    // script(1) gives the CLI a pseudo-terminal.
+    // script(1) gives the CLI a pseudo-terminal; the terminal type is set here, since
+    // CI or a fresh root may run the tests with TERM=dumb (which turns colour off).
     const onTty = (env: Record<string, string | undefined>) =>
-      spawnSync("script", ["-qec", `${process.execPath} dist/cli.js diff -c examples/minimal.yaml`, "/dev/null"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: undefined, ...env } }).stdout;
+      spawnSync("script", ["-qec", `${process.execPath} dist/cli.js diff -c examples/minimal.yaml`, "/dev/null"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: "xterm-256color", ...env },
+      }).stdout;
     expect(onTty({})).toContain("\u001b[32m+");
     expect(onTty({ NO_COLOR: "1" })).not.toContain("\u001b[");
   });
