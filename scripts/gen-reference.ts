@@ -1,13 +1,13 @@
 // npm run docs: regenerate the configuration reference from `bake explain`'s data,
-// the distro matrix (src/commands/distro-matrix.ts) and the user-data size table
+// the distro matrix (scripts/distro-matrix.ts) and the user-data size table
 // (scripts/user-data-sizes.ts), each between its own markers.
 // It rewrites only the text between <!-- reference:start --> and
 // <!-- reference:end --> in README.md; while the README has no markers, it
 // writes docs/reference.md instead. --check writes nothing and exits 1 when stale.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { distroMatrixMarkdown, MATRIX_END, MATRIX_START } from "../src/commands/distro-matrix.js";
-import { referenceDocument, referenceMarkdown, withReference, withSection } from "../src/commands/reference.js";
+import { distroMatrixMarkdown, MATRIX_END, MATRIX_START } from "./distro-matrix.js";
+import { referenceDocument, referenceMarkdown, withReference, withSection } from "./reference.js";
 import { SIZES_END, SIZES_START, userDataSizesMarkdown } from "./user-data-sizes.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));

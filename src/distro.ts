@@ -1,5 +1,5 @@
 // Everything that differs between target distributions lives here.
-import type { Distro } from "./spec/schema.js";
+import type { Distro } from "./schema/node-spec.js";
 
 export interface DistroInfo {
   id: Distro;

@@ -1,9 +1,9 @@
 // bake's library API: the CLI is a thin layer over these functions.
-import { loadSpec as load, type LoadedSpec, type LoadOptions } from "./spec/load.js";
-import { validateSpec as validate, type ValidateOptions, type ValidationResult } from "./spec/validate.js";
+import { loadSpec as load, type LoadedSpec, type LoadOptions } from "./input/load.js";
+import { validateSpec as validate, type ValidateOptions, type ValidationResult } from "./input/validate.js";
 import { buildPlan } from "./plan/index.js";
 import type { Plan } from "./plan/index.js";
-import type { NodeSpec, SpecInput } from "./spec/schema.js";
+import type { NodeSpec, SpecInput } from "./schema/node-spec.js";
 import { renderCloudInit as cloudInit, type CloudInitOptions } from "./emit/cloud-init.js";
 import { renderPackerScript as packer } from "./emit/packer.js";
 import { renderFiles as files, type RenderedFile } from "./emit/files.js";
@@ -12,7 +12,7 @@ export { SpecError, formatDiagnostics, type Diagnostic, type SourcePosition } fr
 export { checkUserDataSize, gzip, takesGzipPayload, CLOUDS, CLOUD_LIMITS, type Cloud, type SizeCheck } from "./emit/size.js";
 export type { CloudInitOptions };
 export type { NodeSpec, SpecInput, Plan, RenderedFile, LoadedSpec, LoadOptions, ValidateOptions, ValidationResult };
-export { NodeSpecSchema, inputSchema } from "./spec/schema.js";
+export { NodeSpecSchema, inputSchema } from "./schema/node-spec.js";
 
 /** Read a spec from a file, stdin ("-") or text, and apply --set overrides. */
 export function loadSpec(options: LoadOptions = {}): LoadedSpec {

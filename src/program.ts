@@ -5,16 +5,16 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 // The CLI imports the modules themselves, not index.ts, which also exports the
 // TypeBox schema objects and would load TypeBox on every start.
 import { formatDiagnostics, SpecError, type Diagnostic } from "./report.js";
-import { loadSpec } from "./spec/load.js";
-import { validateSpec } from "./spec/validate.js";
+import { loadSpec } from "./input/load.js";
+import { validateSpec } from "./input/validate.js";
 import { buildPlan as plan, type Plan } from "./plan/index.js";
 import { renderCloudInit } from "./emit/cloud-init.js";
 import { renderPackerScript } from "./emit/packer.js";
 import { renderFiles } from "./emit/files.js";
 import { checkUserDataSize, CLOUDS, gzip, takesGzipPayload, type Cloud } from "./emit/size.js";
 import { BAKE_VERSION } from "./version.js";
-import { DISTROS } from "./spec/distros.js";
-import type { Distro } from "./spec/schema.js";
+import { DISTROS } from "./schema/distros.js";
+import type { Distro } from "./schema/node-spec.js";
 import { colorAllowed, describePlan, describeSize, detail, status } from "./commands/status.js";
 import { PROFILES, type Profile } from "./commands/profiles.js";
 // schema, init, explain and diff load their modules (and jsdiff) only when run,
@@ -213,7 +213,7 @@ export function createProgram(): Command {
     .option("-o, --output <file>", "write here instead of stdout")
     .addHelpText("after", "\nExample:\n  $ bake schema > bake.schema.json\n")
     .action(async (options: { output?: string }) => {
-      const { schemaText } = await import("./commands/schema.js");
+      const { schemaText } = await import("./schema/document.js");
       emit(schemaText(), options.output, {}, "schema");
     });
 

@@ -2,7 +2,7 @@
 // tell at validate time will never install.
 import { describe, expect, it } from "vitest";
 import { SpecError, validateSpec } from "../src/index.js";
-import { DISTROS } from "../src/spec/schema.js";
+import { DISTROS } from "../src/schema/node-spec.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { planFor, ROOT, runCli } from "./helpers.js";

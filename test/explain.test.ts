@@ -3,8 +3,8 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { explain } from "../src/commands/explain.js";
-import { keyEffects } from "../src/commands/effects.js";
-import { specKeys } from "../src/commands/keys.js";
+import { keyEffects } from "../src/plan/effects.js";
+import { specKeys } from "../src/schema/keys.js";
 import { referenceTarget } from "../scripts/gen-reference.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

@@ -9,8 +9,8 @@ import { parse } from "yaml";
 import { SCHEMA_FILE } from "../src/commands/paths.js";
 import { plan, validateSpec } from "../src/index.js";
 import { CRICTL_SHA256 } from "../src/crictl-releases.js";
-import { defaultSpec } from "../src/spec/defaults.js";
-import { DISTROS } from "../src/spec/schema.js";
+import { defaultSpec } from "../src/input/defaults.js";
+import { DISTROS } from "../src/schema/node-spec.js";
 import { starterSpec } from "../src/commands/init.js";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));

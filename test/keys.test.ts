@@ -1,6 +1,6 @@
 // Each key of the spec changes what the node gets, in the place the docs say.
 import { describe, expect, it } from "vitest";
-import type { SpecInput } from "../src/spec/schema.js";
+import type { SpecInput } from "../src/schema/node-spec.js";
 import { renderBoth } from "./helpers.js";
 
 const fileOf = (input: SpecInput, path: string) => renderBoth(input).plan.files.find((f) => f.path === path)?.content ?? "";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import TOML from "@iarna/toml";
 import { parse } from "yaml";
 import { embeddedFiles, planFor, renderBoth, writeFilesOf } from "./helpers.js";
-import { DISTROS } from "../src/spec/schema.js";
+import { DISTROS } from "../src/schema/node-spec.js";
 
 describe("cloud-init user-data", () => {
   it("starts with #cloud-config and parses as YAML 1.1 and 1.2", () => {

@@ -6,7 +6,7 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { SCHEMA_FILE } from "../src/commands/paths.js";
-import { schemaDocument, schemaText } from "../src/commands/schema.js";
+import { schemaDocument, schemaText } from "../src/schema/document.js";
 import { inputSchema } from "../src/index.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

@@ -3,7 +3,7 @@
 // any value printed without an escaping helper.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { checkTemplate, precompileTemplate, templatesModule } from "../src/render/template-check.js";
+import { checkTemplate, precompileTemplate, templatesModule } from "../scripts/template-check.js";
 import { renderTemplate } from "../src/render/templates.js";
 
 describe("precompiled templates", () => {

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DISTROS, type SpecInput } from "../src/spec/schema.js";
+import { DISTROS, type SpecInput } from "../src/schema/node-spec.js";
 import { exampleSpecs, renderBoth, tempDir, writeFilesOf } from "./helpers.js";
 
 // The examples, and specs that vary distro, arch, containerd major, mirrors, proxy and crictl source.

@@ -1,17 +1,17 @@
 // The input validator is ajv standalone code generated at build time: the
-// committed src/spec/generated/validate-input.ts must be current, and it must
+// committed src/schema/generated/validate-input.ts must be current, and it must
 // report exactly what compiling the schema at run time would.
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
-import { ajvFormats } from "../src/spec/ajv-formats.js";
-import { validate } from "../src/spec/generated/validate-input.js";
-import { inputSchemaJson } from "../src/spec/input-schema.js";
-import { AJV_OPTIONS, validatorModule } from "../src/spec/validator-gen.js";
+import { ajvFormats } from "../src/schema/ajv-formats.js";
+import { validate } from "../src/schema/generated/validate-input.js";
+import { inputSchemaJson } from "../src/schema/shipped.js";
+import { AJV_OPTIONS, validatorModule } from "../scripts/validator-gen.js";
 
 describe("generated input validator", () => {
-  it("the committed src/spec/generated/validate-input.ts is what the schema compiles to (run npm run build if not)", () => {
-    expect(readFileSync(new URL("../src/spec/generated/validate-input.ts", import.meta.url), "utf8")).toBe(validatorModule());
+  it("the committed src/schema/generated/validate-input.ts is what the schema compiles to (run npm run build if not)", () => {
+    expect(readFileSync(new URL("../src/schema/generated/validate-input.ts", import.meta.url), "utf8")).toBe(validatorModule());
   });
 
   it("reports the same errors as ajv compiling the schema at run time", () => {

@@ -2,7 +2,7 @@
 // so the starter spec makes a kubeadm-ready node from the start.
 import { DEFAULT_KUBERNETES_VERSION } from "../kubernetes-releases.js";
 import { distroInfo } from "../distro.js";
-import type { Distro } from "../spec/schema.js";
+import type { Distro } from "../schema/node-spec.js";
 
 export const KUBERNETES_ROLES = ["worker", "control-plane"] as const;
 export type KubernetesRole = (typeof KUBERNETES_ROLES)[number];

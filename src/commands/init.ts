@@ -5,10 +5,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { stringify } from "yaml";
-import type { Distro } from "../spec/schema.js";
+import type { Distro } from "../schema/node-spec.js";
 import { BAKE_VERSION } from "../version.js";
 import { CommandError } from "./errors.js";
-import { defaultOf, specKeys, type KeyInfo } from "./keys.js";
+import { defaultOf, specKeys, type KeyInfo } from "../schema/keys.js";
 import { SCHEMA_FILE } from "./paths.js";
 import { profileValues, type Profile, type ProfileValue } from "./profiles.js";
 import { kubernetesChoices, type KubernetesRole } from "./init-kubernetes.js";

@@ -3,8 +3,8 @@
 // defaults, so they follow any change to those (a new docker repo path, a new
 // pause tag) instead of going stale beside them.
 import { crictlReleaseUrl } from "../crictl-releases.js";
-import { defaultSpec } from "../spec/defaults.js";
-import type { Distro } from "../spec/schema.js";
+import { defaultSpec } from "../input/defaults.js";
+import type { Distro } from "../schema/node-spec.js";
 
 export const PROFILES = ["cn"] as const;
 export type Profile = (typeof PROFILES)[number];

@@ -1,7 +1,7 @@
 // Plan: from a validated spec to the files, steps and checks a node gets.
 // Each capability contributes; the order here is the order on the node.
 import { distroInfo } from "../distro.js";
-import type { NodeSpec } from "../spec/schema.js";
+import type { NodeSpec } from "../schema/node-spec.js";
 import { containerdConfig } from "./containerd.js";
 import { crictl } from "./crictl.js";
 import { hostToolsStep } from "./host-tools.js";

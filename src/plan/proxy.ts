@@ -3,7 +3,7 @@
 // dnf (librepo/libcurl), apt's http method and curl all read the lower-case
 // variables; the step's title never shows the URLs (they may hold passwords).
 import { sh } from "../render/shell.js";
-import type { NodeSpec } from "../spec/schema.js";
+import type { NodeSpec } from "../schema/node-spec.js";
 import type { PlannedStep } from "./types.js";
 
 type Proxy = NodeSpec["containerd"]["proxy"];

@@ -3,8 +3,8 @@
 // sandboxPull adds the verify check that pulls through them.
 import { renderTemplate } from "../render/templates.js";
 import { sh } from "../render/shell.js";
-import { imageRegistry } from "../spec/risky-values.js";
-import type { MirrorSpec, RegistrySpec } from "../spec/schema.js";
+import { imageRegistry } from "../input/risky-values.js";
+import type { MirrorSpec, RegistrySpec } from "../schema/node-spec.js";
 import type { Contribution, PlanContext, PlannedFile } from "./types.js";
 
 /** The upstream server containerd would use for a registry host. */

@@ -1,6 +1,6 @@
 // The only helpers a template may print a value through: each one escapes for
 // its target language (see escape.ts). templates.ts registers them with the
-// Handlebars runtime; template-check.ts refuses any {{x}} that bypasses them.
+// Handlebars runtime; scripts/template-check.ts refuses any {{x}} that bypasses them.
 import { aptValue, plainLine, repoValue, shellWord, systemdEnvAssignment, tomlString, yamlBlock, yamlString } from "./escape.js";
 import { ShellCode } from "./shell.js";
 

@@ -1,7 +1,7 @@
 // Handlebars with no HTML escaping and no way to print a raw value: every
 // {{...}} must call one of the escaping helpers in helpers.ts, and strict mode
 // turns a missing variable into an error. Both are settled at build time:
-// scripts/gen-templates.ts checks each templates/*.hbs (template-check.ts) and
+// scripts/gen-templates.ts checks each templates/*.hbs (scripts/template-check.ts) and
 // precompiles it, so run time needs only the small Handlebars runtime.
 import HandlebarsRuntime from "handlebars/runtime.js";
 import { helpers } from "./helpers.js";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { gzip, renderCloudInit } from "../../src/index.js";
-import { DISTROS, type SpecInput } from "../../src/spec/schema.js";
+import { DISTROS, type SpecInput } from "../../src/schema/node-spec.js";
 import { exampleSpecs, planFor } from "../helpers.js";
 import { inRootfs, trixieRootfs } from "../support/trixie-rootfs.js";
 

@@ -1,9 +1,9 @@
 // The catalog of spec keys, walked from the one schema: path, meaning, type and
 // default. `bake explain`, `bake init` and the README reference all read it.
-import { defaultSpec } from "../spec/defaults.js";
-import { formats } from "../spec/formats.js";
-import type { Distro } from "../spec/schema.js";
-import { schemaDocument } from "./schema.js";
+import { defaultSpec } from "../input/defaults.js";
+import { formats } from "./formats.js";
+import type { Distro } from "./node-spec.js";
+import { schemaDocument } from "./document.js";
 
 type Schema = Record<string, unknown>;
 

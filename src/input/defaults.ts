@@ -3,7 +3,7 @@
 import { distroInfo, dockerRepoDefaults } from "../distro.js";
 import { DEFAULT_CRICTL_VERSION } from "../crictl-releases.js";
 import { DEFAULT_KUBERNETES_VERSION, pkgsK8sRepo, ROLE_PORTS } from "../kubernetes-releases.js";
-import type { Distro, NodeSpec } from "./schema.js";
+import type { Distro, NodeSpec } from "../schema/node-spec.js";
 
 export const DEFAULT_DISTRO: Distro = "rocky9";
 

@@ -3,7 +3,7 @@
 // A key the user wrote is kept; validate.ts warns when it disagrees.
 import { distroInfo } from "../distro.js";
 import { crictlVersionFor, pauseImageFor, pkgsK8sRepo, repoKeyUrl, ROLE_PORTS } from "../kubernetes-releases.js";
-import type { NodeSpec } from "./schema.js";
+import type { NodeSpec } from "../schema/node-spec.js";
 
 type Raw = Record<string, unknown>;
 const section = (raw: Raw | undefined, key: string): Raw | undefined => raw?.[key] as Raw | undefined;

@@ -1,7 +1,7 @@
 // `bake schema`: the JSON Schema of what a user may write, for editors and other tools.
 // It is inputSchema() from the one TypeBox schema validation uses, plus the
 // top-level keywords a standalone schema file needs.
-import { inputSchema } from "../spec/schema.js";
+import { inputSchema } from "./node-spec.js";
 
 export const SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#";
 export const SCHEMA_ID = "urn:bake-node:node-spec";

@@ -3,7 +3,7 @@
 import { distroInfo } from "../distro.js";
 import { crictlVersionFor, minorOf, PAUSE_VERSION, ROLE_PORTS } from "../kubernetes-releases.js";
 import type { Diagnostic } from "../report.js";
-import type { NodeSpec } from "./schema.js";
+import type { NodeSpec } from "../schema/node-spec.js";
 
 // Why each role port matters, for the warning when a port list leaves one out.
 const PORT_USE: Record<string, string> = {

@@ -3,13 +3,13 @@
 // standalone code, so run time neither loads ajv's compiler nor compiles.
 import { Ajv, _ } from "ajv";
 import standaloneCode from "ajv/dist/standalone/index.js";
-import { ajvFormats } from "./ajv-formats.js";
-import { inputSchemaJson } from "./input-schema.js";
+import { ajvFormats } from "../src/schema/ajv-formats.js";
+import { inputSchemaJson } from "../src/schema/shipped.js";
 
 /** The options validate.ts used to compile with at run time; the generated code is the same. */
 export const AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, verbose: true } as const;
 
-/** The text of src/spec/generated/validate-input.ts, from schema/bake.schema.json and formats.ts. */
+/** The text of src/schema/generated/validate-input.ts, from schema/bake.schema.json and formats.ts. */
 export function validatorModule(): string {
   const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true, formats: _`ajvFormats` } });
   for (const [name, format] of Object.entries(ajvFormats)) ajv.addFormat(name, format);

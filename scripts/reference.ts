@@ -1,7 +1,7 @@
 // The configuration reference in Markdown, from the same data as `bake explain`;
 // scripts/gen-reference.ts puts it into the README between the markers.
-import type { Distro } from "../spec/schema.js";
-import { explain, showValue, type KeyExplanation } from "./explain.js";
+import type { Distro } from "../src/schema/node-spec.js";
+import { explain, showValue, type KeyExplanation } from "../src/commands/explain.js";
 
 export const REFERENCE_START = "<!-- reference:start -->";
 export const REFERENCE_END = "<!-- reference:end -->";

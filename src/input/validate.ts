@@ -4,9 +4,9 @@ import type { ErrorObject } from "ajv";
 import { closestMatch, hideUrlPasswords, SpecError, type Diagnostic } from "../report.js";
 
 const shorten = (v: string) => (v.length > 60 ? v.slice(0, 57) + "..." : v);
-import { formats } from "./formats.js";
-import type { NodeSpec } from "./schema.js";
-import { validate as generatedValidate } from "./generated/validate-input.js";
+import { formats } from "../schema/formats.js";
+import type { NodeSpec } from "../schema/node-spec.js";
+import { validate as generatedValidate } from "../schema/generated/validate-input.js";
 import { defaultSpec, DEFAULT_DISTRO, mergeOver } from "./defaults.js";
 import type { KeyPath, LoadedSpec } from "./load.js";
 import { CRICTL_SHA256 } from "../crictl-releases.js";
@@ -17,7 +17,7 @@ import { kubernetesRules } from "./kubernetes-rules.js";
 
 // ajv's standalone code for schema/bake.schema.json with the formats of
 // formats.ts, generated at build time (scripts/gen-validator.ts, options in
-// validator-gen.ts) so that run time neither loads ajv's compiler nor compiles.
+// scripts/validator-gen.ts) so that run time neither loads ajv's compiler nor compiles.
 type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 function validator(): Validator {

@@ -2,7 +2,7 @@
 // mirror URLs containerd will mis-route, mirrors known to be dead, the frozen
 // k8s.gcr.io, an untagged pause image, plain HTTP to a public host. Each is a
 // warning (an error under --strict) on the key that holds the value.
-import type { NodeSpec } from "./schema.js";
+import type { NodeSpec } from "../schema/node-spec.js";
 
 export interface RiskyValue {
   /** Key path segments, e.g. ["containerd", "registries", "docker.io", "mirrors", "0"]. */

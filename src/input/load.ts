@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import type * as YamlModule from "yaml";
 import type TomlModule from "@iarna/toml";
 import { SpecError, type Diagnostic, type SourcePosition } from "../report.js";
-import { inputSchemaJson, type JsonSchema } from "./input-schema.js";
+import { inputSchemaJson, type JsonSchema } from "../schema/shipped.js";
 
 // yaml and @iarna/toml load only when a spec or --set is actually parsed: a run
 // on the defaults needs neither. Both ship CommonJS, so require() them in place.

@@ -4,11 +4,11 @@
 // - steps (and files the `from` lists miss): change the key to another valid
 //   value, plan again, and see which step ids and files come out different.
 import { CRICTL_SHA256 } from "../crictl-releases.js";
-import { buildPlan } from "../plan/index.js";
-import type { Plan } from "../plan/index.js";
-import { defaultSpec, mergeOver } from "../spec/defaults.js";
-import type { Distro, NodeSpec } from "../spec/schema.js";
-import { displayPath, getIn, specKeys, type KeyInfo } from "./keys.js";
+import { buildPlan } from "./index.js";
+import type { Plan } from "./index.js";
+import { defaultSpec, mergeOver } from "../input/defaults.js";
+import type { Distro, NodeSpec } from "../schema/node-spec.js";
+import { displayPath, getIn, specKeys, type KeyInfo } from "../schema/keys.js";
 
 type Schema = Record<string, unknown>;
 
