@@ -2,28 +2,23 @@
 // the distro matrix (scripts/distro-matrix.ts) and the user-data size table
 // (scripts/user-data-sizes.ts), each between its own markers.
 // It rewrites only the text between <!-- reference:start --> and
-// <!-- reference:end --> in README.md; while the README has no markers, it
-// writes docs/reference.md instead. --check writes nothing and exits 1 when stale.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// <!-- reference:end --> in README.md. --check writes nothing and exits 1 when stale.
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { distroMatrixMarkdown, MATRIX_END, MATRIX_START } from "./distro-matrix.js";
-import { referenceDocument, referenceMarkdown, withReference, withSection } from "./reference.js";
+import { referenceMarkdown, withReference, withSection } from "./reference.js";
 import { SIZES_END, SIZES_START, userDataSizesMarkdown } from "./user-data-sizes.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const readme = `${root}README.md`;
-const fallback = `${root}docs/reference.md`;
 
-export function referenceTarget(): { file: string; current: string | undefined; wanted: string } {
-  const body = referenceMarkdown();
-  const text = existsSync(readme) ? readFileSync(readme, "utf8") : undefined;
-  const inReadme = text === undefined ? undefined : withReference(text, body);
+export function referenceTarget(): { file: string; current: string; wanted: string } {
+  const text = readFileSync(readme, "utf8");
+  const inReadme = withReference(text, referenceMarkdown());
+  if (inReadme === undefined) throw new Error(`${readme} has no reference markers`);
   // The distro matrix and the size table ride along when the README has their markers.
-  if (inReadme !== undefined) {
-    const withMatrix = withSection(inReadme, MATRIX_START, MATRIX_END, distroMatrixMarkdown()) ?? inReadme;
-    return { file: readme, current: text, wanted: withSection(withMatrix, SIZES_START, SIZES_END, userDataSizesMarkdown()) ?? withMatrix };
-  }
-  return { file: fallback, current: existsSync(fallback) ? readFileSync(fallback, "utf8") : undefined, wanted: referenceDocument(body) };
+  const withMatrix = withSection(inReadme, MATRIX_START, MATRIX_END, distroMatrixMarkdown()) ?? inReadme;
+  return { file: readme, current: text, wanted: withSection(withMatrix, SIZES_START, SIZES_END, userDataSizesMarkdown()) ?? withMatrix };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
@@ -34,7 +29,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.stderr.write(`${file}: the configuration reference is stale; run npm run docs\n`);
     process.exit(1);
   } else {
-    mkdirSync(`${root}docs`, { recursive: true });
     writeFileSync(file, wanted);
     process.stderr.write(`wrote the configuration reference to ${file}\n`);
   }

@@ -1,5 +1,5 @@
 // Writes schema/bake.schema.json from the spec schema (run by `npm run build`).
-import { SCHEMA_FILE } from "../src/commands/paths.js";
+import { SCHEMA_FILE } from "../src/schema/shipped.js";
 import { schemaText } from "../src/schema/document.js";
 import { writeGenerated } from "./write-generated.js";
 

@@ -53,8 +53,3 @@ export function withSection(document: string, startMarker: string, endMarker: st
   if (start < 0 || end < start) return undefined;
   return document.slice(0, start + startMarker.length) + "\n" + body.trim() + "\n" + document.slice(end);
 }
-
-/** docs/reference.md when the README has no markers yet. */
-export function referenceDocument(body: string): string {
-  return `# bake configuration reference\n\n${REFERENCE_START}\n${body.trim()}\n${REFERENCE_END}\n`;
-}

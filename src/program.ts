@@ -5,13 +5,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 // The CLI imports the modules themselves, not index.ts, which also exports the
 // TypeBox schema objects and would load TypeBox on every start.
 import { formatDiagnostics, SpecError, type Diagnostic } from "./report.js";
-import { loadSpec } from "./input/load.js";
-import { validateSpec } from "./input/validate.js";
-import { buildPlan as plan, type Plan } from "./plan/index.js";
-import { renderCloudInit } from "./emit/cloud-init.js";
+import { planSpec } from "./plan-spec.js";
+import type { Plan } from "./plan/index.js";
 import { renderPackerScript } from "./emit/packer.js";
 import { renderFiles } from "./emit/files.js";
-import { checkUserDataSize, CLOUDS, gzip, takesGzipPayload, type Cloud } from "./emit/size.js";
+import { CLOUD_LIMITS, CLOUDS, type Cloud } from "./emit/size.js";
+import { renderUserData } from "./emit/user-data.js";
 import { BAKE_VERSION } from "./version.js";
 import { DISTROS } from "./schema/distros.js";
 import type { Distro } from "./schema/node-spec.js";
@@ -75,10 +74,8 @@ function specFile(options: SpecChoice, named: string[], command: Command): strin
 }
 
 function buildPlan(options: CommonOptions) {
-  const loaded = loadSpec({ file: options.config, sets: options.set });
-  const { spec, warnings } = validateSpec(loaded, { strict: options.strict });
+  const { plan: p, warnings } = planSpec({ file: options.config, sets: options.set, strict: options.strict });
   if (!options.quiet) printDiagnostics(warnings);
-  const p = plan(spec);
   for (const line of describePlan(p, options.config ?? "built-in defaults")) detail(options, line);
   return p;
 }
@@ -92,33 +89,15 @@ function writeAtomically(path: string, content: string, mode = "0644"): void {
   renameSync(tmp, path);
 }
 
-/**
- * The user-data to print for --cloud/--gzip, after checking the platform's size
- * limit. --gzip picks the smaller form the platform can carry: the whole
- * document gzip+base64 where the API takes base64, else gz+b64 inside each file.
- */
+/** The user-data to print for --cloud/--gzip; over the platform's size limit is an error. */
 function userDataFor(p: Plan, options: CloudInitCliOptions): string {
-  let content = renderCloudInit(p);
-  let form: "text" | "gzip" = "text";
-  let counted: Buffer = Buffer.from(content);
-  if (options.gzip) {
-    form = "gzip";
-    const perFile = renderCloudInit(p, { compressFiles: true });
-    const whole = gzip(content);
-    if (takesGzipPayload(options.cloud) && whole.length < Buffer.byteLength(perFile)) {
-      content = whole.toString("base64") + "\n";
-      counted = whole;
-      status(options, `user-data is gzip, base64-encoded for the ${options.cloud} API (Terraform: user_data_base64); cloud-init decompresses it`);
-    } else {
-      content = perFile;
-      counted = Buffer.from(perFile);
-      status(options, "user-data carries each file gzip+base64 (write_files encoding gz+b64)");
-    }
-  }
-  const check = checkUserDataSize(counted, options.cloud, form);
+  const { content, form, check } = renderUserData(p, { cloud: options.cloud, gzip: options.gzip });
+  if (form === "gzip-payload") status(options, `user-data is gzip, base64-encoded for the ${options.cloud} API (Terraform: user_data_base64); cloud-init decompresses it`);
+  if (form === "gzip-files") status(options, "user-data carries each file gzip+base64 (write_files encoding gz+b64)");
   if (!check.ok) throw new SpecError([{ severity: "error", path: "", message: check.message }]);
+  const aws = CLOUD_LIMITS.aws.limit;
   if (options.cloud !== "none") detail(options, `size: ${check.message}`);
-  else if (counted.length > 16384) status(options, `warning: user-data is ${counted.length} bytes, over AWS's 16384-byte limit; pass --cloud to check your platform's, or --gzip`);
+  else if (check.bytes > aws) status(options, `warning: user-data is ${check.bytes} bytes, over AWS's ${aws}-byte limit; pass --cloud to check your platform's, or --gzip`);
   return content;
 }
 

@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { SCHEMA_FILE } from "../src/commands/paths.js";
+import { SCHEMA_FILE } from "../src/schema/shipped.js";
 import { plan, validateSpec } from "../src/index.js";
 import { CRICTL_SHA256 } from "../src/crictl-releases.js";
 import { defaultSpec } from "../src/input/defaults.js";

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { SCHEMA_FILE } from "../src/commands/paths.js";
+import { SCHEMA_FILE } from "../src/schema/shipped.js";
 import { schemaDocument, schemaText } from "../src/schema/document.js";
 import { inputSchema } from "../src/index.js";
 

@@ -3,7 +3,7 @@
 // node plus the provisioning script (the steps).
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
 import type { Plan } from "../plan/index.js";
-import { renderPackerScript } from "../index.js";
+import { renderPackerScript } from "../emit/packer.js";
 
 export interface DiffSide {
   /** What to call this side in headers, e.g. a.yaml or "defaults". */

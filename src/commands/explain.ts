@@ -3,12 +3,12 @@
 // data (scripts/gen-reference.ts), so the docs follow the code.
 import { defaultContainerd, distroInfo } from "../distro.js";
 import { closestMatch } from "../report.js";
-import { DEFAULT_DISTRO } from "../input/defaults.js";
+import { DEFAULT_DISTRO, defaultOf } from "../input/defaults.js";
 import { DISTROS } from "../schema/distros.js";
 import type { Distro } from "../schema/node-spec.js";
 import { CommandError } from "./errors.js";
 import { keyEffects } from "../plan/effects.js";
-import { defaultOf, findKey, specKeys, type KeyInfo } from "../schema/keys.js";
+import { findKey, specKeys, type KeyInfo } from "../schema/keys.js";
 
 export interface KeyExplanation {
   path: string;

@@ -8,8 +8,9 @@ import { stringify } from "yaml";
 import type { Distro } from "../schema/node-spec.js";
 import { BAKE_VERSION } from "../version.js";
 import { CommandError } from "./errors.js";
-import { defaultOf, specKeys, type KeyInfo } from "../schema/keys.js";
-import { SCHEMA_FILE } from "./paths.js";
+import { specKeys, type KeyInfo } from "../schema/keys.js";
+import { defaultOf } from "../input/defaults.js";
+import { SCHEMA_FILE } from "../schema/shipped.js";
 import { profileValues, type Profile, type ProfileValue } from "./profiles.js";
 import { kubernetesChoices, type KubernetesRole } from "./init-kubernetes.js";
 

@@ -1,7 +1,7 @@
 // Status lines on stderr (artifacts go to stdout): --quiet silences them,
 // --verbose adds what was read and rendered.
-import { gzipSync } from "node:zlib";
 import type { Plan } from "../plan/index.js";
+import { CLOUD_LIMITS, gzip } from "../emit/size.js";
 
 /**
  * Colour on a terminal, by Node's rules (docs: cli.md, FORCE_COLOR): FORCE_COLOR
@@ -43,6 +43,6 @@ export function describePlan(plan: Plan, source: string): string[] {
 /** Size of an artifact, and for user-data its gzip+base64 size against EC2's 16 KiB limit. */
 export function describeSize(name: string, text: string): string {
   const raw = Buffer.byteLength(text);
-  const packed = Math.ceil(gzipSync(text, { level: 9 }).length / 3) * 4;
-  return `${name}: ${raw} bytes (gzip+base64 ${packed}; EC2 user-data limit 16384)`;
+  const packed = gzip(text).toString("base64").length;
+  return `${name}: ${raw} bytes (gzip+base64 ${packed}; EC2 user-data limit ${CLOUD_LIMITS.aws.limit})`;
 }

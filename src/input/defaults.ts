@@ -4,8 +4,14 @@ import { distroInfo, dockerRepoDefaults } from "../distro.js";
 import { DEFAULT_CRICTL_VERSION } from "../crictl-releases.js";
 import { DEFAULT_KUBERNETES_VERSION, pkgsK8sRepo, ROLE_PORTS } from "../kubernetes-releases.js";
 import type { Distro, NodeSpec } from "../schema/node-spec.js";
+import type { KeyInfo } from "../schema/keys.js";
+import { getIn } from "../schema/key-path.js";
 
 export const DEFAULT_DISTRO: Distro = "rocky9";
+
+/** containerd's own defaults for root and state; plan/containerd.ts relabels them for SELinux. */
+export const CONTAINERD_DEFAULT_ROOT = "/var/lib/containerd";
+export const CONTAINERD_DEFAULT_STATE = "/run/containerd";
 
 export function defaultSpec(distro: Distro): NodeSpec {
   const info = distroInfo(distro);
@@ -30,8 +36,8 @@ export function defaultSpec(distro: Distro): NodeSpec {
       source: info.containerdSource,
       version: info.containerdVersion,
       hold: true,
-      root: "/var/lib/containerd",
-      state: "/run/containerd",
+      root: CONTAINERD_DEFAULT_ROOT,
+      state: CONTAINERD_DEFAULT_STATE,
       oomScore: 0,
       // kubeadm 1.35's PauseVersion (cmd/kubeadm/app/constants), for the default crictl v1.35.
       sandboxImage: "registry.k8s.io/pause:3.10.1",
@@ -79,4 +85,9 @@ export function mergeOver<T>(base: T, override: unknown): T {
     out[key] = key in out ? mergeOver(out[key], value) : value;
   }
   return out as T;
+}
+
+/** A catalog key's built-in default for a distro; undefined for keys under a map key or list item. */
+export function defaultOf(key: KeyInfo, distro: Distro): unknown {
+  return key.pattern ? undefined : getIn(defaultSpec(distro), key.segments);
 }

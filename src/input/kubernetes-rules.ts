@@ -4,6 +4,7 @@ import { distroInfo } from "../distro.js";
 import { crictlVersionFor, minorOf, PAUSE_VERSION, ROLE_PORTS } from "../kubernetes-releases.js";
 import type { Diagnostic } from "../report.js";
 import type { NodeSpec } from "../schema/node-spec.js";
+import { joinKey } from "../schema/key-path.js";
 
 // Why each role port matters, for the warning when a port list leaves one out.
 const PORT_USE: Record<string, string> = {
@@ -16,10 +17,10 @@ const PORT_USE: Record<string, string> = {
   "30000-32767/tcp": "NodePort services",
 };
 
-/** Paths use \u0001 between segments, as validate.ts expects. */
+/** Paths are joined with joinKey, as validate.ts expects. */
 export function kubernetesRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const add = (severity: Diagnostic["severity"], path: string[], message: string) => out.push({ severity, path: path.join("\u0001"), message });
+  const add = (severity: Diagnostic["severity"], path: string[], message: string) => out.push({ severity, path: joinKey(path), message });
   const k = spec.kubernetes;
   const kraw = (raw.kubernetes ?? {}) as Record<string, unknown>;
   if (!k.enabled) {

@@ -6,6 +6,7 @@ import type * as YamlModule from "yaml";
 import type TomlModule from "@iarna/toml";
 import { SpecError, type Diagnostic, type SourcePosition } from "../report.js";
 import { inputSchemaJson, type JsonSchema } from "../schema/shipped.js";
+import { displayPath, joinedPrefix, joinKey, setIn, splitKey, type KeyPath } from "../schema/key-path.js";
 
 // yaml and @iarna/toml load only when a spec or --set is actually parsed: a run
 // on the defaults needs neither. Both ship CommonJS, so require() them in place.
@@ -13,7 +14,6 @@ const require = createRequire(import.meta.url);
 const yaml = (): typeof YamlModule => require("yaml") as typeof YamlModule;
 const toml = (): typeof TomlModule => require("@iarna/toml") as typeof TomlModule;
 
-export type KeyPath = (string | number)[];
 
 /** The raw spec as the user wrote it, before defaults, with a way back to the text. */
 export interface LoadedSpec {
@@ -236,16 +236,16 @@ function parseTomlSpec(text: string, file: string): LoadedSpec {
   }
   const keyLines = tomlKeyLines(text);
   const find = (path: KeyPath) => {
-    const exact = keyLines.get(path.join("\u0000"));
+    const exact = keyLines.get(joinKey(path));
     if (exact) return { found: exact, depth: path.length };
     // registries.docker.io.mirrors = ... or [containerd.registries.docker.io] holds
     // the path without naming it alone: the first line under it is where it was written.
-    const prefix = path.join("\u0000") + "\u0000";
+    const prefix = joinedPrefix(path);
     let below: { line: number; column: number; length: number } | undefined;
     for (const [key, found] of keyLines) if (key.startsWith(prefix) && (!below || found.line < below.line)) below = found;
     if (below) return { found: below, depth: path.length };
     for (let n = path.length - 1; n > 0; n--) {
-      const found = keyLines.get(path.slice(0, n).join("\u0000"));
+      const found = keyLines.get(joinKey(path.slice(0, n)));
       if (found) return { found, depth: n };
     }
     return undefined;
@@ -288,13 +288,13 @@ function tomlKeyLines(text: string): Map<string, { line: number; column: number;
     const header = /^(\s*)\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$/.exec(raw);
     if (header) {
       table = splitDottedKey(header[2]!);
-      found.set(table.join("\u0000"), { line: index + 1, column: header[1]!.length + 1, length: raw.trim().length });
+      found.set(joinKey(table), { line: index + 1, column: header[1]!.length + 1, length: raw.trim().length });
       return;
     }
     const assignment = /^(\s*)((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=/.exec(raw);
     if (assignment) {
       const key = [...table, ...splitDottedKey(assignment[2]!)];
-      found.set(key.join("\u0000"), { line: index + 1, column: assignment[1]!.length + 1, length: assignment[2]!.length });
+      found.set(joinKey(key), { line: index + 1, column: assignment[1]!.length + 1, length: assignment[2]!.length });
     }
   });
   return found;
@@ -335,30 +335,30 @@ function applySets(base: LoadedSpec, sets: string[]): LoadedSpec {
       // A string key keeps the text as typed: --set containerd.version=1.7 means "1.7".
       if (schema?.type === "string" && (typeof value === "number" || typeof value === "boolean")) value = text;
     } catch (error) {
-      diagnostics.push({ severity: "error", path: path.join("."), message: `--set value is not valid YAML: ${(error as Error).message.split("\n")[0]}`, position: { ...origin, column: eq + 2, length: assignment.length - eq - 1 } });
+      diagnostics.push({ severity: "error", path: displayPath(path), message: `--set value is not valid YAML: ${(error as Error).message.split("\n")[0]}`, position: { ...origin, column: eq + 2, length: assignment.length - eq - 1 } });
       continue;
     }
     const problem = setIn(data, path, value ?? "");
-    if (problem) diagnostics.push({ severity: "error", path: path.join("."), message: problem, position: origin });
-    origins.set(path.join("\u0000"), { ...origin, column: eq + 2, length: Math.max(1, assignment.length - eq - 1) });
+    if (problem) diagnostics.push({ severity: "error", path: displayPath(path), message: problem, position: origin });
+    origins.set(joinKey(path), { ...origin, column: eq + 2, length: Math.max(1, assignment.length - eq - 1) });
   }
   if (diagnostics.length > 0) throw new SpecError(diagnostics);
   return {
     data,
     locate: (path, target) => {
       for (let n = path.length; n > 0; n--) {
-        const origin = origins.get(path.slice(0, n).join("\u0000"));
+        const origin = origins.get(joinKey(path.slice(0, n)));
         if (origin) return origin;
       }
       // An error about a parent of what --set wrote (containerd.root after --set containerd.root.x=1).
-      const prefix = path.join("\u0000") + "\u0000";
+      const prefix = joinedPrefix(path);
       for (const [key, origin] of origins) if (key.startsWith(prefix)) return origin;
       // An error about a key beside one --set wrote (crictl.sha256 after --set
       // crictl.version=...): the --set is the nearer cause unless the file holds more of the path.
       const fileDepth = base.depth?.(path) ?? 0;
       let nearest: { origin: SourcePosition; shared: number } | undefined;
       for (const [key, origin] of origins) {
-        const shared = sharedPrefix(key.split("\u0000"), path.map(String));
+        const shared = sharedPrefix(splitKey(key).map(String), path.map(String));
         if (shared > 0 && shared >= fileDepth && (!nearest || shared > nearest.shared)) nearest = { origin, shared };
       }
       return nearest?.origin ?? base.locate(path, target);
@@ -409,18 +409,4 @@ function resolveSetPath(key: string, valueIsMapping: boolean): { path: string[];
     }
   }
   return { path, schema };
-}
-
-function setIn(data: Record<string, unknown>, path: string[], value: unknown): string | undefined {
-  let node: Record<string, unknown> = data;
-  for (const [index, segment] of path.slice(0, -1).entries()) {
-    const next = node[segment];
-    if (next === undefined) node[segment] = {};
-    else if (typeof next !== "object" || next === null || Array.isArray(next)) {
-      return `cannot set a key inside ${path.slice(0, index + 1).join(".")}, which is not a mapping`;
-    }
-    node = node[segment] as Record<string, unknown>;
-  }
-  node[path[path.length - 1]!] = value;
-  return undefined;
 }

@@ -5,10 +5,11 @@ import { closestMatch, hideUrlPasswords, SpecError, type Diagnostic } from "../r
 
 const shorten = (v: string) => (v.length > 60 ? v.slice(0, 57) + "..." : v);
 import { formats } from "../schema/formats.js";
-import type { NodeSpec } from "../schema/node-spec.js";
+import type { NodeSpec, SpecInput } from "../schema/node-spec.js";
 import { validate as generatedValidate } from "../schema/generated/validate-input.js";
 import { defaultSpec, DEFAULT_DISTRO, mergeOver } from "./defaults.js";
-import type { KeyPath, LoadedSpec } from "./load.js";
+import type { LoadedSpec } from "./load.js";
+import { displayPath, joinKey, quote, splitKey, type KeyPath } from "../schema/key-path.js";
 import { CRICTL_SHA256 } from "../crictl-releases.js";
 import { distroInfo } from "../distro.js";
 import { riskyValues } from "./risky-values.js";
@@ -34,8 +35,13 @@ export interface ValidateOptions {
   strict?: boolean;
 }
 
-/** Check a loaded spec and return it with defaults filled in; throws SpecError with every problem. */
-export function validateSpec(loaded: LoadedSpec, { strict = false }: ValidateOptions = {}): ValidationResult {
+/**
+ * Check a spec and return it with defaults filled in; throws SpecError with
+ * every problem. Takes a loaded spec (errors then carry file:line:column) or a
+ * plain object.
+ */
+export function validateSpec(input: LoadedSpec | SpecInput, { strict = false }: ValidateOptions = {}): ValidationResult {
+  const loaded = isLoaded(input) ? input : { data: structuredClone(input) as Record<string, unknown>, locate: () => undefined };
   const validate = validator();
   const diagnostics: Diagnostic[] = [];
   if (!validate(loaded.data)) {
@@ -45,7 +51,7 @@ export function validateSpec(loaded: LoadedSpec, { strict = false }: ValidateOpt
 
   const spec = resolveDefaults(loaded.data);
   const found = checkRules(spec, loaded.data).map(({ target, ...d }) => {
-    const path = splitPath(d.path);
+    const path = splitKey(d.path);
     const position = loaded.locate(path, target ?? "value");
     return { ...d, path: displayPath(path), position: position && isSecretPath(path) ? { ...position, lineText: "" } : position };
   });
@@ -54,6 +60,10 @@ export function validateSpec(loaded: LoadedSpec, { strict = false }: ValidateOpt
   }
   if (found.some((d) => d.severity === "error")) throw new SpecError(sortByPosition(found));
   return { spec, warnings: found };
+}
+
+function isLoaded(value: unknown): value is LoadedSpec {
+  return typeof value === "object" && value !== null && "locate" in value && "data" in value;
 }
 
 function resolveDefaults(data: Record<string, unknown>): NodeSpec {
@@ -66,8 +76,6 @@ function resolveDefaults(data: Record<string, unknown>): NodeSpec {
   return spec;
 }
 
-const splitPath = (path: string): KeyPath => (path === "" ? [] : path.split("\u0001").map((p) => (/^\d+$/.test(p) ? Number(p) : p)));
-
 function pointerToPath(pointer: string): KeyPath {
   if (pointer === "") return [];
   return pointer
@@ -76,22 +84,6 @@ function pointerToPath(pointer: string): KeyPath {
     .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"))
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
-
-/**
- * The user's text in double quotes, with every character that could move the
- * cursor, break the line or reorder what the terminal shows escaped: JSON
- * escapes C0 controls; C1 controls, U+2028/U+2029 and bidi overrides need \u too.
- */
-export const quote = (text: string) =>
-  JSON.stringify(text).replace(/[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-
-// Keys are the user's text: any segment that is not a plain key (a newline, a
-// quote, an escape sequence) is shown quoted, so it cannot garble the terminal.
-const displayPath = (path: KeyPath) =>
-  path
-    .map((p) => (typeof p === "number" ? `[${p}]` : /^[A-Za-z0-9_.:@\/-]+$/.test(p) ? p : `[${quote(p)}]`))
-    .join(".")
-    .replace(/\.\[/g, "[");
 
 // A union (anyOf) reports one error per branch; keep only what helps the user.
 function simplifyErrors(errors: ErrorObject[]): ErrorObject[] {
@@ -195,15 +187,15 @@ function sortByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort((a, b) => (a.position?.line ?? 0) - (b.position?.line ?? 0) || (a.position?.column ?? 0) - (b.position?.column ?? 0));
 }
 
-// ---- rules a schema cannot express; paths use \u0001 between segments
+// ---- rules a schema cannot express; their paths are joined with joinKey
 
 // A rule points at a key's value unless it says the key itself is the problem.
 type RuleFinding = Diagnostic & { target?: "key" };
 
 function checkRules(spec: NodeSpec, raw: Record<string, unknown>): RuleFinding[] {
   const out: RuleFinding[] = [];
-  const error = (path: string[], message: string) => out.push({ severity: "error", path: path.join("\u0001"), message });
-  const warn = (path: string[], message: string) => out.push({ severity: "warning", path: path.join("\u0001"), message });
+  const error = (path: string[], message: string) => out.push({ severity: "error", path: joinKey(path), message });
+  const warn = (path: string[], message: string) => out.push({ severity: "warning", path: joinKey(path), message });
   const info = distroInfo(spec.distro);
   const c = spec.containerd;
 
@@ -280,7 +272,7 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): RuleFinding[]
   if (info.family === "debian" && c.source === "distro" && (raw.packages as Record<string, unknown> | undefined)?.repo) {
     warn(["packages", "repo"], "is unused with containerd.source: distro");
   }
-  for (const risky of riskyValues(spec)) out.push({ severity: "warning", path: risky.path.join("\u0001"), message: risky.message, target: risky.target });
+  for (const risky of riskyValues(spec)) out.push({ severity: "warning", path: joinKey(risky.path), message: risky.message, target: risky.target });
   out.push(...kubernetesRules(spec, raw));
   return out;
 }

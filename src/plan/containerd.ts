@@ -4,12 +4,11 @@ import { renderTemplate } from "../render/templates.js";
 import { lines, sh } from "../render/shell.js";
 import { proxyAssignments } from "./proxy.js";
 import type { Contribution, PlanContext } from "./types.js";
+import { CONTAINERD_DEFAULT_ROOT, CONTAINERD_DEFAULT_STATE } from "../input/defaults.js";
 
 const CONFIG_DIR = "/etc/containerd";
 export const CONFIG_FILE = `${CONFIG_DIR}/config.toml`;
 export const DROPIN_DIR = "/etc/systemd/system/containerd.service.d";
-const DEFAULT_ROOT = "/var/lib/containerd";
-const DEFAULT_STATE = "/run/containerd";
 
 export function containerdConfig({ spec, distro, configVersion }: PlanContext): Contribution {
   const c = spec.containerd;
@@ -50,8 +49,8 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
   if (distro.family === "el") {
     const moved = (
       [
-        [DEFAULT_ROOT, c.root],
-        [DEFAULT_STATE, c.state],
+        [CONTAINERD_DEFAULT_ROOT, c.root],
+        [CONTAINERD_DEFAULT_STATE, c.state],
       ] as const
     ).filter(([standard, dir]) => standard !== dir);
     out.steps!.push({

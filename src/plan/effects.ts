@@ -8,7 +8,8 @@ import { buildPlan } from "./index.js";
 import type { Plan } from "./index.js";
 import { defaultSpec, mergeOver } from "../input/defaults.js";
 import type { Distro, NodeSpec } from "../schema/node-spec.js";
-import { displayPath, getIn, specKeys, type KeyInfo } from "../schema/keys.js";
+import { specKeys, type KeyInfo } from "../schema/keys.js";
+import { getIn, setIn } from "../schema/key-path.js";
 
 type Schema = Record<string, unknown>;
 
@@ -29,7 +30,6 @@ const PROBE_MIRROR = "https://mirror.probe.example";
 const SAMPLES: Record<string, string[]> = {
   "absolute-path": ["/srv/bake-probe"],
   "http-url": ["https://probe.example/path"],
-  "https-url": ["https://probe.example/path"],
   "optional-http-url": ["http://proxy.probe.example:3128", ""],
   "image-reference": ["probe.example/pause:9.9"],
   "registry-host": ["probe2.example"],
@@ -135,18 +135,10 @@ function concretePath(key: KeyInfo, base: NodeSpec): (string | number)[] {
   return path;
 }
 
-function setIn(spec: NodeSpec, path: readonly (string | number)[], value: unknown): NodeSpec {
-  const copy = structuredClone(spec) as unknown as Record<string | number, unknown>;
-  let node = copy;
-  path.forEach((segment, i) => {
-    if (i === path.length - 1) {
-      if (value === undefined) delete node[segment];
-      else node[segment] = value;
-      return;
-    }
-    if (node[segment] === null || typeof node[segment] !== "object") node[segment] = typeof path[i + 1] === "number" ? [] : {};
-    node = node[segment] as Record<string | number, unknown>;
-  });
+/** A copy of the spec with one key changed (undefined: removed). */
+function withValue(spec: NodeSpec, path: readonly (string | number)[], value: unknown): NodeSpec {
+  const copy = structuredClone(spec) as unknown as Record<string, unknown>;
+  setIn(copy, path, value);
   return copy as unknown as NodeSpec;
 }
 
@@ -204,7 +196,7 @@ export function keyEffects(distro: Distro): Map<string, KeyEffects> {
     if (key.section) continue; // a section changes through its keys
     const path = concretePath(key, base);
     for (const value of alternatives(key.schema, getIn(base, path))) {
-      const snap = snapshot(setIn(base, path, value));
+      const snap = snapshot(withValue(base, path, value));
       if (!snap) continue;
       plans.push(snap.plan);
       for (const file of changed(baseSnap.files, snap.files)) if (!probeOnly(file)) seen.files.add(placeholderPath(file));
@@ -249,4 +241,3 @@ export function keyEffects(distro: Distro): Map<string, KeyEffects> {
   return result;
 }
 
-export { displayPath };

@@ -67,10 +67,6 @@ export const formats: Record<string, StringFormat> = {
     test: isHttpUrl,
     expected: "an http:// or https:// URL without spaces, quotes, braces, brackets or #",
   },
-  "https-url": {
-    test: (v) => v.startsWith("https://") && isHttpUrl(v),
-    expected: "an https:// URL without spaces, quotes, braces, brackets or #",
-  },
   "optional-http-url": {
     test: (v) => v === "" || isHttpUrl(v),
     expected: "an http:// or https:// URL, or empty",

@@ -1,9 +1,8 @@
 // The catalog of spec keys, walked from the one schema: path, meaning, type and
-// default. `bake explain`, `bake init` and the README reference all read it.
-import { defaultSpec } from "../input/defaults.js";
+// default (defaultOf in input/defaults.ts). `bake explain`, `bake init` and the README reference all read it.
 import { formats } from "./formats.js";
-import type { Distro } from "./node-spec.js";
 import { schemaDocument } from "./document.js";
+import { displayPath } from "./key-path.js";
 
 type Schema = Record<string, unknown>;
 
@@ -26,10 +25,6 @@ export interface KeyInfo {
 
 /** What a map's keys are called in paths, by the format of its keys. */
 const MAP_KEY_NAME: Record<string, string> = { "registry-host": "<host>", "sysctl-key": "<key>" };
-
-export function displayPath(segments: readonly Segment[]): string {
-  return segments.reduce((out, s) => (s === "[]" ? `${out}[]` : out === "" ? s : `${out}.${s}`), "");
-}
 
 const article = (text: string) => (/^(a|an|the|one|64|unix|\d)\b/i.test(text) ? text : `${/^[aeiou]/i.test(text) ? "an" : "a"} ${text}`);
 
@@ -100,27 +95,6 @@ export function specKeys(): KeyInfo[] {
   visit(schemaDocument(), [], false);
   catalog = out;
   return out;
-}
-
-/** The value at a path of a plain object, or undefined. */
-export function getIn(value: unknown, segments: readonly (string | number)[]): unknown {
-  let node = value;
-  for (const s of segments) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<string, unknown>)[s as string];
-  }
-  return node;
-}
-
-/** A key's built-in default for a distro; undefined for keys under a map key or list item. */
-export function defaultOf(key: KeyInfo, distro: Distro): unknown {
-  return key.pattern ? undefined : getIn(defaultSpec(distro), key.segments);
-}
-
-export interface KeyMatch {
-  key: KeyInfo;
-  /** The path as the user wrote it, normalised (a concrete registry host kept). */
-  given: string;
 }
 
 /**

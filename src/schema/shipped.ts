@@ -1,8 +1,11 @@
 // The input schema as validation and --set use it at run time: the JSON file
-// generated from schema.ts at build time (a test keeps the two identical).
+// generated from node-spec.ts at build time (a test keeps the two identical).
 // Reading JSON here keeps TypeBox out of the CLI's start-up.
 import { readFileSync } from "node:fs";
-import { SCHEMA_FILE } from "../commands/paths.js";
+import { fileURLToPath } from "node:url";
+
+/** The JSON Schema file the package ships (written by scripts/gen-schema.ts at build time). */
+export const SCHEMA_FILE = fileURLToPath(new URL("../../schema/bake.schema.json", import.meta.url));
 
 export interface JsonSchema {
   type?: string;
