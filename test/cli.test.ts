@@ -159,7 +159,7 @@ describe("help and version", () => {
     for (const command of ["cloud-init", "packer", "render", "validate"]) {
       const r = runCli([command, "--help"]);
       expect(r.status).toBe(0);
-      expect(r.stdout).toMatch(/Examples?:\n  \$ bake /);
+      expect(r.stdout).toMatch(/Examples?:\n {2}\$ bake /);
     }
     expect(runCli(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });

@@ -90,7 +90,7 @@ describe("bake init", () => {
     expect(bake(dir, "init", "-q").status).toBe(0);
     const lines = readFileSync(join(dir, "bake.yaml"), "utf8").split("\n");
     const root = lines.findIndex((l) => l.startsWith("  # root: "));
-    const parent = lines.findIndex((l) => l === "# containerd:");
+    const parent = lines.indexOf("# containerd:");
     lines[root] = "  root: /data/containerd";
     writeFileSync(join(dir, "bake.yaml"), lines.join("\n"));
     const r = bake(dir, "validate", "-c", "bake.yaml");

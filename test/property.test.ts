@@ -75,7 +75,7 @@ const pendingScripts: { label: string; script: string }[] = [];
 function checkBashSyntax(): void {
   if (pendingScripts.length === 0) return;
   const dir = mkdtempSync(join(scratch, "sh-"));
-  pendingScripts.forEach((p, i) => writeFileSync(join(dir, `${i}.sh`), p.script));
+  for (const [i, p] of pendingScripts.entries()) writeFileSync(join(dir, `${i}.sh`), p.script);
   const r = spawnSync("bash", ["-c", 'for f in "$@"; do bash -n "$f" 2>/dev/null || echo "$f"; done', "check", ...pendingScripts.map((_, i) => join(dir, `${i}.sh`))], {
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,

@@ -63,7 +63,7 @@ if [ "$fail" != 0 ]; then echo "Error: Unable to find a match:\${fail#0}" >&2; e
     // Holds live in /stub/holds, as dpkg's selection states would.
     "apt-mark": `case "$1" in
   hold) grep -qxF "$2" /stub/holds 2>/dev/null || echo "$2" >> /stub/holds ;;
-  unhold) [ -f /stub/holds ] && sed -i "/^$2\$/d" /stub/holds ;;
+  unhold) [ -f /stub/holds ] && sed -i "/^$2$/d" /stub/holds ;;
   showhold) cat /stub/holds 2>/dev/null || true ;;
 esac`,
     semanage: ok,

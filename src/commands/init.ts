@@ -151,7 +151,10 @@ export function writeStarter(options: InitOptions & { force: boolean; writeAtomi
 }
 
 function writeSpec(options: InitOptions & { force: boolean; writeAtomically: (path: string, text: string) => void }, text: string): void {
-  if (options.force) return options.writeAtomically(options.output, text);
+  if (options.force) {
+    options.writeAtomically(options.output, text);
+    return;
+  }
   mkdirSync(dirname(resolve(options.output)), { recursive: true });
   try {
     writeFileSync(options.output, text, { flag: "wx", mode: 0o644 });

@@ -303,8 +303,7 @@ function tomlKeyLines(text: string): Map<string, { line: number; column: number;
 function splitDottedKey(key: string): string[] {
   const parts: string[] = [];
   const re = /\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*(?:\.|$)/gy;
-  let match: RegExpExecArray | null;
-  while ((match = re.exec(key)) !== null && match[0] !== "") parts.push(match[1] ?? match[2] ?? match[3] ?? "");
+  for (let match = re.exec(key); match !== null && match[0] !== ""; match = re.exec(key)) parts.push(match[1] ?? match[2] ?? match[3] ?? "");
   return parts;
 }
 

@@ -211,15 +211,17 @@ export function keyEffects(distro: Distro): Map<string, KeyEffects> {
     for (const child of keys) {
       if (child.path.startsWith(`${key.path}.`) || child.path.startsWith(`${key.path}[`)) {
         const c = observed.get(child.path)!;
-        c.files.forEach((f) => seen.files.add(f));
-        c.steps.forEach((s) => seen.steps.add(s));
+        for (const f of c.files) seen.files.add(f);
+        for (const s of c.steps) seen.steps.add(s);
       }
     }
   }
 
   // Files and steps listed in the order a node gets them.
   const stepOrder = new Map<string, number>();
-  for (const plan of plans) plan.steps.forEach((s, i) => stepOrder.has(s.id) || stepOrder.set(s.id, s.id === "verify" ? 1e6 : i));
+  for (const plan of plans) {
+    for (const [i, s] of plan.steps.entries()) if (!stepOrder.has(s.id)) stepOrder.set(s.id, s.id === "verify" ? 1e6 : i);
+  }
   const fileOrder = new Map<string, number>();
   for (const plan of plans) for (const f of plan.files) if (!fileOrder.has(placeholderPath(f.path))) fileOrder.set(placeholderPath(f.path), fileOrder.size);
 

@@ -88,7 +88,7 @@ export function repoValue(value: string): string {
  */
 export function aptValue(value: string): string {
   const rest = value.replace(/^(https?:\/\/(?:[^/@]*@)?)\[[0-9A-Fa-f:.]+\]/, "$1");
-  if (/[\s#\[\]]/.test(rest) || CONTROL.test(value)) {
+  if (/[\s#[\]]/.test(rest) || CONTROL.test(value)) {
     throw new UnsafeValueError(`value ${JSON.stringify(value)} cannot be written in an apt sources line`);
   }
   return value;

@@ -44,7 +44,7 @@ function isHttpUrl(value: string): boolean {
 const IMAGE_REF =
   /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
-const PEM = /^(-----BEGIN [A-Z0-9 ]+-----\n(?:[A-Za-z0-9+\/=]{1,76}\n)+-----END [A-Z0-9 ]+-----\n?)+$/;
+const PEM = /^(-----BEGIN [A-Z0-9 ]+-----\n(?:[A-Za-z0-9+/=]{1,76}\n)+-----END [A-Z0-9 ]+-----\n?)+$/;
 
 export const formats: Record<string, StringFormat> = {
   "pem-or-path": {
@@ -80,7 +80,7 @@ export const formats: Record<string, StringFormat> = {
     expected: "a registry host such as docker.io or registry.local:5000, or _default",
   },
   "no-proxy-entry": {
-    test: (v) => /^[A-Za-z0-9.*:\/_\[\]-]+$/.test(v),
+    test: (v) => /^[A-Za-z0-9.*:/_[\]-]+$/.test(v),
     expected: "a host, domain (.example.com), IP or CIDR",
   },
   "sysctl-key": {
@@ -88,7 +88,7 @@ export const formats: Record<string, StringFormat> = {
     expected: "a sysctl key such as net.ipv4.ip_forward",
   },
   "sysctl-value": {
-    test: (v) => /^[A-Za-z0-9_. :,\/-]+$/.test(v) && v.trim() === v,
+    test: (v) => /^[A-Za-z0-9_. :,/-]+$/.test(v) && v.trim() === v,
     expected: "a sysctl value: letters, digits, spaces and . _ : , / -",
   },
   "module-name": {
@@ -128,7 +128,7 @@ export const formats: Record<string, StringFormat> = {
     expected: "a kubeadm preflight check name such as NumCPU",
   },
   "cri-endpoint": {
-    test: (v) => /^unix:\/\/\/[A-Za-z0-9._@+\/-]+$/.test(v) || /^tcp:\/\/[A-Za-z0-9.\[\]:-]+$/.test(v),
+    test: (v) => /^unix:\/\/\/[A-Za-z0-9._@+/-]+$/.test(v) || /^tcp:\/\/[A-Za-z0-9.[\]:-]+$/.test(v),
     expected: "unix:///path/to.sock or tcp://host:port",
   },
 };

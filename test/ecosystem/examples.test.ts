@@ -32,13 +32,13 @@ const renderSeed = (vars: Record<string, string>) =>
 /** For Packer 1.6.6: the qemu seed's cd_content as cd_files of files rendered in `dir`. */
 function withSeedFiles(text: string, dir: string): string {
   writeFileSync(join(dir, "user-data"), renderSeed({ ssh_password_json: JSON.stringify("packer-build-only") }));
-  return text.replace(/\n  cd_content = \{\n[\s\S]*?\n  \}\n/, `\n  cd_files = ["${join(dir, "user-data")}", "seed/meta-data"]\n`);
+  return text.replace(/\n {2}cd_content = \{\n[\s\S]*?\n {2}\}\n/, `\n  cd_files = ["${join(dir, "user-data")}", "seed/meta-data"]\n`);
 }
 
 /** The provisioner that runs bake's script, as a user pastes it: with the script path written out. */
 const bakeBlock = (text: string) => {
   const match = /\n( {2}# bake: the one block[\s\S]*?\n {2}provisioner "shell" \{\n {4}script {10}= var\.provision_script\n[\s\S]*?\n {2}\}\n)/.exec(text);
-  return match?.[1]!.replace("var.provision_script", '"out/provision.sh"');
+  return match?.[1]?.replace("var.provision_script", '"out/provision.sh"');
 };
 
 describe("examples/packer and examples/terraform", () => {
@@ -66,7 +66,7 @@ describe("examples/packer and examples/terraform", () => {
     expect(text).not.toMatch(/remote_folder\s+= "\/tmp"/);
     expect(text).toContain('"user-data" = templatefile("${path.root}/seed/user-data.pkrtpl", { ssh_password_json = jsonencode(var.ssh_password) })');
     expect(text).toMatch(/cd_label\s+= "cidata"/);
-    const provisioners = [...text.matchAll(/provisioner "shell" \{([\s\S]*?)\n  \}/g)].map((m) => m[1]!);
+    const provisioners = [...text.matchAll(/provisioner "shell" \{([\s\S]*?)\n {2}\}/g)].map((m) => m[1]!);
     expect(provisioners[0]).toContain("cloud-init status --wait");
     expect(provisioners[provisioners.length - 1]).toContain("cloud-init clean");
   });

@@ -213,7 +213,9 @@ export const specWithFields: fc.Arbitrary<SpecInput> = fc
 /** Every string anywhere in a value (keys included), for the "never unquoted" check. */
 export function stringsIn(value: unknown, out: Set<string> = new Set()): Set<string> {
   if (typeof value === "string") out.add(value);
-  else if (Array.isArray(value)) value.forEach((v) => stringsIn(v, out));
+  else if (Array.isArray(value)) {
+    for (const v of value) stringsIn(v, out);
+  }
   else if (value && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) {
       out.add(k);

@@ -4,7 +4,7 @@
 // bake's scripts use (quotes, $( ), $(( )), comments, <<'TAG' and <<<), and
 // throws on anything else rather than guess.
 
-export const enum Kind {
+export enum Kind {
   Code = 0,
   Single = 1,
   Double = 2,

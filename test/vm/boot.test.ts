@@ -16,7 +16,7 @@ import { SANDBOX_IMAGE, startPodFixture, WORKLOAD_IMAGE, WORKLOAD_MARKER, type P
 import { ensureHostTools } from "./lib/host.js";
 import { ensureImage, type Image, type Suite } from "./lib/image.js";
 import { collectFigures, writeSummary } from "./lib/metrics.js";
-import { boot, outDir, type BootResult, type Delivery, type Target } from "./lib/vm.js";
+import { boot, outDir, type BootResult, type Target } from "./lib/vm.js";
 import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -171,7 +171,12 @@ function startAll(): void {
   for (const [name, job] of order) {
     started.set(
       name,
-      new Promise<void>((resolve) => (running < PARALLEL ? (running++, resolve()) : queue.push(resolve)))
+      new Promise<void>((resolve) => {
+        if (running < PARALLEL) {
+          running++;
+          resolve();
+        } else queue.push(resolve);
+      })
         .then(job)
         .finally(() => {
           const next = queue.shift();

@@ -31,8 +31,14 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
       if (opts.echo === undefined) return;
       for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) log(`${opts.echo}${line}`);
     };
-    child.stdout?.on("data", (c: Buffer) => (out.push(c), echo(c)));
-    child.stderr?.on("data", (c: Buffer) => (err.push(c), echo(c)));
+    child.stdout?.on("data", (c: Buffer) => {
+      out.push(c);
+      echo(c);
+    });
+    child.stderr?.on("data", (c: Buffer) => {
+      err.push(c);
+      echo(c);
+    });
     child.on("error", reject);
     child.on("close", (code, signal) => {
       if (timer) clearTimeout(timer);
