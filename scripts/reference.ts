@@ -1,5 +1,5 @@
 // The configuration reference in Markdown, from the same data as `bake explain`;
-// scripts/gen-reference.ts puts it into the README between the markers.
+// scripts/gen-reference.ts puts it into docs/reference.md between the markers.
 import type { Distro } from "../src/schema/node-spec.js";
 import { explain, showValue, type KeyExplanation } from "../src/commands/explain.js";
 
@@ -39,11 +39,6 @@ export function referenceMarkdown(distro: Distro = "rocky9"): string {
     out.push("");
   }
   return out.join("\n");
-}
-
-/** Replace the text between the markers; undefined when the document has no markers. */
-export function withReference(document: string, body: string): string | undefined {
-  return withSection(document, REFERENCE_START, REFERENCE_END, body);
 }
 
 /** Replace the text between two markers; undefined when the document lacks them. */

@@ -1,4 +1,4 @@
-// The README's user-data size table, made from the build's own output (npm run docs),
+// The user-data size table of docs/performance.md, made from the build's own output (npm run docs),
 // so no size figure in the README is typed by hand.
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";

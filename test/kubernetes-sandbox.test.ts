@@ -5,7 +5,7 @@
 // images, open ports, masked units) so a second run sees the first run's
 // work. kubeadm's stand-in prints an image list the test chooses and records
 // the preflight config it is given; the real kubeadm preflight runs only on a
-// real node (README, "Kubeadm-ready nodes").
+// real node (docs/guide.md, "Kubeadm-ready nodes").
 // It proves the order of the steps, what they change on disk, and that a
 // second run changes nothing.
 import { createHash } from "node:crypto";

@@ -2,7 +2,7 @@
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { checkUserDataSize, gzip, renderCloudInit } from "../src/index.js";
+import { checkUserDataSize, gzip, planSpec, renderCloudInit, renderUserData } from "../src/index.js";
 import { planFor } from "./helpers.js";
 
 describe("size limits", () => {
@@ -72,5 +72,28 @@ describe("bake cloud-init --cloud / --gzip", () => {
     expect(r.status).toBe(0);
     expect(r.stdout.startsWith("#cloud-config\n")).toBe(true);
     expect(r.stdout).toContain('encoding: "gz+b64"');
+  });
+});
+
+describe("the --gzip choice through the library", () => {
+  it("planSpec + renderUserData give byte for byte what bake cloud-init --cloud --gzip prints", async () => {
+    const { runCli } = await import("./helpers.js");
+    const spec = "containerd:\n  registries:\n    docker.io:\n      mirrors: [https://mirror.gcr.io]\n";
+    for (const cloud of ["aws", "gcp", "none"] as const) {
+      const { plan } = planSpec({ text: spec });
+      const lib = renderUserData(plan, { cloud, gzip: true });
+      expect(lib.check.ok, cloud).toBe(true);
+      expect(lib.form, cloud).toBe(cloud === "aws" ? "gzip-payload" : "gzip-files");
+      expect(runCli(["cloud-init", "-c", "-", "--cloud", cloud, "--gzip"], spec).stdout, cloud).toBe(lib.content);
+    }
+  });
+
+  it("reports a spec over the platform's limit in check, without throwing", () => {
+    const mirrors = Array.from({ length: 16 }, (_, i) => `https://mirror-${i}.some-long-host-name-for-size.example.com`);
+    const registries = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`registry-${i}.example.com`, { mirrors }]));
+    const { plan } = planSpec({ text: JSON.stringify({ containerd: { registries } }) });
+    const { check } = renderUserData(plan, { cloud: "aws" });
+    expect(check.ok).toBe(false);
+    expect(check.message).toMatch(/over the 16384-byte limit of AWS EC2/);
   });
 });

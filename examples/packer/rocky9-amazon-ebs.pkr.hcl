@@ -77,7 +77,7 @@ build {
     inline = ["sudo cloud-init status --wait --long"]
   }
 
-  # bake: the one block to paste into an existing template (README, With Packer).
+  # bake: the one block to paste into an existing template (docs/guide.md, With Packer).
   provisioner "shell" {
     script          = var.provision_script
     remote_folder   = "/var/tmp"

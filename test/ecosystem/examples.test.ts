@@ -82,9 +82,9 @@ describe("examples/packer and examples/terraform", () => {
     expect(parse(readFileSync(join(PACKER_DIR, "seed/meta-data"), "utf8"))).toHaveProperty("instance-id");
   });
 
-  it("each template runs bake once, with the block the README tells users to paste", () => {
-    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-    const pasted = /```hcl\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf("## With Packer")))?.[1];
+  it("each template runs bake once, with the block docs/guide.md tells users to paste", () => {
+    const guide = readFileSync(join(ROOT, "docs/guide.md"), "utf8");
+    const pasted = /```hcl\n([\s\S]*?)```/.exec(guide.slice(guide.indexOf("## With Packer")))?.[1];
     for (const template of TEMPLATES) {
       const text = readFileSync(join(PACKER_DIR, template), "utf8");
       expect(text.match(/var\.provision_script/g), template).toHaveLength(1);
