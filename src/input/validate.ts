@@ -5,6 +5,7 @@ import { closestMatch, hideUrlPasswords, SpecError, type Diagnostic } from "../r
 
 const shorten = (v: string) => (v.length > 60 ? v.slice(0, 57) + "..." : v);
 import { formats } from "../schema/formats.js";
+import { describeExpected } from "../schema/describe.js";
 import type { NodeSpec, SpecInput } from "../schema/node-spec.js";
 import { validate as generatedValidate } from "../schema/generated/validate-input.js";
 import { defaultSpec, DEFAULT_DISTRO, mergeOver } from "./defaults.js";
@@ -103,19 +104,6 @@ function simplifyErrors(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
-function describe(schema: Record<string, unknown>): string {
-  if ("const" in schema) return JSON.stringify(schema.const);
-  if (Array.isArray(schema.anyOf)) return (schema.anyOf as Record<string, unknown>[]).map(describe).join(" or ");
-  if (typeof schema.format === "string") return formats[schema.format]?.expected ?? `a ${schema.format}`;
-  if (schema.type === "integer") {
-    const { minimum, maximum } = schema as { minimum?: number; maximum?: number };
-    return minimum !== undefined && maximum !== undefined ? `an integer from ${minimum} to ${maximum}` : "an integer";
-  }
-  if (schema.type === "object") return "a mapping";
-  if (schema.type === "array") return "a list";
-  return `a ${String(schema.type)}`;
-}
-
 const typeName = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a mapping" : typeof v === "string" ? "a string" : typeof v === "number" ? (Number.isInteger(v) ? "an integer" : "a number") : `a ${typeof v}`);
 // Passwords are cut out before truncating, so a cut can never expose part of one.
 const shownValue = (v: unknown) => (typeof v === "string" ? quote(shorten(hideUrlPasswords(v))) : typeof v === "object" ? typeName(v) : String(v));
@@ -164,13 +152,13 @@ function toDiagnostic(error: ErrorObject, loaded: LoadedSpec): Diagnostic {
     }
     case "type": {
       const quoteHint = schema.type === "string" && typeof error.data === "number" ? ` (quote it: "${String(error.data)}")` : "";
-      return at(path, "value", `must be ${describe(schema)}, not ${typeName(error.data)}${quoteHint}`);
+      return at(path, "value", `must be ${describeExpected(schema)}, not ${typeName(error.data)}${quoteHint}`);
     }
     case "minimum":
     case "maximum":
-      return at(path, "value", `${shown(error.data)} is out of range: must be ${describe(schema)}`);
+      return at(path, "value", `${shown(error.data)} is out of range: must be ${describeExpected(schema)}`);
     case "anyOf":
-      return at(path, "value", `must be ${describe(schema)}, not ${shown(error.data)}`);
+      return at(path, "value", `must be ${describeExpected(schema)}, not ${shown(error.data)}`);
     case "uniqueItems":
       return at(path, "value", `lists ${shown((error.data as unknown[])[params.j as number])} twice`);
     case "maxItems":

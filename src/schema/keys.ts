@@ -1,6 +1,7 @@
 // The catalog of spec keys, walked from the one schema: path, meaning, type and
-// default (defaultOf in input/defaults.ts). `bake explain`, `bake init` and the README reference all read it.
-import { formats } from "./formats.js";
+// default (defaultOf in input/defaults.ts). `bake explain`, `bake init` and
+// docs/reference.md all read it.
+import { describeType } from "./describe.js";
 import { schemaDocument } from "./document.js";
 import { displayPath } from "./key-path.js";
 
@@ -25,45 +26,6 @@ export interface KeyInfo {
 
 /** What a map's keys are called in paths, by the format of its keys. */
 const MAP_KEY_NAME: Record<string, string> = { "registry-host": "<host>", "sysctl-key": "<key>" };
-
-const article = (text: string) => (/^(a|an|the|one|64|unix|\d)\b/i.test(text) ? text : `${/^[aeiou]/i.test(text) ? "an" : "a"} ${text}`);
-
-/** The type of a schema node in words. */
-export function describeType(schema: Schema): string {
-  if (Array.isArray(schema.enum)) return `one of ${(schema.enum as unknown[]).map(String).join(", ")}`;
-  if ("const" in schema) return JSON.stringify(schema.const);
-  if (Array.isArray(schema.anyOf)) return (schema.anyOf as Schema[]).map(describeType).join(", or ");
-  switch (schema.type) {
-    case "string": {
-      const format = typeof schema.format === "string" ? formats[schema.format] : undefined;
-      return format ? `string: ${format.expected}` : "string";
-    }
-    case "integer": {
-      const { minimum, maximum } = schema as { minimum?: number; maximum?: number };
-      return minimum !== undefined && maximum !== undefined ? `integer from ${minimum} to ${maximum}` : "integer";
-    }
-    case "boolean":
-      return "boolean";
-    case "array": {
-      const limits = [schema.uniqueItems ? "no duplicates" : "", typeof schema.minItems === "number" ? `at least ${schema.minItems}` : "", typeof schema.maxItems === "number" ? `at most ${schema.maxItems}` : ""].filter(Boolean);
-      return `list of ${describeItem(schema.items as Schema)}${limits.length ? ` (${limits.join(", ")})` : ""}`;
-    }
-    case "object": {
-      if (schema.properties) return "mapping";
-      const keyFormat = (schema.propertyNames as Schema | undefined)?.format;
-      const keyText = typeof keyFormat === "string" ? (formats[keyFormat]?.expected ?? keyFormat) : "name";
-      return `mapping of ${keyText} to ${describeItem(schema.additionalProperties as Schema)}`;
-    }
-    default:
-      return String(schema.type ?? "any");
-  }
-}
-
-function describeItem(schema: Schema): string {
-  if (schema.type === "object" && schema.properties) return "mappings";
-  if (schema.type === "string" && typeof schema.format === "string" && formats[schema.format]) return article(formats[schema.format]!.expected.replace(/^(a|an) /, ""));
-  return article(describeType(schema));
-}
 
 let catalog: KeyInfo[] | undefined;
 
