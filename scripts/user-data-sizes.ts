@@ -1,5 +1,5 @@
 // The user-data size table of docs/performance.md, made from the build's own output (npm run docs),
-// so no size figure in the README is typed by hand.
+// so no size figure in the docs is typed by hand.
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
