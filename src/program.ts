@@ -36,7 +36,13 @@ interface CommonOptions {
 interface CloudInitCliOptions extends CommonOptions {
   cloud: Cloud;
   gzip?: boolean;
+  /** The user's own user-data files (--merge), in order. */
+  merge?: string[];
+  mime?: boolean;
+  userFirst?: boolean;
 }
+
+type Compose = (bakeText: string) => string;
 
 const useColor = () => colorAllowed(process.stderr);
 
@@ -97,13 +103,13 @@ function writeAtomically(path: string, content: string, mode = "0644"): void {
  * limit. --gzip picks the smaller form the platform can carry: the whole
  * document gzip+base64 where the API takes base64, else gz+b64 inside each file.
  */
-function userDataFor(p: Plan, options: CloudInitCliOptions): string {
-  let content = renderCloudInit(p);
+function userDataFor(p: Plan, options: CloudInitCliOptions, compose: Compose = (text) => text): string {
+  let content = compose(renderCloudInit(p));
   let form: "text" | "gzip" = "text";
   let counted: Buffer = Buffer.from(content);
   if (options.gzip) {
     form = "gzip";
-    const perFile = renderCloudInit(p, { compressFiles: true });
+    const perFile = compose(renderCloudInit(p, { compressFiles: true }));
     const whole = gzip(content);
     if (takesGzipPayload(options.cloud) && whole.length < Buffer.byteLength(perFile)) {
       content = whole.toString("base64") + "\n";
@@ -120,6 +126,17 @@ function userDataFor(p: Plan, options: CloudInitCliOptions): string {
   if (options.cloud !== "none") detail(options, `size: ${check.message}`);
   else if (counted.length > 16384) status(options, `warning: user-data is ${counted.length} bytes, over AWS's 16384-byte limit; pass --cloud to check your platform's, or --gzip`);
   return content;
+}
+
+/** --merge files combined with bake's document; the compose module loads only when there are some. */
+async function composerFor(p: Plan, options: CloudInitCliOptions, command: Command): Promise<Compose | undefined> {
+  const files = options.merge ?? [];
+  if (files.length === 0) {
+    if (options.mime || options.userFirst) command.error(`error: ${options.mime ? "--mime" : "--user-first"} needs at least one --merge FILE`);
+    return undefined;
+  }
+  const { composer } = await import("./compose/index.js");
+  return composer(p, { files, mime: options.mime, userFirst: options.userFirst });
 }
 
 function emit(content: string, output: string | undefined, options: CommonOptions = {}, name = "output"): void {
@@ -156,10 +173,10 @@ function withSpecOptions(command: Command, output: "file" | "dir" | "none"): Com
 }
 
 /** Wrap a rendering command's action: resolve [spec], -c and ./bake.yaml into options.config. */
-function specAction<T extends CommonOptions>(run: (options: T) => void) {
+function specAction<T extends CommonOptions>(run: (options: T, command: Command) => void | Promise<void>) {
   return (spec: string | undefined, options: Omit<T, "config"> & SpecChoice, command: Command) => {
     const config = specFile(options, [...(options.config ?? []), ...(spec === undefined ? [] : [spec])], command);
-    run({ ...options, config } as T);
+    return run({ ...options, config } as T, command);
   };
 }
 
@@ -175,8 +192,14 @@ export function createProgram(): Command {
     .description("print a #cloud-config user-data: write_files for every file, runcmd for the steps")
     .addOption(new Option("--cloud <platform>", "check the size limit of this platform's user-data").choices(CLOUDS).default("none"))
     .option("--gzip", "compress: gzip+base64 payload where the platform takes it, else gz+b64 per file")
-    .addHelpText("after", "\nExamples:\n  $ bake cloud-init > user-data                   # reads ./bake.yaml (what bake init wrote)\n  $ bake cloud-init node.yaml --set containerd.sandboxImage=registry.k8s.io/pause:3.10 > user-data\n  $ bake cloud-init -c bake.yaml --cloud aws --gzip -o user-data.b64\n")
-    .action(specAction((options: CloudInitCliOptions) => emit(userDataFor(buildPlan(options), options), options.output, options, "user-data")));
+    .option("--merge <file>", "your own user-data to combine with bake's: a #cloud-config merged in (your runcmd after bake's provisioner); with --mime also #! scripts and #cloud-boothook (repeatable)", collect)
+    .option("--mime", "write multipart/mixed user-data: bake's part, then each --merge file as its own part")
+    .option("--user-first", "run the --merge files' runcmd and scripts before bake's provisioner, not after it")
+    .addHelpText("after", "\nExamples:\n  $ bake cloud-init > user-data                   # reads ./bake.yaml (what bake init wrote)\n  $ bake cloud-init node.yaml --set containerd.sandboxImage=registry.k8s.io/pause:3.10 > user-data\n  $ bake cloud-init -c bake.yaml --cloud aws --gzip -o user-data.b64\n  $ bake cloud-init --merge users.yaml > user-data          # one #cloud-config holding both\n  $ bake cloud-init --merge users.yaml --merge setup.sh --mime > user-data\n")
+    .action(specAction(async (options: CloudInitCliOptions, command) => {
+      const p = buildPlan(options);
+      emit(userDataFor(p, options, await composerFor(p, options, command)), options.output, options, "user-data");
+    }));
 
   withSpecOptions(program.command("packer"), "file")
     .description("print one self-contained bash script for a Packer shell provisioner")
