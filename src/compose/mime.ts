@@ -19,12 +19,24 @@ const mergeType = (userFirst: boolean) => `list(${userFirst ? "prepend" : "appen
 const scriptName = (part: UserPart, index: number, userFirst: boolean) =>
   `${userFirst ? "early" : "user"}-${String(index + 1).padStart(2, "0")}-${basename(part.file).replace(/[^A-Za-z0-9._-]/g, "_")}`;
 
+/**
+ * With list(prepend) each later part goes before the earlier ones, so for
+ * --user-first the cloud-config parts go in reverse: their runcmd then runs in
+ * the order the files were given, as in a merge. Other parts keep their order.
+ */
+function inMergeOrder(parts: UserPart[], userFirst: boolean): { part: UserPart; i: number }[] {
+  const numbered = parts.map((part, i) => ({ part, i }));
+  if (!userFirst) return numbered;
+  const configs = numbered.filter((p) => p.part.kind === "#cloud-config");
+  return [...configs.reverse(), ...numbered.filter((p) => p.part.kind !== "#cloud-config")];
+}
+
 const withNewline = (text: string) => (text.endsWith("\n") ? text : `${text}\n`);
 
 export function renderMime(bakeText: string, parts: UserPart[], { userFirst = false }: ComposeOptions = {}): string {
   const sections = [
     { headers: ['Content-Type: text/cloud-config; charset="utf-8"', 'Content-Disposition: attachment; filename="bake.cfg"'], body: bakeText },
-    ...parts.map((part, i) => ({
+    ...inMergeOrder(parts, userFirst).map(({ part, i }) => ({
       headers: [
         `Content-Type: ${PART_TYPES[part.kind!]}; charset="utf-8"`,
         `Content-Disposition: attachment; filename="${scriptName(part, i, userFirst)}"`,

@@ -111,30 +111,14 @@ describe("bake's user-data combined with the user's", () => {
   // cloud-init's schema command takes one cloud-config, not a MIME document. So cloud-init's
   // own user-data processor splits the parts, and its cloud-config part handler merges them
   // with each part's Merge-Type, as on a booted node; the schema check then takes the result.
-  it("MIME: cloud-init splits and merges the parts into one valid cloud-config that holds both", () => {
-    const mime = cli(...merge, "--merge", `${F}/ops-script.sh`, "--mime");
-    const script = [
-      "import json, sys",
-      "from cloudinit import handlers, user_data",
-      "from cloudinit.handlers.cloud_config import CloudConfigPartHandler",
-      "class NoInstance:",
-      "    def get_ipath(self, name=None): return None",
-      "    def get_ipath_cur(self, name=None): return '/nonexistent'",
-      "    def get_cpath(self, name=None): return '/nonexistent'",
-      "message = user_data.UserDataProcessor(NoInstance()).process(sys.stdin.read())",
-      "handler = CloudConfigPartHandler(NoInstance())",
-      "handler.handle_part(None, handlers.CONTENT_START, None, None, None, None)",
-      "parts = []",
-      "for part in message.walk():",
-      "    if part.is_multipart(): continue",
-      "    parts.append([part.get_content_type(), part.get_filename()])",
-      "    if part.get_content_type() == 'text/cloud-config':",
-      "        handler.handle_part(None, 'text/cloud-config', part.get_filename(), part.get_payload(decode=True).decode(), None, dict(part.items()))",
-      "print(json.dumps({'parts': parts, 'config': handler.cloud_buf}))",
-    ].join("\n");
-    const r = inRootfs(rootfs, ["python3", "-c", script], mime);
+  const mergedByCloudInit = (mime: string) => {
+    const r = inRootfs(rootfs, ["python3", "-c", SPLIT_AND_MERGE], mime);
     expect(r.status, r.output).toBe(0);
-    const { parts, config } = JSON.parse(r.output) as { parts: [string, string][]; config: { runcmd: unknown[]; write_files: { path: string }[]; packages: string[]; users: unknown[] } };
+    return JSON.parse(r.output) as { parts: [string, string][]; config: { runcmd: unknown[]; write_files: { path: string }[]; packages: string[]; users: unknown[] } };
+  };
+
+  it("MIME: cloud-init splits and merges the parts into one valid cloud-config that holds both", () => {
+    const { parts, config } = mergedByCloudInit(cli(...merge, "--merge", `${F}/ops-script.sh`, "--mime"));
     expect(parts.map(([type]) => type)).toEqual(["text/cloud-config", "text/cloud-config", "text/cloud-config", "text/x-shellscript"]);
     // bake's provisioner first, then the user's commands; bake's files and the user's all written
     expect(config.runcmd).toEqual([["/bin/bash", "/usr/local/sbin/bake-provision"], 'echo "ops runcmd ran" > /var/tmp/ops-runcmd', ["touch", "/var/tmp/more-packages"]]);
@@ -144,4 +128,32 @@ describe("bake's user-data combined with the user's", () => {
     expect(check.output).toContain("Valid schema");
     expect(check.status).toBe(0);
   });
+
+  it("MIME --user-first: cloud-init runs the user's commands first, in the files' order, as a merge does", () => {
+    const { config } = mergedByCloudInit(cli(...merge, "--mime", "--user-first"));
+    expect(config.runcmd).toEqual((parse(cli(...merge, "--user-first"), { version: "1.1" }) as { runcmd: unknown[] }).runcmd);
+    expect(config.runcmd.at(-1)).toEqual(["/bin/bash", "/usr/local/sbin/bake-provision"]);
+  });
 });
+
+// cloud-init's user-data processor splits a MIME document; its cloud-config part handler
+// merges the cloud-config parts with each part's Merge-Type, as on a booted node.
+const SPLIT_AND_MERGE = [
+  "import json, sys",
+  "from cloudinit import handlers, user_data",
+  "from cloudinit.handlers.cloud_config import CloudConfigPartHandler",
+  "class NoInstance:",
+  "    def get_ipath(self, name=None): return None",
+  "    def get_ipath_cur(self, name=None): return '/nonexistent'",
+  "    def get_cpath(self, name=None): return '/nonexistent'",
+  "message = user_data.UserDataProcessor(NoInstance()).process(sys.stdin.read())",
+  "handler = CloudConfigPartHandler(NoInstance())",
+  "handler.handle_part(None, handlers.CONTENT_START, None, None, None, None)",
+  "parts = []",
+  "for part in message.walk():",
+  "    if part.is_multipart(): continue",
+  "    parts.append([part.get_content_type(), part.get_filename()])",
+  "    if part.get_content_type() == 'text/cloud-config':",
+  "        handler.handle_part(None, 'text/cloud-config', part.get_filename(), part.get_payload(decode=True).decode(), None, dict(part.items()))",
+  "print(json.dumps({'parts': parts, 'config': handler.cloud_buf}))",
+].join("\n");
