@@ -79,6 +79,15 @@ describe("--merge: one #cloud-config holding bake's and the user's", () => {
     expect(cloudInit("--merge", `${F}/ops-user.yaml`)).toBe(merged);
   });
 
+  it("expands the user's aliases, so anchors from two files cannot meet or come after their use", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "a.yaml"), "#cloud-config\nx-keys: &k [ssh-ed25519 AAAA a@b]\nusers:\n  - name: a\n    ssh_authorized_keys: *k\n");
+    writeFileSync(join(dir, "b.yaml"), "#cloud-config\nx-cmd: &k [echo, b]\nruncmd:\n  - *k\n");
+    const both = parsed(cloudInit("--merge", join(dir, "a.yaml"), "--merge", join(dir, "b.yaml")));
+    expect(both.users).toEqual([{ name: "a", ssh_authorized_keys: ["ssh-ed25519 AAAA a@b"] }]);
+    expect(both.runcmd).toEqual([PROVISION, ["echo", "b"]]);
+  });
+
   it("applies the size limit to the merged whole", () => {
     const dir = tempDir();
     const big = join(dir, "big.yaml");

@@ -78,8 +78,30 @@ function parseCloudConfig(part: UserPart): YamlModule.Document.Parsed {
       }),
     );
   }
+  expandAliases(doc, part);
   if (doc.contents !== null && !yaml().isMap(doc.contents)) {
     throw new SpecError([{ severity: "error", path: "", message: `${part.file}: a cloud-config must be a mapping of keys (users:, runcmd:, ...)`, position: at(doc.contents.range?.[0] ?? 0, 1) }]);
   }
   return doc;
+}
+
+/**
+ * Replace each *alias with a copy of what it names, and drop the &anchors:
+ * the user's nodes move into bake's document, where an alias could come
+ * before its anchor or meet another file's anchor of the same name.
+ */
+function expandAliases(doc: YamlModule.Document.Parsed, part: UserPart): void {
+  const { isAlias, isNode, visit } = yaml();
+  try {
+    doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new SpecError([{ severity: "error", path: "", message: `invalid YAML in ${part.file}: ${(error as Error).message}` }]);
+  }
+  // Two passes: resolving an alias looks its anchor up in the document.
+  visit(doc, { Alias: (_, alias) => alias.resolve(doc)?.clone() as YamlModule.Node | undefined });
+  visit(doc, {
+    Node: (_, node) => {
+      if (!isAlias(node) && isNode(node)) delete (node as { anchor?: string }).anchor;
+    },
+  });
 }
