@@ -35,7 +35,13 @@ interface CommonOptions {
 interface CloudInitCliOptions extends CommonOptions {
   cloud: Cloud;
   gzip?: boolean;
+  /** The user's own user-data files (--merge), in order. */
+  merge?: string[];
+  mime?: boolean;
+  userFirst?: boolean;
 }
+
+type Compose = (bakeText: string) => string;
 
 const useColor = () => colorAllowed(process.stderr);
 
@@ -90,8 +96,8 @@ function writeAtomically(path: string, content: string, mode = "0644"): void {
 }
 
 /** The user-data to print for --cloud/--gzip; over the platform's size limit is an error. */
-function userDataFor(p: Plan, options: CloudInitCliOptions): string {
-  const { content, form, check } = renderUserData(p, { cloud: options.cloud, gzip: options.gzip });
+function userDataFor(p: Plan, options: CloudInitCliOptions, compose?: Compose): string {
+  const { content, form, check } = renderUserData(p, { cloud: options.cloud, gzip: options.gzip, compose });
   if (form === "gzip-payload") status(options, `user-data is gzip, base64-encoded for the ${options.cloud} API (Terraform: user_data_base64); cloud-init decompresses it`);
   if (form === "gzip-files") status(options, "user-data carries each file gzip+base64 (write_files encoding gz+b64)");
   if (!check.ok) throw new SpecError([{ severity: "error", path: "", message: check.message }]);
@@ -99,6 +105,17 @@ function userDataFor(p: Plan, options: CloudInitCliOptions): string {
   if (options.cloud !== "none") detail(options, `size: ${check.message}`);
   else if (check.bytes > aws) status(options, `warning: user-data is ${check.bytes} bytes, over AWS's ${aws}-byte limit; pass --cloud to check your platform's, or --gzip`);
   return content;
+}
+
+/** --merge files combined with bake's document; the compose module loads only when there are some. */
+async function composerFor(p: Plan, options: CloudInitCliOptions, command: Command): Promise<Compose | undefined> {
+  const files = options.merge ?? [];
+  if (files.length === 0) {
+    if (options.mime || options.userFirst) command.error(`error: ${options.mime ? "--mime" : "--user-first"} needs at least one --merge FILE`);
+    return undefined;
+  }
+  const { composer } = await import("./compose/index.js");
+  return composer(p, { files, mime: options.mime, userFirst: options.userFirst });
 }
 
 function emit(content: string, output: string | undefined, options: CommonOptions = {}, name = "output"): void {
@@ -135,10 +152,10 @@ function withSpecOptions(command: Command, output: "file" | "dir" | "none"): Com
 }
 
 /** Wrap a rendering command's action: resolve [spec], -c and ./bake.yaml into options.config. */
-function specAction<T extends CommonOptions>(run: (options: T) => void) {
+function specAction<T extends CommonOptions>(run: (options: T, command: Command) => void | Promise<void>) {
   return (spec: string | undefined, options: Omit<T, "config"> & SpecChoice, command: Command) => {
     const config = specFile(options, [...(options.config ?? []), ...(spec === undefined ? [] : [spec])], command);
-    run({ ...options, config } as T);
+    return run({ ...options, config } as T, command);
   };
 }
 
@@ -154,8 +171,14 @@ export function createProgram(): Command {
     .description("print a #cloud-config user-data: write_files for every file, runcmd for the steps")
     .addOption(new Option("--cloud <platform>", "check the size limit of this platform's user-data").choices(CLOUDS).default("none"))
     .option("--gzip", "compress: gzip+base64 payload where the platform takes it, else gz+b64 per file")
-    .addHelpText("after", "\nExamples:\n  $ bake cloud-init > user-data                   # reads ./bake.yaml (what bake init wrote)\n  $ bake cloud-init node.yaml --set containerd.sandboxImage=registry.k8s.io/pause:3.10 > user-data\n  $ bake cloud-init -c bake.yaml --cloud aws --gzip -o user-data.b64\n")
-    .action(specAction((options: CloudInitCliOptions) => emit(userDataFor(buildPlan(options), options), options.output, options, "user-data")));
+    .option("--merge <file>", "your own user-data to combine with bake's: a #cloud-config merged in (your runcmd after bake's provisioner); with --mime also #! scripts and #cloud-boothook (repeatable)", collect)
+    .option("--mime", "write multipart/mixed user-data: bake's part, then each --merge file as its own part")
+    .option("--user-first", "run the --merge files' runcmd and scripts before bake's provisioner, not after it")
+    .addHelpText("after", "\nExamples:\n  $ bake cloud-init > user-data                   # reads ./bake.yaml (what bake init wrote)\n  $ bake cloud-init node.yaml --set containerd.sandboxImage=registry.k8s.io/pause:3.10 > user-data\n  $ bake cloud-init -c bake.yaml --cloud aws --gzip -o user-data.b64\n  $ bake cloud-init --merge users.yaml > user-data          # one #cloud-config holding both\n  $ bake cloud-init --merge users.yaml --merge setup.sh --mime > user-data\n")
+    .action(specAction(async (options: CloudInitCliOptions, command) => {
+      const p = buildPlan(options);
+      emit(userDataFor(p, options, await composerFor(p, options, command)), options.output, options, "user-data");
+    }));
 
   withSpecOptions(program.command("packer"), "file")
     .description("print one self-contained bash script for a Packer shell provisioner")

@@ -215,6 +215,64 @@ describe("bad --set values", () => {
   });
 });
 
+// ---- the user's own user-data (--merge, --mime): refused with nothing written
+
+describe("bad --merge files", () => {
+  const C = "test/fixtures/compose";
+  it("refuses a document that is not a #cloud-config, pointing at its first line", async () => {
+    await expectRefused("merge-no-header", ["cloud-init", "--merge", `${C}/bad-no-header.yaml`], [
+      `error: ${C}/bad-no-header.yaml is not a #cloud-config: its first line must be #cloud-config, not "hostname: node-1"`,
+      `--> ${C}/bad-no-header.yaml:1:1`,
+    ]);
+  });
+
+  it("refuses to merge a script, and says --mime sends it", async () => {
+    await expectRefused("merge-script", ["cloud-init", "--merge", `${C}/ops-script.sh`], [
+      `error: ${C}/ops-script.sh is not a #cloud-config (it starts with #!, a script), so it cannot be merged into one; send it as its own part with --mime`,
+    ]);
+  });
+
+  it("refuses a path bake writes too, naming both sources", async () => {
+    await expectRefused("merge-clash", ["cloud-init", "--merge", `${C}/bad-clash.yaml`], [
+      `error: /etc/containerd/config.toml is written by both ${C}/bad-clash.yaml (write_files) and bake (from spec keys containerd.version`,
+      `--> ${C}/bad-clash.yaml:5:11`,
+    ]);
+  });
+
+  it("refuses a path two user files write, naming both", async () => {
+    await expectRefused("merge-user-clash", ["cloud-init", "--merge", `${C}/ops-user.yaml`, "--merge", `${C}/bad-clash.yaml`], [
+      `error: /etc/motd is written by both ${C}/ops-user.yaml and ${C}/bad-clash.yaml (write_files); keep it in one of them`,
+      `--> ${C}/bad-clash.yaml:3:11`,
+      "2 errors; nothing was written.",
+    ]);
+  });
+
+  it("refuses a key two user files set when it is not a list", async () => {
+    await expectRefused("merge-key-twice", ["cloud-init", "--merge", `${C}/ops-user.yaml`, "--merge", `${C}/bad-hostname.yaml`], [
+      `error: hostname is set in both ${C}/ops-user.yaml and ${C}/bad-hostname.yaml; only lists are combined`,
+      `--> ${C}/bad-hostname.yaml:2:1`,
+    ]);
+  });
+
+  it("refuses a part type cloud-init would not run as bake sends it, under --mime", async () => {
+    await expectRefused("mime-unknown-type", ["cloud-init", "--mime", "--merge", `${C}/bad-archive.yaml`], [
+      `error: ${C}/bad-archive.yaml is not a part type bake sends: its first line must be #cloud-config, #! (a script) or #cloud-boothook, not "#cloud-config-archive"`,
+      `--> ${C}/bad-archive.yaml:1:1`,
+    ]);
+  });
+
+  it("gives invalid YAML its file, line and column", async () => {
+    await expectRefused("merge-bad-yaml", ["cloud-init", "--merge", `${C}/bad-yaml.yaml`], [
+      "error: invalid YAML: this [ is never closed",
+      `--> ${C}/bad-yaml.yaml:4:13`,
+    ]);
+  });
+
+  it("refuses a --merge file that does not exist", async () => {
+    await expectRefused("merge-enoent", ["cloud-init", "--merge", `${C}/no-such.yaml`], [`error: cannot read --merge ${C}/no-such.yaml: no such file`]);
+  });
+});
+
 // ---- edge cases that are valid: an empty spec means the built-in defaults
 
 describe("empty specs are valid and mean the defaults", () => {

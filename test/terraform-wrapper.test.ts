@@ -64,3 +64,32 @@ describe("the Terraform external-data wrapper", () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
   });
 });
+
+// examples/terraform/cloudinit-config: bake's output as one part of Terraform's
+// cloudinit_config. Its parts must say what bake's own --mime says.
+describe("the Terraform cloudinit_config example", () => {
+  const DIR = "examples/terraform/cloudinit-config";
+  const tf = readFileSync(join(ROOT, DIR, "main.tf"), "utf8");
+  const parts = [...tf.matchAll(/\n {2}part \{\n([\s\S]*?)\n {2}\}/g)].map((m) => Object.fromEntries([...m[1]!.matchAll(/^\s+(\w+)\s+= (.*)$/gm)].map((a) => [a[1]!, a[2]!])));
+  const mime = runCli(["cloud-init", "--defaults", "--merge", `${DIR}/users.yaml`, "--merge", `${DIR}/setup.sh`, "--mime"]);
+
+  it("bake accepts the example's own files, as --merge parts", () => {
+    expect(mime.stderr).toBe("");
+    expect(mime.status).toBe(0);
+  });
+
+  it("puts bake's part first, as bake's output read from the file", () => {
+    expect(parts[0]).toMatchObject({ content_type: '"text/cloud-config"', content: "file(var.bake_user_data_file)" });
+    expect(parts[0]!.merge_type).toBeUndefined();
+  });
+
+  it("gives the user's cloud-config the merge_type bake's --mime writes, so bake's runcmd and write_files stay", () => {
+    const bakes = /^Merge-Type: (.*)$/m.exec(mime.stdout)![1]!;
+    expect(parts[1]).toMatchObject({ content_type: '"text/cloud-config"', merge_type: JSON.stringify(bakes) });
+  });
+
+  it("names the script part so that cloud-init runs it after runcmd's script (bake's provisioner)", () => {
+    expect(parts[2]!.content_type).toBe('"text/x-shellscript"');
+    expect(JSON.parse(parts[2]!.filename!) > "runcmd").toBe(true);
+  });
+});

@@ -8,6 +8,13 @@
 # bake runs once, as the shell provisioner (its script ends by checking the
 # node); cloud-init is reset at the end so instances launched from the AMI run
 # their own user-data.
+#
+# Or give the build instance bake's user-data as one part beside your own;
+# cloud-init then provisions it, the first provisioner waits for that (and
+# fails the build if cloud-init failed), and bake's script re-runs as a check
+# that changes nothing (its steps are idempotent):
+#   bake cloud-init -c ../../bake.yaml --merge build.yaml --mime -o out/user-data
+#   packer build -var user_data_file=out/user-data rocky9-amazon-ebs.pkr.hcl
 
 packer {
   required_plugins {
@@ -26,6 +33,12 @@ variable "region" {
 variable "instance_type" {
   type    = string
   default = "t3.medium"
+}
+
+variable "user_data_file" {
+  type        = string
+  description = "Optional user-data for the build instance: bake cloud-init --mime output."
+  default     = null
 }
 
 variable "provision_script" {
@@ -51,7 +64,8 @@ source "amazon-ebs" "rocky9" {
     most_recent = true
   }
 
-  ssh_username = "rocky"
+  ssh_username   = "rocky"
+  user_data_file = var.user_data_file
 
   launch_block_device_mappings {
     device_name           = "/dev/sda1"

@@ -9,6 +9,8 @@ export interface UserDataOptions {
   cloud?: Cloud;
   /** Compress, in the smaller form the platform can carry. */
   gzip?: boolean;
+  /** Combines bake's document with the user's (--merge, --mime); applied before compressing and counting. */
+  compose?: (bakeText: string) => string;
 }
 
 export interface UserData {
@@ -24,10 +26,13 @@ export interface UserData {
  * --gzip picks the smaller form the platform can carry: the whole document
  * gzip+base64 where the API takes base64, else gz+b64 inside each file.
  */
-export function renderUserData(plan: Plan, { cloud = "none", gzip: compress = false }: UserDataOptions = {}): UserData {
-  const text = renderCloudInit(plan);
+export function renderUserData(
+  plan: Plan,
+  { cloud = "none", gzip: compress = false, compose = (text) => text }: UserDataOptions = {},
+): UserData {
+  const text = compose(renderCloudInit(plan));
   if (!compress) return { content: text, form: "text", check: checkUserDataSize(Buffer.from(text), cloud, "text") };
-  const perFile = renderCloudInit(plan, { compressFiles: true });
+  const perFile = compose(renderCloudInit(plan, { compressFiles: true }));
   const whole = gzip(text);
   if (takesGzipPayload(cloud) && whole.length < Buffer.byteLength(perFile)) {
     return { content: whole.toString("base64") + "\n", form: "gzip-payload", check: checkUserDataSize(whole, cloud, "gzip") };

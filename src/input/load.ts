@@ -84,7 +84,7 @@ function detectFormat(file: string | undefined, text: string): "yaml" | "toml" {
   return first !== undefined && /^\s*(\[|[A-Za-z0-9_."'-]+\s*=)/.test(first) ? "toml" : "yaml";
 }
 
-function position(file: string, text: string, line: number, column: number, length: number): SourcePosition {
+export function position(file: string, text: string, line: number, column: number, length: number): SourcePosition {
   return { file, line, column, lineText: text.split("\n")[line - 1]?.replace(/\r$/, "") ?? "", length };
 }
 
@@ -121,7 +121,7 @@ function parseYamlSpec(text: string, file: string): LoadedSpec {
  * errors where it noticed them, not where the mistake is: an over-indented key
  * at the blank line before it, an unclosed [ or { at the end of the file.
  */
-function yamlSyntaxError(e: YamlModule.YAMLError, doc: YamlModule.Document, text: string, at: (offset: number, length: number) => SourcePosition): Diagnostic {
+export function yamlSyntaxError(e: YamlModule.YAMLError, doc: YamlModule.Document, text: string, at: (offset: number, length: number) => SourcePosition): Diagnostic {
   const first = e.message.split("\n")[0]!;
   const error = (message: string, offset: number, length: number): Diagnostic => ({ severity: "error", path: "", message: `invalid YAML: ${message}`, position: at(offset, Math.max(1, length)) });
   if (e.code === "MULTIPLE_DOCS") return error("a spec is one document; remove the second --- and what follows, or split it into two files", e.pos[0], e.pos[1] - e.pos[0]);

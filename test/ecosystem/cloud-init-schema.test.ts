@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { gzip, renderCloudInit } from "../../src/index.js";
+import { runCli } from "../helpers.js";
 import { DISTROS, type SpecInput } from "../../src/schema/node-spec.js";
 import { exampleSpecs, planFor } from "../helpers.js";
 import { inRootfs, trixieRootfs } from "../support/trixie-rootfs.js";
@@ -90,3 +91,69 @@ describe("cloud-init's own gzip handling", () => {
     expect(r.status).toBe(0);
   });
 });
+
+// The user's own user-data combined with bake's (bake cloud-init --merge, --mime).
+describe("bake's user-data combined with the user's", () => {
+  const F = "test/fixtures/compose";
+  const merge = ["--merge", `${F}/ops-user.yaml`, "--merge", `${F}/more-packages.yaml`];
+  const cli = (...args: string[]) => {
+    const r = runCli(["cloud-init", "--defaults", ...args]);
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout;
+  };
+
+  it.each([["merged", [] as string[]], ["merged, gz+b64 files", ["--gzip"]], ["merged, --user-first", ["--user-first"]]])("%s: valid", (_, extra) => {
+    const r = schemaCheck(cli(...merge, ...extra));
+    expect(r.output).toContain("Valid schema");
+    expect(r.status).toBe(0);
+  });
+
+  // cloud-init's schema command takes one cloud-config, not a MIME document. So cloud-init's
+  // own user-data processor splits the parts, and its cloud-config part handler merges them
+  // with each part's Merge-Type, as on a booted node; the schema check then takes the result.
+  const mergedByCloudInit = (mime: string) => {
+    const r = inRootfs(rootfs, ["python3", "-c", SPLIT_AND_MERGE], mime);
+    expect(r.status, r.output).toBe(0);
+    return JSON.parse(r.output) as { parts: [string, string][]; config: { runcmd: unknown[]; write_files: { path: string }[]; packages: string[]; users: unknown[] } };
+  };
+
+  it("MIME: cloud-init splits and merges the parts into one valid cloud-config that holds both", () => {
+    const { parts, config } = mergedByCloudInit(cli(...merge, "--merge", `${F}/ops-script.sh`, "--mime"));
+    expect(parts.map(([type]) => type)).toEqual(["text/cloud-config", "text/cloud-config", "text/cloud-config", "text/x-shellscript"]);
+    // bake's provisioner first, then the user's commands; bake's files and the user's all written
+    expect(config.runcmd).toEqual([["/bin/bash", "/usr/local/sbin/bake-provision"], 'echo "ops runcmd ran" > /var/tmp/ops-runcmd', ["touch", "/var/tmp/more-packages"]]);
+    expect(config.write_files.map((f) => f.path)).toEqual([...(parse(cli(), { version: "1.1" }) as { write_files: { path: string }[] }).write_files.map((f) => f.path), "/etc/motd"]);
+    expect(config.packages).toEqual(["jq", "curl"]);
+    const check = schemaCheck(`#cloud-config\n${JSON.stringify(config)}\n`);
+    expect(check.output).toContain("Valid schema");
+    expect(check.status).toBe(0);
+  });
+
+  it("MIME --user-first: cloud-init runs the user's commands first, in the files' order, as a merge does", () => {
+    const { config } = mergedByCloudInit(cli(...merge, "--mime", "--user-first"));
+    expect(config.runcmd).toEqual((parse(cli(...merge, "--user-first"), { version: "1.1" }) as { runcmd: unknown[] }).runcmd);
+    expect(config.runcmd.at(-1)).toEqual(["/bin/bash", "/usr/local/sbin/bake-provision"]);
+  });
+});
+
+// cloud-init's user-data processor splits a MIME document; its cloud-config part handler
+// merges the cloud-config parts with each part's Merge-Type, as on a booted node.
+const SPLIT_AND_MERGE = [
+  "import json, sys",
+  "from cloudinit import handlers, user_data",
+  "from cloudinit.handlers.cloud_config import CloudConfigPartHandler",
+  "class NoInstance:",
+  "    def get_ipath(self, name=None): return None",
+  "    def get_ipath_cur(self, name=None): return '/nonexistent'",
+  "    def get_cpath(self, name=None): return '/nonexistent'",
+  "message = user_data.UserDataProcessor(NoInstance()).process(sys.stdin.read())",
+  "handler = CloudConfigPartHandler(NoInstance())",
+  "handler.handle_part(None, handlers.CONTENT_START, None, None, None, None)",
+  "parts = []",
+  "for part in message.walk():",
+  "    if part.is_multipart(): continue",
+  "    parts.append([part.get_content_type(), part.get_filename()])",
+  "    if part.get_content_type() == 'text/cloud-config':",
+  "        handler.handle_part(None, 'text/cloud-config', part.get_filename(), part.get_payload(decode=True).decode(), None, dict(part.items()))",
+  "print(json.dumps({'parts': parts, 'config': handler.cloud_buf}))",
+].join("\n");

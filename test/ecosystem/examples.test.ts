@@ -51,6 +51,8 @@ describe("examples/packer and examples/terraform", () => {
     for (const f of readdirSync(join(PACKER_DIR, "seed"))) copyFileSync(join(PACKER_DIR, "seed", f), join(work, "seed", f));
     execFileSync(process.execPath, [CLI, "cloud-init", "-q", "-c", join(ROOT, "examples/guide.yaml"), "-o", join(work, "out/user-data")]);
     execFileSync(process.execPath, [CLI, "packer", "-q", "-c", join(ROOT, "examples/guide.yaml"), "-o", join(work, "out/provision.sh")]);
+    const extras = ["--merge", join(ROOT, "examples/terraform/cloudinit-config/users.yaml"), "--merge", join(ROOT, "examples/terraform/cloudinit-config/setup.sh"), "--mime"];
+    execFileSync(process.execPath, [CLI, "cloud-init", "-q", "-c", join(ROOT, "examples/guide.yaml"), ...extras, "-o", join(work, "out/user-data-mime")]);
     mkdirSync(join(work, "seed-rendered"));
   }, 240_000);
 
@@ -88,16 +90,21 @@ describe("examples/packer and examples/terraform", () => {
     for (const template of TEMPLATES) {
       const text = readFileSync(join(PACKER_DIR, template), "utf8");
       expect(text.match(/var\.provision_script/g), template).toHaveLength(1);
-      expect(text, template).not.toMatch(/user_data|bake cloud-init/);
+      // amazon-ebs may also hand bake's user-data to the build instance: only when user_data_file is given
+      const byDefault = text.replace(/^#.*\n/gm, "").replace(/variable "user_data_file" \{\n[\s\S]*?default\s+= null\n\}\n/, "").replace(/\n\s*user_data_file\s+= var\.user_data_file/, "");
+      expect(byDefault, template).not.toMatch(/user_data|bake cloud-init/);
       expect(bakeBlock(text), template).toBe(pasted);
     }
   });
 
   it("packer fmt -check accepts every HCL file (main.tf too: same HCL2 syntax)", () => {
     const files = [...TEMPLATES.map((t) => join(PACKER_DIR, t))];
-    const tfCopy = join(work, "main-tf.pkr.hcl");
-    copyFileSync(join(ROOT, "examples/terraform/main.tf"), tfCopy);
-    for (const file of [...files, tfCopy]) {
+    const tfCopies = ["main.tf", "cloudinit-config/main.tf"].map((tf) => {
+      const copy = join(work, `${tf.replace(/\W/g, "-")}.pkr.hcl`);
+      copyFileSync(join(ROOT, "examples/terraform", tf), copy);
+      return copy;
+    });
+    for (const file of [...files, ...tfCopies]) {
       const r = spawnSync("packer", ["fmt", "-check", "-diff", file], { encoding: "utf8" });
       expect(r.status, `${file}\n${r.stdout}${r.stderr}`).toBe(0);
     }
@@ -116,6 +123,13 @@ describe("examples/packer and examples/terraform", () => {
       const bad = spawnSync("packer", ["validate", ...offline, "-var", "provision_script=out/missing.sh", template], { cwd: work, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
       expect(bad.status).not.toBe(0);
       expect(bad.stdout + bad.stderr).toContain("missing.sh");
+      if (template.includes("amazon-ebs")) {
+        // bake's MIME user-data for the build instance: validate reads the file
+        const withUserData = spawnSync("packer", ["validate", "-var", "user_data_file=out/user-data-mime", template], { cwd: work, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+        expect(withUserData.status, withUserData.stdout + withUserData.stderr).toBe(0);
+        const missing = spawnSync("packer", ["validate", "-var", "user_data_file=out/missing-user-data", template], { cwd: work, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+        expect(missing.status).not.toBe(0);
+      }
     });
   }
 });

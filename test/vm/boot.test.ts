@@ -108,13 +108,19 @@ function expectOf(distro: Distro, spec: ReturnType<typeof nodeSpec>): Expect {
   };
 }
 
-function reportParams(e: Expect): Record<string, string> {
+function reportParams(e: Expect, moreFiles = ""): Record<string, string> {
   return {
     CONTAINERD_ROOT: e.root,
     CONTAINERD_STATE: e.state,
-    REPORT_FILES: `${e.configPath}/docker.io/hosts.toml ${e.configPath}/registry.k8s.io/hosts.toml /etc/crictl.yaml /etc/modules-load.d/containerd.conf /etc/sysctl.d/99-kubernetes-cri.conf`,
+    REPORT_FILES: `${e.configPath}/docker.io/hosts.toml ${e.configPath}/registry.k8s.io/hosts.toml /etc/crictl.yaml /etc/modules-load.d/containerd.conf /etc/sysctl.d/99-kubernetes-cri.conf ${moreFiles}`.trim(),
   };
 }
+
+// The user's own user-data in the compose boots (bake cloud-init --merge), and what they leave behind.
+const OPS_USER = join(GUEST, "ops-user.yaml");
+const OPS_SCRIPT = join(GUEST, "ops-script.sh");
+const OPS_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKTzvrDJf5BlDziXjXSK/3JSBhTsK7TfcP8RQ7OCSdhg ops@bake-vm-test";
+const COMPOSE_FILES = "/etc/passwd /home/ops/.ssh/authorized_keys /var/tmp/ops-runcmd /var/tmp/ops-script";
 
 // ---------------------------------------------------------------- scheduling
 
@@ -215,15 +221,16 @@ afterAll(async () => {
 
 // ---------------------------------------------------------------- boots
 
-async function cloudInitBoot(name: string, distro: Distro, opts: { oomScore: number; oomScoreAdjust: number; negative?: boolean }): Promise<Run> {
+async function cloudInitBoot(name: string, distro: Distro, opts: { oomScore: number; oomScoreAdjust: number; negative?: boolean; bakeArgs?: string[] }): Promise<Run> {
   const fixture = await startPodFixture(name);
   try {
     const spec = nodeSpec(distro, { ...opts, mirror: fixture.registry.guestUrl, crictl });
-    const bakeOut = await bake("cloud-init", spec, SPECS, name);
+    const bakeOut = await bake("cloud-init", spec, SPECS, name, opts.bakeArgs);
     const target = await targetFor(distro);
     const e = expectOf(distro, spec);
     const pod = await podFiles(fixture, { mode: "pull", negative: opts.negative });
-    const result = await boot({ name, target, userData: bakeOut.bytes, params: { ...reportParams(e), ...pod.params }, files: pod.files });
+    const params = reportParams(e, opts.bakeArgs ? COMPOSE_FILES : "");
+    const result = await boot({ name, target, userData: bakeOut.bytes, params: { ...params, ...pod.params }, files: pod.files });
     collectFigures(result);
     await writeFile(join(result.dir, "registry-access.log"), fixture.registry.accessLog.join("\n") + "\n");
     return { result, bakeOut, expect: e, image: target.kind === "debian" ? target.image : undefined, pod: { fixture, accessLog: [...fixture.registry.accessLog] } };
@@ -237,7 +244,23 @@ const P = CLOUD_IMAGE ? primary : "trixie";
 
 // the negative controls break the node after its checks: once, on the primary boot
 schedule(P, () => cloudInitBoot(P, primary, { oomScore: 0, oomScoreAdjust: -998, negative: true }));
-if (!CLOUD_IMAGE) schedule("forky", () => cloudInitBoot("forky", "debian14", { oomScore: -500, oomScoreAdjust: -999 }));
+// forky's user-data is bake's merged with the user's own (a user, a key, a runcmd): every
+// check of bake's node below holds for it unchanged, so the merge rides on this boot.
+if (!CLOUD_IMAGE) schedule("forky", () => cloudInitBoot("forky", "debian14", { oomScore: -500, oomScoreAdjust: -999, bakeArgs: ["--merge", OPS_USER] }));
+
+// MIME multipart: bake's part, the user's cloud-config and the user's script as parts of their own.
+if (!CLOUD_IMAGE) {
+  schedule("trixie-mime", async () => {
+    const name = "trixie-mime";
+    const spec = nodeSpec("debian13", { oomScore: 0, oomScoreAdjust: -999 });
+    const bakeOut = await bake("cloud-init", spec, SPECS, name, ["--merge", OPS_USER, "--merge", OPS_SCRIPT, "--mime"]);
+    const target = await targetFor("debian13");
+    const e = expectOf("debian13", spec);
+    const result = await boot({ name, target, userData: bakeOut.bytes, params: reportParams(e, COMPOSE_FILES) });
+    collectFigures(result);
+    return { result, bakeOut, expect: e, image: target.kind === "debian" ? target.image : undefined };
+  });
+}
 
 // The failure boot uses the multipart delivery of --image on the Debian image: it proves
 // that path here too (the baked-in hook is masked on the kernel command line).
@@ -544,6 +567,23 @@ function negativeControls(get: () => Run) {
   });
 }
 
+/** The user's parts ran: the login and key exist, and the user's commands ran after bake's provisioner had finished. */
+function composeChecks(get: () => Run, opts: { script: boolean }) {
+  const file = (name: string) => sec(get().result, `file ${name}`);
+  it("the user's user and SSH key are in place", () => {
+    expect(file("/etc/passwd")).toMatch(/^ops:x:\d+:\d+:.*:\/home\/ops:\/bin\/bash$/m);
+    expect(file("/home/ops/.ssh/authorized_keys").split("\n")).toContain(OPS_KEY);
+  });
+  it("the user's runcmd ran after bake's provisioner had finished (bake's status file already said ok)", () => {
+    expect(file("/var/tmp/ops-runcmd").trim()).toBe("bake status when ops runcmd ran: ok");
+  });
+  if (opts.script) {
+    it("the user's script part ran too, after bake's provisioner", () => {
+      expect(file("/var/tmp/ops-script").trim()).toBe("bake status when ops script ran: ok");
+    });
+  }
+}
+
 // ---------------------------------------------------------------- scenarios
 
 function cloudInitScenario(name: string, title: string) {
@@ -562,11 +602,26 @@ function cloudInitScenario(name: string, title: string) {
       describe("a pod runs: real crictl, images through bake's mirrors, systemd cgroups", () => podChecks(get, "pull"));
       if (name === P) describe("negative controls", () => negativeControls(get));
     }
+    if (name === "forky") describe("merged with the user's cloud-config (--merge)", () => composeChecks(get, { script: false }));
   });
 }
 
 cloudInitScenario(P, CLOUD_IMAGE ? `cloud-init on ${basename(CLOUD_IMAGE)} (${primary})` : "cloud-init, Debian trixie (containerd 1.7, config schema v2) + crictl");
-cloudInitScenario("forky", "cloud-init, Debian forky (containerd 2.x, config schema v3) + crictl");
+cloudInitScenario("forky", "cloud-init, Debian forky (containerd 2.x, config schema v3) + crictl, merged with the user's cloud-config");
+
+if (jobs.has("trixie-mime")) {
+  describe("cloud-init MIME multipart, Debian trixie: bake's part, the user's cloud-config and script (--mime)", () => {
+    let run: Run;
+    beforeAll(async () => {
+      run = await runOf("trixie-mime");
+    });
+    const get = () => run;
+    bootSanity(get);
+    bakeBytesDelivered(get);
+    nodeChecks(get, { fullRun: true });
+    composeChecks(get, { script: true });
+  });
+}
 
 if (jobs.has(`${P}-packer`)) {
   describe(`Packer shell provisioner, ${primary}: upload to a noexec /tmp, sudo -S, run twice, then a wrong crictl sha256`, () => {
