@@ -101,11 +101,14 @@ export function dockerRepoDefaults(info: DistroInfo): { baseurl: string; gpgkey:
 
 /**
  * Package-manager functions of the provisioning script. Steps call only
- * bake_pkg_installed, bake_pkg_remove, bake_pkg_install and bake_pkg_refresh.
+ * bake_pkg_installed, bake_pkg_remove, bake_pkg_install and bake_pkg_refresh;
+ * bake_download calls bake_fetch.
  */
 export function packageFunctions(info: DistroInfo): string {
   if (info.family === "el") {
+    // host-tools installs curl on EL wherever a step downloads.
     return `bake_pkg_installed() { rpm -q "$1" >/dev/null 2>&1; }
+bake_fetch() { curl -fsSL --connect-timeout 20 -o "$2" "$1"; }
 bake_pkg_refresh() { :; }
 # --allowerasing: containerd.io obsoletes runc from the OS repos.
 bake_pkg_install() { bake_retry dnf -y -q install --allowerasing "$@"; }
@@ -115,6 +118,10 @@ bake_pkg_remove_now() { dnf -y -q remove "$@"; }`;
 bake_apt_fresh=""
 bake_pkg_installed() { [ "$(dpkg-query -W -f='\${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 bake_pkg_refresh() { bake_apt_fresh=""; }
+# curl where present, else apt's own https client.
+bake_fetch() {
+  if command -v curl >/dev/null; then curl -fsSL --connect-timeout 20 -o "$2" "$1"; else /usr/lib/apt/apt-helper -q download-file "$1" "$2"; fi
+}
 # --force-confold keeps the config.toml bake wrote instead of prompting; a node
 # needs none of containerd's Recommends (criu and its python modules).
 bake_pkg_install() {
