@@ -23,7 +23,9 @@ bake_fail() {
 }
 trap bake_fail ERR
 
-bake_step() { BAKE_STEP=$2; echo "bake: [$1] $2: $3"; }
+bake_step() { bake_step_took; BAKE_STEP=$2; BAKE_STEP_T0=$(date +%s%N); echo "bake: [$1] $2: $3"; }
+# How long the step that just ended took, on the console and in the log.
+bake_step_took() { [ -z "${BAKE_STEP_T0:-}" ] || echo "bake: $BAKE_STEP took $((($(date +%s%N) - BAKE_STEP_T0) / 1000000)) ms"; }
 bake_quiet() { "$@" >/dev/null 2>&1; }
 
 # Network operations get three more tries; a package no repository has gets none.
@@ -61,13 +63,17 @@ bake_download() {
   mv -f "$tmp" "$2"
 }
 
-# Download tarball $1 (sha256 $2) and install its member $3 as $4.
+# Download tarball $1 (sha256 $2) and install its member $3 as $4. A record of
+# the tarball's sha256 and the binary's lets a re-run skip the download while
+# $4 is still what that tarball held.
 bake_install_tarball_binary() {
-  local dir
+  local dir record=$BAKE_STATE/${4##*/}.installed
+  if [ -f "$4" ] && [ -f "$record" ] && [ "$(cat "$record")" = "$2 $(sha256sum < "$4" | cut -d' ' -f1)" ]; then echo "bake: $4 is from this tarball; not downloading"; return 0; fi
   dir=$(mktemp -d)
   bake_download "$1" "$dir/archive.tar.gz" "$2" || { rm -rf "$dir"; return 1; }
   tar -xzf "$dir/archive.tar.gz" -C "$dir" "$3"
   if ! cmp -s "$dir/$3" "$4"; then install -m 0755 "$dir/$3" "$4"; fi
+  echo "$2 $(sha256sum < "$4" | cut -d' ' -f1)" > "$record"
   rm -rf "$dir"
 }
 
@@ -82,10 +88,22 @@ bake_link_into_usr_bin() {
 
 bake_pkg_installed() { rpm -q "$1" >/dev/null 2>&1; }
 bake_fetch() { curl -fsSL --connect-timeout 20 -o "$2" "$1"; }
+# $1 a name or a name-version glob (containerd.io-2.*) as dnf takes it.
+bake_pkg_has() { bake_glob_matches "$(rpm -q --qf '%{NAME}-%{VERSION}-%{RELEASE}' "${1%%-[0-9]*}")" "$1*"; }
 # --allowerasing: containerd.io obsoletes runc from the OS repos.
-bake_pkg_install() { bake_retry dnf -y -q install --allowerasing "$@"; }
+bake_pkg_install_now() { bake_retry dnf -y -q install --allowerasing "$@"; }
 bake_pkg_remove_now() { dnf -y -q remove "$@"; }
 bake_pkg_absent() { ! bake_pkg_installed "$1"; }
+# $1 matches the glob $2 (the version part of a package spec).
+# shellcheck disable=SC2053
+bake_glob_matches() { [[ $1 == $2 ]]; }
+# Install only when a package is missing or at another version: with all in
+# place, a re-run refreshes no package index and downloads nothing.
+bake_pkg_install() {
+  local a
+  for a in "$@"; do [[ $a == -* ]] || bake_pkg_has "$a" || { bake_pkg_install_now "$@"; return; }; done
+  echo "bake: already installed: $*"
+}
 # $@: command=package pairs; installs the packages of the missing commands in one call.
 bake_install_missing_tools() {
   local pair missing=()
@@ -295,6 +313,7 @@ bake_check 'containerd oom_score_adj is -999' bake_containerd_oom_is -999
 bake_check 'crictl info answers' bake_quiet crictl info
 bake_check 'sudo crictl works' bake_sudo_runs crictl --version
 bake_checks_passed
+bake_step_took
 BAKE_STEP=finished
 echo ok > "$BAKE_STATE/status"
 echo "bake: all steps passed in ${SECONDS}s"

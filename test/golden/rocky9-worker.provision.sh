@@ -23,7 +23,9 @@ bake_fail() {
 }
 trap bake_fail ERR
 
-bake_step() { BAKE_STEP=$2; echo "bake: [$1] $2: $3"; }
+bake_step() { bake_step_took; BAKE_STEP=$2; BAKE_STEP_T0=$(date +%s%N); echo "bake: [$1] $2: $3"; }
+# How long the step that just ended took, on the console and in the log.
+bake_step_took() { [ -z "${BAKE_STEP_T0:-}" ] || echo "bake: $BAKE_STEP took $((($(date +%s%N) - BAKE_STEP_T0) / 1000000)) ms"; }
 bake_quiet() { "$@" >/dev/null 2>&1; }
 
 # Network operations get three more tries; a package no repository has gets none.
@@ -48,10 +50,22 @@ bake_retry() {
 }
 
 bake_pkg_installed() { rpm -q "$1" >/dev/null 2>&1; }
+# $1 a name or a name-version glob (containerd.io-2.*) as dnf takes it.
+bake_pkg_has() { bake_glob_matches "$(rpm -q --qf '%{NAME}-%{VERSION}-%{RELEASE}' "${1%%-[0-9]*}")" "$1*"; }
 # --allowerasing: containerd.io obsoletes runc from the OS repos.
-bake_pkg_install() { bake_retry dnf -y -q install --allowerasing "$@"; }
+bake_pkg_install_now() { bake_retry dnf -y -q install --allowerasing "$@"; }
 bake_pkg_remove_now() { dnf -y -q remove "$@"; }
 bake_pkg_absent() { ! bake_pkg_installed "$1"; }
+# $1 matches the glob $2 (the version part of a package spec).
+# shellcheck disable=SC2053
+bake_glob_matches() { [[ $1 == $2 ]]; }
+# Install only when a package is missing or at another version: with all in
+# place, a re-run refreshes no package index and downloads nothing.
+bake_pkg_install() {
+  local a
+  for a in "$@"; do [[ $a == -* ]] || bake_pkg_has "$a" || { bake_pkg_install_now "$@"; return; }; done
+  echo "bake: already installed: $*"
+}
 # $@: command=package pairs; installs the packages of the missing commands in one call.
 bake_install_missing_tools() {
   local pair missing=()
@@ -442,6 +456,7 @@ bake_check 'firewalld, if active, has 10250/tcp 10256/tcp 30000-32767/tcp 8472/u
 bake_check 'the pulled images are in containerd' bake_images_present '' '' yes
 bake_check 'kubeadm join preflight passes' bake_kubeadm_preflight worker '' ''
 bake_checks_passed
+bake_step_took
 BAKE_STEP=finished
 echo ok > "$BAKE_STATE/status"
 echo "bake: all steps passed in ${SECONDS}s"
