@@ -5,7 +5,7 @@
 // cloud image. Figures (boot-to-ready, provisioning time, qemu peak RSS) go to out/vm/summary.md.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bake, CLI, type BakeOutput } from "./lib/bake.js";
@@ -15,7 +15,7 @@ import { kv, mirrorPullProblems, podDownProblems, podUpProblems, systemdCgroupPr
 import { SANDBOX_IMAGE, startPodFixture, WORKLOAD_IMAGE, WORKLOAD_MARKER, type PodFixture, type PodImage } from "./lib/pod-fixture.js";
 import { ensureHostTools } from "./lib/host.js";
 import { ensureImage, type Image, type Suite } from "./lib/image.js";
-import { collectFigures, writeSummary } from "./lib/metrics.js";
+import { collectFigures, figures, speedComparison, writeSummary } from "./lib/metrics.js";
 import { boot, outDir, type BootResult, type Delivery, type Target } from "./lib/vm.js";
 import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -207,6 +207,8 @@ afterAll(async () => {
     `VM suite wall time: ${wall.toFixed(0)} s (${CLOUD_IMAGE ? `--image ${basename(CLOUD_IMAGE)}` : "Debian trixie + forky images"}, parallel ${PARALLEL})`,
     ...[...images.values()].length ? [] : [],
     `crictl server requests: ${crictl?.requests.join("; ") ?? "-"}`,
+    "",
+    ...(await speedComparison(P)),
   ]);
 });
 
@@ -255,6 +257,45 @@ schedule(`${P}-failure`, async () => {
   collectFigures(result);
   return { result, bakeOut, expect: e };
 });
+
+// Issue 12: the floor and the naive hand steps, on the same image and the same apt as the
+// primary cloud-init boot, for the figures only (floor, bake, naive in one summary).
+// floor: the user-data only installs the package bake installs, with the same apt-get flags.
+// naive: the guide's hand steps (shared/seed; field-notes) as a plain cloud-config runcmd:
+// modules, sysctl, remove podman/buildah, install, `containerd config default` + sed, restart,
+// crictl from its tarball. Neither is bake's output; neither is checked beyond finishing.
+const APT_INSTALL = "DEBIAN_FRONTEND=noninteractive apt-get -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install";
+function comparisonUserData(kind: "floor" | "naive"): Buffer {
+  const install = `apt-get -q update && ${APT_INSTALL} 'containerd=1.7.*'`;
+  const steps =
+    kind === "floor"
+      ? [install]
+      : [
+          "modprobe overlay && modprobe br_netfilter",
+          "printf 'overlay\\nbr_netfilter\\n' > /etc/modules-load.d/containerd.conf",
+          "printf 'net.ipv4.ip_forward = 1\\nnet.bridge.bridge-nf-call-iptables = 1\\nnet.bridge.bridge-nf-call-ip6tables = 1\\n' > /etc/sysctl.d/99-kubernetes-cri.conf && sysctl --system",
+          "DEBIAN_FRONTEND=noninteractive apt-get -y -q remove podman buildah",
+          install,
+          "mkdir -p /etc/containerd && containerd config default > /etc/containerd/config.toml",
+          `sed -i -e 's/SystemdCgroup = false/SystemdCgroup = true/' -e 's#sandbox_image = .*#sandbox_image = "${SANDBOX_IMAGE}"#' /etc/containerd/config.toml`,
+          "systemctl daemon-reload && systemctl enable containerd && systemctl restart containerd",
+          `curl -fsSL -o /tmp/crictl.tar.gz ${crictl.url} && tar -xzf /tmp/crictl.tar.gz -C /usr/local/bin crictl`,
+        ];
+  return Buffer.from(`#cloud-config\n# bake VM harness: the ${kind} boot (issue 12), not bake's output\nruncmd:\n${steps.map((c) => `- ${JSON.stringify(["sh", "-ec", c])}`).join("\n")}\n`);
+}
+for (const kind of ["floor", "naive"] as const) {
+  if (CLOUD_IMAGE) break;
+  schedule(`${P}-${kind}`, async () => {
+    const name = `${P}-${kind}`;
+    const userData = comparisonUserData(kind);
+    await mkdir(SPECS, { recursive: true });
+    await writeFile(join(SPECS, `${name}.user-data`), userData);
+    const result = await boot({ name, target: await targetFor(primary), userData });
+    collectFigures(result);
+    const spec = nodeSpec(primary, { oomScore: 0, oomScoreAdjust: -998 });
+    return { result, bakeOut: { format: "cloud-init", specPath: "", spec: "", bytes: userData, stderr: "" }, expect: expectOf(primary, spec) };
+  });
+}
 
 // Packer: the harness's own user-data (Packer builds do not get bake's cloud-config);
 // bake's script reaches the guest on the seed disk and is run by packer-job.sh, which then
@@ -569,6 +610,18 @@ function cloudInitScenario(name: string, title: string) {
 
 cloudInitScenario(P, CLOUD_IMAGE ? `cloud-init on ${basename(CLOUD_IMAGE)} (${primary})` : "cloud-init, Debian trixie (containerd 1.7, config schema v2) + crictl");
 cloudInitScenario("forky", "cloud-init, Debian forky (containerd 2.x, config schema v3) + crictl");
+
+for (const kind of ["floor", "naive"] as const) {
+  if (!jobs.has(`${P}-${kind}`)) continue;
+  describe(`${kind} boot (issue 12's comparison, not bake's output)`, () => {
+    it("cloud-init finished its runcmd without errors, and its time was measured", async () => {
+      const run = await runOf(`${P}-${kind}`);
+      expect(run.result.timedOut).toBe(false);
+      expect(sec(run.result, "cloud-init-status")).toMatch(/status: done/);
+      expect(figures.find((f) => f.boot === `${P}-${kind}`)?.cloudInitTotalSec).toBeGreaterThan(0);
+    });
+  });
+}
 
 if (jobs.has(`${P}-packer`)) {
   describe(`Packer shell provisioner, ${primary}: upload to a noexec /tmp, sudo -S, run twice, then a wrong crictl sha256`, () => {
