@@ -279,7 +279,8 @@ function comparisonUserData(kind: "floor" | "naive"): Buffer {
           "mkdir -p /etc/containerd && containerd config default > /etc/containerd/config.toml",
           `sed -i -e 's/SystemdCgroup = false/SystemdCgroup = true/' -e 's#sandbox_image = .*#sandbox_image = "${SANDBOX_IMAGE}"#' /etc/containerd/config.toml`,
           "systemctl daemon-reload && systemctl enable containerd && systemctl restart containerd",
-          `curl -fsSL -o /tmp/crictl.tar.gz ${crictl.url} && tar -xzf /tmp/crictl.tar.gz -C /usr/local/bin crictl`,
+          // the guide fetches with wget; the trixie image has neither wget nor curl, so apt's own client
+          `/usr/lib/apt/apt-helper -q download-file ${crictl.url} /tmp/crictl.tar.gz && tar -xzf /tmp/crictl.tar.gz -C /usr/local/bin crictl`,
         ];
   return Buffer.from(`#cloud-config\n# bake VM harness: the ${kind} boot (issue 12), not bake's output\nruncmd:\n${steps.map((c) => `- ${JSON.stringify(["sh", "-ec", c])}`).join("\n")}\n`);
 }
