@@ -120,8 +120,8 @@ bake_pkg_remove_now() { dnf -y -q remove "$@"; }`;
   return `export DEBIAN_FRONTEND=noninteractive
 bake_apt_fresh=""
 bake_pkg_installed() { [ "$(dpkg-query -W -f='\${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
-# $1 a name or name=version glob (containerd=1.7.*) as apt-get takes it.
-bake_pkg_has() { bake_glob_matches "$(dpkg-query -W -f='\${Status} \${Package}=\${Version}' "\${1%%=*}" 2>/dev/null)" "install ok installed $1*"; }
+# $1 a name or name=version glob (containerd=1.7.*) as apt-get takes it; held or not.
+bake_pkg_has() { bake_glob_matches "$(dpkg-query -W -f='\${db:Status-Status} \${Package}=\${Version}' "\${1%%=*}" 2>/dev/null)" "installed $1*"; }
 bake_pkg_refresh() { bake_apt_fresh=""; }
 # curl where present, else apt's own https client.
 bake_fetch() {

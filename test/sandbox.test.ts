@@ -455,7 +455,8 @@ describe.skipIf(!available)("the Packer script in a sandbox on real-image detail
     },
     debian: {
       "apt-get": 'if [[ " $* " == *" install "* ]]; then for a in "$@"; do case "$a" in -*|install|Dpkg::*) ;; *) echo "${a%%=*}" >> /stub/installed ;; esac; done; fi',
-      "dpkg-query": 'name=${!#}; grep -qxF "$name" /stub/installed 2>/dev/null || exit 1; case "$2" in *Package*) printf "install ok installed %s=1.7.99-1" "$name" ;; *) printf "install ok installed" ;; esac',
+      // held, as bake holds containerd on Debian: dpkg's want state is then "hold", not "install"
+      "dpkg-query": 'name=${!#}; grep -qxF "$name" /stub/installed 2>/dev/null || exit 1; case "$2" in *db:Status-Status*) printf "installed %s=1.7.99-1" "$name" ;; *Package*) printf "hold ok installed %s=1.7.99-1" "$name" ;; *) printf "hold ok installed" ;; esac',
     },
   };
 
