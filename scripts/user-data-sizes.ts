@@ -26,6 +26,8 @@ function row(name: string, input: SpecInput): string {
 export function userDataSizesMarkdown(): string {
   const specs: [string, SpecInput][] = [
     ["defaults (rocky9)", {}],
+    // The smallest kubeadm-ready spec: kubernetes on, everything else bake's defaults.
+    ["kubeadm-ready (`kubernetes.enabled: true`, rocky9)", { kubernetes: { enabled: true } }],
     ...readdirSync(examples)
       .filter((f) => f.endsWith(".yaml"))
       .sort()

@@ -101,23 +101,35 @@ export function dockerRepoDefaults(info: DistroInfo): { baseurl: string; gpgkey:
 
 /**
  * Package-manager functions of the provisioning script. Steps call only
- * bake_pkg_installed, bake_pkg_remove, bake_pkg_install and bake_pkg_refresh.
+ * bake_pkg_installed, bake_pkg_remove, bake_pkg_install and bake_pkg_refresh;
+ * bake_download calls bake_fetch, and bake_pkg_install (in provision.sh.hbs)
+ * calls bake_pkg_has and bake_pkg_install_now.
  */
 export function packageFunctions(info: DistroInfo): string {
   if (info.family === "el") {
+    // host-tools installs curl on EL wherever a step downloads.
     return `bake_pkg_installed() { rpm -q "$1" >/dev/null 2>&1; }
+bake_fetch() { curl -fsSL --connect-timeout 20 -o "$2" "$1"; }
 bake_pkg_refresh() { :; }
+# $1 a name or a name-version glob (containerd.io-2.*) as dnf takes it.
+bake_pkg_has() { bake_glob_matches "$(rpm -q --qf '%{NAME}-%{VERSION}-%{RELEASE}' "\${1%%-[0-9]*}")" "$1*"; }
 # --allowerasing: containerd.io obsoletes runc from the OS repos.
-bake_pkg_install() { bake_retry dnf -y -q install --allowerasing "$@"; }
+bake_pkg_install_now() { bake_retry dnf -y -q install --allowerasing "$@"; }
 bake_pkg_remove_now() { dnf -y -q remove "$@"; }`;
   }
   return `export DEBIAN_FRONTEND=noninteractive
 bake_apt_fresh=""
 bake_pkg_installed() { [ "$(dpkg-query -W -f='\${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+# $1 a name or name=version glob (containerd=1.7.*) as apt-get takes it; held or not.
+bake_pkg_has() { bake_glob_matches "$(dpkg-query -W -f='\${db:Status-Status} \${Package}=\${Version}' "\${1%%=*}" 2>/dev/null)" "installed $1*"; }
 bake_pkg_refresh() { bake_apt_fresh=""; }
+# curl where present, else apt's own https client.
+bake_fetch() {
+  if command -v curl >/dev/null; then curl -fsSL --connect-timeout 20 -o "$2" "$1"; else /usr/lib/apt/apt-helper -q download-file "$1" "$2"; fi
+}
 # --force-confold keeps the config.toml bake wrote instead of prompting; a node
 # needs none of containerd's Recommends (criu and its python modules).
-bake_pkg_install() {
+bake_pkg_install_now() {
   if [ -z "$bake_apt_fresh" ]; then bake_retry apt-get -q update; bake_apt_fresh=1; fi
   bake_retry apt-get -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install "$@"
 }

@@ -70,7 +70,7 @@ describe("--merge: one #cloud-config holding bake's and the user's", () => {
   });
 
   it("keeps bake's header and the user's comments, and says where each user entry came from", () => {
-    expect(merged.startsWith("#cloud-config\n# Rendered by bake ")).toBe(true);
+    expect(merged.startsWith("#cloud-config\n# bake ")).toBe(true);
     expect(merged).toContain("# The ops team's login: bake leaves users, keys, hostname and timezone to you.\nusers:");
     expect(merged).toContain(`# from ${F}/ops-user.yaml\n- path: /etc/motd`);
   });

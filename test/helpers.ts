@@ -41,9 +41,14 @@ export interface WriteFile {
   owner: string;
 }
 
-/** The write_files entries of a #cloud-config, parsed the way cloud-init's YAML 1.1 loader would. */
+/**
+ * The write_files entries of a #cloud-config, parsed the way cloud-init's YAML 1.1 loader would,
+ * with the owner and permissions cloud-init applies when an entry names none (cc_write_files:
+ * root:root, 0644).
+ */
 export function writeFilesOf(userData: string): WriteFile[] {
-  return (parse(userData, { version: "1.1" }) as { write_files: WriteFile[] }).write_files;
+  const entries = (parse(userData, { version: "1.1" }) as { write_files: Partial<WriteFile>[] }).write_files;
+  return entries.map((e) => ({ owner: "root:root", permissions: "0644", ...e }) as WriteFile);
 }
 
 /** Files the Packer script embeds, read back from its quoted here-documents. */

@@ -20,7 +20,7 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
     const f = fileOf(i, "/etc/sysctl.d/99-kubernetes-cri.conf");
     expect(f).toContain("vm.max_map_count = 262144");
     expect(f).toContain("net.ipv4.ip_forward = 1"); // maps merge with the defaults
-    expect(scriptOf(i)).toContain("bake_sysctl_is vm.max_map_count 262144");
+    expect(scriptOf(i)).toMatch(/^bake_check_each .sysctl {}. bake_sysctl_is .* vm.max_map_count=262144/m);
   }],
   ["packages.remove", { packages: { remove: ["podman", "buildah", "runc"] } }, (i) => expect(scriptOf(i)).toContain("bake_pkg_remove podman buildah runc")],
   ["packages.install", { packages: { install: ["iptables", "conntrack-tools"] } }, (i) => expect(scriptOf(i)).toContain("bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-2.*' iptables conntrack-tools")],
@@ -51,7 +51,7 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
   }],
   ["containerd.sandboxImage", { containerd: { sandboxImage: "registry.aliyuncs.com/k8sxio/pause:3.6" } }, (i) => {
     expect(fileOf(i, CONFIG)).toContain('sandbox = "registry.aliyuncs.com/k8sxio/pause:3.6"');
-    expect(scriptOf(i)).toContain("bake_config_dump_has sandbox registry.aliyuncs.com/k8sxio/pause:3.6");
+    expect(scriptOf(i)).toMatch(/^bake_check_each .containerd runs with {}. bake_config_dump_has .* sandbox=registry\.aliyuncs\.com\/k8sxio\/pause:3\.6 /m);
   }],
   ["containerd.systemdCgroup", { containerd: { systemdCgroup: false } }, (i) => expect(fileOf(i, CONFIG)).toContain("SystemdCgroup = false")],
   ["containerd.configPath", { containerd: { configPath: "/etc/containerd/registries", registries: { "docker.io": { mirrors: ["https://m.example.com"] } } } }, (i) => {

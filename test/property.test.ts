@@ -122,13 +122,14 @@ function checkSpec(input: SpecInput): Outcome {
 function checkCloudConfig(p: Plan, userData: string, label: string): void {
   expect(userData.startsWith("#cloud-config\n")).toBe(true);
   for (const version of yamlVersions) {
-    const doc = parseYamlStrict(userData, version) as { write_files: { path: string; permissions: string; owner: string; content: string }[]; runcmd: unknown };
+    const doc = parseYamlStrict(userData, version) as { write_files: { path: string; permissions?: string; content: string }[]; runcmd: unknown };
     expect(Object.keys(doc).sort()).toEqual(p.reboot ? ["power_state", "runcmd", "write_files"] : ["runcmd", "write_files"]);
     expect(doc.runcmd).toEqual([["/bin/bash", "/usr/local/sbin/bake-provision"]]);
     const written = doc.write_files;
     expect(written.length).toBe(p.files.length + 1);
     p.files.forEach((f, i) => {
-      expect(written[i], label).toEqual({ path: f.path, owner: "root:root", permissions: f.mode, content: f.content });
+      // cloud-init's defaults (root:root, 0644) are left unsaid.
+      expect(written[i], label).toEqual({ path: f.path, ...(f.mode !== "0644" && { permissions: f.mode }), content: f.content });
     });
     const provisioner = written[p.files.length]!;
     expect(provisioner.path).toBe("/usr/local/sbin/bake-provision");

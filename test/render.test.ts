@@ -30,13 +30,6 @@ describe("cloud-init user-data", () => {
     expect(doc.runcmd).toEqual([["/bin/bash", "/usr/local/sbin/bake-provision"]]);
     expect(written.find((w) => w.path === "/usr/local/sbin/bake-provision")?.permissions).toBe("0700");
   });
-
-  it("fits AWS's 16 KB user-data limit with room to spare on defaults", () => {
-    const bytes = Buffer.byteLength(renderBoth({}).userData);
-    // 0.85 since the package hold and the permanent-error check in bake_retry
-    // (issue 8): that still leaves about 2.4 KB for registries, mirrors and CAs.
-    expect(bytes).toBeLessThan(16384 * 0.85);
-  });
 });
 
 describe("Packer script", () => {

@@ -16,7 +16,8 @@ export function renderCloudInit(plan: Plan, { compressFiles = false }: CloudInit
   const provisioner = { path: PROVISION_PATH, mode: "0700", content: renderProvisionScript(plan, false) };
   const files = [...plan.files, provisioner].map((f) => ({
     path: f.path,
-    mode: f.mode,
+    // cloud-init writes root:root 0644 unless told otherwise; only other modes are spelled out.
+    mode: f.mode === "0644" ? "" : f.mode,
     content: compressFiles ? gzip(f.content).toString("base64") : f.content,
     encoding: compressFiles ? "gz+b64" : "",
   }));

@@ -49,12 +49,12 @@ function calledOutside(lines: string[], block: Block): boolean {
 
 /**
  * `script` without the comment lines of its library (up to `stopAt`), except
- * its opening header. For the copy inside user-data, where every byte counts;
- * the Packer script keeps them for review.
+ * its opening header and shellcheck directives. For the copy inside user-data,
+ * where every byte counts; the Packer script keeps them for review.
  */
 export function dropLibraryComments(script: string, stopAt: RegExp): string {
   const lines = script.split("\n");
   const limit = lines.findIndex((l) => stopAt.test(l));
   const headerEnd = lines.findIndex((l) => !l.startsWith("#"));
-  return lines.filter((line, i) => i < headerEnd || (limit !== -1 && i >= limit) || !/^\s*# /.test(line)).join("\n");
+  return lines.filter((line, i) => i < headerEnd || (limit !== -1 && i >= limit) || !/^\s*# (?!shellcheck )/.test(line)).join("\n");
 }

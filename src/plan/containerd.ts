@@ -5,6 +5,7 @@ import { lines, sh } from "../render/shell.js";
 import { proxyAssignments } from "./proxy.js";
 import type { Contribution, PlanContext } from "./types.js";
 import { CONTAINERD_DEFAULT_ROOT, CONTAINERD_DEFAULT_STATE } from "../input/defaults.js";
+import { batchedCheck } from "./verify.js";
 
 const CONFIG_DIR = "/etc/containerd";
 export const CONFIG_FILE = `${CONFIG_DIR}/config.toml`;
@@ -39,7 +40,7 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
   const configSha256 = createHash("sha256").update(config).digest("hex");
   out.steps!.push({
     id: "check-containerd",
-    title: `check containerd ${major}.x is installed and config.toml is the one bake wrote (schema version ${configVersion})`,
+    title: `check containerd is ${major}.x (config.toml schema version ${configVersion}) and config.toml is bake's`,
     run: lines(sh`bake_containerd_major_is ${major} ${configVersion} ${c.version}`, sh`bake_file_is ${CONFIG_FILE} ${configSha256}`),
   });
 
@@ -76,10 +77,7 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
     { description: "containerd is enabled", test: sh`systemctl is-enabled --quiet containerd` },
     { description: "containerd is active", test: sh`systemctl is-active --quiet containerd` },
     { description: "containerd CRI plugin is ok", test: sh`bake_cri_plugin_ok`, needs: ["awk"] },
-    { description: `containerd runs with root ${c.root}`, test: sh`bake_config_dump_has root ${c.root}` },
-    { description: `containerd runs with state ${c.state}`, test: sh`bake_config_dump_has state ${c.state}` },
-    { description: `containerd sandbox image is ${c.sandboxImage}`, test: sh`bake_config_dump_has ${sandboxKey} ${c.sandboxImage}` },
-    { description: `containerd registry config_path is ${c.configPath}`, test: sh`bake_config_dump_has config_path ${c.configPath}` },
+    ...[`root=${c.root}`, `state=${c.state}`, `${sandboxKey}=${c.sandboxImage}`, `config_path=${c.configPath}`].map((item) => batchedCheck("containerd runs with {}", "bake_config_dump_has", item)),
     { description: `containerd oom_score_adj is ${expectedOom}`, test: sh`bake_containerd_oom_is ${expectedOom}` },
   );
   return out;

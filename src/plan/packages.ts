@@ -3,6 +3,7 @@ import { containerdPackage, containerdPackageName, type DistroInfo } from "../di
 import { renderTemplate } from "../render/templates.js";
 import { lines, sh, type ShellCode } from "../render/shell.js";
 import type { Contribution, PlanContext } from "./types.js";
+import { batchedCheck } from "./verify.js";
 
 export const EL_REPO_FILE = "/etc/yum.repos.d/docker-ce.repo";
 export const APT_SOURCES_FILE = "/etc/apt/sources.list.d/docker.sources";
@@ -15,7 +16,7 @@ export function packages({ spec, distro }: PlanContext): Contribution {
 
   if (remove.length > 0) {
     out.steps!.push({ id: "remove-packages", title: `remove ${remove.join(", ")}`, run: sh`bake_pkg_remove ${remove}` });
-    for (const name of remove) out.checks!.push({ description: `package ${name} is not installed`, test: sh`bake_pkg_absent ${name}` });
+    for (const name of remove) out.checks!.push(batchedCheck("package {} is not installed", "bake_pkg_absent", name));
   }
 
   if (source === "docker" && distro.family === "el") {

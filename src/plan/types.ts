@@ -29,6 +29,8 @@ export interface PlannedCheck {
   test: ShellCode;
   /** Commands it runs that a minimal image may lack. */
   needs?: string[];
+  /** Set by batchedCheck: the wording and test this check shares with others, and its own item. */
+  batch?: { what: string; test: string; item: string };
 }
 
 /** A reboot the node may need to finish: the provisioner creates `marker` when it does. */

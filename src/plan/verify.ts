@@ -1,12 +1,33 @@
 // The last step: prove the node is what the plan says, or fail provisioning.
-import { lines, sh } from "../render/shell.js";
+import { lines, sh, ShellCode } from "../render/shell.js";
 import type { PlannedCheck, PlannedStep } from "./types.js";
 
+/**
+ * One of a batch of checks that share their wording and test: `what` with {}
+ * for the item (a key=value item reads "key = value"). Consecutive checks of
+ * one batch render as one bake_check_each line.
+ */
+export function batchedCheck(what: string, test: string, item: string, needs?: string[]): PlannedCheck {
+  return { description: what.replace("{}", item.replace("=", " = ")), test: sh`${new ShellCode(test)} ${item}`, batch: { what, test, item }, ...(needs && { needs }) };
+}
+
 export function verifyStep(checks: PlannedCheck[]): PlannedStep {
+  const calls: ShellCode[] = [];
+  for (let i = 0; i < checks.length; ) {
+    const batch = checks[i]!.batch;
+    if (!batch) {
+      calls.push(sh`bake_check ${checks[i]!.description} ${checks[i]!.test}`);
+      i++;
+      continue;
+    }
+    const items: string[] = [];
+    for (; i < checks.length && checks[i]!.batch?.what === batch.what && checks[i]!.batch?.test === batch.test; i++) items.push(checks[i]!.batch!.item);
+    calls.push(sh`bake_check_each ${batch.what} ${batch.test} ${items}`);
+  }
   return {
     id: "verify",
     title: `check the node (${checks.length} checks)`,
-    run: lines(...checks.map((c) => sh`bake_check ${c.description} ${c.test}`), sh`bake_checks_passed`),
+    run: lines(...calls, sh`bake_checks_passed`),
     needs: [...new Set(checks.flatMap((c) => c.needs ?? []))],
   };
 }

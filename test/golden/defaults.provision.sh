@@ -1,6 +1,5 @@
 #!/bin/bash
-# Provisions rocky9/amd64 as a containerd node for kubeadm.
-# Rendered by bake 0.1.0 from a node spec: re-render rather than edit.
+# Provisions rocky9/amd64 as a containerd node for kubeadm; bake 0.1.0 rendered it: re-render, do not edit.
 # Fail-fast (the failing step is named) and safe to run again.
 if [ -z "${BASH_VERSION:-}" ]; then exec /bin/bash "$0" "$@"; fi
 set -Eeuo pipefail
@@ -24,7 +23,9 @@ bake_fail() {
 }
 trap bake_fail ERR
 
-bake_step() { BAKE_STEP=$2; echo "bake: [$1] $2: $3"; }
+bake_step() { bake_step_took; BAKE_STEP=$2; BAKE_STEP_T0=$(date +%s%N); echo "bake: [$1] $2: $3"; }
+# How long the step that just ended took, on the console and in the log.
+bake_step_took() { [ -z "${BAKE_STEP_T0:-}" ] || echo "bake: $BAKE_STEP took $((($(date +%s%N) - BAKE_STEP_T0) / 1000000)) ms"; }
 bake_quiet() { "$@" >/dev/null 2>&1; }
 
 # Network operations get three more tries; a package no repository has gets none.
@@ -48,15 +49,11 @@ bake_retry() {
   rm -f "$out"
 }
 
-# Download $1 to $2 only if its sha256 is $3; curl where present, else apt's own https client.
+# Download $1 to $2 only if its sha256 is $3 (bake_fetch: see the package functions).
 bake_download() {
   local tmp sum
   tmp=$(mktemp "$2.bake-XXXXXX")
-  if command -v curl >/dev/null; then
-    bake_retry curl -fsSL --connect-timeout 20 -o "$tmp" "$1" || { rm -f "$tmp"; return 1; }
-  else
-    bake_retry /usr/lib/apt/apt-helper -q download-file "$1" "$tmp" || { rm -f "$tmp"; return 1; }
-  fi
+  bake_retry bake_fetch "$1" "$tmp" || { rm -f "$tmp"; return 1; }
   sum=$(sha256sum < "$tmp" | cut -d' ' -f1)
   if [ "$sum" != "$3" ]; then
     echo "bake: sha256 of $1 is $sum, expected $3; not using it" >&2
@@ -66,13 +63,17 @@ bake_download() {
   mv -f "$tmp" "$2"
 }
 
-# Download tarball $1 (sha256 $2) and install its member $3 as $4.
+# Download tarball $1 (sha256 $2) and install its member $3 as $4. A record of
+# the tarball's sha256 and the binary's lets a re-run skip the download while
+# $4 is still what that tarball held.
 bake_install_tarball_binary() {
-  local dir
+  local dir record=$BAKE_STATE/${4##*/}.installed
+  if [ -f "$4" ] && [ -f "$record" ] && [ "$(cat "$record")" = "$2 $(sha256sum < "$4" | cut -d' ' -f1)" ]; then echo "bake: $4 is from this tarball; not downloading"; return 0; fi
   dir=$(mktemp -d)
   bake_download "$1" "$dir/archive.tar.gz" "$2" || { rm -rf "$dir"; return 1; }
   tar -xzf "$dir/archive.tar.gz" -C "$dir" "$3"
   if ! cmp -s "$dir/$3" "$4"; then install -m 0755 "$dir/$3" "$4"; fi
+  echo "$2 $(sha256sum < "$4" | cut -d' ' -f1)" > "$record"
   rm -rf "$dir"
 }
 
@@ -80,19 +81,29 @@ bake_install_tarball_binary() {
 # directory) finds it; a /usr/bin file that is not bake's link is an error.
 bake_link_into_usr_bin() {
   local link=/usr/bin/${1##*/}
-  if [ -L "$link" ] && [ "$(readlink "$link")" = "$1" ]; then return 0; fi
-  if [ -e "$link" ] || [ -L "$link" ]; then
-    echo "bake: $link is not bake's link to $1, and sudo would run it; remove it (rpm -qf $link)" >&2
-    return 1
-  fi
+  if [ "$(readlink "$link")" = "$1" ]; then return 0; fi
+  if [ -e "$link" ] || [ -L "$link" ]; then echo "bake: $link is not bake's link to $1, and sudo would run it; remove it" >&2; return 1; fi
   ln -s "$1" "$link"
 }
 
 bake_pkg_installed() { rpm -q "$1" >/dev/null 2>&1; }
+bake_fetch() { curl -fsSL --connect-timeout 20 -o "$2" "$1"; }
+# $1 a name or a name-version glob (containerd.io-2.*) as dnf takes it.
+bake_pkg_has() { bake_glob_matches "$(rpm -q --qf '%{NAME}-%{VERSION}-%{RELEASE}' "${1%%-[0-9]*}")" "$1*"; }
 # --allowerasing: containerd.io obsoletes runc from the OS repos.
-bake_pkg_install() { bake_retry dnf -y -q install --allowerasing "$@"; }
+bake_pkg_install_now() { bake_retry dnf -y -q install --allowerasing "$@"; }
 bake_pkg_remove_now() { dnf -y -q remove "$@"; }
 bake_pkg_absent() { ! bake_pkg_installed "$1"; }
+# $1 matches the glob $2 (the version part of a package spec).
+# shellcheck disable=SC2053
+bake_glob_matches() { [[ $1 == $2 ]]; }
+# Install only when a package is missing or at another version: with all in
+# place, a re-run refreshes no package index and downloads nothing.
+bake_pkg_install() {
+  local a
+  for a in "$@"; do [[ $a == -* ]] || bake_pkg_has "$a" || { bake_pkg_install_now "$@"; return; }; done
+  echo "bake: already installed: $*"
+}
 # $@: command=package pairs; installs the packages of the missing commands in one call.
 bake_install_missing_tools() {
   local pair missing=()
@@ -110,18 +121,12 @@ bake_pkg_remove() {
 bake_containerd_major_is() {
   local v
   v=$(containerd --version | grep -oE ' v?[0-9]+\.[0-9]+\.[0-9]+' | head -n 1 | tr -d ' v')
-  if [ "${v%%.*}" != "$1" ]; then
-    echo "bake: containerd $v is installed, but bake wrote config.toml schema version $2, which needs containerd $1.x; set containerd.version to match the package (it is \"$3\")" >&2
-    return 1
-  fi
   echo "bake: containerd $v is installed"
+  [ "${v%%.*}" = "$1" ] || { echo "bake: config.toml schema version $2 needs containerd $1.x; set containerd.version to match the package (it is \"$3\")" >&2; return 1; }
 }
 
 bake_file_is() {
-  if ! echo "$2  $1" | bake_quiet sha256sum -c -; then
-    echo "bake: $1 is not the file bake wrote (did a package replace it?); restore it by rendering again" >&2
-    return 1
-  fi
+  echo "$2  $1" | bake_quiet sha256sum -c - || { echo "bake: $1 is not the file bake wrote (did a package replace it?); render it again" >&2; return 1; }
 }
 
 bake_selinux_on() { command -v selinuxenabled >/dev/null && selinuxenabled; }
@@ -130,60 +135,63 @@ bake_selinux_restore() {
   restorecon -R "$1"
 }
 
-# Start containerd with the files $@; restart only when they changed since bake
-# last (re)started it, so running bake again leaves a working node alone.
+# Start containerd with the files $@; (re)load, enable and restart only when
+# they changed since bake last did, or containerd is not enabled and active:
+# running bake again leaves a working node alone.
 bake_start_containerd() {
-  local want have=""
+  local want state=$BAKE_STATE/containerd-config.sha256
   want=$(cat "$@" | sha256sum | cut -d' ' -f1)
-  if [ -f "$BAKE_STATE/containerd-config.sha256" ]; then have=$(cat "$BAKE_STATE/containerd-config.sha256"); fi
-  systemctl daemon-reload
-  systemctl enable containerd
-  if [ "$want" != "$have" ] || ! systemctl is-active --quiet containerd; then
-    systemctl restart containerd
-    echo "$want" > "$BAKE_STATE/containerd-config.sha256"
-  else
+  if [ -f "$state" ] && [ "$(cat "$state")" = "$want" ] && systemctl is-enabled --quiet containerd && systemctl is-active --quiet containerd; then
     echo "bake: containerd is active with this config; not restarting it"
+  else
+    systemctl daemon-reload
+    systemctl enable containerd
+    systemctl restart containerd
+    echo "$want" > "$state"
   fi
   bake_wait_for_containerd
 }
 
+# Poll every 0.2 s: under emulation a 1 s poll alone added up to a second.
 bake_wait_for_containerd() {
-  local tries=30
+  local tries=150
   until bake_quiet ctr version; do
     tries=$((tries - 1))
-    if [ "$tries" -eq 0 ]; then break; fi
-    sleep 1
+    if [ "$tries" -eq 0 ]; then
+      echo "bake: containerd did not answer on its socket within 30 s" >&2
+      systemctl status containerd --no-pager >&2 || true
+      return 1
+    fi
+    sleep 0.2
   done
-  if [ "$tries" -gt 0 ]; then return 0; fi
-  echo "bake: containerd did not answer on its socket within 30 s" >&2
-  systemctl status containerd --no-pager >&2 || true
-  return 1
 }
 
 bake_cgroup_is_v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
 
 # ---- checks used by the verify step
 bake_module_loaded() { [ -d "/sys/module/$1" ]; }
-bake_sysctl_is() { [ "$(sysctl -n "$1" | tr -s ' \t' ' ')" = "$(printf '%s' "$2" | tr -s ' \t' ' ')" ]; }
+# $1 key=value.
+bake_sysctl_is() { [ "$(sysctl -n "${1%%=*}" | tr -s ' \t' ' ')" = "$(printf '%s' "${1#*=}" | tr -s ' \t' ' ')" ]; }
 bake_cri_plugin_ok() { [ "$(ctr plugins ls | awk '$1 == "io.containerd.grpc.v1" && $2 == "cri" { print $NF }')" = ok ]; }
+# $1 key=value: containerd runs with that value, whatever the key's table.
 bake_config_dump_has() {
   if [ -z "${bake_dump:-}" ]; then bake_dump=$(containerd config dump | sed 's/^[[:space:]]*//'); fi
-  grep -qxF -e "$1 = \"$2\"" -e "$1 = '$2'" <<< "$bake_dump"
+  grep -qxF -e "${1%%=*} = \"${1#*=}\"" -e "${1%%=*} = '${1#*=}'" <<< "$bake_dump"
 }
-bake_sudo_runs() {
-  if ! command -v sudo >/dev/null; then echo "bake: no sudo on this node"; return 0; fi
-  bake_quiet sudo -n "$@"
-}
+bake_sudo_runs() { if command -v sudo >/dev/null; then bake_quiet sudo -n "$@"; else echo "bake: no sudo on this node"; fi; }
 bake_containerd_oom_is() { [ "$(cat "/proc/$(systemctl show -p MainPID --value containerd)/oom_score_adj")" = "$1" ]; }
 bake_failed_checks=0
+# $1 what the check proves, then the command that proves it.
 bake_check() {
-  local what=$1
-  shift
-  if "$@"; then echo "bake: ok   - $what"; else echo "bake: FAIL - $what"; bake_failed_checks=$((bake_failed_checks + 1)); fi
+  if "${@:2}"; then echo "bake: ok   - $1"; else echo "bake: FAIL - $1"; bake_failed_checks=$((bake_failed_checks + 1)); fi
 }
-bake_checks_passed() {
-  if [ "$bake_failed_checks" -ne 0 ]; then echo "bake: $bake_failed_checks check(s) failed" >&2; return 1; fi
+# $1 what each check proves ({}: the item, its first = spaced out), $2 the
+# test, then the items, each checked on its own.
+bake_check_each() {
+  local item
+  for item in "${@:3}"; do bake_check "${1//"{}"/"${item/=/ = }"}" "$2" "$item"; done
 }
+bake_checks_passed() { [ "$bake_failed_checks" = 0 ] || { echo "bake: $bake_failed_checks check(s) failed" >&2; return 1; }; }
 
 # Write $1 with mode $2 from stdin; an unchanged file is left alone.
 bake_put() {
@@ -281,7 +289,7 @@ bake_pkg_remove podman buildah
 bake_step 6/11 install-containerd 'install containerd.io-2.*'
 BAKE_PKG_REPO='docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS'\''s'
 bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-2.*'
-bake_step 7/11 check-containerd 'check containerd 2.x is installed and config.toml is the one bake wrote (schema version 3)'
+bake_step 7/11 check-containerd 'check containerd is 2.x (config.toml schema version 3) and config.toml is bake'\''s'
 bake_containerd_major_is 2 3 2
 bake_file_is /etc/containerd/config.toml ae58ca4f9a00064c2344af350bd993405ab9807a4b9de7045bb4a5d66ccb5bf9
 bake_step 8/11 selinux-labels 'restore the SELinux labels of /etc/containerd'
@@ -293,25 +301,19 @@ bake_install_tarball_binary https://github.com/kubernetes-sigs/cri-tools/release
 bake_link_into_usr_bin /usr/local/bin/crictl
 bake_step 11/11 verify 'check the node (19 checks)'
 bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2
-bake_check 'kernel module overlay is loaded' bake_module_loaded overlay
-bake_check 'kernel module br_netfilter is loaded' bake_module_loaded br_netfilter
-bake_check 'sysctl net.ipv4.ip_forward = 1' bake_sysctl_is net.ipv4.ip_forward 1
-bake_check 'sysctl net.bridge.bridge-nf-call-iptables = 1' bake_sysctl_is net.bridge.bridge-nf-call-iptables 1
-bake_check 'sysctl net.bridge.bridge-nf-call-ip6tables = 1' bake_sysctl_is net.bridge.bridge-nf-call-ip6tables 1
-bake_check 'package podman is not installed' bake_pkg_absent podman
-bake_check 'package buildah is not installed' bake_pkg_absent buildah
+bake_check_each 'kernel module {} is loaded' bake_module_loaded overlay br_netfilter
+bake_check_each 'sysctl {}' bake_sysctl_is net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1
+bake_check_each 'package {} is not installed' bake_pkg_absent podman buildah
 bake_check 'containerd.io is held' grep -qxF exclude=containerd.io /etc/yum.repos.d/docker-ce.repo
 bake_check 'containerd is enabled' systemctl is-enabled --quiet containerd
 bake_check 'containerd is active' systemctl is-active --quiet containerd
 bake_check 'containerd CRI plugin is ok' bake_cri_plugin_ok
-bake_check 'containerd runs with root /var/lib/containerd' bake_config_dump_has root /var/lib/containerd
-bake_check 'containerd runs with state /run/containerd' bake_config_dump_has state /run/containerd
-bake_check 'containerd sandbox image is registry.k8s.io/pause:3.10.1' bake_config_dump_has sandbox registry.k8s.io/pause:3.10.1
-bake_check 'containerd registry config_path is /etc/containerd/certs.d' bake_config_dump_has config_path /etc/containerd/certs.d
+bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d
 bake_check 'containerd oom_score_adj is -999' bake_containerd_oom_is -999
 bake_check 'crictl info answers' bake_quiet crictl info
 bake_check 'sudo crictl works' bake_sudo_runs crictl --version
 bake_checks_passed
+bake_step_took
 BAKE_STEP=finished
 echo ok > "$BAKE_STATE/status"
 echo "bake: all steps passed in ${SECONDS}s"

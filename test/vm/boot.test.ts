@@ -5,7 +5,7 @@
 // cloud image. Figures (boot-to-ready, provisioning time, qemu peak RSS) go to out/vm/summary.md.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bake, CLI, type BakeOutput } from "./lib/bake.js";
@@ -15,7 +15,7 @@ import { kv, mirrorPullProblems, podDownProblems, podUpProblems, systemdCgroupPr
 import { SANDBOX_IMAGE, startPodFixture, WORKLOAD_IMAGE, WORKLOAD_MARKER, type PodFixture, type PodImage } from "./lib/pod-fixture.js";
 import { ensureHostTools } from "./lib/host.js";
 import { ensureImage, type Image, type Suite } from "./lib/image.js";
-import { collectFigures, writeSummary } from "./lib/metrics.js";
+import { collectFigures, figures, speedComparison, writeSummary } from "./lib/metrics.js";
 import { boot, outDir, type BootResult, type Target } from "./lib/vm.js";
 import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -24,6 +24,12 @@ import { fileURLToPath } from "node:url";
 const GUEST = join(dirname(fileURLToPath(import.meta.url)), "guest");
 const CLOUD_IMAGE = process.env.BAKE_VM_IMAGE || undefined;
 const ONLY = process.env.BAKE_VM_ONLY?.split(",").filter(Boolean);
+// A re-run (the second Packer run) under TCG: issue 12's goal, and the bound asserted. The goal
+// is not met on the shared 2-core host (41 s on 2026-11-27 with a Debian install skip that did
+// not see held packages; see docs/performance.md); the bound catches a re-run that refreshes
+// or downloads again (54.5 s before).
+const RERUN_GOAL_SEC = 5;
+const RERUN_MAX_SEC = 30;
 // Two boots at a time by default: a guest's provisioning (apt, dpkg) is mostly single-threaded,
 // so on a 2-core TCG host two VMs side by side nearly halve the suite's wall time.
 const PARALLEL = Math.max(1, Number(process.env.BAKE_VM_PARALLEL ?? 2));
@@ -216,6 +222,8 @@ afterAll(async () => {
     `VM suite wall time: ${wall.toFixed(0)} s (${CLOUD_IMAGE ? `--image ${basename(CLOUD_IMAGE)}` : "Debian trixie + forky images"}, parallel ${PARALLEL})`,
     ...[...images.values()].length ? [] : [],
     `crictl server requests: ${crictl?.requests.join("; ") ?? "-"}`,
+    "",
+    ...(await speedComparison(P)),
   ]);
 });
 
@@ -282,6 +290,46 @@ schedule(`${P}-failure`, async () => {
   return { result, bakeOut, expect: e };
 });
 
+// Issue 12: the floor and the naive hand steps, on the same image and the same apt as the
+// primary cloud-init boot, for the figures only (floor, bake, naive in one summary).
+// floor: the user-data only installs the package bake installs, with the same apt-get flags.
+// naive: the guide's hand steps (shared/seed; field-notes) as a plain cloud-config runcmd:
+// modules, sysctl, remove podman/buildah, install, `containerd config default` + sed, restart,
+// crictl from its tarball. Neither is bake's output; neither is checked beyond finishing.
+const APT_INSTALL = "DEBIAN_FRONTEND=noninteractive apt-get -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install";
+function comparisonUserData(kind: "floor" | "naive"): Buffer {
+  const install = `apt-get -q update && ${APT_INSTALL} 'containerd=1.7.*'`;
+  const steps =
+    kind === "floor"
+      ? [install]
+      : [
+          "modprobe overlay && modprobe br_netfilter",
+          "printf 'overlay\\nbr_netfilter\\n' > /etc/modules-load.d/containerd.conf",
+          "printf 'net.ipv4.ip_forward = 1\\nnet.bridge.bridge-nf-call-iptables = 1\\nnet.bridge.bridge-nf-call-ip6tables = 1\\n' > /etc/sysctl.d/99-kubernetes-cri.conf && sysctl --system",
+          "DEBIAN_FRONTEND=noninteractive apt-get -y -q remove podman buildah",
+          install,
+          "mkdir -p /etc/containerd && containerd config default > /etc/containerd/config.toml",
+          `sed -i -e 's/SystemdCgroup = false/SystemdCgroup = true/' -e 's#sandbox_image = .*#sandbox_image = "${SANDBOX_IMAGE}"#' /etc/containerd/config.toml`,
+          "systemctl daemon-reload && systemctl enable containerd && systemctl restart containerd",
+          // the guide fetches with wget; the trixie image has neither wget nor curl, so apt's own client
+          `/usr/lib/apt/apt-helper -q download-file ${crictl.url} /tmp/crictl.tar.gz && tar -xzf /tmp/crictl.tar.gz -C /usr/local/bin crictl`,
+        ];
+  return Buffer.from(`#cloud-config\n# bake VM harness: the ${kind} boot (issue 12), not bake's output\nruncmd:\n${steps.map((c) => `- ${JSON.stringify(["sh", "-ec", c])}`).join("\n")}\n`);
+}
+for (const kind of ["floor", "naive"] as const) {
+  if (CLOUD_IMAGE) break;
+  schedule(`${P}-${kind}`, async () => {
+    const name = `${P}-${kind}`;
+    const userData = comparisonUserData(kind);
+    await mkdir(SPECS, { recursive: true });
+    await writeFile(join(SPECS, `${name}.user-data`), userData);
+    const result = await boot({ name, target: await targetFor(primary), userData });
+    collectFigures(result);
+    const spec = nodeSpec(primary, { oomScore: 0, oomScoreAdjust: -998 });
+    return { result, bakeOut: { format: "cloud-init", specPath: "", spec: "", bytes: userData, stderr: "" }, expect: expectOf(primary, spec) };
+  });
+}
+
 // Packer: the harness's own user-data (Packer builds do not get bake's cloud-config);
 // bake's script reaches the guest on the seed disk and is run by packer-job.sh, which then
 // pulls the pod's images as an image-bake template would. The disk is booted a second time
@@ -341,7 +389,12 @@ function stepsOf(script: string): { index: number; total: number; id: string }[]
 }
 
 function checksOf(script: string): string[] {
-  return [...script.matchAll(/^\s*bake_check '([^']+)'/gm)].map((m) => m[1]!);
+  const single = [...script.matchAll(/^\s*bake_check '([^']+)'/gm)].map((m) => m[1]!);
+  // bake_check_each 'what {}' test item...: one check per item (the VM specs' items need no quoting)
+  const batched = [...script.matchAll(/^\s*bake_check_each '([^']+)' \S+ (.+)$/gm)].flatMap((m) =>
+    m[2]!.split(" ").map((item) => m[1]!.replace("{}", item.replace(/^'|'$/g, "").replace("=", " = "))),
+  );
+  return [...single, ...batched];
 }
 
 function bootSanity(get: () => Run) {
@@ -623,6 +676,18 @@ if (jobs.has("trixie-mime")) {
   });
 }
 
+for (const kind of ["floor", "naive"] as const) {
+  if (!jobs.has(`${P}-${kind}`)) continue;
+  describe(`${kind} boot (issue 12's comparison, not bake's output)`, () => {
+    it("cloud-init finished its runcmd without errors, and its time was measured", async () => {
+      const run = await runOf(`${P}-${kind}`);
+      expect(run.result.timedOut).toBe(false);
+      expect(sec(run.result, "cloud-init-status")).toMatch(/status: done/);
+      expect(figures.find((f) => f.boot === `${P}-${kind}`)?.cloudInitTotalSec).toBeGreaterThan(0);
+    });
+  });
+}
+
 if (jobs.has(`${P}-packer`)) {
   describe(`Packer shell provisioner, ${primary}: upload to a noexec /tmp, sudo -S, run twice, then a wrong crictl sha256`, () => {
     let run: Run;
@@ -681,6 +746,22 @@ if (jobs.has(`${P}-packer`)) {
       const runRecord = new Set(["/var/lib/bake/status"]);
       const touched = files.filter((f) => !volatile.test(f.path) && f.kind === "touched" && !runRecord.has(f.path));
       expect(touched, "files rewritten with identical content by the second run").toEqual([]);
+    });
+    // Issue 12: a re-run on a node bake already provisioned takes seconds, still verifies,
+    // and neither refreshes a package index nor downloads anything.
+    it(`second run takes at most ${RERUN_MAX_SEC} s (goal ${RERUN_GOAL_SEC} s), verifies, refreshes no package index and downloads nothing`, () => {
+      const seconds = Number(/^seconds: ([\d.]+)$/m.exec(runSec(2))?.[1]);
+      const out = sec(run.result, "packer-output 2");
+      const steps = [...out.matchAll(/^bake: ([\w-]+) took (\d+) ms$/gm)].map((m) => `${m[1]} ${(Number(m[2]) / 1000).toFixed(1)} s`);
+      process.stderr.write(`[vm] ${P}-packer: re-run (second Packer run) ${seconds} s (goal ${RERUN_GOAL_SEC} s); steps: ${steps.join(", ")}\n`);
+      expect(out).toMatch(/^bake: all steps passed/m);
+      expect(out).toMatch(/^bake: verify took \d+ ms$/m);
+      // apt-get update prints Hit:/Get: per source, dnf its metadata lines; curl runs silent, so the skip message is the proof
+      expect(out).not.toMatch(/^(Hit|Get|Ign|Err):\d+ /m);
+      expect(out).not.toMatch(/Metadata cache|Last metadata expiration/);
+      expect(out).toContain("bake: already installed:");
+      expect(out).toContain("is from this tarball; not downloading");
+      expect(seconds).toBeLessThanOrEqual(RERUN_MAX_SEC);
     });
     it("a wrong crictl sha256 fails provisioning, named on the output, and installs no crictl", () => {
       const bad = run.extra!.badsha!;

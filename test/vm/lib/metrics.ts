@@ -14,6 +14,10 @@ export interface BootFigures {
   cloudInitTotalSec?: number;
   /** `bake: all steps passed in Ns`, or the scripts-user module time from `cloud-init analyze blame` */
   bakeProvisionSec?: number;
+  /** cloud-init's scripts-user module (runcmd: bake's provisioner, or a comparison boot's commands), `cloud-init analyze blame` */
+  scriptsUserSec?: number;
+  /** bake's own per-step times (`bake: <step> took N ms`), seconds; for a Packer boot, its second run's */
+  stepSec?: Record<string, number>;
   /** Packer runs: seconds per run */
   packerRunsSec?: number[];
   qemuWallSec: number;
@@ -39,6 +43,9 @@ export function collectFigures(r: BootResult): BootFigures {
     bootToReadySec: Number.isFinite(ready) ? ready : undefined,
     cloudInitTotalSec: totals.length ? totals[totals.length - 1] : undefined,
     bakeProvisionSec: passed !== undefined ? Number(passed) : blame !== undefined ? Number(blame) : undefined,
+    scriptsUserSec: blame !== undefined ? Number(blame) : undefined,
+    // a Packer boot's log holds every run; its second run (the re-run) is the one to read
+    stepSec: stepTimes(r.sections.get("packer-output 2") ?? bakeLog),
     packerRunsSec: packerRuns.length ? packerRuns : undefined,
     qemuWallSec: Math.round(r.wallSeconds),
     qemuPeakRssMiB: r.peakRssMiB,
@@ -53,6 +60,44 @@ export function collectFigures(r: BootResult): BootFigures {
 }
 
 const fmt = (n?: number) => (n === undefined ? "?" : n.toFixed(1));
+
+function stepTimes(bakeLog: string): Record<string, number> | undefined {
+  const steps = [...bakeLog.matchAll(/^bake: ([\w-]+) took (\d+) ms$/gm)].map(([, id, ms]) => [id!, Number(ms) / 1000] as const);
+  return steps.length ? Object.fromEntries(steps) : undefined;
+}
+
+/**
+ * Issue 12's comparison from one suite run: cloud-init time (analyze show's total, and its
+ * scripts-user module, where runcmd runs) of the floor, bake and naive boots, and the
+ * re-run (the second Packer run). Lines for the summary; also written to out/vm/speed.json.
+ */
+export async function speedComparison(primary: string): Promise<string[]> {
+  const of = (boot: string) => figures.find((f) => f.boot === boot);
+  const rows = [
+    ["floor (only the package install)", of(`${primary}-floor`)],
+    ["bake (cloud-init user-data)", of(primary)],
+    ["naive (the guide's hand steps)", of(`${primary}-naive`)],
+  ] as const;
+  const rerun = of(`${primary}-packer`)?.packerRunsSec?.[1];
+  const data = {
+    floor: { cloudInitTotalSec: rows[0][1]?.cloudInitTotalSec, scriptsUserSec: rows[0][1]?.scriptsUserSec },
+    bake: { cloudInitTotalSec: rows[1][1]?.cloudInitTotalSec, scriptsUserSec: rows[1][1]?.scriptsUserSec, stepSec: rows[1][1]?.stepSec },
+    naive: { cloudInitTotalSec: rows[2][1]?.cloudInitTotalSec, scriptsUserSec: rows[2][1]?.scriptsUserSec },
+    rerunSec: rerun,
+    rerunStepSec: of(`${primary}-packer`)?.stepSec,
+  };
+  if (Object.values(data).every((v) => v === undefined || (typeof v === "object" && Object.values(v).every((x) => x === undefined)))) return [];
+  await writeFile(join(outDir(), "speed.json"), JSON.stringify(data, null, 2) + "\n");
+  const steps = data.bake.stepSec ? Object.entries(data.bake.stepSec).map(([id, s]) => `${id} ${s.toFixed(1)}`).join(", ") : "?";
+  return [
+    "| issue 12 | cloud-init total (s) | runcmd / scripts-user (s) |",
+    "|---|---|---|",
+    ...rows.map(([label, f]) => `| ${label} | ${fmt(f?.cloudInitTotalSec)} | ${fmt(f?.scriptsUserSec)} |`),
+    `| re-run (second Packer run, whole script) | | ${fmt(rerun)} |`,
+    "",
+    `bake's steps (s): ${steps}`,
+  ];
+}
 
 export async function writeSummary(extra: string[]): Promise<string> {
   const rows = figures.map(
