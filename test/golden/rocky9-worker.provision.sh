@@ -309,6 +309,17 @@ net.ipv4.ip_forward = 1
 net.bridge.bridge-nf-call-iptables = 1
 net.bridge.bridge-nf-call-ip6tables = 1
 BAKE_EOF
+bake_put /etc/yum.repos.d/kubernetes.repo 0644 <<'BAKE_EOF'
+# Written by bake: kubelet, kubeadm and kubectl, signature-checked. The exclude
+# line holds them: bake installs with --disableexcludes=kubernetes, dnf upgrade skips them.
+[kubernetes]
+name=Kubernetes
+baseurl=https://pkgs.k8s.io/core:/stable:/v1.35/rpm/
+enabled=1
+gpgcheck=1
+gpgkey=https://pkgs.k8s.io/core:/stable:/v1.35/rpm/repodata/repomd.xml.key
+exclude=kubelet kubeadm kubectl cri-tools kubernetes-cni
+BAKE_EOF
 bake_put /etc/yum.repos.d/docker-ce.repo 0644 <<'BAKE_EOF'
 # Written by bake: docker's containerd.io packages, signature-checked.
 [docker-ce-stable]
@@ -366,17 +377,6 @@ runtime-endpoint: "unix:///run/containerd/containerd.sock"
 image-endpoint: "unix:///run/containerd/containerd.sock"
 timeout: 10
 debug: false
-BAKE_EOF
-bake_put /etc/yum.repos.d/kubernetes.repo 0644 <<'BAKE_EOF'
-# Written by bake: kubelet, kubeadm and kubectl, signature-checked. The exclude
-# line holds them: bake installs with --disableexcludes=kubernetes, dnf upgrade skips them.
-[kubernetes]
-name=Kubernetes
-baseurl=https://pkgs.k8s.io/core:/stable:/v1.35/rpm/
-enabled=1
-gpgcheck=1
-gpgkey=https://pkgs.k8s.io/core:/stable:/v1.35/rpm/repodata/repomd.xml.key
-exclude=kubelet kubeadm kubectl cri-tools kubernetes-cni
 BAKE_EOF
 }
 
