@@ -184,8 +184,9 @@ function startAll(): void {
       if (suites.has(suite)) chain = chain.then(() => image(suite)).catch(() => undefined);
     }
   }
-  // longest first: the Packer boot provisions three times
-  const order = [...jobs.entries()].sort(([a], [b]) => Number(b.endsWith("-packer")) - Number(a.endsWith("-packer")));
+  // longest first: the Packer boot provisions three times, the kubeadm boot is booted twice
+  const length = (name: string) => (name.endsWith("-packer") ? 2 : name.endsWith("-kubeadm") ? 1 : 0);
+  const order = [...jobs.entries()].sort(([a], [b]) => length(b) - length(a));
   for (const [name, job] of order) {
     started.set(
       name,
