@@ -49,6 +49,9 @@ export const SUITE_TOOLS = {
     busybox: "busybox-static",
     // GNU time gives qemu's peak RSS; the shell builtin cannot.
     time: "time",
+    // the kubeadm-ready boot: a signed stand-in of pkgs.k8s.io's deb repo
+    gpg: "gnupg",
+    "dpkg-deb": "dpkg",
   },
 };
 

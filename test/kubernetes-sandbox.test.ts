@@ -44,13 +44,14 @@ esac`,
   containerd: `case "$1" in --version) echo "containerd containerd.io $(cat /stub-data/containerd-version) 0123abcd" ;; config) cat /etc/containerd/config.toml ;; esac`,
   ctr: `if [ "$1" = plugins ]; then printf 'TYPE ID PLATFORMS STATUS\\nio.containerd.grpc.v1 cri linux/amd64 ok\\n'; fi`,
   systemctl: `unit=\${*: -1}
-firewalld_on() { [ -e /stub-data/firewalld ] && [ ! -e /stub/firewalld-off ]; }
+# /stub-data/firewalld: "active", or "stopped" (enabled, not running, as in a Packer build)
+firewalld_on() { [ "$(cat /stub-data/firewalld 2>/dev/null)" = active ] && [ ! -e /stub/firewalld-off ]; }
 case "$1" in
   show) echo 1 ;;
   is-active) if [ "$unit" = firewalld ]; then firewalld_on; fi ;;
   is-enabled) case "$unit" in
     swap.target) if [ -e /stub/swap-masked ]; then echo masked; exit 1; fi; echo static ;;
-    firewalld) firewalld_on ;;
+    firewalld) [ -e /stub-data/firewalld ] && [ ! -e /stub/firewalld-off ] ;;
     kubelet) [ -e /stub/kubelet-enabled ] ;;
   esac ;;
   mask) touch /stub/swap-masked ;;
@@ -62,6 +63,12 @@ case "$1" in
   --permanent) case "$2" in --query-port=*) grep -qxF "\${2#*=}" /stub/fw-permanent ;; --add-port=*) echo "\${2#*=}" >> /stub/fw-permanent ;; esac ;;
   --reload) cp /stub/fw-permanent /stub/fw-runtime ;;
   --query-port=*) grep -qxF "\${1#*=}" /stub/fw-runtime ;;
+  *) exit 2 ;;
+esac`,
+  "firewall-offline-cmd": `touch /stub/fw-offline
+case "$1" in
+  --query-port=*) grep -qxF "\${1#*=}" /stub/fw-offline ;;
+  --add-port=*) echo "\${1#*=}" >> /stub/fw-offline ;;
   *) exit 2 ;;
 esac`,
   crictl: `case "$1" in
@@ -180,7 +187,10 @@ describe.skipIf(!overlayRootAvailable())("kubernetes steps in the sandbox (stand
     const box = await provision("debian", { distro: "debian13", crictl: { install: "none" }, kubernetes: { enabled: true, repo: { gpgkeySha256: keySha } } });
     const first = await box.run();
     expect(first.code, first.output).toBe(0);
-    expect(stepOrder(first.output).slice(-9)).toEqual(["kubernetes-repo-key", "kubeadm-tools", "install-kubernetes", "swap-off", "selinux-mode", "firewalld", "enable-kubelet", "pull-images", "verify"]);
+    const order = stepOrder(first.output);
+    // the key is there before the first apt-get update (install-containerd's)
+    expect(order.indexOf("kubernetes-repo-key")).toBeLessThan(order.indexOf("install-containerd"));
+    expect(order.slice(-8)).toEqual(["kubeadm-tools", "install-kubernetes", "swap-off", "selinux-mode", "firewalld", "enable-kubelet", "pull-images", "verify"]);
     expect(box.read("etc/apt/keyrings/kubernetes-apt-keyring.asc")).toBe("stand-in key\n");
     expect(box.read("stub/held")).toBe("containerd\nkubeadm\nkubectl\nkubelet\n");
     expect(first.output).toContain("bake: no /etc/selinux/config; SELinux is not installed");
@@ -226,6 +236,29 @@ describe.skipIf(!overlayRootAvailable())("kubernetes steps in the sandbox (stand
     expect(box.read("stub/preflight-init.yaml")).toBe("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.35.2\nimageRepository: registry.local:5000/k8s\n");
     expect(box.read("stub/images").split("\n").filter(Boolean)).toEqual(KUBEADM_IMAGES.map((i) => `registry.local:5000/k8s/${i}`));
     expect(box.read("etc/containerd/config.toml")).toContain('"registry.local:5000/k8s/pause:3.10.1"');
+    box.cleanup();
+  });
+
+  it("firewalld enabled but not running (a Packer build): the ports go into its permanent config with firewall-offline-cmd, once", async () => {
+    const box = await provision("fw-offline", base({ images: { prePull: false } }), { firewalld: "stopped\n" });
+    const first = await box.run();
+    expect(first.code, first.output).toBe(0);
+    expect(first.output).toContain("bake: firewalld is enabled but not running; opening the ports in its permanent config");
+    expect(box.read("stub/fw-offline")).toBe("10250/tcp\n10256/tcp\n30000-32767/tcp\n");
+    expect(first.output).toContain("bake: ok   - firewalld, if active, has 10250/tcp 10256/tcp 30000-32767/tcp open");
+    const calls = box.calls().length;
+    const second = await box.run();
+    expect(second.code, second.output).toBe(0);
+    expect(box.calls().slice(calls).filter((c) => c[0] === "firewall-offline-cmd" && c[1]?.startsWith("--add-port"))).toEqual([]);
+    box.cleanup();
+  });
+
+  it("firewalld enabled but not running, action disable: it is disabled, so it does not start at the next boot", async () => {
+    const box = await provision("fw-stopped-disable", base({ images: { prePull: false }, firewalld: { action: "disable" } }), { firewalld: "stopped\n" });
+    const first = await box.run();
+    expect(first.code, first.output).toBe(0);
+    expect(existsSync(join(box.upper, "stub/firewalld-off"))).toBe(true);
+    expect(first.output).toContain("bake: ok   - firewalld is off");
     box.cleanup();
   });
 

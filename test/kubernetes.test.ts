@@ -80,6 +80,15 @@ describe("kubernetes on Debian and Ubuntu", () => {
     expect(stepRun(debianOn(), "kubeadm-tools")).toBe("bake_pkg_install conntrack socat iptables iproute2 ethtool ebtables");
   });
 
+  it("fetches the repo's key before any step runs apt-get update: apt refuses a source whose Signed-By keyring is missing", () => {
+    // seen on Debian: with kubernetes.sources written and no keyring, apt-get update exits 100 (NO_PUBKEY)
+    const steps = planFor(debianOn()).steps;
+    const key = steps.findIndex((s) => s.id === "kubernetes-repo-key");
+    const firstInstall = steps.findIndex((s) => /bake_pkg_install|bake_pkg_remove/.test(s.run.text));
+    expect(key).toBeGreaterThanOrEqual(0);
+    expect(key).toBeLessThan(firstInstall);
+  });
+
   it("refuses an apt repo whose key sha256 is not given", () => {
     expect(errors(on({ distro: "ubuntu2404" }))).toEqual([expect.stringMatching(/^kubernetes\.repo\.gpgkeySha256: must be set on ubuntu2404/)]);
   });

@@ -6,14 +6,14 @@ import { containerdConfig } from "./containerd.js";
 import { crictl } from "./crictl.js";
 import { hostToolsStep } from "./host-tools.js";
 import { kernel } from "./kernel.js";
-import { kubernetes } from "./kubernetes.js";
+import { kubernetes, kubernetesRepo } from "./kubernetes.js";
 import { packages } from "./packages.js";
 import { proxyStep } from "./proxy.js";
 import { registries, sandboxPull } from "./registries.js";
 import type { Contribution, Plan, PlanContext, PlannedStep } from "./types.js";
 import { verifyStep } from "./verify.js";
 
-const CAPABILITIES: ((context: PlanContext) => Contribution)[] = [kernel, packages, containerdConfig, registries, crictl, kubernetes, sandboxPull];
+const CAPABILITIES: ((context: PlanContext) => Contribution)[] = [kernel, kubernetesRepo, packages, containerdConfig, registries, crictl, kubernetes, sandboxPull];
 
 export function buildPlan(spec: NodeSpec): Plan {
   const context: PlanContext = {

@@ -19,34 +19,47 @@ function pinned(family: "el" | "debian", name: string, version: string): string 
   return family === "el" ? `${name}-${version}${exact ? "-*" : ".*"}` : `${name}=${version}${exact ? "-*" : ".*"}`;
 }
 
+/**
+ * The repo file and, on apt, its key. Planned before the containerd install: apt-get
+ * update fails on a source whose Signed-By keyring is not there yet.
+ */
+export function kubernetesRepo({ spec, distro }: PlanContext): Contribution {
+  const k = spec.kubernetes;
+  if (!k.enabled) return {};
+  if (distro.family === "el") {
+    return { files: [{ path: K8S_REPO_FILE, mode: "0644", content: renderTemplate("kubernetes.repo.hbs", k.repo), from: ["kubernetes.repo", "kubernetes.version"] }] };
+  }
+  return {
+    files: [
+      {
+        path: K8S_SOURCES_FILE,
+        mode: "0644",
+        content: renderTemplate("kubernetes.sources.hbs", { baseurl: k.repo.baseurl, keyring: K8S_KEYRING }),
+        from: ["kubernetes.repo", "kubernetes.version"],
+      },
+    ],
+    steps: [
+      {
+        id: "kubernetes-repo-key",
+        title: "fetch the signing key of the Kubernetes package repository",
+        // A key already on disk with the right sha256 is kept: a second run fetches nothing.
+        run: lines(
+          sh`install -d -m 0755 /etc/apt/keyrings`,
+          sh`if ! echo ${`${k.repo.gpgkeySha256}  ${K8S_KEYRING}`} | bake_quiet sha256sum -c -; then bake_download ${k.repo.gpgkey} ${K8S_KEYRING} ${k.repo.gpgkeySha256}; fi`,
+          sh`chmod 0644 ${K8S_KEYRING}`,
+          sh`bake_pkg_refresh`,
+        ),
+      },
+    ],
+  };
+}
+
 export function kubernetes({ spec, distro }: PlanContext): Contribution {
   const k = spec.kubernetes;
   if (!k.enabled) return {};
   const out: Contribution = { files: [], steps: [], checks: [] };
   const family = distro.family;
   const exact = k.version.split(".").length === 3 ? k.version : "";
-
-  if (family === "el") {
-    out.files!.push({ path: K8S_REPO_FILE, mode: "0644", content: renderTemplate("kubernetes.repo.hbs", k.repo), from: ["kubernetes.repo", "kubernetes.version"] });
-  } else {
-    out.files!.push({
-      path: K8S_SOURCES_FILE,
-      mode: "0644",
-      content: renderTemplate("kubernetes.sources.hbs", { baseurl: k.repo.baseurl, keyring: K8S_KEYRING }),
-      from: ["kubernetes.repo", "kubernetes.version"],
-    });
-    out.steps!.push({
-      id: "kubernetes-repo-key",
-      title: "fetch the signing key of the Kubernetes package repository",
-      // A key already on disk with the right sha256 is kept: a second run fetches nothing.
-      run: lines(
-        sh`install -d -m 0755 /etc/apt/keyrings`,
-        sh`if ! echo ${`${k.repo.gpgkeySha256}  ${K8S_KEYRING}`} | bake_quiet sha256sum -c -; then bake_download ${k.repo.gpgkey} ${K8S_KEYRING} ${k.repo.gpgkeySha256}; fi`,
-        sh`chmod 0644 ${K8S_KEYRING}`,
-        sh`bake_pkg_refresh`,
-      ),
-    });
-  }
 
   const tools = kubernetesHostTools(distro);
   out.steps!.push({ id: "kubeadm-tools", title: `install the host tools kubeadm checks for: ${tools.packages.join(" ")}`, run: sh`bake_pkg_install ${tools.packages}` });

@@ -209,7 +209,7 @@ export const NodeSpecSchema = obj(
           {
             action: oneOf(
               ["open-ports", "disable"],
-              "open-ports: when firewalld is active, open kubernetes.firewalld.ports permanently. disable: stop and disable firewalld. Without an active firewalld bake changes nothing.",
+              "open-ports: when firewalld is active, open kubernetes.firewalld.ports permanently; when it is enabled but not running (a Packer build), write them with firewall-offline-cmd. disable: stop and disable firewalld. Without firewalld enabled bake changes nothing.",
             ),
             ports: Type.Array(str("firewall-port", "Port or range with protocol."), {
               uniqueItems: true,

@@ -9,7 +9,10 @@
 // bake's config.toml and puts the package's copy in config.toml.rpmnew; a second run makes
 // no package transaction and rewrites no file; bake's exclude= hold keeps a later
 // `dnf upgrade` from moving containerd.io; a repo without a matching version fails at once
-// (no retries) in step install-containerd, naming the package.
+// (no retries) in step install-containerd, naming the package. With kubernetes on: the
+// kubernetes.repo bake writes, against a stand-in of pkgs.k8s.io's rpm repo, installs the
+// pinned kubelet/kubeadm/kubectl and cri-tools and the host tools, and its exclude= line
+// keeps `dnf upgrade` from moving them.
 //
 // What it does not prove, and only a real Rocky boot does (.github/workflows/boot.yml):
 // docker's real repository and packages (every package here is a STAND-IN built by the
@@ -35,6 +38,7 @@ const CRICTL_STANDIN = "#!/bin/sh\n# stand-in for crictl (bake's EL contract tes
 let scratch: string;
 let server: Listening;
 let dockerKey: TestKey;
+let kubernetesKey: TestKey;
 let crictl: { url: string; sha256: string };
 
 beforeAll(() => {
@@ -42,6 +46,7 @@ beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), "bake-el-"));
   const repos = buildRepos(scratch);
   dockerKey = repos.dockerKey;
+  kubernetesKey = repos.kubernetesKey;
   writeFileSync(join(scratch, "crictl"), CRICTL_STANDIN, { mode: 0o755 });
   execFileSync("tar", ["-czf", join(repos.www, "crictl.tar.gz"), "-C", scratch, "crictl"]);
   return serveDirectory(repos.www).then((s) => {
@@ -241,5 +246,62 @@ describe("rocky9 provisioner on a proxied network and a minimal image", () => {
     } finally {
       root.remove();
     }
+  });
+});
+
+describe("rocky9 kubeadm-ready provisioner: kubernetes.repo against a stand-in of pkgs.k8s.io's rpm repo", () => {
+  const kube = ["kubelet", "kubeadm", "kubectl"];
+  let root: ElRoot;
+  let first: { code: number; output: string };
+  let script: string;
+
+  beforeAll(async () => {
+    const d = defaultRepo("rocky9");
+    // swap is the VM boots' to prove (this root shares the host's /proc/swaps); no image pulls without containerd
+    script = render("rocky9", { baseurl: local(d.baseurl), gpgkey: local(d.gpgkey) }, [
+      "kubernetes.enabled=true",
+      "kubernetes.version=1.35.1",
+      `kubernetes.repo.baseurl=${server.origin}/core:/stable:/v1.35/rpm/`,
+      "kubernetes.disableSwap=false",
+      "kubernetes.images.prePull=false",
+      "crictl.install=package",
+    ]);
+    root = await rockyRoot("kubeadm", 9);
+    first = await root.provision(script);
+  }, 120_000);
+  afterAll(() => root?.remove());
+
+  it("runs every step, verify and the (stand-in) kubeadm preflight included", () => {
+    expect(first.code, first.output).toBe(0);
+    expect(first.output).toContain("bake: all steps passed");
+    expect(first.output).toContain("bake: ok   - kubeadm join preflight passes");
+  });
+
+  it("installs the pinned patch, not the repo's newest, with cri-tools, after checking the repo key's signature", async () => {
+    expect(await root.rpmQuery(...kube, "cri-tools")).toEqual([...kube.map((n) => `${n}-1.35.1-150500.1.1.x86_64`), "cri-tools-1.35.0-150500.1.1.x86_64"]);
+    const keys = (await root.run("rpm -q --qf '%{VERSION}\\n' gpg-pubkey")).output;
+    expect(keys.split("\n")).toContain(kubernetesKey.id.slice(-8).toLowerCase());
+    expect(server.requests).toContain("GET /core:/stable:/v1.35/rpm/repodata/repomd.xml.key");
+  });
+
+  it("installs the host tools kubeadm checks for from the OS repo", async () => {
+    expect((await root.rpmQuery("conntrack-tools", "socat", "iptables-nft", "iproute-tc", "ethtool")).every((l) => /\.el9\.x86_64$/.test(l))).toBe(true);
+  });
+
+  it("changes nothing on a second run: no package transaction", async () => {
+    const history = (await root.run("dnf -q history list")).output;
+    const second = await root.provision(script);
+    expect(second.code, second.output).toBe(0);
+    expect((await root.run("dnf -q history list")).output).toBe(history);
+  });
+
+  it("holds them: dnf upgrade leaves 1.35.1 though the repo has 1.35.2; lifting the exclude line moves them", async () => {
+    const up = await root.run("dnf -y -q upgrade");
+    expect(up.code, up.output).toBe(0);
+    expect(await root.rpmQuery(...kube)).toEqual(kube.map((n) => `${n}-1.35.1-150500.1.1.x86_64`));
+    // the same upgrade without the hold: the check above would fail on a node without bake's exclude= line
+    const lifted = await root.run(`dnf -y -q upgrade --disableexcludes=kubernetes ${kube.join(" ")}`);
+    expect(lifted.code, lifted.output).toBe(0);
+    expect(await root.rpmQuery(...kube)).toEqual(kube.map((n) => `${n}-1.35.2-150500.1.1.x86_64`));
   });
 });

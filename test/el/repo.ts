@@ -73,6 +73,42 @@ function osPackage(name: string, version: string, release: string, path: string,
   return { name, version, release, epoch, files: { [path]: script(`echo "${name} ${version}: stand-in package of bake's EL contract test" >&2\nexit 1\n`) } };
 }
 
+/** kubelet, kubeadm, kubectl as pkgs.k8s.io names and versions them (1.35.1-150500.1.1); stand-in scripts. */
+function kubernetesPackages(version: string): StandIn[] {
+  const release = "150500.1.1";
+  const what = (name: string) => `stand-in for ${name} ${version} (bake's EL contract test), not the real ${name}`;
+  return [
+    {
+      name: "kubeadm",
+      version,
+      release,
+      tags: ["Requires: cri-tools >= 1.30.0"],
+      files: {
+        "/usr/bin/kubeadm": script(`# ${what("kubeadm")}
+case "$1" in
+  version) echo "v${version}" ;;
+  init|join) echo "[preflight] ${what("kubeadm")}: kubeadm's preflight checks were NOT run" ;;
+  *) echo "kubeadm stand-in: '$*' is not implemented" >&2; exit 2 ;;
+esac
+`),
+      },
+    },
+    { name: "kubelet", version, release, files: { "/usr/bin/kubelet": script(`echo "${what("kubelet")}" >&2\nexit 1\n`) } },
+    { name: "kubectl", version, release, files: { "/usr/bin/kubectl": script(`echo "${what("kubectl")}"\n`) } },
+  ];
+}
+
+/** cri-tools follows the minor: 1.35.0; its crictl stand-in answers bake's checks. */
+const CRI_TOOLS: StandIn = {
+  name: "cri-tools",
+  version: "1.35.0",
+  release: "150500.1.1",
+  files: { "/usr/bin/crictl": script(`# stand-in for crictl (bake's EL contract test), not the real crictl\n[ "$1" = --version ] && echo "crictl version v1.35.0 (stand-in)"\nexit 0\n`) },
+};
+
+/** The host tools kubeadm checks for, under EL9's package names; each puts a stand-in command on PATH. */
+const KUBEADM_TOOLS: [string, string][] = [["conntrack-tools", "/usr/sbin/conntrack"], ["socat", "/usr/bin/socat"], ["iptables-nft", "/usr/sbin/iptables"], ["iproute-tc", "/usr/sbin/tc"], ["ethtool", "/usr/sbin/ethtool"]];
+
 /** Where the stand-in tar package finds GNU tar: the host's, copied into the sandbox root's layer. */
 export const GNU_TAR_IN_ROOT = "/usr/libexec/bake-el-test/gnu-tar";
 
@@ -81,6 +117,7 @@ function osPackages(el: 8 | 9): StandIn[] {
     osPackage("runc", "1.1.12", `4.el${el}`, "/usr/bin/runc", 4),
     osPackage("podman", "4.9.4", `1.el${el}`, "/usr/bin/podman", 4),
     osPackage("buildah", "1.33.7", `1.el${el}`, "/usr/bin/buildah", 2),
+    ...KUBEADM_TOOLS.map(([name, path]) => osPackage(name, "1.0", `1.el${el}`, path)),
     { name: "container-selinux", version: "2.229.0", release: `1.el${el}`, epoch: 3, files: { "/usr/share/container-selinux/README": { content: "stand-in: no policy\n" } } },
     { name: "tar", version: "1.34", release: `6.el${el}`, epoch: 2, files: { "/usr/bin/tar": script(`# stand-in for Rocky's tar package: runs the host's GNU tar\nexec ${GNU_TAR_IN_ROOT} "$@"\n`) } },
   ];
@@ -171,9 +208,11 @@ export const CONTAINERD_VERSIONS = ["1.7.29-1", "2.2.6-1", "2.3.0-1"] as const;
  * - rocky/{8,9}/AppStream/x86_64/os: runc, podman, buildah, tar, container-selinux, signed
  *   with the OS stand-in key (rocky/RPM-GPG-KEY-Rocky);
  * - without-2.x/el9/x86_64: only containerd.io 1.7 (a repo that cannot match "2");
- * - wrong-key/el9/x86_64: containerd.io 2.3.0 signed with a key no repo serves.
+ * - wrong-key/el9/x86_64: containerd.io 2.3.0 signed with a key no repo serves;
+ * - core:/stable:/v1.35/rpm (pkgs.k8s.io's path): kubelet, kubeadm, kubectl 1.35.1 and 1.35.2,
+ *   cri-tools 1.35.0, signed with a Kubernetes stand-in key served at repodata/repomd.xml.key.
  */
-export function buildRepos(dir: string): { www: string; dockerKey: TestKey; osKey: TestKey } {
+export function buildRepos(dir: string): { www: string; dockerKey: TestKey; osKey: TestKey; kubernetesKey: TestKey } {
   const www = join(dir, "www");
   const dockerKey = makeKey(dir, "docker");
   const osKey = makeKey(dir, "os");
@@ -205,5 +244,12 @@ export function buildRepos(dir: string): { www: string; dockerKey: TestKey; osKe
   copyFileSync(join(www, "linux/rhel/9/x86_64/stable/Packages", el9.find((f) => f.includes("-2.3.0-"))!), wrong);
   rpmsign(strangerKey, [wrong]);
   publish(join(www, "wrong-key/el9/x86_64"), [wrong], dockerKey);
-  return { www, dockerKey, osKey };
+
+  const kubernetesKey = makeKey(dir, "kubernetes");
+  const kube = build(dir, [...kubernetesPackages("1.35.1"), ...kubernetesPackages("1.35.2"), CRI_TOOLS]);
+  rpmsign(kubernetesKey, kube);
+  const k8s = join(www, "core:/stable:/v1.35/rpm");
+  publish(k8s, kube, kubernetesKey);
+  writeFileSync(join(k8s, "repodata/repomd.xml.key"), kubernetesKey.publicKey);
+  return { www, dockerKey, osKey, kubernetesKey };
 }

@@ -150,25 +150,41 @@ bake_swap_off() {
 bake_swap_is_off() { [ "$(grep -c . /proc/swaps)" -le 1 ]; }
 bake_fstab_has_no_swap() { ! grep -qE '^[[:space:]]*[^#[:space:]]+[[:space:]]+[^[:space:]]+[[:space:]]+swap([[:space:]]|$)' /etc/fstab 2>/dev/null; }
 
-# $1 open-ports or disable, then the ports. Nothing happens without an active firewalld.
+# $1 open-ports or disable, then the ports. Nothing happens without firewalld.
+# firewalld enabled but not running (a Packer build that has not started it):
+# firewall-offline-cmd writes the ports into the config it loads at its next start.
+bake_firewalld_stopped() { ! systemctl is-active --quiet firewalld && systemctl is-enabled --quiet firewalld 2>/dev/null; }
 bake_firewalld() {
-  local action=$1 port added=""
+  local action=$1 port added="" cmd=(firewall-cmd --permanent)
   shift
-  if ! systemctl is-active --quiet firewalld; then echo "bake: firewalld is not active; no firewall change"; return 0; fi
-  if [ "$action" = disable ]; then systemctl disable --now firewalld; return 0; fi
+  if [ "$action" = disable ]; then
+    if systemctl is-active --quiet firewalld || bake_firewalld_stopped; then systemctl disable --now firewalld; fi
+    return 0
+  fi
+  if bake_firewalld_stopped && command -v firewall-offline-cmd >/dev/null; then
+    cmd=(firewall-offline-cmd)
+    echo "bake: firewalld is enabled but not running; opening the ports in its permanent config"
+  elif ! systemctl is-active --quiet firewalld; then
+    echo "bake: firewalld is not active; no firewall change"
+    return 0
+  fi
   for port in "$@"; do
-    if ! bake_quiet firewall-cmd --permanent --query-port="$port"; then
-      firewall-cmd --permanent --add-port="$port" >/dev/null
+    if ! bake_quiet "${cmd[@]}" --query-port="$port"; then
+      "${cmd[@]}" --add-port="$port" >/dev/null
       echo "bake: firewalld: opened $port"
       added=1
     fi
   done
-  if [ -n "$added" ]; then firewall-cmd --reload >/dev/null; fi
+  if [ -n "$added" ] && [ "${cmd[0]}" = firewall-cmd ]; then firewall-cmd --reload >/dev/null; fi
 }
 bake_firewalld_ok() {
   local action=$1 port
   shift
   if [ "$action" = disable ]; then ! systemctl is-active --quiet firewalld && ! systemctl is-enabled --quiet firewalld 2>/dev/null; return; fi
+  if bake_firewalld_stopped && command -v firewall-offline-cmd >/dev/null; then
+    for port in "$@"; do bake_quiet firewall-offline-cmd --query-port="$port" || return 1; done
+    return 0
+  fi
   if ! systemctl is-active --quiet firewalld; then return 0; fi
   for port in "$@"; do bake_quiet firewall-cmd --query-port="$port" || return 1; done
 }
@@ -319,6 +335,17 @@ net.ipv4.ip_forward = 1
 net.bridge.bridge-nf-call-iptables = 1
 net.bridge.bridge-nf-call-ip6tables = 1
 BAKE_EOF
+bake_put /etc/yum.repos.d/kubernetes.repo 0644 <<'BAKE_EOF'
+# Written by bake: kubelet, kubeadm and kubectl, signature-checked. The exclude
+# line holds them: bake installs with --disableexcludes=kubernetes, dnf upgrade skips them.
+[kubernetes]
+name=Kubernetes
+baseurl=https://pkgs.k8s.io/core:/stable:/v1.35/rpm/
+enabled=1
+gpgcheck=1
+gpgkey=https://pkgs.k8s.io/core:/stable:/v1.35/rpm/repodata/repomd.xml.key
+exclude=kubelet kubeadm kubectl cri-tools kubernetes-cni
+BAKE_EOF
 bake_put /etc/yum.repos.d/docker-ce.repo 0644 <<'BAKE_EOF'
 # Written by bake: docker's containerd.io packages, signature-checked.
 [docker-ce-stable]
@@ -376,17 +403,6 @@ runtime-endpoint: "unix:///run/containerd/containerd.sock"
 image-endpoint: "unix:///run/containerd/containerd.sock"
 timeout: 10
 debug: false
-BAKE_EOF
-bake_put /etc/yum.repos.d/kubernetes.repo 0644 <<'BAKE_EOF'
-# Written by bake: kubelet, kubeadm and kubectl, signature-checked. The exclude
-# line holds them: bake installs with --disableexcludes=kubernetes, dnf upgrade skips them.
-[kubernetes]
-name=Kubernetes
-baseurl=https://pkgs.k8s.io/core:/stable:/v1.35/rpm/
-enabled=1
-gpgcheck=1
-gpgkey=https://pkgs.k8s.io/core:/stable:/v1.35/rpm/repodata/repomd.xml.key
-exclude=kubelet kubeadm kubectl cri-tools kubernetes-cni
 BAKE_EOF
 }
 

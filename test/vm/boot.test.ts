@@ -9,10 +9,14 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bake, CLI, type BakeOutput } from "./lib/bake.js";
-import { REAL_CRICTL_PRESENT, startCrictlServer, type CrictlServer } from "./lib/crictl-server.js";
+import { REAL_CRICTL_PRESENT, startCrictlServer, VENDOR_TARBALL, type CrictlServer } from "./lib/crictl-server.js";
+import { activeSwaps, imagesAbsent, missingTools, part } from "./lib/kube-checks.js";
+import { KUBE_PATCH, kubeadmImageList, STANDIN_MARK, startKubeRepo } from "./lib/kube-repo.js";
+import { buildImage, SLEEP_UNTIL_TERM } from "./lib/oci-image.js";
+import { startRegistry } from "./lib/registry.js";
 import { log } from "./lib/exec.js";
 import { kv, mirrorPullProblems, podDownProblems, podUpProblems, systemdCgroupProblems } from "./lib/pod-checks.js";
-import { SANDBOX_IMAGE, startPodFixture, WORKLOAD_IMAGE, WORKLOAD_MARKER, type PodFixture, type PodImage } from "./lib/pod-fixture.js";
+import { inMirror, SANDBOX_IMAGE, startPodFixture, WORKLOAD_IMAGE, WORKLOAD_MARKER, type PodFixture, type PodImage } from "./lib/pod-fixture.js";
 import { ensureHostTools } from "./lib/host.js";
 import { ensureImage, type Image, type Suite } from "./lib/image.js";
 import { collectFigures, figures, speedComparison, writeSummary } from "./lib/metrics.js";
@@ -146,6 +150,20 @@ interface Run {
   pod?: { fixture: PodFixture; accessLog: string[] };
   /** Packer: the second boot of the baked disk, with the registry stopped */
   baked?: BootResult;
+  kube?: KubeBoot;
+}
+
+interface KubeBoot {
+  /** true here (stand-in repo and registry), false on a cloud image (pkgs.k8s.io, registry.k8s.io) */
+  standIn: boolean;
+  /** the images the pre-pull must have put into containerd (stand-in: the test's list) */
+  images: string[];
+  repo?: { baseurl: string; keySha256: string; requests: string[] };
+  registryLog: string[];
+  /** the boot's registry as the guest reaches it (stand-in only) */
+  mirror?: string;
+  /** the same disk booted again */
+  reboot?: BootResult;
 }
 
 /** pod.sh and its parameters; only with the real crictl (the stand-in cannot run a pod) */
@@ -178,8 +196,9 @@ function startAll(): void {
       if (suites.has(suite)) chain = chain.then(() => image(suite)).catch(() => undefined);
     }
   }
-  // longest first: the Packer boot provisions three times
-  const order = [...jobs.entries()].sort(([a], [b]) => Number(b.endsWith("-packer")) - Number(a.endsWith("-packer")));
+  // longest first: the Packer boot provisions three times, the kubeadm boot is booted twice
+  const length = (name: string) => (name.endsWith("-packer") ? 2 : name.endsWith("-kubeadm") ? 1 : 0);
+  const order = [...jobs.entries()].sort(([a], [b]) => length(b) - length(a));
   for (const [name, job] of order) {
     started.set(
       name,
@@ -290,6 +309,79 @@ schedule(`${P}-failure`, async () => {
   return { result, bakeOut, expect: e };
 });
 
+// kubeadm-ready: the kubernetes section on. Here a STAND-IN of pkgs.k8s.io's deb repo
+// (lib/kube-repo.ts: kubelet, kubeadm, kubectl built with dpkg-deb, signed with a key made for
+// this run) and the boot's registry holding the images the stand-in kubeadm lists, under a
+// custom image repository that only bake's hosts.toml leads to. On a cloud image (boot.yml,
+// Rocky) the real pkgs.k8s.io and registry.k8s.io, and verify ends with the real kubeadm's
+// preflight. The harness's boothook gives the VM a swap file in fstab before bake runs; the
+// disk is then booted again to see that swap stays off.
+const KUBE_IMAGE_REPOSITORY = "registry.k8s-mirror.invalid/google_containers";
+const SWAP_PRELUDE = `# harness: swap in fstab and active before bake runs (once per disk): bake's swap-off must undo it
+if [ ! -e /var/lib/bake-vm/swap-before-bake.txt ]; then
+  mkdir -p /var/lib/bake-vm
+  dd if=/dev/zero of=/bake-vm.swap bs=1M count=64 status=none && chmod 600 /bake-vm.swap && mkswap /bake-vm.swap >/dev/null
+  echo '/bake-vm.swap none swap sw 0 0' >> /etc/fstab
+  swapon /bake-vm.swap
+  cat /proc/swaps > /var/lib/bake-vm/swap-before-bake.txt
+fi
+`;
+
+schedule(`${P}-kubeadm`, async () => {
+  const name = `${P}-kubeadm`;
+  const standIn = !CLOUD_IMAGE;
+  if (standIn && !REAL_CRICTL_PRESENT) throw new Error(`${name} needs the real crictl (${VENDOR_TARBALL}): bake pulls kubeadm's images with it`);
+  const registry = standIn ? await startRegistry(name) : undefined;
+  const repo = standIn ? await startKubeRepo(VENDOR_TARBALL) : undefined;
+  let disk: string | undefined;
+  try {
+    const images = standIn ? kubeadmImageList(KUBE_IMAGE_REPOSITORY, `v${KUBE_PATCH}`) : [];
+    if (registry) {
+      // one busybox image under every name kubeadm lists: a fixture, not kube-apiserver etc.
+      const image = await buildImage({ entrypoint: SLEEP_UNTIL_TERM, files: { "etc/bake-vm-image": "stand-in for kubeadm's images (bake VM test fixture)\n" } });
+      for (const ref of images) await registry.push(inMirror(ref).repository, inMirror(ref).tag, image);
+    }
+    const kubernetes = { enabled: true, version: "1.35", role: "control-plane" };
+    // the way a mirror user writes it: the repo and its key's sha256, the image repository, and a mirror for it
+    const spec = standIn
+      ? {
+          distro: primary,
+          containerd: { registries: { [KUBE_IMAGE_REPOSITORY.split("/")[0]!]: { mirrors: [registry!.guestUrl] } } },
+          kubernetes: { ...kubernetes, repo: { baseurl: repo!.guestBaseurl, gpgkeySha256: repo!.keySha256 }, images: { repository: KUBE_IMAGE_REPOSITORY } },
+        }
+      : { distro: primary, kubernetes };
+    const bakeOut = await bake("cloud-init", spec, SPECS, name);
+    const target = await targetFor(primary);
+    const e: Expect = { ...expectOf(primary, nodeSpec(primary, { oomScore: 0, oomScoreAdjust: -999 })), root: "/var/lib/containerd", state: "/run/containerd" };
+    const common = {
+      target,
+      userData: bakeOut.bytes,
+      params: { ...reportParams(e), REPORT_FILES: standIn ? `/etc/containerd/certs.d/${KUBE_IMAGE_REPOSITORY.split("/")[0]}/hosts.toml` : "" },
+      files: { "kube.sh": await readFile(join(GUEST, "kube.sh")) },
+      delivery: "multipart" as const,
+      boothookPrelude: SWAP_PRELUDE,
+      // kubeadm's real control-plane preflight wants 2 CPUs and 1700 MB
+      memMiB: standIn ? undefined : 3072,
+    };
+    const result = await boot({ name, ...common, keepDisk: true });
+    collectFigures(result);
+    disk = result.keptDisk;
+    const registryLog = [...(registry?.accessLog ?? [])];
+    await writeFile(join(result.dir, "registry-access.log"), registryLog.join("\n") + "\n");
+    if (repo) await writeFile(join(result.dir, "kube-repo-requests.log"), repo.requests.join("\n") + "\n");
+    let reboot: BootResult | undefined;
+    if (disk && !result.timedOut) {
+      reboot = await boot({ name: `${name}-reboot`, ...common, disk, instanceId: result.instanceId });
+      collectFigures(reboot);
+    }
+    const kube: KubeBoot = { standIn, images, registryLog, reboot, mirror: registry?.guestUrl, ...(repo && { repo: { baseurl: repo.guestBaseurl, keySha256: repo.keySha256, requests: [...repo.requests] } }) };
+    return { result, bakeOut, expect: e, kube };
+  } finally {
+    await registry?.stop();
+    await repo?.close();
+    if (disk) await rm(disk, { force: true });
+  }
+});
 // Issue 12: the floor and the naive hand steps, on the same image and the same apt as the
 // primary cloud-init boot, for the figures only (floor, bake, naive in one summary).
 // floor: the user-data only installs the package bake installs, with the same apt-get flags.
@@ -422,31 +514,34 @@ function bakeBytesDelivered(get: () => Run) {
   });
 }
 
+/** cloud-init finished clean, and bake ran every step and passed every check */
+function provisionedOk(get: () => Run) {
+  it("cloud-init finished done with no errors", () => {
+    const { result } = get();
+    const st = sec(result, "cloud-init-status");
+    expect(st).toMatch(/^status: done$/m);
+    if (/^extended_status:/m.test(st)) expect(st).toMatch(/^extended_status: done$/m);
+    if (/^errors:/m.test(st)) expect(st).toMatch(/^errors: \[\]$/m);
+    expect(sec(result, "result.json")).toMatch(/"errors": \[\]/);
+  });
+  it("bake ran every step and its verification passed (serial and disk agree)", () => {
+    const { result, bakeOut } = get();
+    const script = bakeOut.bytes.toString();
+    const log = bakeLog(result);
+    for (const s of stepsOf(script)) expect(log).toContain(`bake: [${s.index}/${s.total}] ${s.id}:`);
+    for (const c of checksOf(script)) expect(log).toContain(`bake: ok   - ${c}`);
+    expect(log).not.toMatch(/bake: FAIL/);
+    expect(log).toMatch(/bake: all steps passed in \d+s/);
+    expect(sec(result, "bake-status").trim()).toBe("ok");
+    if (result.disk.size) {
+      expect(result.disk.get("/var/lib/bake/status")?.trim()).toBe("ok");
+      expect(result.disk.get("/var/log/bake-provision.log")).toContain("bake: all steps passed");
+    }
+  });
+}
+
 function nodeChecks(get: () => Run, opts: { fullRun: boolean }) {
-  if (opts.fullRun) {
-    it("cloud-init finished done with no errors", () => {
-      const { result } = get();
-      const st = sec(result, "cloud-init-status");
-      expect(st).toMatch(/^status: done$/m);
-      if (/^extended_status:/m.test(st)) expect(st).toMatch(/^extended_status: done$/m);
-      if (/^errors:/m.test(st)) expect(st).toMatch(/^errors: \[\]$/m);
-      expect(sec(result, "result.json")).toMatch(/"errors": \[\]/);
-    });
-    it("bake ran every step and its verification passed (serial and disk agree)", () => {
-      const { result, bakeOut } = get();
-      const script = bakeOut.bytes.toString();
-      const log = bakeLog(result);
-      for (const s of stepsOf(script)) expect(log).toContain(`bake: [${s.index}/${s.total}] ${s.id}:`);
-      for (const c of checksOf(script)) expect(log).toContain(`bake: ok   - ${c}`);
-      expect(log).not.toMatch(/bake: FAIL/);
-      expect(log).toMatch(/bake: all steps passed in \d+s/);
-      expect(sec(result, "bake-status").trim()).toBe("ok");
-      if (result.disk.size) {
-        expect(result.disk.get("/var/lib/bake/status")?.trim()).toBe("ok");
-        expect(result.disk.get("/var/log/bake-provision.log")).toContain("bake: all steps passed");
-      }
-    });
-  }
+  if (opts.fullRun) provisionedOk(get);
   it("kernel modules overlay and br_netfilter are loaded", () => {
     const lsmod = sec(get().result, "lsmod");
     expect(lsmod).toMatch(/^overlay\s/m);
@@ -839,6 +934,103 @@ if (jobs.has(`${P}-failure`)) {
       expect(st).not.toMatch(/^status: done$/m);
       expect(st).toMatch(/^status: error$/m);
       expect(sec(run.result, "result.json")).not.toMatch(/"errors": \[\]/);
+    });
+  });
+}
+
+if (jobs.has(`${P}-kubeadm`)) {
+  const standIn = !CLOUD_IMAGE;
+  describe(`kubeadm-ready, ${primary}: ${standIn ? "STAND-IN pkgs.k8s.io repo and registry on the host" : "the real pkgs.k8s.io, registry.k8s.io and kubeadm preflight"}; then a reboot`, () => {
+    let run: Run;
+    beforeAll(async () => {
+      run = await runOf(`${P}-kubeadm`);
+    });
+    const get = () => run;
+    const s = (name: string, r: BootResult = run.result) => sec(r, name);
+    bootSanity(get);
+    bakeBytesDelivered(get);
+    provisionedOk(get);
+    it("kubelet, kubeadm, kubectl and cri-tools are installed from the Kubernetes repo and held", () => {
+      const p = s("kube-packages");
+      if (standIn) {
+        // dpkg's status abbreviation "hi": held, installed
+        for (const pkg of ["kubelet", "kubeadm", "kubectl"]) expect(p).toMatch(new RegExp(`^${pkg} hi +${KUBE_PATCH.replace(/\./g, "\\.")}-1\\.1$`, "m"));
+        expect(p).toMatch(/^cri-tools hi +1\.35\.0-1\.1$/m);
+        expect(part(p, "apt-mark showhold").split("\n")).toEqual(expect.arrayContaining(["kubelet", "kubeadm", "kubectl", "cri-tools"]));
+        // bake fetched the key the spec's sha256 names, and apt read the signed index from the overridden URL
+        expect(part(p, "kubernetes.sources")).toContain(`URIs: ${run.kube!.repo!.baseurl}`);
+        expect(part(p, "keyring sha256")).toContain(run.kube!.repo!.keySha256);
+        for (const f of ["Release.key", "InRelease", "Packages", `kubeadm_${KUBE_PATCH}-1.1_amd64.deb`]) expect(run.kube!.repo!.requests).toContain(`GET /core:/stable:/v1.35/deb/${f} -> 200`);
+      } else {
+        for (const pkg of ["kubelet", "kubeadm", "kubectl", "cri-tools"]) expect(p).toMatch(new RegExp(`^${pkg}-1\\.35\\.`, "m"));
+        expect(part(p, "kubernetes.repo")).toMatch(/^exclude=kubelet kubeadm kubectl cri-tools/m);
+      }
+    });
+    if (standIn) {
+      it("the stand-ins say that they are stand-ins", () => {
+        expect(s("kube-kubelet")).toContain(`Kubernetes v${KUBE_PATCH} (${STANDIN_MARK} kubelet))`);
+        expect(s("kube-kubelet")).toContain(`${STANDIN_MARK} kubeadm)`);
+      });
+    }
+    it("swap was on before bake ran (the check fails on that state), and is off now with its fstab line commented out", () => {
+      const swap = s("kube-swap");
+      // without bake's swap-off step the node looks like this: the check finds the swap file
+      expect(activeSwaps(part(swap, "before bake (harness boothook)")).map((l) => l.split(/\s+/)[0])).toEqual(["/bake-vm.swap"]);
+      expect(activeSwaps(part(swap, "/proc/swaps"))).toEqual([]);
+      expect(part(swap, "fstab swap lines")).toMatch(/^\d+:#bake: swap off for kubelet# \/bake-vm\.swap none swap sw 0 0$/m);
+      expect(swap).toMatch(/^swap\.target: masked$/m);
+    });
+    it("kubeadm's host tools are on PATH", () => {
+      expect(s("kube-tools")).toMatch(/^conntrack: \//m);
+      // EL9 has no ebtables package (bake leaves it out there); everything else is required
+      expect(missingTools(s("kube-tools")).filter((t) => standIn || t !== "ebtables")).toEqual([]);
+    });
+    it("kubelet is enabled (it restarts until kubeadm init or join configures it)", () => {
+      expect(s("kube-kubelet")).toMatch(/^is-enabled: enabled$/m);
+    });
+    it("the images kubeadm lists were pulled into containerd's k8s.io namespace during provisioning", () => {
+      const listed = s("kube-images");
+      if (standIn) {
+        expect(imagesAbsent(listed, run.kube!.images)).toEqual([]);
+        // through bake's hosts.toml: the registry saw containerd fetch each manifest
+        for (const ref of run.kube!.images) {
+          const { repository, tag } = inMirror(ref);
+          // ?ns= is the registry the image is named after: containerd came through that host's mirror
+          const ns = `/v2/${repository}/manifests/${tag}?ns=${KUBE_IMAGE_REPOSITORY.split("/")[0]}`;
+          expect(run.kube!.registryLog.some((l) => l.includes(ns) && /"containerd\//.test(l) && /" 200 /.test(l)), ref).toBe(true);
+        }
+        expect(s(`file /etc/containerd/certs.d/${KUBE_IMAGE_REPOSITORY.split("/")[0]}/hosts.toml`)).toContain(`[host."${run.kube!.mirror}"]`);
+      } else {
+        for (const image of ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy", "etcd", "pause"]) expect(listed).toMatch(new RegExp(`^registry\\.k8s\\.io/${image}:`, "m"));
+      }
+    });
+    it("verify ended with kubeadm's init preflight", () => {
+      const log = bakeLog(run.result);
+      expect(log).toContain("bake: ok   - kubeadm init preflight passes");
+      if (standIn) {
+        // the stand-in runs none of kubeadm's checks and says so; what it proves is how bake calls it
+        expect(log).toContain(`kubeadm ${STANDIN_MARK} kubeadm): kubeadm's preflight checks were NOT run`);
+        expect(log).toContain(`[preflight] config: kubernetesVersion: v${KUBE_PATCH}`);
+        expect(log).toContain(`[preflight] config: imageRepository: ${KUBE_IMAGE_REPOSITORY}`);
+      } else {
+        expect(log).toContain("[preflight] Running pre-flight checks");
+        expect(log).not.toContain(STANDIN_MARK);
+      }
+    });
+    describe("the same disk booted again", () => {
+      it("booted and reported, and cloud-init ran nothing again (same instance)", () => {
+        const r = run.kube!.reboot;
+        expect(r, "no second boot").toBeDefined();
+        expect(r!.timedOut).toBe(false);
+        expect(r!.sections.has("end")).toBe(true);
+        expect(s("cloud-init-status", r!)).toMatch(/^status: done$/m);
+        expect(s("bake-log", r!).match(/bake: all steps passed/g)).toHaveLength(1);
+      });
+      it("swap stays off; kubelet is still enabled", () => {
+        const r = run.kube!.reboot!;
+        expect(activeSwaps(part(s("kube-swap", r), "/proc/swaps"))).toEqual([]);
+        expect(s("kube-kubelet", r)).toMatch(/^is-enabled: enabled$/m);
+      });
     });
   });
 }

@@ -84,6 +84,8 @@ READY_UPTIME=$(cut -d' ' -f1 /proc/uptime)
   echo "--- crictl info"; crictl info 2>&1; echo "exit: $?"
   # the pod proof (pod.sh on the seed): after everything above, so those sections show the node as bake left it
   if [ -f "$H/pod.sh" ]; then bash "$H/pod.sh"; fi
+  # the kubeadm-ready boot's own sections
+  if [ -f "$H/kube.sh" ]; then bash "$H/kube.sh"; fi
   sec journal-containerd; journalctl -b -u containerd --no-pager 2>&1 | tail -n 40
   sec selinux; getenforce 2>&1; ls -dZ "$CONTAINERD_ROOT" 2>&1
   sec end; echo "uptime: $(cut -d' ' -f1 /proc/uptime)"

@@ -22,7 +22,7 @@ import { exists } from "./host.js";
 /** the real crictl, relative to the repository root (CI: <repo>/../shared/vendor/cri-tools/) */
 export const VENDOR_CRICTL_DIR = join(REPO, "..", "shared", "vendor", "cri-tools");
 const VENDOR_VERSION = "v1.34.0";
-const VENDOR_TARBALL = join(VENDOR_CRICTL_DIR, `crictl-${VENDOR_VERSION}-linux-amd64.tar.gz`);
+export const VENDOR_TARBALL = join(VENDOR_CRICTL_DIR, `crictl-${VENDOR_VERSION}-linux-amd64.tar.gz`);
 
 /** Known when the tests are collected, before the server starts: decides whether the pod tests exist. */
 export const REAL_CRICTL_PRESENT = existsSync(VENDOR_TARBALL);

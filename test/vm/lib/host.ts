@@ -17,6 +17,9 @@ const TOOLS: Record<string, string> = {
   "docker-registry": "docker-registry",
   busybox: "busybox-static",
   time: "time",
+  // the kubeadm-ready boot: a signed stand-in of pkgs.k8s.io's deb repo (lib/kube-repo.ts)
+  gpg: "gnupg",
+  "dpkg-deb": "dpkg",
 };
 /** only needed to build the Debian images (not with --image) */
 const IMAGE_TOOLS: Record<string, string> = {

@@ -25,7 +25,7 @@ export interface PodFixture {
 }
 
 /** registry.k8s.io/pause:3.10.1 -> pause, 3.10.1; docker.io/library/x:1 -> library/x, 1 */
-function inMirror(ref: string): { repository: string; tag: string } {
+export function inMirror(ref: string): { repository: string; tag: string } {
   const m = /^[^/]+\/(.+):([^:/]+)$/.exec(ref);
   if (!m) throw new Error(`pod fixture: cannot split ${ref}`);
   return { repository: m[1]!, tag: m[2]! };

@@ -43,6 +43,10 @@ export interface BootRequest {
   disk?: string;
   /** keep the disk after poweroff for a later boot; the caller removes it */
   keepDisk?: boolean;
+  /** the same id as an earlier boot of this disk makes it a reboot: cloud-init runs nothing per-instance again */
+  instanceId?: string;
+  /** multipart only: shell the harness's boothook runs first, before cloud-init's final stage (e.g. give the VM swap) */
+  boothookPrelude?: string;
 }
 
 export interface BootResult {
@@ -66,6 +70,7 @@ export interface BootResult {
   userDataSha256: string;
   /** the disk left for a later boot (keepDisk) */
   keptDisk?: string;
+  instanceId: string;
 }
 
 /** Files read back off the disk after poweroff: a second channel, independent of the serial port. */
@@ -90,13 +95,13 @@ export function multipartUserData(first: Buffer, boothook: string): Buffer {
   );
 }
 
-async function harnessBoothook(): Promise<string> {
+async function harnessBoothook(prelude = ""): Promise<string> {
   const hook = await readFile(join(GUEST_DIR, "hook.sh"), "utf8");
   return `#cloud-boothook
 #!/bin/sh
 # bake VM harness, not part of bake's output: start the report hook in the background
 # (a boothook must not block cloud-init, and report.sh waits for cloud-init to finish).
-mkdir -p /run/bake-vm
+${prelude}mkdir -p /run/bake-vm
 cat > /run/bake-vm/hook.sh <<'BAKE_VM_HOOK_EOF'
 ${hook}BAKE_VM_HOOK_EOF
 systemd-run --no-block --unit=bake-vm-report /bin/sh /run/bake-vm/hook.sh
@@ -140,10 +145,11 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
   await mkdir(work, { recursive: true });
   await mkdir(out, { recursive: true });
 
-  const userData = delivery === "multipart" ? multipartUserData(req.userData, await harnessBoothook()) : req.userData;
+  const userData = delivery === "multipart" ? multipartUserData(req.userData, await harnessBoothook(req.boothookPrelude)) : req.userData;
   const params = Object.entries(req.params ?? {}).map(([k, v]) => `${k}=${shq(v)}\n`).join("");
+  const instanceId = req.instanceId ?? `iid-bake-vm-${req.name}-${Date.now()}`;
   await buildSeed(join(work, "seed.img"), {
-    instanceId: `iid-bake-vm-${req.name}-${Date.now()}`,
+    instanceId,
     userData,
     harnessFiles: { "report.sh": await readFile(join(GUEST_DIR, "report.sh")), "params.env": params, ...(req.files ?? {}) },
   });
@@ -213,6 +219,7 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
     userData,
     userDataSha256: createHash("sha256").update(userData).digest("hex"),
     keptDisk: req.keepDisk ? overlay : undefined,
+    instanceId,
   };
 }
 

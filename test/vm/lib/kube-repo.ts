@@ -1,0 +1,226 @@
+// A STAND-IN for pkgs.k8s.io's deb repository, served on the host's loopback for the
+// kubeadm-ready boot. pkgs.k8s.io cannot be reached here, so the test builds, with dpkg-deb,
+// kubelet, kubeadm, kubectl and cri-tools packages laid out and versioned as pkgs.k8s.io's
+// (flat repo under core:/stable:/v1.35/deb/, Release, InRelease, Release.gpg, Release.key),
+// and signs the repo with a key generated for this run. The executables are stand-ins and
+// say so, except crictl: cri-tools holds the real vendored crictl, because bake pulls the
+// images with it. The real packages and kubeadm's real preflight run only in the GitHub
+// workflow (boot.yml, Rocky).
+import { createHash } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { log, run } from "./exec.js";
+
+export const KUBE_MINOR = "1.35";
+/** the newest patch in the stand-in repo; `kubeadm version -o short` prints v<this> */
+export const KUBE_PATCH = "1.35.2";
+/** where pkgs.k8s.io keeps the minor's deb repo; the stand-in uses the same path */
+export const REPO_PATH = `/core:/stable:/v${KUBE_MINOR}/deb/`;
+/** what the stand-in kubeadm's `config images list` prints, after the repository; @V is --kubernetes-version */
+export const KUBEADM_IMAGES = ["kube-apiserver:@V", "kube-controller-manager:@V", "kube-scheduler:@V", "kube-proxy:@V", "coredns/coredns:v1.13.1", "pause:3.10.1", "etcd:3.6.6-0"];
+/** every stand-in says this, in its output and its package description */
+export const STANDIN_MARK = "STAND-IN (bake VM test fixture, not the real";
+
+/** The image list as the stand-in prints it for `repository` and `version`: kubeadm drops coredns/ for a custom repository. */
+export function kubeadmImageList(repository: string, version: string): string[] {
+  return KUBEADM_IMAGES.map((i) => i.replace("@V", version)).map((i) => `${repository}/${repository === "registry.k8s.io" ? i : i.replace(/^coredns\//, "")}`);
+}
+
+const kubeadmScript = () => `#!/bin/sh
+# kubeadm ${STANDIN_MARK} kubeadm). Built by bake's VM test harness
+# (test/vm/lib/kube-repo.ts): it answers version and config images list with the test's
+# list, and the preflight phases WITHOUT running kubeadm's checks.
+VERSION=v${KUBE_PATCH}
+IMAGES='${KUBEADM_IMAGES.join(" ")}'
+say() { echo "kubeadm ${STANDIN_MARK} kubeadm): $*" >&2; }
+case "$1" in
+  version)
+    if [ "$2" = -o ] && [ "$3" = short ]; then echo "$VERSION"; else echo "kubeadm version: &version.Info{GitVersion:\\"$VERSION\\", Note:\\"${STANDIN_MARK} kubeadm)\\"}"; fi ;;
+  config)
+    [ "$2 $3" = "images list" ] || { say "only 'config images list' is implemented"; exit 2; }
+    shift 3
+    version=$VERSION repo=registry.k8s.io
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --kubernetes-version) version=$2; shift 2 ;;
+        --kubernetes-version=*) version=\${1#*=}; shift ;;
+        --image-repository) repo=$2; shift 2 ;;
+        --image-repository=*) repo=\${1#*=}; shift ;;
+        *) say "unknown flag $1"; exit 2 ;;
+      esac
+    done
+    say "config images list: the test's list for $version from $repo"
+    for i in $IMAGES; do
+      i=$(echo "$i" | sed "s|@V|$version|")
+      if [ "$repo" != registry.k8s.io ]; then i=\${i#coredns/}; fi
+      echo "$repo/$i"
+    done ;;
+  init|join)
+    [ "$2 $3" = "phase preflight" ] || { say "only '$1 phase preflight' is implemented"; exit 2; }
+    echo "[preflight] kubeadm ${STANDIN_MARK} kubeadm): kubeadm's preflight checks were NOT run; the real ones run only in the GitHub workflow (boot.yml, Rocky)"
+    echo "[preflight] arguments: $*"
+    config=
+    for a in "$@"; do case "$a" in --config=*) config=\${a#*=} ;; esac; done
+    prev=
+    for a in "$@"; do if [ "$prev" = --config ]; then config=$a; fi; prev=$a; done
+    if [ -n "$config" ]; then sed 's/^/[preflight] config: /' "$config"; fi ;;
+  *) say "'$1' is not implemented"; exit 2 ;;
+esac
+`;
+
+const kubeletScript = () => `#!/bin/sh
+# kubelet ${STANDIN_MARK} kubelet), built by test/vm/lib/kube-repo.ts.
+if [ "$1" = --version ]; then echo "Kubernetes v${KUBE_PATCH} (${STANDIN_MARK} kubelet))"; exit 0; fi
+echo "kubelet ${STANDIN_MARK} kubelet): exits as a kubelet does until kubeadm init or join configures it" >&2
+exit 1
+`;
+
+const kubectlScript = () => `#!/bin/sh
+# kubectl ${STANDIN_MARK} kubectl), built by test/vm/lib/kube-repo.ts.
+echo "kubectl ${STANDIN_MARK} kubectl): Client Version: v${KUBE_PATCH}"
+`;
+
+// kubelet.service as pkgs.k8s.io ships it: kubelet restarts until kubeadm writes its config.
+const KUBELET_UNIT = `[Unit]
+Description=kubelet ${STANDIN_MARK} kubelet)
+Wants=network-online.target
+After=network-online.target
+StartLimitIntervalSec=0
+
+[Service]
+ExecStart=/usr/bin/kubelet
+Restart=always
+RestartSec=10
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+interface Package {
+  name: string;
+  version: string;
+  depends?: string;
+  description: string;
+  files: Record<string, { content: Buffer | string; mode: number }>;
+}
+
+async function buildDeb(dir: string, out: string, p: Package): Promise<void> {
+  const root = join(dir, `${p.name}-root`);
+  await mkdir(join(root, "DEBIAN"), { recursive: true });
+  await writeFile(
+    join(root, "DEBIAN", "control"),
+    `Package: ${p.name}\nVersion: ${p.version}\nArchitecture: amd64\nMaintainer: bake VM test harness <bake-vm@example.invalid>\n` +
+      `${p.depends ? `Depends: ${p.depends}\n` : ""}Section: admin\nPriority: optional\n` +
+      `Description: ${p.description}\n Built by bake's VM test harness (test/vm/lib/kube-repo.ts) with dpkg-deb,\n named and versioned as pkgs.k8s.io's package. Not an upstream package.\n`,
+  );
+  for (const [path, f] of Object.entries(p.files)) {
+    await mkdir(join(root, path, ".."), { recursive: true });
+    await writeFile(join(root, path), f.content);
+    await chmod(join(root, path), f.mode);
+  }
+  await run("dpkg-deb", ["--root-owner-group", "-Zgzip", "--build", root, join(out, `${p.name}_${p.version}_amd64.deb`)]);
+}
+
+export interface KubeRepo {
+  /** the repo as the guest reaches it: http://10.0.2.2:<port>/core:/stable:/v1.35/deb/ */
+  guestBaseurl: string;
+  /** sha256 of Release.key, for kubernetes.repo.gpgkeySha256 */
+  keySha256: string;
+  /** "GET <path> -> <status>" per request */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+const sha = (algo: string, b: Buffer) => createHash(algo).update(b).digest("hex");
+
+/** Builds the packages and the signed repo under a temp dir and serves it on 127.0.0.1. */
+export async function startKubeRepo(crictlTarball: string): Promise<KubeRepo> {
+  const work = await mkdtemp(join(tmpdir(), "bake-vm-kube-"));
+  const repo = join(work, "repo");
+  await mkdir(repo);
+  await run("tar", ["-C", work, "-xzf", crictlTarball, "crictl"]);
+  const crictlBinary = await readFile(join(work, "crictl"));
+  const exe = (content: string | Buffer) => ({ content, mode: 0o755 });
+  const version = `${KUBE_PATCH}-1.1`;
+  const packages: Package[] = [
+    { name: "kubeadm", version, depends: "cri-tools (>= 1.30.0)", description: `kubeadm ${STANDIN_MARK} kubeadm)`, files: { "usr/bin/kubeadm": exe(kubeadmScript()) } },
+    {
+      name: "kubelet",
+      version,
+      description: `kubelet ${STANDIN_MARK} kubelet)`,
+      files: { "usr/bin/kubelet": exe(kubeletScript()), "usr/lib/systemd/system/kubelet.service": { content: KUBELET_UNIT, mode: 0o644 } },
+    },
+    { name: "kubectl", version, description: `kubectl ${STANDIN_MARK} kubectl)`, files: { "usr/bin/kubectl": exe(kubectlScript()) } },
+    // cri-tools follows the minor (1.35.0); the binary inside is the real vendored crictl v1.34.0
+    {
+      name: "cri-tools",
+      version: `${KUBE_MINOR}.0-1.1`,
+      description: `cri-tools ${STANDIN_MARK} package): holds the real crictl v1.34.0 binary`,
+      files: { "usr/bin/crictl": exe(crictlBinary) },
+    },
+  ];
+  for (const p of packages) await buildDeb(work, repo, p);
+
+  // Packages and Release as apt reads a flat repo ("Suites: /" in bake's kubernetes.sources)
+  const debs = (await readdir(repo)).filter((f) => f.endsWith(".deb")).sort();
+  const stanzas: string[] = [];
+  for (const deb of debs) {
+    const bytes = await readFile(join(repo, deb));
+    const control = (await run("dpkg-deb", ["-f", join(repo, deb)])).stdout.trimEnd();
+    stanzas.push(`${control}\nFilename: ./${deb}\nSize: ${bytes.length}\nMD5sum: ${sha("md5", bytes)}\nSHA256: ${sha("sha256", bytes)}\n`);
+  }
+  const index = Buffer.from(stanzas.join("\n"));
+  await writeFile(join(repo, "Packages"), index);
+  const date = new Date(Date.now() - 120_000).toUTCString().replace("GMT", "UTC");
+  const release =
+    `Origin: bake VM test stand-in for pkgs.k8s.io\nLabel: bake VM test stand-in for pkgs.k8s.io\nArchitectures: amd64\nDate: ${date}\n` +
+    `MD5Sum:\n ${sha("md5", index)} ${index.length} Packages\nSHA256:\n ${sha("sha256", index)} ${index.length} Packages\n`;
+  await writeFile(join(repo, "Release"), release);
+
+  // a signing key for this run only; ed25519 passes apt's sqv policy on trixie
+  const gnupg = join(work, "gnupg");
+  await mkdir(gnupg, { mode: 0o700 });
+  const env = { ...process.env, GNUPGHOME: gnupg };
+  const gpg = (args: string[]) => run("gpg", ["--batch", "--pinentry-mode", "loopback", "--passphrase", "", ...args], { env });
+  try {
+    await gpg(["--quick-gen-key", "bake VM test stand-in for pkgs.k8s.io <bake-vm@example.invalid>", "ed25519", "sign", "1d"]);
+    await gpg(["--armor", "--output", join(repo, "Release.key"), "--export"]);
+    await gpg(["--digest-algo", "SHA256", "--clearsign", "--output", join(repo, "InRelease"), join(repo, "Release")]);
+    await gpg(["--digest-algo", "SHA256", "--armor", "--detach-sign", "--output", join(repo, "Release.gpg"), join(repo, "Release")]);
+  } finally {
+    await run("gpgconf", ["--kill", "gpg-agent"], { env, check: false });
+  }
+  const keySha256 = sha("sha256", await readFile(join(repo, "Release.key")));
+
+  const requests: string[] = [];
+  const server: Server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    const file = path.startsWith(REPO_PATH) ? path.slice(REPO_PATH.length) : "";
+    let status = 404;
+    if (/^[\w.+~-]+$/.test(file)) {
+      const body = await readFile(join(repo, file)).catch(() => undefined);
+      if (body) {
+        status = 200;
+        res.writeHead(200, { "content-length": body.length });
+        res.end(req.method === "HEAD" ? undefined : body);
+      }
+    }
+    if (status === 404) res.writeHead(404).end();
+    requests.push(`${req.method} ${path} -> ${status}`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  log(`kube repo: STAND-IN of pkgs.k8s.io on http://127.0.0.1:${port}${REPO_PATH} (${debs.join(", ")}), key sha256 ${keySha256}`);
+  return {
+    guestBaseurl: `http://10.0.2.2:${port}${REPO_PATH}`,
+    keySha256,
+    requests,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(work, { recursive: true, force: true });
+    },
+  };
+}
