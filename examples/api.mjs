@@ -29,7 +29,9 @@ for (const node of nodes) {
   const p = plan(spec); // files, steps and checks; each file lists the spec keys it comes from
   const userData = renderCloudInit(p); // a string: #cloud-config ...
   if (outDir) writeFileSync(join(outDir, `${node.name}.user-data`), userData);
-  console.log(`${node.name}: ${Buffer.byteLength(userData)} bytes of user-data, ${p.files.length} files, ${p.steps.length} steps`);
+  console.log(
+    `${node.name}: ${Buffer.byteLength(userData)} bytes of user-data, ${p.files.length} files, ${p.steps.length} steps`,
+  );
 }
 
 // Errors are typed and carry key paths.

@@ -51,16 +51,30 @@ function coldStart(commands: Record<string, string[]>): Record<string, number> {
 function peakRssKiB(args: string[]): number {
   const timeBin = "/usr/bin/time";
   if (existsSync(timeBin)) {
-    const r = spawnSync(timeBin, ["-f", "%M", process.execPath, ...args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
+    const r = spawnSync(timeBin, ["-f", "%M", process.execPath, ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     const kib = Number(r.stderr.trim().split("\n").pop());
     if (Number.isFinite(kib) && kib > 0) return kib;
   }
   // Fallback: the child reports its own peak (maxRSS is in KiB).
-  const r = spawnSync(process.execPath, ["--import", "data:text/javascript,process.on('exit',()=>process.stderr.write('RSS '+process.resourceUsage().maxRSS))", ...args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "data:text/javascript,process.on('exit',()=>process.stderr.write('RSS '+process.resourceUsage().maxRSS))",
+      ...args,
+    ],
+    { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] },
+  );
   return Number(/RSS (\d+)/.exec(r.stderr)?.[1] ?? NaN);
 }
 
-const { validateSpec, plan, renderCloudInit, gzip, CLOUD_LIMITS } = (await import(`${ROOT}dist/index.js`)) as typeof import("../src/index.js");
+const { validateSpec, plan, renderCloudInit, gzip, CLOUD_LIMITS } = (await import(
+  `${ROOT}dist/index.js`
+)) as typeof import("../src/index.js");
 
 function throughput(): { docsPerSecond: number; ms: number; bytes: number } {
   const spec = (i: number) => ({
@@ -75,29 +89,69 @@ function throughput(): { docsPerSecond: number; ms: number; bytes: number } {
   return { docsPerSecond: (DOCS / ms) * 1000, ms, bytes };
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const rows: string[][] = [["measure", "bake", "reference", "ratio", "goal", ""]];
 const verdict = (ok: boolean) => (ok ? "ok" : "MISSED");
 
-process.stderr.write(`bench: node ${process.version}, ${cpus()[0]?.model ?? "cpu"} x${cpus().length}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}; ${RUNS} cold-start runs, ${DOCS} documents\n`);
+process.stderr.write(
+  `bench: node ${process.version}, ${cpus()[0]?.model ?? "cpu"} x${cpus().length}, load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}; ${RUNS} cold-start runs, ${DOCS} documents\n`,
+);
 
 const cold = coldStart({ floor: ["-e", "0"], bake: [CLI, "cloud-init"] });
 const coldRatio = cold.bake! / cold.floor!;
-rows.push(["cold start, median wall (cloud-init, defaults)", `${fmt(cold.bake!, 1)} ms`, `node -e 0: ${fmt(cold.floor!, 1)} ms`, `${fmt(coldRatio, 2)}x`, `<= ${COLD_START_MAX_RATIO}x`, verdict(coldRatio <= COLD_START_MAX_RATIO)]);
+rows.push([
+  "cold start, median wall (cloud-init, defaults)",
+  `${fmt(cold.bake!, 1)} ms`,
+  `node -e 0: ${fmt(cold.floor!, 1)} ms`,
+  `${fmt(coldRatio, 2)}x`,
+  `<= ${COLD_START_MAX_RATIO}x`,
+  verdict(coldRatio <= COLD_START_MAX_RATIO),
+]);
 
 const t = throughput();
-rows.push(["throughput, library API (validate+plan+render)", `${fmt(t.docsPerSecond)} docs/s`, `${fmt(DOCS)} docs in ${fmt(t.ms)} ms`, "", "", ""]);
+rows.push([
+  "throughput, library API (validate+plan+render)",
+  `${fmt(t.docsPerSecond)} docs/s`,
+  `${fmt(DOCS)} docs in ${fmt(t.ms)} ms`,
+  "",
+  "",
+  "",
+]);
 
 const userData = renderCloudInit(plan(validateSpec({}).spec));
 const raw = Buffer.byteLength(userData);
 const packed = gzip(userData).toString("base64").length;
 const ec2 = CLOUD_LIMITS.aws.limit;
-rows.push(["size, default rocky9 user-data, raw", `${fmt(raw)} B`, `EC2 limit ${fmt(ec2)} B`, `${fmt(raw / ec2, 2)}`, "<= 0.50", verdict(raw <= ec2 / 2)]);
-rows.push(["size, same, gzip+base64", `${fmt(packed)} B`, `EC2 limit ${fmt(ec2)} B`, `${fmt(packed / ec2, 2)}`, "", ""]);
+rows.push([
+  "size, default rocky9 user-data, raw",
+  `${fmt(raw)} B`,
+  `EC2 limit ${fmt(ec2)} B`,
+  `${fmt(raw / ec2, 2)}`,
+  "<= 0.50",
+  verdict(raw <= ec2 / 2),
+]);
+rows.push([
+  "size, same, gzip+base64",
+  `${fmt(packed)} B`,
+  `EC2 limit ${fmt(ec2)} B`,
+  `${fmt(packed / ec2, 2)}`,
+  "",
+  "",
+]);
 
 const rssBake = peakRssKiB([CLI, "cloud-init"]);
 const rssFloor = peakRssKiB(["-e", "0"]);
-rows.push(["memory, peak RSS of one CLI run", `${fmt(rssBake / 1024, 1)} MiB`, `node -e 0: ${fmt(rssFloor / 1024, 1)} MiB`, `${fmt(rssBake / rssFloor, 2)}x`, "", ""]);
+rows.push([
+  "memory, peak RSS of one CLI run",
+  `${fmt(rssBake / 1024, 1)} MiB`,
+  `node -e 0: ${fmt(rssFloor / 1024, 1)} MiB`,
+  `${fmt(rssBake / rssFloor, 2)}x`,
+  "",
+  "",
+]);
 
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
 const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(" | ")} |`;
@@ -107,11 +161,25 @@ for (const r of rows.slice(1)) console.log(line(r));
 
 if (process.argv.includes("--breakdown")) {
   // What the module graph costs: each import alone in a fresh process (median).
-  const modules = ["commander", "yaml", "@iarna/toml", "ajv", "@sinclair/typebox", "handlebars", "diff", `${ROOT}dist/index.js`, `${ROOT}dist/program.js`];
-  const commands = Object.fromEntries([["floor", ["-e", "0"]], ...modules.map((m) => [m, ["--input-type=module", "-e", `await import(${JSON.stringify(m)})`]])]);
+  const modules = [
+    "commander",
+    "yaml",
+    "@iarna/toml",
+    "ajv",
+    "@sinclair/typebox",
+    "handlebars",
+    "diff",
+    `${ROOT}dist/index.js`,
+    `${ROOT}dist/program.js`,
+  ];
+  const commands = Object.fromEntries([
+    ["floor", ["-e", "0"]],
+    ...modules.map((m) => [m, ["--input-type=module", "-e", `await import(${JSON.stringify(m)})`]]),
+  ]);
   const medians = coldStart(commands as Record<string, string[]>);
   console.log("\nimport cost over `node -e 0` (median wall, each alone in a fresh process):");
-  for (const m of modules) console.log(`  ${m.replace(ROOT, "").padEnd(22)} +${fmt(medians[m]! - medians.floor!, 1)} ms`);
+  for (const m of modules)
+    console.log(`  ${m.replace(ROOT, "").padEnd(22)} +${fmt(medians[m]! - medians.floor!, 1)} ms`);
 }
 
 if (coldRatio > COLD_START_MAX_RATIO) {

@@ -46,6 +46,8 @@ await esbuild.build({
   external: ["yaml", "@iarna/toml", "@sinclair/typebox", "diff", "ajv"],
   plugins: [importMetaUrlOfTscOutput],
   // commander and the Handlebars runtime are CommonJS and require() node built-ins.
-  banner: { js: 'import { createRequire as __bakeCreateRequire } from "node:module"; const require = __bakeCreateRequire(import.meta.url);' },
+  banner: {
+    js: 'import { createRequire as __bakeCreateRequire } from "node:module"; const require = __bakeCreateRequire(import.meta.url);',
+  },
   logLevel: "warning",
 });

@@ -18,9 +18,16 @@ export function distroMatrixMarkdown(): string {
     const c = spec.containerd;
     const { package: wanted, why } = defaultContainerd(distroInfo(id));
     const osName = distro.dockerOs === "ubuntu" ? "Ubuntu" : "Debian";
-    const repo = c.source === "docker" ? code(spec.packages.repo.baseurl) : `${osName} archive (${distro.codename}), the image's apt sources`;
+    const repo =
+      c.source === "docker"
+        ? code(spec.packages.repo.baseurl)
+        : `${osName} archive (${distro.codename}), the image's apt sources`;
     const name = c.source === "docker" ? "containerd.io" : "containerd";
-    const hold = !c.hold ? "none" : distro.family === "el" ? `${code(`exclude=${name}`)} in docker-ce.repo` : code(`apt-mark hold ${name}`);
+    const hold = !c.hold
+      ? "none"
+      : distro.family === "el"
+        ? `${code(`exclude=${name}`)} in docker-ce.repo`
+        : code(`apt-mark hold ${name}`);
     const schema = `${plan.configVersion} (containerd ${plan.configVersion === 2 ? "1.x" : "2.x"})`;
     return `| ${id} | ${c.source} | ${repo} | ${code(wanted)} | ${schema} | ${hold} | ${why} |`;
   });

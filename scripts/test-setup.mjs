@@ -72,7 +72,9 @@ const onPath = (cmd) => {
 };
 
 if (suites.includes("fast") && process.getuid?.() !== 0) {
-  console.error("test-setup: not root: the sandbox tests (test/sandbox.test.ts) need root for mount namespaces and will be reported as skipped");
+  console.error(
+    "test-setup: not root: the sandbox tests (test/sandbox.test.ts) need root for mount namespaces and will be reported as skipped",
+  );
 }
 
 const wanted = Object.assign({}, ...suites.map((s) => SUITE_TOOLS[s]));

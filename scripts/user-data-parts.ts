@@ -13,8 +13,10 @@ const parts = new Map<string, number>();
 const add = (part: string, n: number) => parts.set(part, (parts.get(part) ?? 0) + n);
 let part = "cloud-config header";
 for (const line of text.replace(/\n$/, "").split("\n")) {
-  if (line.startsWith("- path: ")) part = line.includes("/bake-provision") ? "provisioner: setup" : "config files (write_files)";
-  else if (part.startsWith("provisioner") && /^\s+bake_[a-z0-9_]+\(\) \{/.test(line)) part = "provisioner: helper functions";
+  if (line.startsWith("- path: "))
+    part = line.includes("/bake-provision") ? "provisioner: setup" : "config files (write_files)";
+  else if (part.startsWith("provisioner") && /^\s+bake_[a-z0-9_]+\(\) \{/.test(line))
+    part = "provisioner: helper functions";
   else if (part.startsWith("provisioner") && /^\s+echo running > /.test(line)) part = "provisioner: steps";
   else if (part.startsWith("provisioner") && /^\s+bake_step \S+ verify /.test(line)) part = "provisioner: verify step";
   else if (/^[a-z_]+:/.test(line) && !line.startsWith("write_files:")) part = "runcmd and the rest";

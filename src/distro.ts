@@ -52,7 +52,16 @@ const DISTRO_INFO: Record<Distro, DistroInfo> = {
     containerdVersion: "1.7",
     containerdWhy: "trixie ships containerd 1.7.24 and keeps it for the release's life; source: docker gives 2.x",
   },
-  debian14: { id: "debian14", family: "debian", dockerOs: "debian", major: 14, codename: "forky", containerdSource: "distro", containerdVersion: "2", containerdWhy: "forky ships containerd 2.1.x" },
+  debian14: {
+    id: "debian14",
+    family: "debian",
+    dockerOs: "debian",
+    major: 14,
+    codename: "forky",
+    containerdSource: "distro",
+    containerdVersion: "2",
+    containerdWhy: "forky ships containerd 2.1.x",
+  },
   ubuntu2204: {
     id: "ubuntu2204",
     family: "debian",
@@ -71,7 +80,8 @@ const DISTRO_INFO: Record<Distro, DistroInfo> = {
     codename: "noble",
     containerdSource: "distro",
     containerdVersion: "2",
-    containerdWhy: "noble-updates carries containerd 2.2.x; a 1.7 glob would pick the release pocket's 1.7.12, which an update then replaces with 2.x",
+    containerdWhy:
+      "noble-updates carries containerd 2.2.x; a 1.7 glob would pick the release pocket's 1.7.12, which an update then replaces with 2.x",
   },
 };
 
@@ -137,7 +147,8 @@ bake_pkg_remove_now() { apt-get -y -q remove "$@"; }
 bake_apt_held() { apt-mark showhold | grep -qxF "$1"; }`;
 }
 
-export const containerdPackageName = (source: "docker" | "distro") => (source === "docker" ? "containerd.io" : "containerd");
+export const containerdPackageName = (source: "docker" | "distro") =>
+  source === "docker" ? "containerd.io" : "containerd";
 
 /** The package spec that installs containerd `version` ("2", "1.7", "1.7.27"). */
 export function containerdPackage(info: DistroInfo, source: "docker" | "distro", version: string): string {

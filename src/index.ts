@@ -8,6 +8,14 @@ export { renderCloudInit, type CloudInitOptions } from "./emit/cloud-init.js";
 export { renderPackerScript } from "./emit/packer.js";
 export { renderFiles, type RenderedFile } from "./emit/files.js";
 export { renderUserData, type UserData, type UserDataOptions } from "./emit/user-data.js";
-export { checkUserDataSize, gzip, takesGzipPayload, CLOUDS, CLOUD_LIMITS, type Cloud, type SizeCheck } from "./emit/size.js";
+export {
+  checkUserDataSize,
+  gzip,
+  takesGzipPayload,
+  CLOUDS,
+  CLOUD_LIMITS,
+  type Cloud,
+  type SizeCheck,
+} from "./emit/size.js";
 export { SpecError, formatDiagnostics, type Diagnostic, type SourcePosition } from "./report.js";
 export { NodeSpecSchema, inputSchema, type NodeSpec, type SpecInput } from "./schema/node-spec.js";

@@ -13,11 +13,17 @@ const COMMANDS = ["crictl", "conntrack", "ip", "iptables", "mount", "nsenter", "
 
 export function kubernetesHostTools(info: DistroInfo): HostTools {
   if (info.family === "debian") {
-    return { packages: ["conntrack", "socat", "iptables", "iproute2", "ethtool", "ebtables"], commands: [...COMMANDS, "ebtables"] };
+    return {
+      packages: ["conntrack", "socat", "iptables", "iproute2", "ethtool", "ebtables"],
+      commands: [...COMMANDS, "ebtables"],
+    };
   }
   // EL8 ships iptables with the nft backend and ebtables as iptables-ebtables; EL9 names it iptables-nft.
   if (info.id.endsWith("8")) {
-    return { packages: ["conntrack-tools", "socat", "iptables", "iproute-tc", "ethtool", "iptables-ebtables"], commands: [...COMMANDS, "ebtables"] };
+    return {
+      packages: ["conntrack-tools", "socat", "iptables", "iproute-tc", "ethtool", "iptables-ebtables"],
+      commands: [...COMMANDS, "ebtables"],
+    };
   }
   return { packages: ["conntrack-tools", "socat", "iptables-nft", "iproute-tc", "ethtool"], commands: COMMANDS };
 }

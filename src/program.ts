@@ -68,12 +68,19 @@ interface SpecChoice {
  * already layers single keys over one spec.
  */
 function specFile(options: SpecChoice, named: string[], command: Command): string | undefined {
-  if (named.length > 1) command.error(`error: one spec at a time, got ${named.join(" and ")}; bake does not merge specs (use --set KEY=VALUE to change keys of one)`);
-  if (options.defaults && named.length > 0) command.error(`error: --defaults and ${named[0]} exclude each other: --defaults means no spec file`);
+  if (named.length > 1)
+    command.error(
+      `error: one spec at a time, got ${named.join(" and ")}; bake does not merge specs (use --set KEY=VALUE to change keys of one)`,
+    );
+  if (options.defaults && named.length > 0)
+    command.error(`error: --defaults and ${named[0]} exclude each other: --defaults means no spec file`);
   if (named.length === 1) return named[0];
   if (options.defaults) return undefined;
   const found = FOUND_SPECS.filter((f) => existsSync(f));
-  if (found.length > 1) command.error(`error: both ./${found.join(" and ./")} are here; name the one to use (bake ${command.name()} ${found[0]})`);
+  if (found.length > 1)
+    command.error(
+      `error: both ./${found.join(" and ./")} are here; name the one to use (bake ${command.name()} ${found[0]})`,
+    );
   if (found.length === 0) return undefined;
   status(options, `reading ./${found[0]} (found in the current folder; name another spec, or --defaults for none)`);
   return found[0];
@@ -98,12 +105,20 @@ function writeAtomically(path: string, content: string, mode = "0644"): void {
 /** The user-data to print for --cloud/--gzip; over the platform's size limit is an error. */
 function userDataFor(p: Plan, options: CloudInitCliOptions, compose?: Compose): string {
   const { content, form, check } = renderUserData(p, { cloud: options.cloud, gzip: options.gzip, compose });
-  if (form === "gzip-payload") status(options, `user-data is gzip, base64-encoded for the ${options.cloud} API (Terraform: user_data_base64); cloud-init decompresses it`);
+  if (form === "gzip-payload")
+    status(
+      options,
+      `user-data is gzip, base64-encoded for the ${options.cloud} API (Terraform: user_data_base64); cloud-init decompresses it`,
+    );
   if (form === "gzip-files") status(options, "user-data carries each file gzip+base64 (write_files encoding gz+b64)");
   if (!check.ok) throw new SpecError([{ severity: "error", path: "", message: check.message }]);
   const aws = CLOUD_LIMITS.aws.limit;
   if (options.cloud !== "none") detail(options, `size: ${check.message}`);
-  else if (check.bytes > aws) status(options, `warning: user-data is ${check.bytes} bytes, over AWS's ${aws}-byte limit; pass --cloud to check your platform's, or --gzip`);
+  else if (check.bytes > aws)
+    status(
+      options,
+      `warning: user-data is ${check.bytes} bytes, over AWS's ${aws}-byte limit; pass --cloud to check your platform's, or --gzip`,
+    );
   return content;
 }
 
@@ -111,7 +126,8 @@ function userDataFor(p: Plan, options: CloudInitCliOptions, compose?: Compose): 
 async function composerFor(p: Plan, options: CloudInitCliOptions, command: Command): Promise<Compose | undefined> {
   const files = options.merge ?? [];
   if (files.length === 0) {
-    if (options.mime || options.userFirst) command.error(`error: ${options.mime ? "--mime" : "--user-first"} needs at least one --merge FILE`);
+    if (options.mime || options.userFirst)
+      command.error(`error: ${options.mime ? "--mime" : "--user-first"} needs at least one --merge FILE`);
     return undefined;
   }
   const { composer } = await import("./compose/index.js");
@@ -129,13 +145,22 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 /** A --set with no "=", or an empty key or key segment, is a usage error (exit 2), like an unknown flag. */
 function collectSet(value: string, previous: string[]): string[] {
   const eq = value.indexOf("=");
-  if (eq <= 0 || value.slice(0, eq).split(/(?<!\\)\./).some((segment) => segment === "")) {
-    throw new InvalidArgumentError(`--set ${JSON.stringify(value)} must look like key.path=value (for example containerd.oomScore=-999)`);
+  if (
+    eq <= 0 ||
+    value
+      .slice(0, eq)
+      .split(/(?<!\\)\./)
+      .some((segment) => segment === "")
+  ) {
+    throw new InvalidArgumentError(
+      `--set ${JSON.stringify(value)} must look like key.path=value (for example containerd.oomScore=-999)`,
+    );
   }
   return [...previous, value];
 }
 
-const SPEC_HELP = "node spec, YAML or TOML (- reads stdin); without it, ./bake.yaml or ./bake.toml if present, else built-in defaults";
+const SPEC_HELP =
+  "node spec, YAML or TOML (- reads stdin); without it, ./bake.yaml or ./bake.toml if present, else built-in defaults";
 
 function withSpecOptions(command: Command, output: "file" | "dir" | "none"): Command {
   command
@@ -147,7 +172,8 @@ function withSpecOptions(command: Command, output: "file" | "dir" | "none"): Com
     .option("-v, --verbose", "also print what was read and rendered: target, files, steps, sizes")
     .option("--strict", "treat warnings as errors");
   if (output === "file") command.option("-o, --output <file>", "write here instead of stdout");
-  if (output === "dir") command.requiredOption("-o, --output <dir>", "folder to write user-data, provision.sh and files/ into");
+  if (output === "dir")
+    command.requiredOption("-o, --output <dir>", "folder to write user-data, provision.sh and files/ into");
   return command;
 }
 
@@ -162,56 +188,88 @@ function specAction<T extends CommonOptions>(run: (options: T, command: Command)
 export function createProgram(): Command {
   const program = new Command()
     .name("bake")
-    .description("Render cloud-init user-data or a Packer provisioner that turns Rocky Linux (and Debian/Ubuntu) into a containerd node ready for kubeadm.")
+    .description(
+      "Render cloud-init user-data or a Packer provisioner that turns Rocky Linux (and Debian/Ubuntu) into a containerd node ready for kubeadm.",
+    )
     .version(BAKE_VERSION)
     .showHelpAfterError("(run bake --help for usage)")
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   withSpecOptions(program.command("cloud-init"), "file")
     .description("print a #cloud-config user-data: write_files for every file, runcmd for the steps")
-    .addOption(new Option("--cloud <platform>", "check the size limit of this platform's user-data").choices(CLOUDS).default("none"))
+    .addOption(
+      new Option("--cloud <platform>", "check the size limit of this platform's user-data")
+        .choices(CLOUDS)
+        .default("none"),
+    )
     .option("--gzip", "compress: gzip+base64 payload where the platform takes it, else gz+b64 per file")
-    .option("--merge <file>", "your own user-data to combine with bake's: a #cloud-config merged in (your runcmd after bake's provisioner); with --mime also #! scripts and #cloud-boothook (repeatable)", collect)
+    .option(
+      "--merge <file>",
+      "your own user-data to combine with bake's: a #cloud-config merged in (your runcmd after bake's provisioner); with --mime also #! scripts and #cloud-boothook (repeatable)",
+      collect,
+    )
     .option("--mime", "write multipart/mixed user-data: bake's part, then each --merge file as its own part")
     .option("--user-first", "run the --merge files' runcmd and scripts before bake's provisioner, not after it")
-    .addHelpText("after", "\nExamples:\n  $ bake cloud-init > user-data                   # reads ./bake.yaml (what bake init wrote)\n  $ bake cloud-init node.yaml --set containerd.sandboxImage=registry.k8s.io/pause:3.10 > user-data\n  $ bake cloud-init -c bake.yaml --cloud aws --gzip -o user-data.b64\n  $ bake cloud-init --merge users.yaml > user-data          # one #cloud-config holding both\n  $ bake cloud-init --merge users.yaml --merge setup.sh --mime > user-data\n")
-    .action(specAction(async (options: CloudInitCliOptions, command) => {
-      const p = buildPlan(options);
-      emit(userDataFor(p, options, await composerFor(p, options, command)), options.output, options, "user-data");
-    }));
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ bake cloud-init > user-data                   # reads ./bake.yaml (what bake init wrote)\n  $ bake cloud-init node.yaml --set containerd.sandboxImage=registry.k8s.io/pause:3.10 > user-data\n  $ bake cloud-init -c bake.yaml --cloud aws --gzip -o user-data.b64\n  $ bake cloud-init --merge users.yaml > user-data          # one #cloud-config holding both\n  $ bake cloud-init --merge users.yaml --merge setup.sh --mime > user-data\n",
+    )
+    .action(
+      specAction(async (options: CloudInitCliOptions, command) => {
+        const p = buildPlan(options);
+        emit(userDataFor(p, options, await composerFor(p, options, command)), options.output, options, "user-data");
+      }),
+    );
 
   withSpecOptions(program.command("packer"), "file")
     .description("print one self-contained bash script for a Packer shell provisioner")
     .addHelpText("after", "\nExample:\n  $ bake packer bake.yaml -o provision.sh\n")
-    .action(specAction((options: CommonOptions) => emit(renderPackerScript(buildPlan(options)), options.output, options, "provision.sh")));
+    .action(
+      specAction((options: CommonOptions) =>
+        emit(renderPackerScript(buildPlan(options)), options.output, options, "provision.sh"),
+      ),
+    );
 
   withSpecOptions(program.command("render"), "dir")
     .description("write user-data, provision.sh and every file under files/<absolute path>, for review and diffing")
     .addHelpText("after", "\nExample:\n  $ bake render -c examples/guide.yaml -o out/\n")
-    .action(specAction((options: CommonOptions) => {
-      const rendered = renderFiles(buildPlan(options));
-      for (const file of rendered) {
-        writeAtomically(resolve(options.output!, file.path), file.content, file.mode);
-        detail(options, `wrote ${file.path} (${file.mode}, ${Buffer.byteLength(file.content)} bytes)`);
-      }
-      status(options, `wrote ${rendered.length} files to ${options.output}`);
-    }));
+    .action(
+      specAction((options: CommonOptions) => {
+        const rendered = renderFiles(buildPlan(options));
+        for (const file of rendered) {
+          writeAtomically(resolve(options.output!, file.path), file.content, file.mode);
+          detail(options, `wrote ${file.path} (${file.mode}, ${Buffer.byteLength(file.content)} bytes)`);
+        }
+        status(options, `wrote ${rendered.length} files to ${options.output}`);
+      }),
+    );
 
   withSpecOptions(program.command("validate"), "none")
     .description("check the spec and render every output in memory; writes nothing")
-    .addOption(new Option("--cloud <platform>", "also check the user-data against this platform's size limit").choices(CLOUDS).default("none"))
+    .addOption(
+      new Option("--cloud <platform>", "also check the user-data against this platform's size limit")
+        .choices(CLOUDS)
+        .default("none"),
+    )
     .option("--gzip", "check the size of the compressed user-data")
     .addHelpText("after", "\nExample:\n  $ bake validate bake.yaml --strict --cloud aws && echo valid\n")
-    .action(specAction((options: CloudInitCliOptions) => {
-      const p = buildPlan(options);
-      detail(options, describeSize("user-data", userDataFor(p, { ...options, quiet: true })));
-      detail(options, describeSize("provision.sh", renderPackerScript(p)));
-      status(options, `${options.config ?? "built-in defaults"} is valid (${p.spec.distro}/${p.spec.arch}, ${p.files.length} files, ${p.steps.length} steps)`);
-    }));
+    .action(
+      specAction((options: CloudInitCliOptions) => {
+        const p = buildPlan(options);
+        detail(options, describeSize("user-data", userDataFor(p, { ...options, quiet: true })));
+        detail(options, describeSize("provision.sh", renderPackerScript(p)));
+        status(
+          options,
+          `${options.config ?? "built-in defaults"} is valid (${p.spec.distro}/${p.spec.arch}, ${p.files.length} files, ${p.steps.length} steps)`,
+        );
+      }),
+    );
 
   program
     .command("schema")
-    .description("print the JSON Schema of the spec, for editors (the package also ships it as schema/bake.schema.json)")
+    .description(
+      "print the JSON Schema of the spec, for editors (the package also ships it as schema/bake.schema.json)",
+    )
     .option("-o, --output <file>", "write here instead of stdout")
     .addHelpText("after", "\nExample:\n  $ bake schema > bake.schema.json\n")
     .action(async (options: { output?: string }) => {
@@ -227,61 +285,137 @@ export function createProgram(): Command {
     .addOption(distroOption())
     .option("-o, --output <file>", "where to write it (- for stdout)", "bake.yaml")
     .option("--force", "replace the spec, and a different bake.schema.json beside it, if they exist")
-    .option("--schema <ref>", "the $schema URL or path for editors (default: ./bake.schema.json, which init writes beside the spec)")
-    .addOption(new Option("--profile <name>", "fill in a working set of values: cn (mirrors reachable from mainland China)").choices(PROFILES))
-    .addOption(new Option("--kubernetes [role]", "fill in the kubernetes section: a kubeadm-ready worker (default) or control-plane").choices(["worker", "control-plane"]))
+    .option(
+      "--schema <ref>",
+      "the $schema URL or path for editors (default: ./bake.schema.json, which init writes beside the spec)",
+    )
+    .addOption(
+      new Option(
+        "--profile <name>",
+        "fill in a working set of values: cn (mirrors reachable from mainland China)",
+      ).choices(PROFILES),
+    )
+    .addOption(
+      new Option(
+        "--kubernetes [role]",
+        "fill in the kubernetes section: a kubeadm-ready worker (default) or control-plane",
+      ).choices(["worker", "control-plane"]),
+    )
     .option("-q, --quiet", "print nothing on success")
-    .addHelpText("after", "\nExamples:\n  $ bake init --distro rocky9 && bake validate      # validate reads ./bake.yaml\n  $ bake init --profile cn -o bake.yaml\n  $ bake init --kubernetes control-plane -o bake.yaml\n  $ bake init -o - --schema https://example.com/bake.schema.json > node.yaml\n")
-    .action(async (options: { distro: Distro; output: string; force?: boolean; schema?: string; quiet?: boolean; profile?: Profile; kubernetes?: true | "worker" | "control-plane" }) => {
-      const { writeStarter } = await import("./commands/init.js");
-      const kubernetes = options.kubernetes === true ? "worker" : options.kubernetes;
-      const schemaFile = writeStarter({ ...options, kubernetes, force: options.force === true, writeAtomically });
-      if (schemaFile) status(options, `wrote ${schemaFile} (the JSON Schema the spec's first line names, for editors)`);
-      const what = [options.distro, options.profile && `profile ${options.profile}`, kubernetes && `kubernetes ${kubernetes}`].filter(Boolean).join(", ");
-      const validate = options.output === "bake.yaml" ? "bake validate" : `bake validate ${options.output}`;
-      if (options.output !== "-") status(options, `wrote ${options.output} (${what}); edit it, then: ${validate}`);
-    });
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ bake init --distro rocky9 && bake validate      # validate reads ./bake.yaml\n  $ bake init --profile cn -o bake.yaml\n  $ bake init --kubernetes control-plane -o bake.yaml\n  $ bake init -o - --schema https://example.com/bake.schema.json > node.yaml\n",
+    )
+    .action(
+      async (options: {
+        distro: Distro;
+        output: string;
+        force?: boolean;
+        schema?: string;
+        quiet?: boolean;
+        profile?: Profile;
+        kubernetes?: true | "worker" | "control-plane";
+      }) => {
+        const { writeStarter } = await import("./commands/init.js");
+        const kubernetes = options.kubernetes === true ? "worker" : options.kubernetes;
+        const schemaFile = writeStarter({ ...options, kubernetes, force: options.force === true, writeAtomically });
+        if (schemaFile)
+          status(options, `wrote ${schemaFile} (the JSON Schema the spec's first line names, for editors)`);
+        const what = [
+          options.distro,
+          options.profile && `profile ${options.profile}`,
+          kubernetes && `kubernetes ${kubernetes}`,
+        ]
+          .filter(Boolean)
+          .join(", ");
+        const validate = options.output === "bake.yaml" ? "bake validate" : `bake validate ${options.output}`;
+        if (options.output !== "-") status(options, `wrote ${options.output} (${what}); edit it, then: ${validate}`);
+      },
+    );
 
   program
     .command("explain")
-    .argument("[key]", "a key path such as containerd.sandboxImage or containerd.registries.docker.io.mirrors; all keys without it")
+    .argument(
+      "[key]",
+      "a key path such as containerd.sandboxImage or containerd.registries.docker.io.mirrors; all keys without it",
+    )
     .description("what a key means, its type and default, and which files and steps it changes")
     .addOption(distroOption())
     .option("--json", "print the data as JSON")
-    .addHelpText("after", "\nExample:\n  $ bake explain containerd.sandboxImage\n  $ bake explain crictl --distro debian13\n")
+    .addHelpText(
+      "after",
+      "\nExample:\n  $ bake explain containerd.sandboxImage\n  $ bake explain crictl --distro debian13\n",
+    )
     .action(async (key: string | undefined, options: { distro: Distro; json?: boolean }) => {
       const { explain, formatExplanations } = await import("./commands/explain.js");
       const items = explain(key, options.distro);
       const color = colorAllowed(process.stdout);
-      process.stdout.write(options.json ? JSON.stringify(items, null, 2) + "\n" : formatExplanations(items, options.distro, color));
+      process.stdout.write(
+        options.json ? JSON.stringify(items, null, 2) + "\n" : formatExplanations(items, options.distro, color),
+      );
     });
 
   program
     .command("diff")
-    .description("unified diff, file by file, of what two specs put on the node (files and provision.sh); one -c compares it with the defaults")
+    .description(
+      "unified diff, file by file, of what two specs put on the node (files and provision.sh); one -c compares it with the defaults",
+    )
     .argument("[specs...]", "old and new spec, as with -c")
-    .option("-c, --config <file>", "a spec, YAML or TOML; give it twice (old, then new) or once (against the defaults); without it, ./bake.yaml or ./bake.toml if present", collect, [])
+    .option(
+      "-c, --config <file>",
+      "a spec, YAML or TOML; give it twice (old, then new) or once (against the defaults); without it, ./bake.yaml or ./bake.toml if present",
+      collect,
+      [],
+    )
     .option("--defaults", "compare the defaults with --set only, even when ./bake.yaml exists")
     .option("--set <key=value>", "override one key of the new side, value parsed as YAML (repeatable)", collectSet, [])
-    .option("--exit-code", "exit 1 when the outputs differ, 0 when they do not (as git diff --exit-code and kubectl diff)")
+    .option(
+      "--exit-code",
+      "exit 1 when the outputs differ, 0 when they do not (as git diff --exit-code and kubectl diff)",
+    )
     .option("-U, --unified <lines>", "lines of context", "3")
     .option("-q, --quiet", "print no warnings and no summary")
     .option("-v, --verbose", "also list each file that differs, and both plans")
-    .addHelpText("after", "\nExit status is 0 whether or not the outputs differ (with --exit-code: 1 when they differ), 1 when a spec is invalid, 2 on a usage error.\n\nExample:\n  $ bake diff -c old.yaml -c new.yaml           # or: bake diff old.yaml new.yaml\n  $ bake diff                                   # what ./bake.yaml changes from the defaults\n  $ bake diff --set containerd.oomScore=-999    # defaults against one change\n")
-    .action(async (specs: string[], options: { config: string[]; set: string[]; unified: string; quiet?: boolean; verbose?: boolean; defaults?: boolean; exitCode?: boolean }, command: Command) => {
-      const { diffPlans, formatDiff, summary } = await import("./commands/diff.js");
-      const named = [...options.config, ...specs];
-      if (named.length > 2) command.error("error: bake diff compares two specs: give at most two (-c old -c new, or old new)");
-      if (named.length === 2 && options.defaults) command.error("error: --defaults and two specs exclude each other: --defaults means no spec file");
-      const [oldFile, newFile] = named.length === 2 ? named : [undefined, specFile(options, named, command)];
-      const old = { label: oldFile ?? "defaults", plan: buildPlan({ config: oldFile, set: [], quiet: options.quiet, verbose: options.verbose }) };
-      const now = { label: newFile ?? (options.set.length ? "--set" : "defaults"), plan: buildPlan({ config: newFile, set: options.set, quiet: options.quiet, verbose: options.verbose }) };
-      const diffs = diffPlans(old, now, Math.max(0, Number.parseInt(options.unified, 10) || 0));
-      process.stdout.write(formatDiff(diffs, colorAllowed(process.stdout)));
-      if (!options.quiet) process.stderr.write(summary(diffs, old.label, now.label) + "\n");
-      for (const d of diffs) detail(options, `${d.status}: ${d.path}`);
-      if (options.exitCode && diffs.length > 0) throw new OutputsDiffer();
-    });
+    .addHelpText(
+      "after",
+      "\nExit status is 0 whether or not the outputs differ (with --exit-code: 1 when they differ), 1 when a spec is invalid, 2 on a usage error.\n\nExample:\n  $ bake diff -c old.yaml -c new.yaml           # or: bake diff old.yaml new.yaml\n  $ bake diff                                   # what ./bake.yaml changes from the defaults\n  $ bake diff --set containerd.oomScore=-999    # defaults against one change\n",
+    )
+    .action(
+      async (
+        specs: string[],
+        options: {
+          config: string[];
+          set: string[];
+          unified: string;
+          quiet?: boolean;
+          verbose?: boolean;
+          defaults?: boolean;
+          exitCode?: boolean;
+        },
+        command: Command,
+      ) => {
+        const { diffPlans, formatDiff, summary } = await import("./commands/diff.js");
+        const named = [...options.config, ...specs];
+        if (named.length > 2)
+          command.error("error: bake diff compares two specs: give at most two (-c old -c new, or old new)");
+        if (named.length === 2 && options.defaults)
+          command.error("error: --defaults and two specs exclude each other: --defaults means no spec file");
+        const [oldFile, newFile] = named.length === 2 ? named : [undefined, specFile(options, named, command)];
+        const old = {
+          label: oldFile ?? "defaults",
+          plan: buildPlan({ config: oldFile, set: [], quiet: options.quiet, verbose: options.verbose }),
+        };
+        const now = {
+          label: newFile ?? (options.set.length ? "--set" : "defaults"),
+          plan: buildPlan({ config: newFile, set: options.set, quiet: options.quiet, verbose: options.verbose }),
+        };
+        const diffs = diffPlans(old, now, Math.max(0, Number.parseInt(options.unified, 10) || 0));
+        process.stdout.write(formatDiff(diffs, colorAllowed(process.stdout)));
+        if (!options.quiet) process.stderr.write(summary(diffs, old.label, now.label) + "\n");
+        for (const d of diffs) detail(options, `${d.status}: ${d.path}`);
+        if (options.exitCode && diffs.length > 0) throw new OutputsDiffer();
+      },
+    );
 
   program
     .command("version")
@@ -292,10 +426,14 @@ export function createProgram(): Command {
     .command("completion")
     .argument("<shell>", "bash, zsh or fish")
     .description("print a shell completion script for bake's commands, flags and their values")
-    .addHelpText("after", "\nInstall:\n  bash: $ bake completion bash > ~/.local/share/bash-completion/completions/bake\n  zsh:  $ bake completion zsh > \"${fpath[1]}/_bake\"     (or: source <(bake completion zsh))\n  fish: $ bake completion fish > ~/.config/fish/completions/bake.fish\n")
+    .addHelpText(
+      "after",
+      '\nInstall:\n  bash: $ bake completion bash > ~/.local/share/bash-completion/completions/bake\n  zsh:  $ bake completion zsh > "${fpath[1]}/_bake"     (or: source <(bake completion zsh))\n  fish: $ bake completion fish > ~/.config/fish/completions/bake.fish\n',
+    )
     .action(async (shell: string, _options: unknown, command: Command) => {
       const { completionScript, SHELLS } = await import("./commands/completion.js");
-      if (!(SHELLS as readonly string[]).includes(shell)) command.error(`error: no completion for ${JSON.stringify(shell)}; choose one of ${SHELLS.join(", ")}`);
+      if (!(SHELLS as readonly string[]).includes(shell))
+        command.error(`error: no completion for ${JSON.stringify(shell)}; choose one of ${SHELLS.join(", ")}`);
       process.stdout.write(completionScript(program, shell as (typeof SHELLS)[number]));
     });
 
@@ -316,7 +454,11 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help" ? 0 : EXIT_USAGE;
+      return error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help"
+        ? 0
+        : EXIT_USAGE;
     }
     if (error instanceof OutputsDiffer) return EXIT_INVALID;
     if (error instanceof SpecError) {
@@ -327,7 +469,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`bake: ${error.message}\n`);
       return EXIT_INVALID;
     }
-    process.stderr.write(`bake: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `bake: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 70;
   }
 }

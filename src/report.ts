@@ -44,7 +44,10 @@ export function formatDiagnostic(diagnostic: Diagnostic, { color }: FormatOption
   const d = {
     ...diagnostic,
     message: hideUrlPasswords(diagnostic.message),
-    position: diagnostic.position && { ...diagnostic.position, lineText: hideUrlPasswords(diagnostic.position.lineText) },
+    position: diagnostic.position && {
+      ...diagnostic.position,
+      lineText: hideUrlPasswords(diagnostic.position.lineText),
+    },
   };
   const label = d.severity === "error" ? paint(color, "1;31", "error") : paint(color, "1;33", "warning");
   const where = d.path ? `${paint(color, "1", d.path)}: ` : "";
@@ -56,7 +59,9 @@ export function formatDiagnostic(diagnostic: Diagnostic, { color }: FormatOption
     lines.push(`${pad}--> ${p.file}:${p.line}:${p.column}`);
     if (p.lineText !== "") {
       // The user's line, with anything a terminal would act on made visible.
-      const shown = p.lineText.replace(/\t/g, " ").replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, "?");
+      const shown = p.lineText
+        .replace(/\t/g, " ")
+        .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, "?");
       lines.push(`${pad} |`);
       lines.push(`${p.line} | ${shown}`);
       // Columns count characters; the caret line counts terminal cells, two for a CJK character.
@@ -74,17 +79,61 @@ export function formatDiagnostic(diagnostic: Diagnostic, { color }: FormatOption
  * fullwidth forms, emoji). Combining marks are rare in specs and count as one.
  */
 const WIDE: [number, number][] = [
-  [0x1100, 0x115f], [0x231a, 0x231b], [0x2329, 0x232a], [0x23e9, 0x23ec], [0x23f0, 0x23f3], [0x25fd, 0x25fe], [0x2614, 0x2615],
-  [0x2648, 0x2653], [0x26a1, 0x26a1], [0x26aa, 0x26ab], [0x26bd, 0x26be], [0x26c4, 0x26c5], [0x26ce, 0x26ce], [0x26d4, 0x26d4],
-  [0x26ea, 0x26ea], [0x26f2, 0x26f5], [0x26fa, 0x26fd], [0x2705, 0x2705], [0x270a, 0x270b], [0x2728, 0x2728], [0x274c, 0x274c],
-  [0x2753, 0x2757], [0x2795, 0x2797], [0x27b0, 0x27bf], [0x2b1b, 0x2b1c], [0x2b50, 0x2b55], [0x2e80, 0x303e], [0x3041, 0x33ff],
-  [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xa000, 0xa4cf], [0xa960, 0xa97f], [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe10, 0xfe19],
-  [0xfe30, 0xfe6f], [0xff00, 0xff60], [0xffe0, 0xffe6], [0x16fe0, 0x18cff], [0x1b000, 0x1b2ff], [0x1f004, 0x1f004], [0x1f0cf, 0x1f0cf],
-  [0x1f18e, 0x1f18e], [0x1f191, 0x1f19a], [0x1f200, 0x1f2ff], [0x1f300, 0x1f64f], [0x1f680, 0x1f6ff], [0x1f7e0, 0x1f7eb],
-  [0x1f90c, 0x1f9ff], [0x1fa70, 0x1faff], [0x20000, 0x3fffd],
+  [0x1100, 0x115f],
+  [0x231a, 0x231b],
+  [0x2329, 0x232a],
+  [0x23e9, 0x23ec],
+  [0x23f0, 0x23f3],
+  [0x25fd, 0x25fe],
+  [0x2614, 0x2615],
+  [0x2648, 0x2653],
+  [0x26a1, 0x26a1],
+  [0x26aa, 0x26ab],
+  [0x26bd, 0x26be],
+  [0x26c4, 0x26c5],
+  [0x26ce, 0x26ce],
+  [0x26d4, 0x26d4],
+  [0x26ea, 0x26ea],
+  [0x26f2, 0x26f5],
+  [0x26fa, 0x26fd],
+  [0x2705, 0x2705],
+  [0x270a, 0x270b],
+  [0x2728, 0x2728],
+  [0x274c, 0x274c],
+  [0x2753, 0x2757],
+  [0x2795, 0x2797],
+  [0x27b0, 0x27bf],
+  [0x2b1b, 0x2b1c],
+  [0x2b50, 0x2b55],
+  [0x2e80, 0x303e],
+  [0x3041, 0x33ff],
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xa000, 0xa4cf],
+  [0xa960, 0xa97f],
+  [0xac00, 0xd7a3],
+  [0xf900, 0xfaff],
+  [0xfe10, 0xfe19],
+  [0xfe30, 0xfe6f],
+  [0xff00, 0xff60],
+  [0xffe0, 0xffe6],
+  [0x16fe0, 0x18cff],
+  [0x1b000, 0x1b2ff],
+  [0x1f004, 0x1f004],
+  [0x1f0cf, 0x1f0cf],
+  [0x1f18e, 0x1f18e],
+  [0x1f191, 0x1f19a],
+  [0x1f200, 0x1f2ff],
+  [0x1f300, 0x1f64f],
+  [0x1f680, 0x1f6ff],
+  [0x1f7e0, 0x1f7eb],
+  [0x1f90c, 0x1f9ff],
+  [0x1fa70, 0x1faff],
+  [0x20000, 0x3fffd],
 ];
 
-const isWide = (codePoint: number) => codePoint >= 0x1100 && WIDE.some(([from, to]) => codePoint >= from && codePoint <= to);
+const isWide = (codePoint: number) =>
+  codePoint >= 0x1100 && WIDE.some(([from, to]) => codePoint >= from && codePoint <= to);
 
 /** How many terminal cells a line of text takes. */
 export function displayWidth(text: string): number {
@@ -107,7 +156,11 @@ function editDistance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      row[j] = Math.min(
+        row[j]! + 1,
+        row[j - 1]! + 1,
+        diagonal + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1),
+      );
       diagonal = above;
     }
   }
@@ -125,7 +178,9 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
       bestDistance = distance;
     }
   }
-  const prefixMatch = candidates.find((c) => c.toLowerCase().startsWith(word.toLowerCase()) || word.toLowerCase().startsWith(c.toLowerCase()));
+  const prefixMatch = candidates.find(
+    (c) => c.toLowerCase().startsWith(word.toLowerCase()) || word.toLowerCase().startsWith(c.toLowerCase()),
+  );
   if (bestDistance <= Math.max(2, Math.floor(word.length / 3))) return best;
   return word.length >= 3 ? prefixMatch : undefined;
 }

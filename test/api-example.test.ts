@@ -19,7 +19,10 @@ describe("examples/api.mjs", () => {
     expect(r.stdout).toContain("rejected: containerd.oomScore:");
     const files = readdirSync(out).sort();
     expect(files).toEqual(["edge-fra-1.user-data", "edge-gru-1.user-data", "edge-sin-1.user-data"]);
-    for (const [file, site] of [["edge-fra-1.user-data", "fra"], ["edge-sin-1.user-data", "sin"]] as const) {
+    for (const [file, site] of [
+      ["edge-fra-1.user-data", "fra"],
+      ["edge-sin-1.user-data", "sin"],
+    ] as const) {
       const text = readFileSync(join(out, file), "utf8");
       expect(text.startsWith("#cloud-config\n")).toBe(true);
       const doc = parse(text) as { write_files: { path: string; content: string }[] };

@@ -34,7 +34,8 @@ describe("spec input", () => {
 
   it("reads TOML files, and TOML on stdin", () => {
     const dir = tempDir();
-    const toml = 'distro = "rocky8"\n[containerd]\nroot = "/data/c"\n[containerd.registries."docker.io"]\nmirrors = ["https://m.example.com"]\n';
+    const toml =
+      'distro = "rocky8"\n[containerd]\nroot = "/data/c"\n[containerd.registries."docker.io"]\nmirrors = ["https://m.example.com"]\n';
     writeFileSync(join(dir, "bake.toml"), toml);
     for (const r of [runCli(["cloud-init", "-c", join(dir, "bake.toml")]), runCli(["cloud-init", "-c", "-"], toml)]) {
       expect(r.stderr).toBe("");
@@ -48,11 +49,16 @@ describe("spec input", () => {
     const r = runCli([
       "cloud-init",
       "-q",
-      "-c", "examples/guide.yaml",
-      "--set", "containerd.oomScore=-500",
-      "--set", "kernel.sysctl.vm.max_map_count=262144",
-      "--set", "containerd.registries.registry.local:5000.mirrors=[https://m.example.com]",
-      "--set", "containerd.version=1.7",
+      "-c",
+      "examples/guide.yaml",
+      "--set",
+      "containerd.oomScore=-500",
+      "--set",
+      "kernel.sysctl.vm.max_map_count=262144",
+      "--set",
+      "containerd.registries.registry.local:5000.mirrors=[https://m.example.com]",
+      "--set",
+      "containerd.version=1.7",
     ]);
     expect(r.stderr).toBe("");
     expect(r.stdout).toContain("oom_score = -500");
@@ -83,14 +89,20 @@ describe("bad input", () => {
   }
 
   it("names the key, the line:column and a suggestion for an unknown key", () => {
-    expectRejected(["cloud-init", "-c", "-"], "containerd:\n  sandboxImg: x\n", "containerd.sandboxImg", '<stdin>:2:3', 'did you mean "sandboxImage"');
+    expectRejected(
+      ["cloud-init", "-c", "-"],
+      "containerd:\n  sandboxImg: x\n",
+      "containerd.sandboxImg",
+      "<stdin>:2:3",
+      'did you mean "sandboxImage"',
+    );
   });
 
   it("reports every error at once, each with its line", () => {
     expectRejected(
       ["cloud-init", "-c", "-"],
       "distro: rocky10\ncontainerd:\n  oomScore: 5000\n  root: data\n  sandboxImage: 'bad image!'\n",
-      "distro: \"rocky10\" is not one of",
+      'distro: "rocky10" is not one of',
       "<stdin>:1:9",
       "containerd.oomScore: 5000 is out of range: must be an integer from -1000 to 1000",
       "<stdin>:3:13",
@@ -107,25 +119,53 @@ describe("bad input", () => {
   });
 
   it("rejects values that would break out of quoting", () => {
-    expectRejected(["cloud-init", "--set", 'containerd.registries.docker\\.io.mirrors=["https://x\\"; rm -rf /"]'], undefined, "mirrors[0]");
-    expectRejected(["cloud-init", "--set", "containerd.proxy.http=http://p:3128\nExecStart=/bin/evil"], undefined, "containerd.proxy.http");
+    expectRejected(
+      ["cloud-init", "--set", 'containerd.registries.docker\\.io.mirrors=["https://x\\"; rm -rf /"]'],
+      undefined,
+      "mirrors[0]",
+    );
+    expectRejected(
+      ["cloud-init", "--set", "containerd.proxy.http=http://p:3128\nExecStart=/bin/evil"],
+      undefined,
+      "containerd.proxy.http",
+    );
   });
 
   it("needs a checksum for a crictl version bake does not know", () => {
-    expectRejected(["cloud-init", "--set", "crictl.version=v1.99.0"], undefined, "crictl.sha256", "no built-in checksum");
+    expectRejected(
+      ["cloud-init", "--set", "crictl.version=v1.99.0"],
+      undefined,
+      "crictl.sha256",
+      "no built-in checksum",
+    );
   });
 
   it("refuses a distro/source pair that cannot work", () => {
-    expectRejected(["cloud-init", "--set", "containerd.source=distro"], undefined, "containerd.source", "rocky9 has no containerd package");
+    expectRejected(
+      ["cloud-init", "--set", "containerd.source=distro"],
+      undefined,
+      "containerd.source",
+      "rocky9 has no containerd package",
+    );
   });
 
   it("a missing file is an error naming it", () => {
-    expectRejected(["cloud-init", "-c", "/nonexistent/bake.yaml"], undefined, "cannot read spec /nonexistent/bake.yaml: no such file");
+    expectRejected(
+      ["cloud-init", "-c", "/nonexistent/bake.yaml"],
+      undefined,
+      "cannot read spec /nonexistent/bake.yaml: no such file",
+    );
   });
 
   it("--strict turns warnings into errors", () => {
     expect(runCli(["validate", "-c", "test/fixtures/risky/guide-as-written.yaml"]).status).toBe(0);
-    expectRejected(["cloud-init", "--strict", "-c", "test/fixtures/risky/guide-as-written.yaml"], undefined, "containerd.sandboxImage", "(an error under --strict)", "guide-as-written.yaml:4:17");
+    expectRejected(
+      ["cloud-init", "--strict", "-c", "test/fixtures/risky/guide-as-written.yaml"],
+      undefined,
+      "containerd.sandboxImage",
+      "(an error under --strict)",
+      "guide-as-written.yaml:4:17",
+    );
   });
 
   it("usage errors exit 2", () => {
@@ -147,7 +187,10 @@ describe("bake render", () => {
     const config = readFileSync(join(dir, "files/etc/containerd/config.toml"), "utf8");
     expect(config).toContain('root = "/data/containerd/data"');
     expect(existsSync(join(dir, "files/etc/containerd/certs.d/docker.io/hosts.toml"))).toBe(true);
-    const written = parse(readFileSync(join(dir, "user-data"), "utf8"), { version: "1.1" }).write_files as { path: string; content: string }[];
+    const written = parse(readFileSync(join(dir, "user-data"), "utf8"), { version: "1.1" }).write_files as {
+      path: string;
+      content: string;
+    }[];
     for (const f of written.filter((w) => w.path !== "/usr/local/sbin/bake-provision")) {
       expect(readFileSync(join(dir, "files", f.path), "utf8")).toBe(f.content);
     }
@@ -177,7 +220,9 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
     const r = runCli(["cloud-init"], undefined, dir);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("debian13/amd64");
-    expect(r.stderr).toBe("bake: reading ./bake.yaml (found in the current folder; name another spec, or --defaults for none)\n");
+    expect(r.stderr).toBe(
+      "bake: reading ./bake.yaml (found in the current folder; name another spec, or --defaults for none)\n",
+    );
     expect(runCli(["packer", "-q"], undefined, dir).stdout).toContain("debian13");
     const quiet = runCli(["cloud-init", "-q"], undefined, dir);
     expect(quiet.stderr).toBe("");
@@ -216,12 +261,18 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
 
   it("two specs for one output are a usage error, not a silent last-one-wins; diff keeps old and new", () => {
     const dir = folderWith({ "a.yaml": "distro: debian13\n", "b.yaml": "distro: rocky8\n" });
-    for (const args of [["-c", "a.yaml", "-c", "b.yaml"], ["a.yaml", "-c", "b.yaml"], ["a.yaml", "--defaults"]]) {
+    for (const args of [
+      ["-c", "a.yaml", "-c", "b.yaml"],
+      ["a.yaml", "-c", "b.yaml"],
+      ["a.yaml", "--defaults"],
+    ]) {
       const r = runCli(["cloud-init", ...args], undefined, dir);
       expect(r.status, args.join(" ")).toBe(2);
       expect(r.stdout).toBe("");
     }
-    expect(runCli(["cloud-init", "-c", "a.yaml", "-c", "b.yaml"], undefined, dir).stderr).toContain("one spec at a time, got a.yaml and b.yaml; bake does not merge specs");
+    expect(runCli(["cloud-init", "-c", "a.yaml", "-c", "b.yaml"], undefined, dir).stderr).toContain(
+      "one spec at a time, got a.yaml and b.yaml; bake does not merge specs",
+    );
     const flags = runCli(["diff", "-c", "a.yaml", "-c", "b.yaml"], undefined, dir);
     expect(flags.status).toBe(0);
     expect(flags.stderr).toContain("a.yaml -> b.yaml");
@@ -235,7 +286,17 @@ describe("CLI conventions", () => {
 
   it("bake version, and --version on every command", () => {
     expect(runCli(["version"]).stdout).toBe(`${VERSION}\n`);
-    for (const command of ["cloud-init", "packer", "render", "validate", "schema", "init", "explain", "diff", "completion"]) {
+    for (const command of [
+      "cloud-init",
+      "packer",
+      "render",
+      "validate",
+      "schema",
+      "init",
+      "explain",
+      "diff",
+      "completion",
+    ]) {
       const r = runCli([command, "--version"]);
       expect(r.status, command).toBe(0);
       expect(r.stdout, command).toBe(`${VERSION}\n`);
@@ -266,7 +327,11 @@ describe("CLI conventions", () => {
       const base = { ...process.env };
       delete base.NO_COLOR;
       delete base.FORCE_COLOR;
-      return spawnSync(process.execPath, [CLI, "validate", "--set", "crictl.timeout=0"], { cwd: ROOT, encoding: "utf8", env: { ...base, ...env } }).stderr;
+      return spawnSync(process.execPath, [CLI, "validate", "--set", "crictl.timeout=0"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...base, ...env },
+      }).stderr;
     };
     expect(withEnv({ FORCE_COLOR: "1", NO_COLOR: "1" })).toContain("\u001b[1;31merror\u001b[0m");
     expect(withEnv({ FORCE_COLOR: "0" })).not.toContain("\u001b[");
@@ -305,7 +370,17 @@ describe("bake completion", () => {
   it("bash: the script loads and completes subcommands, flags and flag values", () => {
     const file = script("bash");
     const complete = (line: string) =>
-      spawnSync("bash", ["-c", `source "$1"; COMP_WORDS=($2); [[ $2 == *" " ]] && COMP_WORDS+=(""); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _bake; echo "\${COMPREPLY[*]}"`, "bash", file, line], { encoding: "utf8" }).stdout.trim();
+      spawnSync(
+        "bash",
+        [
+          "-c",
+          `source "$1"; COMP_WORDS=($2); [[ $2 == *" " ]] && COMP_WORDS+=(""); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _bake; echo "\${COMPREPLY[*]}"`,
+          "bash",
+          file,
+          line,
+        ],
+        { encoding: "utf8" },
+      ).stdout.trim();
     expect(complete("bake cl")).toBe("cloud-init");
     expect(complete("bake co")).toBe("completion");
     expect(complete("bake cloud-init --gz")).toBe("--gzip");
@@ -331,7 +406,11 @@ describe("bake completion", () => {
   it.skipIf(!has("fish"))("fish: the script parses and completes subcommands and flag values", () => {
     const file = script("fish");
     expect(spawnSync("fish", ["--no-execute", file], { encoding: "utf8" }).status).toBe(0);
-    const r = spawnSync("fish", ["--no-config", "-c", `source ${file}; complete -C "bake cl"; complete -C "bake cloud-init --cloud="`], { encoding: "utf8" });
+    const r = spawnSync(
+      "fish",
+      ["--no-config", "-c", `source ${file}; complete -C "bake cl"; complete -C "bake cloud-init --cloud="`],
+      { encoding: "utf8" },
+    );
     expect(r.stdout).toMatch(/^cloud-init\t/m);
     expect(r.stdout).toMatch(/^--cloud=aws\t/m);
   });

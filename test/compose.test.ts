@@ -32,7 +32,9 @@ function mimeParts(doc: string) {
   expect(sections.pop()).toBe("--\n");
   return sections.map((s) => {
     const [head, ...body] = s.replace(/^\n/, "").split("\n\n");
-    const headers = Object.fromEntries(head!.split("\n").map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 2)]));
+    const headers = Object.fromEntries(
+      head!.split("\n").map((l) => [l.slice(0, l.indexOf(":")), l.slice(l.indexOf(":") + 2)]),
+    );
     return { headers, body: body.join("\n\n") };
   });
 }
@@ -43,7 +45,10 @@ describe("--merge: one #cloud-config holding bake's and the user's", () => {
   const doc = parsed(merged);
 
   it("passes through keys bake does not use, untouched", () => {
-    expect(doc.users).toEqual(["default", expect.objectContaining({ name: "ops", ssh_authorized_keys: [expect.stringMatching(/^ssh-ed25519 /)] })]);
+    expect(doc.users).toEqual([
+      "default",
+      expect.objectContaining({ name: "ops", ssh_authorized_keys: [expect.stringMatching(/^ssh-ed25519 /)] }),
+    ]);
     expect(doc.hostname).toBe("node-1");
     expect(doc.timezone).toBe("Etc/UTC");
     expect(doc.packages).toEqual(["jq"]);
@@ -59,14 +64,24 @@ describe("--merge: one #cloud-config holding bake's and the user's", () => {
   });
 
   it("runs it before bake's provisioner with --user-first, keeping the files' order", () => {
-    const first = parsed(cloudInit("--merge", `${F}/ops-user.yaml`, "--merge", `${F}/more-packages.yaml`, "--user-first"));
-    expect(first.runcmd).toEqual(['echo "ops runcmd ran" > /var/tmp/ops-runcmd', ["touch", "/var/tmp/more-packages"], PROVISION]);
+    const first = parsed(
+      cloudInit("--merge", `${F}/ops-user.yaml`, "--merge", `${F}/more-packages.yaml`, "--user-first"),
+    );
+    expect(first.runcmd).toEqual([
+      'echo "ops runcmd ran" > /var/tmp/ops-runcmd',
+      ["touch", "/var/tmp/more-packages"],
+      PROVISION,
+    ]);
   });
 
   it("appends a list two user files both set, in the order given", () => {
     const both = parsed(cloudInit("--merge", `${F}/ops-user.yaml`, "--merge", `${F}/more-packages.yaml`));
     expect(both.packages).toEqual(["jq", "curl"]);
-    expect(both.runcmd).toEqual([PROVISION, 'echo "ops runcmd ran" > /var/tmp/ops-runcmd', ["touch", "/var/tmp/more-packages"]]);
+    expect(both.runcmd).toEqual([
+      PROVISION,
+      'echo "ops runcmd ran" > /var/tmp/ops-runcmd',
+      ["touch", "/var/tmp/more-packages"],
+    ]);
   });
 
   it("keeps bake's header and the user's comments, and says where each user entry came from", () => {
@@ -81,7 +96,10 @@ describe("--merge: one #cloud-config holding bake's and the user's", () => {
 
   it("expands the user's aliases, so anchors from two files cannot meet or come after their use", () => {
     const dir = tempDir();
-    writeFileSync(join(dir, "a.yaml"), "#cloud-config\nx-keys: &k [ssh-ed25519 AAAA a@b]\nusers:\n  - name: a\n    ssh_authorized_keys: *k\n");
+    writeFileSync(
+      join(dir, "a.yaml"),
+      "#cloud-config\nx-keys: &k [ssh-ed25519 AAAA a@b]\nusers:\n  - name: a\n    ssh_authorized_keys: *k\n",
+    );
     writeFileSync(join(dir, "b.yaml"), "#cloud-config\nx-cmd: &k [echo, b]\nruncmd:\n  - *k\n");
     const both = parsed(cloudInit("--merge", join(dir, "a.yaml"), "--merge", join(dir, "b.yaml")));
     expect(both.users).toEqual([{ name: "a", ssh_authorized_keys: ["ssh-ed25519 AAAA a@b"] }]);
@@ -100,17 +118,30 @@ describe("--merge: one #cloud-config holding bake's and the user's", () => {
   });
 
   it("--gzip compresses the merged whole where the platform takes gzip, and bake's files alone inside otherwise", () => {
-    const whole = gunzipSync(Buffer.from(cloudInit("--merge", `${F}/ops-user.yaml`, "--gzip", "--cloud", "aws"), "base64")).toString();
+    const whole = gunzipSync(
+      Buffer.from(cloudInit("--merge", `${F}/ops-user.yaml`, "--gzip", "--cloud", "aws"), "base64"),
+    ).toString();
     expect(whole).toBe(merged);
     const perFile = parsed(cloudInit("--merge", `${F}/ops-user.yaml`, "--gzip"));
     expect(perFile.write_files.filter((f) => f.encoding === "gz+b64")).toHaveLength(bake.write_files.length);
-    expect(perFile.write_files.at(-1)).toEqual({ path: "/etc/motd", content: "node-1: containerd by bake, access by ops\n" });
+    expect(perFile.write_files.at(-1)).toEqual({
+      path: "/etc/motd",
+      content: "node-1: containerd by bake, access by ops\n",
+    });
     expect(perFile.users).toEqual(doc.users);
   });
 });
 
 describe("--mime: bake's part, then the user's", () => {
-  const args = ["--merge", `${F}/ops-user.yaml`, "--merge", `${F}/ops-script.sh`, "--merge", `${F}/ops-boothook.sh`, "--mime"];
+  const args = [
+    "--merge",
+    `${F}/ops-user.yaml`,
+    "--merge",
+    `${F}/ops-script.sh`,
+    "--merge",
+    `${F}/ops-boothook.sh`,
+    "--mime",
+  ];
   const mime = cloudInit(...args);
   const parts = mimeParts(mime);
 
@@ -119,9 +150,15 @@ describe("--mime: bake's part, then the user's", () => {
   });
 
   it("sends each file as its own part, typed by its first line, bake's first and exactly as rendered", () => {
-    expect(parts.map((p) => p.headers["Content-Type"])).toEqual(["text/cloud-config", "text/cloud-config", "text/x-shellscript", "text/cloud-boothook"].map((t) => `${t}; charset="utf-8"`));
+    expect(parts.map((p) => p.headers["Content-Type"])).toEqual(
+      ["text/cloud-config", "text/cloud-config", "text/x-shellscript", "text/cloud-boothook"].map(
+        (t) => `${t}; charset="utf-8"`,
+      ),
+    );
     expect(`${parts[0]!.body}\n`).toBe(cloudInit());
-    expect(`${parts[2]!.body}\n`).toBe('#!/bin/sh\n# A user script sent as its own MIME part.\necho "script part ran" > /var/tmp/ops-script\n');
+    expect(`${parts[2]!.body}\n`).toBe(
+      '#!/bin/sh\n# A user script sent as its own MIME part.\necho "script part ran" > /var/tmp/ops-script\n',
+    );
   });
 
   it("asks cloud-init to append the user's lists, not replace bake's runcmd and write_files", () => {

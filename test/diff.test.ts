@@ -10,7 +10,12 @@ import { diffPlans } from "../src/commands/diff.js";
 import { plan, renderPackerScript, validateSpec, type SpecInput } from "../src/index.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const bake = (...args: string[]) => spawnSync(process.execPath, ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+const bake = (...args: string[]) =>
+  spawnSync(process.execPath, ["dist/cli.js", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
 const planOf = (input: SpecInput) => plan(validateSpec(input).spec);
 
 describe("bake diff", () => {
@@ -53,7 +58,11 @@ describe("bake diff", () => {
 
   it("the patches apply: old + diff = new, for every file", () => {
     const a = planOf({ distro: "rocky9" });
-    const b = planOf({ distro: "rocky9", crictl: { install: "none" }, containerd: { proxy: { https: "http://proxy.local:3128" }, oomScore: -999 } });
+    const b = planOf({
+      distro: "rocky9",
+      crictl: { install: "none" },
+      containerd: { proxy: { https: "http://proxy.local:3128" }, oomScore: -999 },
+    });
     const diffs = diffPlans({ label: "a", plan: a }, { label: "b", plan: b });
     expect(diffs.map((d) => [d.path, d.status])).toEqual([
       ["/etc/containerd/config.toml", "changed"],
@@ -72,7 +81,11 @@ describe("bake diff", () => {
 // Status to stderr, artifacts to stdout; --quiet/--verbose; colour only on a terminal, never with NO_COLOR.
 describe("CLI status output and colour", () => {
   const run = (env: Record<string, string | undefined>, ...args: string[]) =>
-    spawnSync(process.execPath, ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env } });
+    spawnSync(process.execPath, ["dist/cli.js", ...args], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env },
+    });
 
   it("artifacts on stdout, status on stderr; -q leaves stderr empty, -v adds the plan and sizes", () => {
     const normal = run({}, "cloud-init");

@@ -15,7 +15,9 @@ describe("SELinux labels on EL", () => {
     const run = String(stepOf({ containerd: { state: "/data/containerd/state" } }, "selinux-labels")!.run);
     expect(run).toContain("bake_selinux_equivalent /run/containerd /data/containerd/state");
     expect(run).not.toContain("/var/lib/containerd");
-    const both = String(stepOf({ containerd: { root: "/data/c/root", state: "/data/c/state" } }, "selinux-labels")!.run);
+    const both = String(
+      stepOf({ containerd: { root: "/data/c/root", state: "/data/c/state" } }, "selinux-labels")!.run,
+    );
     expect(both).toContain("bake_selinux_equivalent /var/lib/containerd /data/c/root");
     expect(both).toContain("bake_selinux_equivalent /run/containerd /data/c/state");
   });
@@ -30,13 +32,20 @@ describe("SELinux labels on EL", () => {
 
 describe("sudo crictl", () => {
   it("links the release binary into /usr/bin on every distro: sudo's secure_path lacks /usr/local/bin on EL and Debian 14", () => {
-    expect(String(stepOf({ distro: "rocky9" }, "install-crictl")!.run)).toContain("bake_link_into_usr_bin /usr/local/bin/crictl");
-    expect(String(stepOf({ distro: "debian14" }, "install-crictl")!.run)).toContain("bake_link_into_usr_bin /usr/local/bin/crictl");
-    expect(String(stepOf({ distro: "rocky9", crictl: { install: "package" } }, "install-crictl")!.run)).not.toContain("bake_link_into_usr_bin");
+    expect(String(stepOf({ distro: "rocky9" }, "install-crictl")!.run)).toContain(
+      "bake_link_into_usr_bin /usr/local/bin/crictl",
+    );
+    expect(String(stepOf({ distro: "debian14" }, "install-crictl")!.run)).toContain(
+      "bake_link_into_usr_bin /usr/local/bin/crictl",
+    );
+    expect(String(stepOf({ distro: "rocky9", crictl: { install: "package" } }, "install-crictl")!.run)).not.toContain(
+      "bake_link_into_usr_bin",
+    );
   });
 
   it("is a verify check wherever crictl is installed", () => {
-    for (const distro of ["rocky8", "debian13"] as const) expect(String(stepOf({ distro }, "verify")!.run)).toContain("bake_sudo_runs crictl --version");
+    for (const distro of ["rocky8", "debian13"] as const)
+      expect(String(stepOf({ distro }, "verify")!.run)).toContain("bake_sudo_runs crictl --version");
     expect(String(stepOf({ crictl: { install: "none" } }, "verify")!.run)).not.toContain("sudo");
   });
 });
@@ -44,9 +53,13 @@ describe("sudo crictl", () => {
 describe("host-tools: what a minimal image may lack", () => {
   it("comes first and names only the packages of commands the plan runs, by family", () => {
     expect(stepIds({})[0]).toBe("host-tools");
-    expect(String(stepOf({ distro: "rocky8" }, "host-tools")!.run)).toBe("bake_install_missing_tools modprobe=kmod sysctl=procps-ng curl=curl tar=tar cmp=diffutils awk=gawk");
+    expect(String(stepOf({ distro: "rocky8" }, "host-tools")!.run)).toBe(
+      "bake_install_missing_tools modprobe=kmod sysctl=procps-ng curl=curl tar=tar cmp=diffutils awk=gawk",
+    );
     // Debian downloads with apt-helper when curl is absent.
-    expect(String(stepOf({ distro: "debian13" }, "host-tools")!.run)).toBe("bake_install_missing_tools modprobe=kmod sysctl=procps tar=tar cmp=diffutils awk=mawk");
+    expect(String(stepOf({ distro: "debian13" }, "host-tools")!.run)).toBe(
+      "bake_install_missing_tools modprobe=kmod sysctl=procps tar=tar cmp=diffutils awk=mawk",
+    );
   });
 
   it("drops tools no step runs: no tar without the crictl tarball, no kmod without modules", () => {
@@ -56,7 +69,11 @@ describe("host-tools: what a minimal image may lack", () => {
 });
 
 describe("proxy for bake's own installs and downloads", () => {
-  const proxy = { http: "http://user:secret@proxy.local:3128", https: "http://proxy.local:3129", noProxy: ["localhost", ".internal", "10.0.0.0/8"] };
+  const proxy = {
+    http: "http://user:secret@proxy.local:3128",
+    https: "http://proxy.local:3129",
+    noProxy: ["localhost", ".internal", "10.0.0.0/8"],
+  };
 
   it("exports containerd.proxy, lower-case, before the first package install", () => {
     const ids = stepIds({ containerd: { proxy } });
@@ -64,7 +81,9 @@ describe("proxy for bake's own installs and downloads", () => {
     expect(String(stepOf({ containerd: { proxy } }, "proxy")!.run)).toBe(
       "export http_proxy=http://user:secret@proxy.local:3128 https_proxy=http://proxy.local:3129 no_proxy=localhost,.internal,10.0.0.0/8",
     );
-    expect(String(stepOf({ containerd: { proxy: { https: "http://p:1" } } }, "proxy")!.run)).toBe("export https_proxy=http://p:1");
+    expect(String(stepOf({ containerd: { proxy: { https: "http://p:1" } } }, "proxy")!.run)).toBe(
+      "export https_proxy=http://p:1",
+    );
   });
 
   it("is absent without a proxy, and its title never shows the URL", () => {
@@ -79,7 +98,9 @@ describe("cgroup v2", () => {
       const p = planFor({ distro });
       expect(p.steps.map((s) => s.id)).toContain("cgroup-v2");
       expect(p.reboot).toEqual({ marker: "/var/lib/bake/reboot-required", reason: "cgroup v2" });
-      expect(String(p.steps.find((s) => s.id === "verify")!.run)).toContain("bake_cgroup_v2_or_pending /var/lib/bake/reboot-required");
+      expect(String(p.steps.find((s) => s.id === "verify")!.run)).toContain(
+        "bake_cgroup_v2_or_pending /var/lib/bake/reboot-required",
+      );
     }
   });
 
@@ -87,7 +108,9 @@ describe("cgroup v2", () => {
     const p = planFor({ distro: "rocky9" });
     expect(p.steps.map((s) => s.id)).not.toContain("cgroup-v2");
     expect(p.reboot).toBeUndefined();
-    expect(String(p.steps.find((s) => s.id === "verify")!.run)).toContain("bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2");
+    expect(String(p.steps.find((s) => s.id === "verify")!.run)).toContain(
+      "bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2",
+    );
     const any = planFor({ distro: "rocky8", kernel: { cgroup: "any" } });
     expect(any.reboot).toBeUndefined();
     expect(String(any.steps.find((s) => s.id === "verify")!.run)).not.toContain("cgroup");
@@ -95,7 +118,11 @@ describe("cgroup v2", () => {
 
   it("cloud-init reboots only when the marker exists; the Packer script exits 75 instead", () => {
     const doc = parse(renderCloudInit(planFor({ distro: "rocky8" })), { version: "1.1" }) as { power_state?: unknown };
-    expect(doc.power_state).toEqual({ mode: "reboot", message: "bake: rebooting for cgroup v2", condition: ["test", "-f", "/var/lib/bake/reboot-required"] });
+    expect(doc.power_state).toEqual({
+      mode: "reboot",
+      message: "bake: rebooting for cgroup v2",
+      condition: ["test", "-f", "/var/lib/bake/reboot-required"],
+    });
     expect(renderPackerScript(planFor({ distro: "rocky8" }))).toContain("\n  exit 75\n");
     expect(parse(renderCloudInit(planFor({ distro: "rocky9" })), { version: "1.1" })).not.toHaveProperty("power_state");
   });

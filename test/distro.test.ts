@@ -8,17 +8,21 @@ import { join } from "node:path";
 import { planFor, ROOT, runCli } from "./helpers.js";
 
 const EL = DISTROS.filter((d) => /^(rocky|alma|rhel)/.test(d));
-const repoFile = (distro: (typeof DISTROS)[number]) => planFor({ distro }).files.find((f) => f.path === "/etc/yum.repos.d/docker-ce.repo")!.content;
+const repoFile = (distro: (typeof DISTROS)[number]) =>
+  planFor({ distro }).files.find((f) => f.path === "/etc/yum.repos.d/docker-ce.repo")!.content;
 
 describe("EL repositories", () => {
-  it.each(EL)("%s: docker's rhel/<major> repo, the major written literally (a release lock puts 9.4 in $releasever)", (distro) => {
-    const major = distro.slice(-1);
-    const file = repoFile(distro);
-    expect(file).toContain(`baseurl=https://download.docker.com/linux/rhel/${major}/$basearch/stable\n`);
-    expect(file).toContain("gpgkey=https://download.docker.com/linux/rhel/gpg\n");
-    expect(file).not.toContain("$releasever");
-    expect(file).not.toContain("/centos/");
-  });
+  it.each(EL)(
+    "%s: docker's rhel/<major> repo, the major written literally (a release lock puts 9.4 in $releasever)",
+    (distro) => {
+      const major = distro.slice(-1);
+      const file = repoFile(distro);
+      expect(file).toContain(`baseurl=https://download.docker.com/linux/rhel/${major}/$basearch/stable\n`);
+      expect(file).toContain("gpgkey=https://download.docker.com/linux/rhel/gpg\n");
+      expect(file).not.toContain("$releasever");
+      expect(file).not.toContain("/centos/");
+    },
+  );
 
   const refusal = (input: Parameters<typeof validateSpec>[0]) => {
     try {
@@ -38,16 +42,38 @@ describe("EL repositories", () => {
     ]) {
       for (const version of ["2", "1.7", "2.1.4"]) {
         const errors = refusal({ distro: "rhel8", packages: { repo: { baseurl } }, containerd: { version } });
-        expect(errors, `${baseurl} ${version}`).toEqual([expect.stringMatching(/^packages\.repo\.baseurl: docker's centos\/8 repository ends at containerd\.io 1\.6\.x/)]);
+        expect(errors, `${baseurl} ${version}`).toEqual([
+          expect.stringMatching(
+            /^packages\.repo\.baseurl: docker's centos\/8 repository ends at containerd\.io 1\.6\.x/,
+          ),
+        ]);
       }
     }
   });
 
   it("accepts what can match: centos/8 with 1.6, centos/$releasever on EL9, other layouts", () => {
-    expect(refusal({ distro: "rocky8", packages: { repo: { baseurl: "https://download.docker.com/linux/centos/8/x86_64/stable" } }, containerd: { version: "1.6" } })).toEqual([]);
-    expect(refusal({ distro: "rocky9", packages: { repo: { baseurl: "https://download.docker.com/linux/centos/$releasever/$basearch/stable" } } })).toEqual([]);
-    expect(refusal({ distro: "rocky8", packages: { repo: { baseurl: "https://repo.example.com/containerd/el8" } } })).toEqual([]);
-    expect(refusal({ distro: "rocky8", packages: { repo: { baseurl: "https://download.docker.com/linux/centos/80/x86_64/stable" } } })).toEqual([]);
+    expect(
+      refusal({
+        distro: "rocky8",
+        packages: { repo: { baseurl: "https://download.docker.com/linux/centos/8/x86_64/stable" } },
+        containerd: { version: "1.6" },
+      }),
+    ).toEqual([]);
+    expect(
+      refusal({
+        distro: "rocky9",
+        packages: { repo: { baseurl: "https://download.docker.com/linux/centos/$releasever/$basearch/stable" } },
+      }),
+    ).toEqual([]);
+    expect(
+      refusal({ distro: "rocky8", packages: { repo: { baseurl: "https://repo.example.com/containerd/el8" } } }),
+    ).toEqual([]);
+    expect(
+      refusal({
+        distro: "rocky8",
+        packages: { repo: { baseurl: "https://download.docker.com/linux/centos/80/x86_64/stable" } },
+      }),
+    ).toEqual([]);
   });
 });
 
@@ -61,7 +87,9 @@ describe("pause image", () => {
   it("warns about an old pause image without claiming containerd 2.x expects 3.10", () => {
     const { warnings } = validateSpec({ containerd: { sandboxImage: "registry.k8s.io/pause:3.9" } });
     const message = warnings.find((w) => w.path === "containerd.sandboxImage")?.message;
-    expect(message).toBe("pause:3.9 is older than pause:3.10, which kubeadm has expected since 1.31 (kubeadm 1.35: 3.10.1); kubeadm will warn about the mismatch");
+    expect(message).toBe(
+      "pause:3.9 is older than pause:3.10, which kubeadm has expected since 1.31 (kubeadm 1.35: 3.10.1); kubeadm will warn about the mismatch",
+    );
   });
 });
 
@@ -82,10 +110,14 @@ describe("Debian and Ubuntu containerd versions", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^ {2}default: {2}"2" /m);
     expect(r.stdout).toMatch(/^ {2}why: +jammy-updates carries containerd 2\.2\.x/m);
-    expect(r.stdout).toMatch(/^ {4}rocky8 +containerd\.io-2\.\* +docker's rhel\/8 repo carries containerd\.io 2\.x; its centos\/8 repo ended at 1\.6\.x/m);
+    expect(r.stdout).toMatch(
+      /^ {4}rocky8 +containerd\.io-2\.\* +docker's rhel\/8 repo carries containerd\.io 2\.x; its centos\/8 repo ended at 1\.6\.x/m,
+    );
     expect(r.stdout).toMatch(/^ {4}debian13 +containerd=1\.7\.\* +trixie ships containerd 1\.7\.24/m);
     expect(r.stdout).toMatch(/^ {4}ubuntu2404 +containerd=2\.\* +noble-updates carries containerd 2\.2\.x/m);
-    const json = JSON.parse(runCli(["explain", "containerd.source", "--json"]).stdout) as { byDistro: Record<string, { package: string }> }[];
+    const json = JSON.parse(runCli(["explain", "containerd.source", "--json"]).stdout) as {
+      byDistro: Record<string, { package: string }>;
+    }[];
     expect(Object.keys(json[0]!.byDistro)).toEqual([...DISTROS]);
   });
 });
@@ -94,22 +126,34 @@ describe("containerd.hold (default true): what bake pins stays pinned", () => {
   it("EL: exclude=containerd.io in docker-ce.repo, lifted for bake's own install only; verify checks it", () => {
     for (const distro of EL) {
       const p = planFor({ distro });
-      expect(p.files.find((f) => f.path === "/etc/yum.repos.d/docker-ce.repo")!.content).toMatch(/\nexclude=containerd\.io\n$/);
+      expect(p.files.find((f) => f.path === "/etc/yum.repos.d/docker-ce.repo")!.content).toMatch(
+        /\nexclude=containerd\.io\n$/,
+      );
       const install = p.steps.find((s) => s.id === "install-containerd")!.run.text;
       expect(install).toContain("bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-2.*'");
-      expect(p.steps.at(-1)!.run.text).toContain("bake_check 'containerd.io is held' grep -qxF exclude=containerd.io /etc/yum.repos.d/docker-ce.repo");
+      expect(p.steps.at(-1)!.run.text).toContain(
+        "bake_check 'containerd.io is held' grep -qxF exclude=containerd.io /etc/yum.repos.d/docker-ce.repo",
+      );
     }
   });
 
   it.each([
     [{ distro: "debian13" }, "containerd"],
     [{ distro: "ubuntu2204", containerd: { source: "docker" } }, "containerd.io"],
-  ] as const)("apt: %j installs able to change a held version, then apt-mark hold %s; verify checks it", (input, name) => {
-    const p = planFor(input);
-    const install = p.steps.find((s) => s.id === "install-containerd")!.run.text;
-    expect(install).toMatch(new RegExp(`^bake_pkg_install --allow-change-held-packages '${name.replace(".", "\\.")}=[^\n]*\napt-mark hold ${name.replace(".", "\\.")}$`, "m"));
-    expect(p.steps.at(-1)!.run.text).toContain(`bake_check '${name} is held' bake_apt_held ${name}`);
-  });
+  ] as const)(
+    "apt: %j installs able to change a held version, then apt-mark hold %s; verify checks it",
+    (input, name) => {
+      const p = planFor(input);
+      const install = p.steps.find((s) => s.id === "install-containerd")!.run.text;
+      expect(install).toMatch(
+        new RegExp(
+          `^bake_pkg_install --allow-change-held-packages '${name.replace(".", "\\.")}=[^\n]*\napt-mark hold ${name.replace(".", "\\.")}$`,
+          "m",
+        ),
+      );
+      expect(p.steps.at(-1)!.run.text).toContain(`bake_check '${name} is held' bake_apt_held ${name}`);
+    },
+  );
 
   it("bake explain containerd.hold names the repo file and the steps it changes", () => {
     const r = runCli(["explain", "containerd.hold"]);
@@ -117,7 +161,9 @@ describe("containerd.hold (default true): what bake pins stays pinned", () => {
     expect(r.stdout).toMatch(/^ {2}default: {2}true$/m);
     expect(r.stdout).toMatch(/^ {2}files: +\/etc\/yum\.repos\.d\/docker-ce\.repo$/m);
     expect(r.stdout).toMatch(/^ {2}steps: +verify$/m); // the EL install always lifts the exclude for itself
-    expect(runCli(["explain", "containerd.hold", "--distro", "debian13"]).stdout).toMatch(/^ {2}steps: +install-containerd, verify$/m);
+    expect(runCli(["explain", "containerd.hold", "--distro", "debian13"]).stdout).toMatch(
+      /^ {2}steps: +install-containerd, verify$/m,
+    );
   });
 });
 

@@ -8,7 +8,12 @@ import { specKeys } from "../src/schema/keys.js";
 import { generatedDocs } from "../scripts/gen-reference.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const bake = (...args: string[]) => spawnSync(process.execPath, ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+const bake = (...args: string[]) =>
+  spawnSync(process.execPath, ["dist/cli.js", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
 
 describe("bake explain", () => {
   it("explains a key: meaning, type, default and the files and steps it changes", () => {
@@ -29,7 +34,9 @@ describe("bake explain", () => {
   });
 
   it("takes a concrete registry host or list index for <host> and []", () => {
-    expect(explain("containerd.registries.docker.io.mirrors", "rocky9")[0]!.path).toBe("containerd.registries.<host>.mirrors");
+    expect(explain("containerd.registries.docker.io.mirrors", "rocky9")[0]!.path).toBe(
+      "containerd.registries.<host>.mirrors",
+    );
     const url = explain("containerd.registries.registry.local:5000.mirrors[0].url", "rocky9")[0]!;
     expect(url.path).toBe("containerd.registries.<host>.mirrors[].url");
     expect(url.files).toEqual(["/etc/containerd/certs.d/<host>/hosts.toml"]);
@@ -50,7 +57,11 @@ describe("bake explain", () => {
   });
 
   it("--json prints the data", () => {
-    const items = JSON.parse(bake("explain", "kernel.modules", "--json").stdout) as { path: string; files: string[]; steps: string[] }[];
+    const items = JSON.parse(bake("explain", "kernel.modules", "--json").stdout) as {
+      path: string;
+      files: string[];
+      steps: string[];
+    }[];
     expect(items[0]).toMatchObject({ path: "kernel.modules", files: ["/etc/modules-load.d/containerd.conf"] });
     expect(items[0]!.steps).toContain("kernel-modules");
   });
@@ -58,12 +69,18 @@ describe("bake explain", () => {
   it("every key that is not a section reaches at least one file or step (the probes find its effect)", () => {
     for (const distro of ["rocky9", "debian13"] as const) {
       const effects = keyEffects(distro);
-      const silent = specKeys().filter((k) => !k.section && effects.get(k.path)!.files.length + effects.get(k.path)!.steps.length === 0);
-      expect(silent.map((k) => k.path), distro).toEqual([]);
+      const silent = specKeys().filter(
+        (k) => !k.section && effects.get(k.path)!.files.length + effects.get(k.path)!.steps.length === 0,
+      );
+      expect(
+        silent.map((k) => k.path),
+        distro,
+      ).toEqual([]);
     }
   });
 
   it("the generated sections of docs/ (key reference, distro matrix, sizes) are what npm run docs writes (run it if not)", () => {
-    for (const { file, current, wanted } of generatedDocs()) expect(current, `${file} is stale: run npm run docs`).toBe(wanted);
+    for (const { file, current, wanted } of generatedDocs())
+      expect(current, `${file} is stale: run npm run docs`).toBe(wanted);
   });
 });

@@ -16,7 +16,10 @@ const cases: [string, string[]][] = [
 
 describe("golden output", () => {
   it.each(cases)("%s: cloud-init and packer output match test/golden", (name, args) => {
-    for (const [command, ext] of [["cloud-init", "user-data"], ["packer", "provision.sh"]] as const) {
+    for (const [command, ext] of [
+      ["cloud-init", "user-data"],
+      ["packer", "provision.sh"],
+    ] as const) {
       const r = runCli([command, "-q", ...args]);
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);

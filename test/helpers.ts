@@ -17,7 +17,12 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], input?: string, cwd = ROOT): CliResult {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, input, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    input,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -63,5 +68,8 @@ export function embeddedFiles(script: string): Map<string, { mode: string; conte
 export function exampleSpecs(): [string, SpecInput][] {
   return readdirSync(join(ROOT, "examples"))
     .filter((f) => f.endsWith(".yaml"))
-    .map((f): [string, SpecInput] => [`examples/${f}`, parse(readFileSync(join(ROOT, "examples", f), "utf8")) as SpecInput]);
+    .map((f): [string, SpecInput] => [
+      `examples/${f}`,
+      parse(readFileSync(join(ROOT, "examples", f), "utf8")) as SpecInput,
+    ]);
 }

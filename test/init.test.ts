@@ -14,7 +14,8 @@ import { DISTROS } from "../src/schema/node-spec.js";
 import { starterSpec } from "../src/commands/init.js";
 
 const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
-const bake = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+const bake = (cwd: string, ...args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
 const temp = () => mkdtempSync(join(tmpdir(), "bake-init-"));
 
 /** Uncomment every "# key: value" line (not the "## " explanations, not the modeline). */
@@ -80,7 +81,9 @@ describe("bake init", () => {
     expect(readdirSync(join(dir, "nodes/a")).sort()).toEqual(["bake.schema.json", "spec.yaml"]);
     const url = bake(dir, "init", "-o", "c.yaml", "--schema", "https://example.com/bake.schema.json");
     expect(url.status, url.stderr).toBe(0);
-    expect(readFileSync(join(dir, "c.yaml"), "utf8").split("\n")[0]).toBe("# yaml-language-server: $schema=https://example.com/bake.schema.json");
+    expect(readFileSync(join(dir, "c.yaml"), "utf8").split("\n")[0]).toBe(
+      "# yaml-language-server: $schema=https://example.com/bake.schema.json",
+    );
     expect(readdirSync(dir).sort()).toEqual(["c.yaml", "nodes"]);
   });
 
@@ -132,14 +135,25 @@ describe("bake init --profile cn", () => {
       const defaults = defaultSpec(distro);
       // docker's repo on aliyun is the distro's own default with only the host swapped, so the two cannot drift.
       if (defaults.containerd.source === "docker") {
-        expect(spec.packages.repo.baseurl).toBe(defaults.packages.repo.baseurl.replace("https://download.docker.com/", ALIYUN));
-        expect(spec.packages.repo.gpgkey).toBe(defaults.packages.repo.gpgkey.replace("https://download.docker.com/", ALIYUN));
+        expect(spec.packages.repo.baseurl).toBe(
+          defaults.packages.repo.baseurl.replace("https://download.docker.com/", ALIYUN),
+        );
+        expect(spec.packages.repo.gpgkey).toBe(
+          defaults.packages.repo.gpgkey.replace("https://download.docker.com/", ALIYUN),
+        );
         expect(spec.packages.repo.baseurl.startsWith(ALIYUN)).toBe(true);
       } else {
         expect(spec.packages.repo).toEqual(defaults.packages.repo);
       }
-      expect(spec.containerd.sandboxImage).toBe(`registry.aliyuncs.com/google_containers/pause:${defaults.containerd.sandboxImage.split(":").pop()}`);
-      expect(spec.containerd.registries).toEqual({ "registry.k8s.io": { server: "", mirrors: [{ url: "https://registry.aliyuncs.com/v2/google_containers", overridePath: true }] } });
+      expect(spec.containerd.sandboxImage).toBe(
+        `registry.aliyuncs.com/google_containers/pause:${defaults.containerd.sandboxImage.split(":").pop()}`,
+      );
+      expect(spec.containerd.registries).toEqual({
+        "registry.k8s.io": {
+          server: "",
+          mirrors: [{ url: "https://registry.aliyuncs.com/v2/google_containers", overridePath: true }],
+        },
+      });
       expect(spec.containerd.verifyPull).toBe("always");
       // Every other commented-out line, uncommented, is still the default: the profile's keys are the only change.
       expect(validateSpec(parse(uncommentAll(text))).spec).toEqual(spec);
@@ -149,11 +163,15 @@ describe("bake init --profile cn", () => {
   it("crictl comes through a GitHub proxy and is checked against the built-in sha256; the comment says why that is safe", () => {
     const text = starterSpec({ distro: "rocky9", output: "bake.yaml", profile: "cn" });
     const spec = validateSpec(parse(text), { strict: true }).spec;
-    expect(spec.crictl.url).toBe(`https://ghfast.top/https://github.com/kubernetes-sigs/cri-tools/releases/download/${spec.crictl.version}/crictl-${spec.crictl.version}-linux-amd64.tar.gz`);
+    expect(spec.crictl.url).toBe(
+      `https://ghfast.top/https://github.com/kubernetes-sigs/cri-tools/releases/download/${spec.crictl.version}/crictl-${spec.crictl.version}-linux-amd64.tar.gz`,
+    );
     expect(spec.crictl.sha256).toBe("");
     const install = plan(spec).steps.find((s) => s.id === "install-crictl")!;
     expect(String(install.run)).toContain(`${spec.crictl.url} ${CRICTL_SHA256[spec.crictl.version]!.amd64} crictl`);
-    expect(text).toContain("Any GitHub proxy (or your own\n  ## copy of the file) is safe to use here: bake checks the download against its built-in sha256");
+    expect(text).toContain(
+      "Any GitHub proxy (or your own\n  ## copy of the file) is safe to use here: bake checks the download against its built-in sha256",
+    );
   });
 
   it("the CLI writes it, says so, and refuses an unknown profile as a usage error", () => {

@@ -9,16 +9,33 @@
 // It proves the order of the steps, what they change on disk, and that a
 // second run changes nothing.
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { plan, renderPackerScript, validateSpec, type SpecInput } from "../src/index.js";
 import { BOXES, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
 
-
 const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } >> /stub/log`;
 // The image list the kubeadm stand-in prints, as `kubeadm config images list` would for 1.35.
-const KUBEADM_IMAGES = ["kube-apiserver:v1.35.2", "kube-controller-manager:v1.35.2", "kube-scheduler:v1.35.2", "kube-proxy:v1.35.2", "coredns/coredns:v1.13.1", "pause:3.10.1", "etcd:3.6.6-0"];
+const KUBEADM_IMAGES = [
+  "kube-apiserver:v1.35.2",
+  "kube-controller-manager:v1.35.2",
+  "kube-scheduler:v1.35.2",
+  "kube-proxy:v1.35.2",
+  "coredns/coredns:v1.13.1",
+  "pause:3.10.1",
+  "etcd:3.6.6-0",
+];
 
 const STUBS: Record<string, string> = {
   dnf: "exit 0",
@@ -89,8 +106,10 @@ esac`,
 };
 for (const tool of ["conntrack", "socat", "ethtool", "tc", "ip", "iptables", "ebtables"]) STUBS[tool] = "exit 0";
 
-const FSTAB = "UUID=1234 / xfs defaults 0 0\n/dev/vda2 none swap defaults 0 0\n  /swapfile\tnone\tswap\tsw 0 0\n# /dev/vdb none swap sw 0 0\n";
-const SELINUX_CONFIG = "# This file controls the state of SELinux on the system.\nSELINUX=enforcing\nSELINUXTYPE=targeted\n";
+const FSTAB =
+  "UUID=1234 / xfs defaults 0 0\n/dev/vda2 none swap defaults 0 0\n  /swapfile\tnone\tswap\tsw 0 0\n# /dev/vdb none swap sw 0 0\n";
+const SELINUX_CONFIG =
+  "# This file controls the state of SELinux on the system.\nSELINUX=enforcing\nSELINUXTYPE=targeted\n";
 const sha = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 
 function filesUnder(dir: string, prefix = ""): Map<string, { sha: string; mtime: number }> {
@@ -99,7 +118,11 @@ function filesUnder(dir: string, prefix = ""): Map<string, { sha: string; mtime:
     const full = join(dir, name);
     const st = lstatSync(full);
     if (st.isDirectory()) for (const [k, v] of filesUnder(full, `${prefix}/${name}`)) out.set(k, v);
-    else out.set(`${prefix}/${name}`, { sha: st.isFile() ? sha(readFileSync(full)) : "not a regular file", mtime: st.mtimeMs });
+    else
+      out.set(`${prefix}/${name}`, {
+        sha: st.isFile() ? sha(readFileSync(full)) : "not a regular file",
+        mtime: st.mtimeMs,
+      });
   }
   return out;
 }
@@ -108,8 +131,22 @@ async function provision(name: string, input: SpecInput, data: Record<string, st
   const p = plan(validateSpec(input).spec);
   data = { "containerd-version": p.configVersion === 2 ? "1.7.99" : "2.0.99", ...data };
   const dir = mkdtempSync(join(BOXES, `bake-k8s-${name}-`));
-  const [layer, upper, work, mnt] = ["layer", "upper", "work", "mnt"].map((d) => join(dir, d)) as [string, string, string, string];
-  for (const d of [layer, upper, work, mnt, join(layer, "usr/local/sbin"), join(layer, "stub-data"), join(layer, "etc/selinux")]) mkdirSync(d, { recursive: true });
+  const [layer, upper, work, mnt] = ["layer", "upper", "work", "mnt"].map((d) => join(dir, d)) as [
+    string,
+    string,
+    string,
+    string,
+  ];
+  for (const d of [
+    layer,
+    upper,
+    work,
+    mnt,
+    join(layer, "usr/local/sbin"),
+    join(layer, "stub-data"),
+    join(layer, "etc/selinux"),
+  ])
+    mkdirSync(d, { recursive: true });
   for (const [command, body] of Object.entries(STUBS)) {
     writeFileSync(join(layer, "usr/local/sbin", command), `#!/bin/bash\nmkdir -p /stub\n${LOG}\n${body}\n`);
     chmodSync(join(layer, "usr/local/sbin", command), 0o755);
@@ -131,146 +168,247 @@ async function provision(name: string, input: SpecInput, data: Record<string, st
 }
 
 // crictl from the cri-tools package that kubeadm pulls in: the stand-in crictl is on PATH.
-const base = (kubernetes: SpecInput["kubernetes"]): SpecInput => ({ distro: "rocky9", crictl: { install: "none" }, kubernetes: { enabled: true, ...kubernetes } });
+const base = (kubernetes: SpecInput["kubernetes"]): SpecInput => ({
+  distro: "rocky9",
+  crictl: { install: "none" },
+  kubernetes: { enabled: true, ...kubernetes },
+});
 const stepOrder = (output: string) => [...output.matchAll(/^bake: \[\d+\/\d+\] ([a-z-]+):/gm)].map((m) => m[1]);
 
-describe.skipIf(!overlayRootAvailable())("kubernetes steps in the sandbox (stand-ins for dnf, systemctl, firewalld, crictl and kubeadm)", () => {
-  it("a worker: steps in order, swap lines commented, ports opened, images pulled, join preflight last; a second run changes nothing", async () => {
-    const box = await provision("worker", base({ version: "1.35.2", images: { extra: ["docker.io/flannel/flannel:v0.26.7"] } }), { firewalld: "active\n" });
-    const first = await box.run();
-    expect(first.code, first.output).toBe(0);
-    expect(stepOrder(first.output)).toEqual([
-      "write-files", "host-tools", "kernel-modules", "sysctl", "remove-packages", "install-containerd", "check-containerd", "selinux-labels", "start-containerd",
-      "kubeadm-tools", "install-kubernetes", "swap-off", "selinux-mode", "firewalld", "enable-kubelet", "pull-images", "verify",
-    ]);
-    expect(first.output).toMatch(/bake: ok {3}- kubeadm join preflight passes\n/);
-    expect(first.output).toContain("kubeadm then stopped at cluster discovery, which needs a cluster: not checked here");
-    expect(first.output).not.toContain("FAIL");
+describe.skipIf(!overlayRootAvailable())(
+  "kubernetes steps in the sandbox (stand-ins for dnf, systemctl, firewalld, crictl and kubeadm)",
+  () => {
+    it("a worker: steps in order, swap lines commented, ports opened, images pulled, join preflight last; a second run changes nothing", async () => {
+      const box = await provision(
+        "worker",
+        base({ version: "1.35.2", images: { extra: ["docker.io/flannel/flannel:v0.26.7"] } }),
+        { firewalld: "active\n" },
+      );
+      const first = await box.run();
+      expect(first.code, first.output).toBe(0);
+      expect(stepOrder(first.output)).toEqual([
+        "write-files",
+        "host-tools",
+        "kernel-modules",
+        "sysctl",
+        "remove-packages",
+        "install-containerd",
+        "check-containerd",
+        "selinux-labels",
+        "start-containerd",
+        "kubeadm-tools",
+        "install-kubernetes",
+        "swap-off",
+        "selinux-mode",
+        "firewalld",
+        "enable-kubelet",
+        "pull-images",
+        "verify",
+      ]);
+      expect(first.output).toMatch(/bake: ok {3}- kubeadm join preflight passes\n/);
+      expect(first.output).toContain(
+        "kubeadm then stopped at cluster discovery, which needs a cluster: not checked here",
+      );
+      expect(first.output).not.toContain("FAIL");
 
-    expect(box.read("etc/fstab")).toBe(
-      "UUID=1234 / xfs defaults 0 0\n#bake: swap off for kubelet# /dev/vda2 none swap defaults 0 0\n#bake: swap off for kubelet#   /swapfile\tnone\tswap\tsw 0 0\n# /dev/vdb none swap sw 0 0\n",
-    );
-    expect(box.read("etc/selinux/config")).toBe(SELINUX_CONFIG.replace("SELINUX=enforcing", "SELINUX=permissive"));
-    expect(box.read("stub/enforce")).toBe("Permissive\n");
-    expect(box.read("stub/fw-runtime")).toBe("10250/tcp\n10256/tcp\n30000-32767/tcp\n");
-    expect(box.read("stub/images").split("\n").filter(Boolean)).toEqual([...KUBEADM_IMAGES.map((i) => `registry.k8s.io/${i}`), "docker.io/flannel/flannel:v0.26.7"]);
-    expect(box.read("stub/preflight-join.yaml")).toMatch(/kind: JoinConfiguration\n[\s\S]*timeouts:\n {2}discovery: 5s\n/);
-    expect(existsSync(join(box.upper, "stub/kubelet-enabled"))).toBe(true);
+      expect(box.read("etc/fstab")).toBe(
+        "UUID=1234 / xfs defaults 0 0\n#bake: swap off for kubelet# /dev/vda2 none swap defaults 0 0\n#bake: swap off for kubelet#   /swapfile\tnone\tswap\tsw 0 0\n# /dev/vdb none swap sw 0 0\n",
+      );
+      expect(box.read("etc/selinux/config")).toBe(SELINUX_CONFIG.replace("SELINUX=enforcing", "SELINUX=permissive"));
+      expect(box.read("stub/enforce")).toBe("Permissive\n");
+      expect(box.read("stub/fw-runtime")).toBe("10250/tcp\n10256/tcp\n30000-32767/tcp\n");
+      expect(box.read("stub/images").split("\n").filter(Boolean)).toEqual([
+        ...KUBEADM_IMAGES.map((i) => `registry.k8s.io/${i}`),
+        "docker.io/flannel/flannel:v0.26.7",
+      ]);
+      expect(box.read("stub/preflight-join.yaml")).toMatch(
+        /kind: JoinConfiguration\n[\s\S]*timeouts:\n {2}discovery: 5s\n/,
+      );
+      expect(existsSync(join(box.upper, "stub/kubelet-enabled"))).toBe(true);
 
-    const calls = box.calls();
-    const dnfInstalls = calls.filter((c) => c[0] === "dnf" && c.includes("install")).map((c) => c.slice(c.indexOf("install") + 1).join(" "));
-    expect(dnfInstalls.slice(-2)).toEqual(["--allowerasing conntrack-tools socat iptables-nft iproute-tc ethtool", "--allowerasing --disableexcludes=kubernetes kubelet-1.35.2-* kubeadm-1.35.2-* kubectl-1.35.2-*"]);
-    expect(calls.filter((c) => c[0] === "kubeadm").map((c) => c.slice(1).join(" "))).toEqual([
-      "config images list --kubernetes-version v1.35.2", // pull-images
-      "version -o short", // verify: kubeadm's version
-      "config images list --kubernetes-version v1.35.2", // verify: images present
-      expect.stringMatching(/^join phase preflight --config \/tmp\/bake-kubeadm-\w+\.yaml$/), // last
-    ]);
-    const before = filesUnder(box.upper);
-    const firstCalls = calls.length;
+      const calls = box.calls();
+      const dnfInstalls = calls
+        .filter((c) => c[0] === "dnf" && c.includes("install"))
+        .map((c) => c.slice(c.indexOf("install") + 1).join(" "));
+      expect(dnfInstalls.slice(-2)).toEqual([
+        "--allowerasing conntrack-tools socat iptables-nft iproute-tc ethtool",
+        "--allowerasing --disableexcludes=kubernetes kubelet-1.35.2-* kubeadm-1.35.2-* kubectl-1.35.2-*",
+      ]);
+      expect(calls.filter((c) => c[0] === "kubeadm").map((c) => c.slice(1).join(" "))).toEqual([
+        "config images list --kubernetes-version v1.35.2", // pull-images
+        "version -o short", // verify: kubeadm's version
+        "config images list --kubernetes-version v1.35.2", // verify: images present
+        expect.stringMatching(/^join phase preflight --config \/tmp\/bake-kubeadm-\w+\.yaml$/), // last
+      ]);
+      const before = filesUnder(box.upper);
+      const firstCalls = calls.length;
 
-    const second = await box.run();
-    expect(second.code, second.output).toBe(0);
-    const again = box.calls().slice(firstCalls);
-    expect(again.filter((c) => (c[0] === "crictl" && c[1] === "pull") || (c[0] === "firewall-cmd" && c[2]?.startsWith("--add-port")) || (c[0] === "systemctl" && c[1] === "mask"))).toEqual([]);
-    expect(second.output).toContain("is already pulled");
-    const after = filesUnder(box.upper);
-    const node = (files: Map<string, { sha: string; mtime: number }>) =>
-      // bake's log and status file record every run; everything else must be untouched.
-      [...files].filter(([path]) => !path.startsWith("/stub/") && path !== "/var/log/bake-provision.log" && path !== "/var/lib/bake/status");
-    expect(node(after)).toEqual(node(before));
-    box.cleanup();
-  });
+      const second = await box.run();
+      expect(second.code, second.output).toBe(0);
+      const again = box.calls().slice(firstCalls);
+      expect(
+        again.filter(
+          (c) =>
+            (c[0] === "crictl" && c[1] === "pull") ||
+            (c[0] === "firewall-cmd" && c[2]?.startsWith("--add-port")) ||
+            (c[0] === "systemctl" && c[1] === "mask"),
+        ),
+      ).toEqual([]);
+      expect(second.output).toContain("is already pulled");
+      const after = filesUnder(box.upper);
+      const node = (files: Map<string, { sha: string; mtime: number }>) =>
+        // bake's log and status file record every run; everything else must be untouched.
+        [...files].filter(
+          ([path]) =>
+            !path.startsWith("/stub/") && path !== "/var/log/bake-provision.log" && path !== "/var/lib/bake/status",
+        );
+      expect(node(after)).toEqual(node(before));
+      box.cleanup();
+    });
 
-  it("Debian: the key checked by sha256 before apt trusts it, the packages held, no SELinux to set; a second run changes nothing", async () => {
-    const keySha = sha("stand-in key\n");
-    const box = await provision("debian", { distro: "debian13", crictl: { install: "none" }, kubernetes: { enabled: true, repo: { gpgkeySha256: keySha } } });
-    const first = await box.run();
-    expect(first.code, first.output).toBe(0);
-    const order = stepOrder(first.output);
-    // the key is there before the first apt-get update (install-containerd's)
-    expect(order.indexOf("kubernetes-repo-key")).toBeLessThan(order.indexOf("install-containerd"));
-    expect(order.slice(-8)).toEqual(["kubeadm-tools", "install-kubernetes", "swap-off", "selinux-mode", "firewalld", "enable-kubelet", "pull-images", "verify"]);
-    expect(box.read("etc/apt/keyrings/kubernetes-apt-keyring.asc")).toBe("stand-in key\n");
-    expect(box.read("stub/held")).toBe("containerd\nkubeadm\nkubectl\nkubelet\n");
-    expect(first.output).toContain("bake: no /etc/selinux/config; SELinux is not installed");
-    expect(first.output).toMatch(/bake: ok {3}- kubelet is held\n/);
-    const installs = box.calls().filter((c) => c[0] === "apt-get" && c.includes("install")).map((c) => c.slice(c.indexOf("install") + 1).join(" "));
-    expect(installs.at(-1)).toBe("--allow-change-held-packages kubelet=1.35.* kubeadm=1.35.* kubectl=1.35.*");
-    const before = filesUnder(box.upper);
-    const second = await box.run();
-    expect(second.code, second.output).toBe(0);
-    const etc = (files: Map<string, { sha: string; mtime: number }>) => [...files].filter(([path]) => path.startsWith("/etc/"));
-    expect(etc(filesUnder(box.upper))).toEqual(etc(before));
-    box.cleanup();
-  });
+    it("Debian: the key checked by sha256 before apt trusts it, the packages held, no SELinux to set; a second run changes nothing", async () => {
+      const keySha = sha("stand-in key\n");
+      const box = await provision("debian", {
+        distro: "debian13",
+        crictl: { install: "none" },
+        kubernetes: { enabled: true, repo: { gpgkeySha256: keySha } },
+      });
+      const first = await box.run();
+      expect(first.code, first.output).toBe(0);
+      const order = stepOrder(first.output);
+      // the key is there before the first apt-get update (install-containerd's)
+      expect(order.indexOf("kubernetes-repo-key")).toBeLessThan(order.indexOf("install-containerd"));
+      expect(order.slice(-8)).toEqual([
+        "kubeadm-tools",
+        "install-kubernetes",
+        "swap-off",
+        "selinux-mode",
+        "firewalld",
+        "enable-kubelet",
+        "pull-images",
+        "verify",
+      ]);
+      expect(box.read("etc/apt/keyrings/kubernetes-apt-keyring.asc")).toBe("stand-in key\n");
+      expect(box.read("stub/held")).toBe("containerd\nkubeadm\nkubectl\nkubelet\n");
+      expect(first.output).toContain("bake: no /etc/selinux/config; SELinux is not installed");
+      expect(first.output).toMatch(/bake: ok {3}- kubelet is held\n/);
+      const installs = box
+        .calls()
+        .filter((c) => c[0] === "apt-get" && c.includes("install"))
+        .map((c) => c.slice(c.indexOf("install") + 1).join(" "));
+      expect(installs.at(-1)).toBe("--allow-change-held-packages kubelet=1.35.* kubeadm=1.35.* kubectl=1.35.*");
+      const before = filesUnder(box.upper);
+      const second = await box.run();
+      expect(second.code, second.output).toBe(0);
+      const etc = (files: Map<string, { sha: string; mtime: number }>) =>
+        [...files].filter(([path]) => path.startsWith("/etc/"));
+      expect(etc(filesUnder(box.upper))).toEqual(etc(before));
+      box.cleanup();
+    });
 
-  it("never runs a repo URL: shell syntax in baseurl and gpgkey reaches curl and the sources file intact", async () => {
-    const gpgkey = "https://m.example.com/';touch$IFS/tmp/PWNED;'/$(touch$IFS/tmp/PWNED)";
-    const baseurl = "https://m.example.com/k8s/$(touch$IFS/tmp/PWNED)/";
-    const box = await provision("hostile", { distro: "debian13", crictl: { install: "none" }, kubernetes: { enabled: true, repo: { baseurl, gpgkey, gpgkeySha256: sha("stand-in key\n") } } });
-    const first = await box.run();
-    expect(first.code, first.output).toBe(0);
-    expect(existsSync(join(box.upper, "tmp/PWNED")), "a payload ran").toBe(false);
-    expect(box.calls().filter((c) => c[0] === "curl").map((c) => c.at(-1))).toEqual([gpgkey]);
-    expect(box.read("etc/apt/sources.list.d/kubernetes.sources")).toContain(`URIs: ${baseurl}\n`);
-    box.cleanup();
-  });
+    it("never runs a repo URL: shell syntax in baseurl and gpgkey reaches curl and the sources file intact", async () => {
+      const gpgkey = "https://m.example.com/';touch$IFS/tmp/PWNED;'/$(touch$IFS/tmp/PWNED)";
+      const baseurl = "https://m.example.com/k8s/$(touch$IFS/tmp/PWNED)/";
+      const box = await provision("hostile", {
+        distro: "debian13",
+        crictl: { install: "none" },
+        kubernetes: { enabled: true, repo: { baseurl, gpgkey, gpgkeySha256: sha("stand-in key\n") } },
+      });
+      const first = await box.run();
+      expect(first.code, first.output).toBe(0);
+      expect(existsSync(join(box.upper, "tmp/PWNED")), "a payload ran").toBe(false);
+      expect(
+        box
+          .calls()
+          .filter((c) => c[0] === "curl")
+          .map((c) => c.at(-1)),
+      ).toEqual([gpgkey]);
+      expect(box.read("etc/apt/sources.list.d/kubernetes.sources")).toContain(`URIs: ${baseurl}\n`);
+      box.cleanup();
+    });
 
-  it("refuses an apt key whose sha256 differs, before apt sees it", async () => {
-    const box = await provision("badkey", { distro: "debian13", crictl: { install: "none" }, kubernetes: { enabled: true, repo: { gpgkeySha256: "0".repeat(64) } } });
-    const first = await box.run();
-    expect(first.code).not.toBe(0);
-    expect(first.output).toContain("bake: FAILED in step 'kubernetes-repo-key'");
-    expect(existsSync(join(box.upper, "etc/apt/keyrings/kubernetes-apt-keyring.asc"))).toBe(false);
-    expect(box.calls().some((c) => c[0] === "apt-mark" && c.some((a) => a.startsWith("kube")))).toBe(false);
-    box.cleanup();
-  });
+    it("refuses an apt key whose sha256 differs, before apt sees it", async () => {
+      const box = await provision("badkey", {
+        distro: "debian13",
+        crictl: { install: "none" },
+        kubernetes: { enabled: true, repo: { gpgkeySha256: "0".repeat(64) } },
+      });
+      const first = await box.run();
+      expect(first.code).not.toBe(0);
+      expect(first.output).toContain("bake: FAILED in step 'kubernetes-repo-key'");
+      expect(existsSync(join(box.upper, "etc/apt/keyrings/kubernetes-apt-keyring.asc"))).toBe(false);
+      expect(box.calls().some((c) => c[0] === "apt-mark" && c.some((a) => a.startsWith("kube")))).toBe(false);
+      box.cleanup();
+    });
 
-  it("a control plane: init preflight with the exact version and image repository, images from that repository", async () => {
-    const box = await provision("cp", base({ role: "control-plane", version: "1.35.2", images: { repository: "registry.local:5000/k8s" } }));
-    const first = await box.run();
-    expect(first.code, first.output).toBe(0);
-    expect(first.output).toContain("bake: firewalld is not active; no firewall change");
-    expect(first.output).toContain("bake: kubeadm preflight for a control-plane (kubernetes v1.35.2); checks let pass: none");
-    expect(box.read("stub/preflight-init.yaml")).toBe("apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.35.2\nimageRepository: registry.local:5000/k8s\n");
-    expect(box.read("stub/images").split("\n").filter(Boolean)).toEqual(KUBEADM_IMAGES.map((i) => `registry.local:5000/k8s/${i}`));
-    expect(box.read("etc/containerd/config.toml")).toContain('"registry.local:5000/k8s/pause:3.10.1"');
-    box.cleanup();
-  });
+    it("a control plane: init preflight with the exact version and image repository, images from that repository", async () => {
+      const box = await provision(
+        "cp",
+        base({ role: "control-plane", version: "1.35.2", images: { repository: "registry.local:5000/k8s" } }),
+      );
+      const first = await box.run();
+      expect(first.code, first.output).toBe(0);
+      expect(first.output).toContain("bake: firewalld is not active; no firewall change");
+      expect(first.output).toContain(
+        "bake: kubeadm preflight for a control-plane (kubernetes v1.35.2); checks let pass: none",
+      );
+      expect(box.read("stub/preflight-init.yaml")).toBe(
+        "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.35.2\nimageRepository: registry.local:5000/k8s\n",
+      );
+      expect(box.read("stub/images").split("\n").filter(Boolean)).toEqual(
+        KUBEADM_IMAGES.map((i) => `registry.local:5000/k8s/${i}`),
+      );
+      expect(box.read("etc/containerd/config.toml")).toContain('"registry.local:5000/k8s/pause:3.10.1"');
+      box.cleanup();
+    });
 
-  it("firewalld enabled but not running (a Packer build): the ports go into its permanent config with firewall-offline-cmd, once", async () => {
-    const box = await provision("fw-offline", base({ images: { prePull: false } }), { firewalld: "stopped\n" });
-    const first = await box.run();
-    expect(first.code, first.output).toBe(0);
-    expect(first.output).toContain("bake: firewalld is enabled but not running; opening the ports in its permanent config");
-    expect(box.read("stub/fw-offline")).toBe("10250/tcp\n10256/tcp\n30000-32767/tcp\n");
-    expect(first.output).toContain("bake: ok   - firewalld, if active, has 10250/tcp 10256/tcp 30000-32767/tcp open");
-    const calls = box.calls().length;
-    const second = await box.run();
-    expect(second.code, second.output).toBe(0);
-    expect(box.calls().slice(calls).filter((c) => c[0] === "firewall-offline-cmd" && c[1]?.startsWith("--add-port"))).toEqual([]);
-    box.cleanup();
-  });
+    it("firewalld enabled but not running (a Packer build): the ports go into its permanent config with firewall-offline-cmd, once", async () => {
+      const box = await provision("fw-offline", base({ images: { prePull: false } }), { firewalld: "stopped\n" });
+      const first = await box.run();
+      expect(first.code, first.output).toBe(0);
+      expect(first.output).toContain(
+        "bake: firewalld is enabled but not running; opening the ports in its permanent config",
+      );
+      expect(box.read("stub/fw-offline")).toBe("10250/tcp\n10256/tcp\n30000-32767/tcp\n");
+      expect(first.output).toContain("bake: ok   - firewalld, if active, has 10250/tcp 10256/tcp 30000-32767/tcp open");
+      const calls = box.calls().length;
+      const second = await box.run();
+      expect(second.code, second.output).toBe(0);
+      expect(
+        box
+          .calls()
+          .slice(calls)
+          .filter((c) => c[0] === "firewall-offline-cmd" && c[1]?.startsWith("--add-port")),
+      ).toEqual([]);
+      box.cleanup();
+    });
 
-  it("firewalld enabled but not running, action disable: it is disabled, so it does not start at the next boot", async () => {
-    const box = await provision("fw-stopped-disable", base({ images: { prePull: false }, firewalld: { action: "disable" } }), { firewalld: "stopped\n" });
-    const first = await box.run();
-    expect(first.code, first.output).toBe(0);
-    expect(existsSync(join(box.upper, "stub/firewalld-off"))).toBe(true);
-    expect(first.output).toContain("bake: ok   - firewalld is off");
-    box.cleanup();
-  });
+    it("firewalld enabled but not running, action disable: it is disabled, so it does not start at the next boot", async () => {
+      const box = await provision(
+        "fw-stopped-disable",
+        base({ images: { prePull: false }, firewalld: { action: "disable" } }),
+        { firewalld: "stopped\n" },
+      );
+      const first = await box.run();
+      expect(first.code, first.output).toBe(0);
+      expect(existsSync(join(box.upper, "stub/firewalld-off"))).toBe(true);
+      expect(first.output).toContain("bake: ok   - firewalld is off");
+      box.cleanup();
+    });
 
-  it("fails verify, naming the preflight check, when kubeadm's preflight reports an error", async () => {
-    const box = await provision("fails", base({ images: { prePull: false }, firewalld: { action: "disable" } }), { firewalld: "active\n", "preflight-fails": "" });
-    const first = await box.run();
-    expect(first.code).not.toBe(0);
-    expect(first.output).toContain("[ERROR Mem]: stand-in failure");
-    expect(first.output).toContain("bake: FAIL - kubeadm join preflight passes");
-    expect(first.output).toContain("bake: FAILED in step 'verify'");
-    expect(existsSync(join(box.upper, "stub/firewalld-off"))).toBe(true);
-    expect(first.output).toContain("bake: ok   - firewalld is off");
-    box.cleanup();
-  });
-});
+    it("fails verify, naming the preflight check, when kubeadm's preflight reports an error", async () => {
+      const box = await provision("fails", base({ images: { prePull: false }, firewalld: { action: "disable" } }), {
+        firewalld: "active\n",
+        "preflight-fails": "",
+      });
+      const first = await box.run();
+      expect(first.code).not.toBe(0);
+      expect(first.output).toContain("[ERROR Mem]: stand-in failure");
+      expect(first.output).toContain("bake: FAIL - kubeadm join preflight passes");
+      expect(first.output).toContain("bake: FAILED in step 'verify'");
+      expect(existsSync(join(box.upper, "stub/firewalld-off"))).toBe(true);
+      expect(first.output).toContain("bake: ok   - firewalld is off");
+      box.cleanup();
+    });
+  },
+);

@@ -21,12 +21,15 @@ function errors(input: SpecInput): string[] {
     return e.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.path}: ${d.message}`);
   }
 }
-const debianOn = (kubernetes: SpecInput["kubernetes"] = {}) => on({ distro: "debian13", kubernetes: { repo: { gpgkeySha256: "b".repeat(64) }, ...kubernetes } });
+const debianOn = (kubernetes: SpecInput["kubernetes"] = {}) =>
+  on({ distro: "debian13", kubernetes: { repo: { gpgkeySha256: "b".repeat(64) }, ...kubernetes } });
 
 describe("kubernetes off (the default)", () => {
   it("adds nothing: no repo, no kubelet, crictl and pause stay at the runtime defaults", () => {
     const p = planFor({});
-    expect(p.files.map((f) => f.path).filter((f) => f.endsWith("/kubernetes.repo") || f.endsWith("/kubernetes.sources"))).toEqual([]);
+    expect(
+      p.files.map((f) => f.path).filter((f) => f.endsWith("/kubernetes.repo") || f.endsWith("/kubernetes.sources")),
+    ).toEqual([]);
     expect(p.steps.map((s) => s.id)).not.toContain("install-kubernetes");
     expect(p.spec.crictl.version).toBe("v1.35.0");
   });
@@ -34,7 +37,9 @@ describe("kubernetes off (the default)", () => {
 
 describe("kubernetes on EL", () => {
   it("writes pkgs.k8s.io's rpm repo for the minor, with the exclude line that holds the packages", () => {
-    const repo = planFor(on({ kubernetes: { version: "1.34" } })).files.find((f) => f.path === "/etc/yum.repos.d/kubernetes.repo")!;
+    const repo = planFor(on({ kubernetes: { version: "1.34" } })).files.find(
+      (f) => f.path === "/etc/yum.repos.d/kubernetes.repo",
+    )!;
     expect(repo.content).toContain("baseurl=https://pkgs.k8s.io/core:/stable:/v1.34/rpm/\n");
     expect(repo.content).toContain("gpgkey=https://pkgs.k8s.io/core:/stable:/v1.34/rpm/repodata/repomd.xml.key\n");
     expect(repo.content).toContain("gpgcheck=1\n");
@@ -42,25 +47,44 @@ describe("kubernetes on EL", () => {
   });
 
   it("takes a mirror of pkgs.k8s.io, and its key from the mirror", () => {
-    const repo = planFor(on({ kubernetes: { repo: { baseurl: "https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.35/rpm/" } } })).files.find((f) => f.path.endsWith("kubernetes.repo"))!;
+    const repo = planFor(
+      on({ kubernetes: { repo: { baseurl: "https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.35/rpm/" } } }),
+    ).files.find((f) => f.path.endsWith("kubernetes.repo"))!;
     expect(repo.content).toContain("baseurl=https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.35/rpm/\n");
-    expect(repo.content).toContain("gpgkey=https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.35/rpm/repodata/repomd.xml.key\n");
+    expect(repo.content).toContain(
+      "gpgkey=https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.35/rpm/repodata/repomd.xml.key\n",
+    );
   });
 
   it("installs the three packages pinned to the minor or the exact patch, lifting the exclude for that install only", () => {
-    expect(stepRun(on(), "install-kubernetes")).toBe("bake_pkg_install --disableexcludes=kubernetes 'kubelet-1.35.*' 'kubeadm-1.35.*' 'kubectl-1.35.*' 'cri-tools-1.35.*'");
+    expect(stepRun(on(), "install-kubernetes")).toBe(
+      "bake_pkg_install --disableexcludes=kubernetes 'kubelet-1.35.*' 'kubeadm-1.35.*' 'kubectl-1.35.*' 'cri-tools-1.35.*'",
+    );
     expect(stepRun(on({ kubernetes: { version: "1.35.2" } }), "install-kubernetes")).toContain("'kubelet-1.35.2-*'");
   });
 
   it("installs EL9's and EL8's names of the host tools", () => {
-    expect(stepRun(on(), "kubeadm-tools")).toBe("bake_pkg_install conntrack-tools socat iptables-nft iproute-tc ethtool");
-    expect(stepRun(on({ distro: "rocky8" }), "kubeadm-tools")).toBe("bake_pkg_install conntrack-tools socat iptables iproute-tc ethtool iptables-ebtables");
+    expect(stepRun(on(), "kubeadm-tools")).toBe(
+      "bake_pkg_install conntrack-tools socat iptables-nft iproute-tc ethtool",
+    );
+    expect(stepRun(on({ distro: "rocky8" }), "kubeadm-tools")).toBe(
+      "bake_pkg_install conntrack-tools socat iptables iproute-tc ethtool iptables-ebtables",
+    );
   });
 
   it("runs its steps after containerd and crictl, and pulls images last", () => {
     const ids = stepIds(on());
     const after = ids.slice(ids.indexOf("start-containerd") + 1);
-    expect(after).toEqual(["kubeadm-tools", "install-kubernetes", "swap-off", "selinux-mode", "firewalld", "enable-kubelet", "pull-images", "verify"]);
+    expect(after).toEqual([
+      "kubeadm-tools",
+      "install-kubernetes",
+      "swap-off",
+      "selinux-mode",
+      "firewalld",
+      "enable-kubelet",
+      "pull-images",
+      "verify",
+    ]);
   });
 
   it("sets SELinux permissive by default, enforcing on request", () => {
@@ -73,11 +97,19 @@ describe("kubernetes on Debian and Ubuntu", () => {
   it("writes a deb822 flat-repo source, checks the key by sha256 and holds the packages with apt-mark", () => {
     const p = planFor(debianOn());
     const sources = p.files.find((f) => f.path === "/etc/apt/sources.list.d/kubernetes.sources")!;
-    expect(sources.content).toContain("URIs: https://pkgs.k8s.io/core:/stable:/v1.35/deb/\nSuites: /\nSigned-By: /etc/apt/keyrings/kubernetes-apt-keyring.asc\n");
-    expect(stepRun(debianOn(), "kubernetes-repo-key")).toContain(`then bake_download https://pkgs.k8s.io/core:/stable:/v1.35/deb/Release.key /etc/apt/keyrings/kubernetes-apt-keyring.asc ${"b".repeat(64)}`);
-    expect(stepRun(debianOn(), "install-kubernetes")).toBe("bake_pkg_install --allow-change-held-packages 'kubelet=1.35.*' 'kubeadm=1.35.*' 'kubectl=1.35.*' 'cri-tools=1.35.*'\napt-mark hold kubelet kubeadm kubectl cri-tools >/dev/null");
+    expect(sources.content).toContain(
+      "URIs: https://pkgs.k8s.io/core:/stable:/v1.35/deb/\nSuites: /\nSigned-By: /etc/apt/keyrings/kubernetes-apt-keyring.asc\n",
+    );
+    expect(stepRun(debianOn(), "kubernetes-repo-key")).toContain(
+      `then bake_download https://pkgs.k8s.io/core:/stable:/v1.35/deb/Release.key /etc/apt/keyrings/kubernetes-apt-keyring.asc ${"b".repeat(64)}`,
+    );
+    expect(stepRun(debianOn(), "install-kubernetes")).toBe(
+      "bake_pkg_install --allow-change-held-packages 'kubelet=1.35.*' 'kubeadm=1.35.*' 'kubectl=1.35.*' 'cri-tools=1.35.*'\napt-mark hold kubelet kubeadm kubectl cri-tools >/dev/null",
+    );
     expect(verify(debianOn())).toContain("bake_check 'kubelet is held' grep -qx kubelet <(apt-mark showhold)");
-    expect(stepRun(debianOn(), "kubeadm-tools")).toBe("bake_pkg_install conntrack socat iptables iproute2 ethtool ebtables");
+    expect(stepRun(debianOn(), "kubeadm-tools")).toBe(
+      "bake_pkg_install conntrack socat iptables iproute2 ethtool ebtables",
+    );
   });
 
   it("fetches the repo's key before any step runs apt-get update: apt refuses a source whose Signed-By keyring is missing", () => {
@@ -90,15 +122,21 @@ describe("kubernetes on Debian and Ubuntu", () => {
   });
 
   it("refuses an apt repo whose key sha256 is not given", () => {
-    expect(errors(on({ distro: "ubuntu2404" }))).toEqual([expect.stringMatching(/^kubernetes\.repo\.gpgkeySha256: must be set on ubuntu2404/)]);
+    expect(errors(on({ distro: "ubuntu2404" }))).toEqual([
+      expect.stringMatching(/^kubernetes\.repo\.gpgkeySha256: must be set on ubuntu2404/),
+    ]);
   });
 });
 
 describe("what follows from the minor", () => {
   it("crictl's version and the pause image follow the minor when not written", () => {
     expect(planFor(on({ kubernetes: { version: "1.33" } })).spec.crictl.version).toBe("v1.33.0");
-    expect(planFor(on({ kubernetes: { version: "1.33" } })).spec.containerd.sandboxImage).toBe("registry.k8s.io/pause:3.10");
-    expect(planFor(on({ kubernetes: { version: "1.35.1" } })).spec.containerd.sandboxImage).toBe("registry.k8s.io/pause:3.10.1");
+    expect(planFor(on({ kubernetes: { version: "1.33" } })).spec.containerd.sandboxImage).toBe(
+      "registry.k8s.io/pause:3.10",
+    );
+    expect(planFor(on({ kubernetes: { version: "1.35.1" } })).spec.containerd.sandboxImage).toBe(
+      "registry.k8s.io/pause:3.10.1",
+    );
   });
 
   it("the pause image comes from kubeadm's image repository when one is set", () => {
@@ -107,17 +145,28 @@ describe("what follows from the minor", () => {
   });
 
   it("a pin that disagrees is kept, with a warning; --strict makes it an error", () => {
-    const input = on({ kubernetes: { version: "1.35" }, crictl: { install: "release", version: "v1.34.0" }, containerd: { sandboxImage: "registry.k8s.io/pause:3.9" } });
+    const input = on({
+      kubernetes: { version: "1.35" },
+      crictl: { install: "release", version: "v1.34.0" },
+      containerd: { sandboxImage: "registry.k8s.io/pause:3.9" },
+    });
     expect(planFor(input).spec.crictl.version).toBe("v1.34.0");
     expect(warnings(input)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^crictl\.version: crictl v1\.34\.0 does not follow Kubernetes 1\.35/), expect.stringMatching(/^containerd\.sandboxImage: kubeadm 1\.35 expects pause:3\.10\.1, not pause:3\.9/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^crictl\.version: crictl v1\.34\.0 does not follow Kubernetes 1\.35/),
+        expect.stringMatching(/^containerd\.sandboxImage: kubeadm 1\.35 expects pause:3\.10\.1, not pause:3\.9/),
+      ]),
     );
-    expect(() => validateSpec(input, { strict: true })).toThrow(/crictl v1\.34\.0 does not follow.*an error under --strict/);
+    expect(() => validateSpec(input, { strict: true })).toThrow(
+      /crictl v1\.34\.0 does not follow.*an error under --strict/,
+    );
   });
 
   it("an unknown minor warns that the pause image must be set by hand", () => {
     expect(warnings(on({ kubernetes: { version: "1.36" }, crictl: { sha256: "c".repeat(64) } }))).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^kubernetes\.version: bake does not know which pause image kubeadm 1\.36 expects/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^kubernetes\.version: bake does not know which pause image kubeadm 1\.36 expects/),
+      ]),
     );
   });
 });
@@ -125,58 +174,97 @@ describe("what follows from the minor", () => {
 describe("firewalld", () => {
   it("opens the role's ports by default", () => {
     expect(stepRun(on(), "firewalld")).toBe("bake_firewalld open-ports 10250/tcp 10256/tcp 30000-32767/tcp");
-    expect(stepRun(on({ kubernetes: { role: "control-plane" } }), "firewalld")).toBe("bake_firewalld open-ports 6443/tcp 2379-2380/tcp 10250/tcp 10257/tcp 10259/tcp");
-    expect(stepRun(on({ kubernetes: { firewalld: { action: "disable" } } }), "firewalld")).toBe("bake_firewalld disable 10250/tcp 10256/tcp 30000-32767/tcp");
+    expect(stepRun(on({ kubernetes: { role: "control-plane" } }), "firewalld")).toBe(
+      "bake_firewalld open-ports 6443/tcp 2379-2380/tcp 10250/tcp 10257/tcp 10259/tcp",
+    );
+    expect(stepRun(on({ kubernetes: { firewalld: { action: "disable" } } }), "firewalld")).toBe(
+      "bake_firewalld disable 10250/tcp 10256/tcp 30000-32767/tcp",
+    );
   });
 
   it("refuses a role without ports, and warns about a list that leaves out one the role needs", () => {
-    expect(errors(on({ kubernetes: { firewalld: { ports: [] } } }))).toEqual([expect.stringMatching(/^kubernetes\.firewalld\.ports: a worker without ports/)]);
-    expect(warnings(on({ kubernetes: { role: "control-plane", firewalld: { ports: ["6443/tcp", "8472/udp"] } } }))).toEqual([
-      expect.stringMatching(/leaves out what a control-plane needs: 2379-2380\/tcp \(etcd\), 10250\/tcp \(the kubelet API\)/),
+    expect(errors(on({ kubernetes: { firewalld: { ports: [] } } }))).toEqual([
+      expect.stringMatching(/^kubernetes\.firewalld\.ports: a worker without ports/),
+    ]);
+    expect(
+      warnings(on({ kubernetes: { role: "control-plane", firewalld: { ports: ["6443/tcp", "8472/udp"] } } })),
+    ).toEqual([
+      expect.stringMatching(
+        /leaves out what a control-plane needs: 2379-2380\/tcp \(etcd\), 10250\/tcp \(the kubelet API\)/,
+      ),
     ]);
     expect(errors(on({ kubernetes: { firewalld: { action: "disable", ports: [] } } }))).toEqual([]);
   });
 
   it("refuses a port without its protocol", () => {
-    expect(errors(on({ kubernetes: { firewalld: { ports: ["6443"] } } }))).toEqual([expect.stringMatching(/^kubernetes\.firewalld\.ports\[0\]: "6443" is not a port or range with its protocol/)]);
+    expect(errors(on({ kubernetes: { firewalld: { ports: ["6443"] } } }))).toEqual([
+      expect.stringMatching(/^kubernetes\.firewalld\.ports\[0\]: "6443" is not a port or range with its protocol/),
+    ]);
   });
 });
 
 describe("images and preflight", () => {
   it("pre-pulls kubeadm's list for the exact version and repository, plus extra images", () => {
-    const input = on({ kubernetes: { version: "1.35.2", images: { repository: "mirror.local/k8s", extra: ["docker.io/flannel/flannel:v0.26.7"] } } });
-    expect(stepRun(input, "pull-images")).toBe("bake_pull_images 1.35.2 mirror.local/k8s yes docker.io/flannel/flannel:v0.26.7");
+    const input = on({
+      kubernetes: {
+        version: "1.35.2",
+        images: { repository: "mirror.local/k8s", extra: ["docker.io/flannel/flannel:v0.26.7"] },
+      },
+    });
+    expect(stepRun(input, "pull-images")).toBe(
+      "bake_pull_images 1.35.2 mirror.local/k8s yes docker.io/flannel/flannel:v0.26.7",
+    );
     expect(stepIds(on({ kubernetes: { images: { prePull: false } } }))).not.toContain("pull-images");
   });
 
   it("ends verify with the role's kubeadm preflight, letting pass only ImagePull when a control plane's images are not pre-pulled", () => {
-    const checks = (input: SpecInput) => verify(input).split("\n").filter((l) => l.startsWith("bake_check "));
+    const checks = (input: SpecInput) =>
+      verify(input)
+        .split("\n")
+        .filter((l) => l.startsWith("bake_check "));
     expect(checks(on()).at(-1)).toBe("bake_check 'kubeadm join preflight passes' bake_kubeadm_preflight worker '' ''");
-    expect(checks(on({ kubernetes: { role: "control-plane" } })).at(-1)).toBe("bake_check 'kubeadm init preflight passes' bake_kubeadm_preflight control-plane '' ''");
-    expect(checks(on({ kubernetes: { role: "control-plane", images: { prePull: false }, preflightIgnore: ["NumCPU"] } })).at(-1)).toBe(
-      "bake_check 'kubeadm init preflight passes' bake_kubeadm_preflight control-plane '' '' ImagePull NumCPU",
+    expect(checks(on({ kubernetes: { role: "control-plane" } })).at(-1)).toBe(
+      "bake_check 'kubeadm init preflight passes' bake_kubeadm_preflight control-plane '' ''",
     );
+    expect(
+      checks(on({ kubernetes: { role: "control-plane", images: { prePull: false }, preflightIgnore: ["NumCPU"] } })).at(
+        -1,
+      ),
+    ).toBe("bake_check 'kubeadm init preflight passes' bake_kubeadm_preflight control-plane '' '' ImagePull NumCPU");
   });
 
   it("refuses a kernel.sysctl without net.ipv4.ip_forward = 1, which kubeadm's preflight requires", () => {
-    expect(errors(on({ kernel: { sysctl: { "net.ipv4.ip_forward": 0 } } }))).toEqual([expect.stringMatching(/^kernel\.sysctl: must set net\.ipv4\.ip_forward: 1 for a kubeadm node/)]);
+    expect(errors(on({ kernel: { sysctl: { "net.ipv4.ip_forward": 0 } } }))).toEqual([
+      expect.stringMatching(/^kernel\.sysctl: must set net\.ipv4\.ip_forward: 1 for a kubeadm node/),
+    ]);
     expect(errors({ kernel: { sysctl: { "net.ipv4.ip_forward": 0 } } })).toEqual([]);
   });
 
   it("refuses to let every preflight check pass", () => {
-    expect(errors(on({ kubernetes: { preflightIgnore: ["All"] } }))).toEqual([expect.stringMatching(/^kubernetes\.preflightIgnore: all would turn every kubeadm preflight error/)]);
+    expect(errors(on({ kubernetes: { preflightIgnore: ["All"] } }))).toEqual([
+      expect.stringMatching(/^kubernetes\.preflightIgnore: all would turn every kubeadm preflight error/),
+    ]);
   });
 
   it("verify checks swap, the tools, kubelet and kubeadm's version", () => {
     const text = verify(on());
-    for (const check of ["bake_swap_is_off", "bake_fstab_has_no_swap", "bake_quiet command -v conntrack", "bake_quiet command -v nsenter", "systemctl is-enabled --quiet kubelet", "bake_kubeadm_version_is 1.35"]) {
+    for (const check of [
+      "bake_swap_is_off",
+      "bake_fstab_has_no_swap",
+      "bake_quiet command -v conntrack",
+      "bake_quiet command -v nsenter",
+      "systemctl is-enabled --quiet kubelet",
+      "bake_kubeadm_version_is 1.35",
+    ]) {
       expect(text).toContain(check);
     }
     expect(verify(on({ kubernetes: { disableSwap: false } }))).not.toContain("bake_swap_is_off");
   });
 
   it("warns about kubernetes keys set while the section is off", () => {
-    expect(warnings({ kubernetes: { role: "control-plane" } })).toEqual(["kubernetes.role: is unused while kubernetes.enabled is false"]);
+    expect(warnings({ kubernetes: { role: "control-plane" } })).toEqual([
+      "kubernetes.role: is unused while kubernetes.enabled is false",
+    ]);
   });
 });
 

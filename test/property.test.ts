@@ -13,8 +13,25 @@ import fc from "fast-check";
 import TOML from "@iarna/toml";
 import { parseDocument } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
-import { formatDiagnostics, plan, renderCloudInit, renderPackerScript, SpecError, validateSpec, type NodeSpec, type Plan, type SpecInput } from "../src/index.js";
-import { shellWord, systemdEnvAssignment, tomlString, UnsafeValueError, yamlBlock, yamlString } from "../src/render/escape.js";
+import {
+  formatDiagnostics,
+  plan,
+  renderCloudInit,
+  renderPackerScript,
+  SpecError,
+  validateSpec,
+  type NodeSpec,
+  type Plan,
+  type SpecInput,
+} from "../src/index.js";
+import {
+  shellWord,
+  systemdEnvAssignment,
+  tomlString,
+  UnsafeValueError,
+  yamlBlock,
+  yamlString,
+} from "../src/render/escape.js";
 import { base64Heredoc, heredoc } from "../src/render/templates.js";
 import { distroInfo, packageFunctions } from "../src/distro.js";
 import { anything, FIELDS, PAYLOADS, specWithField, specWithFields, stringsIn } from "./support/hostile.js";
@@ -62,7 +79,8 @@ function embeddedFiles(script: string, lexed: Lexed): Map<string, { mode: string
     expect(rest).toEqual([]);
     const body = script.slice(h.bodyStart, h.bodyEnd);
     if (command === "bake_put") out.set(path!, { mode: mode!, content: body });
-    else if (command === "bake_put_base64") out.set(path!, { mode: mode!, content: Buffer.from(body, "base64").toString("utf8") });
+    else if (command === "bake_put_base64")
+      out.set(path!, { mode: mode!, content: Buffer.from(body, "base64").toString("utf8") });
     else throw new Error(`unexpected here-document after ${command}`);
   }
   return out;
@@ -76,12 +94,24 @@ function checkBashSyntax(): void {
   if (pendingScripts.length === 0) return;
   const dir = mkdtempSync(join(scratch, "sh-"));
   for (const [i, p] of pendingScripts.entries()) writeFileSync(join(dir, `${i}.sh`), p.script);
-  const r = spawnSync("bash", ["-c", 'for f in "$@"; do bash -n "$f" 2>/dev/null || echo "$f"; done', "check", ...pendingScripts.map((_, i) => join(dir, `${i}.sh`))], {
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const r = spawnSync(
+    "bash",
+    [
+      "-c",
+      'for f in "$@"; do bash -n "$f" 2>/dev/null || echo "$f"; done',
+      "check",
+      ...pendingScripts.map((_, i) => join(dir, `${i}.sh`)),
+    ],
+    {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   expect(r.status).toBe(0);
-  const failed = r.stdout.split("\n").filter(Boolean).map((f) => pendingScripts[Number(/(\d+)\.sh$/.exec(f)![1])]!);
+  const failed = r.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((f) => pendingScripts[Number(/(\d+)\.sh$/.exec(f)![1])]!);
   const first = failed[0];
   pendingScripts.length = 0;
   rmSync(dir, { recursive: true, force: true });
@@ -105,7 +135,9 @@ function checkSpec(input: SpecInput): Outcome {
       expect(d.path, d.message).not.toBe("");
       expect(d.message.length).toBeGreaterThan(5);
     }
-    expect(formatDiagnostics(error.diagnostics, { color: false })).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]/);
+    expect(formatDiagnostics(error.diagnostics, { color: false })).not.toMatch(
+      /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]/,
+    );
     return "rejected";
   }
   const label = JSON.stringify(input);
@@ -122,14 +154,23 @@ function checkSpec(input: SpecInput): Outcome {
 function checkCloudConfig(p: Plan, userData: string, label: string): void {
   expect(userData.startsWith("#cloud-config\n")).toBe(true);
   for (const version of yamlVersions) {
-    const doc = parseYamlStrict(userData, version) as { write_files: { path: string; permissions?: string; content: string }[]; runcmd: unknown };
-    expect(Object.keys(doc).sort()).toEqual(p.reboot ? ["power_state", "runcmd", "write_files"] : ["runcmd", "write_files"]);
+    const doc = parseYamlStrict(userData, version) as {
+      write_files: { path: string; permissions?: string; content: string }[];
+      runcmd: unknown;
+    };
+    expect(Object.keys(doc).sort()).toEqual(
+      p.reboot ? ["power_state", "runcmd", "write_files"] : ["runcmd", "write_files"],
+    );
     expect(doc.runcmd).toEqual([["/bin/bash", "/usr/local/sbin/bake-provision"]]);
     const written = doc.write_files;
     expect(written.length).toBe(p.files.length + 1);
     p.files.forEach((f, i) => {
       // cloud-init's defaults (root:root, 0644) are left unsaid.
-      expect(written[i], label).toEqual({ path: f.path, ...(f.mode !== "0644" && { permissions: f.mode }), content: f.content });
+      expect(written[i], label).toEqual({
+        path: f.path,
+        ...(f.mode !== "0644" && { permissions: f.mode }),
+        content: f.content,
+      });
     });
     const provisioner = written[p.files.length]!;
     expect(provisioner.path).toBe("/usr/local/sbin/bake-provision");
@@ -160,7 +201,10 @@ function checkConfigFiles(p: Plan): void {
 
   for (const [host, registry] of Object.entries(c.registries)) {
     const hosts = TOML.parse(files.get(`${c.configPath}/${host}/hosts.toml`)!) as Record<string, any>;
-    const server = host === "_default" ? undefined : registry.server || (host === "docker.io" ? "https://registry-1.docker.io" : `https://${host}`);
+    const server =
+      host === "_default"
+        ? undefined
+        : registry.server || (host === "docker.io" ? "https://registry-1.docker.io" : `https://${host}`);
     expect(hosts.server).toBe(server);
     const urls = registry.mirrors.map((m) => (typeof m === "string" ? m : m.url));
     expect(Object.keys(hosts.host ?? {})).toEqual([...new Set(urls)]);
@@ -188,7 +232,9 @@ function checkConfigFiles(p: Plan): void {
   const body = (text: string) => text.split("\n").filter((l) => l !== "" && !l.startsWith("#"));
   const sysctl = files.get("/etc/sysctl.d/99-kubernetes-cri.conf");
   if (sysctl !== undefined) {
-    const read = Object.fromEntries(body(sysctl).map((l) => [l.slice(0, l.indexOf(" = ")), l.slice(l.indexOf(" = ") + 3)]));
+    const read = Object.fromEntries(
+      body(sysctl).map((l) => [l.slice(0, l.indexOf(" = ")), l.slice(l.indexOf(" = ") + 3)]),
+    );
     expect(read).toEqual(Object.fromEntries(Object.entries(spec.kernel.sysctl).map(([k, v]) => [k, String(v)])));
   }
   const modules = files.get("/etc/modules-load.d/containerd.conf");
@@ -198,15 +244,27 @@ function checkConfigFiles(p: Plan): void {
   if (repo !== undefined) {
     const lines = body(repo);
     expect(lines.filter((l) => l.startsWith("["))).toEqual(["[docker-ce-stable]"]);
-    const kv = Object.fromEntries(lines.filter((l) => !l.startsWith("[")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
-    expect(Object.keys(kv).sort()).toEqual(["baseurl", "enabled", ...(spec.containerd.hold ? ["exclude"] : []), "gpgcheck", "gpgkey", "name", "repo_gpgcheck"]);
+    const kv = Object.fromEntries(
+      lines.filter((l) => !l.startsWith("[")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+    );
+    expect(Object.keys(kv).sort()).toEqual([
+      "baseurl",
+      "enabled",
+      ...(spec.containerd.hold ? ["exclude"] : []),
+      "gpgcheck",
+      "gpgkey",
+      "name",
+      "repo_gpgcheck",
+    ]);
     expect(kv.baseurl).toBe(spec.packages.repo.baseurl);
     expect(kv.gpgkey).toBe(spec.packages.repo.gpgkey);
     expect(kv.gpgcheck).toBe("1");
   }
   const sources = files.get("/etc/apt/sources.list.d/docker.sources");
   if (sources !== undefined) {
-    const kv = Object.fromEntries(body(sources).map((l) => [l.slice(0, l.indexOf(": ")), l.slice(l.indexOf(": ") + 2)]));
+    const kv = Object.fromEntries(
+      body(sources).map((l) => [l.slice(0, l.indexOf(": ")), l.slice(l.indexOf(": ") + 2)]),
+    );
     expect(Object.keys(kv).sort()).toEqual(["Architectures", "Components", "Signed-By", "Suites", "Types", "URIs"]);
     expect(kv.URIs).toBe(spec.packages.repo.baseurl);
   }
@@ -234,7 +292,9 @@ function checkScript(p: Plan, script: string, injected: string[], label: string,
   const lexed = lexShell(script);
   if (embedsFiles) {
     const embedded = embeddedFiles(script, lexed);
-    expect(Object.fromEntries(embedded), label).toEqual(Object.fromEntries(p.files.map((f) => [f.path, { mode: f.mode, content: f.content }])));
+    expect(Object.fromEntries(embedded), label).toEqual(
+      Object.fromEntries(p.files.map((f) => [f.path, { mode: f.mode, content: f.content }])),
+    );
   } else {
     expect(lexed.heredocs).toEqual([]);
   }
@@ -245,7 +305,10 @@ function checkScript(p: Plan, script: string, injected: string[], label: string,
   for (const value of injected) {
     if (/^[A-Za-z0-9_./:=@%+,-]*$/.test(value) || own.includes(value)) continue;
     const at = unquotedOccurrences(script, lexed, value);
-    expect(at, `${JSON.stringify(value)} appears unquoted at ${at.map((i) => JSON.stringify(script.slice(Math.max(0, i - 40), i + value.length + 40))).join(", ")}`).toEqual([]);
+    expect(
+      at,
+      `${JSON.stringify(value)} appears unquoted at ${at.map((i) => JSON.stringify(script.slice(Math.max(0, i - 40), i + value.length + 40))).join(", ")}`,
+    ).toEqual([]);
   }
   pendingScripts.push({ label, script });
 }
@@ -318,7 +381,12 @@ describe("hostile values in every free-form field", () => {
 
 // ---- the escaping helpers on their own, with any string at all
 
-const anyString = fc.oneof(anything, fc.string({ unit: "binary", maxLength: 20 }), fc.string({ unit: "grapheme", maxLength: 20 }), fc.constantFrom(...PAYLOADS));
+const anyString = fc.oneof(
+  anything,
+  fc.string({ unit: "binary", maxLength: 20 }),
+  fc.string({ unit: "grapheme", maxLength: 20 }),
+  fc.constantFrom(...PAYLOADS),
+);
 
 /** Run fn; UnsafeValueError means the helper refused, which is allowed. */
 function refusedOr<T>(fn: () => T): T | undefined {
@@ -356,7 +424,23 @@ describe("escaping helpers carry any string exactly or refuse it", () => {
   });
 
   const fileContent = fc
-    .array(fc.oneof(anyString, fc.constantFrom("BAKE_EOF", "BAKE_EOF_1", "EOF", "BAKE_B64", "#cloud-config", "  indented", "", "- item", "key: value")), { maxLength: 6 })
+    .array(
+      fc.oneof(
+        anyString,
+        fc.constantFrom(
+          "BAKE_EOF",
+          "BAKE_EOF_1",
+          "EOF",
+          "BAKE_B64",
+          "#cloud-config",
+          "  indented",
+          "",
+          "- item",
+          "key: value",
+        ),
+      ),
+      { maxLength: 6 },
+    )
     .chain((lines) => fc.constantFrom("", "\n", "\n\n").map((end) => lines.join("\n") + end));
 
   it("yamlBlock round-trips file content at write_files indentation", () => {
@@ -365,7 +449,9 @@ describe("escaping helpers carry any string exactly or refuse it", () => {
         const block = refusedOr(() => yamlBlock(content, 6));
         if (block === undefined) return;
         for (const version of yamlVersions) {
-          expect(parseYamlStrict(`write_files:\n  - path: /x\n    content: ${block}\n  - path: /y\n`, version)).toEqual({ write_files: [{ path: "/x", content }, { path: "/y" }] });
+          expect(parseYamlStrict(`write_files:\n  - path: /x\n    content: ${block}\n  - path: /y\n`, version)).toEqual(
+            { write_files: [{ path: "/x", content }, { path: "/y" }] },
+          );
         }
       }),
       params(500),
@@ -409,7 +495,8 @@ describe("escaping helpers carry any string exactly or refuse it", () => {
     fc.assert(
       fc.property(fileContent, (content) => {
         // A lone surrogate has no UTF-8 form; a spec read from a file cannot hold one.
-        if (!content.includes("\0") && Buffer.from(content, "utf8").toString("utf8") === content) contents.push(content);
+        if (!content.includes("\0") && Buffer.from(content, "utf8").toString("utf8") === content)
+          contents.push(content);
       }),
       params(300),
     );
@@ -427,7 +514,8 @@ describe("escaping helpers carry any string exactly or refuse it", () => {
     expect(r.status).toBe(0);
     readFileSync(join(dir, "done"));
     contents.forEach((content, i) => {
-      if (content.endsWith("\n") && !/[\r\0]/.test(content)) expect(readFileSync(join(dir, `t${i}`), "utf8")).toBe(content);
+      if (content.endsWith("\n") && !/[\r\0]/.test(content))
+        expect(readFileSync(join(dir, `t${i}`), "utf8")).toBe(content);
       expect(readFileSync(join(dir, `b${i}`), "utf8")).toBe(content);
     });
   });

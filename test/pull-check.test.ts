@@ -21,23 +21,39 @@ describe("the sandbox image pull check", () => {
   });
 
   it("auto: _default's mirrors count when the registry has no hosts.toml of its own", () => {
-    expect(pullCheck({ containerd: { registries: { _default: MIRROR } } })).toContain("pulls through the mirrors of registry.k8s.io");
-    expect(pullCheck({ containerd: { registries: { _default: MIRROR, "registry.k8s.io": { server: "https://registry.k8s.io" } } } })).toBeUndefined();
+    expect(pullCheck({ containerd: { registries: { _default: MIRROR } } })).toContain(
+      "pulls through the mirrors of registry.k8s.io",
+    );
+    expect(
+      pullCheck({
+        containerd: { registries: { _default: MIRROR, "registry.k8s.io": { server: "https://registry.k8s.io" } } },
+      }),
+    ).toBeUndefined();
   });
 
   it("auto: off without mirrors, or with mirrors for another registry only", () => {
     expect(pullCheck({})).toBeUndefined();
     expect(pullCheck({ containerd: { registries: { "docker.io": MIRROR } } })).toBeUndefined();
-    expect(pullCheck({ containerd: { sandboxImage: "pause:3.10", registries: { "docker.io": MIRROR } } })).toContain("pulls through the mirrors of docker.io");
+    expect(pullCheck({ containerd: { sandboxImage: "pause:3.10", registries: { "docker.io": MIRROR } } })).toContain(
+      "pulls through the mirrors of docker.io",
+    );
   });
 
   it("always pulls even without mirrors; never and crictl.install none leave it out", () => {
-    expect(pullCheck({ containerd: { verifyPull: "always" } })).toContain("'registry.k8s.io/pause:3.10.1 pulls from registry.k8s.io (crictl pull)'");
-    expect(pullCheck({ containerd: { verifyPull: "never", registries: { "registry.k8s.io": MIRROR } } })).toBeUndefined();
-    expect(pullCheck({ crictl: { install: "none" }, containerd: { registries: { "registry.k8s.io": MIRROR } } })).toBeUndefined();
+    expect(pullCheck({ containerd: { verifyPull: "always" } })).toContain(
+      "'registry.k8s.io/pause:3.10.1 pulls from registry.k8s.io (crictl pull)'",
+    );
+    expect(
+      pullCheck({ containerd: { verifyPull: "never", registries: { "registry.k8s.io": MIRROR } } }),
+    ).toBeUndefined();
+    expect(
+      pullCheck({ crictl: { install: "none" }, containerd: { registries: { "registry.k8s.io": MIRROR } } }),
+    ).toBeUndefined();
   });
 
   it("always without crictl is an error at the key", () => {
-    expect(() => validateSpec({ containerd: { verifyPull: "always" }, crictl: { install: "none" } })).toThrow(/containerd\.verifyPull: always needs crictl/);
+    expect(() => validateSpec({ containerd: { verifyPull: "always" }, crictl: { install: "none" } })).toThrow(
+      /containerd\.verifyPull: always needs crictl/,
+    );
   });
 });

@@ -18,7 +18,9 @@ describe("cloud-init user-data", () => {
   });
 
   it("writes every planned file with exactly the planned content, then runs the provisioner", () => {
-    const { plan, userData } = renderBoth({ containerd: { registries: { "docker.io": { mirrors: ["https://m.example.com"] } } } });
+    const { plan, userData } = renderBoth({
+      containerd: { registries: { "docker.io": { mirrors: ["https://m.example.com"] } } },
+    });
     const written = writeFilesOf(userData);
     for (const file of plan.files) {
       const entry = written.find((w) => w.path === file.path);
@@ -53,12 +55,22 @@ describe("Packer script", () => {
   });
 
   it("defines every bake_ function it calls and none that nothing calls", () => {
-    for (const input of [{}, { distro: "debian13" as const, containerd: { root: "/data/c", proxy: { http: "http://p:3128" } } }, { crictl: { install: "none" as const } }]) {
+    for (const input of [
+      {},
+      { distro: "debian13" as const, containerd: { root: "/data/c", proxy: { http: "http://p:3128" } } },
+      { crictl: { install: "none" as const } },
+    ]) {
       for (const script of [renderBoth(input).script, renderBoth(input).userData]) {
         const defined = [...script.matchAll(/^ *(bake_[a-z0-9_]+)\(\) \{/gm)].map((m) => m[1]!);
         const used = new Set([...script.matchAll(/\b(bake_[a-z0-9_]+)\b/g)].map((m) => m[1]!));
-        for (const name of defined) expect(script.split(new RegExp(`\\b${name}\\b`)).length - 1, `${name} is defined but never called`).toBeGreaterThan(1);
-        for (const name of used) if (!["bake_dump", "bake_failed_checks", "bake_apt_fresh"].includes(name)) expect(defined, `${name} is called but not defined`).toContain(name);
+        for (const name of defined)
+          expect(
+            script.split(new RegExp(`\\b${name}\\b`)).length - 1,
+            `${name} is defined but never called`,
+          ).toBeGreaterThan(1);
+        for (const name of used)
+          if (!["bake_dump", "bake_failed_checks", "bake_apt_fresh"].includes(name))
+            expect(defined, `${name} is called but not defined`).toContain(name);
       }
     }
   });
@@ -77,14 +89,24 @@ describe("rendered config files", () => {
     const { plan } = renderBoth({
       containerd: {
         registries: {
-          "docker.io": { mirrors: ["https://a.example.com", { url: "https://b.example.com:5000", capabilities: ["pull"], skipVerify: true }] },
+          "docker.io": {
+            mirrors: [
+              "https://a.example.com",
+              { url: "https://b.example.com:5000", capabilities: ["pull"], skipVerify: true },
+            ],
+          },
           "registry.local:5000": { server: "http://registry.local:5000", mirrors: [] },
           _default: { mirrors: ["https://fallback.example.com"] },
         },
       },
     });
-    for (const f of plan.files.filter((f) => f.path.endsWith(".toml"))) expect(() => TOML.parse(f.content), f.path).not.toThrow();
-    const hosts = (host: string) => TOML.parse(plan.files.find((f) => f.path === `/etc/containerd/certs.d/${host}/hosts.toml`)!.content) as Record<string, any>;
+    for (const f of plan.files.filter((f) => f.path.endsWith(".toml")))
+      expect(() => TOML.parse(f.content), f.path).not.toThrow();
+    const hosts = (host: string) =>
+      TOML.parse(plan.files.find((f) => f.path === `/etc/containerd/certs.d/${host}/hosts.toml`)!.content) as Record<
+        string,
+        any
+      >;
     expect(hosts("docker.io")).toEqual({
       server: "https://registry-1.docker.io",
       host: {
@@ -100,13 +122,17 @@ describe("rendered config files", () => {
   });
 
   it("follows the containerd major: schema 2 for 1.x, 3 for 2.x", () => {
-    const v2 = TOML.parse(planFor({ containerd: { version: "1.7" } }).files.find((f) => f.path === "/etc/containerd/config.toml")!.content) as any;
+    const v2 = TOML.parse(
+      planFor({ containerd: { version: "1.7" } }).files.find((f) => f.path === "/etc/containerd/config.toml")!.content,
+    ) as any;
     expect(v2.version).toBe(2);
     expect(v2.plugins["io.containerd.grpc.v1.cri"].sandbox_image).toBe("registry.k8s.io/pause:3.10.1");
     expect(v2.plugins["io.containerd.grpc.v1.cri"].containerd.runtimes.runc.options.SystemdCgroup).toBe(true);
     expect(v2.plugins["io.containerd.grpc.v1.cri"].registry.config_path).toBe("/etc/containerd/certs.d");
 
-    const v3 = TOML.parse(planFor({ containerd: { version: "2" } }).files.find((f) => f.path === "/etc/containerd/config.toml")!.content) as any;
+    const v3 = TOML.parse(
+      planFor({ containerd: { version: "2" } }).files.find((f) => f.path === "/etc/containerd/config.toml")!.content,
+    ) as any;
     expect(v3.version).toBe(3);
     expect(v3.plugins["io.containerd.cri.v1.images"].pinned_images.sandbox).toBe("registry.k8s.io/pause:3.10.1");
     expect(v3.plugins["io.containerd.cri.v1.images"].registry.config_path).toBe("/etc/containerd/certs.d");
@@ -136,8 +162,24 @@ describe("rendered config files", () => {
 
 describe("determinism", () => {
   it("gives byte-identical output for the same input", () => {
-    const a = renderBoth({ distro: "debian13", containerd: { registries: { "quay.io": { mirrors: ["https://q.example.com"] }, "docker.io": { mirrors: ["https://d.example.com"] } } } });
-    const b = renderBoth({ distro: "debian13", containerd: { registries: { "docker.io": { mirrors: ["https://d.example.com"] }, "quay.io": { mirrors: ["https://q.example.com"] } } } });
+    const a = renderBoth({
+      distro: "debian13",
+      containerd: {
+        registries: {
+          "quay.io": { mirrors: ["https://q.example.com"] },
+          "docker.io": { mirrors: ["https://d.example.com"] },
+        },
+      },
+    });
+    const b = renderBoth({
+      distro: "debian13",
+      containerd: {
+        registries: {
+          "docker.io": { mirrors: ["https://d.example.com"] },
+          "quay.io": { mirrors: ["https://q.example.com"] },
+        },
+      },
+    });
     expect(a.userData).toBe(b.userData);
     expect(a.script).toBe(b.script);
   });

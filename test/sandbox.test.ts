@@ -21,7 +21,18 @@
 // BAKE_SANDBOX_CASES=<n> runs more random specs (default 30).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -44,7 +55,10 @@ const PROXY_LOG = `printf '%s\\0%s\\0%s\\0%s\\0\\n' "\${0##*/}" "\${http_proxy-}
 const NETWORK_COMMANDS = ["dnf", "apt-get", "curl"];
 
 // sudo's default secure_path: EL's lacks /usr/local/bin (and so the stubs in /usr/local/sbin).
-const SECURE_PATH = { el: "/sbin:/bin:/usr/sbin:/usr/bin", debian: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };
+const SECURE_PATH = {
+  el: "/sbin:/bin:/usr/sbin:/usr/bin",
+  debian: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+};
 
 function stubs(containerdMajor: number, family: "el" | "debian"): Record<string, string> {
   const ok = "exit 0";
@@ -111,9 +125,19 @@ function filesUnder(dir: string, prefix = ""): Map<string, { sha: string; mode: 
     const rel = `${prefix}/${name}`;
     const st = lstatSync(full);
     if (st.isDirectory()) for (const [k, v] of filesUnder(full, rel)) out.set(k, v);
-    else if (st.isFile()) out.set(rel, { sha: createHash("sha256").update(readFileSync(full)).digest("hex"), mode: st.mode & 0o7777, mtime: st.mtimeMs });
+    else if (st.isFile())
+      out.set(rel, {
+        sha: createHash("sha256").update(readFileSync(full)).digest("hex"),
+        mode: st.mode & 0o7777,
+        mtime: st.mtimeMs,
+      });
     else if (st.isSymbolicLink()) out.set(rel, { sha: `link to ${readlinkSync(full)}`, mode: 0, mtime: 0 });
-    else out.set(rel, { sha: st.isCharacterDevice() ? "whiteout (a host file was deleted)" : "not a regular file", mode: st.mode, mtime: 0 });
+    else
+      out.set(rel, {
+        sha: st.isCharacterDevice() ? "whiteout (a host file was deleted)" : "not a regular file",
+        mode: st.mode,
+        mtime: 0,
+      });
   }
   return out;
 }
@@ -142,8 +166,12 @@ async function provision(name: string, p: Plan, overrides: Record<string, string
   const upper = join(dir, "upper");
   const work = join(dir, "work");
   const mnt = join(dir, "mnt");
-  for (const d of [layer, upper, work, mnt, join(layer, "usr/local/sbin"), join(layer, "stub-data")]) mkdirSync(d, { recursive: true });
-  for (const [command, body] of Object.entries({ ...stubs(p.configVersion === 2 ? 1 : 2, p.distro.family), ...overrides })) {
+  for (const d of [layer, upper, work, mnt, join(layer, "usr/local/sbin"), join(layer, "stub-data")])
+    mkdirSync(d, { recursive: true });
+  for (const [command, body] of Object.entries({
+    ...stubs(p.configVersion === 2 ? 1 : 2, p.distro.family),
+    ...overrides,
+  })) {
     const proxyLog = NETWORK_COMMANDS.includes(command) ? `${PROXY_LOG}\n` : "";
     writeFileSync(join(layer, "usr/local/sbin", command), `#!/bin/bash\nmkdir -p /stub\n${LOG}\n${proxyLog}${body}\n`);
     chmodSync(join(layer, "usr/local/sbin", command), 0o755);
@@ -154,7 +182,11 @@ async function provision(name: string, p: Plan, overrides: Record<string, string
   const c = p.spec.containerd;
   const oomfile = join(dir, "oom_score_adj");
   writeFileSync(oomfile, `${c.oomScore !== 0 ? c.oomScore : c.service.oomScoreAdjust}\n`);
-  return { upper, layer, again: () => runInOverlayRoot({ layer, upper, work, mnt, oomfile }, "/bin/bash /bake-provision.sh") };
+  return {
+    upper,
+    layer,
+    again: () => runInOverlayRoot({ layer, upper, work, mnt, oomfile }, "/bin/bash /bake-provision.sh"),
+  };
 }
 
 /** What the upper directory must hold after a successful run: the plan's files and bake's own few. */
@@ -163,13 +195,19 @@ function expectedFiles(p: Plan): Map<string, { sha: string; mode?: number }> {
   for (const f of p.files) out.set(f.path, { sha: sha(f.content), mode: parseInt(f.mode, 8) });
   out.set("/var/lib/bake/status", { sha: sha("ok\n") });
   // What containerd was last (re)started with: config.toml and the unit drop-ins, in plan order.
-  const startedWith = p.files.filter((f) => f.path === "/etc/containerd/config.toml" || f.path.startsWith("/etc/systemd/system/containerd.service.d/"));
-  out.set("/var/lib/bake/containerd-config.sha256", { sha: sha(`${sha(startedWith.map((f) => f.content).join(""))}\n`) });
+  const startedWith = p.files.filter(
+    (f) => f.path === "/etc/containerd/config.toml" || f.path.startsWith("/etc/systemd/system/containerd.service.d/"),
+  );
+  out.set("/var/lib/bake/containerd-config.sha256", {
+    sha: sha(`${sha(startedWith.map((f) => f.content).join(""))}\n`),
+  });
   if (p.spec.crictl.install === "release") out.set("/usr/local/bin/crictl", { sha: sha(CRICTL_BINARY), mode: 0o755 });
   // The tarball's sha256 and the installed binary's: a re-run downloads nothing while both match.
-  if (p.spec.crictl.install === "release") out.set("/var/lib/bake/crictl.installed", { sha: sha(`${p.spec.crictl.sha256} ${sha(CRICTL_BINARY)}\n`) });
+  if (p.spec.crictl.install === "release")
+    out.set("/var/lib/bake/crictl.installed", { sha: sha(`${p.spec.crictl.sha256} ${sha(CRICTL_BINARY)}\n`) });
   if (p.spec.crictl.install === "release") out.set("/usr/bin/crictl", { sha: "link to /usr/local/bin/crictl" });
-  if (p.distro.family === "debian" && p.spec.containerd.source === "docker") out.set("/etc/apt/keyrings/docker.asc", { sha: sha("stub download\n"), mode: 0o644 });
+  if (p.distro.family === "debian" && p.spec.containerd.source === "docker")
+    out.set("/etc/apt/keyrings/docker.asc", { sha: sha("stub download\n"), mode: 0o644 });
   return out;
 }
 
@@ -179,7 +217,12 @@ const ignored = (path: string) => path.startsWith("/stub/") || path === "/var/lo
 /** Accepted specs with hostile values, made to install crictl from a "mirror" whose tarball the curl stub serves. */
 function forSandbox(input: SpecInput): Plan | undefined {
   const spec = structuredClone(input);
-  spec.crictl = { ...spec.crictl, install: "release", sha256: tarballSha, url: spec.crictl?.url || "https://mirror.example.com/crictl.tar.gz" };
+  spec.crictl = {
+    ...spec.crictl,
+    install: "release",
+    sha256: tarballSha,
+    url: spec.crictl?.url || "https://mirror.example.com/crictl.tar.gz",
+  };
   // Every download is sha256-checked: name the hash of what the curl stub serves as the apt key.
   spec.packages = { ...spec.packages, repo: { ...spec.packages?.repo, gpgkeySha256: STUB_DOWNLOAD_SHA } };
   try {
@@ -194,32 +237,67 @@ function forSandbox(input: SpecInput): Plan | undefined {
 const HANDCRAFTED: SpecInput[] = [
   {
     distro: "rocky9",
-    kernel: { modules: ["overlay", "br_netfilter"], sysctl: { "net.ipv4.ip_forward": "1 2", "kernel/pid_max": 4194304 } },
-    packages: { install: ["a+b", "x.y-z_1"], repo: { baseurl: "https://m.example.com/$(touch$IFS/tmp/PWNED)/$basearch", gpgkey: "https://m.example.com/';touch$IFS/tmp/PWNED;'" } },
+    kernel: {
+      modules: ["overlay", "br_netfilter"],
+      sysctl: { "net.ipv4.ip_forward": "1 2", "kernel/pid_max": 4194304 },
+    },
+    packages: {
+      install: ["a+b", "x.y-z_1"],
+      repo: {
+        baseurl: "https://m.example.com/$(touch$IFS/tmp/PWNED)/$basearch",
+        gpgkey: "https://m.example.com/';touch$IFS/tmp/PWNED;'",
+      },
+    },
     containerd: {
       root: "/data/@+-._root",
       state: "/run/x-y",
       configPath: "/etc/containerd/certs@d",
       sandboxImage: "registry.local:5000/a__b/pause:3.10",
       registries: {
-        "docker.io": { mirrors: ["https://m.example.com/';touch$IFS/tmp/PWNED;'", { url: "http://u:'p'@10.0.0.1:5000/&&touch$IFS/tmp/PWNED", capabilities: ["pull"], skipVerify: true }] },
+        "docker.io": {
+          mirrors: [
+            "https://m.example.com/';touch$IFS/tmp/PWNED;'",
+            { url: "http://u:'p'@10.0.0.1:5000/&&touch$IFS/tmp/PWNED", capabilities: ["pull"], skipVerify: true },
+          ],
+        },
         _default: { mirrors: ["https://[fd00::1]:5000/$(touch$IFS/tmp/PWNED)"] },
         "registry.local:5000": { server: "https://registry.local:5000/!!%n%%$HOME" },
       },
-      proxy: { http: "http://u:pa$$@proxy.local:3128/;touch$IFS/tmp/PWNED", https: "https://proxy.local/%n%h'", noProxy: ["*.local", "10.0.0.0/8", "[::1]"] },
+      proxy: {
+        http: "http://u:pa$$@proxy.local:3128/;touch$IFS/tmp/PWNED",
+        https: "https://proxy.local/%n%h'",
+        noProxy: ["*.local", "10.0.0.0/8", "[::1]"],
+      },
     },
-    crictl: { url: "https://m.example.com/$(touch$IFS/tmp/PWNED).tgz", runtimeEndpoint: "unix:///run/a@b+c.sock", imageEndpoint: "tcp://[::1]:1234" },
+    crictl: {
+      url: "https://m.example.com/$(touch$IFS/tmp/PWNED).tgz",
+      runtimeEndpoint: "unix:///run/a@b+c.sock",
+      imageEndpoint: "tcp://[::1]:1234",
+    },
   },
   {
     distro: "debian13",
-    packages: { repo: { baseurl: "http://[fd00::1]/debian/$(touch$IFS/tmp/PWNED)", gpgkey: "https://m.example.com/'touch$IFS/tmp/PWNED'" } },
-    containerd: { source: "docker", version: "1.7", oomScore: -999, proxy: { https: "http://p.local:3128/'$(touch$IFS/tmp/PWNED)'" } },
+    packages: {
+      repo: {
+        baseurl: "http://[fd00::1]/debian/$(touch$IFS/tmp/PWNED)",
+        gpgkey: "https://m.example.com/'touch$IFS/tmp/PWNED'",
+      },
+    },
+    containerd: {
+      source: "docker",
+      version: "1.7",
+      oomScore: -999,
+      proxy: { https: "http://p.local:3128/'$(touch$IFS/tmp/PWNED)'" },
+    },
   },
 ];
 
 describe.skipIf(!available)("the Packer script in a sandbox never runs a spec value", () => {
   const random = (() => {
-    const any = fc.oneof(specWithFields, fc.constantFrom(...Object.keys(FIELDS)).chain((f) => specWithField(f)));
+    const any = fc.oneof(
+      specWithFields,
+      fc.constantFrom(...Object.keys(FIELDS)).chain((f) => specWithField(f)),
+    );
     const out: [string, Plan][] = [];
     for (const input of fc.sample(any, CASES * 20)) {
       const p = forSandbox(input);
@@ -228,10 +306,16 @@ describe.skipIf(!available)("the Packer script in a sandbox never runs a spec va
     }
     return out;
   })();
-  const cases: [string, Plan][] = [...HANDCRAFTED.map((s): [string, Plan] => [JSON.stringify(s), forSandbox(s)!]), ...random];
+  const cases: [string, Plan][] = [
+    ...HANDCRAFTED.map((s): [string, Plan] => [JSON.stringify(s), forSandbox(s)!]),
+    ...random,
+  ];
 
   it("has the cases it promises", () => {
-    expect(HANDCRAFTED.every((s) => forSandbox(s) !== undefined), "every handcrafted hostile spec must pass validation").toBe(true);
+    expect(
+      HANDCRAFTED.every((s) => forSandbox(s) !== undefined),
+      "every handcrafted hostile spec must pass validation",
+    ).toBe(true);
     expect(random.length).toBe(CASES);
   });
 
@@ -246,7 +330,14 @@ describe.skipIf(!available)("the Packer script in a sandbox never runs a spec va
 
     const written = filesUnder(box.upper);
     const expected = expectedFiles(p);
-    const actual = new Map([...written].filter(([path]) => !ignored(path)).map(([path, f]) => [path, expected.get(path)?.mode === undefined ? { sha: f.sha } : { sha: f.sha, mode: f.mode }]));
+    const actual = new Map(
+      [...written]
+        .filter(([path]) => !ignored(path))
+        .map(([path, f]) => [
+          path,
+          expected.get(path)?.mode === undefined ? { sha: f.sha } : { sha: f.sha, mode: f.mode },
+        ]),
+    );
     expect(Object.fromEntries(actual), `${label}\n${first.output}`).toEqual(Object.fromEntries(expected));
 
     // Each value reached its command as one intact argument.
@@ -254,10 +345,15 @@ describe.skipIf(!available)("the Packer script in a sandbox never runs a spec va
     const argsOf = (command: string) => calls.filter((c) => c[0] === command).map((c) => c.slice(1));
     const curlUrls = argsOf("curl").map((a) => a[a.length - 1]);
     expect(curlUrls).toContain(p.spec.crictl.url);
-    if (p.distro.family === "debian" && p.spec.containerd.source === "docker") expect(curlUrls).toContain(p.spec.packages.repo.gpgkey);
+    if (p.distro.family === "debian" && p.spec.containerd.source === "docker")
+      expect(curlUrls).toContain(p.spec.packages.repo.gpgkey);
     if (p.spec.kernel.modules.length > 0) expect(argsOf("modprobe")).toContainEqual(["-a", ...p.spec.kernel.modules]);
     const installs = argsOf(p.distro.family === "el" ? "dnf" : "apt-get").filter((a) => a.includes("install"));
-    for (const name of p.spec.packages.install) expect(installs.some((a) => a.includes(name)), name).toBe(true);
+    for (const name of p.spec.packages.install)
+      expect(
+        installs.some((a) => a.includes(name)),
+        name,
+      ).toBe(true);
 
     // dnf or apt-get, and curl, saw the proxy of containerd.proxy, each value intact.
     const proxy = p.spec.containerd.proxy;
@@ -265,7 +361,9 @@ describe.skipIf(!available)("the Packer script in a sandbox never runs a spec va
     const seen = proxyEnvSeen(box.upper);
     expect(new Set(seen.map((r) => r[0]))).toEqual(new Set([p.distro.family === "el" ? "dnf" : "apt-get", "curl"]));
     for (const [, http, https, noProxy] of seen) {
-      expect([http, https, noProxy]).toEqual(viaProxy ? [proxy.http, proxy.https, proxy.noProxy.join(",")] : ["", "", ""]);
+      expect([http, https, noProxy]).toEqual(
+        viaProxy ? [proxy.http, proxy.https, proxy.noProxy.join(",")] : ["", "", ""],
+      );
     }
 
     // A proxy URL may hold a password: the provisioner's log never shows one.
@@ -279,11 +377,17 @@ describe.skipIf(!available)("the Packer script in a sandbox never runs a spec va
     for (const [path, f] of written) {
       if (ignored(path)) continue;
       expect(after.get(path)?.sha, `${path} changed on the second run`).toBe(f.sha);
-      if (expected.get(path)?.mode !== undefined && path !== "/usr/local/bin/crictl" && path !== "/etc/apt/keyrings/docker.asc") {
+      if (
+        expected.get(path)?.mode !== undefined &&
+        path !== "/usr/local/bin/crictl" &&
+        path !== "/etc/apt/keyrings/docker.asc"
+      ) {
         expect(after.get(path)?.mtime, `${path} was rewritten on the second run`).toBe(f.mtime);
       }
     }
-    expect([...after.keys()].filter((k) => !ignored(k)).sort()).toEqual([...written.keys()].filter((k) => !ignored(k)).sort());
+    expect([...after.keys()].filter((k) => !ignored(k)).sort()).toEqual(
+      [...written.keys()].filter((k) => !ignored(k)).sort(),
+    );
     expect(existsSync(join(box.upper, MARKER))).toBe(false);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
@@ -291,27 +395,52 @@ describe.skipIf(!available)("the Packer script in a sandbox never runs a spec va
 
 describe.skipIf(!available)("a package the repositories lack fails at once; a network error is retried", () => {
   const cases: [string, SpecInput, string][] = [
-    ["dnf, containerd version", { distro: "rocky9", containerd: { version: "2.9.99" } }, "No match for argument: containerd.io-2.9.99-*"],
-    ["dnf, extra package", { distro: "rocky8", packages: { install: ["bake-missing-tool"] } }, "No match for argument: bake-missing-tool"],
-    ["apt, containerd version", { distro: "ubuntu2204", containerd: { version: "2.9.99" } }, "Version '2.9.99*' for 'containerd' was not found"],
-    ["apt, extra package", { distro: "debian13", packages: { install: ["bake-missing-tool"] } }, "Unable to locate package bake-missing-tool"],
+    [
+      "dnf, containerd version",
+      { distro: "rocky9", containerd: { version: "2.9.99" } },
+      "No match for argument: containerd.io-2.9.99-*",
+    ],
+    [
+      "dnf, extra package",
+      { distro: "rocky8", packages: { install: ["bake-missing-tool"] } },
+      "No match for argument: bake-missing-tool",
+    ],
+    [
+      "apt, containerd version",
+      { distro: "ubuntu2204", containerd: { version: "2.9.99" } },
+      "Version '2.9.99*' for 'containerd' was not found",
+    ],
+    [
+      "apt, extra package",
+      { distro: "debian13", packages: { install: ["bake-missing-tool"] } },
+      "Unable to locate package bake-missing-tool",
+    ],
   ];
 
-  it.concurrent.each(cases)("%s: one try, and the message names the package and the repo", async (name, input, message) => {
-    const p = forSandbox(input)!;
-    const box = await provision(name.replace(/\W+/g, "-"), p);
-    const result = await box.again();
-    expect(result.code, result.output).not.toBe(0);
-    const repos = p.distro.family === "el" ? "docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS's" : `${p.spec.distro}'s own`;
-    expect(result.output).toContain(`bake: not retrying: ${message} (repos: ${repos})\n`);
-    expect(result.output).toContain("bake: FAILED in step 'install-containerd'");
-    expect(result.output).not.toContain("retry 1/3");
-    const manager = p.distro.family === "el" ? "dnf" : "apt-get";
-    expect(stubCalls(box.upper).filter((c) => c[0] === manager && c.includes("install"))).toHaveLength(1);
-    rmSync(join(box.upper, ".."), { recursive: true, force: true });
-  });
+  it.concurrent.each(cases)(
+    "%s: one try, and the message names the package and the repo",
+    async (name, input, message) => {
+      const p = forSandbox(input)!;
+      const box = await provision(name.replace(/\W+/g, "-"), p);
+      const result = await box.again();
+      expect(result.code, result.output).not.toBe(0);
+      const repos =
+        p.distro.family === "el"
+          ? "docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS's"
+          : `${p.spec.distro}'s own`;
+      expect(result.output).toContain(`bake: not retrying: ${message} (repos: ${repos})\n`);
+      expect(result.output).toContain("bake: FAILED in step 'install-containerd'");
+      expect(result.output).not.toContain("retry 1/3");
+      const manager = p.distro.family === "el" ? "dnf" : "apt-get";
+      expect(stubCalls(box.upper).filter((c) => c[0] === manager && c.includes("install"))).toHaveLength(1);
+      rmSync(join(box.upper, ".."), { recursive: true, force: true });
+    },
+  );
 
-  it.concurrent.each([["dnf", "rocky9"], ["apt", "debian13"]] as const)("%s: a failed download is tried again, and the install then passes", async (name, distro) => {
+  it.concurrent.each([
+    ["dnf", "rocky9"],
+    ["apt", "debian13"],
+  ] as const)("%s: a failed download is tried again, and the install then passes", async (name, distro) => {
     const p = forSandbox({ distro, packages: { install: ["bake-flaky"] } })!;
     const box = await provision(`flaky-${name}`, p);
     const result = await box.again();
@@ -325,8 +454,13 @@ describe.skipIf(!available)("a package the repositories lack fails at once; a ne
 });
 
 describe.skipIf(!available)("the containerd package bake installed is held", () => {
-  it.concurrent.each([["debian13", "containerd"], ["ubuntu2404 with docker's containerd.io", "containerd.io"]] as const)("%s: apt-mark hold %s, once however often bake runs", async (label, name) => {
-    const input: SpecInput = label.startsWith("debian") ? { distro: "debian13" } : { distro: "ubuntu2404", containerd: { source: "docker" } };
+  it.concurrent.each([
+    ["debian13", "containerd"],
+    ["ubuntu2404 with docker's containerd.io", "containerd.io"],
+  ] as const)("%s: apt-mark hold %s, once however often bake runs", async (label, name) => {
+    const input: SpecInput = label.startsWith("debian")
+      ? { distro: "debian13" }
+      : { distro: "ubuntu2404", containerd: { source: "docker" } };
     const p = forSandbox(input)!;
     const box = await provision(`hold-${name}`, p);
     for (const run of [1, 2]) {
@@ -336,7 +470,10 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
     }
     expect(readFileSync(join(box.upper, "stub/holds"), "utf8")).toBe(`${name}\n`);
     const installs = stubCalls(box.upper).filter((c) => c[0] === "apt-get" && c.includes("install"));
-    expect(installs.every((c) => c.includes("--allow-change-held-packages")), "bake's own install may move a held version").toBe(true);
+    expect(
+      installs.every((c) => c.includes("--allow-change-held-packages")),
+      "bake's own install may move a held version",
+    ).toBe(true);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 
@@ -369,7 +506,13 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
 describe.skipIf(!available)("the Packer script's pull check in a sandbox", () => {
   const mirrored: SpecInput = {
     distro: "rocky9",
-    containerd: { registries: { "registry.k8s.io": { mirrors: [{ url: "https://registry.aliyuncs.com/v2/google_containers", overridePath: true }] } } },
+    containerd: {
+      registries: {
+        "registry.k8s.io": {
+          mirrors: [{ url: "https://registry.aliyuncs.com/v2/google_containers", overridePath: true }],
+        },
+      },
+    },
     crictl: { install: "release" },
   };
   const image = "registry.k8s.io/pause:3.10.1";
@@ -382,7 +525,9 @@ describe.skipIf(!available)("the Packer script's pull check in a sandbox", () =>
     const r = await box.again();
     expect(r.code, r.output).toBe(0);
     expect(r.output).toContain(`bake: ok   - ${image} pulls through the mirrors of registry.k8s.io (crictl pull)`);
-    expect(stubCalls(box.upper).filter((c) => c[0] === "crictl" && c[1] === "pull")).toEqual([["crictl", "pull", image]]);
+    expect(stubCalls(box.upper).filter((c) => c[0] === "crictl" && c[1] === "pull")).toEqual([
+      ["crictl", "pull", image],
+    ]);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 
@@ -413,16 +558,25 @@ describe.skipIf(!available)("the Packer script's pull check in a sandbox", () =>
 // Details of real images, each against a stub that behaves like that image.
 describe.skipIf(!available)("the Packer script in a sandbox on real-image details", () => {
   const planOf = (input: SpecInput) => forSandbox(input)!;
-  const callsOf = (upper: string, command: string) => stubCalls(upper).filter((c) => c[0] === command).map((c) => c.slice(1));
+  const callsOf = (upper: string, command: string) =>
+    stubCalls(upper)
+      .filter((c) => c[0] === command)
+      .map((c) => c.slice(1));
 
   it("with SELinux on, relabels /etc/containerd after the install and adds a rule only for the moved state", async () => {
-    const box = await provision("selinux", planOf({ distro: "rocky9", containerd: { state: "/data/containerd/state" } }), { selinuxenabled: "exit 0" });
+    const box = await provision(
+      "selinux",
+      planOf({ distro: "rocky9", containerd: { state: "/data/containerd/state" } }),
+      { selinuxenabled: "exit 0" },
+    );
     const r = await box.again();
     expect(r.code, r.output).toBe(0);
     const calls = stubCalls(box.upper).map((c) => c.join(" "));
     const install = calls.findIndex((c) => c.startsWith("dnf ") && c.includes("containerd.io"));
     expect(calls.indexOf("restorecon -R /etc/containerd")).toBeGreaterThan(install);
-    expect(calls.filter((c) => c.startsWith("semanage "))).toEqual(["semanage fcontext -a -e /run/containerd /data/containerd/state"]);
+    expect(calls.filter((c) => c.startsWith("semanage "))).toEqual([
+      "semanage fcontext -a -e /run/containerd /data/containerd/state",
+    ]);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 
@@ -436,7 +590,8 @@ describe.skipIf(!available)("the Packer script in a sandbox on real-image detail
     execFileSync("install", ["-D", "-m", "0755", "/usr/bin/tar", join(box.layer, "stub-data/tar")]);
     const first = await box.again();
     expect(first.code, first.output).toBe(0);
-    const toolInstalls = () => callsOf(box.upper, "dnf").filter((a) => a.includes("install") && !a.some((x) => x.startsWith("containerd.io")));
+    const toolInstalls = () =>
+      callsOf(box.upper, "dnf").filter((a) => a.includes("install") && !a.some((x) => x.startsWith("containerd.io")));
     expect(toolInstalls()).toEqual([["-y", "-q", "install", "--allowerasing", "tar"]]);
     const second = await box.again();
     expect(second.code, second.output).toBe(0);
@@ -454,13 +609,18 @@ describe.skipIf(!available)("the Packer script in a sandbox on real-image detail
       rpm: 'name=${!#}; if grep -qxF "$name" /stub/installed 2>/dev/null; then [ "$2" = --qf ] && printf "%s-2.0.99-1.el9" "$name"; exit 0; fi; echo "package $name is not installed"; exit 1',
     },
     debian: {
-      "apt-get": 'if [[ " $* " == *" install "* ]]; then for a in "$@"; do case "$a" in -*|install|Dpkg::*) ;; *) echo "${a%%=*}" >> /stub/installed ;; esac; done; fi',
+      "apt-get":
+        'if [[ " $* " == *" install "* ]]; then for a in "$@"; do case "$a" in -*|install|Dpkg::*) ;; *) echo "${a%%=*}" >> /stub/installed ;; esac; done; fi',
       // held, as bake holds containerd on Debian: dpkg's want state is then "hold", not "install"
-      "dpkg-query": 'name=${!#}; grep -qxF "$name" /stub/installed 2>/dev/null || exit 1; case "$2" in *db:Status-Status*) printf "installed %s=1.7.99-1" "$name" ;; *Package*) printf "hold ok installed %s=1.7.99-1" "$name" ;; *) printf "hold ok installed" ;; esac',
+      "dpkg-query":
+        'name=${!#}; grep -qxF "$name" /stub/installed 2>/dev/null || exit 1; case "$2" in *db:Status-Status*) printf "installed %s=1.7.99-1" "$name" ;; *Package*) printf "hold ok installed %s=1.7.99-1" "$name" ;; *) printf "hold ok installed" ;; esac',
     },
   };
 
-  it.each([["rocky9", "el", "dnf"], ["debian13", "debian", "apt-get"]] as const)(
+  it.each([
+    ["rocky9", "el", "dnf"],
+    ["debian13", "debian", "apt-get"],
+  ] as const)(
     "%s: a second run installs nothing, refreshes no package index, downloads nothing, and prints every step's time",
     async (distro, family, manager) => {
       const p = planOf({ distro });
@@ -472,11 +632,14 @@ describe.skipIf(!available)("the Packer script in a sandbox on real-image detail
       const before = stubCalls(box.upper).length;
       const second = await box.again();
       expect(second.code, second.output).toBe(0);
-      const network = stubCalls(box.upper).slice(before).filter((c) => ["dnf", "apt-get", "curl"].includes(c[0]!));
+      const network = stubCalls(box.upper)
+        .slice(before)
+        .filter((c) => ["dnf", "apt-get", "curl"].includes(c[0]!));
       expect(network, "package manager or download calls on the second run").toEqual([]);
       expect(second.output).toContain("bake: already installed:");
       expect(second.output).toContain("bake: /usr/local/bin/crictl is from this tarball; not downloading");
-      for (const step of ["write-files", ...p.steps.map((s) => s.id)]) expect(second.output).toMatch(new RegExp(`^bake: ${step} took \\d+ ms$`, "m"));
+      for (const step of ["write-files", ...p.steps.map((s) => s.id)])
+        expect(second.output).toMatch(new RegExp(`^bake: ${step} took \\d+ ms$`, "m"));
       rmSync(join(box.upper, ".."), { recursive: true, force: true });
     },
   );
@@ -490,7 +653,9 @@ describe.skipIf(!available)("the Packer script in a sandbox on real-image detail
     expect(first.output).toContain("bake: reboot pending for cgroup v2");
     expect(first.output).toContain("valid_exit_codes = [0, 75]");
     expect(first.output).toContain("expect_disconnect = true");
-    expect(callsOf(box.upper, "grubby")).toEqual([["--update-kernel=ALL", "--args=systemd.unified_cgroup_hierarchy=1"]]);
+    expect(callsOf(box.upper, "grubby")).toEqual([
+      ["--update-kernel=ALL", "--args=systemd.unified_cgroup_hierarchy=1"],
+    ]);
     expect(readFileSync(join(box.upper, "var/lib/bake/status"), "utf8")).toBe("reboot-pending\n");
     expect(existsSync(join(box.upper, "var/lib/bake/reboot-required"))).toBe(true);
 

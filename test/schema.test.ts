@@ -10,7 +10,12 @@ import { schemaDocument, schemaText } from "../src/schema/document.js";
 import { inputSchema } from "../src/index.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const bake = (...args: string[]) => spawnSync(process.execPath, ["dist/cli.js", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+const bake = (...args: string[]) =>
+  spawnSync(process.execPath, ["dist/cli.js", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
 
 describe("bake schema", () => {
   it("the committed schema/bake.schema.json is what the code generates (run npm run schema if not)", () => {
@@ -35,7 +40,8 @@ describe("bake schema", () => {
     const missing: string[] = [];
     const walk = (node: Record<string, unknown>, path: string) => {
       if (typeof node.description !== "string" || node.description === "") missing.push(path || "(root)");
-      for (const [key, child] of Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>)) walk(child, path ? `${path}.${key}` : key);
+      for (const [key, child] of Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>))
+        walk(child, path ? `${path}.${key}` : key);
     };
     walk(schemaDocument(), "");
     expect(missing).toEqual([]);
@@ -45,7 +51,10 @@ describe("bake schema", () => {
     const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
     const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_FILE, "utf8")));
     for (const example of ["examples/minimal.yaml", "examples/guide.yaml"]) {
-      expect(validate(parse(readFileSync(`${ROOT}/${example}`, "utf8"))), `${example}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+      expect(
+        validate(parse(readFileSync(`${ROOT}/${example}`, "utf8"))),
+        `${example}: ${ajv.errorsText(validate.errors)}`,
+      ).toBe(true);
     }
     expect(validate({ containerd: { sandboxImag: "x" } })).toBe(false);
     expect(validate({})).toBe(true);

@@ -14,7 +14,9 @@ describe("registry credentials", () => {
         "registry.corp:5000": {
           header: { Authorization: TOKEN },
           ca: CA,
-          mirrors: [{ url: "https://mirror.corp:8443", client: { cert: CA, key: KEY }, ca: "/etc/pki/ca-trust/corp.pem" }],
+          mirrors: [
+            { url: "https://mirror.corp:8443", client: { cert: CA, key: KEY }, ca: "/etc/pki/ca-trust/corp.pem" },
+          ],
         },
       },
     },
@@ -43,14 +45,23 @@ describe("registry credentials", () => {
   });
 
   it("warns once that user-data exposes credentials to the metadata service", () => {
-    const r = runCli(["cloud-init", "--set", `containerd.registries.docker.io.header.Authorization=${TOKEN}`, "--set", `containerd.registries.quay.io.header.Authorization=${TOKEN}`]);
+    const r = runCli([
+      "cloud-init",
+      "--set",
+      `containerd.registries.docker.io.header.Authorization=${TOKEN}`,
+      "--set",
+      `containerd.registries.quay.io.header.Authorization=${TOKEN}`,
+    ]);
     expect(r.status).toBe(0);
     expect(r.stderr.match(/instance metadata service/g)).toHaveLength(1);
     expect(r.stderr).not.toContain("c2VjcmV0");
   });
 
   it("never prints a secret in an error, not even in the code frame", () => {
-    const r = runCli(["validate", "-c", "-"], `containerd:\n  registries:\n    docker.io:\n      header:\n        Authorization: "Basic c2VjcmV0\\u0007"\n`);
+    const r = runCli(
+      ["validate", "-c", "-"],
+      `containerd:\n  registries:\n    docker.io:\n      header:\n        Authorization: "Basic c2VjcmV0\\u0007"\n`,
+    );
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("containerd.registries.docker.io.header.Authorization");
     expect(r.stderr).toContain("<stdin>:5:");

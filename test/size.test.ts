@@ -31,7 +31,9 @@ describe("size limits", () => {
     const big = Buffer.alloc(20000, "a");
     const check = checkUserDataSize(big, "aws", "text");
     expect(check.ok).toBe(false);
-    expect(check.message).toBe("user-data is 20000 bytes, over the 16384-byte limit of AWS EC2; use --gzip to send it gzip-compressed (cloud-init decompresses it)");
+    expect(check.message).toBe(
+      "user-data is 20000 bytes, over the 16384-byte limit of AWS EC2; use --gzip to send it gzip-compressed (cloud-init decompresses it)",
+    );
     expect(checkUserDataSize(big, "gcp", "text").message).toContain("20000 of 262144");
   });
 
@@ -51,7 +53,9 @@ describe("compressed forms", () => {
   it("gz+b64 write_files decode to exactly the planned files and stay a text #cloud-config", () => {
     const doc = renderCloudInit(plan, { compressFiles: true });
     expect(doc.startsWith("#cloud-config\n")).toBe(true);
-    const written = (parse(doc, { version: "1.1" }) as { write_files: { path: string; encoding: string; content: string }[] }).write_files;
+    const written = (
+      parse(doc, { version: "1.1" }) as { write_files: { path: string; encoding: string; content: string }[] }
+    ).write_files;
     for (const f of plan.files) {
       const w = written.find((x) => x.path === f.path)!;
       expect(w.encoding).toBe("gz+b64");
@@ -64,8 +68,13 @@ describe("compressed forms", () => {
 describe("bake cloud-init --cloud / --gzip", () => {
   it("fails with the size, the limit and what to do, writing nothing", async () => {
     const { runCli } = await import("./helpers.js");
-    const mirrors = Array.from({ length: 16 }, (_, i) => `https://mirror-${i}.some-long-host-name-for-size.example.com`);
-    const registries = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`registry-${i}.example.com`, { mirrors }]));
+    const mirrors = Array.from(
+      { length: 16 },
+      (_, i) => `https://mirror-${i}.some-long-host-name-for-size.example.com`,
+    );
+    const registries = Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [`registry-${i}.example.com`, { mirrors }]),
+    );
     const spec = JSON.stringify({ containerd: { registries } });
     const r = runCli(["cloud-init", "-c", "-", "--cloud", "aws"], spec);
     expect(r.status).toBe(1);
@@ -101,8 +110,13 @@ describe("the --gzip choice through the library", () => {
   });
 
   it("reports a spec over the platform's limit in check, without throwing", () => {
-    const mirrors = Array.from({ length: 16 }, (_, i) => `https://mirror-${i}.some-long-host-name-for-size.example.com`);
-    const registries = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`registry-${i}.example.com`, { mirrors }]));
+    const mirrors = Array.from(
+      { length: 16 },
+      (_, i) => `https://mirror-${i}.some-long-host-name-for-size.example.com`,
+    );
+    const registries = Object.fromEntries(
+      Array.from({ length: 12 }, (_, i) => [`registry-${i}.example.com`, { mirrors }]),
+    );
     const { plan } = planSpec({ text: JSON.stringify({ containerd: { registries } }) });
     const { check } = renderUserData(plan, { cloud: "aws" });
     expect(check.ok).toBe(false);

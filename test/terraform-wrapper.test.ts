@@ -11,7 +11,11 @@ const WRAPPER = join(ROOT, "examples/terraform/bake-user-data.sh");
 const BAKE = `${process.execPath} ${CLI}`;
 
 function wrapper(query: unknown, bake = BAKE) {
-  const r = spawnSync("sh", [WRAPPER], { input: JSON.stringify(query), encoding: "utf8", env: { ...process.env, BAKE: bake, NO_COLOR: "1" } });
+  const r = spawnSync("sh", [WRAPPER], {
+    input: JSON.stringify(query),
+    encoding: "utf8",
+    env: { ...process.env, BAKE: bake, NO_COLOR: "1" },
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -20,7 +24,9 @@ describe("the Terraform external-data wrapper", () => {
     const spec = join(ROOT, "examples/guide.yaml");
     const r = wrapper({ spec });
     expect(r.status, r.stderr).toBe(0);
-    expect((JSON.parse(r.stdout) as { user_data: string }).user_data).toBe(runCli(["cloud-init", "-q", "-c", spec]).stdout);
+    expect((JSON.parse(r.stdout) as { user_data: string }).user_data).toBe(
+      runCli(["cloud-init", "-q", "-c", spec]).stdout,
+    );
   });
 
   it("fails with bake's error, and prints no JSON, when the spec is invalid", () => {
@@ -70,8 +76,18 @@ describe("the Terraform external-data wrapper", () => {
 describe("the Terraform cloudinit_config example", () => {
   const DIR = "examples/terraform/cloudinit-config";
   const tf = readFileSync(join(ROOT, DIR, "main.tf"), "utf8");
-  const parts = [...tf.matchAll(/\n {2}part \{\n([\s\S]*?)\n {2}\}/g)].map((m) => Object.fromEntries([...m[1]!.matchAll(/^\s+(\w+)\s+= (.*)$/gm)].map((a) => [a[1]!, a[2]!])));
-  const mime = runCli(["cloud-init", "--defaults", "--merge", `${DIR}/users.yaml`, "--merge", `${DIR}/setup.sh`, "--mime"]);
+  const parts = [...tf.matchAll(/\n {2}part \{\n([\s\S]*?)\n {2}\}/g)].map((m) =>
+    Object.fromEntries([...m[1]!.matchAll(/^\s+(\w+)\s+= (.*)$/gm)].map((a) => [a[1]!, a[2]!])),
+  );
+  const mime = runCli([
+    "cloud-init",
+    "--defaults",
+    "--merge",
+    `${DIR}/users.yaml`,
+    "--merge",
+    `${DIR}/setup.sh`,
+    "--mime",
+  ]);
 
   it("bake accepts the example's own files, as --merge parts", () => {
     expect(mime.stderr).toBe("");

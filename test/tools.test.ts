@@ -11,11 +11,37 @@ import { exampleSpecs, renderBoth, tempDir, writeFilesOf } from "./helpers.js";
 const variants: [string, SpecInput][] = [
   ...exampleSpecs(),
   ...DISTROS.map((distro): [string, SpecInput] => [distro, { distro }]),
-  ["rocky9 arm64, containerd 1.7, moved root", { distro: "rocky9", arch: "arm64", containerd: { version: "1.7", root: "/data/containerd/data", state: "/data/containerd/state" } }],
-  ["rocky8 with proxy and mirrors", { distro: "rocky8", containerd: { proxy: { http: "http://u:p%40ss@proxy:3128", https: "http://proxy:3128", noProxy: ["localhost", ".svc", "10.0.0.0/8"] }, registries: { "docker.io": { mirrors: ["https://m.example.com"] } } } }],
+  [
+    "rocky9 arm64, containerd 1.7, moved root",
+    {
+      distro: "rocky9",
+      arch: "arm64",
+      containerd: { version: "1.7", root: "/data/containerd/data", state: "/data/containerd/state" },
+    },
+  ],
+  [
+    "rocky8 with proxy and mirrors",
+    {
+      distro: "rocky8",
+      containerd: {
+        proxy: {
+          http: "http://u:p%40ss@proxy:3128",
+          https: "http://proxy:3128",
+          noProxy: ["localhost", ".svc", "10.0.0.0/8"],
+        },
+        registries: { "docker.io": { mirrors: ["https://m.example.com"] } },
+      },
+    },
+  ],
   ["debian13 crictl package", { distro: "debian13", crictl: { install: "package" } }],
-  ["debian14 docker source, no crictl", { distro: "debian14", containerd: { source: "docker", version: "2" }, crictl: { install: "none" } }],
-  ["ubuntu2204 no modules or sysctl", { distro: "ubuntu2204", kernel: { modules: [], sysctl: {} }, packages: { remove: [] } }],
+  [
+    "debian14 docker source, no crictl",
+    { distro: "debian14", containerd: { source: "docker", version: "2" }, crictl: { install: "none" } },
+  ],
+  [
+    "ubuntu2204 no modules or sysctl",
+    { distro: "ubuntu2204", kernel: { modules: [], sysctl: {} }, packages: { remove: [] } },
+  ],
 ];
 
 function shellcheck(script: string): string {
@@ -52,7 +78,14 @@ describe("containerd's own parser", () => {
 
   it("loads the rendered v2 config with the effective values bake asked for", () => {
     const { plan } = renderBoth({
-      containerd: { version: "1.7", root: "/data/containerd/data", state: "/data/containerd/state", oomScore: -999, sandboxImage: "registry.aliyuncs.com/k8sxio/pause:3.6", configPath: "/etc/containerd/certs.d" },
+      containerd: {
+        version: "1.7",
+        root: "/data/containerd/data",
+        state: "/data/containerd/state",
+        oomScore: -999,
+        sandboxImage: "registry.aliyuncs.com/k8sxio/pause:3.6",
+        configPath: "/etc/containerd/certs.d",
+      },
     });
     const dir = tempDir();
     const file = join(dir, "config.toml");
@@ -88,7 +121,12 @@ describe("systemd-analyze verify", () => {
   }
 
   it("accepts the unit and proxy drop-ins without a word", () => {
-    const { plan } = renderBoth({ containerd: { proxy: { http: "http://proxy:3128", https: "http://proxy:3128", noProxy: ["localhost", ".svc"] }, service: { limitNOFILE: "infinity", tasksMax: 4096 } } });
+    const { plan } = renderBoth({
+      containerd: {
+        proxy: { http: "http://proxy:3128", https: "http://proxy:3128", noProxy: ["localhost", ".svc"] },
+        service: { limitNOFILE: "infinity", tasksMax: 4096 },
+      },
+    });
     const dropIns = plan.files.filter((f) => f.path.startsWith("/etc/systemd/system/containerd.service.d/"));
     expect(dropIns.map((f) => f.path)).toEqual([
       "/etc/systemd/system/containerd.service.d/10-bake.conf",
@@ -98,12 +136,16 @@ describe("systemd-analyze verify", () => {
   });
 
   it.each(variants)("%s: drop-ins verify without a word", (_, input) => {
-    const dropIns = renderBoth(input).plan.files.filter((f) => f.path.startsWith("/etc/systemd/system/containerd.service.d/"));
+    const dropIns = renderBoth(input).plan.files.filter((f) =>
+      f.path.startsWith("/etc/systemd/system/containerd.service.d/"),
+    );
     expect(dropIns.length).toBeGreaterThan(0);
     expect(verifyDropIns(dropIns)).toBe("");
   });
 
   it("speaks up about a bad drop-in, so the check above can fail", () => {
-    expect(verifyDropIns([{ path: "x/99-bad.conf", content: "[Service]\nOOMScoreAdjust=-5000\nRestartt=always\n" }])).not.toBe("");
+    expect(
+      verifyDropIns([{ path: "x/99-bad.conf", content: "[Service]\nOOMScoreAdjust=-5000\nRestartt=always\n" }]),
+    ).not.toBe("");
   });
 });

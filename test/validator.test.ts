@@ -11,7 +11,9 @@ import { AJV_OPTIONS, validatorModule } from "../scripts/validator-gen.js";
 
 describe("generated input validator", () => {
   it("the committed src/schema/generated/validate-input.ts is what the schema compiles to (run npm run build if not)", () => {
-    expect(readFileSync(new URL("../src/schema/generated/validate-input.ts", import.meta.url), "utf8")).toBe(validatorModule());
+    expect(readFileSync(new URL("../src/schema/generated/validate-input.ts", import.meta.url), "utf8")).toBe(
+      validatorModule(),
+    );
   });
 
   it("reports the same errors as ajv compiling the schema at run time", () => {
@@ -22,9 +24,23 @@ describe("generated input validator", () => {
     const cases: unknown[] = [
       {},
       { distro: "rocky9", arch: "amd64" },
-      { distro: "rocky7", arhc: 1, kernel: { modules: ["a", "a", "B C"], sysctl: { "Bad Key": "x\n", "net.ipv4.ip_forward": 1.5 } } },
-      { containerd: { registries: { "docker.io": { mirrors: ["ftp://x", { url: "https://m", header: { "bad header": "v" } }, 3] }, "[::1]": {} } } },
-      { containerd: { root: "relative", state: 5, oomScore: -5000, proxy: { http: "nope", noProxy: ["a b"] } }, crictl: { version: "1.2" } },
+      {
+        distro: "rocky7",
+        arhc: 1,
+        kernel: { modules: ["a", "a", "B C"], sysctl: { "Bad Key": "x\n", "net.ipv4.ip_forward": 1.5 } },
+      },
+      {
+        containerd: {
+          registries: {
+            "docker.io": { mirrors: ["ftp://x", { url: "https://m", header: { "bad header": "v" } }, 3] },
+            "[::1]": {},
+          },
+        },
+      },
+      {
+        containerd: { root: "relative", state: 5, oomScore: -5000, proxy: { http: "nope", noProxy: ["a b"] } },
+        crictl: { version: "1.2" },
+      },
       [],
       "text",
     ];

@@ -42,15 +42,32 @@ for (let i = 0; i < args.length; i++) {
       env.BAKE_VM_IMAGE = file;
       break;
     }
-    case "--distro": env.BAKE_VM_DISTRO = take(); break;
-    case "--only": env.BAKE_VM_ONLY = take(); break;
-    case "--parallel": env.BAKE_VM_PARALLEL = take(); break;
-    case "--accel": env.BAKE_VM_ACCEL = take(); break;
-    case "--rebuild": env.BAKE_VM_REBUILD = "1"; break;
-    case "--keep": env.BAKE_VM_KEEP = "1"; break;
-    default: rest.push(a);
+    case "--distro":
+      env.BAKE_VM_DISTRO = take();
+      break;
+    case "--only":
+      env.BAKE_VM_ONLY = take();
+      break;
+    case "--parallel":
+      env.BAKE_VM_PARALLEL = take();
+      break;
+    case "--accel":
+      env.BAKE_VM_ACCEL = take();
+      break;
+    case "--rebuild":
+      env.BAKE_VM_REBUILD = "1";
+      break;
+    case "--keep":
+      env.BAKE_VM_KEEP = "1";
+      break;
+    default:
+      rest.push(a);
   }
 }
 const vitest = join(repo, "node_modules", "vitest", "vitest.mjs");
-const r = spawnSync(process.execPath, [vitest, "run", "--config", "test/vm/vitest.config.ts", ...rest], { cwd: repo, env, stdio: "inherit" });
+const r = spawnSync(process.execPath, [vitest, "run", "--config", "test/vm/vitest.config.ts", ...rest], {
+  cwd: repo,
+  env,
+  stdio: "inherit",
+});
 process.exit(r.status ?? 1);

@@ -29,10 +29,16 @@ const PATH_OPTIONS = new Set(["config", "output"]);
 const PATH_ARGUMENTS = new Set(["spec", "specs"]);
 
 /** One line, no characters a shell quoting or a zsh spec would trip on. */
-const summary = (text: string) => text.split(/[;.]\s/)[0]!.replace(/[[\]]/g, (c) => (c === "[" ? "(" : ")")).replace(/[`$\\]/g, "").slice(0, 80);
+const summary = (text: string) =>
+  text
+    .split(/[;.]\s/)[0]!
+    .replace(/[[\]]/g, (c) => (c === "[" ? "(" : ")"))
+    .replace(/[`$\\]/g, "")
+    .slice(0, 80);
 
 function word(text: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$|^--?[A-Za-z0-9][A-Za-z0-9-]*$/.test(text)) throw new Error(`not a plain completion word: ${text}`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$|^--?[A-Za-z0-9][A-Za-z0-9-]*$/.test(text))
+    throw new Error(`not a plain completion word: ${text}`);
   return text;
 }
 
@@ -43,7 +49,13 @@ function flagsOf(command: Command): FlagModel[] {
       short: o.short ? word(o.short) : undefined,
       long: o.long ? word(o.long) : undefined,
       description: summary(o.description),
-      value: o.argChoices ? o.argChoices.map(word) : o.required || o.optional ? (PATH_OPTIONS.has(o.attributeName()) ? "file" : "any") : undefined,
+      value: o.argChoices
+        ? o.argChoices.map(word)
+        : o.required || o.optional
+          ? PATH_OPTIONS.has(o.attributeName())
+            ? "file"
+            : "any"
+          : undefined,
     }));
   flags.push({ short: "-h", long: "--help", description: "display help" });
   return flags;
@@ -52,7 +64,11 @@ function flagsOf(command: Command): FlagModel[] {
 function model(program: Command): { top: FlagModel[]; commands: CommandModel[] } {
   const commands = program.commands.map((c): CommandModel => {
     const argument = c.registeredArguments[0];
-    const positional = argument ? (PATH_ARGUMENTS.has(argument.name()) ? ("file" as const) : argument.argChoices?.map(word)) : undefined;
+    const positional = argument
+      ? PATH_ARGUMENTS.has(argument.name())
+        ? ("file" as const)
+        : argument.argChoices?.map(word)
+      : undefined;
     return { name: word(c.name()), description: summary(c.description()), flags: flagsOf(c), positional };
   });
   const shells = commands.find((c) => c.name === "completion");
@@ -69,7 +85,7 @@ function bash(program: Command): string {
     "_bake() {",
     '  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} command="" flags="" values="" files="" i',
     "  for ((i = 1; i < COMP_CWORD; i++)); do",
-    '    case ${COMP_WORDS[i]} in -*) ;; *) command=${COMP_WORDS[i]}; break ;; esac',
+    "    case ${COMP_WORDS[i]} in -*) ;; *) command=${COMP_WORDS[i]}; break ;; esac",
     "  done",
     '  case "$command" in',
     `    "") values="${commands.map((c) => c.name).join(" ")}"; flags="${top.flatMap(names).join(" ")}" ;;`,
@@ -80,13 +96,20 @@ function bash(program: Command): string {
     if (withValue.length > 0) {
       out.push('      case "$prev" in');
       for (const f of withValue) {
-        const reply = f.value === "file" ? '$(compgen -f -- "$cur")' : f.value === "any" ? "" : `$(compgen -W "${f.value!.join(" ")}" -- "$cur")`;
+        const reply =
+          f.value === "file"
+            ? '$(compgen -f -- "$cur")'
+            : f.value === "any"
+              ? ""
+              : `$(compgen -W "${f.value!.join(" ")}" -- "$cur")`;
         out.push(`        ${names(f).join("|")}) COMPREPLY=(${reply}); return ;;`);
       }
       out.push("      esac");
     }
     const choices = Array.isArray(c.positional) ? `; values="${c.positional.join(" ")}"` : "";
-    out.push(`      flags="${c.flags.flatMap(names).join(" ")}"${choices}${c.positional === "file" ? "; files=1" : ""} ;;`);
+    out.push(
+      `      flags="${c.flags.flatMap(names).join(" ")}"${choices}${c.positional === "file" ? "; files=1" : ""} ;;`,
+    );
   }
   out.push(
     "  esac",
@@ -124,7 +147,14 @@ function zsh(program: Command): string {
   for (const c of commands) {
     const specs = c.flags.flatMap((f) =>
       names(f).map((n) => {
-        const action = f.value === undefined ? "" : f.value === "file" ? ":file:_files" : f.value === "any" ? ":value: " : `:value:(${f.value.join(" ")})`;
+        const action =
+          f.value === undefined
+            ? ""
+            : f.value === "file"
+              ? ":file:_files"
+              : f.value === "any"
+                ? ":value: "
+                : `:value:(${f.value.join(" ")})`;
         return zshQuote(`*${n}[${f.description}]${action}`);
       }),
     );
@@ -147,12 +177,22 @@ const fishQuote = (text: string) => `'${text.replace(/\\/g, "\\\\").replace(/'/g
 function fish(program: Command): string {
   const { commands } = model(program);
   const out = ["# fish completion for bake (written by: bake completion fish)", "complete -c bake -f"];
-  for (const c of commands) out.push(`complete -c bake -n __fish_use_subcommand -a ${c.name} -d ${fishQuote(c.description)}`);
+  for (const c of commands)
+    out.push(`complete -c bake -n __fish_use_subcommand -a ${c.name} -d ${fishQuote(c.description)}`);
   for (const c of commands) {
     const when = `-n ${fishQuote(`__fish_seen_subcommand_from ${c.name}`)}`;
     for (const f of c.flags) {
-      const flag = [f.short ? `-s ${f.short.slice(1)}` : "", f.long ? `-l ${f.long.slice(2)}` : ""].filter(Boolean).join(" ");
-      const value = f.value === undefined ? "" : f.value === "file" ? " -r -F" : f.value === "any" ? " -x" : ` -x -a ${fishQuote(f.value.join(" "))}`;
+      const flag = [f.short ? `-s ${f.short.slice(1)}` : "", f.long ? `-l ${f.long.slice(2)}` : ""]
+        .filter(Boolean)
+        .join(" ");
+      const value =
+        f.value === undefined
+          ? ""
+          : f.value === "file"
+            ? " -r -F"
+            : f.value === "any"
+              ? " -x"
+              : ` -x -a ${fishQuote(f.value.join(" "))}`;
       out.push(`complete -c bake ${when} ${flag}${value} -d ${fishQuote(f.description)}`);
     }
     if (c.positional === "file") out.push(`complete -c bake ${when} -F`);

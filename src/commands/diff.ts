@@ -47,7 +47,13 @@ export function diffPlans(a: DiffSide, b: DiffSide, context = 3): FileDiff[] {
     const name = path.replace(/^\//, "");
     const oldName = old === undefined ? "/dev/null" : `a/${name}`;
     const newName = now === undefined ? "/dev/null" : `b/${name}`;
-    let patch = old === now ? `--- ${oldName}\n+++ ${newName}\n` : createTwoFilesPatch(oldName, newName, old ?? "", now ?? "", undefined, undefined, { context, headerOptions: FILE_HEADERS_ONLY });
+    let patch =
+      old === now
+        ? `--- ${oldName}\n+++ ${newName}\n`
+        : createTwoFilesPatch(oldName, newName, old ?? "", now ?? "", undefined, undefined, {
+            context,
+            headerOptions: FILE_HEADERS_ONLY,
+          });
     if (modeChange) patch = `old mode ${modeA.get(path)}\nnew mode ${modeB.get(path)}\n${patch}`;
     out.push({ path, status: old === undefined ? "added" : now === undefined ? "removed" : "changed", patch });
   }

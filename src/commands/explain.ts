@@ -47,7 +47,9 @@ export function explainKey(key: KeyInfo, distro: Distro): KeyExplanation {
     otherDefaults,
     files: effects.files,
     steps: effects.steps,
-    ...(PACKAGE_KEYS.has(key.path) && { byDistro: Object.fromEntries(DISTROS.map((d) => [d, defaultContainerd(distroInfo(d))])) }),
+    ...(PACKAGE_KEYS.has(key.path) && {
+      byDistro: Object.fromEntries(DISTROS.map((d) => [d, defaultContainerd(distroInfo(d))])),
+    }),
   };
 }
 
@@ -57,40 +59,63 @@ export function explain(path: string | undefined, distro: Distro): KeyExplanatio
   if (path === undefined || path === "") return keys.map((k) => explainKey(k, distro));
   const key = findKey(path);
   if (!key) {
-    const suggestion = closestMatch(path, keys.filter((k) => !k.pattern).map((k) => k.path)) ?? closestMatch(path.split(".").pop() ?? path, keys.map((k) => k.path.split(".").pop()!));
-    const full = suggestion && !suggestion.includes(".") ? keys.find((k) => k.path.endsWith(`.${suggestion}`) || k.path === suggestion)?.path : suggestion;
-    throw new CommandError(`unknown key "${path}"${full ? `; did you mean "${full}"?` : ""} (bake explain lists every key)`);
+    const suggestion =
+      closestMatch(
+        path,
+        keys.filter((k) => !k.pattern).map((k) => k.path),
+      ) ??
+      closestMatch(
+        path.split(".").pop() ?? path,
+        keys.map((k) => k.path.split(".").pop()!),
+      );
+    const full =
+      suggestion && !suggestion.includes(".")
+        ? keys.find((k) => k.path.endsWith(`.${suggestion}`) || k.path === suggestion)?.path
+        : suggestion;
+    throw new CommandError(
+      `unknown key "${path}"${full ? `; did you mean "${full}"?` : ""} (bake explain lists every key)`,
+    );
   }
-  return keys.filter((k) => k === key || k.path.startsWith(`${key.path}.`) || k.path.startsWith(`${key.path}[`)).map((k) => explainKey(k, distro));
+  return keys
+    .filter((k) => k === key || k.path.startsWith(`${key.path}.`) || k.path.startsWith(`${key.path}[`))
+    .map((k) => explainKey(k, distro));
 }
 
 /** A default as it would be written in YAML: strings plain unless ambiguous. */
 export function showValue(value: unknown): string {
   if (value === undefined) return "";
-  if (typeof value === "string") return value === "" ? '""' : /^[\d.]+$|^(true|false|null|~)$/.test(value) ? JSON.stringify(value) : value;
-  return JSON.stringify(value).replace(/,(?=["\w{[])/g, ", ").replace(/":/g, '": ');
+  if (typeof value === "string")
+    return value === "" ? '""' : /^[\d.]+$|^(true|false|null|~)$/.test(value) ? JSON.stringify(value) : value;
+  return JSON.stringify(value)
+    .replace(/,(?=["\w{[])/g, ", ")
+    .replace(/":/g, '": ');
 }
 
 export function formatExplanations(items: KeyExplanation[], distro: Distro, color: boolean): string {
   const bold = (s: string) => (color ? `\u001b[1m${s}\u001b[0m` : s);
-  return items
-    .map((item) => {
-      const lines = [bold(item.path), `  ${item.description}`];
-      if (!item.section) lines.push(`  type:     ${item.type}`);
-      if (item.default !== undefined) {
-        const others = Object.entries(item.otherDefaults);
-        const note = others.length ? `   (for ${distro}; ${others.map(([d, v]) => `${d}: ${showValue(v)}`).join(", ")})` : "";
-        lines.push(`  default:  ${showValue(item.default)}${note}`);
-      }
-      if (item.byDistro) {
-        lines.push(`  why:      ${item.byDistro[distro]!.why}`);
-        lines.push("  by distro (what the defaults install):");
-        const width = Math.max(...Object.values(item.byDistro).map((d) => d.package.length));
-        for (const [d, c] of Object.entries(item.byDistro)) lines.push(`    ${d.padEnd(11)} ${c.package.padEnd(width)}  ${c.why}`);
-      }
-      lines.push(`  files:    ${item.files.length ? item.files.join(", ") : "(none)"}`);
-      lines.push(`  steps:    ${item.steps.length ? item.steps.join(", ") : "(none)"}`);
-      return lines.join("\n");
-    })
-    .join("\n\n") + "\n";
+  return (
+    items
+      .map((item) => {
+        const lines = [bold(item.path), `  ${item.description}`];
+        if (!item.section) lines.push(`  type:     ${item.type}`);
+        if (item.default !== undefined) {
+          const others = Object.entries(item.otherDefaults);
+          const note = others.length
+            ? `   (for ${distro}; ${others.map(([d, v]) => `${d}: ${showValue(v)}`).join(", ")})`
+            : "";
+          lines.push(`  default:  ${showValue(item.default)}${note}`);
+        }
+        if (item.byDistro) {
+          lines.push(`  why:      ${item.byDistro[distro]!.why}`);
+          lines.push("  by distro (what the defaults install):");
+          const width = Math.max(...Object.values(item.byDistro).map((d) => d.package.length));
+          for (const [d, c] of Object.entries(item.byDistro))
+            lines.push(`    ${d.padEnd(11)} ${c.package.padEnd(width)}  ${c.why}`);
+        }
+        lines.push(`  files:    ${item.files.length ? item.files.join(", ") : "(none)"}`);
+        lines.push(`  steps:    ${item.steps.length ? item.steps.join(", ") : "(none)"}`);
+        return lines.join("\n");
+      })
+      .join("\n\n") + "\n"
+  );
 }

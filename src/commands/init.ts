@@ -66,8 +66,10 @@ export function starterSpec(options: InitOptions): string {
   const out: string[] = [
     `# yaml-language-server: $schema=${schemaRef}`,
     `## bake node spec for ${distro}, written by bake ${BAKE_VERSION} (bake init${options.profile ? ` --profile ${options.profile}` : ""}).`,
-    ...(options.profile ? [`## Profile ${options.profile}: the uncommented keys below are its values; each says why.`] : []),
-    "## Every key is optional. A commented-out \"# key: value\" line shows bake's",
+    ...(options.profile
+      ? [`## Profile ${options.profile}: the uncommented keys below are its values; each says why.`]
+      : []),
+    '## Every key is optional. A commented-out "# key: value" line shows bake\'s',
     `## default for ${distro}; uncomment it (and the sections above it) to change it.`,
     "## bake explain KEY   tells what a key does and which files and steps it changes.",
     "## bake validate   checks this file (./bake.yaml is read when no spec is named);",
@@ -90,7 +92,9 @@ function emitKey(key: KeyInfo, depth: number, out: string[], distro: Distro, cho
     // A section holding a chosen value is written uncommented, so the value takes effect.
     const holdsChoice = Object.keys(chosen).some((path) => path.startsWith(`${key.path}.`));
     out.push(holdsChoice ? `${indent}${name}:` : `${indent}# ${name}:`);
-    const children = specKeys().filter((k) => k.segments.length === key.segments.length + 1 && k.path.startsWith(`${key.path}.`));
+    const children = specKeys().filter(
+      (k) => k.segments.length === key.segments.length + 1 && k.path.startsWith(`${key.path}.`),
+    );
     for (const child of children) emitKey(child, depth + 1, out, distro, chosen);
     return;
   }
@@ -101,7 +105,8 @@ function emitKey(key: KeyInfo, depth: number, out: string[], distro: Distro, cho
     else {
       // A map (registries) reads better as a block than as one flow line.
       out.push(`${indent}${name}:`);
-      for (const line of stringify(choice.value, { lineWidth: 0 }).trimEnd().split("\n")) out.push(`${indent}  ${line}`);
+      for (const line of stringify(choice.value, { lineWidth: 0 }).trimEnd().split("\n"))
+        out.push(`${indent}  ${line}`);
     }
     return;
   }
@@ -126,7 +131,9 @@ export function checkWritable(output: string, force: boolean): void {
  * also closes the race with another writer). The same schema is left as it is.
  * Returns the schema file written, if any.
  */
-export function writeStarter(options: InitOptions & { force: boolean; writeAtomically: (path: string, text: string) => void }): string | undefined {
+export function writeStarter(
+  options: InitOptions & { force: boolean; writeAtomically: (path: string, text: string) => void },
+): string | undefined {
   checkWritable(options.output, options.force);
   const text = starterSpec(options);
   if (options.output === "-") {
@@ -139,7 +146,9 @@ export function writeStarter(options: InitOptions & { force: boolean; writeAtomi
     const schema = readFileSync(SCHEMA_FILE, "utf8");
     const current = existsSync(schemaPath) ? readFileSync(schemaPath, "utf8") : undefined;
     if (current !== undefined && current !== schema && !options.force) {
-      throw new CommandError(`${schemaPath} already exists and is not this bake's schema; not overwriting it (use --force to replace it, or --schema to name another)`);
+      throw new CommandError(
+        `${schemaPath} already exists and is not this bake's schema; not overwriting it (use --force to replace it, or --schema to name another)`,
+      );
     }
     if (current !== schema) {
       options.writeAtomically(schemaPath, schema);
@@ -150,7 +159,10 @@ export function writeStarter(options: InitOptions & { force: boolean; writeAtomi
   return schemaWritten;
 }
 
-function writeSpec(options: InitOptions & { force: boolean; writeAtomically: (path: string, text: string) => void }, text: string): void {
+function writeSpec(
+  options: InitOptions & { force: boolean; writeAtomically: (path: string, text: string) => void },
+  text: string,
+): void {
   if (options.force) {
     options.writeAtomically(options.output, text);
     return;

@@ -34,15 +34,23 @@ export function profileValues(profile: Profile, distro: Distro): Record<string, 
       const dockerRepo: Record<string, ProfileValue> =
         defaults.containerd.source === "docker"
           ? {
-              "packages.repo.baseurl": { value: onAliyun(defaults.packages.repo.baseurl), note: ["cn: docker's repo on aliyun's mirror, same paths; packages are still signature-checked."] },
+              "packages.repo.baseurl": {
+                value: onAliyun(defaults.packages.repo.baseurl),
+                note: ["cn: docker's repo on aliyun's mirror, same paths; packages are still signature-checked."],
+              },
               "packages.repo.gpgkey": { value: onAliyun(defaults.packages.repo.gpgkey), note: [] },
             }
           : {};
       return {
         ...dockerRepo,
-        "containerd.sandboxImage": { value: `${ALIYUN_K8S}/pause:${pauseTag}`, note: ["cn: the pause image from aliyun's copy of registry.k8s.io, same tag as bake's default."] },
+        "containerd.sandboxImage": {
+          value: `${ALIYUN_K8S}/pause:${pauseTag}`,
+          note: ["cn: the pause image from aliyun's copy of registry.k8s.io, same tag as bake's default."],
+        },
         "containerd.registries": {
-          value: { "registry.k8s.io": { mirrors: [{ url: `https://${ALIYUN_K8S.replace("/", "/v2/")}`, overridePath: true }] } },
+          value: {
+            "registry.k8s.io": { mirrors: [{ url: `https://${ALIYUN_K8S.replace("/", "/v2/")}`, overridePath: true }] },
+          },
           note: [
             "cn: registry.k8s.io through aliyun. The mirror's path is its API root, so overridePath: true",
             "(without it containerd would ask .../google_containers/v2/... and fail).",
@@ -52,7 +60,9 @@ export function profileValues(profile: Profile, distro: Distro): Record<string, 
         },
         "containerd.verifyPull": {
           value: "always",
-          note: ["cn: the build pulls the pause image through these settings, so an unreachable registry or mirror fails it."],
+          note: [
+            "cn: the build pulls the pause image through these settings, so an unreachable registry or mirror fails it.",
+          ],
         },
         "crictl.url": {
           value: `${GITHUB_PROXY}${crictlReleaseUrl(defaults.crictl.version, defaults.arch)}`,
@@ -66,4 +76,3 @@ export function profileValues(profile: Profile, distro: Distro): Record<string, 
     }
   }
 }
-

@@ -17,17 +17,28 @@ function bakeKeys(plan: Plan): Set<string> {
 export function topLevel(part: UserPart): { key: string; pair: Pair<Node, Node> }[] {
   const contents = part.doc?.contents;
   if (!isMap(contents)) return [];
-  return contents.items.map((pair) => ({ key: String(isScalar(pair.key) ? pair.key.value : pair.key), pair: pair as Pair<Node, Node> }));
+  return contents.items.map((pair) => ({
+    key: String(isScalar(pair.key) ? pair.key.value : pair.key),
+    pair: pair as Pair<Node, Node>,
+  }));
 }
 
 export function checkUserParts(plan: Plan, parts: UserPart[]): void {
   const diagnostics: Diagnostic[] = [];
-  const bakeFiles = new Map<string, string>([...plan.files.map((f) => [f.path, f.from.length ? `spec keys ${f.from.join(", ")}` : "its defaults"] as const), [PROVISION_PATH, "its provisioner"]]);
+  const bakeFiles = new Map<string, string>([
+    ...plan.files.map((f) => [f.path, f.from.length ? `spec keys ${f.from.join(", ")}` : "its defaults"] as const),
+    [PROVISION_PATH, "its provisioner"],
+  ]);
   const userFiles = new Map<string, string>();
   const keysSeen = new Map<string, { file: string; list: boolean }>();
   const reserved = bakeKeys(plan);
   const error = (part: UserPart, node: Node | null | undefined, message: string) =>
-    diagnostics.push({ severity: "error", path: "", message, position: part.at(node?.range?.[0] ?? 0, Math.max(1, (node?.range?.[1] ?? 1) - (node?.range?.[0] ?? 0))) });
+    diagnostics.push({
+      severity: "error",
+      path: "",
+      message,
+      position: part.at(node?.range?.[0] ?? 0, Math.max(1, (node?.range?.[1] ?? 1) - (node?.range?.[0] ?? 0))),
+    });
 
   for (const part of parts) {
     for (const { key, pair } of topLevel(part)) {
@@ -47,19 +58,38 @@ export function checkUserParts(plan: Plan, parts: UserPart[]): void {
           }
           const where = path.value;
           const bake = bakeFiles.get(where);
-          if (bake) error(part, path, `${where} is written by both ${part.file} (write_files) and bake (from ${bake}); remove it from ${part.file}, or change it through the spec`);
-          else if (userFiles.has(where)) error(part, path, `${where} is written by both ${userFiles.get(where)} and ${part.file} (write_files); keep it in one of them`);
+          if (bake)
+            error(
+              part,
+              path,
+              `${where} is written by both ${part.file} (write_files) and bake (from ${bake}); remove it from ${part.file}, or change it through the spec`,
+            );
+          else if (userFiles.has(where))
+            error(
+              part,
+              path,
+              `${where} is written by both ${userFiles.get(where)} and ${part.file} (write_files); keep it in one of them`,
+            );
           else userFiles.set(where, part.file);
         }
         continue;
       }
       if (key === "runcmd") continue;
       if (reserved.has(key)) {
-        error(part, pair.key as Node, `${key} in ${part.file} clashes with bake's ${key} (bake sets it to reboot for ${plan.reboot!.reason}); remove it from ${part.file}`);
+        error(
+          part,
+          pair.key as Node,
+          `${key} in ${part.file} clashes with bake's ${key} (bake sets it to reboot for ${plan.reboot!.reason}); remove it from ${part.file}`,
+        );
         continue;
       }
       const earlier = keysSeen.get(key);
-      if (earlier && !(earlier.list && isSeq(value))) error(part, pair.key as Node, `${key} is set in both ${earlier.file} and ${part.file}; only lists are combined, so keep it in one of them`);
+      if (earlier && !(earlier.list && isSeq(value)))
+        error(
+          part,
+          pair.key as Node,
+          `${key} is set in both ${earlier.file} and ${part.file}; only lists are combined, so keep it in one of them`,
+        );
       else if (!earlier) keysSeen.set(key, { file: part.file, list: isSeq(value) });
     }
   }

@@ -20,7 +20,11 @@ function markSource(node: Node, file: string): void {
 }
 
 /** Merge the user's #cloud-config parts (already checked by checkUserParts) into bake's rendered document. */
-export function mergeCloudConfig(bakeText: string, parts: UserPart[], { userFirst = false }: ComposeOptions = {}): string {
+export function mergeCloudConfig(
+  bakeText: string,
+  parts: UserPart[],
+  { userFirst = false }: ComposeOptions = {},
+): string {
   const doc = parseDocument(bakeText);
   const bakeSeq = (key: string) => doc.get(key, true) as YAMLSeq;
   let runcmdAt = 0;

@@ -9,7 +9,8 @@ import { PART_TYPES, type UserPart } from "./user-parts.js";
 // cloud-init's default for a later cloud-config part is dict(replace): a user's
 // runcmd would replace bake's. Appending lists (or prepending, to run first)
 // and never replacing bake's keys keeps both; checkUserParts refused the rest.
-const mergeType = (userFirst: boolean) => `list(${userFirst ? "prepend" : "append"})+dict(no_replace,recurse_list)+str()`;
+const mergeType = (userFirst: boolean) =>
+  `list(${userFirst ? "prepend" : "append"})+dict(no_replace,recurse_list)+str()`;
 
 /**
  * cloud-init writes script parts into one folder with runcmd's script (named
@@ -35,7 +36,13 @@ const withNewline = (text: string) => (text.endsWith("\n") ? text : `${text}\n`)
 
 export function renderMime(bakeText: string, parts: UserPart[], { userFirst = false }: ComposeOptions = {}): string {
   const sections = [
-    { headers: ['Content-Type: text/cloud-config; charset="utf-8"', 'Content-Disposition: attachment; filename="bake.cfg"'], body: bakeText },
+    {
+      headers: [
+        'Content-Type: text/cloud-config; charset="utf-8"',
+        'Content-Disposition: attachment; filename="bake.cfg"',
+      ],
+      body: bakeText,
+    },
     ...inMergeOrder(parts, userFirst).map(({ part, i }) => ({
       headers: [
         `Content-Type: ${PART_TYPES[part.kind!]}; charset="utf-8"`,
@@ -50,7 +57,14 @@ export function renderMime(bakeText: string, parts: UserPart[], { userFirst = fa
   const boundary = `==bake-${hash.digest("hex").slice(0, 32)}==`;
   const out = [`Content-Type: multipart/mixed; boundary="${boundary}"`, "MIME-Version: 1.0", ""];
   for (const s of sections) {
-    out.push(`--${boundary}`, ...s.headers, "MIME-Version: 1.0", "Content-Transfer-Encoding: 8bit", "", withNewline(s.body).slice(0, -1));
+    out.push(
+      `--${boundary}`,
+      ...s.headers,
+      "MIME-Version: 1.0",
+      "Content-Transfer-Encoding: 8bit",
+      "",
+      withNewline(s.body).slice(0, -1),
+    );
   }
   out.push(`--${boundary}--`, "");
   return out.join("\n");

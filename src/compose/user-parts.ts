@@ -40,7 +40,9 @@ function readText(file: string): string {
     bytes = readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return fail(`cannot read --merge ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (error as Error).message}`);
+    return fail(
+      `cannot read --merge ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (error as Error).message}`,
+    );
   }
   const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
   if (bytes.includes(0) || text.includes("\uFFFD")) fail(`--merge ${file} is not UTF-8 text`);
@@ -74,13 +76,22 @@ function parseCloudConfig(part: UserPart): YamlModule.Document.Parsed {
     throw new SpecError(
       doc.errors.map((e): Diagnostic => {
         const d = yamlSyntaxError(e, doc, part.text, at);
-        return e.code === "MULTIPLE_DOCS" ? { ...d, message: "invalid YAML: a cloud-config is one document; remove the second --- and what follows" } : d;
+        return e.code === "MULTIPLE_DOCS"
+          ? { ...d, message: "invalid YAML: a cloud-config is one document; remove the second --- and what follows" }
+          : d;
       }),
     );
   }
   expandAliases(doc, part);
   if (doc.contents !== null && !yaml().isMap(doc.contents)) {
-    throw new SpecError([{ severity: "error", path: "", message: `${part.file}: a cloud-config must be a mapping of keys (users:, runcmd:, ...)`, position: at(doc.contents.range?.[0] ?? 0, 1) }]);
+    throw new SpecError([
+      {
+        severity: "error",
+        path: "",
+        message: `${part.file}: a cloud-config must be a mapping of keys (users:, runcmd:, ...)`,
+        position: at(doc.contents.range?.[0] ?? 0, 1),
+      },
+    ]);
   }
   return doc;
 }
@@ -95,7 +106,9 @@ function expandAliases(doc: YamlModule.Document.Parsed, part: UserPart): void {
   try {
     doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    throw new SpecError([{ severity: "error", path: "", message: `invalid YAML in ${part.file}: ${(error as Error).message}` }]);
+    throw new SpecError([
+      { severity: "error", path: "", message: `invalid YAML in ${part.file}: ${(error as Error).message}` },
+    ]);
   }
   // Two passes: resolving an alias looks its anchor up in the document.
   visit(doc, { Alias: (_, alias) => alias.resolve(doc)?.clone() as YamlModule.Node | undefined });

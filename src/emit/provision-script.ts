@@ -16,14 +16,20 @@ const LIBRARY_END = /^(bake_write_files\(\) \{|echo running > )/;
 
 export function renderProvisionScript(plan: Plan, embedFiles: boolean): string {
   const steps = embedFiles
-    ? [{ id: "write-files", title: `write ${plan.files.length} config files`, run: sh`bake_write_files` }, ...plan.steps]
+    ? [
+        { id: "write-files", title: `write ${plan.files.length} config files`, run: sh`bake_write_files` },
+        ...plan.steps,
+      ]
     : plan.steps;
-  const main = lines(...steps.flatMap((s, i) => [sh`bake_step ${`${i + 1}/${steps.length}`} ${s.id} ${s.title}`, s.run]));
+  const main = lines(
+    ...steps.flatMap((s, i) => [sh`bake_step ${`${i + 1}/${steps.length}`} ${s.id} ${s.title}`, s.run]),
+  );
   const script = renderTemplate("provision.sh.hbs", {
     target: `${plan.spec.distro}/${plan.spec.arch}`,
     bakeVersion: BAKE_VERSION,
     packageFunctions: new ShellCode(packageFunctions(plan.distro)),
-    kubernetesFunctions: plan.spec.kubernetes.enabled && new ShellCode(renderTemplate("kubernetes-functions.sh.hbs", {})),
+    kubernetesFunctions:
+      plan.spec.kubernetes.enabled && new ShellCode(renderTemplate("kubernetes-functions.sh.hbs", {})),
     embedFiles,
     files: plan.files.map((f) => ({ path: f.path, mode: f.mode, content: f.content, text: fitsHeredoc(f.content) })),
     main,

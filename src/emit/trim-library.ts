@@ -56,5 +56,7 @@ export function dropLibraryComments(script: string, stopAt: RegExp): string {
   const lines = script.split("\n");
   const limit = lines.findIndex((l) => stopAt.test(l));
   const headerEnd = lines.findIndex((l) => !l.startsWith("#"));
-  return lines.filter((line, i) => i < headerEnd || (limit !== -1 && i >= limit) || !/^\s*# (?!shellcheck )/.test(line)).join("\n");
+  return lines
+    .filter((line, i) => i < headerEnd || (limit !== -1 && i >= limit) || !/^\s*# (?!shellcheck )/.test(line))
+    .join("\n");
 }

@@ -35,7 +35,11 @@ export function renderUserData(
   const perFile = compose(renderCloudInit(plan, { compressFiles: true }));
   const whole = gzip(text);
   if (takesGzipPayload(cloud) && whole.length < Buffer.byteLength(perFile)) {
-    return { content: whole.toString("base64") + "\n", form: "gzip-payload", check: checkUserDataSize(whole, cloud, "gzip") };
+    return {
+      content: whole.toString("base64") + "\n",
+      form: "gzip-payload",
+      check: checkUserDataSize(whole, cloud, "gzip"),
+    };
   }
   return { content: perFile, form: "gzip-files", check: checkUserDataSize(Buffer.from(perFile), cloud, "gzip") };
 }

@@ -72,7 +72,8 @@ export function defaultSpec(distro: Distro): NodeSpec {
   };
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * The user's values over the defaults. Objects and maps (sysctl, registries)

@@ -20,7 +20,8 @@ const PORT_USE: Record<string, string> = {
 /** Paths are joined with joinKey, as validate.ts expects. */
 export function kubernetesRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const add = (severity: Diagnostic["severity"], path: string[], message: string) => out.push({ severity, path: joinKey(path), message });
+  const add = (severity: Diagnostic["severity"], path: string[], message: string) =>
+    out.push({ severity, path: joinKey(path), message });
   const k = spec.kubernetes;
   const kraw = (raw.kubernetes ?? {}) as Record<string, unknown>;
   if (!k.enabled) {
@@ -31,29 +32,53 @@ export function kubernetesRules(spec: NodeSpec, raw: Record<string, unknown>): D
   const minor = minorOf(k.version);
 
   if (distroInfo(spec.distro).family === "debian" && k.repo.gpgkeySha256 === "") {
-    add("error", ["kubernetes", "repo", "gpgkeySha256"], `must be set on ${spec.distro}: bake checks the key file's sha256 before apt trusts it (sha256sum of ${k.repo.gpgkey})`);
+    add(
+      "error",
+      ["kubernetes", "repo", "gpgkeySha256"],
+      `must be set on ${spec.distro}: bake checks the key file's sha256 before apt trusts it (sha256sum of ${k.repo.gpgkey})`,
+    );
   }
 
   const cr = spec.crictl;
   if (cr.install === "release" && minorOf(cr.version.replace(/^v/, "")) !== minor) {
-    add("warning", ["crictl", "version"], `crictl ${cr.version} does not follow Kubernetes ${minor}: cri-tools releases match the minor (${crictlVersionFor(k.version)}); remove the key to follow it`);
+    add(
+      "warning",
+      ["crictl", "version"],
+      `crictl ${cr.version} does not follow Kubernetes ${minor}: cri-tools releases match the minor (${crictlVersionFor(k.version)}); remove the key to follow it`,
+    );
   }
   const pause = PAUSE_VERSION[minor];
   const tag = /(?:^|\/)pause:([^@]+)/.exec(spec.containerd.sandboxImage)?.[1];
   if (pause === undefined) {
-    add("warning", ["kubernetes", "version"], `bake does not know which pause image kubeadm ${minor} expects (known: ${Object.keys(PAUSE_VERSION).join(", ")}); set containerd.sandboxImage to the pause that \`kubeadm config images list\` names`);
+    add(
+      "warning",
+      ["kubernetes", "version"],
+      `bake does not know which pause image kubeadm ${minor} expects (known: ${Object.keys(PAUSE_VERSION).join(", ")}); set containerd.sandboxImage to the pause that \`kubeadm config images list\` names`,
+    );
   } else if (tag !== undefined && tag !== pause) {
-    add("warning", ["containerd", "sandboxImage"], `kubeadm ${minor} expects pause:${pause}, not pause:${tag}; kubeadm init warns that the sandbox image is inconsistent. Remove the key to follow the minor`);
+    add(
+      "warning",
+      ["containerd", "sandboxImage"],
+      `kubeadm ${minor} expects pause:${pause}, not pause:${tag}; kubeadm init warns that the sandbox image is inconsistent. Remove the key to follow the minor`,
+    );
   }
 
   const fw = k.firewalld;
   if (fw.action === "open-ports") {
     if (fw.ports.length === 0) {
-      add("error", ["kubernetes", "firewalld", "ports"], `a ${k.role} without ports: firewalld would block ${ROLE_PORTS[k.role].join(", ")}; remove the key for the role's ports, or set kubernetes.firewalld.action: disable`);
+      add(
+        "error",
+        ["kubernetes", "firewalld", "ports"],
+        `a ${k.role} without ports: firewalld would block ${ROLE_PORTS[k.role].join(", ")}; remove the key for the role's ports, or set kubernetes.firewalld.action: disable`,
+      );
     } else {
       const missing = ROLE_PORTS[k.role].filter((p) => !fw.ports.includes(p));
       if (missing.length > 0) {
-        add("warning", ["kubernetes", "firewalld", "ports"], `leaves out what a ${k.role} needs: ${missing.map((p) => `${p} (${PORT_USE[p]})`).join(", ")}`);
+        add(
+          "warning",
+          ["kubernetes", "firewalld", "ports"],
+          `leaves out what a ${k.role} needs: ${missing.map((p) => `${p} (${PORT_USE[p]})`).join(", ")}`,
+        );
       }
     }
   } else if ((kraw.firewalld as Record<string, unknown> | undefined)?.ports !== undefined) {
@@ -61,13 +86,25 @@ export function kubernetesRules(spec: NodeSpec, raw: Record<string, unknown>): D
   }
 
   if (String(spec.kernel.sysctl["net.ipv4.ip_forward"] ?? "") !== "1") {
-    add("error", ["kernel", "sysctl"], "must set net.ipv4.ip_forward: 1 for a kubeadm node: kubeadm's preflight fails without it (FileContent--proc-sys-net-ipv4-ip_forward)");
+    add(
+      "error",
+      ["kernel", "sysctl"],
+      "must set net.ipv4.ip_forward: 1 for a kubeadm node: kubeadm's preflight fails without it (FileContent--proc-sys-net-ipv4-ip_forward)",
+    );
   }
   if (k.preflightIgnore.some((name) => name.toLowerCase() === "all")) {
-    add("error", ["kubernetes", "preflightIgnore"], "all would turn every kubeadm preflight error into a warning; name the checks to let pass");
+    add(
+      "error",
+      ["kubernetes", "preflightIgnore"],
+      "all would turn every kubeadm preflight error into a warning; name the checks to let pass",
+    );
   }
   if (!k.disableSwap) {
-    add("warning", ["kubernetes", "disableSwap"], "kubelet refuses to start with swap on unless its config sets failSwapOn: false (and memorySwap for NodeSwap)");
+    add(
+      "warning",
+      ["kubernetes", "disableSwap"],
+      "kubelet refuses to start with swap on unless its config sets failSwapOn: false (and memorySwap for NodeSwap)",
+    );
   }
   return out;
 }

@@ -14,7 +14,6 @@ const require = createRequire(import.meta.url);
 const yaml = (): typeof YamlModule => require("yaml") as typeof YamlModule;
 const toml = (): typeof TomlModule => require("@iarna/toml") as typeof TomlModule;
 
-
 /** The raw spec as the user wrote it, before defaults, with a way back to the text. */
 export interface LoadedSpec {
   data: Record<string, unknown>;
@@ -64,10 +63,18 @@ function readSpecText(file: string): string {
     throw new SpecError([{ severity: "error", path: "", message: `cannot read spec ${file}: ${reason}` }]);
   }
   if (bytes.length > MAX_SPEC_BYTES) {
-    throw new SpecError([{ severity: "error", path: "", message: `spec ${file} is ${bytes.length} bytes; the limit is ${MAX_SPEC_BYTES} (1 MiB)` }]);
+    throw new SpecError([
+      {
+        severity: "error",
+        path: "",
+        message: `spec ${file} is ${bytes.length} bytes; the limit is ${MAX_SPEC_BYTES} (1 MiB)`,
+      },
+    ]);
   }
   if (bytes.includes(0)) {
-    throw new SpecError([{ severity: "error", path: "", message: `spec ${file} is a binary file, not YAML or TOML text` }]);
+    throw new SpecError([
+      { severity: "error", path: "", message: `spec ${file} is a binary file, not YAML or TOML text` },
+    ]);
   }
   const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
   if (text.includes("\uFFFD")) {
@@ -107,7 +114,14 @@ function parseYamlSpec(text: string, file: string): LoadedSpec {
   }
   if (data === null || data === undefined) data = {};
   if (typeof data !== "object" || Array.isArray(data)) {
-    throw new SpecError([{ severity: "error", path: "", message: "the spec must be a mapping of keys (distro:, containerd:, ...)", position: at(0, 1) }]);
+    throw new SpecError([
+      {
+        severity: "error",
+        path: "",
+        message: "the spec must be a mapping of keys (distro:, containerd:, ...)",
+        position: at(0, 1),
+      },
+    ]);
   }
   return {
     data: data as Record<string, unknown>,
@@ -121,23 +135,48 @@ function parseYamlSpec(text: string, file: string): LoadedSpec {
  * errors where it noticed them, not where the mistake is: an over-indented key
  * at the blank line before it, an unclosed [ or { at the end of the file.
  */
-export function yamlSyntaxError(e: YamlModule.YAMLError, doc: YamlModule.Document, text: string, at: (offset: number, length: number) => SourcePosition): Diagnostic {
+export function yamlSyntaxError(
+  e: YamlModule.YAMLError,
+  doc: YamlModule.Document,
+  text: string,
+  at: (offset: number, length: number) => SourcePosition,
+): Diagnostic {
   const first = e.message.split("\n")[0]!;
-  const error = (message: string, offset: number, length: number): Diagnostic => ({ severity: "error", path: "", message: `invalid YAML: ${message}`, position: at(offset, Math.max(1, length)) });
-  if (e.code === "MULTIPLE_DOCS") return error("a spec is one document; remove the second --- and what follows, or split it into two files", e.pos[0], e.pos[1] - e.pos[0]);
+  const error = (message: string, offset: number, length: number): Diagnostic => ({
+    severity: "error",
+    path: "",
+    message: `invalid YAML: ${message}`,
+    position: at(offset, Math.max(1, length)),
+  });
+  if (e.code === "MULTIPLE_DOCS")
+    return error(
+      "a spec is one document; remove the second --- and what follows, or split it into two files",
+      e.pos[0],
+      e.pos[1] - e.pos[0],
+    );
   const unclosed = /^Flow (sequence|map) .* end with a ([\]}])/.exec(first);
   if (unclosed) {
     const opener = unclosedNodeStart(doc, e.pos[0], "flow");
-    if (opener !== undefined) return error(`this ${unclosed[2] === "]" ? "[" : "{"} is never closed: end the flow ${unclosed[1]} with ${unclosed[2]} (on the same line, or on a line indented deeper than its key)`, opener, 1);
+    if (opener !== undefined)
+      return error(
+        `this ${unclosed[2] === "]" ? "[" : "{"} is never closed: end the flow ${unclosed[1]} with ${unclosed[2]} (on the same line, or on a line indented deeper than its key)`,
+        opener,
+        1,
+      );
   }
   const quote = /^Missing closing (["'])quote/.exec(first);
   if (quote) {
     const opener = unclosedNodeStart(doc, e.pos[0], "quoted");
-    if (opener !== undefined) return error(`this ${quote[1]} is never closed: end the string with ${quote[1]}`, opener, 1);
+    if (opener !== undefined)
+      return error(`this ${quote[1]} is never closed: end the string with ${quote[1]}`, opener, 1);
   }
   if (e.code === "BAD_INDENT" && /mapping items must start at the same column/.test(first)) {
     const key = nextContentOffset(text, e.pos[0]);
-    return error(`this key is indented deeper than the keys before it; ${indentHint(text, key)}`, key, keyLength(text, key));
+    return error(
+      `this key is indented deeper than the keys before it; ${indentHint(text, key)}`,
+      key,
+      keyLength(text, key),
+    );
   }
   // Never point past the last character of the file.
   const last = text.trimEnd().length;
@@ -150,10 +189,18 @@ function unclosedNodeStart(doc: YamlModule.Document, errorOffset: number, kind: 
   const { visit } = yaml();
   let opener: number | undefined;
   const consider = (node: { range?: [number, number, number] | null }) => {
-    if (node.range && node.range[1] === errorOffset && (opener === undefined || node.range[0] > opener)) opener = node.range[0];
+    if (node.range && node.range[1] === errorOffset && (opener === undefined || node.range[0] > opener))
+      opener = node.range[0];
   };
-  if (kind === "flow") visit(doc, { Seq: (_, node) => void (node.flow && consider(node)), Map: (_, node) => void (node.flow && consider(node)) });
-  else visit(doc, { Scalar: (_, node) => void ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && consider(node)) });
+  if (kind === "flow")
+    visit(doc, {
+      Seq: (_, node) => void (node.flow && consider(node)),
+      Map: (_, node) => void (node.flow && consider(node)),
+    });
+  else
+    visit(doc, {
+      Scalar: (_, node) => void ((node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") && consider(node)),
+    });
   return opener;
 }
 
@@ -182,7 +229,8 @@ function indentHint(text: string, offset: number): string {
     const section = /^\s*# ([^\s:#][^:#]*):\s*$/.exec(line);
     if (section) return `its parent "${section[1]}:" is commented out on line ${i + 1}: uncomment that line too`;
     const empty = /^\s*([^\s:#][^:#]*):\s*(\{\}|\[\])\s*(#.*)?$/.exec(line);
-    if (empty) return `"${empty[1]}: ${empty[2]}" on line ${i + 1} is already an empty value: delete the ${empty[2]} to put keys under it`;
+    if (empty)
+      return `"${empty[1]}: ${empty[2]}" on line ${i + 1} is already an empty value: delete the ${empty[2]} to put keys under it`;
     break;
   }
   return "indent it like the keys beside it";
@@ -209,7 +257,12 @@ function yamlNodeAt(doc: YamlModule.Document, path: KeyPath): { node: unknown; k
   return { node, keyNode, depth };
 }
 
-function locateInYaml(doc: YamlModule.Document, path: KeyPath, target: "key" | "value", at: (offset: number, length: number) => SourcePosition): SourcePosition | undefined {
+function locateInYaml(
+  doc: YamlModule.Document,
+  path: KeyPath,
+  target: "key" | "value",
+  at: (offset: number, length: number) => SourcePosition,
+): SourcePosition | undefined {
   const { node, keyNode } = yamlNodeAt(doc, path);
   const chosen = target === "key" && keyNode ? keyNode : (node ?? keyNode);
   const range = (chosen as { range?: [number, number, number] } | undefined)?.range;
@@ -230,7 +283,8 @@ function parseTomlSpec(text: string, file: string): LoadedSpec {
         severity: "error",
         path: "",
         message: `invalid TOML: ${message}`,
-        position: e.line !== undefined ? tomlErrorPosition(file, text, message, e.line + 1, (e.col ?? 0) + 1) : undefined,
+        position:
+          e.line !== undefined ? tomlErrorPosition(file, text, message, e.line + 1, (e.col ?? 0) + 1) : undefined,
       },
     ]);
   }
@@ -242,7 +296,8 @@ function parseTomlSpec(text: string, file: string): LoadedSpec {
     // the path without naming it alone: the first line under it is where it was written.
     const prefix = joinedPrefix(path);
     let below: { line: number; column: number; length: number } | undefined;
-    for (const [key, found] of keyLines) if (key.startsWith(prefix) && (!below || found.line < below.line)) below = found;
+    for (const [key, found] of keyLines)
+      if (key.startsWith(prefix) && (!below || found.line < below.line)) below = found;
     if (below) return { found: below, depth: path.length };
     for (let n = path.length - 1; n > 0; n--) {
       const found = keyLines.get(joinKey(path.slice(0, n)));
@@ -291,7 +346,8 @@ function tomlKeyLines(text: string): Map<string, { line: number; column: number;
       found.set(joinKey(table), { line: index + 1, column: header[1]!.length + 1, length: raw.trim().length });
       return;
     }
-    const assignment = /^(\s*)((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=/.exec(raw);
+    const assignment =
+      /^(\s*)((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=/.exec(raw);
     if (assignment) {
       const key = [...table, ...splitDottedKey(assignment[2]!)];
       found.set(joinKey(key), { line: index + 1, column: assignment[1]!.length + 1, length: assignment[2]!.length });
@@ -303,7 +359,8 @@ function tomlKeyLines(text: string): Map<string, { line: number; column: number;
 function splitDottedKey(key: string): string[] {
   const parts: string[] = [];
   const re = /\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*(?:\.|$)/gy;
-  for (let match = re.exec(key); match !== null && match[0] !== ""; match = re.exec(key)) parts.push(match[1] ?? match[2] ?? match[3] ?? "");
+  for (let match = re.exec(key); match !== null && match[0] !== ""; match = re.exec(key))
+    parts.push(match[1] ?? match[2] ?? match[3] ?? "");
   return parts;
 }
 
@@ -320,7 +377,12 @@ function applySets(base: LoadedSpec, sets: string[]): LoadedSpec {
     const eq = assignment.indexOf("=");
     const origin = position("--set", assignment, 1, 1, eq > 0 ? eq : assignment.length);
     if (eq <= 0) {
-      diagnostics.push({ severity: "error", path: "", message: `--set ${JSON.stringify(assignment)} must look like key.path=value`, position: origin });
+      diagnostics.push({
+        severity: "error",
+        path: "",
+        message: `--set ${JSON.stringify(assignment)} must look like key.path=value`,
+        position: origin,
+      });
       continue;
     }
     const text = assignment.slice(eq + 1);
@@ -334,7 +396,12 @@ function applySets(base: LoadedSpec, sets: string[]): LoadedSpec {
       // A string key keeps the text as typed: --set containerd.version=1.7 means "1.7".
       if (schema?.type === "string" && (typeof value === "number" || typeof value === "boolean")) value = text;
     } catch (error) {
-      diagnostics.push({ severity: "error", path: displayPath(path), message: `--set value is not valid YAML: ${(error as Error).message.split("\n")[0]}`, position: { ...origin, column: eq + 2, length: assignment.length - eq - 1 } });
+      diagnostics.push({
+        severity: "error",
+        path: displayPath(path),
+        message: `--set value is not valid YAML: ${(error as Error).message.split("\n")[0]}`,
+        position: { ...origin, column: eq + 2, length: assignment.length - eq - 1 },
+      });
       continue;
     }
     const problem = setIn(data, path, value ?? "");
@@ -384,7 +451,8 @@ function resolveSetPath(key: string, valueIsMapping: boolean): { path: string[];
   let i = 0;
   while (i < raw.length) {
     const props = schema?.properties as Record<string, JsonSchema> | undefined;
-    const mapValue = typeof schema?.additionalProperties === "object" ? (schema.additionalProperties as JsonSchema) : undefined;
+    const mapValue =
+      typeof schema?.additionalProperties === "object" ? (schema.additionalProperties as JsonSchema) : undefined;
     if (props && raw[i]! in props) {
       path.push(raw[i]!);
       schema = props[raw[i]!];

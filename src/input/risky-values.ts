@@ -50,7 +50,9 @@ export function isPrivateHost(host: string): boolean {
   const ipv4 = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(bare);
   if (ipv4) {
     const [a, b] = [Number(ipv4[1]), Number(ipv4[2])];
-    return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+    return (
+      a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254)
+    );
   }
   if (bare.includes(":")) return bare === "::1" || /^f[cd]/i.test(bare) || /^fe[89ab]/i.test(bare);
   return !bare.includes(".") || /\.(local|localhost|internal|lan|home\.arpa)$/.test(bare) || bare === "localhost";
@@ -59,7 +61,9 @@ export function isPrivateHost(host: string): boolean {
 /** The registry host of an image reference (docker.io when the first part is not a host). */
 export function imageRegistry(image: string): string {
   const first = image.split("/")[0]!;
-  return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
+  return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost")
+    ? first
+    : "docker.io";
 }
 
 // containerd (core/remotes/docker/config/hosts.go, parseHostConfig): a host URL
@@ -87,26 +91,44 @@ function mirrorPathProblem(url: string, overridePath: boolean): string | undefin
 
 export function riskyValues(spec: NodeSpec): RiskyValue[] {
   const out: RiskyValue[] = [];
-  const warn = (path: string[], message: string, target?: "key") => out.push(target ? { path, message, target } : { path, message });
+  const warn = (path: string[], message: string, target?: "key") =>
+    out.push(target ? { path, message, target } : { path, message });
   const c = spec.containerd;
 
   const image = c.sandboxImage;
   const imageHost = imageRegistry(image);
   const lastPart = image.split("/").pop()!;
-  if (imageHost === FROZEN_REGISTRY) warn(["containerd", "sandboxImage"], `${FROZEN_REGISTRY} is frozen since April 2023 and gets no new images; use registry.k8s.io (or a mirror of it)`);
-  else if (DEAD_MIRROR_HOSTS[imageHost]) warn(["containerd", "sandboxImage"], `${DEAD_MIRROR_HOSTS[imageHost]}; pull the image from a registry you can reach`);
+  if (imageHost === FROZEN_REGISTRY)
+    warn(
+      ["containerd", "sandboxImage"],
+      `${FROZEN_REGISTRY} is frozen since April 2023 and gets no new images; use registry.k8s.io (or a mirror of it)`,
+    );
+  else if (DEAD_MIRROR_HOSTS[imageHost])
+    warn(
+      ["containerd", "sandboxImage"],
+      `${DEAD_MIRROR_HOSTS[imageHost]}; pull the image from a registry you can reach`,
+    );
   if (!lastPart.includes("@")) {
     const tag = lastPart.includes(":") ? lastPart.slice(lastPart.indexOf(":") + 1) : "";
     if (tag === "" || tag === "latest") {
-      warn(["containerd", "sandboxImage"], `${tag === "" ? "has no tag, so containerd pulls :latest," : "uses :latest,"} which changes under you; pin the pause version kubeadm expects (e.g. pause:3.10)`);
+      warn(
+        ["containerd", "sandboxImage"],
+        `${tag === "" ? "has no tag, so containerd pulls :latest," : "uses :latest,"} which changes under you; pin the pause version kubeadm expects (e.g. pause:3.10)`,
+      );
     }
   }
 
   for (const [host, registry] of Object.entries(c.registries)) {
     const at = ["containerd", "registries", host];
-    if (host === FROZEN_REGISTRY) warn(at, `${FROZEN_REGISTRY} is frozen since April 2023; configure registry.k8s.io, where kubeadm and the pause image come from`, "key");
+    if (host === FROZEN_REGISTRY)
+      warn(
+        at,
+        `${FROZEN_REGISTRY} is frozen since April 2023; configure registry.k8s.io, where kubeadm and the pause image come from`,
+        "key",
+      );
     const urls: { path: string[]; url: string; overridePath: boolean; mirror: boolean }[] = [];
-    if (registry.server !== "") urls.push({ path: [...at, "server"], url: registry.server, overridePath: false, mirror: false });
+    if (registry.server !== "")
+      urls.push({ path: [...at, "server"], url: registry.server, overridePath: false, mirror: false });
     registry.mirrors.forEach((m, i) => {
       const mirrorAt = [...at, "mirrors", String(i)];
       if (typeof m === "string") urls.push({ path: mirrorAt, url: m, overridePath: false, mirror: true });
@@ -115,8 +137,10 @@ export function riskyValues(spec: NodeSpec): RiskyValue[] {
     for (const u of urls) {
       const parsed = parseUrl(u.url);
       if (!parsed) continue;
-      if (DEAD_MIRROR_HOSTS[parsed.host]) warn(u.path, `${DEAD_MIRROR_HOSTS[parsed.host]}; remove it or use a mirror you can reach`);
-      else if (parsed.host === FROZEN_REGISTRY) warn(u.path, `${FROZEN_REGISTRY} is frozen since April 2023; use registry.k8s.io`);
+      if (DEAD_MIRROR_HOSTS[parsed.host])
+        warn(u.path, `${DEAD_MIRROR_HOSTS[parsed.host]}; remove it or use a mirror you can reach`);
+      else if (parsed.host === FROZEN_REGISTRY)
+        warn(u.path, `${FROZEN_REGISTRY} is frozen since April 2023; use registry.k8s.io`);
       if (parsed.scheme === "http" && !isPrivateHost(parsed.host)) {
         warn(
           u.path,

@@ -41,8 +41,13 @@ export interface ValidateOptions {
  * every problem. Takes a loaded spec (errors then carry file:line:column) or a
  * plain object.
  */
-export function validateSpec(input: LoadedSpec | SpecInput, { strict = false }: ValidateOptions = {}): ValidationResult {
-  const loaded = isLoaded(input) ? input : { data: structuredClone(input) as Record<string, unknown>, locate: () => undefined };
+export function validateSpec(
+  input: LoadedSpec | SpecInput,
+  { strict = false }: ValidateOptions = {},
+): ValidationResult {
+  const loaded = isLoaded(input)
+    ? input
+    : { data: structuredClone(input) as Record<string, unknown>, locate: () => undefined };
   const validate = validator();
   const diagnostics: Diagnostic[] = [];
   if (!validate(loaded.data)) {
@@ -54,10 +59,16 @@ export function validateSpec(input: LoadedSpec | SpecInput, { strict = false }: 
   const found = checkRules(spec, loaded.data).map(({ target, ...d }) => {
     const path = splitKey(d.path);
     const position = loaded.locate(path, target ?? "value");
-    return { ...d, path: displayPath(path), position: position && isSecretPath(path) ? { ...position, lineText: "" } : position };
+    return {
+      ...d,
+      path: displayPath(path),
+      position: position && isSecretPath(path) ? { ...position, lineText: "" } : position,
+    };
   });
   if (strict) {
-    for (const d of found) if (d.severity === "warning") Object.assign(d, { severity: "error", message: `${d.message} (an error under --strict)` });
+    for (const d of found)
+      if (d.severity === "warning")
+        Object.assign(d, { severity: "error", message: `${d.message} (an error under --strict)` });
   }
   if (found.some((d) => d.severity === "error")) throw new SpecError(sortByPosition(found));
   return { spec, warnings: found };
@@ -92,26 +103,47 @@ function simplifyErrors(errors: ErrorObject[]): ErrorObject[] {
   // An unknown or missing key means the value is a mapping and only the object
   // branch applies (a mirror object); a format error means it is a string and
   // only the string branch applies. Either says more than "matches no branch".
-  const branchSpecific = (e: ErrorObject) => e.keyword === "additionalProperties" || e.keyword === "required" || e.keyword === "format";
+  const branchSpecific = (e: ErrorObject) =>
+    e.keyword === "additionalProperties" || e.keyword === "required" || e.keyword === "format";
   const objectPaths = new Set(errors.filter(branchSpecific).map((e) => e.instancePath));
   return errors.filter((e) => {
     if (e.keyword === "anyOf") {
       // A deeper error (a bad url inside a mirror object) also says more.
-      return !objectPaths.has(e.instancePath) && !errors.some((other) => other.instancePath.startsWith(e.instancePath + "/"));
+      return (
+        !objectPaths.has(e.instancePath) && !errors.some((other) => other.instancePath.startsWith(e.instancePath + "/"))
+      );
     }
     if (e.keyword === "propertyNames") return false; // the format error under it names the key
     return !unionPaths.has(e.instancePath) || branchSpecific(e);
   });
 }
 
-const typeName = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "a list" : typeof v === "object" ? "a mapping" : typeof v === "string" ? "a string" : typeof v === "number" ? (Number.isInteger(v) ? "an integer" : "a number") : `a ${typeof v}`);
+const typeName = (v: unknown) =>
+  v === null
+    ? "null"
+    : Array.isArray(v)
+      ? "a list"
+      : typeof v === "object"
+        ? "a mapping"
+        : typeof v === "string"
+          ? "a string"
+          : typeof v === "number"
+            ? Number.isInteger(v)
+              ? "an integer"
+              : "a number"
+            : `a ${typeof v}`;
 // Passwords are cut out before truncating, so a cut can never expose part of one.
-const shownValue = (v: unknown) => (typeof v === "string" ? quote(shorten(hideUrlPasswords(v))) : typeof v === "object" ? typeName(v) : String(v));
+const shownValue = (v: unknown) =>
+  typeof v === "string" ? quote(shorten(hideUrlPasswords(v))) : typeof v === "object" ? typeName(v) : String(v);
 
 /** Registry header values and client keys are secrets: never echoed, not even in a code frame. */
 export function isSecretPath(path: KeyPath): boolean {
   const names = path.map(String);
-  return names.includes("header") || (names.at(-2) === "client" && names.at(-1) === "key") || (names.at(-1) === "client" && names.includes("registries"));
+  return (
+    names.includes("header") ||
+    (names.at(-2) === "client" && names.at(-1) === "key") ||
+    (names.at(-1) === "client" && names.includes("registries"))
+  );
 }
 
 function toDiagnostic(error: ErrorObject, loaded: LoadedSpec): Diagnostic {
@@ -141,7 +173,11 @@ function toDiagnostic(error: ErrorObject, loaded: LoadedSpec): Diagnostic {
       const allowed = (params.allowedValues as unknown[]).map(String);
       const suggestion = typeof error.data === "string" ? closestMatch(error.data, allowed) : undefined;
       const extra = path[path.length - 1] === "distro" ? " (AlmaLinux and RHEL: alma9, rhel9, ...)" : "";
-      return at(path, "value", `${shown(error.data)} is not one of ${allowed.join(", ")}${extra}${suggestion ? `; did you mean "${suggestion}"?` : ""}`);
+      return at(
+        path,
+        "value",
+        `${shown(error.data)} is not one of ${allowed.join(", ")}${extra}${suggestion ? `; did you mean "${suggestion}"?` : ""}`,
+      );
     }
     case "format": {
       const keyError = error.propertyName !== undefined;
@@ -151,7 +187,8 @@ function toDiagnostic(error: ErrorObject, loaded: LoadedSpec): Diagnostic {
       return at(p, keyError ? "key" : "value", `${shown(value)} is not ${expected}`);
     }
     case "type": {
-      const quoteHint = schema.type === "string" && typeof error.data === "number" ? ` (quote it: "${String(error.data)}")` : "";
+      const quoteHint =
+        schema.type === "string" && typeof error.data === "number" ? ` (quote it: "${String(error.data)}")` : "";
       return at(path, "value", `must be ${describeExpected(schema)}, not ${typeName(error.data)}${quoteHint}`);
     }
     case "minimum":
@@ -163,7 +200,11 @@ function toDiagnostic(error: ErrorObject, loaded: LoadedSpec): Diagnostic {
       return at(path, "value", `lists ${shown((error.data as unknown[])[params.j as number])} twice`);
     case "maxItems":
     case "minItems":
-      return at(path, "value", `must have ${error.keyword === "maxItems" ? "at most" : "at least"} ${String(params.limit)} entries`);
+      return at(
+        path,
+        "value",
+        `must have ${error.keyword === "maxItems" ? "at most" : "at least"} ${String(params.limit)} entries`,
+      );
     case "required":
       return at(path, "value", `needs the key "${String(params.missingProperty)}"`);
     default:
@@ -172,7 +213,10 @@ function toDiagnostic(error: ErrorObject, loaded: LoadedSpec): Diagnostic {
 }
 
 function sortByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
-  return [...diagnostics].sort((a, b) => (a.position?.line ?? 0) - (b.position?.line ?? 0) || (a.position?.column ?? 0) - (b.position?.column ?? 0));
+  return [...diagnostics].sort(
+    (a, b) =>
+      (a.position?.line ?? 0) - (b.position?.line ?? 0) || (a.position?.column ?? 0) - (b.position?.column ?? 0),
+  );
 }
 
 // ---- rules a schema cannot express; their paths are joined with joinKey
@@ -188,37 +232,69 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): RuleFinding[]
   const c = spec.containerd;
 
   if (info.family === "el" && c.source === "distro") {
-    error(["containerd", "source"], `${spec.distro} has no containerd package of its own; use source: docker (containerd.io)`);
+    error(
+      ["containerd", "source"],
+      `${spec.distro} has no containerd package of its own; use source: docker (containerd.io)`,
+    );
   }
-  if (c.root === c.state) error(["containerd", "state"], "must differ from containerd.root: containerd keeps separate persistent and runtime directories");
-  for (const [a, b] of [["root", "state"], ["state", "root"]] as const) {
+  if (c.root === c.state)
+    error(
+      ["containerd", "state"],
+      "must differ from containerd.root: containerd keeps separate persistent and runtime directories",
+    );
+  for (const [a, b] of [
+    ["root", "state"],
+    ["state", "root"],
+  ] as const) {
     if (c[a].startsWith(c[b] + "/")) error(["containerd", a], `must not be inside containerd.${b} (${c[b]})`);
   }
   if (/^1\.[0-5](\.|$)/.test(c.version)) {
-    error(["containerd", "version"], `containerd ${c.version} is end of life and predates hosts.toml support in CRI; use 1.7 or 2`);
+    error(
+      ["containerd", "version"],
+      `containerd ${c.version} is end of life and predates hosts.toml support in CRI; use 1.7 or 2`,
+    );
   } else if (/^1\.6(\.|$)/.test(c.version)) {
     warn(["containerd", "version"], "containerd 1.6 is end of life; 1.7 or 2 are maintained");
   }
   const pause = /(?:^|\/)pause:(\d+)\.(\d+)/.exec(c.sandboxImage);
   if (pause && (Number(pause[1]) < 3 || (Number(pause[1]) === 3 && Number(pause[2]) < 10))) {
-    warn(["containerd", "sandboxImage"], `pause:${pause[1]}.${pause[2]} is older than pause:3.10, which kubeadm has expected since 1.31 (kubeadm 1.35: 3.10.1); kubeadm will warn about the mismatch`);
+    warn(
+      ["containerd", "sandboxImage"],
+      `pause:${pause[1]}.${pause[2]} is older than pause:3.10, which kubeadm has expected since 1.31 (kubeadm 1.35: 3.10.1); kubeadm will warn about the mismatch`,
+    );
   }
-  if (c.oomScore === -1000) warn(["containerd", "oomScore"], "-1000 makes containerd unkillable by the OOM killer; the guide recommends -999");
-  if (!c.systemdCgroup) warn(["containerd", "systemdCgroup"], "kubeadm configures kubelet with the systemd cgroup driver; false must be matched in the kubelet config");
+  if (c.oomScore === -1000)
+    warn(["containerd", "oomScore"], "-1000 makes containerd unkillable by the OOM killer; the guide recommends -999");
+  if (!c.systemdCgroup)
+    warn(
+      ["containerd", "systemdCgroup"],
+      "kubeadm configures kubelet with the systemd cgroup driver; false must be matched in the kubelet config",
+    );
 
   let credentials: string[] | undefined;
   for (const [host, registry] of Object.entries(c.registries)) {
     type Access = Pick<typeof registry, "skipVerify" | "header" | "client">;
-    const hosts: { at: string[]; url: string; access: Access }[] = [{ at: ["containerd", "registries", host], url: registry.server || host, access: registry }];
+    const hosts: { at: string[]; url: string; access: Access }[] = [
+      { at: ["containerd", "registries", host], url: registry.server || host, access: registry },
+    ];
     registry.mirrors.forEach((mirror, index) => {
-      if (typeof mirror === "object") hosts.push({ at: ["containerd", "registries", host, "mirrors", String(index)], url: mirror.url, access: mirror });
+      if (typeof mirror === "object")
+        hosts.push({
+          at: ["containerd", "registries", host, "mirrors", String(index)],
+          url: mirror.url,
+          access: mirror,
+        });
     });
     for (const h of hosts) {
       if (h.access.skipVerify) warn([...h.at, "skipVerify"], `TLS verification is off for ${h.url}`);
       if (Object.keys(h.access.header ?? {}).length > 0) credentials ??= [...h.at, "header"];
       else if (h.access.client?.key.startsWith("-----BEGIN")) credentials ??= [...h.at, "client"];
     }
-    if (host === "_default" && registry.server !== "") error(["containerd", "registries", host, "server"], "_default applies to every registry and cannot name a server");
+    if (host === "_default" && registry.server !== "")
+      error(
+        ["containerd", "registries", host, "server"],
+        "_default applies to every registry and cannot name a server",
+      );
   }
   if (credentials) {
     warn(
@@ -248,19 +324,32 @@ function checkRules(spec: NodeSpec, raw: Record<string, unknown>): RuleFinding[]
   if (cr.install !== "release" && (raw.crictl as Record<string, unknown> | undefined)?.sha256) {
     warn(["crictl", "sha256"], `is unused with crictl.install: ${cr.install}`);
   }
-  if (info.family === "el" && info.major === 8 && dockerCentos8Repo(spec.packages.repo.baseurl) && !/^1\.[0-6](\.|$)/.test(c.version)) {
+  if (
+    info.family === "el" &&
+    info.major === 8 &&
+    dockerCentos8Repo(spec.packages.repo.baseurl) &&
+    !/^1\.[0-6](\.|$)/.test(c.version)
+  ) {
     error(
       ["packages", "repo", "baseurl"],
       `docker's centos/8 repository ends at containerd.io 1.6.x, so containerd ${c.version} cannot install on ${spec.distro}; use its rhel/8 repository (https://download.docker.com/linux/rhel/8/$basearch/stable, the default) or a mirror of it`,
     );
   }
   if (info.family === "debian" && c.source === "docker" && spec.packages.repo.gpgkeySha256 === "") {
-    error(["packages", "repo", "gpgkeySha256"], "must be set with containerd.source docker: bake checks the key file's sha256 before apt trusts it");
+    error(
+      ["packages", "repo", "gpgkeySha256"],
+      "must be set with containerd.source docker: bake checks the key file's sha256 before apt trusts it",
+    );
   }
-  if (info.family === "debian" && c.source === "distro" && (raw.packages as Record<string, unknown> | undefined)?.repo) {
+  if (
+    info.family === "debian" &&
+    c.source === "distro" &&
+    (raw.packages as Record<string, unknown> | undefined)?.repo
+  ) {
     warn(["packages", "repo"], "is unused with containerd.source: distro");
   }
-  for (const risky of riskyValues(spec)) out.push({ severity: "warning", path: joinKey(risky.path), message: risky.message, target: risky.target });
+  for (const risky of riskyValues(spec))
+    out.push({ severity: "warning", path: joinKey(risky.path), message: risky.message, target: risky.target });
   out.push(...kubernetesRules(spec, raw));
   return out;
 }

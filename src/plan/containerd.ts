@@ -20,7 +20,15 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
     path: CONFIG_FILE,
     mode: "0644",
     content: config,
-    from: ["containerd.version", "containerd.root", "containerd.state", "containerd.oomScore", "containerd.sandboxImage", "containerd.systemdCgroup", "containerd.configPath"],
+    from: [
+      "containerd.version",
+      "containerd.root",
+      "containerd.state",
+      "containerd.oomScore",
+      "containerd.sandboxImage",
+      "containerd.systemdCgroup",
+      "containerd.configPath",
+    ],
   });
   out.files!.push({
     path: `${DROPIN_DIR}/10-bake.conf`,
@@ -31,7 +39,12 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
   const environment = proxyAssignments(c.proxy, "upper");
   if (c.proxy.http || c.proxy.https) {
     // 0600: proxy URLs often carry credentials.
-    out.files!.push({ path: `${DROPIN_DIR}/20-proxy.conf`, mode: "0600", content: renderTemplate("containerd-proxy.conf.hbs", { environment }), from: ["containerd.proxy"] });
+    out.files!.push({
+      path: `${DROPIN_DIR}/20-proxy.conf`,
+      mode: "0600",
+      content: renderTemplate("containerd-proxy.conf.hbs", { environment }),
+      from: ["containerd.proxy"],
+    });
   }
 
   // A package may replace config.toml (an RPM's own file, a dpkg prompt answered
@@ -41,7 +54,10 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
   out.steps!.push({
     id: "check-containerd",
     title: `check containerd is ${major}.x (config.toml schema version ${configVersion}) and config.toml is bake's`,
-    run: lines(sh`bake_containerd_major_is ${major} ${configVersion} ${c.version}`, sh`bake_file_is ${CONFIG_FILE} ${configSha256}`),
+    run: lines(
+      sh`bake_containerd_major_is ${major} ${configVersion} ${c.version}`,
+      sh`bake_file_is ${CONFIG_FILE} ${configSha256}`,
+    ),
   });
 
   // container-selinux labels /etc/containerd container_config_t, but bake wrote
@@ -56,10 +72,16 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
     ).filter(([standard, dir]) => standard !== dir);
     out.steps!.push({
       id: "selinux-labels",
-      title: ["restore the SELinux labels of /etc/containerd", ...moved.map(([standard, dir]) => `label ${dir} like ${standard}`)].join("; "),
+      title: [
+        "restore the SELinux labels of /etc/containerd",
+        ...moved.map(([standard, dir]) => `label ${dir} like ${standard}`),
+      ].join("; "),
       run: lines(
         sh`bake_selinux_restore ${CONFIG_DIR}`,
-        ...moved.flatMap(([standard, dir]) => [sh`install -d -m 0711 ${dir}`, sh`bake_selinux_equivalent ${standard} ${dir}`]),
+        ...moved.flatMap(([standard, dir]) => [
+          sh`install -d -m 0711 ${dir}`,
+          sh`bake_selinux_equivalent ${standard} ${dir}`,
+        ]),
       ),
     });
   }
@@ -77,7 +99,9 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
     { description: "containerd is enabled", test: sh`systemctl is-enabled --quiet containerd` },
     { description: "containerd is active", test: sh`systemctl is-active --quiet containerd` },
     { description: "containerd CRI plugin is ok", test: sh`bake_cri_plugin_ok`, needs: ["awk"] },
-    ...[`root=${c.root}`, `state=${c.state}`, `${sandboxKey}=${c.sandboxImage}`, `config_path=${c.configPath}`].map((item) => batchedCheck("containerd runs with {}", "bake_config_dump_has", item)),
+    ...[`root=${c.root}`, `state=${c.state}`, `${sandboxKey}=${c.sandboxImage}`, `config_path=${c.configPath}`].map(
+      (item) => batchedCheck("containerd runs with {}", "bake_config_dump_has", item),
+    ),
     { description: `containerd oom_score_adj is ${expectedOom}`, test: sh`bake_containerd_oom_is ${expectedOom}` },
   );
   return out;

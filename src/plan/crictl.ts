@@ -33,7 +33,11 @@ export function crictl({ spec }: PlanContext): Contribution {
       needs: ["curl", "tar", "cmp"],
     });
   } else if (!spec.kubernetes.enabled) {
-    out.steps!.push({ id: "install-crictl", title: "install crictl from the cri-tools package", run: sh`bake_pkg_install cri-tools` });
+    out.steps!.push({
+      id: "install-crictl",
+      title: "install crictl from the cri-tools package",
+      run: sh`bake_pkg_install cri-tools`,
+    });
   }
   // With kubernetes on, install-kubernetes brings cri-tools from pkgs.k8s.io with kubeadm, which needs it.
   out.checks!.push(

@@ -58,7 +58,10 @@ function probeBase(distro: Distro): NodeSpec {
     containerd: {
       proxy: { http: "http://proxy.probe.example:3128" },
       registries: {
-        [PROBE_HOST]: { server: "", mirrors: [{ url: PROBE_MIRROR, capabilities: ["pull", "resolve"], skipVerify: false, overridePath: false }] },
+        [PROBE_HOST]: {
+          server: "",
+          mirrors: [{ url: PROBE_MIRROR, capabilities: ["pull", "resolve"], skipVerify: false, overridePath: false }],
+        },
       },
     },
   });
@@ -80,7 +83,9 @@ function sampleValue(schema: Schema): unknown {
       return [sampleValue(schema.items as Schema)];
     case "object":
       if (schema.properties) {
-        return Object.fromEntries(Object.entries(schema.properties as Record<string, Schema>).map(([k, v]) => [k, sampleValue(v)]));
+        return Object.fromEntries(
+          Object.entries(schema.properties as Record<string, Schema>).map(([k, v]) => [k, sampleValue(v)]),
+        );
       }
       return {};
     default:
@@ -93,7 +98,8 @@ function alternatives(schema: Schema, current: unknown): unknown[] {
   const out: unknown[] = [];
   if (Array.isArray(schema.enum)) out.push(...(schema.enum as unknown[]));
   else if ("const" in schema) out.push(schema.const);
-  else if (Array.isArray(schema.anyOf)) for (const branch of schema.anyOf as Schema[]) out.push(...alternatives(branch, current));
+  else if (Array.isArray(schema.anyOf))
+    for (const branch of schema.anyOf as Schema[]) out.push(...alternatives(branch, current));
   else if (schema.type === "boolean") out.push(current !== true);
   else if (schema.type === "integer") {
     const { minimum = -Infinity, maximum = Infinity } = schema as { minimum?: number; maximum?: number };
@@ -174,7 +180,13 @@ const placeholderKey = (key: string) => key.split(`.${PROBE_HOST}`).join(".<host
 /** Whether a `from` entry and a catalog key are the same key, or one holds the other. */
 function related(from: string, key: string): boolean {
   const f = placeholderKey(from);
-  return f === key || f.startsWith(`${key}.`) || f.startsWith(`${key}[`) || key.startsWith(`${f}.`) || key.startsWith(`${f}[`);
+  return (
+    f === key ||
+    f.startsWith(`${key}.`) ||
+    f.startsWith(`${key}[`) ||
+    key.startsWith(`${f}.`) ||
+    key.startsWith(`${f}[`)
+  );
 }
 
 const cache = new Map<Distro, Map<string, KeyEffects>>();
@@ -199,7 +211,8 @@ export function keyEffects(distro: Distro): Map<string, KeyEffects> {
       const snap = snapshot(withValue(base, path, value));
       if (!snap) continue;
       plans.push(snap.plan);
-      for (const file of changed(baseSnap.files, snap.files)) if (!probeOnly(file)) seen.files.add(placeholderPath(file));
+      for (const file of changed(baseSnap.files, snap.files))
+        if (!probeOnly(file)) seen.files.add(placeholderPath(file));
       for (const step of changed(baseSnap.steps, snap.steps)) seen.steps.add(step);
     }
   }
@@ -220,19 +233,26 @@ export function keyEffects(distro: Distro): Map<string, KeyEffects> {
   // Files and steps listed in the order a node gets them.
   const stepOrder = new Map<string, number>();
   for (const plan of plans) {
-    for (const [i, s] of plan.steps.entries()) if (!stepOrder.has(s.id)) stepOrder.set(s.id, s.id === "verify" ? 1e6 : i);
+    for (const [i, s] of plan.steps.entries())
+      if (!stepOrder.has(s.id)) stepOrder.set(s.id, s.id === "verify" ? 1e6 : i);
   }
   const fileOrder = new Map<string, number>();
-  for (const plan of plans) for (const f of plan.files) if (!fileOrder.has(placeholderPath(f.path))) fileOrder.set(placeholderPath(f.path), fileOrder.size);
+  for (const plan of plans)
+    for (const f of plan.files)
+      if (!fileOrder.has(placeholderPath(f.path))) fileOrder.set(placeholderPath(f.path), fileOrder.size);
 
   const result = new Map<string, KeyEffects>();
   for (const key of keys) {
     const declared = new Set<string>();
     for (const plan of plans) {
-      for (const file of plan.files) if (!probeOnly(file.path) && file.from.some((f) => related(f, key.path))) declared.add(placeholderPath(file.path));
+      for (const file of plan.files)
+        if (!probeOnly(file.path) && file.from.some((f) => related(f, key.path)))
+          declared.add(placeholderPath(file.path));
     }
     const seen = observed.get(key.path)!;
-    const files = [...new Set([...declared, ...seen.files])].sort((a, b) => (fileOrder.get(a) ?? 1e9) - (fileOrder.get(b) ?? 1e9));
+    const files = [...new Set([...declared, ...seen.files])].sort(
+      (a, b) => (fileOrder.get(a) ?? 1e9) - (fileOrder.get(b) ?? 1e9),
+    );
     result.set(key.path, {
       files,
       steps: [...seen.steps].sort((a, b) => (stepOrder.get(a) ?? 1e9) - (stepOrder.get(b) ?? 1e9)),
@@ -242,4 +262,3 @@ export function keyEffects(distro: Distro): Map<string, KeyEffects> {
   cache.set(distro, result);
   return result;
 }
-

@@ -13,7 +13,16 @@ import { registries, sandboxPull } from "./registries.js";
 import type { Contribution, Plan, PlanContext, PlannedStep } from "./types.js";
 import { verifyStep } from "./verify.js";
 
-const CAPABILITIES: ((context: PlanContext) => Contribution)[] = [kernel, kubernetesRepo, packages, containerdConfig, registries, crictl, kubernetes, sandboxPull];
+const CAPABILITIES: ((context: PlanContext) => Contribution)[] = [
+  kernel,
+  kubernetesRepo,
+  packages,
+  containerdConfig,
+  registries,
+  crictl,
+  kubernetes,
+  sandboxPull,
+];
 
 export function buildPlan(spec: NodeSpec): Plan {
   const context: PlanContext = {

@@ -27,7 +27,16 @@ export function kubernetesRepo({ spec, distro }: PlanContext): Contribution {
   const k = spec.kubernetes;
   if (!k.enabled) return {};
   if (distro.family === "el") {
-    return { files: [{ path: K8S_REPO_FILE, mode: "0644", content: renderTemplate("kubernetes.repo.hbs", k.repo), from: ["kubernetes.repo", "kubernetes.version"] }] };
+    return {
+      files: [
+        {
+          path: K8S_REPO_FILE,
+          mode: "0644",
+          content: renderTemplate("kubernetes.repo.hbs", k.repo),
+          from: ["kubernetes.repo", "kubernetes.version"],
+        },
+      ],
+    };
   }
   return {
     files: [
@@ -62,7 +71,11 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
   const exact = k.version.split(".").length === 3 ? k.version : "";
 
   const tools = kubernetesHostTools(distro);
-  out.steps!.push({ id: "kubeadm-tools", title: `install the host tools kubeadm checks for: ${tools.packages.join(" ")}`, run: sh`bake_pkg_install ${tools.packages}` });
+  out.steps!.push({
+    id: "kubeadm-tools",
+    title: `install the host tools kubeadm checks for: ${tools.packages.join(" ")}`,
+    run: sh`bake_pkg_install ${tools.packages}`,
+  });
 
   // The hold: on EL the repo's exclude line, lifted for this install only; on apt, apt-mark hold.
   // cri-tools (crictl) follows the minor; its versions are 1.35.0 and so on, never kubeadm's patch.
@@ -74,41 +87,74 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
     run:
       family === "el"
         ? sh`bake_pkg_install --disableexcludes=kubernetes ${wanted}`
-        : lines(sh`bake_pkg_install --allow-change-held-packages ${wanted}`, sh`apt-mark hold ${[...KUBE_PACKAGES, ...(criTools.length ? ["cri-tools"] : [])]} >/dev/null`),
+        : lines(
+            sh`bake_pkg_install --allow-change-held-packages ${wanted}`,
+            sh`apt-mark hold ${[...KUBE_PACKAGES, ...(criTools.length ? ["cri-tools"] : [])]} >/dev/null`,
+          ),
   });
 
-  if (k.disableSwap) out.steps!.push({ id: "swap-off", title: "turn swap off now and for every boot", run: sh`bake_swap_off` });
+  if (k.disableSwap)
+    out.steps!.push({ id: "swap-off", title: "turn swap off now and for every boot", run: sh`bake_swap_off` });
   // Debian and Ubuntu have no /etc/selinux/config unless SELinux was installed; the step then says so.
-  out.steps!.push({ id: "selinux-mode", title: `SELinux ${k.selinux}, now and in /etc/selinux/config`, run: sh`bake_selinux_mode ${k.selinux}` });
+  out.steps!.push({
+    id: "selinux-mode",
+    title: `SELinux ${k.selinux}, now and in /etc/selinux/config`,
+    run: sh`bake_selinux_mode ${k.selinux}`,
+  });
   const fw = k.firewalld;
   out.steps!.push({
     id: "firewalld",
-    title: fw.action === "disable" ? "disable firewalld if it is active" : `open the ${k.role}'s ports if firewalld is active`,
+    title:
+      fw.action === "disable"
+        ? "disable firewalld if it is active"
+        : `open the ${k.role}'s ports if firewalld is active`,
     run: sh`bake_firewalld ${[fw.action, ...fw.ports]}`,
   });
   // kubelet restarts every few seconds until kubeadm init or join writes its config: that is expected.
-  out.steps!.push({ id: "enable-kubelet", title: "enable kubelet (it waits for kubeadm init or join)", run: sh`systemctl enable --now kubelet` });
+  out.steps!.push({
+    id: "enable-kubelet",
+    title: "enable kubelet (it waits for kubeadm init or join)",
+    run: sh`systemctl enable --now kubelet`,
+  });
 
   const images = [exact, k.images.repository, k.images.prePull ? "yes" : "no", ...k.images.extra];
   const pulls = k.images.prePull || k.images.extra.length > 0;
-  if (pulls) out.steps!.push({ id: "pull-images", title: "pull the images kubeadm needs into containerd's k8s.io namespace", run: sh`bake_pull_images ${images}` });
+  if (pulls)
+    out.steps!.push({
+      id: "pull-images",
+      title: "pull the images kubeadm needs into containerd's k8s.io namespace",
+      run: sh`bake_pull_images ${images}`,
+    });
 
   if (k.disableSwap) {
-    out.checks!.push({ description: "swap is off (/proc/swaps)", test: sh`bake_swap_is_off` }, { description: "/etc/fstab mounts no swap", test: sh`bake_fstab_has_no_swap` });
+    out.checks!.push(
+      { description: "swap is off (/proc/swaps)", test: sh`bake_swap_is_off` },
+      { description: "/etc/fstab mounts no swap", test: sh`bake_fstab_has_no_swap` },
+    );
   }
-  for (const command of tools.commands) out.checks!.push({ description: `${command} is on PATH`, test: sh`bake_quiet command -v ${command}` });
-  if (family === "debian") for (const name of KUBE_PACKAGES) out.checks!.push({ description: `${name} is held`, test: sh`grep -qx ${name} <(apt-mark showhold)` });
+  for (const command of tools.commands)
+    out.checks!.push({ description: `${command} is on PATH`, test: sh`bake_quiet command -v ${command}` });
+  if (family === "debian")
+    for (const name of KUBE_PACKAGES)
+      out.checks!.push({ description: `${name} is held`, test: sh`grep -qx ${name} <(apt-mark showhold)` });
   out.checks!.push(
     { description: `kubeadm version is ${k.version}`, test: sh`bake_kubeadm_version_is ${k.version}` },
     { description: "kubelet is enabled", test: sh`systemctl is-enabled --quiet kubelet` },
   );
   out.checks!.push({ description: `SELinux is ${k.selinux}`, test: sh`bake_selinux_mode_is ${k.selinux}` });
-  out.checks!.push({ description: fw.action === "disable" ? "firewalld is off" : `firewalld, if active, has ${fw.ports.join(" ")} open`, test: sh`bake_firewalld_ok ${[fw.action, ...fw.ports]}` });
-  if (pulls) out.checks!.push({ description: "the pulled images are in containerd", test: sh`bake_images_present ${images}` });
+  out.checks!.push({
+    description: fw.action === "disable" ? "firewalld is off" : `firewalld, if active, has ${fw.ports.join(" ")} open`,
+    test: sh`bake_firewalld_ok ${[fw.action, ...fw.ports]}`,
+  });
+  if (pulls)
+    out.checks!.push({ description: "the pulled images are in containerd", test: sh`bake_images_present ${images}` });
 
   // Only what needs a cluster or the network is let pass: without pre-pulled
   // images a control plane's preflight would pull them (ImagePull).
   const ignore = [...(k.role === "control-plane" && !k.images.prePull ? ["ImagePull"] : []), ...k.preflightIgnore];
-  out.checks!.push({ description: `kubeadm ${k.role === "control-plane" ? "init" : "join"} preflight passes`, test: sh`bake_kubeadm_preflight ${[k.role, exact, k.images.repository, ...ignore]}` });
+  out.checks!.push({
+    description: `kubeadm ${k.role === "control-plane" ? "init" : "join"} preflight passes`,
+    test: sh`bake_kubeadm_preflight ${[k.role, exact, k.images.repository, ...ignore]}`,
+  });
   return out;
 }

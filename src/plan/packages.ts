@@ -15,31 +15,55 @@ export function packages({ spec, distro }: PlanContext): Contribution {
   const { source, version, hold } = spec.containerd;
 
   if (remove.length > 0) {
-    out.steps!.push({ id: "remove-packages", title: `remove ${remove.join(", ")}`, run: sh`bake_pkg_remove ${remove}` });
+    out.steps!.push({
+      id: "remove-packages",
+      title: `remove ${remove.join(", ")}`,
+      run: sh`bake_pkg_remove ${remove}`,
+    });
     for (const name of remove) out.checks!.push(batchedCheck("package {} is not installed", "bake_pkg_absent", name));
   }
 
   if (source === "docker" && distro.family === "el") {
     const exclude = hold ? containerdPackageName(source) : "";
-    out.files!.push({ path: EL_REPO_FILE, mode: "0644", content: renderTemplate("docker-ce.repo.hbs", { ...repo, exclude }), from: ["packages.repo", "containerd.hold"] });
+    out.files!.push({
+      path: EL_REPO_FILE,
+      mode: "0644",
+      content: renderTemplate("docker-ce.repo.hbs", { ...repo, exclude }),
+      from: ["packages.repo", "containerd.hold"],
+    });
   }
   if (source === "docker" && distro.family === "debian") {
     out.files!.push({
       path: APT_SOURCES_FILE,
       mode: "0644",
-      content: renderTemplate("docker.sources.hbs", { baseurl: repo.baseurl, codename: distro.codename, arch: spec.arch, keyring: APT_KEYRING }),
+      content: renderTemplate("docker.sources.hbs", {
+        baseurl: repo.baseurl,
+        codename: distro.codename,
+        arch: spec.arch,
+        keyring: APT_KEYRING,
+      }),
       from: ["packages.repo", "distro", "arch"],
     });
     out.steps!.push({
       id: "docker-repo-key",
       title: "fetch the signing key of the docker repository",
-      run: lines(sh`install -d -m 0755 /etc/apt/keyrings`, sh`bake_download ${repo.gpgkey} ${APT_KEYRING} ${repo.gpgkeySha256}`, sh`chmod 0644 ${APT_KEYRING}`, sh`bake_pkg_refresh`),
+      run: lines(
+        sh`install -d -m 0755 /etc/apt/keyrings`,
+        sh`bake_download ${repo.gpgkey} ${APT_KEYRING} ${repo.gpgkeySha256}`,
+        sh`chmod 0644 ${APT_KEYRING}`,
+        sh`bake_pkg_refresh`,
+      ),
     });
   }
 
   const wanted = [containerdPackage(distro, source, version), ...install];
   // Named when a package or version is missing, so the message says where bake looked.
-  const looked = source === "distro" ? `${distro.id}'s own` : distro.family === "el" ? `docker-ce-stable, ${EL_REPO_FILE}, and the OS's` : `${APT_SOURCES_FILE} and the OS's`;
+  const looked =
+    source === "distro"
+      ? `${distro.id}'s own`
+      : distro.family === "el"
+        ? `docker-ce-stable, ${EL_REPO_FILE}, and the OS's`
+        : `${APT_SOURCES_FILE} and the OS's`;
   out.steps!.push({
     id: "install-containerd",
     title: `install ${wanted.join(" ")}`,
@@ -62,5 +86,8 @@ export function packages({ spec, distro }: PlanContext): Contribution {
  */
 function installHeld(distro: DistroInfo, name: string, wanted: string[], hold: boolean): ShellCode[] {
   if (distro.family === "el") return [sh`bake_pkg_install --disableexcludes=docker-ce-stable ${wanted}`];
-  return [sh`bake_pkg_install --allow-change-held-packages ${wanted}`, hold ? sh`apt-mark hold ${name}` : sh`apt-mark unhold ${name}`];
+  return [
+    sh`bake_pkg_install --allow-change-held-packages ${wanted}`,
+    hold ? sh`apt-mark hold ${name}` : sh`apt-mark unhold ${name}`,
+  ];
 }

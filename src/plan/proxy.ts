@@ -15,11 +15,17 @@ export function proxyAssignments({ http, https, noProxy }: Proxy, names: "upper"
     ["https_proxy", https],
     ["no_proxy", noProxy.join(",")],
   ];
-  return pairs.filter(([, value]) => value !== "").map(([name, value]) => `${names === "upper" ? name.toUpperCase() : name}=${value}`);
+  return pairs
+    .filter(([, value]) => value !== "")
+    .map(([name, value]) => `${names === "upper" ? name.toUpperCase() : name}=${value}`);
 }
 
 export function proxyStep(spec: NodeSpec): PlannedStep | undefined {
   const proxy = spec.containerd.proxy;
   if (proxy.http === "" && proxy.https === "") return undefined;
-  return { id: "proxy", title: "use containerd.proxy for package installs and downloads too", run: sh`export ${proxyAssignments(proxy, "lower")}` };
+  return {
+    id: "proxy",
+    title: "use containerd.proxy for package installs and downloads too",
+    run: sh`export ${proxyAssignments(proxy, "lower")}`,
+  };
 }

@@ -26,7 +26,10 @@ const withNewline = (pem: string) => (pem.endsWith("\n") ? pem : `${pem}\n`);
 
 /** A file-name-safe label for a host URL: https://m.example.com:5000/v2 -> m.example.com_5000 */
 function labelOf(url: string): string {
-  const hostPort = url.replace(/^https?:\/\//, "").replace(/[/?#].*$/, "").replace(/^.*@/, "");
+  const hostPort = url
+    .replace(/^https?:\/\//, "")
+    .replace(/[/?#].*$/, "")
+    .replace(/^.*@/, "");
   return hostPort.replace(/[^A-Za-z0-9.-]/g, "_");
 }
 
@@ -49,7 +52,9 @@ export function registries({ spec }: PlanContext): Contribution {
     const access = (a: Access, label: string): AccessView => ({
       skipVerify: a.skipVerify ?? false,
       ca: place(a.ca, `${label}-ca.crt`, "0644"),
-      client: a.client ? [place(a.client.cert, `${label}-client.crt`, "0644"), place(a.client.key, `${label}-client.key`, "0600")] : [],
+      client: a.client
+        ? [place(a.client.cert, `${label}-client.crt`, "0644"), place(a.client.key, `${label}-client.key`, "0600")]
+        : [],
       headers: Object.keys(a.header ?? {})
         .sort()
         .map((name) => ({ name, values: [a.header![name]!] })),
@@ -96,5 +101,9 @@ export function sandboxPull({ spec }: PlanContext): Contribution {
   const mirrored = (hostsFor(registries, registry)?.mirrors.length ?? 0) > 0;
   if (verifyPull === "auto" && !mirrored) return {};
   const via = mirrored ? `through the mirrors of ${registry}` : `from ${registry}`;
-  return { checks: [{ description: `${sandboxImage} pulls ${via} (crictl pull)`, test: sh`bake_retry crictl pull ${sandboxImage}` }] };
+  return {
+    checks: [
+      { description: `${sandboxImage} pulls ${via} (crictl pull)`, test: sh`bake_retry crictl pull ${sandboxImage}` },
+    ],
+  };
 }

@@ -8,7 +8,12 @@ import type { PlannedCheck, PlannedStep } from "./types.js";
  * one batch render as one bake_check_each line.
  */
 export function batchedCheck(what: string, test: string, item: string, needs?: string[]): PlannedCheck {
-  return { description: what.replace("{}", item.replace("=", " = ")), test: sh`${new ShellCode(test)} ${item}`, batch: { what, test, item }, ...(needs && { needs }) };
+  return {
+    description: what.replace("{}", item.replace("=", " = ")),
+    test: sh`${new ShellCode(test)} ${item}`,
+    batch: { what, test, item },
+    ...(needs && { needs }),
+  };
 }
 
 export function verifyStep(checks: PlannedCheck[]): PlannedStep {
@@ -21,7 +26,8 @@ export function verifyStep(checks: PlannedCheck[]): PlannedStep {
       continue;
     }
     const items: string[] = [];
-    for (; i < checks.length && checks[i]!.batch?.what === batch.what && checks[i]!.batch?.test === batch.test; i++) items.push(checks[i]!.batch!.item);
+    for (; i < checks.length && checks[i]!.batch?.what === batch.what && checks[i]!.batch?.test === batch.test; i++)
+      items.push(checks[i]!.batch!.item);
     calls.push(sh`bake_check_each ${batch.what} ${batch.test} ${items}`);
   }
   return {

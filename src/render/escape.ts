@@ -14,18 +14,16 @@ const NOT_IN_LITERAL_BLOCK = /[\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u202
 
 function refuseControl(value: string, target: string): void {
   if (CONTROL.test(value)) {
-    throw new UnsafeValueError(`value ${JSON.stringify(value)} holds a control character and cannot be written as ${target}`);
+    throw new UnsafeValueError(
+      `value ${JSON.stringify(value)} holds a control character and cannot be written as ${target}`,
+    );
   }
 }
 
 /** A TOML basic string: "..." with backslash escapes. */
 export function tomlString(value: string): string {
   refuseControl(value, "a TOML string");
-  const body = value
-    .replace(/\\/g, "\\\\")
-    .replace(/"/g, '\\"')
-    .replace(/\t/g, "\\t")
-    .replace(/\n/g, "\\n");
+  const body = value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\t/g, "\\t").replace(/\n/g, "\\n");
   return `"${body}"`;
 }
 
@@ -34,7 +32,10 @@ export function yamlString(value: string): string {
   refuseControl(value, "a YAML string");
   // JSON strings are YAML double-quoted scalars, except that YAML also treats
   // U+0085, U+2028 and U+2029 as line breaks inside them.
-  return JSON.stringify(value).replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(value).replace(
+    /[\u0085\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /**

@@ -1,7 +1,16 @@
 // The only helpers a template may print a value through: each one escapes for
 // its target language (see escape.ts). templates.ts registers them with the
 // Handlebars runtime; scripts/template-check.ts refuses any {{x}} that bypasses them.
-import { aptValue, plainLine, repoValue, shellWord, systemdEnvAssignment, tomlString, yamlBlock, yamlString } from "./escape.js";
+import {
+  aptValue,
+  plainLine,
+  repoValue,
+  shellWord,
+  systemdEnvAssignment,
+  tomlString,
+  yamlBlock,
+  yamlString,
+} from "./escape.js";
 import { ShellCode } from "./shell.js";
 
 const asString = (value: unknown, helper: string): string => {
@@ -20,7 +29,8 @@ export const helpers: Record<string, (...args: unknown[]) => string> = {
   apt: (v) => aptValue(asString(v, "apt")),
   line: (v) => plainLine(typeof v === "number" ? String(v) : asString(v, "line")),
   int: (v) => {
-    if (typeof v !== "number" || !Number.isInteger(v)) throw new TypeError(`{{int}} expects an integer, got ${String(v)}`);
+    if (typeof v !== "number" || !Number.isInteger(v))
+      throw new TypeError(`{{int}} expects an integer, got ${String(v)}`);
     return String(v);
   },
   bool: (v) => {

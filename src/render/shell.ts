@@ -32,5 +32,10 @@ function render(value: ShellValue): string {
 
 /** Join snippets line by line. */
 export function lines(...parts: (ShellCode | false | undefined)[]): ShellCode {
-  return new ShellCode(parts.filter((p): p is ShellCode => p instanceof ShellCode).map((p) => p.text).join("\n"));
+  return new ShellCode(
+    parts
+      .filter((p): p is ShellCode => p instanceof ShellCode)
+      .map((p) => p.text)
+      .join("\n"),
+  );
 }

@@ -10,7 +10,8 @@ const integerRange = (schema: Schema) => {
   return minimum !== undefined && maximum !== undefined ? `integer from ${minimum} to ${maximum}` : "integer";
 };
 
-const article = (text: string) => (/^(a|an|the|one|64|unix|\d)\b/i.test(text) ? text : `${/^[aeiou]/i.test(text) ? "an" : "a"} ${text}`);
+const article = (text: string) =>
+  /^(a|an|the|one|64|unix|\d)\b/i.test(text) ? text : `${/^[aeiou]/i.test(text) ? "an" : "a"} ${text}`;
 
 /** The type of a schema node in words, for the catalog: "list of module names (no duplicates, at most 64)". */
 export function describeType(schema: Schema): string {
@@ -27,7 +28,11 @@ export function describeType(schema: Schema): string {
     case "boolean":
       return "boolean";
     case "array": {
-      const limits = [schema.uniqueItems ? "no duplicates" : "", typeof schema.minItems === "number" ? `at least ${schema.minItems}` : "", typeof schema.maxItems === "number" ? `at most ${schema.maxItems}` : ""].filter(Boolean);
+      const limits = [
+        schema.uniqueItems ? "no duplicates" : "",
+        typeof schema.minItems === "number" ? `at least ${schema.minItems}` : "",
+        typeof schema.maxItems === "number" ? `at most ${schema.maxItems}` : "",
+      ].filter(Boolean);
       return `list of ${describeItem(schema.items as Schema)}${limits.length ? ` (${limits.join(", ")})` : ""}`;
     }
     case "object": {
@@ -43,7 +48,8 @@ export function describeType(schema: Schema): string {
 
 function describeItem(schema: Schema): string {
   if (schema.type === "object" && schema.properties) return "mappings";
-  if (schema.type === "string" && typeof schema.format === "string" && formats[schema.format]) return article(formats[schema.format]!.expected.replace(/^(a|an) /, ""));
+  if (schema.type === "string" && typeof schema.format === "string" && formats[schema.format])
+    return article(formats[schema.format]!.expected.replace(/^(a|an) /, ""));
   return article(describeType(schema));
 }
 

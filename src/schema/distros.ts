@@ -1,3 +1,14 @@
 // The target distributions, kept apart from the schema so that code which only
 // needs the list does not load TypeBox at run time.
-export const DISTROS = ["rocky8", "rocky9", "alma8", "alma9", "rhel8", "rhel9", "debian13", "debian14", "ubuntu2204", "ubuntu2404"] as const;
+export const DISTROS = [
+  "rocky8",
+  "rocky9",
+  "alma8",
+  "alma9",
+  "rhel8",
+  "rhel9",
+  "debian13",
+  "debian14",
+  "ubuntu2204",
+  "ubuntu2404",
+] as const;

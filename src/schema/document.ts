@@ -9,7 +9,12 @@ export const SCHEMA_ID = "urn:bake-node:node-spec";
 /** The standalone JSON Schema document of a bake node spec. */
 export function schemaDocument(): Record<string, unknown> {
   // Through JSON: TypeBox's symbol keys stay behind, and callers may mutate the copy.
-  const { $schema: _dialect, $id: _id, title: _title, ...rest } = JSON.parse(JSON.stringify(inputSchema())) as Record<string, unknown>;
+  const {
+    $schema: _dialect,
+    $id: _id,
+    title: _title,
+    ...rest
+  } = JSON.parse(JSON.stringify(inputSchema())) as Record<string, unknown>;
   return {
     $schema: SCHEMA_DIALECT,
     $id: SCHEMA_ID,

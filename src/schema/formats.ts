@@ -34,7 +34,9 @@ function isHostPort(value: string): boolean {
 }
 
 function isHttpUrl(value: string): boolean {
-  const match = /^https?:\/\/(?:[A-Za-z0-9._~%!$&'()*+,;=-]+(?::[A-Za-z0-9._~%!$&'()*+,;=-]*)?@)?([^/?#@]+)(.*)$/.exec(value);
+  const match = /^https?:\/\/(?:[A-Za-z0-9._~%!$&'()*+,;=-]+(?::[A-Za-z0-9._~%!$&'()*+,;=-]*)?@)?([^/?#@]+)(.*)$/.exec(
+    value,
+  );
   if (!match) return false;
   const [, hostPort = "", tail = ""] = match;
   return isHostPort(hostPort) && URL_TAIL.test(tail);
@@ -116,11 +118,18 @@ export const formats: Record<string, StringFormat> = {
     expected: 'a Kubernetes minor such as "1.35", or an exact patch such as "1.35.2"',
   },
   "firewall-port": {
-    test: (v) => /^\d{1,5}(?:-\d{1,5})?\/(?:tcp|udp|sctp)$/.test(v) && v.split(/[-/]/).slice(0, -1).every((n) => Number(n) >= 1 && Number(n) <= 65535),
+    test: (v) =>
+      /^\d{1,5}(?:-\d{1,5})?\/(?:tcp|udp|sctp)$/.test(v) &&
+      v
+        .split(/[-/]/)
+        .slice(0, -1)
+        .every((n) => Number(n) >= 1 && Number(n) <= 65535),
     expected: "a port or range with its protocol, such as 6443/tcp or 30000-32767/tcp",
   },
   "optional-image-repository": {
-    test: (v) => v === "" || (v.length <= 200 && !v.endsWith("/") && IMAGE_REF.test(`${v}/pause`) && !/[:@]/.test(v.replace(/^[^/]*/, ""))),
+    test: (v) =>
+      v === "" ||
+      (v.length <= 200 && !v.endsWith("/") && IMAGE_REF.test(`${v}/pause`) && !/[:@]/.test(v.replace(/^[^/]*/, ""))),
     expected: "an image repository such as registry.k8s.io or mirror.local:5000/k8s, or empty",
   },
   "preflight-check": {

@@ -13,7 +13,10 @@ export type KeyPath = readonly (string | number)[];
  * escapes C0 controls; C1 controls, U+2028/U+2029 and bidi overrides need \u too.
  */
 export const quote = (text: string) =>
-  JSON.stringify(text).replace(/[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  JSON.stringify(text).replace(
+    /[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 
 const PLAIN_KEY = /^[A-Za-z0-9_.:@/-]+$/;
 const PLACEHOLDER = /^<[a-z]+>$/;
@@ -25,7 +28,15 @@ const PLACEHOLDER = /^<[a-z]+>$/;
  */
 export function displayPath(path: KeyPath): string {
   return path
-    .map((p) => (typeof p === "number" ? `[${p}]` : p === "[]" ? "[]" : PLAIN_KEY.test(p) || PLACEHOLDER.test(p) ? p : `[${quote(p)}]`))
+    .map((p) =>
+      typeof p === "number"
+        ? `[${p}]`
+        : p === "[]"
+          ? "[]"
+          : PLAIN_KEY.test(p) || PLACEHOLDER.test(p)
+            ? p
+            : `[${quote(p)}]`,
+    )
     .join(".")
     .replace(/\.\[/g, "[");
 }

@@ -36,7 +36,15 @@ export function specKeys(): KeyInfo[] {
   const visit = (schema: Schema, segments: Segment[], pattern: boolean) => {
     const properties = schema.properties as Record<string, Schema> | undefined;
     if (segments.length > 0) {
-      out.push({ path: displayPath(segments), segments, description: String(schema.description ?? ""), type: describeType(schema), schema, section: !!properties, pattern });
+      out.push({
+        path: displayPath(segments),
+        segments,
+        description: String(schema.description ?? ""),
+        type: describeType(schema),
+        schema,
+        section: !!properties,
+        pattern,
+      });
     }
     if (properties) {
       for (const [name, child] of Object.entries(properties)) visit(child, [...segments, name], pattern);
@@ -50,8 +58,14 @@ export function specKeys(): KeyInfo[] {
     if (schema.type === "array") {
       const items = schema.items as Schema;
       // A list of strings-or-objects (mirrors): the object form's keys are keys too.
-      const objectForm = Array.isArray(items.anyOf) ? (items.anyOf as Schema[]).find((s) => s.properties) : items.properties ? items : undefined;
-      if (objectForm) for (const [name, child] of Object.entries(objectForm.properties as Record<string, Schema>)) visit(child, [...segments, "[]", name], true);
+      const objectForm = Array.isArray(items.anyOf)
+        ? (items.anyOf as Schema[]).find((s) => s.properties)
+        : items.properties
+          ? items
+          : undefined;
+      if (objectForm)
+        for (const [name, child] of Object.entries(objectForm.properties as Record<string, Schema>))
+          visit(child, [...segments, "[]", name], true);
     }
   };
   visit(schemaDocument(), [], false);
@@ -65,7 +79,11 @@ export function specKeys(): KeyInfo[] {
  * kernel.sysctl.net.ipv4.ip_forward.
  */
 export function findKey(path: string): KeyInfo | undefined {
-  const wanted = path.trim().replace(/\[\d*\]/g, ".[]").replace(/\.(\d+)(?=\.|$)/g, ".[]").replace(/^\./, "");
+  const wanted = path
+    .trim()
+    .replace(/\[\d*\]/g, ".[]")
+    .replace(/\.(\d+)(?=\.|$)/g, ".[]")
+    .replace(/^\./, "");
   const keys = specKeys();
   const exact = keys.find((k) => k.path === wanted || k.path.replace(/\[\]/g, ".[]") === wanted);
   if (exact) return exact;

@@ -28,19 +28,30 @@ const mapOf = <V extends TSchema>(keyFormat: string, value: V, description: stri
 // header values and client keys are secrets: files holding them are written 0600
 // and validate.ts never prints them.
 const hostAccess = {
-  skipVerify: Type.Optional(Type.Boolean({ description: "Skip TLS verification for this host only (prints a warning)." })),
-  ca: Type.Optional(str("pem-or-path", "CA certificate: PEM text (bake writes it next to hosts.toml) or an absolute path on the node.")),
+  skipVerify: Type.Optional(
+    Type.Boolean({ description: "Skip TLS verification for this host only (prints a warning)." }),
+  ),
+  ca: Type.Optional(
+    str("pem-or-path", "CA certificate: PEM text (bake writes it next to hosts.toml) or an absolute path on the node."),
+  ),
   client: Type.Optional(
     obj(
       {
         cert: str("pem-or-path", "Client certificate: PEM text or an absolute path on the node."),
-        key: str("pem-or-path", "Client key (secret): PEM text, written with mode 0600, or an absolute path on the node."),
+        key: str(
+          "pem-or-path",
+          "Client key (secret): PEM text, written with mode 0600, or an absolute path on the node.",
+        ),
       },
       "TLS client certificate for this host.",
     ),
   ),
   header: Type.Optional(
-    mapOf("header-name", Type.String({ format: "header-value", description: "Header value (secret)." }), "HTTP headers sent to this host, e.g. Authorization (secret)."),
+    mapOf(
+      "header-name",
+      Type.String({ format: "header-value", description: "Header value (secret)." }),
+      "HTTP headers sent to this host, e.g. Authorization (secret).",
+    ),
   ),
 };
 
@@ -58,7 +69,10 @@ const Mirror = Type.Union(
           }),
         ),
         overridePath: Type.Optional(
-          Type.Boolean({ description: "The URL's path is the API root, used as is (https://host/v2/<namespace>); without it containerd appends /v2 to the path." }),
+          Type.Boolean({
+            description:
+              "The URL's path is the API root, used as is (https://host/v2/<namespace>); without it containerd appends /v2 to the path.",
+          }),
         ),
         ...hostAccess,
       },
@@ -70,7 +84,10 @@ const Mirror = Type.Union(
 
 const Registry = obj(
   {
-    server: Type.String({ format: "optional-http-url", description: "Upstream server; empty means the registry's own (registry-1.docker.io for docker.io)." }),
+    server: Type.String({
+      format: "optional-http-url",
+      description: "Upstream server; empty means the registry's own (registry-1.docker.io for docker.io).",
+    }),
     mirrors: Type.Array(Mirror, { maxItems: 16, description: "Tried in order before the server." }),
     ...hostAccess,
   },
@@ -93,7 +110,9 @@ export const NodeSpecSchema = obj(
         }),
         sysctl: mapOf(
           "sysctl-key",
-          Type.Union([Type.Integer(), Type.String({ format: "sysctl-value" })], { description: "An integer or a sysctl value string." }),
+          Type.Union([Type.Integer(), Type.String({ format: "sysctl-value" })], {
+            description: "An integer or a sysctl value string.",
+          }),
           "Applied now and at every boot (/etc/sysctl.d/99-kubernetes-cri.conf).",
         ),
         cgroup: oneOf(
@@ -105,15 +124,27 @@ export const NodeSpecSchema = obj(
     ),
     packages: obj(
       {
-        remove: Type.Array(str("package-name", "Package name."), { uniqueItems: true, maxItems: 64, description: "Removed before containerd is installed." }),
-        install: Type.Array(str("package-name", "Package name."), { uniqueItems: true, maxItems: 64, description: "Extra packages installed with containerd." }),
+        remove: Type.Array(str("package-name", "Package name."), {
+          uniqueItems: true,
+          maxItems: 64,
+          description: "Removed before containerd is installed.",
+        }),
+        install: Type.Array(str("package-name", "Package name."), {
+          uniqueItems: true,
+          maxItems: 64,
+          description: "Extra packages installed with containerd.",
+        }),
         repo: obj(
           {
-            baseurl: str("http-url", "Repository URL; any mirror of docker's repo. dnf variables ($releasever, $basearch) are kept."),
+            baseurl: str(
+              "http-url",
+              "Repository URL; any mirror of docker's repo. dnf variables ($releasever, $basearch) are kept.",
+            ),
             gpgkey: str("http-url", "URL of the repository's signing key; packages are always signature-checked."),
             gpgkeySha256: Type.String({
               format: "optional-sha256",
-              description: "sha256 of the key file, checked before apt trusts it (Debian/Ubuntu with source docker); built in for docker's own key.",
+              description:
+                "sha256 of the key file, checked before apt trusts it (Debian/Ubuntu with source docker); built in for docker's own key.",
             }),
           },
           "Docker's package repository (containerd.io). Unused when containerd.source is distro.",
@@ -123,17 +154,29 @@ export const NodeSpecSchema = obj(
     ),
     containerd: obj(
       {
-        source: oneOf(["docker", "distro"], "docker: containerd.io from docker's repo. distro: the OS's own containerd package (Debian/Ubuntu only)."),
-        version: str("containerd-version", 'Version prefix installed ("2", "1.7", "1.7.27"); the major picks the config schema (1.x: version 2, 2.x: version 3).'),
+        source: oneOf(
+          ["docker", "distro"],
+          "docker: containerd.io from docker's repo. distro: the OS's own containerd package (Debian/Ubuntu only).",
+        ),
+        version: str(
+          "containerd-version",
+          'Version prefix installed ("2", "1.7", "1.7.27"); the major picks the config schema (1.x: version 2, 2.x: version 3).',
+        ),
         hold: Type.Boolean({
           description:
             "Hold the containerd package bake installed, so dnf upgrade, dnf-automatic or unattended-upgrades cannot move it (EL: exclude= in docker-ce.repo, lifted only for bake's own install; Debian/Ubuntu: apt-mark hold). false releases it.",
         }),
         root: str("absolute-path", "Persistent data (images, snapshots)."),
         state: str("absolute-path", "Runtime state (sockets, mounts)."),
-        oomScore: Type.Integer({ minimum: -1000, maximum: 1000, description: "oom_score in config.toml; 0 leaves the unit's OOMScoreAdjust in force." }),
+        oomScore: Type.Integer({
+          minimum: -1000,
+          maximum: 1000,
+          description: "oom_score in config.toml; 0 leaves the unit's OOMScoreAdjust in force.",
+        }),
         sandboxImage: str("image-reference", "Pause image for pod sandboxes; match your kubeadm version."),
-        systemdCgroup: Type.Boolean({ description: "runc SystemdCgroup; must match kubelet's cgroupDriver (systemd is kubeadm's default)." }),
+        systemdCgroup: Type.Boolean({
+          description: "runc SystemdCgroup; must match kubelet's cgroupDriver (systemd is kubeadm's default).",
+        }),
         configPath: str("absolute-path", "Directory of per-registry hosts.toml files."),
         registries: mapOf("registry-host", Registry, "One hosts.toml per registry under configPath."),
         verifyPull: oneOf(
@@ -144,14 +187,21 @@ export const NodeSpecSchema = obj(
           {
             http: Type.String({ format: "optional-http-url", description: "HTTP_PROXY for containerd (image pulls)." }),
             https: Type.String({ format: "optional-http-url", description: "HTTPS_PROXY for containerd." }),
-            noProxy: Type.Array(str("no-proxy-entry", "Host, domain or CIDR."), { uniqueItems: true, description: "NO_PROXY entries." }),
+            noProxy: Type.Array(str("no-proxy-entry", "Host, domain or CIDR."), {
+              uniqueItems: true,
+              description: "NO_PROXY entries.",
+            }),
           },
           "Proxy of the node's network: containerd's (a systemd drop-in), and bake's package installs and downloads while provisioning.",
         ),
         service: obj(
           {
             limitNOFILE: limitValue("LimitNOFILE of containerd.service: a count or infinity."),
-            oomScoreAdjust: Type.Integer({ minimum: -1000, maximum: 1000, description: "OOMScoreAdjust of containerd.service." }),
+            oomScoreAdjust: Type.Integer({
+              minimum: -1000,
+              maximum: 1000,
+              description: "OOMScoreAdjust of containerd.service.",
+            }),
             tasksMax: limitValue("TasksMax of containerd.service: a count or infinity."),
           },
           "containerd.service drop-in settings.",
@@ -166,8 +216,14 @@ export const NodeSpecSchema = obj(
           "release: sha256-checked tarball into /usr/local/bin (on EL also linked from /usr/bin, for sudo's secure_path). package: the cri-tools package from a configured repo. none: skip.",
         ),
         version: str("crictl-version", "cri-tools release; match the Kubernetes minor."),
-        url: Type.String({ format: "optional-http-url", description: "Tarball URL (air-gapped mirror); empty means the upstream release for arch." }),
-        sha256: Type.String({ format: "optional-sha256", description: "Tarball checksum; required unless bake has a built-in one for version and arch." }),
+        url: Type.String({
+          format: "optional-http-url",
+          description: "Tarball URL (air-gapped mirror); empty means the upstream release for arch.",
+        }),
+        sha256: Type.String({
+          format: "optional-sha256",
+          description: "Tarball checksum; required unless bake has a built-in one for version and arch.",
+        }),
         runtimeEndpoint: str("cri-endpoint", "runtime-endpoint in /etc/crictl.yaml."),
         imageEndpoint: str("cri-endpoint", "image-endpoint in /etc/crictl.yaml."),
         timeout: Type.Integer({ minimum: 1, maximum: 3600, description: "Seconds; crictl rejects units such as 2s." }),
@@ -178,32 +234,40 @@ export const NodeSpecSchema = obj(
     kubernetes: obj(
       {
         enabled: Type.Boolean({
-          description: "Make the node ready for kubeadm init or join: kubelet, kubeadm and kubectl installed and held, swap off, host tools, firewall, SELinux mode, images pulled, and kubeadm's own preflight in verify. Off: a containerd-only node.",
+          description:
+            "Make the node ready for kubeadm init or join: kubelet, kubeadm and kubectl installed and held, swap off, host tools, firewall, SELinux mode, images pulled, and kubeadm's own preflight in verify. Off: a containerd-only node.",
         }),
         version: str(
           "kubernetes-version",
           'Kubernetes minor ("1.35": its newest patch) or exact patch ("1.35.2"). It picks the pkgs.k8s.io repo, and the defaults of crictl.version (v1.35.0) and containerd.sandboxImage (kubeadm\'s pause for that minor).',
         ),
-        role: oneOf(["worker", "control-plane"], "worker: ready for kubeadm join. control-plane: ready for kubeadm init; picks the firewalld ports and which kubeadm preflight runs in verify."),
+        role: oneOf(
+          ["worker", "control-plane"],
+          "worker: ready for kubeadm join. control-plane: ready for kubeadm init; picks the firewalld ports and which kubeadm preflight runs in verify.",
+        ),
         repo: obj(
           {
             baseurl: Type.String({
               format: "optional-http-url",
-              description: "Package repository of kubelet, kubeadm and kubectl; empty means pkgs.k8s.io for the minor (https://pkgs.k8s.io/core:/stable:/v1.35/rpm/ or .../deb/). Set a mirror of that path here, e.g. a Chinese mirror of pkgs.k8s.io.",
+              description:
+                "Package repository of kubelet, kubeadm and kubectl; empty means pkgs.k8s.io for the minor (https://pkgs.k8s.io/core:/stable:/v1.35/rpm/ or .../deb/). Set a mirror of that path here, e.g. a Chinese mirror of pkgs.k8s.io.",
             }),
             gpgkey: Type.String({
               format: "optional-http-url",
-              description: "URL of the repo's signing key; empty means the repo's own (repodata/repomd.xml.key for rpm, Release.key for deb). Packages are always signature-checked.",
+              description:
+                "URL of the repo's signing key; empty means the repo's own (repodata/repomd.xml.key for rpm, Release.key for deb). Packages are always signature-checked.",
             }),
             gpgkeySha256: Type.String({
               format: "optional-sha256",
-              description: "sha256 of the key file, checked before apt trusts it; required on Debian/Ubuntu (pkgs.k8s.io's key file changes when its expiry is extended, so bake has none built in). On EL dnf checks packages with the key itself.",
+              description:
+                "sha256 of the key file, checked before apt trusts it; required on Debian/Ubuntu (pkgs.k8s.io's key file changes when its expiry is extended, so bake has none built in). On EL dnf checks packages with the key itself.",
             }),
           },
           "pkgs.k8s.io's per-minor repository, or a mirror of it.",
         ),
         disableSwap: Type.Boolean({
-          description: "Turn swap off now and for every boot: swapoff -a, swap lines in /etc/fstab commented out, swap.target masked, zram-generator disabled where present. kubelet refuses to start with swap on unless configured for it.",
+          description:
+            "Turn swap off now and for every boot: swapoff -a, swap lines in /etc/fstab commented out, swap.target masked, zram-generator disabled where present. kubelet refuses to start with swap on unless configured for it.",
         }),
         firewalld: obj(
           {
@@ -227,13 +291,19 @@ export const NodeSpecSchema = obj(
         images: obj(
           {
             prePull: Type.Boolean({
-              description: "Pull the images `kubeadm config images list` names for the version into containerd's k8s.io namespace during provisioning, through the registries' hosts.toml mirrors, so a baked image boots with them on disk.",
+              description:
+                "Pull the images `kubeadm config images list` names for the version into containerd's k8s.io namespace during provisioning, through the registries' hosts.toml mirrors, so a baked image boots with them on disk.",
             }),
             repository: Type.String({
               format: "optional-image-repository",
-              description: "kubeadm's imageRepository, for the pre-pull and the pause image default; empty means registry.k8s.io. Use the same value in your kubeadm config.",
+              description:
+                "kubeadm's imageRepository, for the pre-pull and the pause image default; empty means registry.k8s.io. Use the same value in your kubeadm config.",
             }),
-            extra: Type.Array(str("image-reference", "Image reference."), { uniqueItems: true, maxItems: 64, description: "More images pulled with kubeadm's, e.g. your CNI's." }),
+            extra: Type.Array(str("image-reference", "Image reference."), {
+              uniqueItems: true,
+              maxItems: 64,
+              description: "More images pulled with kubeadm's, e.g. your CNI's.",
+            }),
           },
           "Images pulled while provisioning.",
         ),

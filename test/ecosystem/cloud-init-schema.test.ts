@@ -18,21 +18,35 @@ beforeAll(() => {
 function schemaCheck(doc: string) {
   const dir = mkdtempSync(join(rootfs, "tmp", "bake-"));
   writeFileSync(join(dir, "user-data"), doc);
-  return inRootfs(rootfs, ["cloud-init", "schema", "--config-file", `${dir.slice(rootfs.length)}/user-data`, "--annotate"]);
+  return inRootfs(rootfs, [
+    "cloud-init",
+    "schema",
+    "--config-file",
+    `${dir.slice(rootfs.length)}/user-data`,
+    "--annotate",
+  ]);
 }
 
 const specs: [string, SpecInput][] = [
   ...exampleSpecs(),
   ...DISTROS.map((distro): [string, SpecInput] => [distro, { distro }]),
-  ["guide-like with registries, proxy and credentials", {
-    containerd: {
-      version: "1.7",
-      root: "/data/containerd/data",
-      registries: { "docker.io": { mirrors: ["https://m.example.com", { url: "https://n.example.com", capabilities: ["pull"] }], header: { Authorization: "Basic eDp5" } } },
-      proxy: { http: "http://proxy:3128", noProxy: ["localhost"] },
+  [
+    "guide-like with registries, proxy and credentials",
+    {
+      containerd: {
+        version: "1.7",
+        root: "/data/containerd/data",
+        registries: {
+          "docker.io": {
+            mirrors: ["https://m.example.com", { url: "https://n.example.com", capabilities: ["pull"] }],
+            header: { Authorization: "Basic eDp5" },
+          },
+        },
+        proxy: { http: "http://proxy:3128", noProxy: ["localhost"] },
+      },
+      crictl: { install: "package" },
     },
-    crictl: { install: "package" },
-  }],
+  ],
 ];
 
 describe("cloud-init schema --annotate", () => {
@@ -63,7 +77,11 @@ describe("cloud-init schema --annotate", () => {
 describe("cloud-init's own write_files decoder", () => {
   it("turns bake's gz+b64 entries back into exactly the planned files", () => {
     const plan = planFor({ containerd: { registries: { "docker.io": { mirrors: ["https://m.example.com"] } } } });
-    const written = (parse(renderCloudInit(plan, { compressFiles: true }), { version: "1.1" }) as { write_files: { path: string; encoding: string; content: string }[] }).write_files;
+    const written = (
+      parse(renderCloudInit(plan, { compressFiles: true }), { version: "1.1" }) as {
+        write_files: { path: string; encoding: string; content: string }[];
+      }
+    ).write_files;
     // cc_write_files.extract_contents is what cloud-init runs for each entry.
     const script = [
       "import json, sys",
@@ -85,7 +103,8 @@ describe("cloud-init's own gzip handling", () => {
     const text = renderCloudInit(planFor({}));
     const payload = gzip(text).toString("base64");
     // The platform API decodes base64; cloud-init then gets gzip bytes and runs util.decomp_gzip.
-    const script = "import base64, sys\nfrom cloudinit import util\nsys.stdout.write(util.decomp_gzip(base64.b64decode(sys.stdin.read()), quiet=False))";
+    const script =
+      "import base64, sys\nfrom cloudinit import util\nsys.stdout.write(util.decomp_gzip(base64.b64decode(sys.stdin.read()), quiet=False))";
     const r = inRootfs(rootfs, ["python3", "-c", script], payload);
     expect(r.output).toBe(text);
     expect(r.status).toBe(0);
@@ -102,7 +121,11 @@ describe("bake's user-data combined with the user's", () => {
     return r.stdout;
   };
 
-  it.each([["merged", [] as string[]], ["merged, gz+b64 files", ["--gzip"]], ["merged, --user-first", ["--user-first"]]])("%s: valid", (_, extra) => {
+  it.each([
+    ["merged", [] as string[]],
+    ["merged, gz+b64 files", ["--gzip"]],
+    ["merged, --user-first", ["--user-first"]],
+  ])("%s: valid", (_, extra) => {
     const r = schemaCheck(cli(...merge, ...extra));
     expect(r.output).toContain("Valid schema");
     expect(r.status).toBe(0);
@@ -114,15 +137,30 @@ describe("bake's user-data combined with the user's", () => {
   const mergedByCloudInit = (mime: string) => {
     const r = inRootfs(rootfs, ["python3", "-c", SPLIT_AND_MERGE], mime);
     expect(r.status, r.output).toBe(0);
-    return JSON.parse(r.output) as { parts: [string, string][]; config: { runcmd: unknown[]; write_files: { path: string }[]; packages: string[]; users: unknown[] } };
+    return JSON.parse(r.output) as {
+      parts: [string, string][];
+      config: { runcmd: unknown[]; write_files: { path: string }[]; packages: string[]; users: unknown[] };
+    };
   };
 
   it("MIME: cloud-init splits and merges the parts into one valid cloud-config that holds both", () => {
     const { parts, config } = mergedByCloudInit(cli(...merge, "--merge", `${F}/ops-script.sh`, "--mime"));
-    expect(parts.map(([type]) => type)).toEqual(["text/cloud-config", "text/cloud-config", "text/cloud-config", "text/x-shellscript"]);
+    expect(parts.map(([type]) => type)).toEqual([
+      "text/cloud-config",
+      "text/cloud-config",
+      "text/cloud-config",
+      "text/x-shellscript",
+    ]);
     // bake's provisioner first, then the user's commands; bake's files and the user's all written
-    expect(config.runcmd).toEqual([["/bin/bash", "/usr/local/sbin/bake-provision"], 'echo "ops runcmd ran" > /var/tmp/ops-runcmd', ["touch", "/var/tmp/more-packages"]]);
-    expect(config.write_files.map((f) => f.path)).toEqual([...(parse(cli(), { version: "1.1" }) as { write_files: { path: string }[] }).write_files.map((f) => f.path), "/etc/motd"]);
+    expect(config.runcmd).toEqual([
+      ["/bin/bash", "/usr/local/sbin/bake-provision"],
+      'echo "ops runcmd ran" > /var/tmp/ops-runcmd',
+      ["touch", "/var/tmp/more-packages"],
+    ]);
+    expect(config.write_files.map((f) => f.path)).toEqual([
+      ...(parse(cli(), { version: "1.1" }) as { write_files: { path: string }[] }).write_files.map((f) => f.path),
+      "/etc/motd",
+    ]);
     expect(config.packages).toEqual(["jq", "curl"]);
     const check = schemaCheck(`#cloud-config\n${JSON.stringify(config)}\n`);
     expect(check.output).toContain("Valid schema");
@@ -131,7 +169,9 @@ describe("bake's user-data combined with the user's", () => {
 
   it("MIME --user-first: cloud-init runs the user's commands first, in the files' order, as a merge does", () => {
     const { config } = mergedByCloudInit(cli(...merge, "--mime", "--user-first"));
-    expect(config.runcmd).toEqual((parse(cli(...merge, "--user-first"), { version: "1.1" }) as { runcmd: unknown[] }).runcmd);
+    expect(config.runcmd).toEqual(
+      (parse(cli(...merge, "--user-first"), { version: "1.1" }) as { runcmd: unknown[] }).runcmd,
+    );
     expect(config.runcmd.at(-1)).toEqual(["/bin/bash", "/usr/local/sbin/bake-provision"]);
   });
 });

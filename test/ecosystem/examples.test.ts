@@ -32,12 +32,18 @@ const renderSeed = (vars: Record<string, string>) =>
 /** For Packer 1.6.6: the qemu seed's cd_content as cd_files of files rendered in `dir`. */
 function withSeedFiles(text: string, dir: string): string {
   writeFileSync(join(dir, "user-data"), renderSeed({ ssh_password_json: JSON.stringify("packer-build-only") }));
-  return text.replace(/\n {2}cd_content = \{\n[\s\S]*?\n {2}\}\n/, `\n  cd_files = ["${join(dir, "user-data")}", "seed/meta-data"]\n`);
+  return text.replace(
+    /\n {2}cd_content = \{\n[\s\S]*?\n {2}\}\n/,
+    `\n  cd_files = ["${join(dir, "user-data")}", "seed/meta-data"]\n`,
+  );
 }
 
 /** The provisioner that runs bake's script, as a user pastes it: with the script path written out. */
 const bakeBlock = (text: string) => {
-  const match = /\n( {2}# bake: the one block[\s\S]*?\n {2}provisioner "shell" \{\n {4}script {10}= var\.provision_script\n[\s\S]*?\n {2}\}\n)/.exec(text);
+  const match =
+    /\n( {2}# bake: the one block[\s\S]*?\n {2}provisioner "shell" \{\n {4}script {10}= var\.provision_script\n[\s\S]*?\n {2}\}\n)/.exec(
+      text,
+    );
   return match?.[1]?.replace("var.provision_script", '"out/provision.sh"');
 };
 
@@ -48,11 +54,43 @@ describe("examples/packer and examples/terraform", () => {
     work = mkdtempSync(join(tmpdir(), "bake-packer-"));
     mkdirSync(join(work, "out"));
     mkdirSync(join(work, "seed"));
-    for (const f of readdirSync(join(PACKER_DIR, "seed"))) copyFileSync(join(PACKER_DIR, "seed", f), join(work, "seed", f));
-    execFileSync(process.execPath, [CLI, "cloud-init", "-q", "-c", join(ROOT, "examples/guide.yaml"), "-o", join(work, "out/user-data")]);
-    execFileSync(process.execPath, [CLI, "packer", "-q", "-c", join(ROOT, "examples/guide.yaml"), "-o", join(work, "out/provision.sh")]);
-    const extras = ["--merge", join(ROOT, "examples/terraform/cloudinit-config/users.yaml"), "--merge", join(ROOT, "examples/terraform/cloudinit-config/setup.sh"), "--mime"];
-    execFileSync(process.execPath, [CLI, "cloud-init", "-q", "-c", join(ROOT, "examples/guide.yaml"), ...extras, "-o", join(work, "out/user-data-mime")]);
+    for (const f of readdirSync(join(PACKER_DIR, "seed")))
+      copyFileSync(join(PACKER_DIR, "seed", f), join(work, "seed", f));
+    execFileSync(process.execPath, [
+      CLI,
+      "cloud-init",
+      "-q",
+      "-c",
+      join(ROOT, "examples/guide.yaml"),
+      "-o",
+      join(work, "out/user-data"),
+    ]);
+    execFileSync(process.execPath, [
+      CLI,
+      "packer",
+      "-q",
+      "-c",
+      join(ROOT, "examples/guide.yaml"),
+      "-o",
+      join(work, "out/provision.sh"),
+    ]);
+    const extras = [
+      "--merge",
+      join(ROOT, "examples/terraform/cloudinit-config/users.yaml"),
+      "--merge",
+      join(ROOT, "examples/terraform/cloudinit-config/setup.sh"),
+      "--mime",
+    ];
+    execFileSync(process.execPath, [
+      CLI,
+      "cloud-init",
+      "-q",
+      "-c",
+      join(ROOT, "examples/guide.yaml"),
+      ...extras,
+      "-o",
+      join(work, "out/user-data-mime"),
+    ]);
     mkdirSync(join(work, "seed-rendered"));
   }, 240_000);
 
@@ -66,7 +104,9 @@ describe("examples/packer and examples/terraform", () => {
     expect(text).toMatch(/execute_command\s+= ".*sudo -S env \{\{ \.Vars \}\} bash '\{\{ \.Path \}\}'"/);
     expect(text).toMatch(/remote_folder\s+= "\/var\/tmp"/);
     expect(text).not.toMatch(/remote_folder\s+= "\/tmp"/);
-    expect(text).toContain('"user-data" = templatefile("${path.root}/seed/user-data.pkrtpl", { ssh_password_json = jsonencode(var.ssh_password) })');
+    expect(text).toContain(
+      '"user-data" = templatefile("${path.root}/seed/user-data.pkrtpl", { ssh_password_json = jsonencode(var.ssh_password) })',
+    );
     expect(text).toMatch(/cd_label\s+= "cidata"/);
     const provisioners = [...text.matchAll(/provisioner "shell" \{([\s\S]*?)\n {2}\}/g)].map((m) => m[1]!);
     expect(provisioners[0]).toContain("cloud-init status --wait");
@@ -77,10 +117,13 @@ describe("examples/packer and examples/terraform", () => {
     for (const password of ["packer-build-only", `p: #'"\\ {x} - [y]`, "ünïcode ${not_a_var}"]) {
       const seed = renderSeed({ ssh_password_json: JSON.stringify(password) });
       expect(seed.startsWith("#cloud-config\n")).toBe(true);
-      const packerUser = (parse(seed) as { users: (string | { name: string; plain_text_passwd: string })[] }).users.find((u) => typeof u === "object" && u.name === "packer");
+      const packerUser = (
+        parse(seed) as { users: (string | { name: string; plain_text_passwd: string })[] }
+      ).users.find((u) => typeof u === "object" && u.name === "packer");
       expect(packerUser, seed).toMatchObject({ plain_text_passwd: password });
     }
-    for (const f of readdirSync(join(PACKER_DIR, "seed"))) expect(readFileSync(join(PACKER_DIR, "seed", f), "utf8")).not.toContain("packer-build-only");
+    for (const f of readdirSync(join(PACKER_DIR, "seed")))
+      expect(readFileSync(join(PACKER_DIR, "seed", f), "utf8")).not.toContain("packer-build-only");
     expect(parse(readFileSync(join(PACKER_DIR, "seed/meta-data"), "utf8"))).toHaveProperty("instance-id");
   });
 
@@ -91,7 +134,10 @@ describe("examples/packer and examples/terraform", () => {
       const text = readFileSync(join(PACKER_DIR, template), "utf8");
       expect(text.match(/var\.provision_script/g), template).toHaveLength(1);
       // amazon-ebs may also hand bake's user-data to the build instance: only when user_data_file is given
-      const byDefault = text.replace(/^#.*\n/gm, "").replace(/variable "user_data_file" \{\n[\s\S]*?default\s+= null\n\}\n/, "").replace(/\n\s*user_data_file\s+= var\.user_data_file/, "");
+      const byDefault = text
+        .replace(/^#.*\n/gm, "")
+        .replace(/variable "user_data_file" \{\n[\s\S]*?default\s+= null\n\}\n/, "")
+        .replace(/\n\s*user_data_file\s+= var\.user_data_file/, "");
       expect(byDefault, template).not.toMatch(/user_data|bake cloud-init/);
       expect(bakeBlock(text), template).toBe(pasted);
     }
@@ -117,17 +163,33 @@ describe("examples/packer and examples/terraform", () => {
       writeFileSync(file, template.includes("qemu") ? withSeedFiles(text, join(work, "seed-rendered")) : text);
       // A fixed checksum keeps validate from fetching Rocky's CHECKSUM file.
       const offline = template.includes("qemu") ? ["-var", `image_checksum=sha256:${"a".repeat(64)}`] : [];
-      const ok = spawnSync("packer", ["validate", ...offline, template], { cwd: work, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+      const ok = spawnSync("packer", ["validate", ...offline, template], {
+        cwd: work,
+        encoding: "utf8",
+        env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+      });
       expect(ok.status, ok.stdout + ok.stderr).toBe(0);
       // It really looks at bake's files: a missing script fails.
-      const bad = spawnSync("packer", ["validate", ...offline, "-var", "provision_script=out/missing.sh", template], { cwd: work, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+      const bad = spawnSync("packer", ["validate", ...offline, "-var", "provision_script=out/missing.sh", template], {
+        cwd: work,
+        encoding: "utf8",
+        env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+      });
       expect(bad.status).not.toBe(0);
       expect(bad.stdout + bad.stderr).toContain("missing.sh");
       if (template.includes("amazon-ebs")) {
         // bake's MIME user-data for the build instance: validate reads the file
-        const withUserData = spawnSync("packer", ["validate", "-var", "user_data_file=out/user-data-mime", template], { cwd: work, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+        const withUserData = spawnSync("packer", ["validate", "-var", "user_data_file=out/user-data-mime", template], {
+          cwd: work,
+          encoding: "utf8",
+          env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+        });
         expect(withUserData.status, withUserData.stdout + withUserData.stderr).toBe(0);
-        const missing = spawnSync("packer", ["validate", "-var", "user_data_file=out/missing-user-data", template], { cwd: work, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+        const missing = spawnSync("packer", ["validate", "-var", "user_data_file=out/missing-user-data", template], {
+          cwd: work,
+          encoding: "utf8",
+          env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+        });
         expect(missing.status).not.toBe(0);
       }
     });

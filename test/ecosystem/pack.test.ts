@@ -11,9 +11,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 // The child npm must not inherit the npm_* settings of an `npm test` around us.
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith("npm_"))) as NodeJS.ProcessEnv;
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith("npm_")),
+) as NodeJS.ProcessEnv;
 env.NO_COLOR = "1";
-const npm = (args: string[], cwd: string) => execFileSync("npm", args, { cwd, env, encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] });
+const npm = (args: string[], cwd: string) =>
+  execFileSync("npm", args, { cwd, env, encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] });
 
 describe("npm package (pack, install into an empty folder, run) [slow]", () => {
   let work: string;
@@ -21,15 +24,25 @@ describe("npm package (pack, install into an empty folder, run) [slow]", () => {
   let files: string[];
 
   beforeAll(() => {
-    if (!existsSync(join(ROOT, "dist/cli.js"))) throw new Error("dist/ is missing: run npm run build first (npm test does)");
+    if (!existsSync(join(ROOT, "dist/cli.js")))
+      throw new Error("dist/ is missing: run npm run build first (npm test does)");
     work = mkdtempSync(join(tmpdir(), "bake-pack-"));
     // --ignore-scripts: dist/ is already built by npm test; prepare would rebuild it.
-    const packed = JSON.parse(npm(["pack", "--json", "--ignore-scripts", "--pack-destination", work], ROOT)) as { filename: string; files: { path: string }[] }[];
+    const packed = JSON.parse(npm(["pack", "--json", "--ignore-scripts", "--pack-destination", work], ROOT)) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
     files = packed[0]!.files.map((f) => f.path);
     app = join(work, "app");
     mkdirSync(app);
-    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "bake-pack-test", version: "1.0.0", private: true, type: "module" }));
-    npm(["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", join(work, packed[0]!.filename)], app);
+    writeFileSync(
+      join(app, "package.json"),
+      JSON.stringify({ name: "bake-pack-test", version: "1.0.0", private: true, type: "module" }),
+    );
+    npm(
+      ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", join(work, packed[0]!.filename)],
+      app,
+    );
   }, 90_000);
 
   it("ships dist, templates, schema and examples, and no tests or sources", () => {
@@ -44,7 +57,12 @@ describe("npm package (pack, install into an empty folder, run) [slow]", () => {
   it("npx bake cloud-init works from a subfolder, and the bin from an unrelated folder", () => {
     const sub = join(app, "deep", "er");
     mkdirSync(sub, { recursive: true });
-    const viaNpx = spawnSync("npx", ["--no-install", "bake", "cloud-init"], { cwd: sub, env, encoding: "utf8", timeout: 30_000 });
+    const viaNpx = spawnSync("npx", ["--no-install", "bake", "cloud-init"], {
+      cwd: sub,
+      env,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     expect(viaNpx.status, viaNpx.stderr).toBe(0);
     expect(viaNpx.stdout.startsWith("#cloud-config\n")).toBe(true);
     const elsewhere = mkdtempSync(join(tmpdir(), "bake-cwd-"));
@@ -52,7 +70,11 @@ describe("npm package (pack, install into an empty folder, run) [slow]", () => {
     const direct = spawnSync(bin, ["cloud-init"], { cwd: elsewhere, env, encoding: "utf8" });
     expect(direct.status, direct.stderr).toBe(0);
     expect(direct.stdout).toBe(viaNpx.stdout);
-    const local = spawnSync(process.execPath, [join(ROOT, "dist/cli.js"), "cloud-init"], { cwd: elsewhere, env, encoding: "utf8" });
+    const local = spawnSync(process.execPath, [join(ROOT, "dist/cli.js"), "cloud-init"], {
+      cwd: elsewhere,
+      env,
+      encoding: "utf8",
+    });
     expect(direct.stdout).toBe(local.stdout);
   });
 
@@ -63,8 +85,12 @@ describe("npm package (pack, install into an empty folder, run) [slow]", () => {
     const init = spawnSync(bin, ["init", "-q"], { cwd: app, env, encoding: "utf8" });
     expect(init.status, init.stderr).toBe(0);
     // init copies the installed schema beside the spec, so the spec never points into node_modules.
-    expect(readFileSync(join(app, "bake.yaml"), "utf8").split("\n")[0]).toBe("# yaml-language-server: $schema=./bake.schema.json");
-    expect(readFileSync(join(app, "bake.schema.json"), "utf8")).toBe(readFileSync(join(app, "node_modules/bake-node/schema/bake.schema.json"), "utf8"));
+    expect(readFileSync(join(app, "bake.yaml"), "utf8").split("\n")[0]).toBe(
+      "# yaml-language-server: $schema=./bake.schema.json",
+    );
+    expect(readFileSync(join(app, "bake.schema.json"), "utf8")).toBe(
+      readFileSync(join(app, "node_modules/bake-node/schema/bake.schema.json"), "utf8"),
+    );
     expect(spawnSync(bin, ["validate", "-c", "bake.yaml"], { cwd: app, env, encoding: "utf8" }).status).toBe(0);
   });
 

@@ -42,7 +42,8 @@ let kubernetesKey: TestKey;
 let crictl: { url: string; sha256: string };
 
 beforeAll(() => {
-  if (process.getuid?.() !== 0) throw new Error("the EL contract test runs as root: it mounts an overlay root in a mount namespace");
+  if (process.getuid?.() !== 0)
+    throw new Error("the EL contract test runs as root: it mounts an overlay root in a mount namespace");
   scratch = mkdtempSync(join(tmpdir(), "bake-el-"));
   const repos = buildRepos(scratch);
   dockerKey = repos.dockerKey;
@@ -70,7 +71,16 @@ const local = (url: string) => url.replace("https://download.docker.com", server
 
 /** bake packer with the repo at the local server, crictl from it, and `sets`. */
 function render(distro: string, repo: { baseurl: string; gpgkey: string }, sets: string[] = []): string {
-  const args = ["packer", "-q", "--set", `distro=${distro}`, "--set", `packages.repo.baseurl=${repo.baseurl}`, "--set", `packages.repo.gpgkey=${repo.gpgkey}`];
+  const args = [
+    "packer",
+    "-q",
+    "--set",
+    `distro=${distro}`,
+    "--set",
+    `packages.repo.baseurl=${repo.baseurl}`,
+    "--set",
+    `packages.repo.gpgkey=${repo.gpgkey}`,
+  ];
   args.push("--set", `crictl.url=${crictl.url}`, "--set", `crictl.sha256=${crictl.sha256}`);
   for (const s of sets) args.push("--set", s);
   const r = runCli(args);
@@ -80,14 +90,22 @@ function render(distro: string, repo: { baseurl: string; gpgkey: string }, sets:
 
 /** A Rocky-like root with runc (user-installed), podman and buildah from the OS repo, as on an image that ran containers. */
 async function rockyRoot(name: string, releasever: 8 | 9, options: { withoutTar?: boolean } = {}): Promise<ElRoot> {
-  const root = makeRoot(name, { ...options, releasever, osRepo: { baseurl: `${server.origin}/rocky/$releasever/AppStream/$basearch/os`, gpgkey: `${server.origin}/rocky/RPM-GPG-KEY-Rocky` } });
+  const root = makeRoot(name, {
+    ...options,
+    releasever,
+    osRepo: {
+      baseurl: `${server.origin}/rocky/$releasever/AppStream/$basearch/os`,
+      gpgkey: `${server.origin}/rocky/RPM-GPG-KEY-Rocky`,
+    },
+  });
   const seed = await root.run("dnf -y -q install runc podman buildah");
   expect(seed.code, seed.output).toBe(0);
   return root;
 }
 
 // Files a second run may touch without changing the node: logs, dnf's cache and databases, the script itself.
-const bookkeeping = (path: string) => /^\/(stub|tmp|var\/log|var\/cache\/dnf|var\/lib\/dnf|var\/lib\/rpm)\//.test(path) || path === "/bake-provision.sh";
+const bookkeeping = (path: string) =>
+  /^\/(stub|tmp|var\/log|var\/cache\/dnf|var\/lib\/dnf|var\/lib\/rpm)\//.test(path) || path === "/bake-provision.sh";
 
 const CASES = [
   {
@@ -124,7 +142,11 @@ describe.each(CASES)("$distro provisioner with real dnf and rpm", ({ distro, rel
     expect(r.baseurl.startsWith(server.origin), `bake's default ${r.baseurl} is not docker's host`).toBe(true);
     script = render(distro, r, sets);
     root = await rockyRoot(distro, releasever);
-    expect(await root.rpmQuery("runc", "podman", "buildah")).toEqual([`runc-1.1.12-4.el${releasever}.x86_64`, `podman-4.9.4-1.el${releasever}.x86_64`, `buildah-1.33.7-1.el${releasever}.x86_64`]);
+    expect(await root.rpmQuery("runc", "podman", "buildah")).toEqual([
+      `runc-1.1.12-4.el${releasever}.x86_64`,
+      `podman-4.9.4-1.el${releasever}.x86_64`,
+      `buildah-1.33.7-1.el${releasever}.x86_64`,
+    ]);
     first = await root.provision(script);
   }, 120_000);
   afterAll(() => root?.remove());
@@ -143,7 +165,11 @@ describe.each(CASES)("$distro provisioner with real dnf and rpm", ({ distro, rel
   });
 
   it("replaces runc (obsoleted by containerd.io) and removes podman and buildah", async () => {
-    expect(await root.rpmQuery("runc", "podman", "buildah")).toEqual(["package runc is not installed", "package podman is not installed", "package buildah is not installed"]);
+    expect(await root.rpmQuery("runc", "podman", "buildah")).toEqual([
+      "package runc is not installed",
+      "package podman is not installed",
+      "package buildah is not installed",
+    ]);
     expect((await root.run("rpm -q --whatprovides runc")).output.trim()).toBe(installs);
   });
 
@@ -179,7 +205,10 @@ describe.each(CASES)("$distro provisioner with real dnf and rpm", ({ distro, rel
 
 describe("rocky9 provisioner against repos that must fail", () => {
   it("a repo without a matching version fails in step install-containerd, naming the package", async () => {
-    const script = render("rocky9", { baseurl: `${server.origin}/without-2.x/el9/$basearch`, gpgkey: `${server.origin}/linux/centos/gpg` });
+    const script = render("rocky9", {
+      baseurl: `${server.origin}/without-2.x/el9/$basearch`,
+      gpgkey: `${server.origin}/linux/centos/gpg`,
+    });
     const root = await rockyRoot("nomatch", 9);
     try {
       const r = await root.provision(script);
@@ -196,7 +225,10 @@ describe("rocky9 provisioner against repos that must fail", () => {
   });
 
   it("gpgcheck is enforced: containerd.io signed with a key the repo does not name is refused", async () => {
-    const script = render("rocky9", { baseurl: `${server.origin}/wrong-key/el9/$basearch`, gpgkey: `${server.origin}/linux/centos/gpg` });
+    const script = render("rocky9", {
+      baseurl: `${server.origin}/wrong-key/el9/$basearch`,
+      gpgkey: `${server.origin}/linux/centos/gpg`,
+    });
     const root = await rockyRoot("wrongkey", 9);
     try {
       const r = await root.provision(script);
@@ -218,14 +250,24 @@ describe("rocky9 provisioner on a proxied network and a minimal image", () => {
     const port = new URL(server.origin).port;
     const via = (url: string) => url.replace(server.origin, `http://repo.bake.test:${port}`);
     const d = defaultRepo("rocky9");
-    const script = render("rocky9", { baseurl: via(local(d.baseurl)), gpgkey: via(local(d.gpgkey)) }, [`containerd.proxy.http=${proxy.origin}`]);
+    const script = render("rocky9", { baseurl: via(local(d.baseurl)), gpgkey: via(local(d.gpgkey)) }, [
+      `containerd.proxy.http=${proxy.origin}`,
+    ]);
     const root = await rockyRoot("proxy", 9);
     try {
       const r = await root.provision(script);
       expect(r.code, r.output).toBe(0);
       expect(await root.rpmQuery("containerd.io")).toEqual(["containerd.io-2.3.0-1.el9.x86_64"]);
-      expect(proxy.requests.some((line) => line.startsWith(`GET http://repo.bake.test:${port}/linux/rhel/9/x86_64/stable/repodata/repomd.xml`))).toBe(true);
-      expect(proxy.requests.some((line) => /^GET http:\/\/repo\.bake\.test:\d+\/.*containerd\.io-2\.3\.0-1\.el9\.x86_64\.rpm$/.test(line))).toBe(true);
+      expect(
+        proxy.requests.some((line) =>
+          line.startsWith(`GET http://repo.bake.test:${port}/linux/rhel/9/x86_64/stable/repodata/repomd.xml`),
+        ),
+      ).toBe(true);
+      expect(
+        proxy.requests.some((line) =>
+          /^GET http:\/\/repo\.bake\.test:\d+\/.*containerd\.io-2\.3\.0-1\.el9\.x86_64\.rpm$/.test(line),
+        ),
+      ).toBe(true);
     } finally {
       root.remove();
       await proxy.close();
@@ -278,14 +320,21 @@ describe("rocky9 kubeadm-ready provisioner: kubernetes.repo against a stand-in o
   });
 
   it("installs the pinned patch, not the repo's newest, with cri-tools, after checking the repo key's signature", async () => {
-    expect(await root.rpmQuery(...kube, "cri-tools")).toEqual([...kube.map((n) => `${n}-1.35.1-150500.1.1.x86_64`), "cri-tools-1.35.0-150500.1.1.x86_64"]);
+    expect(await root.rpmQuery(...kube, "cri-tools")).toEqual([
+      ...kube.map((n) => `${n}-1.35.1-150500.1.1.x86_64`),
+      "cri-tools-1.35.0-150500.1.1.x86_64",
+    ]);
     const keys = (await root.run("rpm -q --qf '%{VERSION}\\n' gpg-pubkey")).output;
     expect(keys.split("\n")).toContain(kubernetesKey.id.slice(-8).toLowerCase());
     expect(server.requests).toContain("GET /core:/stable:/v1.35/rpm/repodata/repomd.xml.key");
   });
 
   it("installs the host tools kubeadm checks for from the OS repo", async () => {
-    expect((await root.rpmQuery("conntrack-tools", "socat", "iptables-nft", "iproute-tc", "ethtool")).every((l) => /\.el9\.x86_64$/.test(l))).toBe(true);
+    expect(
+      (await root.rpmQuery("conntrack-tools", "socat", "iptables-nft", "iproute-tc", "ethtool")).every((l) =>
+        /\.el9\.x86_64$/.test(l),
+      ),
+    ).toBe(true);
   });
 
   it("changes nothing on a second run: no package transaction", async () => {

@@ -17,7 +17,11 @@ function listen(server: Server, requests: string[]): Promise<Listening> {
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {
       const { port } = server.address() as AddressInfo;
-      resolve({ origin: `http://127.0.0.1:${port}`, requests, close: () => new Promise((done) => server.close(() => done())) });
+      resolve({
+        origin: `http://127.0.0.1:${port}`,
+        requests,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
     });
   });
 }
@@ -57,10 +61,19 @@ export function startLoggingProxy(): Promise<Listening> {
   const server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
     const target = new URL(req.url ?? "", "http://invalid");
-    const upstream = request({ host: "127.0.0.1", port: target.port || 80, path: target.pathname + target.search, method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = request(
+      {
+        host: "127.0.0.1",
+        port: target.port || 80,
+        path: target.pathname + target.search,
+        method: req.method,
+        headers: req.headers,
+      },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on("error", () => res.writeHead(502).end());
     req.pipe(upstream);
   });

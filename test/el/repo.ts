@@ -70,7 +70,13 @@ esac
 
 /** A Rocky OS package that only has to exist (and be replaced or removed). */
 function osPackage(name: string, version: string, release: string, path: string, epoch?: number): StandIn {
-  return { name, version, release, epoch, files: { [path]: script(`echo "${name} ${version}: stand-in package of bake's EL contract test" >&2\nexit 1\n`) } };
+  return {
+    name,
+    version,
+    release,
+    epoch,
+    files: { [path]: script(`echo "${name} ${version}: stand-in package of bake's EL contract test" >&2\nexit 1\n`) },
+  };
 }
 
 /** kubelet, kubeadm, kubectl as pkgs.k8s.io names and versions them (1.35.1-150500.1.1); stand-in scripts. */
@@ -93,7 +99,12 @@ esac
 `),
       },
     },
-    { name: "kubelet", version, release, files: { "/usr/bin/kubelet": script(`echo "${what("kubelet")}" >&2\nexit 1\n`) } },
+    {
+      name: "kubelet",
+      version,
+      release,
+      files: { "/usr/bin/kubelet": script(`echo "${what("kubelet")}" >&2\nexit 1\n`) },
+    },
     { name: "kubectl", version, release, files: { "/usr/bin/kubectl": script(`echo "${what("kubectl")}"\n`) } },
   ];
 }
@@ -103,11 +114,21 @@ const CRI_TOOLS: StandIn = {
   name: "cri-tools",
   version: "1.35.0",
   release: "150500.1.1",
-  files: { "/usr/bin/crictl": script(`# stand-in for crictl (bake's EL contract test), not the real crictl\n[ "$1" = --version ] && echo "crictl version v1.35.0 (stand-in)"\nexit 0\n`) },
+  files: {
+    "/usr/bin/crictl": script(
+      `# stand-in for crictl (bake's EL contract test), not the real crictl\n[ "$1" = --version ] && echo "crictl version v1.35.0 (stand-in)"\nexit 0\n`,
+    ),
+  },
 };
 
 /** The host tools kubeadm checks for, under EL9's package names; each puts a stand-in command on PATH. */
-const KUBEADM_TOOLS: [string, string][] = [["conntrack-tools", "/usr/sbin/conntrack"], ["socat", "/usr/bin/socat"], ["iptables-nft", "/usr/sbin/iptables"], ["iproute-tc", "/usr/sbin/tc"], ["ethtool", "/usr/sbin/ethtool"]];
+const KUBEADM_TOOLS: [string, string][] = [
+  ["conntrack-tools", "/usr/sbin/conntrack"],
+  ["socat", "/usr/bin/socat"],
+  ["iptables-nft", "/usr/sbin/iptables"],
+  ["iproute-tc", "/usr/sbin/tc"],
+  ["ethtool", "/usr/sbin/ethtool"],
+];
 
 /** Where the stand-in tar package finds GNU tar: the host's, copied into the sandbox root's layer. */
 export const GNU_TAR_IN_ROOT = "/usr/libexec/bake-el-test/gnu-tar";
@@ -118,8 +139,24 @@ function osPackages(el: 8 | 9): StandIn[] {
     osPackage("podman", "4.9.4", `1.el${el}`, "/usr/bin/podman", 4),
     osPackage("buildah", "1.33.7", `1.el${el}`, "/usr/bin/buildah", 2),
     ...KUBEADM_TOOLS.map(([name, path]) => osPackage(name, "1.0", `1.el${el}`, path)),
-    { name: "container-selinux", version: "2.229.0", release: `1.el${el}`, epoch: 3, files: { "/usr/share/container-selinux/README": { content: "stand-in: no policy\n" } } },
-    { name: "tar", version: "1.34", release: `6.el${el}`, epoch: 2, files: { "/usr/bin/tar": script(`# stand-in for Rocky's tar package: runs the host's GNU tar\nexec ${GNU_TAR_IN_ROOT} "$@"\n`) } },
+    {
+      name: "container-selinux",
+      version: "2.229.0",
+      release: `1.el${el}`,
+      epoch: 3,
+      files: { "/usr/share/container-selinux/README": { content: "stand-in: no policy\n" } },
+    },
+    {
+      name: "tar",
+      version: "1.34",
+      release: `6.el${el}`,
+      epoch: 2,
+      files: {
+        "/usr/bin/tar": script(
+          `# stand-in for Rocky's tar package: runs the host's GNU tar\nexec ${GNU_TAR_IN_ROOT} "$@"\n`,
+        ),
+      },
+    },
   ];
 }
 
@@ -159,14 +196,42 @@ export interface TestKey {
 export function makeKey(dir: string, name: string): TestKey {
   const home = join(dir, `gnupg-${name}`);
   mkdirSync(home, { recursive: true, mode: 0o700 });
-  const gpg = (...args: string[]) => execFileSync("gpg", ["--batch", "--homedir", home, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  gpg("--passphrase", "", "--quick-gen-key", `bake EL contract test ${name} <el-test-${name}@bake.invalid>`, "rsa2048", "sign", "never");
-  const id = gpg("--with-colons", "--list-keys").split("\n").find((l) => l.startsWith("pub:"))!.split(":")[4]!;
+  const gpg = (...args: string[]) =>
+    execFileSync("gpg", ["--batch", "--homedir", home, ...args], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  gpg(
+    "--passphrase",
+    "",
+    "--quick-gen-key",
+    `bake EL contract test ${name} <el-test-${name}@bake.invalid>`,
+    "rsa2048",
+    "sign",
+    "never",
+  );
+  const id = gpg("--with-colons", "--list-keys")
+    .split("\n")
+    .find((l) => l.startsWith("pub:"))!
+    .split(":")[4]!;
   return { home, id, publicKey: gpg("--armor", "--export", id) };
 }
 
 function rpmsign(key: TestKey, rpms: string[]): void {
-  execFileSync("rpmsign", ["--define", `_gpg_path ${key.home}`, "--define", `_gpg_name ${key.id}`, "--define", "__gpg /usr/bin/gpg", "--resign", ...rpms], { stdio: ["ignore", "pipe", "pipe"] });
+  execFileSync(
+    "rpmsign",
+    [
+      "--define",
+      `_gpg_path ${key.home}`,
+      "--define",
+      `_gpg_name ${key.id}`,
+      "--define",
+      "__gpg /usr/bin/gpg",
+      "--resign",
+      ...rpms,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
 }
 
 /** Builds the stand-ins in `dir`; returns the .rpm path of each, by NEVRA-ish name. */
@@ -183,7 +248,21 @@ function build(dir: string, packages: StandIn[]): string[] {
     }
     const spec = join(dir, `${id}.spec`);
     writeFileSync(spec, specFile(p, tree));
-    execFileSync("rpmbuild", ["-bb", "--quiet", "--define", `_topdir ${top}`, "--define", "__os_install_post %{nil}", "--define", "debug_package %{nil}", spec], { stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync(
+      "rpmbuild",
+      [
+        "-bb",
+        "--quiet",
+        "--define",
+        `_topdir ${top}`,
+        "--define",
+        "__os_install_post %{nil}",
+        "--define",
+        "debug_package %{nil}",
+        spec,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     out.push(join(top, "RPMS/x86_64", `${id}.x86_64.rpm`));
   }
   return out;
@@ -194,7 +273,23 @@ function publish(repo: string, rpms: string[], key: TestKey): void {
   mkdirSync(join(repo, "Packages"), { recursive: true });
   for (const rpm of rpms) copyFileSync(rpm, join(repo, "Packages", rpm.split("/").pop()!));
   execFileSync("createrepo_c", ["--quiet", "--no-database", repo], { stdio: ["ignore", "pipe", "pipe"] });
-  execFileSync("gpg", ["--batch", "--homedir", key.home, "--yes", "--armor", "--detach-sign", "-u", key.id, "-o", join(repo, "repodata/repomd.xml.asc"), join(repo, "repodata/repomd.xml")], { stdio: "ignore" });
+  execFileSync(
+    "gpg",
+    [
+      "--batch",
+      "--homedir",
+      key.home,
+      "--yes",
+      "--armor",
+      "--detach-sign",
+      "-u",
+      key.id,
+      "-o",
+      join(repo, "repodata/repomd.xml.asc"),
+      join(repo, "repodata/repomd.xml"),
+    ],
+    { stdio: "ignore" },
+  );
 }
 
 /** containerd.io versions in each of docker's EL repos, with docker's version-release scheme. */
@@ -225,7 +320,10 @@ export function buildRepos(dir: string): { www: string; dockerKey: TestKey; osKe
   writeFileSync(join(www, "rocky/RPM-GPG-KEY-Rocky"), osKey.publicKey);
 
   for (const el of [8, 9] as const) {
-    const containerd = build(dir, CONTAINERD_VERSIONS.map((vr) => containerdIo(vr.split("-")[0]!, `${vr.split("-")[1]}.el${el}`)));
+    const containerd = build(
+      dir,
+      CONTAINERD_VERSIONS.map((vr) => containerdIo(vr.split("-")[0]!, `${vr.split("-")[1]}.el${el}`)),
+    );
     rpmsign(dockerKey, containerd);
     const stable = (os: string) => join(www, "linux", os, String(el), "x86_64/stable");
     publish(stable("rhel"), containerd, dockerKey);
@@ -239,7 +337,11 @@ export function buildRepos(dir: string): { www: string; dockerKey: TestKey; osKe
   publish(join(www, "linux/centos/8/x86_64/stable"), frozen, dockerKey);
 
   const el9 = readdirSync(join(www, "linux/rhel/9/x86_64/stable/Packages")).sort();
-  publish(join(www, "without-2.x/el9/x86_64"), [join(www, "linux/rhel/9/x86_64/stable/Packages", el9.find((f) => f.includes("-1.7."))!)], dockerKey);
+  publish(
+    join(www, "without-2.x/el9/x86_64"),
+    [join(www, "linux/rhel/9/x86_64/stable/Packages", el9.find((f) => f.includes("-1.7."))!)],
+    dockerKey,
+  );
   const wrong = join(dir, "wrong-key.rpm");
   copyFileSync(join(www, "linux/rhel/9/x86_64/stable/Packages", el9.find((f) => f.includes("-2.3.0-"))!), wrong);
   rpmsign(strangerKey, [wrong]);

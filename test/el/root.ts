@@ -14,7 +14,18 @@
 // dnf, rpm, curl, tar and the stand-in containerd from the package are not stubbed.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { BOXES, runInOverlayRoot } from "../support/overlay-root.js";
 import { GNU_TAR_IN_ROOT } from "./repo.js";
@@ -44,7 +55,16 @@ esac`,
 };
 
 // Host files a fresh Rocky host lacks; dnf must not find an rpm database or cache either.
-const HIDDEN = ["/etc/containerd", "/usr/bin/containerd", "/usr/bin/ctr", "/usr/sbin/runc", "/usr/bin/runc", "/var/lib/rpm", "/var/lib/dnf", "/var/cache/dnf"];
+const HIDDEN = [
+  "/etc/containerd",
+  "/usr/bin/containerd",
+  "/usr/bin/ctr",
+  "/usr/sbin/runc",
+  "/usr/bin/runc",
+  "/var/lib/rpm",
+  "/var/lib/dnf",
+  "/var/cache/dnf",
+];
 
 /** A path in the layer that hides the host's file or directory (an overlay whiteout). */
 export function hideFromRoot(layer: string, path: string): void {
@@ -81,7 +101,12 @@ export interface RootOptions {
 
 export function makeRoot(name: string, opts: RootOptions): ElRoot {
   const dir = mkdtempSync(join(BOXES, `bake-el-${name}-`));
-  const [layer, upper, work, mnt] = ["layer", "upper", "work", "mnt"].map((d) => join(dir, d)) as [string, string, string, string];
+  const [layer, upper, work, mnt] = ["layer", "upper", "work", "mnt"].map((d) => join(dir, d)) as [
+    string,
+    string,
+    string,
+    string,
+  ];
   for (const d of [layer, upper, work, mnt]) mkdirSync(d);
   for (const path of HIDDEN) if (existsSync(path)) hideFromRoot(layer, path);
   const put = (path: string, content: string, mode = 0o644) => {
@@ -96,7 +121,12 @@ export function makeRoot(name: string, opts: RootOptions): ElRoot {
     "/etc/yum.repos.d/rocky.repo",
     `# Stand-in for Rocky's AppStream, served by bake's EL contract test.\n[appstream]\nname=Rocky Linux $releasever - AppStream (stand-in)\nbaseurl=${opts.osRepo.baseurl}\ngpgcheck=1\nenabled=1\ngpgkey=${opts.osRepo.gpgkey}\n`,
   );
-  for (const [command, body] of Object.entries(STUBS)) put(`/usr/local/sbin/${command}`, `#!/bin/bash\n# Stub of bake's EL contract test: the sandbox has no booted system.\nmkdir -p /stub\n${body}\n`, 0o755);
+  for (const [command, body] of Object.entries(STUBS))
+    put(
+      `/usr/local/sbin/${command}`,
+      `#!/bin/bash\n# Stub of bake's EL contract test: the sandbox has no booted system.\nmkdir -p /stub\n${body}\n`,
+      0o755,
+    );
   if (opts.withoutTar) {
     for (const tar of ["/usr/bin/tar", "/usr/sbin/tar"]) if (existsSync(tar)) hideFromRoot(layer, tar);
     mkdirSync(join(layer, GNU_TAR_IN_ROOT, ".."), { recursive: true });
@@ -114,7 +144,8 @@ export function makeRoot(name: string, opts: RootOptions): ElRoot {
       return run("/bin/bash /bake-provision.sh");
     },
     rpmQuery: async (...names) => (await run(`rpm -q ${names.join(" ")}`)).output.trim().split("\n"),
-    sleeps: () => (existsSync(join(upper, "stub/sleep")) ? readFileSync(join(upper, "stub/sleep"), "utf8").trim().split("\n") : []),
+    sleeps: () =>
+      existsSync(join(upper, "stub/sleep")) ? readFileSync(join(upper, "stub/sleep"), "utf8").trim().split("\n") : [],
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -139,7 +170,13 @@ export function filesIn(upper: string, prefix = ""): Map<string, { sha: string; 
     const rel = `${prefix}/${name}`;
     const st = lstatSync(join(upper, rel));
     if (st.isDirectory()) for (const [k, v] of filesIn(upper, rel)) out.set(k, v);
-    else if (st.isFile()) out.set(rel, { sha: createHash("sha256").update(readFileSync(join(upper, rel))).digest("hex"), mtime: st.mtimeMs });
+    else if (st.isFile())
+      out.set(rel, {
+        sha: createHash("sha256")
+          .update(readFileSync(join(upper, rel)))
+          .digest("hex"),
+        mtime: st.mtimeMs,
+      });
   }
   return out;
 }

@@ -40,7 +40,22 @@ exit $rc
 /** Runs the bash command line `command` in the root; stdout and stderr come back together. */
 export function runInOverlayRoot(root: OverlayRoot, command: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const args = ["--mount", "--pid", "--fork", "--mount-proc", "bash", "-c", WRAPPER, "wrapper", root.layer, root.upper, root.work, root.mnt, root.oomfile, command];
+    const args = [
+      "--mount",
+      "--pid",
+      "--fork",
+      "--mount-proc",
+      "bash",
+      "-c",
+      WRAPPER,
+      "wrapper",
+      root.layer,
+      root.upper,
+      root.work,
+      root.mnt,
+      root.oomfile,
+      command,
+    ];
     const child = spawn("unshare", args, { stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (d) => (output += d));

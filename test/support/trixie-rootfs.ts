@@ -21,7 +21,15 @@ export function trixieRootfs(): string {
   // The mirror reachable in CI may serve Release files past Valid-Until.
   execFileSync(
     "mmdebstrap",
-    ["--variant=minbase", "--quiet", `--include=${PACKAGES.join(",")}`, "--aptopt=Acquire::Check-Valid-Until \"false\"", "--dpkgopt=path-exclude=/usr/share/{doc,man,locale}/*", "trixie", building],
+    [
+      "--variant=minbase",
+      "--quiet",
+      `--include=${PACKAGES.join(",")}`,
+      '--aptopt=Acquire::Check-Valid-Until "false"',
+      "--dpkgopt=path-exclude=/usr/share/{doc,man,locale}/*",
+      "trixie",
+      building,
+    ],
     { stdio: ["ignore", "inherit", "inherit"] },
   );
   renameSync(building, dir);
@@ -30,6 +38,10 @@ export function trixieRootfs(): string {
 
 /** Run a command inside the rootfs with chroot; files go through rootfs/tmp. */
 export function inRootfs(rootfs: string, args: string[], input?: string) {
-  const r = spawnSync("chroot", [rootfs, ...args], { input, encoding: "utf8", env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" } });
+  const r = spawnSync("chroot", [rootfs, ...args], {
+    input,
+    encoding: "utf8",
+    env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" },
+  });
   return { status: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
 }

@@ -16,7 +16,15 @@ import { buildImage, SLEEP_UNTIL_TERM } from "./lib/oci-image.js";
 import { startRegistry } from "./lib/registry.js";
 import { log } from "./lib/exec.js";
 import { kv, mirrorPullProblems, podDownProblems, podUpProblems, systemdCgroupProblems } from "./lib/pod-checks.js";
-import { inMirror, SANDBOX_IMAGE, startPodFixture, WORKLOAD_IMAGE, WORKLOAD_MARKER, type PodFixture, type PodImage } from "./lib/pod-fixture.js";
+import {
+  inMirror,
+  SANDBOX_IMAGE,
+  startPodFixture,
+  WORKLOAD_IMAGE,
+  WORKLOAD_MARKER,
+  type PodFixture,
+  type PodImage,
+} from "./lib/pod-fixture.js";
 import { ensureHostTools } from "./lib/host.js";
 import { ensureImage, type Image, type Suite } from "./lib/image.js";
 import { collectFigures, figures, speedComparison, writeSummary } from "./lib/metrics.js";
@@ -48,7 +56,10 @@ function cloudDistro(file: string): Distro {
   const forced = process.env.BAKE_VM_DISTRO as Distro | undefined;
   if (forced) return forced;
   const m = /(rocky|alma)[^0-9]*([89])/i.exec(basename(file));
-  if (!m) throw new Error(`--image ${file}: cannot tell the distro from the file name; pass --distro rocky9 (or rocky8, alma9, ...)`);
+  if (!m)
+    throw new Error(
+      `--image ${file}: cannot tell the distro from the file name; pass --distro rocky9 (or rocky8, alma9, ...)`,
+    );
   return `${m[1]!.toLowerCase()}${m[2]}` as Distro;
 }
 
@@ -82,7 +93,15 @@ interface Expect {
 /** where a boot's images come from: its own registry on the host (or a name that leads nowhere) */
 const NO_MIRROR = "https://mirror.example.com";
 
-function nodeSpec(distro: Distro, opts: { oomScore: number; oomScoreAdjust: number; mirror?: string; crictl?: { version: string; url: string; sha256: string } }) {
+function nodeSpec(
+  distro: Distro,
+  opts: {
+    oomScore: number;
+    oomScoreAdjust: number;
+    mirror?: string;
+    crictl?: { version: string; url: string; sha256: string };
+  },
+) {
   const mirror = opts.mirror ?? NO_MIRROR;
   return {
     distro,
@@ -101,7 +120,9 @@ function nodeSpec(distro: Distro, opts: { oomScore: number; oomScoreAdjust: numb
       verifyPull: "never",
     },
     packages: { remove: ["podman", "buildah"] },
-    crictl: opts.crictl ? { install: "release", version: opts.crictl.version, url: opts.crictl.url, sha256: opts.crictl.sha256 } : { install: "none" },
+    crictl: opts.crictl
+      ? { install: "release", version: opts.crictl.version, url: opts.crictl.url, sha256: opts.crictl.sha256 }
+      : { install: "none" },
   };
 }
 
@@ -122,7 +143,8 @@ function reportParams(e: Expect, moreFiles = ""): Record<string, string> {
   return {
     CONTAINERD_ROOT: e.root,
     CONTAINERD_STATE: e.state,
-    REPORT_FILES: `${e.configPath}/docker.io/hosts.toml ${e.configPath}/registry.k8s.io/hosts.toml /etc/crictl.yaml /etc/modules-load.d/containerd.conf /etc/sysctl.d/99-kubernetes-cri.conf ${moreFiles}`.trim(),
+    REPORT_FILES:
+      `${e.configPath}/docker.io/hosts.toml ${e.configPath}/registry.k8s.io/hosts.toml /etc/crictl.yaml /etc/modules-load.d/containerd.conf /etc/sysctl.d/99-kubernetes-cri.conf ${moreFiles}`.trim(),
   };
 }
 
@@ -167,7 +189,10 @@ interface KubeBoot {
 }
 
 /** pod.sh and its parameters; only with the real crictl (the stand-in cannot run a pod) */
-async function podFiles(fixture: PodFixture, opts: { mode: "pull" | "baked"; negative?: boolean }): Promise<{ params: Record<string, string>; files: Record<string, Buffer> }> {
+async function podFiles(
+  fixture: PodFixture,
+  opts: { mode: "pull" | "baked"; negative?: boolean },
+): Promise<{ params: Record<string, string>; files: Record<string, Buffer> }> {
   if (!crictl.real) return { params: {}, files: {} };
   return {
     params: {
@@ -230,7 +255,9 @@ beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
   await ensureHostTools({ buildImages: !CLOUD_IMAGE });
   crictl = await startCrictlServer(join(outDir(), "crictl"));
-  log(`crictl ${crictl.version} tarball (${crictl.real ? "real, vendored" : "STAND-IN"}) served at ${crictl.url} (sha256 ${crictl.sha256})`);
+  log(
+    `crictl ${crictl.version} tarball (${crictl.real ? "real, vendored" : "STAND-IN"}) served at ${crictl.url} (sha256 ${crictl.sha256})`,
+  );
   startAll();
 });
 
@@ -239,7 +266,7 @@ afterAll(async () => {
   const wall = (Date.now() - suiteStart) / 1000;
   await writeSummary([
     `VM suite wall time: ${wall.toFixed(0)} s (${CLOUD_IMAGE ? `--image ${basename(CLOUD_IMAGE)}` : "Debian trixie + forky images"}, parallel ${PARALLEL})`,
-    ...[...images.values()].length ? [] : [],
+    ...([...images.values()].length ? [] : []),
     `crictl server requests: ${crictl?.requests.join("; ") ?? "-"}`,
     "",
     ...(await speedComparison(P)),
@@ -248,7 +275,11 @@ afterAll(async () => {
 
 // ---------------------------------------------------------------- boots
 
-async function cloudInitBoot(name: string, distro: Distro, opts: { oomScore: number; oomScoreAdjust: number; negative?: boolean; bakeArgs?: string[] }): Promise<Run> {
+async function cloudInitBoot(
+  name: string,
+  distro: Distro,
+  opts: { oomScore: number; oomScoreAdjust: number; negative?: boolean; bakeArgs?: string[] },
+): Promise<Run> {
   const fixture = await startPodFixture(name);
   try {
     const spec = nodeSpec(distro, { ...opts, mirror: fixture.registry.guestUrl, crictl });
@@ -257,10 +288,22 @@ async function cloudInitBoot(name: string, distro: Distro, opts: { oomScore: num
     const e = expectOf(distro, spec);
     const pod = await podFiles(fixture, { mode: "pull", negative: opts.negative });
     const params = reportParams(e, opts.bakeArgs ? COMPOSE_FILES : "");
-    const result = await boot({ name, target, userData: bakeOut.bytes, params: { ...params, ...pod.params }, files: pod.files });
+    const result = await boot({
+      name,
+      target,
+      userData: bakeOut.bytes,
+      params: { ...params, ...pod.params },
+      files: pod.files,
+    });
     collectFigures(result);
     await writeFile(join(result.dir, "registry-access.log"), fixture.registry.accessLog.join("\n") + "\n");
-    return { result, bakeOut, expect: e, image: target.kind === "debian" ? target.image : undefined, pod: { fixture, accessLog: [...fixture.registry.accessLog] } };
+    return {
+      result,
+      bakeOut,
+      expect: e,
+      image: target.kind === "debian" ? target.image : undefined,
+      pod: { fixture, accessLog: [...fixture.registry.accessLog] },
+    };
   } finally {
     await fixture.registry.stop();
   }
@@ -273,7 +316,10 @@ const P = CLOUD_IMAGE ? primary : "trixie";
 schedule(P, () => cloudInitBoot(P, primary, { oomScore: 0, oomScoreAdjust: -998, negative: true }));
 // forky's user-data is bake's merged with the user's own (a user, a key, a runcmd): every
 // check of bake's node below holds for it unchanged, so the merge rides on this boot.
-if (!CLOUD_IMAGE) schedule("forky", () => cloudInitBoot("forky", "debian14", { oomScore: -500, oomScoreAdjust: -999, bakeArgs: ["--merge", OPS_USER] }));
+if (!CLOUD_IMAGE)
+  schedule("forky", () =>
+    cloudInitBoot("forky", "debian14", { oomScore: -500, oomScoreAdjust: -999, bakeArgs: ["--merge", OPS_USER] }),
+  );
 
 // MIME multipart: bake's part, the user's cloud-config and the user's script as parts of their own.
 if (!CLOUD_IMAGE) {
@@ -298,7 +344,10 @@ schedule(`${P}-failure`, async () => {
     containerd: { ...nodeSpec(primary, { oomScore: 0, oomScoreAdjust: -999 }).containerd, source: "docker" },
     packages: {
       remove: ["podman", "buildah"],
-      repo: { baseurl: "http://does-not-resolve.invalid/docker-ce", gpgkey: "http://does-not-resolve.invalid/docker-ce/gpg" },
+      repo: {
+        baseurl: "http://does-not-resolve.invalid/docker-ce",
+        gpgkey: "http://does-not-resolve.invalid/docker-ce/gpg",
+      },
     },
   };
   const bakeOut = await bake("cloud-init", spec, SPECS, name);
@@ -330,7 +379,8 @@ fi
 schedule(`${P}-kubeadm`, async () => {
   const name = `${P}-kubeadm`;
   const standIn = !CLOUD_IMAGE;
-  if (standIn && !REAL_CRICTL_PRESENT) throw new Error(`${name} needs the real crictl (${VENDOR_TARBALL}): bake pulls kubeadm's images with it`);
+  if (standIn && !REAL_CRICTL_PRESENT)
+    throw new Error(`${name} needs the real crictl (${VENDOR_TARBALL}): bake pulls kubeadm's images with it`);
   const registry = standIn ? await startRegistry(name) : undefined;
   const repo = standIn ? await startKubeRepo(VENDOR_TARBALL) : undefined;
   let disk: string | undefined;
@@ -338,7 +388,10 @@ schedule(`${P}-kubeadm`, async () => {
     const images = standIn ? kubeadmImageList(KUBE_IMAGE_REPOSITORY, `v${KUBE_PATCH}`) : [];
     if (registry) {
       // one busybox image under every name kubeadm lists: a fixture, not kube-apiserver etc.
-      const image = await buildImage({ entrypoint: SLEEP_UNTIL_TERM, files: { "etc/bake-vm-image": "stand-in for kubeadm's images (bake VM test fixture)\n" } });
+      const image = await buildImage({
+        entrypoint: SLEEP_UNTIL_TERM,
+        files: { "etc/bake-vm-image": "stand-in for kubeadm's images (bake VM test fixture)\n" },
+      });
       for (const ref of images) await registry.push(inMirror(ref).repository, inMirror(ref).tag, image);
     }
     const kubernetes = { enabled: true, version: "1.35", role: "control-plane" };
@@ -347,16 +400,27 @@ schedule(`${P}-kubeadm`, async () => {
       ? {
           distro: primary,
           containerd: { registries: { [KUBE_IMAGE_REPOSITORY.split("/")[0]!]: { mirrors: [registry!.guestUrl] } } },
-          kubernetes: { ...kubernetes, repo: { baseurl: repo!.guestBaseurl, gpgkeySha256: repo!.keySha256 }, images: { repository: KUBE_IMAGE_REPOSITORY } },
+          kubernetes: {
+            ...kubernetes,
+            repo: { baseurl: repo!.guestBaseurl, gpgkeySha256: repo!.keySha256 },
+            images: { repository: KUBE_IMAGE_REPOSITORY },
+          },
         }
       : { distro: primary, kubernetes };
     const bakeOut = await bake("cloud-init", spec, SPECS, name);
     const target = await targetFor(primary);
-    const e: Expect = { ...expectOf(primary, nodeSpec(primary, { oomScore: 0, oomScoreAdjust: -999 })), root: "/var/lib/containerd", state: "/run/containerd" };
+    const e: Expect = {
+      ...expectOf(primary, nodeSpec(primary, { oomScore: 0, oomScoreAdjust: -999 })),
+      root: "/var/lib/containerd",
+      state: "/run/containerd",
+    };
     const common = {
       target,
       userData: bakeOut.bytes,
-      params: { ...reportParams(e), REPORT_FILES: standIn ? `/etc/containerd/certs.d/${KUBE_IMAGE_REPOSITORY.split("/")[0]}/hosts.toml` : "" },
+      params: {
+        ...reportParams(e),
+        REPORT_FILES: standIn ? `/etc/containerd/certs.d/${KUBE_IMAGE_REPOSITORY.split("/")[0]}/hosts.toml` : "",
+      },
       files: { "kube.sh": await readFile(join(GUEST, "kube.sh")) },
       delivery: "multipart" as const,
       boothookPrelude: SWAP_PRELUDE,
@@ -374,7 +438,14 @@ schedule(`${P}-kubeadm`, async () => {
       reboot = await boot({ name: `${name}-reboot`, ...common, disk, instanceId: result.instanceId });
       collectFigures(reboot);
     }
-    const kube: KubeBoot = { standIn, images, registryLog, reboot, mirror: registry?.guestUrl, ...(repo && { repo: { baseurl: repo.guestBaseurl, keySha256: repo.keySha256, requests: [...repo.requests] } }) };
+    const kube: KubeBoot = {
+      standIn,
+      images,
+      registryLog,
+      reboot,
+      mirror: registry?.guestUrl,
+      ...(repo && { repo: { baseurl: repo.guestBaseurl, keySha256: repo.keySha256, requests: [...repo.requests] } }),
+    };
     return { result, bakeOut, expect: e, kube };
   } finally {
     await registry?.stop();
@@ -388,7 +459,8 @@ schedule(`${P}-kubeadm`, async () => {
 // naive: the guide's hand steps (shared/seed; field-notes) as a plain cloud-config runcmd:
 // modules, sysctl, remove podman/buildah, install, `containerd config default` + sed, restart,
 // crictl from its tarball. Neither is bake's output; neither is checked beyond finishing.
-const APT_INSTALL = "DEBIAN_FRONTEND=noninteractive apt-get -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install";
+const APT_INSTALL =
+  "DEBIAN_FRONTEND=noninteractive apt-get -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install";
 function comparisonUserData(kind: "floor" | "naive"): Buffer {
   const install = `apt-get -q update && ${APT_INSTALL} 'containerd=1.7.*'`;
   const steps =
@@ -406,7 +478,9 @@ function comparisonUserData(kind: "floor" | "naive"): Buffer {
           // the guide fetches with wget; the trixie image has neither wget nor curl, so apt's own client
           `/usr/lib/apt/apt-helper -q download-file ${crictl.url} /tmp/crictl.tar.gz && tar -xzf /tmp/crictl.tar.gz -C /usr/local/bin crictl`,
         ];
-  return Buffer.from(`#cloud-config\n# bake VM harness: the ${kind} boot (issue 12), not bake's output\nruncmd:\n${steps.map((c) => `- ${JSON.stringify(["sh", "-ec", c])}`).join("\n")}\n`);
+  return Buffer.from(
+    `#cloud-config\n# bake VM harness: the ${kind} boot (issue 12), not bake's output\nruncmd:\n${steps.map((c) => `- ${JSON.stringify(["sh", "-ec", c])}`).join("\n")}\n`,
+  );
 }
 for (const kind of ["floor", "naive"] as const) {
   if (CLOUD_IMAGE) break;
@@ -418,7 +492,11 @@ for (const kind of ["floor", "naive"] as const) {
     const result = await boot({ name, target: await targetFor(primary), userData });
     collectFigures(result);
     const spec = nodeSpec(primary, { oomScore: 0, oomScoreAdjust: -998 });
-    return { result, bakeOut: { format: "cloud-init", specPath: "", spec: "", bytes: userData, stderr: "" }, expect: expectOf(primary, spec) };
+    return {
+      result,
+      bakeOut: { format: "cloud-init", specPath: "", spec: "", bytes: userData, stderr: "" },
+      expect: expectOf(primary, spec),
+    };
   });
 }
 
@@ -435,10 +513,17 @@ schedule(`${P}-packer`, async () => {
     const bakeOut = await bake("packer", spec, SPECS, name);
     // a wrong sha256 for a tarball that differs from the installed crictl (the stand-in): it must not replace it
     const decoy = { version: crictl.decoy.version, url: crictl.decoy.url, sha256: "ab".repeat(32) };
-    const bad = await bake("packer", nodeSpec(primary, { oomScore: 0, oomScoreAdjust: -998, mirror: fixture.registry.guestUrl, crictl: decoy }), SPECS, `${name}-badsha`);
+    const bad = await bake(
+      "packer",
+      nodeSpec(primary, { oomScore: 0, oomScoreAdjust: -998, mirror: fixture.registry.guestUrl, crictl: decoy }),
+      SPECS,
+      `${name}-badsha`,
+    );
     const target = await targetFor(primary);
     const e = expectOf(primary, spec);
-    const userData = Buffer.from("#cloud-config\n# bake VM harness: Packer scenario; the provisioner is bake's script, run by packer-job.sh\n{}\n");
+    const userData = Buffer.from(
+      "#cloud-config\n# bake VM harness: Packer scenario; the provisioner is bake's script, run by packer-job.sh\n{}\n",
+    );
     const result = await boot({
       name,
       target,
@@ -448,7 +533,11 @@ schedule(`${P}-packer`, async () => {
         PACKER_RUNS: "bake-packer.sh bake-packer.sh bake-packer-badsha.sh",
         ...(crictl.real ? { PACKER_PULL_IMAGES: `${fixture.sandbox.ref} ${fixture.workload.ref}` } : {}),
       },
-      files: { "job.sh": await readFile(join(GUEST, "packer-job.sh")), "bake-packer.sh": bakeOut.bytes, "bake-packer-badsha.sh": bad.bytes },
+      files: {
+        "job.sh": await readFile(join(GUEST, "packer-job.sh")),
+        "bake-packer.sh": bakeOut.bytes,
+        "bake-packer-badsha.sh": bad.bytes,
+      },
       keepDisk: crictl.real,
       // three provisioning runs and an image pull in one boot
       timeoutSec: 2700,
@@ -461,7 +550,14 @@ schedule(`${P}-packer`, async () => {
     let baked: BootResult | undefined;
     if (disk && !result.timedOut) {
       const pod = await podFiles(fixture, { mode: "baked" });
-      baked = await boot({ name: `${name}-baked`, target, userData, params: { ...reportParams(e), ...pod.params }, files: pod.files, disk });
+      baked = await boot({
+        name: `${name}-baked`,
+        target,
+        userData,
+        params: { ...reportParams(e), ...pod.params },
+        files: pod.files,
+        disk,
+      });
       collectFigures(baked);
     }
     return { result, bakeOut, expect: e, extra: { badsha: bad }, pod: { fixture, accessLog }, baked };
@@ -477,7 +573,11 @@ const sec = (r: BootResult, name: string) => r.sections.get(name) ?? "";
 const bakeLog = (r: BootResult) => sec(r, "bake-log");
 
 function stepsOf(script: string): { index: number; total: number; id: string }[] {
-  return [...script.matchAll(/^\s*bake_step (\d+)\/(\d+) ([\w-]+) /gm)].map((m) => ({ index: Number(m[1]), total: Number(m[2]), id: m[3]! }));
+  return [...script.matchAll(/^\s*bake_step (\d+)\/(\d+) ([\w-]+) /gm)].map((m) => ({
+    index: Number(m[1]),
+    total: Number(m[2]),
+    id: m[3]!,
+  }));
 }
 
 function checksOf(script: string): string[] {
@@ -579,7 +679,9 @@ function nodeChecks(get: () => Run, opts: { fullRun: boolean }) {
   it("the installed containerd major matches the config schema bake wrote", () => {
     const { result, expect: e } = get();
     const schema = schemaOf(e.distro);
-    expect(sec(result, "versions")).toMatch(new RegExp(`^containerd\\s.*\\sv?${schema === 2 ? 1 : 2}\\.\\d+\\.\\d+`, "m"));
+    expect(sec(result, "versions")).toMatch(
+      new RegExp(`^containerd\\s.*\\sv?${schema === 2 ? 1 : 2}\\.\\d+\\.\\d+`, "m"),
+    );
     expect(sec(result, "config-toml")).toMatch(new RegExp(`^version = ${schema}$`, "m"));
     expect(sec(result, "config-dump")).toMatch(new RegExp(`^version = ${schema}$`, "m"));
   });
@@ -643,7 +745,8 @@ function podChecks(get: () => Run, mode: "pull" | "baked", boot: (r: Run) => Boo
   if (mode === "pull") {
     it("both registries' hosts.toml name the boot's registry as mirror", () => {
       const { expect: e } = get();
-      for (const host of ["docker.io", "registry.k8s.io"]) expect(sec(get().result, `file ${e.configPath}/${host}/hosts.toml`)).toContain(`[host."${e.mirror}"]`);
+      for (const host of ["docker.io", "registry.k8s.io"])
+        expect(sec(get().result, `file ${e.configPath}/${host}/hosts.toml`)).toContain(`[host."${e.mirror}"]`);
     });
     it(`crictl pull ${WORKLOAD_IMAGE} succeeds through the mirror (the registry's log shows containerd's requests)`, () => {
       expect(kv(s("pod-images-before"), "workload-before")).toBe("absent");
@@ -681,7 +784,12 @@ function podChecks(get: () => Run, mode: "pull" | "baked", boot: (r: Run) => Boo
       expect(layers).toContain(`blob ${e.root} ${img.image.layerDigest}`);
       expect(layers).not.toContain(`blob /var/lib/containerd ${img.image.layerDigest}`);
     }
-    expect(layers).toMatch(new RegExp(`^unpacked ${e.root} ${e.root}/io\\.containerd\\.snapshotter\\.v1\\.overlayfs/snapshots/\\d+/fs/etc/bakeprobe$`, "m"));
+    expect(layers).toMatch(
+      new RegExp(
+        `^unpacked ${e.root} ${e.root}/io\\.containerd\\.snapshotter\\.v1\\.overlayfs/snapshots/\\d+/fs/etc/bakeprobe$`,
+        "m",
+      ),
+    );
     expect(layers).not.toMatch(/^unpacked \/var\/lib\/containerd /m);
   });
   it("the pod is stopped and removed at the end", () => {
@@ -711,7 +819,11 @@ function negativeControls(get: () => Run) {
     expect(kv(n, "runp-exit")).toMatch(/^[1-9]\d*$/);
     const wrong = { ...get().pod!.fixture.sandbox, tag: "0.0-absent" };
     expect(mirrorPullProblems(get().pod!.accessLog, wrong)).not.toEqual([]);
-    expect(get().pod!.accessLog.some((l) => l.includes("/v2/pause/manifests/0.0-absent") && /"containerd\//.test(l) && /" 404 /.test(l))).toBe(true);
+    expect(
+      get().pod!.accessLog.some(
+        (l) => l.includes("/v2/pause/manifests/0.0-absent") && /"containerd\//.test(l) && /" 404 /.test(l),
+      ),
+    ).toBe(true);
   });
 }
 
@@ -750,12 +862,21 @@ function cloudInitScenario(name: string, title: string) {
       describe("a pod runs: real crictl, images through bake's mirrors, systemd cgroups", () => podChecks(get, "pull"));
       if (name === P) describe("negative controls", () => negativeControls(get));
     }
-    if (name === "forky") describe("merged with the user's cloud-config (--merge)", () => composeChecks(get, { script: false }));
+    if (name === "forky")
+      describe("merged with the user's cloud-config (--merge)", () => composeChecks(get, { script: false }));
   });
 }
 
-cloudInitScenario(P, CLOUD_IMAGE ? `cloud-init on ${basename(CLOUD_IMAGE)} (${primary})` : "cloud-init, Debian trixie (containerd 1.7, config schema v2) + crictl");
-cloudInitScenario("forky", "cloud-init, Debian forky (containerd 2.x, config schema v3) + crictl, merged with the user's cloud-config");
+cloudInitScenario(
+  P,
+  CLOUD_IMAGE
+    ? `cloud-init on ${basename(CLOUD_IMAGE)} (${primary})`
+    : "cloud-init, Debian trixie (containerd 1.7, config schema v2) + crictl",
+);
+cloudInitScenario(
+  "forky",
+  "cloud-init, Debian forky (containerd 2.x, config schema v3) + crictl, merged with the user's cloud-config",
+);
 
 if (jobs.has("trixie-mime")) {
   describe("cloud-init MIME multipart, Debian trixie: bake's part, the user's cloud-config and script (--mime)", () => {
@@ -816,10 +937,18 @@ if (jobs.has(`${P}-packer`)) {
     });
     it("first run wrote bake's files (sha256 of every file written is recorded)", async () => {
       const files = changed(1);
-      await writeFile(join(outDir(), `${P}-packer`, "files-written-run1.txt"), files.map((f) => `${f.hash}  ${f.path}  ${f.kind}`).join("\n") + "\n");
+      await writeFile(
+        join(outDir(), `${P}-packer`, "files-written-run1.txt"),
+        files.map((f) => `${f.hash}  ${f.path}  ${f.kind}`).join("\n") + "\n",
+      );
       const paths = files.map((f) => f.path);
-      for (const p of ["/etc/containerd/config.toml", "/etc/containerd/certs.d/docker.io/hosts.toml", "/etc/modules-load.d/containerd.conf",
-        "/etc/sysctl.d/99-kubernetes-cri.conf", "/etc/systemd/system/containerd.service.d/10-bake.conf"]) {
+      for (const p of [
+        "/etc/containerd/config.toml",
+        "/etc/containerd/certs.d/docker.io/hosts.toml",
+        "/etc/modules-load.d/containerd.conf",
+        "/etc/sysctl.d/99-kubernetes-cri.conf",
+        "/etc/systemd/system/containerd.service.d/10-bake.conf",
+      ]) {
         expect(paths).toContain(p);
       }
       const unhashed = files.filter((f) => !["removed", "symlink"].includes(f.kind) && !/^[0-9a-f]{64}$/.test(f.hash));
@@ -829,12 +958,18 @@ if (jobs.has(`${P}-packer`)) {
       expect(runSec(2)).toMatch(/^exit: 0$/m);
       expect(runSec(2)).toMatch(/^status-file: ok$/m);
       // nothing changed, so the running containerd is left alone
-      expect(sec(run.result, "packer-output 2")).toContain("bake: containerd is active with this config; not restarting it");
+      expect(sec(run.result, "packer-output 2")).toContain(
+        "bake: containerd is active with this config; not restarting it",
+      );
       const files = changed(2);
-      await writeFile(join(outDir(), `${P}-packer`, "files-changed-run2.txt"), files.map((f) => `${f.hash}  ${f.path}  ${f.kind}`).join("\n") + "\n");
+      await writeFile(
+        join(outDir(), `${P}-packer`, "files-changed-run2.txt"),
+        files.map((f) => `${f.hash}  ${f.path}  ${f.kind}`).join("\n") + "\n",
+      );
       // state that is not a file bake writes: package manager caches and indexes, logs,
       // the containerd daemon's own data, systemd's bookkeeping
-      const volatile = /^\/(var\/log\/|var\/cache\/|var\/lib\/apt\/lists\/|var\/lib\/dnf\/|var\/lib\/rpm\/|var\/lib\/systemd\/|var\/lib\/containerd\/|data\/containerd\/|var\/tmp\/)/;
+      const volatile =
+        /^\/(var\/log\/|var\/cache\/|var\/lib\/apt\/lists\/|var\/lib\/dnf\/|var\/lib\/rpm\/|var\/lib\/systemd\/|var\/lib\/containerd\/|data\/containerd\/|var\/tmp\/)/;
       const real = files.filter((f) => !volatile.test(f.path) && f.kind !== "touched");
       expect(real, "files created, removed or changed by the second run").toEqual([]);
       // bake's run record is rewritten by every run ("running", then "ok"); its content must be unchanged
@@ -847,8 +982,12 @@ if (jobs.has(`${P}-packer`)) {
     it(`second run takes at most ${RERUN_MAX_SEC} s (goal ${RERUN_GOAL_SEC} s), verifies, refreshes no package index and downloads nothing`, () => {
       const seconds = Number(/^seconds: ([\d.]+)$/m.exec(runSec(2))?.[1]);
       const out = sec(run.result, "packer-output 2");
-      const steps = [...out.matchAll(/^bake: ([\w-]+) took (\d+) ms$/gm)].map((m) => `${m[1]} ${(Number(m[2]) / 1000).toFixed(1)} s`);
-      process.stderr.write(`[vm] ${P}-packer: re-run (second Packer run) ${seconds} s (goal ${RERUN_GOAL_SEC} s); steps: ${steps.join(", ")}\n`);
+      const steps = [...out.matchAll(/^bake: ([\w-]+) took (\d+) ms$/gm)].map(
+        (m) => `${m[1]} ${(Number(m[2]) / 1000).toFixed(1)} s`,
+      );
+      process.stderr.write(
+        `[vm] ${P}-packer: re-run (second Packer run) ${seconds} s (goal ${RERUN_GOAL_SEC} s); steps: ${steps.join(", ")}\n`,
+      );
       expect(out).toMatch(/^bake: all steps passed/m);
       expect(out).toMatch(/^bake: verify took \d+ ms$/m);
       // apt-get update prints Hit:/Get: per source, dnf its metadata lines; curl runs silent, so the skip message is the proof
@@ -863,7 +1002,9 @@ if (jobs.has(`${P}-packer`)) {
       expect(runSec(3)).toMatch(/^exit: [1-9]\d*$/m);
       expect(runSec(3)).toMatch(/^status-file: failed install-crictl$/m);
       const out = sec(run.result, "packer-output 3");
-      expect(out).toMatch(/bake: sha256 of http:\/\/10\.0\.2\.2:\d+\/crictl-v1\.35\.0-linux-amd64\.tar\.gz is [0-9a-f]{64}, expected (ab){32}/);
+      expect(out).toMatch(
+        /bake: sha256 of http:\/\/10\.0\.2\.2:\d+\/crictl-v1\.35\.0-linux-amd64\.tar\.gz is [0-9a-f]{64}, expected (ab){32}/,
+      );
       expect(out).toContain("bake: FAILED in step 'install-crictl'");
       const verify = stepsOf(bad.bytes.toString()).find((s) => s.id === "verify")!;
       expect(out).not.toContain(`bake: [${verify.index}/${verify.total}] verify`);
@@ -879,7 +1020,8 @@ if (jobs.has(`${P}-packer`)) {
         const pull = sec(run.result, "packer-pull");
         expect(pull).toContain(`pull-exit ${SANDBOX_IMAGE}: 0`);
         expect(pull).toContain(`pull-exit ${WORKLOAD_IMAGE}: 0`);
-        for (const img of [run.pod!.fixture.sandbox, run.pod!.fixture.workload]) expect(mirrorPullProblems(run.pod!.accessLog, img)).toEqual([]);
+        for (const img of [run.pod!.fixture.sandbox, run.pod!.fixture.workload])
+          expect(mirrorPullProblems(run.pod!.accessLog, img)).toEqual([]);
       });
       describe("second boot of the baked disk, registry stopped: the pod starts from the images on disk", () => {
         it("the baked disk booted and reported", () => {
@@ -925,7 +1067,8 @@ if (jobs.has(`${P}-failure`)) {
       const step = failed()![1]!;
       const steps = stepsOf(run.bakeOut.bytes.toString());
       const idx = steps.findIndex((s) => s.id === step);
-      for (const s of steps.slice(idx + 1)) expect(bakeLog(run.result)).not.toContain(`bake: [${s.index}/${s.total}] ${s.id}:`);
+      for (const s of steps.slice(idx + 1))
+        expect(bakeLog(run.result)).not.toContain(`bake: [${s.index}/${s.total}] ${s.id}:`);
       expect(bakeLog(run.result)).not.toContain("bake: ok   -");
       expect(sec(run.result, "containerd-unit")).not.toMatch(/^is-active: active$/m);
     });
@@ -954,15 +1097,20 @@ if (jobs.has(`${P}-kubeadm`)) {
       const p = s("kube-packages");
       if (standIn) {
         // dpkg's status abbreviation "hi": held, installed
-        for (const pkg of ["kubelet", "kubeadm", "kubectl"]) expect(p).toMatch(new RegExp(`^${pkg} hi +${KUBE_PATCH.replace(/\./g, "\\.")}-1\\.1$`, "m"));
+        for (const pkg of ["kubelet", "kubeadm", "kubectl"])
+          expect(p).toMatch(new RegExp(`^${pkg} hi +${KUBE_PATCH.replace(/\./g, "\\.")}-1\\.1$`, "m"));
         expect(p).toMatch(/^cri-tools hi +1\.35\.0-1\.1$/m);
-        expect(part(p, "apt-mark showhold").split("\n")).toEqual(expect.arrayContaining(["kubelet", "kubeadm", "kubectl", "cri-tools"]));
+        expect(part(p, "apt-mark showhold").split("\n")).toEqual(
+          expect.arrayContaining(["kubelet", "kubeadm", "kubectl", "cri-tools"]),
+        );
         // bake fetched the key the spec's sha256 names, and apt read the signed index from the overridden URL
         expect(part(p, "kubernetes.sources")).toContain(`URIs: ${run.kube!.repo!.baseurl}`);
         expect(part(p, "keyring sha256")).toContain(run.kube!.repo!.keySha256);
-        for (const f of ["Release.key", "InRelease", "Packages", `kubeadm_${KUBE_PATCH}-1.1_amd64.deb`]) expect(run.kube!.repo!.requests).toContain(`GET /core:/stable:/v1.35/deb/${f} -> 200`);
+        for (const f of ["Release.key", "InRelease", "Packages", `kubeadm_${KUBE_PATCH}-1.1_amd64.deb`])
+          expect(run.kube!.repo!.requests).toContain(`GET /core:/stable:/v1.35/deb/${f} -> 200`);
       } else {
-        for (const pkg of ["kubelet", "kubeadm", "kubectl", "cri-tools"]) expect(p).toMatch(new RegExp(`^${pkg}-1\\.35\\.`, "m"));
+        for (const pkg of ["kubelet", "kubeadm", "kubectl", "cri-tools"])
+          expect(p).toMatch(new RegExp(`^${pkg}-1\\.35\\.`, "m"));
         expect(part(p, "kubernetes.repo")).toMatch(/^exclude=kubelet kubeadm kubectl cri-tools/m);
       }
     });
@@ -975,9 +1123,13 @@ if (jobs.has(`${P}-kubeadm`)) {
     it("swap was on before bake ran (the check fails on that state), and is off now with its fstab line commented out", () => {
       const swap = s("kube-swap");
       // without bake's swap-off step the node looks like this: the check finds the swap file
-      expect(activeSwaps(part(swap, "before bake (harness boothook)")).map((l) => l.split(/\s+/)[0])).toEqual(["/bake-vm.swap"]);
+      expect(activeSwaps(part(swap, "before bake (harness boothook)")).map((l) => l.split(/\s+/)[0])).toEqual([
+        "/bake-vm.swap",
+      ]);
       expect(activeSwaps(part(swap, "/proc/swaps"))).toEqual([]);
-      expect(part(swap, "fstab swap lines")).toMatch(/^\d+:#bake: swap off for kubelet# \/bake-vm\.swap none swap sw 0 0$/m);
+      expect(part(swap, "fstab swap lines")).toMatch(
+        /^\d+:#bake: swap off for kubelet# \/bake-vm\.swap none swap sw 0 0$/m,
+      );
       expect(swap).toMatch(/^swap\.target: masked$/m);
     });
     it("kubeadm's host tools are on PATH", () => {
@@ -997,11 +1149,24 @@ if (jobs.has(`${P}-kubeadm`)) {
           const { repository, tag } = inMirror(ref);
           // ?ns= is the registry the image is named after: containerd came through that host's mirror
           const ns = `/v2/${repository}/manifests/${tag}?ns=${KUBE_IMAGE_REPOSITORY.split("/")[0]}`;
-          expect(run.kube!.registryLog.some((l) => l.includes(ns) && /"containerd\//.test(l) && /" 200 /.test(l)), ref).toBe(true);
+          expect(
+            run.kube!.registryLog.some((l) => l.includes(ns) && /"containerd\//.test(l) && /" 200 /.test(l)),
+            ref,
+          ).toBe(true);
         }
-        expect(s(`file /etc/containerd/certs.d/${KUBE_IMAGE_REPOSITORY.split("/")[0]}/hosts.toml`)).toContain(`[host."${run.kube!.mirror}"]`);
+        expect(s(`file /etc/containerd/certs.d/${KUBE_IMAGE_REPOSITORY.split("/")[0]}/hosts.toml`)).toContain(
+          `[host."${run.kube!.mirror}"]`,
+        );
       } else {
-        for (const image of ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy", "etcd", "pause"]) expect(listed).toMatch(new RegExp(`^registry\\.k8s\\.io/${image}:`, "m"));
+        for (const image of [
+          "kube-apiserver",
+          "kube-controller-manager",
+          "kube-scheduler",
+          "kube-proxy",
+          "etcd",
+          "pause",
+        ])
+          expect(listed).toMatch(new RegExp(`^registry\\.k8s\\.io/${image}:`, "m"));
       }
     });
     it("verify ended with kubeadm's init preflight", () => {

@@ -18,14 +18,22 @@ export interface BakeOutput {
 }
 
 /** Writes `spec` to `dir`/spec-<name>.yaml and runs `node dist/cli.js <format> -c spec [args]`. */
-export async function bake(format: "cloud-init" | "packer", spec: object, dir: string, name: string, args: string[] = []): Promise<BakeOutput> {
+export async function bake(
+  format: "cloud-init" | "packer",
+  spec: object,
+  dir: string,
+  name: string,
+  args: string[] = [],
+): Promise<BakeOutput> {
   await mkdir(dir, { recursive: true });
   const specPath = join(dir, `spec-${name}.yaml`);
   const text = `# written by test/vm/boot.test.ts (${name})\n${stringify(spec)}`;
   await writeFile(specPath, text);
   const r = spawnSync(process.execPath, [CLI, format, "-c", specPath, ...args], { cwd: REPO, maxBuffer: 64 << 20 });
   if (r.status !== 0) {
-    throw new Error(`bake ${format} -c ${specPath} ${args.join(" ")} exited ${r.status}\n${r.stderr.toString()}${r.stdout.toString()}`);
+    throw new Error(
+      `bake ${format} -c ${specPath} ${args.join(" ")} exited ${r.status}\n${r.stderr.toString()}${r.stdout.toString()}`,
+    );
   }
   const bytes = r.stdout;
   await writeFile(join(dir, `${name}.${format === "packer" ? "sh" : "user-data"}`), bytes);

@@ -87,7 +87,9 @@ async function vendorTarball(): Promise<Tarball | undefined> {
   if (!(await exists(path))) return undefined;
   const sums = await readFile(join(VENDOR_CRICTL_DIR, "SHA256SUMS"), "utf8");
   const want = new RegExp(`^([0-9a-f]{64})\\s+\\*?${name.replace(/\./g, "\\.")}$`, "m").exec(sums)?.[1];
-  const got = createHash("sha256").update(await readFile(path)).digest("hex");
+  const got = createHash("sha256")
+    .update(await readFile(path))
+    .digest("hex");
   if (want !== got) throw new Error(`${path}: sha256 ${got} does not match SHA256SUMS (${want ?? "no entry"})`);
   const binary = await run("sh", ["-c", 'tar -xzOf "$1" crictl | sha256sum', "sh", path]);
   return { real: true, version: VENDOR_VERSION, path, binarySha256: binary.stdout.split(" ")[0]! };
@@ -99,7 +101,17 @@ async function standInTarball(workDir: string, version = "v1.35.0"): Promise<Tar
   await writeFile(join(stage, "crictl"), CRICTL_STANDIN);
   await chmod(join(stage, "crictl"), 0o755);
   const path = join(workDir, `crictl-${version}-linux-amd64.tar.gz`);
-  await run("tar", ["-C", stage, "--owner=0", "--group=0", "--numeric-owner", "--mtime=2025-01-01", "-czf", path, "crictl"]);
+  await run("tar", [
+    "-C",
+    stage,
+    "--owner=0",
+    "--group=0",
+    "--numeric-owner",
+    "--mtime=2025-01-01",
+    "-czf",
+    path,
+    "crictl",
+  ]);
   return { real: false, version, path, binarySha256: createHash("sha256").update(CRICTL_STANDIN).digest("hex") };
 }
 
@@ -107,7 +119,8 @@ export async function startCrictlServer(workDir: string): Promise<CrictlServer> 
   const standIn = await standInTarball(workDir);
   let tarball = await vendorTarball();
   if (!tarball) {
-    if (process.env.CI === "true") throw new Error(`${VENDOR_CRICTL_DIR} is missing: CI must prove the real crictl, not the stand-in`);
+    if (process.env.CI === "true")
+      throw new Error(`${VENDOR_CRICTL_DIR} is missing: CI must prove the real crictl, not the stand-in`);
     log("*".repeat(100));
     log(`*** ${VENDOR_CRICTL_DIR} is absent: the guest gets a crictl STAND-IN script, NOT the real crictl.`);
     log("*** Only bake's download, sha256 check and install are proven; the pod checks are SKIPPED.");
@@ -138,7 +151,11 @@ export async function startCrictlServer(workDir: string): Promise<CrictlServer> 
     url: `http://10.0.2.2:${port}/${name(tarball)}`,
     sha256: createHash("sha256").update(body).digest("hex"),
     binarySha256: tarball.binarySha256,
-    decoy: { version: standIn.version, url: `http://10.0.2.2:${port}/${name(standIn)}`, binarySha256: standIn.binarySha256 },
+    decoy: {
+      version: standIn.version,
+      url: `http://10.0.2.2:${port}/${name(standIn)}`,
+      binarySha256: standIn.binarySha256,
+    },
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -42,9 +42,17 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     child.on("error", reject);
     child.on("close", (code, signal) => {
       if (timer) clearTimeout(timer);
-      const res = { code: code ?? (signal ? 128 : 1), stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
+      const res = {
+        code: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+      };
       if ((opts.check ?? true) && res.code !== 0) {
-        reject(new Error(`${cmd} ${args.join(" ")} exited ${res.code}${signal ? ` (${signal})` : ""}\n${tail(res.stderr || res.stdout, 40)}`));
+        reject(
+          new Error(
+            `${cmd} ${args.join(" ")} exited ${res.code}${signal ? ` (${signal})` : ""}\n${tail(res.stderr || res.stdout, 40)}`,
+          ),
+        );
       } else resolve(res);
     });
     // a child that exits without reading stdin must not become an EPIPE in the test runner

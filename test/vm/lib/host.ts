@@ -40,7 +40,10 @@ export async function ensureHostTools(opts: { buildImages: boolean }): Promise<v
   const wanted = { ...TOOLS, ...(opts.buildImages ? IMAGE_TOOLS : {}) };
   const missing: string[] = [];
   for (const [bin, pkg] of Object.entries(wanted)) if (!(await which(bin))) missing.push(`${bin} (${pkg})`);
-  if (missing.length > 0) throw new Error(`host: missing ${missing.join(", ")}; run npm run test:vm, whose setup step installs them (node scripts/test-setup.mjs vm)`);
+  if (missing.length > 0)
+    throw new Error(
+      `host: missing ${missing.join(", ")}; run npm run test:vm, whose setup step installs them (node scripts/test-setup.mjs vm)`,
+    );
 }
 
 export async function exists(path: string): Promise<boolean> {
@@ -88,14 +91,36 @@ async function probeAccel(): Promise<Accel> {
   const out = join(dir, "debugcon.log");
   const r = await run(
     "timeout",
-    ["10", "qemu-system-x86_64", "-accel", "kvm", "-machine", "q35", "-cpu", "host", "-m", "128", "-display", "none",
-      "-monitor", "none", "-nodefaults", "-no-reboot", "-debugcon", `file:${out}`, "-global", "isa-debugcon.iobase=0x402"],
+    [
+      "10",
+      "qemu-system-x86_64",
+      "-accel",
+      "kvm",
+      "-machine",
+      "q35",
+      "-cpu",
+      "host",
+      "-m",
+      "128",
+      "-display",
+      "none",
+      "-monitor",
+      "none",
+      "-nodefaults",
+      "-no-reboot",
+      "-debugcon",
+      `file:${out}`,
+      "-global",
+      "isa-debugcon.iobase=0x402",
+    ],
     { check: false },
   );
   const text = await readFile(out, "utf8").catch(() => "");
   // SeaBIOS reaches its boot menu and keeps running, so timeout's 124 plus the banner means KVM works.
   if (r.code === 124 && /Booting from|No bootable device/.test(text)) accelCache = "kvm";
-  log(`accel: KVM probe exit ${r.code}${r.code !== 124 ? ` (${r.stderr.trim().split("\n").pop()})` : ""}: using ${accelCache.toUpperCase()}`);
+  log(
+    `accel: KVM probe exit ${r.code}${r.code !== 124 ? ` (${r.stderr.trim().split("\n").pop()})` : ""}: using ${accelCache.toUpperCase()}`,
+  );
   await rm(dir, { recursive: true, force: true });
   return accelCache;
 }

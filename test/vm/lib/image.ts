@@ -16,10 +16,21 @@ export type Suite = "trixie" | "forky";
 const GUEST_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "guest");
 
 const COMMON_PACKAGES = [
-  "linux-image-amd64", "systemd-sysv", "udev", "dbus", "kmod", "procps", "iproute2", "ifupdown", "netbase",
-  "e2fsprogs", "ca-certificates", "cloud-init",
+  "linux-image-amd64",
+  "systemd-sysv",
+  "udev",
+  "dbus",
+  "kmod",
+  "procps",
+  "iproute2",
+  "ifupdown",
+  "netbase",
+  "e2fsprogs",
+  "ca-certificates",
+  "cloud-init",
   // present so that bake's packages.remove is proven to remove them
-  "podman", "buildah",
+  "podman",
+  "buildah",
   // the Packer scenario logs in as an unprivileged user and uses sudo, as Packer does
   "sudo",
   // deliberately absent: containerd, runc (bake installs them from Debian's mirror) and curl (bake installs it when needed)
@@ -62,8 +73,15 @@ export async function ensureImage(suite: Suite): Promise<Image> {
   const dir = join(cacheRoot(), "images", `${suite}-${key}`);
   const image = (built: boolean, buildSeconds?: number): Promise<Image> =>
     readFile(join(dir, "manifest.txt"), "utf8").then((manifest) => ({
-      suite, key, dir, built, buildSeconds, manifest,
-      kernel: join(dir, "vmlinuz"), initrd: join(dir, "initrd.img"), disk: join(dir, "base.qcow2"),
+      suite,
+      key,
+      dir,
+      built,
+      buildSeconds,
+      manifest,
+      kernel: join(dir, "vmlinuz"),
+      initrd: join(dir, "initrd.img"),
+      disk: join(dir, "base.qcow2"),
     }));
   if (process.env.BAKE_VM_REBUILD !== "1" && (await exists(join(dir, "complete")))) {
     log(`image ${suite}: cached ${dir}`);
@@ -143,7 +161,10 @@ async function customize(root: string): Promise<void> {
   await w("usr/local/libexec/bake-vm-hook", await readFile(join(GUEST_DIR, "hook.sh"), "utf8"), 0o755);
   await w("etc/systemd/system/bake-vm-hook.service", await readFile(join(GUEST_DIR, "bake-vm-hook.service"), "utf8"));
   await mkdir(join(root, "etc/systemd/system/multi-user.target.wants"), { recursive: true });
-  await symlink("/etc/systemd/system/bake-vm-hook.service", join(root, "etc/systemd/system/multi-user.target.wants/bake-vm-hook.service"));
+  await symlink(
+    "/etc/systemd/system/bake-vm-hook.service",
+    join(root, "etc/systemd/system/multi-user.target.wants/bake-vm-hook.service"),
+  );
   // root without password on the console, for debugging a kept VM by hand
   await run("chroot", [root, "passwd", "-d", "root"]);
 }

@@ -3,7 +3,11 @@
 
 /** Active swap areas in a /proc/swaps text (its first line is the header). */
 export function activeSwaps(procSwaps: string): string[] {
-  return procSwaps.split("\n").slice(1).map((l) => l.trim()).filter(Boolean);
+  return procSwaps
+    .split("\n")
+    .slice(1)
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** The part of a kube.sh section between "--- <title>" and the next "--- " line. */
@@ -17,7 +21,10 @@ export function part(section: string, title: string): string {
 
 /** Commands kube.sh reported as MISSING. */
 export function missingTools(section: string): string[] {
-  return section.split("\n").filter((l) => / MISSING$/.test(l)).map((l) => l.split(":")[0]!);
+  return section
+    .split("\n")
+    .filter((l) => / MISSING$/.test(l))
+    .map((l) => l.split(":")[0]!);
 }
 
 /** Images of `wanted` that `ctr -n k8s.io images ls -q` did not list. */

@@ -20,13 +20,23 @@ export const KUBE_PATCH = "1.35.2";
 /** where pkgs.k8s.io keeps the minor's deb repo; the stand-in uses the same path */
 export const REPO_PATH = `/core:/stable:/v${KUBE_MINOR}/deb/`;
 /** what the stand-in kubeadm's `config images list` prints, after the repository; @V is --kubernetes-version */
-export const KUBEADM_IMAGES = ["kube-apiserver:@V", "kube-controller-manager:@V", "kube-scheduler:@V", "kube-proxy:@V", "coredns/coredns:v1.13.1", "pause:3.10.1", "etcd:3.6.6-0"];
+export const KUBEADM_IMAGES = [
+  "kube-apiserver:@V",
+  "kube-controller-manager:@V",
+  "kube-scheduler:@V",
+  "kube-proxy:@V",
+  "coredns/coredns:v1.13.1",
+  "pause:3.10.1",
+  "etcd:3.6.6-0",
+];
 /** every stand-in says this, in its output and its package description */
 export const STANDIN_MARK = "STAND-IN (bake VM test fixture, not the real";
 
 /** The image list as the stand-in prints it for `repository` and `version`: kubeadm drops coredns/ for a custom repository. */
 export function kubeadmImageList(repository: string, version: string): string[] {
-  return KUBEADM_IMAGES.map((i) => i.replace("@V", version)).map((i) => `${repository}/${repository === "registry.k8s.io" ? i : i.replace(/^coredns\//, "")}`);
+  return KUBEADM_IMAGES.map((i) => i.replace("@V", version)).map(
+    (i) => `${repository}/${repository === "registry.k8s.io" ? i : i.replace(/^coredns\//, "")}`,
+  );
 }
 
 const kubeadmScript = () => `#!/bin/sh
@@ -121,7 +131,13 @@ async function buildDeb(dir: string, out: string, p: Package): Promise<void> {
     await writeFile(join(root, path), f.content);
     await chmod(join(root, path), f.mode);
   }
-  await run("dpkg-deb", ["--root-owner-group", "-Zgzip", "--build", root, join(out, `${p.name}_${p.version}_amd64.deb`)]);
+  await run("dpkg-deb", [
+    "--root-owner-group",
+    "-Zgzip",
+    "--build",
+    root,
+    join(out, `${p.name}_${p.version}_amd64.deb`),
+  ]);
 }
 
 export interface KubeRepo {
@@ -146,14 +162,28 @@ export async function startKubeRepo(crictlTarball: string): Promise<KubeRepo> {
   const exe = (content: string | Buffer) => ({ content, mode: 0o755 });
   const version = `${KUBE_PATCH}-1.1`;
   const packages: Package[] = [
-    { name: "kubeadm", version, depends: "cri-tools (>= 1.30.0)", description: `kubeadm ${STANDIN_MARK} kubeadm)`, files: { "usr/bin/kubeadm": exe(kubeadmScript()) } },
+    {
+      name: "kubeadm",
+      version,
+      depends: "cri-tools (>= 1.30.0)",
+      description: `kubeadm ${STANDIN_MARK} kubeadm)`,
+      files: { "usr/bin/kubeadm": exe(kubeadmScript()) },
+    },
     {
       name: "kubelet",
       version,
       description: `kubelet ${STANDIN_MARK} kubelet)`,
-      files: { "usr/bin/kubelet": exe(kubeletScript()), "usr/lib/systemd/system/kubelet.service": { content: KUBELET_UNIT, mode: 0o644 } },
+      files: {
+        "usr/bin/kubelet": exe(kubeletScript()),
+        "usr/lib/systemd/system/kubelet.service": { content: KUBELET_UNIT, mode: 0o644 },
+      },
     },
-    { name: "kubectl", version, description: `kubectl ${STANDIN_MARK} kubectl)`, files: { "usr/bin/kubectl": exe(kubectlScript()) } },
+    {
+      name: "kubectl",
+      version,
+      description: `kubectl ${STANDIN_MARK} kubectl)`,
+      files: { "usr/bin/kubectl": exe(kubectlScript()) },
+    },
     // cri-tools follows the minor (1.35.0); the binary inside is the real vendored crictl v1.34.0
     {
       name: "cri-tools",
@@ -170,7 +200,9 @@ export async function startKubeRepo(crictlTarball: string): Promise<KubeRepo> {
   for (const deb of debs) {
     const bytes = await readFile(join(repo, deb));
     const control = (await run("dpkg-deb", ["-f", join(repo, deb)])).stdout.trimEnd();
-    stanzas.push(`${control}\nFilename: ./${deb}\nSize: ${bytes.length}\nMD5sum: ${sha("md5", bytes)}\nSHA256: ${sha("sha256", bytes)}\n`);
+    stanzas.push(
+      `${control}\nFilename: ./${deb}\nSize: ${bytes.length}\nMD5sum: ${sha("md5", bytes)}\nSHA256: ${sha("sha256", bytes)}\n`,
+    );
   }
   const index = Buffer.from(stanzas.join("\n"));
   await writeFile(join(repo, "Packages"), index);
@@ -184,12 +216,27 @@ export async function startKubeRepo(crictlTarball: string): Promise<KubeRepo> {
   const gnupg = join(work, "gnupg");
   await mkdir(gnupg, { mode: 0o700 });
   const env = { ...process.env, GNUPGHOME: gnupg };
-  const gpg = (args: string[]) => run("gpg", ["--batch", "--pinentry-mode", "loopback", "--passphrase", "", ...args], { env });
+  const gpg = (args: string[]) =>
+    run("gpg", ["--batch", "--pinentry-mode", "loopback", "--passphrase", "", ...args], { env });
   try {
-    await gpg(["--quick-gen-key", "bake VM test stand-in for pkgs.k8s.io <bake-vm@example.invalid>", "ed25519", "sign", "1d"]);
+    await gpg([
+      "--quick-gen-key",
+      "bake VM test stand-in for pkgs.k8s.io <bake-vm@example.invalid>",
+      "ed25519",
+      "sign",
+      "1d",
+    ]);
     await gpg(["--armor", "--output", join(repo, "Release.key"), "--export"]);
     await gpg(["--digest-algo", "SHA256", "--clearsign", "--output", join(repo, "InRelease"), join(repo, "Release")]);
-    await gpg(["--digest-algo", "SHA256", "--armor", "--detach-sign", "--output", join(repo, "Release.gpg"), join(repo, "Release")]);
+    await gpg([
+      "--digest-algo",
+      "SHA256",
+      "--armor",
+      "--detach-sign",
+      "--output",
+      join(repo, "Release.gpg"),
+      join(repo, "Release"),
+    ]);
   } finally {
     await run("gpgconf", ["--kill", "gpg-agent"], { env, check: false });
   }
@@ -213,7 +260,9 @@ export async function startKubeRepo(crictlTarball: string): Promise<KubeRepo> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
-  log(`kube repo: STAND-IN of pkgs.k8s.io on http://127.0.0.1:${port}${REPO_PATH} (${debs.join(", ")}), key sha256 ${keySha256}`);
+  log(
+    `kube repo: STAND-IN of pkgs.k8s.io on http://127.0.0.1:${port}${REPO_PATH} (${debs.join(", ")}), key sha256 ${keySha256}`,
+  );
   return {
     guestBaseurl: `http://10.0.2.2:${port}${REPO_PATH}`,
     keySha256,

@@ -62,7 +62,9 @@ export function collectFigures(r: BootResult): BootFigures {
 const fmt = (n?: number) => (n === undefined ? "?" : n.toFixed(1));
 
 function stepTimes(bakeLog: string): Record<string, number> | undefined {
-  const steps = [...bakeLog.matchAll(/^bake: ([\w-]+) took (\d+) ms$/gm)].map(([, id, ms]) => [id!, Number(ms) / 1000] as const);
+  const steps = [...bakeLog.matchAll(/^bake: ([\w-]+) took (\d+) ms$/gm)].map(
+    ([, id, ms]) => [id!, Number(ms) / 1000] as const,
+  );
   return steps.length ? Object.fromEntries(steps) : undefined;
 }
 
@@ -81,14 +83,27 @@ export async function speedComparison(primary: string): Promise<string[]> {
   const rerun = of(`${primary}-packer`)?.packerRunsSec?.[1];
   const data = {
     floor: { cloudInitTotalSec: rows[0][1]?.cloudInitTotalSec, scriptsUserSec: rows[0][1]?.scriptsUserSec },
-    bake: { cloudInitTotalSec: rows[1][1]?.cloudInitTotalSec, scriptsUserSec: rows[1][1]?.scriptsUserSec, stepSec: rows[1][1]?.stepSec },
+    bake: {
+      cloudInitTotalSec: rows[1][1]?.cloudInitTotalSec,
+      scriptsUserSec: rows[1][1]?.scriptsUserSec,
+      stepSec: rows[1][1]?.stepSec,
+    },
     naive: { cloudInitTotalSec: rows[2][1]?.cloudInitTotalSec, scriptsUserSec: rows[2][1]?.scriptsUserSec },
     rerunSec: rerun,
     rerunStepSec: of(`${primary}-packer`)?.stepSec,
   };
-  if (Object.values(data).every((v) => v === undefined || (typeof v === "object" && Object.values(v).every((x) => x === undefined)))) return [];
+  if (
+    Object.values(data).every(
+      (v) => v === undefined || (typeof v === "object" && Object.values(v).every((x) => x === undefined)),
+    )
+  )
+    return [];
   await writeFile(join(outDir(), "speed.json"), JSON.stringify(data, null, 2) + "\n");
-  const steps = data.bake.stepSec ? Object.entries(data.bake.stepSec).map(([id, s]) => `${id} ${s.toFixed(1)}`).join(", ") : "?";
+  const steps = data.bake.stepSec
+    ? Object.entries(data.bake.stepSec)
+        .map(([id, s]) => `${id} ${s.toFixed(1)}`)
+        .join(", ")
+    : "?";
   return [
     "| issue 12 | cloud-init total (s) | runcmd / scripts-user (s) |",
     "|---|---|---|",

@@ -62,7 +62,19 @@ export async function buildImage(recipe: ImageRecipe): Promise<OciImage> {
     await run("chmod", ["-R", "u=rwX,go=rX", stage]);
     const top = ["bin", ...new Set(Object.keys(recipe.files ?? {}).map((p) => p.split("/")[0]!))].sort();
     // fixed owner, order and mtime: the same recipe gives the same digests
-    await run("tar", ["-C", stage, "--sort=name", "--owner=0", "--group=0", "--numeric-owner", "--mtime=@0", "--format=gnu", "-cf", join(work, "layer.tar"), ...top]);
+    await run("tar", [
+      "-C",
+      stage,
+      "--sort=name",
+      "--owner=0",
+      "--group=0",
+      "--numeric-owner",
+      "--mtime=@0",
+      "--format=gnu",
+      "-cf",
+      join(work, "layer.tar"),
+      ...top,
+    ]);
     const layerTar = await readFile(join(work, "layer.tar"));
     const layer = gzipSync(layerTar, { level: 9 });
     const config = Buffer.from(
@@ -84,7 +96,10 @@ export async function buildImage(recipe: ImageRecipe): Promise<OciImage> {
       }),
     );
     return {
-      blobs: new Map([[sha(layer), layer], [sha(config), config]]),
+      blobs: new Map([
+        [sha(layer), layer],
+        [sha(config), config],
+      ]),
       manifest,
       manifestDigest: sha(manifest),
       layerDigest: sha(layer),

@@ -16,21 +16,26 @@ export function kv(section: string, key: string): string | undefined {
 export function mirrorPullProblems(accessLog: string[], img: PodImage): string[] {
   const ns = `ns=${img.ref.split("/")[0]}`;
   const byContainerd = accessLog.filter((l) => /"containerd\//.test(l) && / 200 \d+ /.test(l));
-  const got = (methods: string, path: string) => byContainerd.some((l) => new RegExp(`"(${methods}) ${path}\\?${ns} HTTP/1\\.1"`).test(l));
+  const got = (methods: string, path: string) =>
+    byContainerd.some((l) => new RegExp(`"(${methods}) ${path}\\?${ns} HTTP/1\\.1"`).test(l));
   const problems: string[] = [];
-  if (!got("GET|HEAD", `/v2/${img.repository}/manifests/${img.tag}`)) problems.push(`no containerd request for ${img.repository}:${img.tag}'s manifest (${ns}) in the registry's log`);
-  if (!got("GET", `/v2/${img.repository}/blobs/${img.image.layerDigest}`)) problems.push(`no containerd GET of ${img.ref}'s layer (${ns}) in the registry's log`);
+  if (!got("GET|HEAD", `/v2/${img.repository}/manifests/${img.tag}`))
+    problems.push(`no containerd request for ${img.repository}:${img.tag}'s manifest (${ns}) in the registry's log`);
+  if (!got("GET", `/v2/${img.repository}/blobs/${img.image.layerDigest}`))
+    problems.push(`no containerd GET of ${img.ref}'s layer (${ns}) in the registry's log`);
   return problems;
 }
 
 /** runp, create and start succeeded and the container runs. */
 export function podUpProblems(section: string): string[] {
   const problems: string[] = [];
-  if (kv(section, "runp-exit") !== "0") problems.push(`crictl runp exited ${kv(section, "runp-exit")}: ${kv(section, "runp-stderr") ?? ""}`);
+  if (kv(section, "runp-exit") !== "0")
+    problems.push(`crictl runp exited ${kv(section, "runp-exit")}: ${kv(section, "runp-stderr") ?? ""}`);
   if (!/^[0-9a-f]{64}$/.test(kv(section, "pod-id") ?? "")) problems.push("no pod id");
   if (kv(section, "create-exit") !== "0") problems.push(`crictl create exited ${kv(section, "create-exit")}`);
   if (kv(section, "start-exit") !== "0") problems.push(`crictl start exited ${kv(section, "start-exit")}`);
-  if (kv(section, "container-state") !== "CONTAINER_RUNNING") problems.push(`container state ${kv(section, "container-state")}`);
+  if (kv(section, "container-state") !== "CONTAINER_RUNNING")
+    problems.push(`container state ${kv(section, "container-state")}`);
   return problems;
 }
 
@@ -49,7 +54,12 @@ export function systemdCgroupProblems(section: string): string[] {
 /** The pod and its container are gone. */
 export function podDownProblems(section: string): string[] {
   const problems: string[] = [];
-  for (const [key, want] of [["stopp-exit", "0"], ["rmp-exit", "0"], ["pods-left", "0"], ["containers-left", "0"]] as const) {
+  for (const [key, want] of [
+    ["stopp-exit", "0"],
+    ["rmp-exit", "0"],
+    ["pods-left", "0"],
+    ["containers-left", "0"],
+  ] as const) {
     if (kv(section, key) !== want) problems.push(`${key}: ${kv(section, key)} (want ${want})`);
   }
   return problems;

@@ -35,7 +35,10 @@ let images: Promise<[OciImage, OciImage]> | undefined;
 
 function fixtureImages(): Promise<[OciImage, OciImage]> {
   images ??= Promise.all([
-    buildImage({ entrypoint: SLEEP_UNTIL_TERM, files: { "etc/bake-vm-image": "pause stand-in (bake VM test fixture)\n" } }),
+    buildImage({
+      entrypoint: SLEEP_UNTIL_TERM,
+      files: { "etc/bake-vm-image": "pause stand-in (bake VM test fixture)\n" },
+    }),
     buildImage({ entrypoint: SLEEP_UNTIL_TERM, files: { "etc/bakeprobe": `${WORKLOAD_MARKER}\n` } }),
   ]);
   return images;

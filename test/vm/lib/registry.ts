@@ -51,9 +51,13 @@ export async function startRegistry(name: string): Promise<Registry> {
   const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    const ok = await fetch(`${base}/v2/`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/v2/`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
-    if (i > 100 || child.exitCode !== null) throw new Error(`registry ${name}: docker-registry did not answer on ${base}/v2/`);
+    if (i > 100 || child.exitCode !== null)
+      throw new Error(`registry ${name}: docker-registry did not answer on ${base}/v2/`);
     await new Promise((r) => setTimeout(r, 100));
   }
   log(`registry ${name}: docker-registry (pid ${child.pid}) on ${base}, guest mirror http://10.0.2.2:${port}`);
@@ -65,12 +69,22 @@ export async function startRegistry(name: string): Promise<Registry> {
       if (start.status !== 202) throw new Error(`registry push ${repository}: upload start ${start.status}`);
       const location = new URL(start.headers.get("location")!, base);
       location.searchParams.set("digest", digest);
-      const put = await fetch(location, { method: "PUT", body: new Uint8Array(blob), headers: { "content-type": "application/octet-stream" } });
-      if (put.status !== 201) throw new Error(`registry push ${repository}: blob ${digest} ${put.status} ${await put.text()}`);
+      const put = await fetch(location, {
+        method: "PUT",
+        body: new Uint8Array(blob),
+        headers: { "content-type": "application/octet-stream" },
+      });
+      if (put.status !== 201)
+        throw new Error(`registry push ${repository}: blob ${digest} ${put.status} ${await put.text()}`);
     }
-    const m = await fetch(`${base}/v2/${repository}/manifests/${tag}`, { method: "PUT", body: new Uint8Array(image.manifest), headers: { "content-type": MANIFEST_TYPE } });
+    const m = await fetch(`${base}/v2/${repository}/manifests/${tag}`, {
+      method: "PUT",
+      body: new Uint8Array(image.manifest),
+      headers: { "content-type": MANIFEST_TYPE },
+    });
     if (m.status !== 201) throw new Error(`registry push ${repository}:${tag}: manifest ${m.status} ${await m.text()}`);
-    if (m.headers.get("docker-content-digest") !== image.manifestDigest) throw new Error(`registry push ${repository}:${tag}: digest mismatch`);
+    if (m.headers.get("docker-content-digest") !== image.manifestDigest)
+      throw new Error(`registry push ${repository}:${tag}: digest mismatch`);
   };
 
   return {

@@ -30,6 +30,13 @@ export async function buildSeed(path: string, content: SeedContent): Promise<voi
   await writeFile(join(stage, "network-config"), NETWORK_CONFIG);
   for (const [name, data] of Object.entries(content.harnessFiles)) await writeFile(join(stage, "bake-vm", name), data);
   await run("mkfs.vfat", ["-n", "CIDATA", "-C", path, "8192"]);
-  await run("mcopy", ["-i", path, join(stage, "user-data"), join(stage, "meta-data"), join(stage, "network-config"), "::"]);
+  await run("mcopy", [
+    "-i",
+    path,
+    join(stage, "user-data"),
+    join(stage, "meta-data"),
+    join(stage, "network-config"),
+    "::",
+  ]);
   await run("mcopy", ["-s", "-i", path, join(stage, "bake-vm"), "::"]);
 }

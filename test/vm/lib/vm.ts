@@ -74,7 +74,12 @@ export interface BootResult {
 }
 
 /** Files read back off the disk after poweroff: a second channel, independent of the serial port. */
-const DISK_FILES = ["/var/lib/bake/status", "/var/log/bake-provision.log", "/var/lib/cloud/data/result.json", "/var/log/cloud-init-output.log"];
+const DISK_FILES = [
+  "/var/lib/bake/status",
+  "/var/log/bake-provision.log",
+  "/var/lib/cloud/data/result.json",
+  "/var/log/cloud-init-output.log",
+];
 
 export function outDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "out", "vm");
@@ -145,13 +150,22 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
   await mkdir(work, { recursive: true });
   await mkdir(out, { recursive: true });
 
-  const userData = delivery === "multipart" ? multipartUserData(req.userData, await harnessBoothook(req.boothookPrelude)) : req.userData;
-  const params = Object.entries(req.params ?? {}).map(([k, v]) => `${k}=${shq(v)}\n`).join("");
+  const userData =
+    delivery === "multipart"
+      ? multipartUserData(req.userData, await harnessBoothook(req.boothookPrelude))
+      : req.userData;
+  const params = Object.entries(req.params ?? {})
+    .map(([k, v]) => `${k}=${shq(v)}\n`)
+    .join("");
   const instanceId = req.instanceId ?? `iid-bake-vm-${req.name}-${Date.now()}`;
   await buildSeed(join(work, "seed.img"), {
     instanceId,
     userData,
-    harnessFiles: { "report.sh": await readFile(join(GUEST_DIR, "report.sh")), "params.env": params, ...(req.files ?? {}) },
+    harnessFiles: {
+      "report.sh": await readFile(join(GUEST_DIR, "report.sh")),
+      "params.env": params,
+      ...(req.files ?? {}),
+    },
   });
   await writeFile(join(out, "user-data"), userData);
 
@@ -167,26 +181,53 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
   const consoleLog = join(work, "console.log");
   const resultsLog = join(work, "results.log");
   const qemu = [
-    "qemu-system-x86_64", "-machine", "q35",
-    ...(accel === "kvm" ? ["-accel", "kvm", "-cpu", "host"] : ["-accel", "tcg,thread=multi,tb-size=256", "-cpu", "max"]),
-    "-smp", "2", "-m", String(mem), "-nographic", "-no-reboot", "-monitor", "none",
+    "qemu-system-x86_64",
+    "-machine",
+    "q35",
+    ...(accel === "kvm"
+      ? ["-accel", "kvm", "-cpu", "host"]
+      : ["-accel", "tcg,thread=multi,tb-size=256", "-cpu", "max"]),
+    "-smp",
+    "2",
+    "-m",
+    String(mem),
+    "-nographic",
+    "-no-reboot",
+    "-monitor",
+    "none",
     ...(req.target.kind === "debian"
-      ? ["-kernel", req.target.image.kernel, "-initrd", req.target.image.initrd,
-         "-append", `root=/dev/vda rw console=ttyS0 panic=-1 net.ifnames=0${delivery === "multipart" ? " systemd.mask=bake-vm-hook.service" : ""}`]
+      ? [
+          "-kernel",
+          req.target.image.kernel,
+          "-initrd",
+          req.target.image.initrd,
+          "-append",
+          `root=/dev/vda rw console=ttyS0 panic=-1 net.ifnames=0${delivery === "multipart" ? " systemd.mask=bake-vm-hook.service" : ""}`,
+        ]
       : []),
     // cache=unsafe: the guest's fsyncs (dpkg does one per file) do not reach the host disk;
     // the overlay is thrown away after the run, so nothing is lost.
-    "-drive", `file=${overlay},if=virtio,format=qcow2,cache=unsafe`,
-    "-drive", `file=${join(work, "seed.img")},if=virtio,format=raw,readonly=on`,
-    "-nic", "user,model=virtio-net-pci",
-    "-serial", `file:${consoleLog}`, "-serial", `file:${resultsLog}`,
+    "-drive",
+    `file=${overlay},if=virtio,format=qcow2,cache=unsafe`,
+    "-drive",
+    `file=${join(work, "seed.img")},if=virtio,format=raw,readonly=on`,
+    "-nic",
+    "user,model=virtio-net-pci",
+    "-serial",
+    `file:${consoleLog}`,
+    "-serial",
+    `file:${resultsLog}`,
   ];
   // generous: the 2-core host is shared, and a loaded TCG boot can take three times its quiet time
   const timeoutSec = req.timeoutSec ?? 1800;
-  log(`boot ${req.name}: ${req.target.kind === "debian" ? `debian ${req.target.image.suite}` : basename(req.target.file)}, ${accel}, ${delivery}, ${mem} MiB, timeout ${timeoutSec} s`);
+  log(
+    `boot ${req.name}: ${req.target.kind === "debian" ? `debian ${req.target.image.suite}` : basename(req.target.file)}, ${accel}, ${delivery}, ${mem} MiB, timeout ${timeoutSec} s`,
+  );
   const t0 = Date.now();
   const follow = followConsole(consoleLog, req.name);
-  const r = await run("/usr/bin/time", ["-v", "-o", join(work, "time.txt"), "timeout", String(timeoutSec), ...qemu], { check: false });
+  const r = await run("/usr/bin/time", ["-v", "-o", join(work, "time.txt"), "timeout", String(timeoutSec), ...qemu], {
+    check: false,
+  });
   follow.stop();
   const wallSeconds = (Date.now() - t0) / 1000;
   const timeTxt = await readFile(join(work, "time.txt"), "utf8").catch(() => "");
@@ -194,7 +235,9 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
   const timedOut = r.code === 124 || /exit status 124/.test(timeTxt);
   const consoleText = await readFile(consoleLog, "utf8").catch(() => "");
   const results = await readFile(resultsLog, "utf8").catch(() => "");
-  log(`boot ${req.name}: qemu exit ${r.code}${timedOut ? " (TIMEOUT)" : ""} after ${wallSeconds.toFixed(0)} s, peak RSS ${peakRssMiB} MiB`);
+  log(
+    `boot ${req.name}: qemu exit ${r.code}${timedOut ? " (TIMEOUT)" : ""} after ${wallSeconds.toFixed(0)} s, peak RSS ${peakRssMiB} MiB`,
+  );
 
   const disk = new Map<string, string>();
   if (req.target.kind === "debian") {
@@ -214,8 +257,18 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
   if (process.env.BAKE_VM_KEEP !== "1" && !req.keepDisk) await rm(overlay, { force: true });
 
   return {
-    name: req.name, dir: out, delivery, accel, qemuExit: r.code, timedOut, wallSeconds, peakRssMiB,
-    console: consoleText, results, sections: parseSections(results), disk,
+    name: req.name,
+    dir: out,
+    delivery,
+    accel,
+    qemuExit: r.code,
+    timedOut,
+    wallSeconds,
+    peakRssMiB,
+    console: consoleText,
+    results,
+    sections: parseSections(results),
+    disk,
     userData,
     userDataSha256: createHash("sha256").update(userData).digest("hex"),
     keptDisk: req.keepDisk ? overlay : undefined,
@@ -243,7 +296,13 @@ function followConsole(path: string, name: string): { stop(): void } {
     const lines = (partial + buf.toString("utf8")).split("\n");
     partial = lines.pop() ?? "";
     for (const line of lines) {
-      if (/bake: |bake-vm:|Cloud-init v\. .* finished|login:/.test(line)) log(`${name} | ${line.replace(/\r/g, "").replace(/^.*?(bake)/, "$1").trim()}`);
+      if (/bake: |bake-vm:|Cloud-init v\. .* finished|login:/.test(line))
+        log(
+          `${name} | ${line
+            .replace(/\r/g, "")
+            .replace(/^.*?(bake)/, "$1")
+            .trim()}`,
+        );
     }
   }, 2000);
   return { stop: () => clearInterval(timer) };
