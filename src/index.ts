@@ -8,6 +8,8 @@ export { renderCloudInit, type CloudInitOptions } from "./emit/cloud-init.js";
 export { renderPackerScript } from "./emit/packer.js";
 export { renderFiles, type RenderedFile } from "./emit/files.js";
 export { renderUserData, type UserData, type UserDataOptions } from "./emit/user-data.js";
+// --merge and --mime: composer(plan, { files, mime }) is renderUserData's compose option.
+export { composer, type ComposeRequest } from "./compose/index.js";
 export {
   checkUserDataSize,
   gzip,

@@ -198,3 +198,16 @@ describe("--mime and --user-first need --merge", () => {
     expect(r.stderr).toContain(`${flag} needs at least one --merge FILE`);
   });
 });
+
+describe("the library composes as the CLI does", () => {
+  it("planSpec + renderUserData({ compose: composer(...) }) give byte for byte what --merge and --mime print", async () => {
+    const { composer, planSpec, renderUserData } = await import("../src/index.js");
+    const files = [`${F}/ops-user.yaml`, `${F}/ops-script.sh`];
+    const { plan } = planSpec();
+    const mime = renderUserData(plan, { compose: composer(plan, { files, mime: true }) });
+    expect(mime.content).toBe(cloudInit("--merge", files[0]!, "--merge", files[1]!, "--mime"));
+    const merged = renderUserData(plan, { cloud: "aws", compose: composer(plan, { files: [files[0]!] }) });
+    expect(merged.check.ok).toBe(true);
+    expect(merged.content).toBe(cloudInit("--merge", files[0]!));
+  });
+});
