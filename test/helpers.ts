@@ -73,3 +73,15 @@ export function exampleSpecs(): [string, SpecInput][] {
       parse(readFileSync(join(ROOT, "examples", f), "utf8")) as SpecInput,
     ]);
 }
+
+/** The kubernetes section's steps, in node order, after containerd and crictl are up. */
+export const KUBERNETES_STEPS_LAST = [
+  "kubeadm-tools",
+  "install-kubernetes",
+  "swap-off",
+  "selinux-mode",
+  "firewalld",
+  "enable-kubelet",
+  "pull-images",
+  "verify",
+];

@@ -23,6 +23,7 @@ import {
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { plan, renderPackerScript, validateSpec, type SpecInput } from "../src/index.js";
+import { KUBERNETES_STEPS_LAST } from "./helpers.js";
 import { BOXES, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
 
 const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } >> /stub/log`;
@@ -196,14 +197,7 @@ describe.skipIf(!overlayRootAvailable())(
         "check-containerd",
         "selinux-labels",
         "start-containerd",
-        "kubeadm-tools",
-        "install-kubernetes",
-        "swap-off",
-        "selinux-mode",
-        "firewalld",
-        "enable-kubelet",
-        "pull-images",
-        "verify",
+        ...KUBERNETES_STEPS_LAST,
       ]);
       expect(first.output).toMatch(/bake: ok {3}- kubeadm join preflight passes\n/);
       expect(first.output).toContain(
@@ -278,16 +272,7 @@ describe.skipIf(!overlayRootAvailable())(
       const order = stepOrder(first.output);
       // the key is there before the first apt-get update (install-containerd's)
       expect(order.indexOf("kubernetes-repo-key")).toBeLessThan(order.indexOf("install-containerd"));
-      expect(order.slice(-8)).toEqual([
-        "kubeadm-tools",
-        "install-kubernetes",
-        "swap-off",
-        "selinux-mode",
-        "firewalld",
-        "enable-kubelet",
-        "pull-images",
-        "verify",
-      ]);
+      expect(order.slice(-KUBERNETES_STEPS_LAST.length)).toEqual(KUBERNETES_STEPS_LAST);
       expect(box.read("etc/apt/keyrings/kubernetes-apt-keyring.asc")).toBe("stand-in key\n");
       expect(box.read("stub/held")).toBe("containerd\nkubeadm\nkubectl\nkubelet\n");
       expect(first.output).toContain("bake: no /etc/selinux/config; SELinux is not installed");

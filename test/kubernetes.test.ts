@@ -5,7 +5,7 @@ import { SpecError, validateSpec, type SpecInput } from "../src/index.js";
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import { parse } from "yaml";
-import { planFor, runCli, tempDir } from "./helpers.js";
+import { KUBERNETES_STEPS_LAST, planFor, runCli, tempDir } from "./helpers.js";
 
 const on = (input: SpecInput = {}): SpecInput => ({ ...input, kubernetes: { enabled: true, ...input.kubernetes } });
 const stepIds = (input: SpecInput) => planFor(input).steps.map((s) => s.id);
@@ -75,16 +75,7 @@ describe("kubernetes on EL", () => {
   it("runs its steps after containerd and crictl, and pulls images last", () => {
     const ids = stepIds(on());
     const after = ids.slice(ids.indexOf("start-containerd") + 1);
-    expect(after).toEqual([
-      "kubeadm-tools",
-      "install-kubernetes",
-      "swap-off",
-      "selinux-mode",
-      "firewalld",
-      "enable-kubelet",
-      "pull-images",
-      "verify",
-    ]);
+    expect(after).toEqual(KUBERNETES_STEPS_LAST);
   });
 
   it("sets SELinux permissive by default, enforcing on request", () => {
