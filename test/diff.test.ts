@@ -25,7 +25,7 @@ describe("bake diff", () => {
     expect(r.stdout).toContain("--- /dev/null\n+++ b/etc/containerd/certs.d/docker.io/hosts.toml\n");
     expect(r.stdout).toContain('+[host."https://mirror.gcr.io"]');
     expect(r.stdout).toContain("--- a/provision.sh\n+++ b/provision.sh\n");
-    expect(r.stdout).not.toContain("config.toml");
+    expect(r.stdout).not.toContain("+++ b/etc/containerd/config.toml");
     expect(r.stderr).toMatch(/defaults -> examples\/minimal\.yaml: 2 files differ \(1 changed, 1 added, 0 removed\)/);
   });
 

@@ -54,7 +54,7 @@ describe("host-tools: what a minimal image may lack", () => {
   it("comes first and names only the packages of commands the plan runs, by family", () => {
     expect(stepIds({})[0]).toBe("host-tools");
     expect(String(stepOf({ distro: "rocky8" }, "host-tools")!.run)).toBe(
-      "bake_install_missing_tools modprobe=kmod sysctl=procps-ng curl=curl tar=tar cmp=diffutils awk=gawk",
+      "bake_install_missing_tools curl=curl modprobe=kmod sysctl=procps-ng tar=tar cmp=diffutils awk=gawk",
     );
     // Debian downloads with apt-helper when curl is absent.
     expect(String(stepOf({ distro: "debian13" }, "host-tools")!.run)).toBe(

@@ -167,8 +167,10 @@ describe("bake init --profile cn", () => {
       `https://ghfast.top/https://github.com/kubernetes-sigs/cri-tools/releases/download/${spec.crictl.version}/crictl-${spec.crictl.version}-linux-amd64.tar.gz`,
     );
     expect(spec.crictl.sha256).toBe("");
-    const install = plan(spec).steps.find((s) => s.id === "install-crictl")!;
-    expect(String(install.run)).toContain(`${spec.crictl.url} ${CRICTL_SHA256[spec.crictl.version]!.amd64} crictl`);
+    const fetch = plan(spec).steps.find((s) => s.id === "fetch-crictl")!;
+    expect(String(fetch.run)).toContain(
+      `${spec.crictl.url} ${CRICTL_SHA256[spec.crictl.version]!.amd64} /usr/local/bin/crictl`,
+    );
     expect(text).toContain(
       "Any GitHub proxy (or your own\n  ## copy of the file) is safe to use here: bake checks the download against its built-in sha256",
     );

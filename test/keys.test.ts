@@ -231,10 +231,12 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
   [
     "crictl.version + sha256 + url",
     { crictl: { version: "v1.99.0", url: "http://10.0.2.2:8080/crictl.tar.gz", sha256: "a".repeat(64) } },
-    (i) =>
+    (i) => {
       expect(scriptOf(i)).toContain(
-        `bake_install_tarball_binary http://10.0.2.2:8080/crictl.tar.gz ${"a".repeat(64)} crictl /usr/local/bin/crictl`,
-      ),
+        `bake_fetch_in_background http://10.0.2.2:8080/crictl.tar.gz ${"a".repeat(64)} /usr/local/bin/crictl`,
+      );
+      expect(scriptOf(i)).toContain(`bake_install_tarball_binary ${"a".repeat(64)} crictl /usr/local/bin/crictl`);
+    },
   ],
   [
     "crictl endpoints, timeout, debug",

@@ -5,6 +5,7 @@
 // the whole suite stays fast); the long run is
 //   BAKE_PROPERTY_RUNS=10000 npx vitest run test/property.test.ts
 // BAKE_PROPERTY_SEED=<n> replays a failure that fast-check reported.
+import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -71,10 +72,16 @@ function systemdEnvironmentWord(raw: string): string {
 }
 
 /** The files a Packer script writes, read from its bake_put here-documents. */
+const SUMS = "(sha256sum -c)";
 function embeddedFiles(script: string, lexed: Lexed): Map<string, { mode: string; content: string }> {
   const out = new Map<string, { mode: string; content: string }>();
   for (const h of lexed.heredocs) {
     const lineStart = script.lastIndexOf("\n", h.opener) + 1;
+    // The re-run's check that every file is as written: its list of sha256 sums.
+    if (script.slice(lineStart, h.opener).trim() === "sha256sum --status -c 2>/dev/null") {
+      out.set(SUMS, { mode: "", content: script.slice(h.bodyStart, h.bodyEnd) });
+      continue;
+    }
     const [command, path, mode, ...rest] = shellWords(script.slice(lineStart, h.opener));
     expect(rest).toEqual([]);
     const body = script.slice(h.bodyStart, h.bodyEnd);
@@ -292,8 +299,12 @@ function checkScript(p: Plan, script: string, injected: string[], label: string,
   const lexed = lexShell(script);
   if (embedsFiles) {
     const embedded = embeddedFiles(script, lexed);
+    const sums = p.files.map((f) => `${createHash("sha256").update(f.content).digest("hex")}  ${f.path}\n`).join("");
     expect(Object.fromEntries(embedded), label).toEqual(
-      Object.fromEntries(p.files.map((f) => [f.path, { mode: f.mode, content: f.content }])),
+      Object.fromEntries([
+        ...p.files.map((f) => [f.path, { mode: f.mode, content: f.content }]),
+        [SUMS, { mode: "", content: sums }],
+      ]),
     );
   } else {
     expect(lexed.heredocs).toEqual([]);

@@ -1,6 +1,7 @@
 // The bash provisioner both outputs run: cloud-init without files (write_files
 // has placed them) or library comments (size limits), Packer with every file
 // embedded.
+import { createHash } from "node:crypto";
 import { packageFunctions } from "../distro.js";
 import { lines, sh, ShellCode } from "../render/shell.js";
 import { fitsHeredoc, renderTemplate } from "../render/templates.js";
@@ -13,6 +14,8 @@ export const REBOOT_EXIT_CODE = 75;
 
 // Where the function library ends: the embedded files, or else the steps.
 const LIBRARY_END = /^(bake_write_files\(\) \{|echo running > )/;
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 export function renderProvisionScript(plan: Plan, embedFiles: boolean): string {
   const steps = embedFiles
@@ -32,6 +35,10 @@ export function renderProvisionScript(plan: Plan, embedFiles: boolean): string {
       plan.spec.kubernetes.enabled && new ShellCode(renderTemplate("kubernetes-functions.sh.hbs", {})),
     embedFiles,
     files: plan.files.map((f) => ({ path: f.path, mode: f.mode, content: f.content, text: fitsHeredoc(f.content) })),
+    fileCount: plan.files.length,
+    fileSums: plan.files.map((f) => `${sha256(f.content)}  ${f.path}\n`).join(""),
+    // stat's %a: the octal mode without leading zeros
+    fileModes: plan.files.map((f) => `${Number.parseInt(f.mode, 8).toString(8)} ${f.path}`).join("\n"),
     main,
     reboot: plan.reboot,
     rebootExitCode: REBOOT_EXIT_CODE,

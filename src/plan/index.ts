@@ -32,6 +32,7 @@ export function buildPlan(spec: NodeSpec): Plan {
   };
   const contributions = CAPABILITIES.map((capability) => capability(context));
   const files = contributions.flatMap((c) => c.files ?? []);
+  const background = contributions.flatMap((c) => c.background ?? []);
   const steps = contributions.flatMap((c) => c.steps ?? []);
   const checks = contributions.flatMap((c) => c.checks ?? []);
   const seen = new Set<string>();
@@ -40,10 +41,10 @@ export function buildPlan(spec: NodeSpec): Plan {
     seen.add(file.path);
   }
   const verify = verifyStep(checks);
-  const tools = hostToolsStep(context.distro, [...steps, verify]);
+  const tools = hostToolsStep(context.distro, [...background, ...steps, verify]);
   const first = [proxyStep(spec), tools].filter((s): s is PlannedStep => s !== undefined);
   const reboot = contributions.find((c) => c.reboot)?.reboot;
-  return { ...context, files, steps: [...first, ...steps, verify], ...(reboot && { reboot }) };
+  return { ...context, files, steps: [...first, ...background, ...steps, verify], ...(reboot && { reboot }) };
 }
 
 export type { Plan, PlannedFile, PlannedReboot, PlannedStep } from "./types.js";

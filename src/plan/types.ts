@@ -43,6 +43,8 @@ export interface PlannedReboot {
 /** What one capability contributes. */
 export interface Contribution {
   files?: PlannedFile[];
+  /** Steps that start work in the background (downloads) right after the host tools, to overlap the package install; a later step waits for it. */
+  background?: PlannedStep[];
   steps?: PlannedStep[];
   checks?: PlannedCheck[];
   reboot?: PlannedReboot;

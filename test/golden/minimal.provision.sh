@@ -63,19 +63,34 @@ bake_download() {
   mv -f "$tmp" "$2"
 }
 
-# Download tarball $1 (sha256 $2) and install its member $3 as $4. A record of
-# the tarball's sha256 and the binary's lets a re-run skip the download while
-# $4 is still what that tarball held.
-bake_install_tarball_binary() {
-  local dir record=$BAKE_STATE/${4##*/}.installed
-  if [ -f "$4" ] && [ -f "$record" ] && [ "$(cat "$record")" = "$2 $(sha256sum < "$4" | cut -d' ' -f1)" ]; then echo "bake: $4 is from this tarball; not downloading"; return 0; fi
-  dir=$(mktemp -d)
-  bake_download "$1" "$dir/archive.tar.gz" "$2" || { rm -rf "$dir"; return 1; }
-  tar -xzf "$dir/archive.tar.gz" -C "$dir" "$3"
-  if ! cmp -s "$dir/$3" "$4"; then install -m 0755 "$dir/$3" "$4"; fi
-  echo "$2 $(sha256sum < "$4" | cut -d' ' -f1)" > "$record"
-  rm -rf "$dir"
+# Binaries from release tarballs, e.g. crictl. bake_fetch_in_background URL
+# SHA256 BINARY starts the download early, so that it overlaps the package
+# install; bake_install_tarball_binary SHA256 MEMBER BINARY waits for it. A
+# record of the tarball's sha256 and the binary's stamp skips both while BINARY
+# is the one that tarball installed.
+bake_fetch_in_background() {
+  declare -gA BAKE_FETCH_PIDS
+  if bake_binary_is_from "$2" "$3"; then echo "bake: $3 is from this tarball; not downloading"; return 0; fi
+  bake_download "$1" "$BAKE_STATE/$2.tar.gz" "$2" > "$BAKE_STATE/$2.log" 2>&1 &
+  BAKE_FETCH_PIDS[$2]=$!
 }
+bake_install_tarball_binary() {
+  declare -gA BAKE_FETCH_PIDS
+  local dir
+  if bake_binary_is_from "$1" "$3"; then echo "bake: $3 is installed from this tarball"; return 0; fi
+  [ -n "${BAKE_FETCH_PIDS[$1]:-}" ] || { echo "bake: no download of $3 was started" >&2; return 1; }
+  wait "${BAKE_FETCH_PIDS[$1]}" || { cat "$BAKE_STATE/$1.log" >&2; return 1; }
+  dir=$(mktemp -d)
+  tar -xzf "$BAKE_STATE/$1.tar.gz" -C "$dir" "$2"
+  if ! cmp -s "$dir/$2" "$3"; then install -m 0755 "$dir/$2" "$3"; fi
+  echo "$1 $(bake_file_stamp "$3")" > "$BAKE_STATE/${3##*/}.installed"
+  rm -rf "$dir" "$BAKE_STATE/$1.tar.gz" "$BAKE_STATE/$1.log"
+}
+bake_binary_is_from() {
+  local record=$BAKE_STATE/${2##*/}.installed
+  [ -f "$2" ] && [ -f "$record" ] && [ "$(<"$record")" = "$1 $(bake_file_stamp "$2")" ]
+}
+bake_file_stamp() { stat -c '%s %Y %i' "$1"; }
 
 # A link /usr/bin/<name> -> $1, so that sudo (whose secure_path may lack $1's
 # directory) finds it; a /usr/bin file that is not bake's link is an error.
@@ -154,16 +169,11 @@ bake_start_containerd() {
 
 # Poll every 0.2 s: under emulation a 1 s poll alone added up to a second.
 bake_wait_for_containerd() {
-  local tries=150
-  until bake_quiet ctr version; do
-    tries=$((tries - 1))
-    if [ "$tries" -eq 0 ]; then
-      echo "bake: containerd did not answer on its socket within 30 s" >&2
-      systemctl status containerd --no-pager >&2 || true
-      return 1
-    fi
-    sleep 0.2
-  done
+  local n
+  for n in {1..150}; do if bake_quiet ctr version; then return 0; fi; sleep 0.2; done
+  echo "bake: containerd did not answer on its socket within 30 s" >&2
+  systemctl status containerd --no-pager >&2 || true
+  return 1
 }
 
 bake_cgroup_is_v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
@@ -203,7 +213,29 @@ bake_put() {
   if cmp -s "$tmp" "$1"; then rm -f "$tmp"; chmod "$2" "$1"; else mv -f "$tmp" "$1"; echo "bake: wrote $1"; fi
 }
 
+# A re-run finds every file as bake wrote it: one sha256sum and one stat then
+# spare the seven processes a file that bake_put costs, seconds under emulation.
+bake_files_as_written() {
+  [ "$(stat -c '%a %n' -- /etc/modules-load.d/containerd.conf /etc/sysctl.d/99-kubernetes-cri.conf /etc/yum.repos.d/docker-ce.repo /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf /etc/containerd/certs.d/docker.io/hosts.toml /etc/crictl.yaml 2>/dev/null)" = '644 /etc/modules-load.d/containerd.conf
+644 /etc/sysctl.d/99-kubernetes-cri.conf
+644 /etc/yum.repos.d/docker-ce.repo
+644 /etc/containerd/config.toml
+644 /etc/systemd/system/containerd.service.d/10-bake.conf
+644 /etc/containerd/certs.d/docker.io/hosts.toml
+644 /etc/crictl.yaml' ] || return 1
+  sha256sum --status -c 2>/dev/null <<'BAKE_EOF'
+fe99a4d4115cab63a727aea95a70ebe7eddcf5f13145534f944e185736326358  /etc/modules-load.d/containerd.conf
+52daa6980b1abab0120aabfc65961e05a5776570a4f327b422497cf421ffbefd  /etc/sysctl.d/99-kubernetes-cri.conf
+cddbb49b00560e8acb097afbbf5dcea32b0019880dbcedb9739ecda39633d310  /etc/yum.repos.d/docker-ce.repo
+ae58ca4f9a00064c2344af350bd993405ab9807a4b9de7045bb4a5d66ccb5bf9  /etc/containerd/config.toml
+285b1b667daed0a2a579071e2f7b68eeafb944c8fada529af49177b09388a124  /etc/systemd/system/containerd.service.d/10-bake.conf
+ecade7294256348c57bb47bac5e8b565824bd486d1b12e2399b9319680cdc645  /etc/containerd/certs.d/docker.io/hosts.toml
+06460d89451e82fc316d5058d6e20eac6ef5a7eb6d5b29742cb344bebed37521  /etc/crictl.yaml
+BAKE_EOF
+}
+
 bake_write_files() {
+  if bake_files_as_written; then echo "bake: all 7 files are as bake wrote them"; return 0; fi
 bake_put /etc/modules-load.d/containerd.conf 0644 <<'BAKE_EOF'
 # Written by bake: kernel modules containerd and kubelet need, loaded at boot.
 overlay
@@ -283,30 +315,32 @@ BAKE_EOF
 }
 
 echo running > "$BAKE_STATE/status"
-bake_step 1/11 write-files 'write 7 config files'
+bake_step 1/12 write-files 'write 7 config files'
 bake_write_files
-bake_step 2/11 host-tools 'install what is missing of: kmod procps-ng curl tar diffutils gawk'
-bake_install_missing_tools modprobe=kmod sysctl=procps-ng curl=curl tar=tar cmp=diffutils awk=gawk
-bake_step 3/11 kernel-modules 'load kernel modules'
+bake_step 2/12 host-tools 'install what is missing of: curl kmod procps-ng tar diffutils gawk'
+bake_install_missing_tools curl=curl modprobe=kmod sysctl=procps-ng tar=tar cmp=diffutils awk=gawk
+bake_step 3/12 fetch-crictl 'download crictl v1.35.0 in the background'
+bake_fetch_in_background https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.35.0/crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 /usr/local/bin/crictl
+bake_step 4/12 kernel-modules 'load kernel modules'
 modprobe -a overlay br_netfilter
-bake_step 4/11 sysctl 'apply sysctl settings'
+bake_step 5/12 sysctl 'apply sysctl settings'
 sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
-bake_step 5/11 remove-packages 'remove podman, buildah'
+bake_step 6/12 remove-packages 'remove podman, buildah'
 bake_pkg_remove podman buildah
-bake_step 6/11 install-containerd 'install containerd.io-2.*'
+bake_step 7/12 install-containerd 'install containerd.io-2.*'
 BAKE_PKG_REPO='docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS'\''s'
 bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-2.*'
-bake_step 7/11 check-containerd 'check containerd is 2.x (config.toml schema version 3) and config.toml is bake'\''s'
+bake_step 8/12 check-containerd 'check containerd is 2.x (config.toml schema version 3) and config.toml is bake'\''s'
 bake_containerd_major_is 2 3 2
 bake_file_is /etc/containerd/config.toml ae58ca4f9a00064c2344af350bd993405ab9807a4b9de7045bb4a5d66ccb5bf9
-bake_step 8/11 selinux-labels 'restore the SELinux labels of /etc/containerd'
+bake_step 9/12 selinux-labels 'restore the SELinux labels of /etc/containerd'
 bake_selinux_restore /etc/containerd
-bake_step 9/11 start-containerd 'enable containerd; restart it if its config changed'
+bake_step 10/12 start-containerd 'enable containerd; restart it if its config changed'
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
-bake_step 10/11 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
-bake_install_tarball_binary https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.35.0/crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 crictl /usr/local/bin/crictl
+bake_step 11/12 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
+bake_install_tarball_binary 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 crictl /usr/local/bin/crictl
 bake_link_into_usr_bin /usr/local/bin/crictl
-bake_step 11/11 verify 'check the node (19 checks)'
+bake_step 12/12 verify 'check the node (19 checks)'
 bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2
 bake_check_each 'kernel module {} is loaded' bake_module_loaded overlay br_netfilter
 bake_check_each 'sysctl {}' bake_sysctl_is net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1
