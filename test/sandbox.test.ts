@@ -497,6 +497,38 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 
+  // Debian's package starts containerd at install; bake's files were written before it.
+  it.each([
+    ["after", false, "+1 hour"],
+    ["before", true, "-1 hour"],
+  ] as const)(
+    "debian13: containerd started %s bake wrote its files: restarted: %s",
+    async (when, restarted, offset) => {
+      const p = forSandbox({ distro: "debian13" })!;
+      const systemctl = `case "$*" in
+  *NeedDaemonReload*) echo no ;;
+  *ActiveEnterTimestamp*) date -d '${offset}' ;;
+  show*) echo 1 ;;
+esac`;
+      const box = await provision(`started-${when}`, p, { systemctl });
+      const result = await box.again();
+      expect(result.code, result.output).toBe(0);
+      const restarts = stubCalls(box.upper).filter((c) => c[0] === "systemctl" && c[1] === "restart");
+      expect(restarts.length).toBe(restarted ? 1 : 0);
+      expect(result.output.includes("bake: containerd started after bake wrote its files")).toBe(!restarted);
+      // either way the record is written, so a second run restarts nothing
+      const before = stubCalls(box.upper).length;
+      const second = await box.again();
+      expect(second.output).toContain("bake: containerd is active with this config; not restarting it");
+      expect(
+        stubCalls(box.upper)
+          .slice(before)
+          .filter((c) => c[0] === "systemctl" && c[1] === "restart"),
+      ).toEqual([]);
+      rmSync(join(box.upper, ".."), { recursive: true, force: true });
+    },
+  );
+
   it("containerd.hold: false releases the hold", async () => {
     const p = forSandbox({ distro: "debian13", containerd: { hold: false } })!;
     const box = await provision("hold-off", p);

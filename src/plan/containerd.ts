@@ -90,7 +90,9 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
     id: "start-containerd",
     title: "enable containerd; restart it if its config changed",
     // hosts.toml files are read on every pull and need no restart.
-    run: sh`bake_start_containerd ${[CONFIG_FILE, ...out.files!.filter((f) => f.path.startsWith(DROPIN_DIR)).map((f) => f.path)]}`,
+    // Debian's package starts containerd at install, with bake's files already in place (a restart there
+    // took 10 s of a TCG first boot); dnf on EL leaves it stopped.
+    run: sh`${distro.family === "debian" ? "bake_start_containerd_once" : "bake_start_containerd"} ${[CONFIG_FILE, ...out.files!.filter((f) => f.path.startsWith(DROPIN_DIR)).map((f) => f.path)]}`,
   });
 
   const expectedOom = c.oomScore !== 0 ? c.oomScore : c.service.oomScoreAdjust;
