@@ -129,16 +129,23 @@ export function parseSections(text: string): Map<string, string> {
 
 export async function boot(req: BootRequest): Promise<BootResult> {
   const first = await bootOnce(req);
-  if (!panickedBeforeCloudInit(first.console)) return first;
-  // Under TCG the guest kernel now and then oopses while it patches its own code in
-  // early boot (seen: int3 in sched_clock_cpu at 2.8 s). Nothing of bake's has run by
-  // then, so that says nothing about its output: boot once more from scratch.
-  log(`boot ${req.name}: the guest kernel panicked before cloud-init started (an emulator fault); booting again`);
+  const fault = emulatorFault(first);
+  if (!fault) return first;
+  // Nothing of bake's has run before cloud-init starts, so a fault that early says
+  // nothing about its output: boot once more from scratch.
+  log(`boot ${req.name}: ${fault} before cloud-init started (an emulator fault); booting again`);
   return bootOnce(req);
 }
 
-function panickedBeforeCloudInit(consoleText: string): boolean {
-  return /Kernel panic/.test(consoleText) && !/cloud-init\[/.test(consoleText);
+/** A failure of the emulator, not of the guest's provisioning: why, or undefined. */
+function emulatorFault(r: BootResult): string | undefined {
+  if (/cloud-init\[/.test(r.console)) return undefined;
+  // Under TCG the guest kernel now and then oopses while it patches its own code in
+  // early boot (seen: int3 in sched_clock_cpu at 2.8 s).
+  if (/Kernel panic/.test(r.console)) return "the guest kernel panicked";
+  // qemu 7.2's TCG once died of SIGSEGV 3 s in, during the guest's PCI scan (exit 139).
+  if (r.qemuExit > 128 && !r.timedOut) return `qemu died of signal ${r.qemuExit - 128}`;
+  return undefined;
 }
 
 async function bootOnce(req: BootRequest): Promise<BootResult> {
