@@ -130,8 +130,12 @@ bake_pkg_remove_now() { dnf -y -q remove "$@"; }`;
   return `export DEBIAN_FRONTEND=noninteractive
 bake_apt_fresh=""
 bake_pkg_installed() { [ "$(dpkg-query -W -f='\${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
-# $1 a name or name=version glob (containerd=1.7.*) as apt-get takes it; held or not.
-bake_pkg_has() { bake_glob_matches "$(dpkg-query -W -f='\${db:Status-Status} \${Package}=\${Version}' "\${1%%=*}" 2>/dev/null)" "installed $1*"; }
+# $1 a name or name=version glob (containerd=1.7.*) as apt-get takes it; held
+# or not. name- (remove it) is in place when name is not installed.
+bake_pkg_has() {
+  if [[ $1 == *- ]]; then bake_pkg_absent "\${1%-}"; return; fi
+  bake_glob_matches "$(dpkg-query -W -f='\${db:Status-Status} \${Package}=\${Version}' "\${1%%=*}" 2>/dev/null)" "installed $1*"
+}
 bake_pkg_refresh() { bake_apt_fresh=""; }
 # curl where present, else apt's own https client.
 bake_fetch() {
@@ -140,8 +144,11 @@ bake_fetch() {
 # --force-confold keeps the config.toml bake wrote instead of prompting; a node
 # needs none of containerd's Recommends (criu and its python modules).
 bake_pkg_install_now() {
+  local a args=()
+  # apt fails to remove a package it does not know: name- only for installed ones.
+  for a in "$@"; do [[ $a != *- ]] || bake_pkg_installed "\${a%-}" || continue; args+=("$a"); done
   if [ -z "$bake_apt_fresh" ]; then bake_retry apt-get -q update; bake_apt_fresh=1; fi
-  bake_retry apt-get -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install "$@"
+  bake_retry apt-get -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install "\${args[@]}"
 }
 bake_pkg_remove_now() { apt-get -y -q remove "$@"; }
 bake_apt_held() { apt-mark showhold | grep -qxF "$1"; }`;

@@ -26,7 +26,8 @@ import { plan, renderPackerScript, validateSpec, type SpecInput } from "../src/i
 import { KUBERNETES_STEPS_LAST } from "./helpers.js";
 import { BOXES, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
 
-const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } >> /stub/log`;
+// One write per record (cat of a small file): verify's checks run side by side, and so do their stubs.
+const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } > /stub/rec.$$; cat /stub/rec.$$ >> /stub/log; rm -f /stub/rec.$$`;
 // The image list the kubeadm stand-in prints, as `kubeadm config images list` would for 1.35.
 const KUBEADM_IMAGES = [
   "kube-apiserver:v1.35.2",
@@ -228,11 +229,13 @@ describe.skipIf(!overlayRootAvailable())(
         "--allowerasing conntrack-tools socat iptables-nft iproute-tc ethtool",
         "--allowerasing --disableexcludes=kubernetes kubelet-1.35.2-* kubeadm-1.35.2-* kubectl-1.35.2-*",
       ]);
-      expect(calls.filter((c) => c[0] === "kubeadm").map((c) => c.slice(1).join(" "))).toEqual([
-        "config images list --kubernetes-version v1.35.2", // pull-images
-        "version -o short", // verify: kubeadm's version
-        "config images list --kubernetes-version v1.35.2", // verify: images present
-        expect.stringMatching(/^join phase preflight --config \/tmp\/bake-kubeadm-\w+\.yaml$/), // last
+      const kubeadmCalls = calls.filter((c) => c[0] === "kubeadm").map((c) => c.slice(1).join(" "));
+      expect(kubeadmCalls[0]).toBe("config images list --kubernetes-version v1.35.2"); // pull-images
+      // verify's checks run side by side, so their calls come in any order
+      expect(kubeadmCalls.slice(1).sort()).toEqual([
+        "config images list --kubernetes-version v1.35.2", // images present
+        expect.stringMatching(/^join phase preflight --config \/tmp\/bake-kubeadm-\w+\.yaml$/),
+        "version -o short", // kubeadm's version
       ]);
       const before = filesUnder(box.upper);
       const firstCalls = calls.length;

@@ -49,7 +49,8 @@ const available = overlayRootAvailable();
 // The first call fails the way an unreachable mirror does; later calls succeed.
 const FLAKY = `if [ ! -e /stub/flaky ]; then touch /stub/flaky; echo "Curl error (6): Couldn't resolve host name for https://mirror.example.com/repodata/repomd.xml" >&2; exit 1; fi`;
 
-const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } >> /stub/log`;
+// One write per record (cat of a small file): verify's checks run side by side, and so do their stubs.
+const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } > /stub/rec.$$; cat /stub/rec.$$ >> /stub/log; rm -f /stub/rec.$$`;
 // What the package managers and curl would take as their proxy.
 const PROXY_LOG = `printf '%s\\0%s\\0%s\\0%s\\0\\n' "\${0##*/}" "\${http_proxy-}" "\${https_proxy-}" "\${no_proxy-}" >> /stub/proxy-env`;
 const NETWORK_COMMANDS = ["dnf", "apt-get", "curl"];
@@ -497,6 +498,42 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 
+  it("verify runs its checks side by side and prints them in the plan's order", async () => {
+    const p = forSandbox({ distro: "rocky9" })!;
+    // Each of two checks waits (20 s at most) for the other to start: only side by side do both see it.
+    const meet = (me: string, other: string) =>
+      `touch /stub/${me}; for i in $(seq 200); do [ -e /stub/${other} ] && { echo "${me} met ${other}" >> /stub/met; break; }; sleep 0.1; done`;
+    const stock = stubs(2, "el");
+    const box = await provision("side-by-side", p, {
+      ctr: `if [ "$1" = plugins ]; then ${meet("plugins", "dump")}; fi\n${stock.ctr}`,
+      containerd: `if [ "$1" = config ]; then ${meet("dump", "plugins")}; fi\n${stock.containerd}`,
+    });
+    const result = await box.again();
+    expect(result.code, result.output).toBe(0);
+    expect(readFileSync(join(box.upper, "stub/met"), "utf8").split("\n").sort()).toEqual([
+      "",
+      "dump met plugins",
+      "plugins met dump",
+    ]);
+    // One ok line per check, in the order of the plan's bake_check lines (a {} batch expands in place).
+    const verify = p.steps.at(-1)!.run.text;
+    const planned = [...verify.matchAll(/^bake_check(?:_each)? '([^']*)'/gm)].map(
+      (m) =>
+        new RegExp(
+          `^${m[1]!
+            .split("{}")
+            .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, "\\$&"))
+            .join(".+")}$`,
+        ),
+    );
+    const printed = [...result.output.matchAll(/^bake: ok {3}- (.*)$/gm)].map((m) => m[1]!);
+    const position = printed.map((line) => planned.findIndex((what) => what.test(line)));
+    expect(position).not.toContain(-1);
+    expect(position).toEqual([...position].sort((x, y) => x - y));
+    expect(printed.length).toBe(Number(/\((\d+) checks\)/.exec(p.steps.at(-1)!.title)![1]));
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
   // Debian's package starts containerd at install; bake's files were written before it.
   it.each([
     ["after", false, "+1 hour"],
@@ -685,6 +722,32 @@ describe.skipIf(!available)("the Packer script in a sandbox on real-image detail
       rmSync(join(box.upper, ".."), { recursive: true, force: true });
     },
   );
+
+  it("debian13: an installed podman is removed in containerd's own apt transaction; a second run calls apt-get not at all", async () => {
+    const p = forSandbox({ distro: "debian13" })!;
+    const box = await provision("remove-with-install", p, {
+      // podman is installed until an apt-get call removes it; buildah is not installed.
+      "dpkg-query": `if [ "\${!#}" = podman ]; then [ -e /stub/podman-removed ] && exit 1; printf 'install ok installed'; exit 0; fi\n${REMEMBERING.debian["dpkg-query"]}`,
+      "apt-get": `case " $* " in *" podman- "*) touch /stub/podman-removed ;; esac\n${REMEMBERING.debian["apt-get"]}`,
+    });
+    const first = await box.again();
+    expect(first.code, first.output).toBe(0);
+    expect(first.output).not.toMatch(/\] remove-packages:/);
+    const aptCalls = () => stubCalls(box.upper).filter((c) => c[0] === "apt-get" && c[1] !== "-q");
+    const [install, ...others] = aptCalls();
+    expect(install).toContain("install");
+    expect(install).toContain("containerd=1.7.*");
+    expect(install).toContain("podman-");
+    expect(install, "buildah is not installed: apt is not asked to remove it").not.toContain("buildah-");
+    expect(others).toEqual([]);
+    expect(first.output).toContain("bake: ok   - package podman is not installed");
+
+    const before = aptCalls().length;
+    const second = await box.again();
+    expect(second.code, second.output).toBe(0);
+    expect(aptCalls().length).toBe(before);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
 
   it("on cgroup v1 (EL8), sets the kernel argument, exits 75 naming the Packer settings, and passes after the reboot", async () => {
     const box = await provision("cgroup-v1", planOf({ distro: "rocky8" }));

@@ -14,14 +14,17 @@ export function packages({ spec, distro }: PlanContext): Contribution {
   const { remove, install, repo } = spec.packages;
   const { source, version, hold } = spec.containerd;
 
-  if (remove.length > 0) {
+  // apt removes them in the install's own transaction (name-): one read of the
+  // package lists and one dpkg run instead of two, seconds under emulation.
+  const removeWithInstall = distro.family === "debian" ? remove : [];
+  if (remove.length > 0 && removeWithInstall.length === 0) {
     out.steps!.push({
       id: "remove-packages",
       title: `remove ${remove.join(", ")}`,
       run: sh`bake_pkg_remove ${remove}`,
     });
-    for (const name of remove) out.checks!.push(batchedCheck("package {} is not installed", "bake_pkg_absent", name));
   }
+  for (const name of remove) out.checks!.push(batchedCheck("package {} is not installed", "bake_pkg_absent", name));
 
   if (source === "docker" && distro.family === "el") {
     const exclude = hold ? containerdPackageName(source) : "";
@@ -66,8 +69,16 @@ export function packages({ spec, distro }: PlanContext): Contribution {
         : `${APT_SOURCES_FILE} and the OS's`;
   out.steps!.push({
     id: "install-containerd",
-    title: `install ${wanted.join(" ")}`,
-    run: lines(sh`BAKE_PKG_REPO=${looked}`, ...installHeld(distro, containerdPackageName(source), wanted, hold)),
+    title: `install ${wanted.join(" ")}${removeWithInstall.length > 0 ? `; remove ${removeWithInstall.join(", ")}` : ""}`,
+    run: lines(
+      sh`BAKE_PKG_REPO=${looked}`,
+      ...installHeld(
+        distro,
+        containerdPackageName(source),
+        [...wanted, ...removeWithInstall.map((name) => `${name}-`)],
+        hold,
+      ),
+    ),
   });
   if (hold) {
     const name = containerdPackageName(source);

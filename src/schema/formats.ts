@@ -98,8 +98,9 @@ export const formats: Record<string, StringFormat> = {
     expected: "a kernel module name such as br_netfilter",
   },
   "package-name": {
-    test: (v) => /^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(v),
-    expected: "a package name such as podman",
+    // A trailing - would make apt-get remove the package instead.
+    test: (v) => /^[A-Za-z0-9](?:[A-Za-z0-9._+-]*[A-Za-z0-9._+])?$/.test(v),
+    expected: "a package name such as podman (not ending in -, which apt reads as remove)",
   },
   "containerd-version": {
     test: (v) => /^(?:1|2)(?:\.\d{1,3}){0,2}$/.test(v),

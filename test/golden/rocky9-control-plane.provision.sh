@@ -295,18 +295,35 @@ bake_config_dump_has() {
 }
 bake_sudo_runs() { if command -v sudo >/dev/null; then bake_quiet sudo -n "$@"; else echo "bake: no sudo on this node"; fi; }
 bake_containerd_oom_is() { [ "$(cat "/proc/$(systemctl show -p MainPID --value containerd)/oom_score_adj")" = "$1" ]; }
-bake_failed_checks=0
-# $1 what the check proves, then the command that proves it.
-bake_check() {
-  if "${@:2}"; then echo "bake: ok   - $1"; else echo "bake: FAIL - $1"; bake_failed_checks=$((bake_failed_checks + 1)); fi
-}
+# Checks run side by side, four at a time: most start a process or two, a
+# second each under emulation. Each prints to its own file, shown in order.
+bake_check() { bake_check_bg bake_check_now "$@"; }
 # $1 what each check proves ({}: the item, its first = spaced out), $2 the
-# test, then the items, each checked on its own.
-bake_check_each() {
+# test, then the items, checked in turn (they share caches).
+bake_check_each() { bake_check_bg bake_check_each_now "$@"; }
+# $1 what the check proves, then the command that proves it.
+bake_check_now() { if "${@:2}"; then echo "bake: ok   - $1"; else echo "bake: FAIL - $1"; fi; }
+bake_check_each_now() {
   local item
-  for item in "${@:3}"; do bake_check "${1//"{}"/"${item/=/ = }"}" "$2" "$item"; done
+  for item in "${@:3}"; do bake_check_now "${1//"{}"/"${item/=/ = }"}" "$2" "$item"; done
 }
-bake_checks_passed() { [ "$bake_failed_checks" = 0 ] || { echo "bake: $bake_failed_checks check(s) failed" >&2; return 1; }; }
+bake_check_pids=()
+bake_check_bg() {
+  local n=${#bake_check_pids[@]}
+  if [ "$n" = 0 ]; then rm -rf "$BAKE_STATE/checks"; mkdir "$BAKE_STATE/checks"; fi
+  while [ "$(jobs -rp | wc -l)" -ge 4 ]; do wait -n || true; done
+  "$@" > "$BAKE_STATE/checks/$((n + 100))" 2>&1 &
+  bake_check_pids+=($!)
+}
+bake_checks_passed() {
+  local pid out failed
+  for pid in "${bake_check_pids[@]}"; do wait "$pid" || true; done
+  out=$(cat "$BAKE_STATE"/checks/*)
+  rm -rf "$BAKE_STATE/checks"
+  echo "$out"
+  failed=$(grep -c '^bake: FAIL' <<< "$out" || true)
+  [ "$failed" = 0 ] || { echo "bake: $failed check(s) failed" >&2; return 1; }
+}
 
 # Write $1 with mode $2 from stdin; an unchanged file is left alone.
 bake_put() {
