@@ -129,7 +129,8 @@ bake_pkg_remove_now() { dnf -y -q remove "$@"; }`;
   }
   return `export DEBIAN_FRONTEND=noninteractive
 bake_apt_fresh=""
-bake_pkg_installed() { [ "$(dpkg-query -W -f='\${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+# Installed, held or not.
+bake_pkg_installed() { [ "$(dpkg-query -W -f='\${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
 # $1 a name or name=version glob (containerd=1.7.*) as apt-get takes it; held
 # or not. name- (remove it) is in place when name is not installed.
 bake_pkg_has() {
@@ -151,7 +152,15 @@ bake_pkg_install_now() {
   bake_retry apt-get -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install "\${args[@]}"
 }
 bake_pkg_remove_now() { apt-get -y -q remove "$@"; }
-bake_apt_held() { apt-mark showhold | grep -qxF "$1"; }`;
+# A hold is dpkg's selection state, read with dpkg-query: apt-mark loads apt's
+# cache, a second or more under emulation, so it runs only to change a hold.
+bake_apt_held() { [ "$(dpkg-query -W -f='\${db:Status-Want} \${db:Status-Status}' "$1" 2>/dev/null)" = "hold installed" ]; }
+# $1 hold or unhold, then the packages.
+bake_apt_mark() {
+  local p change=()
+  for p in "\${@:2}"; do if bake_apt_held "$p"; then [ "$1" = hold ] || change+=("$p"); elif [ "$1" = hold ]; then change+=("$p"); fi; done
+  if [ "\${#change[@]}" -gt 0 ]; then apt-mark "$1" "\${change[@]}"; else echo "bake: already $1: \${*:2}"; fi
+}`;
 }
 
 export const containerdPackageName = (source: "docker" | "distro") =>

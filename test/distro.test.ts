@@ -141,13 +141,13 @@ describe("containerd.hold (default true): what bake pins stays pinned", () => {
     [{ distro: "debian13" }, "containerd"],
     [{ distro: "ubuntu2204", containerd: { source: "docker" } }, "containerd.io"],
   ] as const)(
-    "apt: %j installs able to change a held version, then apt-mark hold %s; verify checks it",
+    "apt: %j installs able to change a held version, then holds %s (apt-mark only to change it); verify checks it",
     (input, name) => {
       const p = planFor(input);
       const install = p.steps.find((s) => s.id === "install-containerd")!.run.text;
       expect(install).toMatch(
         new RegExp(
-          `^bake_pkg_install --allow-change-held-packages '${name.replace(".", "\\.")}=[^\n]*\napt-mark hold ${name.replace(".", "\\.")}$`,
+          `^bake_pkg_install --allow-change-held-packages '${name.replace(".", "\\.")}=[^\n]*\nbake_apt_mark hold ${name.replace(".", "\\.")}$`,
           "m",
         ),
       );

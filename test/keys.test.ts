@@ -36,7 +36,7 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
     { kernel: { modules: ["overlay", "br_netfilter", "ip_vs"] } },
     (i) => {
       expect(fileOf(i, "/etc/modules-load.d/containerd.conf")).toContain("\nip_vs\n");
-      expect(scriptOf(i)).toContain("modprobe -a overlay br_netfilter ip_vs");
+      expect(scriptOf(i)).toContain("bake_load_modules overlay br_netfilter ip_vs");
     },
   ],
   [
@@ -184,8 +184,8 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
     "containerd.hold (apt-mark)",
     { distro: "debian13", containerd: { hold: false } },
     (i) => {
-      expect(scriptOf(i)).toContain("apt-mark unhold containerd\n");
-      expect(scriptOf(i)).not.toContain("apt-mark hold");
+      expect(scriptOf(i)).toContain("bake_apt_mark unhold containerd\n");
+      expect(scriptOf(i)).not.toContain("bake_apt_mark hold");
     },
   ],
   [

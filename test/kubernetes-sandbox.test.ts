@@ -43,7 +43,8 @@ const STUBS: Record<string, string> = {
   dnf: "exit 0",
   rpm: "exit 1 # nothing is installed",
   "apt-get": "exit 0",
-  "dpkg-query": "exit 1 # nothing is installed",
+  // Nothing is installed; what apt-mark held reads back as held, as dpkg's selection state would.
+  "dpkg-query": `if [[ $2 == *Status-Want* ]] && grep -qxF "\${!#}" /stub/held 2>/dev/null; then printf 'hold installed'; exit 0; fi; exit 1`,
   "apt-mark": `touch /stub/held
 case "$1" in hold) shift; printf '%s\\n' "$@" | sort -u - /stub/held > /stub/held.new; mv /stub/held.new /stub/held ;; showhold) cat /stub/held ;; esac`,
   curl: `while [ $# -gt 1 ]; do if [ "$1" = -o ]; then out=$2; fi; shift; done; printf 'stand-in key\\n' > "$out"`,

@@ -39,7 +39,7 @@ export function kernel({ spec, distro }: PlanContext): Contribution {
     out.steps!.push({
       id: "kernel-modules",
       title: "load kernel modules",
-      run: sh`modprobe -a ${modules}`,
+      run: sh`bake_load_modules ${modules}`,
       needs: ["modprobe"],
     });
     for (const name of modules)

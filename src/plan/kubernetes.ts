@@ -89,7 +89,7 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
         ? sh`bake_pkg_install --disableexcludes=kubernetes ${wanted}`
         : lines(
             sh`bake_pkg_install --allow-change-held-packages ${wanted}`,
-            sh`apt-mark hold ${[...KUBE_PACKAGES, ...(criTools.length ? ["cri-tools"] : [])]} >/dev/null`,
+            sh`bake_apt_mark hold ${[...KUBE_PACKAGES, ...(criTools.length ? ["cri-tools"] : [])]}`,
           ),
   });
 
@@ -136,7 +136,7 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
     out.checks!.push({ description: `${command} is on PATH`, test: sh`bake_quiet command -v ${command}` });
   if (family === "debian")
     for (const name of KUBE_PACKAGES)
-      out.checks!.push({ description: `${name} is held`, test: sh`grep -qx ${name} <(apt-mark showhold)` });
+      out.checks!.push({ description: `${name} is held`, test: sh`bake_apt_held ${name}` });
   out.checks!.push(
     { description: `kubeadm version is ${k.version}`, test: sh`bake_kubeadm_version_is ${k.version}` },
     { description: "kubelet is enabled", test: sh`systemctl is-enabled --quiet kubelet` },

@@ -99,6 +99,6 @@ function installHeld(distro: DistroInfo, name: string, wanted: string[], hold: b
   if (distro.family === "el") return [sh`bake_pkg_install --disableexcludes=docker-ce-stable ${wanted}`];
   return [
     sh`bake_pkg_install --allow-change-held-packages ${wanted}`,
-    hold ? sh`apt-mark hold ${name}` : sh`apt-mark unhold ${name}`,
+    sh`bake_apt_mark ${hold ? "hold" : "unhold"} ${name}`,
   ];
 }

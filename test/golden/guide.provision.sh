@@ -29,24 +29,19 @@ bake_step_took() { [ -z "${BAKE_STEP_T0:-}" ] || echo "bake: $BAKE_STEP took $((
 bake_quiet() { "$@" >/dev/null 2>&1; }
 
 # Network operations get three more tries; a package no repository has gets none.
+# Its output is kept per process: a download and a package install may retry at once.
 bake_retry() {
-  local n=1 out miss
-  out=$(mktemp)
-  until "$@" 2>&1 | tee "$out"; do
+  local n miss out=$BAKE_STATE/retry.$BASHPID
+  for n in 1 2 3 4; do
+    "$@" 2>&1 | tee "$out" && { rm -f "$out"; return 0; }
     if miss=$(grep -m 1 -E "No match for arg|Unable to (find a match|locate package)|' was not found|no installation candidate" "$out"); then
       echo "bake: not retrying: ${miss#E: } (repos: ${BAKE_PKG_REPO:-all enabled})" >&2
-    elif [ "$n" -gt 3 ]; then
-      echo "bake: gave up after 4 tries: $*" >&2
-    else
-      echo "bake: retry $n/3 in $((n * 5))s: $*" >&2
-      sleep $((n * 5))
-      n=$((n + 1))
-      continue
+      break
     fi
-    rm -f "$out"
-    return 1
+    if [ "$n" = 4 ]; then echo "bake: gave up after 4 tries: $*" >&2; else echo "bake: retry $n/3 in $((n * 5))s: $*" >&2; sleep $((n * 5)); fi
   done
   rm -f "$out"
+  return 1
 }
 
 # Download $1 to $2 only if its sha256 is $3 (bake_fetch: see the package functions).
@@ -122,14 +117,14 @@ bake_pkg_install() {
 # $@: command=package pairs; installs the packages of the missing commands in one call.
 bake_install_missing_tools() {
   local pair missing=()
-  for pair in "$@"; do if ! command -v "${pair%%=*}" >/dev/null; then missing+=("${pair#*=}"); fi; done
-  if [ "${#missing[@]}" -eq 0 ]; then echo "bake: all present"; return 0; fi
+  for pair; do command -v "${pair%%=*}" >/dev/null || missing+=("${pair#*=}"); done
+  [ "${#missing[@]}" != 0 ] || { echo "bake: all present"; return 0; }
   bake_pkg_install "${missing[@]}"
 }
 bake_pkg_remove() {
   local p present=()
-  for p in "$@"; do if bake_pkg_installed "$p"; then present+=("$p"); fi; done
-  if [ "${#present[@]}" -eq 0 ]; then echo "bake: none of them is installed"; return 0; fi
+  for p; do bake_pkg_absent "$p" || present+=("$p"); done
+  [ "${#present[@]}" != 0 ] || { echo "bake: none of them is installed"; return 0; }
   bake_pkg_remove_now "${present[@]}"
 }
 
@@ -158,19 +153,20 @@ bake_selinux_equivalent() {
 
 # Start containerd with the files $@; (re)load, enable and restart only when
 # they changed since bake last did, or containerd is not enabled and active:
-# running bake again leaves a working node alone.
+# running bake again leaves a working node alone. Its unit is Type=notify, so
+# active means it answers; only a restart needs the wait.
 bake_start_containerd() {
   local want state=$BAKE_STATE/containerd-config.sha256
   want=$(cat "$@" | sha256sum | cut -d' ' -f1)
-  if [ -f "$state" ] && [ "$(cat "$state")" = "$want" ] && systemctl is-enabled --quiet containerd && systemctl is-active --quiet containerd; then
+  if [ -f "$state" ] && [ "$(<"$state")" = "$want" ] && systemctl is-enabled --quiet containerd && systemctl is-active --quiet containerd; then
     echo "bake: containerd is active with this config; not restarting it"
   else
     systemctl daemon-reload
     systemctl enable containerd
     systemctl restart containerd
     echo "$want" > "$state"
+    bake_wait_for_containerd
   fi
-  bake_wait_for_containerd
 }
 
 # Poll every 0.2 s: under emulation a 1 s poll alone added up to a second.
@@ -181,6 +177,9 @@ bake_wait_for_containerd() {
   systemctl status containerd --no-pager >&2 || true
   return 1
 }
+
+# modprobe only when a module is not loaded (or built in): a re-run then starts no process.
+bake_load_modules() { local m; for m; do [ -d "/sys/module/$m" ] || { modprobe -a "$@"; return; }; done; }
 
 bake_cgroup_is_v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
 
@@ -204,25 +203,20 @@ bake_check() { bake_check_bg bake_check_now "$@"; }
 bake_check_each() { bake_check_bg bake_check_each_now "$@"; }
 # $1 what the check proves, then the command that proves it.
 bake_check_now() { if "${@:2}"; then echo "bake: ok   - $1"; else echo "bake: FAIL - $1"; fi; }
-bake_check_each_now() {
-  local item
-  for item in "${@:3}"; do bake_check_now "${1//"{}"/"${item/=/ = }"}" "$2" "$item"; done
-}
+bake_check_each_now() { local i; for i in "${@:3}"; do bake_check_now "${1//"{}"/"${i/=/ = }"}" "$2" "$i"; done; }
 bake_check_pids=()
 bake_check_bg() {
-  local n=${#bake_check_pids[@]}
-  if [ "$n" = 0 ]; then rm -rf "$BAKE_STATE/checks"; mkdir "$BAKE_STATE/checks"; fi
+  [ "${#bake_check_pids[@]}" != 0 ] || { rm -rf "$BAKE_STATE/checks"; mkdir "$BAKE_STATE/checks"; }
   while [ "$(jobs -rp | wc -l)" -ge 4 ]; do wait -n || true; done
-  "$@" > "$BAKE_STATE/checks/$((n + 100))" 2>&1 &
+  "$@" > "$BAKE_STATE/checks/$((${#bake_check_pids[@]} + 100))" 2>&1 &
   bake_check_pids+=($!)
 }
 bake_checks_passed() {
-  local pid out failed
+  local pid failed
   for pid in "${bake_check_pids[@]}"; do wait "$pid" || true; done
-  out=$(cat "$BAKE_STATE"/checks/*)
-  rm -rf "$BAKE_STATE/checks"
-  echo "$out"
-  failed=$(grep -c '^bake: FAIL' <<< "$out" || true)
+  cat "$BAKE_STATE"/checks/*
+  failed=$(cat "$BAKE_STATE"/checks/* | grep -c '^bake: FAIL' || true)
+  rm -r "$BAKE_STATE/checks"
   [ "$failed" = 0 ] || { echo "bake: $failed check(s) failed" >&2; return 1; }
 }
 
@@ -354,7 +348,7 @@ bake_install_missing_tools curl=curl modprobe=kmod sysctl=procps-ng tar=tar cmp=
 bake_step 3/12 fetch-crictl 'download crictl v1.35.0 in the background'
 bake_fetch_in_background https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.35.0/crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 /usr/local/bin/crictl
 bake_step 4/12 kernel-modules 'load kernel modules'
-modprobe -a overlay br_netfilter
+bake_load_modules overlay br_netfilter
 bake_step 5/12 sysctl 'apply sysctl settings'
 sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
 bake_step 6/12 remove-packages 'remove podman, buildah'
