@@ -159,7 +159,7 @@ bake_apt_held() { [ "$(dpkg-query -W -f='\${db:Status-Want} \${db:Status-Status}
 bake_apt_mark() {
   local p change=()
   for p in "\${@:2}"; do if bake_apt_held "$p"; then [ "$1" = hold ] || change+=("$p"); elif [ "$1" = hold ]; then change+=("$p"); fi; done
-  if [ "\${#change[@]}" -gt 0 ]; then apt-mark "$1" "\${change[@]}"; else echo "bake: already $1: \${*:2}"; fi
+  if [ "\${#change[@]}" -gt 0 ]; then apt-mark "$1" "\${change[@]}"; else echo "bake: no hold to change: \${*:2}"; fi
 }`;
 }
 

@@ -11,8 +11,8 @@ const DEFAULT_USER_DATA_GOAL_BYTES = 8192;
 // Not reached yet: the default is held near what it is now (see docs/performance.md), and only allowed to
 // shrink. 14.25 KiB: the re-run skips and per-step timings cost ~870 bytes, the crictl download that overlaps
 // the package install ~730, the verify checks side by side ~610, no modprobe of loaded modules ~120, less
-// ~120 of compacted helpers (14,397 bytes on 2026-11-27).
-const DEFAULT_USER_DATA_CEILING_BYTES = 14464;
+// ~250 of compacted helpers (14,274 bytes on 2026-11-27).
+const DEFAULT_USER_DATA_CEILING_BYTES = 14336;
 
 describe("size limits", () => {
   const plan = planFor({});

@@ -59,27 +59,24 @@ bake_download() {
 }
 
 # Binaries from release tarballs, e.g. crictl. bake_fetch_in_background URL
-# SHA256 BINARY starts the download early, so that it overlaps the package
+# SHA256 BINARY downloads and unpacks early, so that both overlap the package
 # install; bake_install_tarball_binary SHA256 MEMBER BINARY waits for it. A
 # record of the tarball's sha256 and the binary's stamp skips both while BINARY
 # is the one that tarball installed.
 bake_fetch_in_background() {
-  declare -gA BAKE_FETCH_PIDS
+  local tar=$BAKE_STATE/$2.tar.gz
   if bake_binary_is_from "$2" "$3"; then echo "bake: $3 is from this tarball; not downloading"; return 0; fi
-  bake_download "$1" "$BAKE_STATE/$2.tar.gz" "$2" > "$BAKE_STATE/$2.log" 2>&1 &
-  BAKE_FETCH_PIDS[$2]=$!
+  { bake_download "$1" "$tar" "$2" && mkdir -p "$tar.d" && tar -xzf "$tar" -C "$tar.d"; } > "$tar.log" 2>&1 &
+  echo $! > "$tar.pid"
 }
 bake_install_tarball_binary() {
-  declare -gA BAKE_FETCH_PIDS
-  local dir
+  local tar=$BAKE_STATE/$1.tar.gz
   if bake_binary_is_from "$1" "$3"; then echo "bake: $3 is installed from this tarball"; return 0; fi
-  [ -n "${BAKE_FETCH_PIDS[$1]:-}" ] || { echo "bake: no download of $3 was started" >&2; return 1; }
-  wait "${BAKE_FETCH_PIDS[$1]}" || { cat "$BAKE_STATE/$1.log" >&2; return 1; }
-  dir=$(mktemp -d)
-  tar -xzf "$BAKE_STATE/$1.tar.gz" -C "$dir" "$2"
-  if ! cmp -s "$dir/$2" "$3"; then install -m 0755 "$dir/$2" "$3"; fi
+  [ -f "$tar.pid" ] || { echo "bake: no download of $3 was started" >&2; return 1; }
+  wait "$(<"$tar.pid")" || { cat "$tar.log" >&2; return 1; }
+  if ! cmp -s "$tar.d/$2" "$3"; then install -m 0755 "$tar.d/$2" "$3"; fi
   echo "$1 $(bake_file_stamp "$3")" > "$BAKE_STATE/${3##*/}.installed"
-  rm -rf "$dir" "$BAKE_STATE/$1.tar.gz" "$BAKE_STATE/$1.log"
+  rm -rf "$tar" "$tar".*
 }
 bake_binary_is_from() {
   local record=$BAKE_STATE/${2##*/}.installed
