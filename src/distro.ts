@@ -190,7 +190,6 @@ const TOOL_PACKAGES: Record<string, { el: string; debian?: string }> = {
   tar: { el: "tar", debian: "tar" },
   cmp: { el: "diffutils", debian: "diffutils" },
   curl: { el: "curl" },
-  awk: { el: "gawk", debian: "mawk" },
   modprobe: { el: "kmod", debian: "kmod" },
   sysctl: { el: "procps-ng", debian: "procps" },
 };

@@ -30,6 +30,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -191,6 +192,19 @@ async function provision(name: string, p: Plan, overrides: Record<string, string
   };
 }
 
+const CONTAINERD_MEMOS = ["/var/lib/bake/containerd-version.memo", "/var/lib/bake/containerd-config-dump.memo"];
+/** A memo told apart from any other content: a key of the binary's stamp and config.toml's sha256, then what containerd printed. */
+function containerdMemo(upper: string, memo: string): string {
+  const [key, ...output] = readFileSync(join(upper, memo), "utf8").split("\n");
+  const config = readFileSync(join(upper, "etc/containerd/config.toml"));
+  const keyOk = new RegExp(`^\\d+ \\d+ \\d+ ${sha(config)}  -$`).test(key!);
+  const printed = output.join("\n");
+  const expected = memo.endsWith("version.memo")
+    ? /^containerd containerd\.io \d\.0\.99 0123abcd\n$/.test(printed)
+    : printed === config.toString();
+  return keyOk && expected ? "containerd's output, after its key" : `${key}\n${printed}`;
+}
+
 const CRICTL_RECORD = "/var/lib/bake/crictl.installed";
 /** The record bake keeps of crictl's install, told apart from any other content: the tarball's sha256 and the binary's size, mtime and inode. */
 function crictlRecord(upper: string): string {
@@ -217,6 +231,8 @@ function expectedFiles(p: Plan): Map<string, { sha: string; mode?: number }> {
   if (p.spec.crictl.install === "release")
     out.set(CRICTL_RECORD, { sha: `${p.spec.crictl.sha256} and the stamp of /usr/local/bin/crictl` });
   if (p.spec.crictl.install === "release") out.set("/usr/bin/crictl", { sha: "link to /usr/local/bin/crictl" });
+  // What `containerd --version` and `config dump` printed, kept with the stamps of the binary and config.toml.
+  for (const memo of CONTAINERD_MEMOS) out.set(memo, { sha: "containerd's output, after its key" });
   if (p.distro.family === "debian" && p.spec.containerd.source === "docker")
     out.set("/etc/apt/keyrings/docker.asc", { sha: sha("stub download\n"), mode: 0o644 });
   return out;
@@ -350,6 +366,8 @@ describe.skipIf(!available)("the Packer script in a sandbox never runs a spec va
         ]),
     );
     if (actual.has(CRICTL_RECORD)) actual.set(CRICTL_RECORD, { sha: crictlRecord(box.upper) });
+    for (const memo of CONTAINERD_MEMOS)
+      if (actual.has(memo)) actual.set(memo, { sha: containerdMemo(box.upper, memo) });
     expect(Object.fromEntries(actual), `${label}\n${first.output}`).toEqual(Object.fromEntries(expected));
 
     // Each value reached its command as one intact argument.
@@ -493,6 +511,35 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 
+  it("when crictl info gets no answer, verify fails and shows the CRI plugin's state from ctr", async () => {
+    const p = forSandbox({ distro: "rocky9" })!;
+    const box = await provision("cri-down", p, {
+      crictl: `if [ "$1" = info ]; then echo "unknown service runtime.v1.RuntimeService" >&2; exit 1; fi`,
+      ctr: `printf 'TYPE ID PLATFORMS STATUS\\nio.containerd.grpc.v1 cri linux/amd64 error\\n'`,
+    });
+    const result = await box.again();
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain("bake: FAIL - the CRI plugin answers crictl info");
+    expect(result.output).toContain("io.containerd.grpc.v1 cri linux/amd64 error");
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("a new containerd binary is asked its version again: the kept answer does not hide it", async () => {
+    const p = forSandbox({ distro: "rocky9" })!;
+    const box = await provision("new-containerd", p);
+    expect((await box.again()).code).toBe(0);
+    // A package upgrade replaces the binary (a new inode); this one is 1.x, which schema 3 cannot serve.
+    const stub = join(box.layer, "usr/local/sbin/containerd");
+    writeFileSync(`${stub}.new`, readFileSync(stub, "utf8").replace("containerd.io 2.0.99", "containerd.io 1.0.99"));
+    chmodSync(`${stub}.new`, 0o755);
+    renameSync(`${stub}.new`, stub);
+    const second = await box.again();
+    expect(second.code).not.toBe(0);
+    expect(second.output).toContain("bake: containerd 1.0.99 is installed");
+    expect(second.output).toContain("bake: FAILED in step 'check-containerd'");
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
   it("verify fails when the hold did not take", async () => {
     const p = forSandbox({ distro: "debian13" })!;
     const box = await provision("hold-lost", p, { "apt-mark": "exit 0 # holds nothing" });
@@ -510,15 +557,15 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
       `touch /stub/${me}; for i in $(seq 200); do [ -e /stub/${other} ] && { echo "${me} met ${other}" >> /stub/met; break; }; sleep 0.1; done`;
     const stock = stubs(2, "el");
     const box = await provision("side-by-side", p, {
-      ctr: `if [ "$1" = plugins ]; then ${meet("plugins", "dump")}; fi\n${stock.ctr}`,
-      containerd: `if [ "$1" = config ]; then ${meet("dump", "plugins")}; fi\n${stock.containerd}`,
+      crictl: `if [ "$1" = info ]; then ${meet("info", "dump")}; fi\n${stock.crictl}`,
+      containerd: `if [ "$1" = config ]; then ${meet("dump", "info")}; fi\n${stock.containerd}`,
     });
     const result = await box.again();
     expect(result.code, result.output).toBe(0);
     expect(readFileSync(join(box.upper, "stub/met"), "utf8").split("\n").sort()).toEqual([
       "",
-      "dump met plugins",
-      "plugins met dump",
+      "dump met info",
+      "info met dump",
     ]);
     // One ok line per check, in the order of the plan's bake_check lines (a {} batch expands in place).
     const verify = p.steps.at(-1)!.run.text;
@@ -547,9 +594,9 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
     "debian13: containerd started %s bake wrote its files: restarted: %s",
     async (when, restarted, offset) => {
       const p = forSandbox({ distro: "debian13" })!;
+      // systemctl show -p ... prints Key=value lines, in the unit's own order.
       const systemctl = `case "$*" in
-  *NeedDaemonReload*) echo no ;;
-  *ActiveEnterTimestamp*) date -d '${offset}' ;;
+  *ActiveEnterTimestamp*) printf 'ActiveState=active\\nActiveEnterTimestamp=%s\\nNeedDaemonReload=no\\nUnitFileState=enabled\\n' "$(date -d '${offset}')" ;;
   show*) echo 1 ;;
 esac`;
       const box = await provision(`started-${when}`, p, { systemctl });
@@ -723,10 +770,10 @@ describe.skipIf(!available)("the Packer script in a sandbox on real-image detail
       // Each is a process start (seconds under emulation) that a provisioned node does not need.
       const needless = stubCalls(box.upper)
         .slice(before)
-        .filter((c) => ["modprobe", "apt-mark"].includes(c[0]!) || (c[0] === "ctr" && c[1] === "version"));
+        .filter((c) => ["modprobe", "apt-mark", "containerd", "ctr"].includes(c[0]!));
       expect(
         needless,
-        "modprobe of loaded modules, apt-mark of a held package, a wait for a running containerd",
+        "modprobe of loaded modules, apt-mark of a held package, a wait for a running containerd, containerd's version or config dump again",
       ).toEqual([]);
       expect(second.output).toContain("bake: already installed:");
       expect(second.output).toContain("bake: /usr/local/bin/crictl is from this tarball; not downloading");
@@ -817,9 +864,9 @@ describe.skipIf(!available)("the Packer script in a sandbox on real-image detail
     const box = await provision("sudo-crictl", planOf({ distro: "rocky8" }));
     const r = await box.again();
     expect(r.code, r.output).toBe(0);
-    expect(r.output).toContain("bake: ok   - sudo crictl works");
+    expect(r.output).toContain("bake: ok   - sudo finds crictl");
     expect(readlinkSync(join(box.upper, "usr/bin/crictl"))).toBe("/usr/local/bin/crictl");
-    expect(callsOf(box.upper, "sudo")).toContainEqual(["-n", "crictl", "--version"]);
+    expect(callsOf(box.upper, "sudo")).toContainEqual(["-n", "sh", "-c", 'command -v "$1"', "sh", "crictl"]);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 });

@@ -100,7 +100,6 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
   out.checks!.push(
     { description: "containerd is enabled", test: sh`systemctl is-enabled --quiet containerd` },
     { description: "containerd is active", test: sh`systemctl is-active --quiet containerd` },
-    { description: "containerd CRI plugin is ok", test: sh`bake_cri_plugin_ok`, needs: ["awk"] },
     ...[`root=${c.root}`, `state=${c.state}`, `${sandboxKey}=${c.sandboxImage}`, `config_path=${c.configPath}`].map(
       (item) => batchedCheck("containerd runs with {}", "bake_config_dump_has", item),
     ),

@@ -59,8 +59,9 @@ export function kernel({ spec, distro }: PlanContext): Contribution {
       run: sh`sysctl -q -p ${SYSCTL_FILE}`,
       needs: ["sysctl"],
     });
+    // Blanks squeezed here, not on the node: one process fewer per check.
     for (const { key, value } of entries)
-      out.checks!.push(batchedCheck("sysctl {}", "bake_sysctl_is", `${key}=${value}`));
+      out.checks!.push(batchedCheck("sysctl {}", "bake_sysctl_is", `${key}=${value.replace(/[ \t]+/g, " ")}`));
   }
   return out;
 }

@@ -62,6 +62,16 @@ classify() {
     }' "$1" "$2" "$1.sha" "$2.now.sha" "$2.paths"
 }
 
+# Times the script alone, from bash's start to its exit, without the login, su and sudo
+# around it (this harness's su stands in for Packer's SSH login).
+cat > "$W/timed.sh" <<'TIMED'
+t0=$(date +%s%N)
+bash "$@"
+rc=$?
+echo "bake-vm: the script alone took $((($(date +%s%N) - t0) / 1000000)) ms"
+exit "$rc"
+TIMED
+
 n=0
 for script in ${PACKER_RUNS:-}; do
   n=$((n + 1))
@@ -71,7 +81,7 @@ for script in ${PACKER_RUNS:-}; do
   install -m 0755 -o packer -g packer "$H/$script" "$remote"
   start=$(date +%s.%N)
   # output to a log, and bake's step lines to the console (the host shows them as progress)
-  su -s /bin/sh packer -c "echo packer | sudo -S sh -c 'PACKER_BUILDER_TYPE=qemu PACKER_BUILD_NAME=bake-vm bash $remote'" 2>&1 \
+  su -s /bin/sh packer -c "echo packer | sudo -S sh -c 'PACKER_BUILDER_TYPE=qemu PACKER_BUILD_NAME=bake-vm bash $W/timed.sh $remote'" 2>&1 \
     | tee "$W/run-$n.log" | grep --line-buffered -E '^bake: (\[|FAILED|all steps)' | sed -u "s/^/packer run $n: /" > /dev/console
   rc=${PIPESTATUS[0]}
   end=$(date +%s.%N)
@@ -83,6 +93,7 @@ for script in ${PACKER_RUNS:-}; do
   echo "remote: $remote"
   echo "exit: $rc"
   echo "seconds: $(echo "$end - $start" | awk '{ split($0, a, " - "); printf "%.1f", a[1] - a[2] }')"
+  echo "script-seconds: $(sed -n 's/^bake-vm: the script alone took \([0-9]*\) ms$/\1/p' "$W/run-$n.log" | awk '{ printf "%.1f", $1 / 1000 }')"
   echo "status-file: $(cat /var/lib/bake/status 2>&1)"
   sec "packer-output $n"
   cat "$W/run-$n.log"
