@@ -208,11 +208,11 @@ describe("images and preflight", () => {
     expect(stepIds(on({ kubernetes: { images: { prePull: false } } }))).not.toContain("pull-images");
   });
 
-  it("ends verify with the role's kubeadm preflight, letting pass only ImagePull when a control plane's images are not pre-pulled", () => {
+  it("verifies with the role's kubeadm preflight, letting pass only ImagePull when a control plane's images are not pre-pulled", () => {
     const checks = (input: SpecInput) =>
       verify(input)
         .split("\n")
-        .filter((l) => l.startsWith("bake_check "));
+        .filter((l) => l.startsWith("bake_check ") && l.includes("bake_kubeadm_preflight"));
     expect(checks(on()).at(-1)).toBe("bake_check 'kubeadm join preflight passes' bake_kubeadm_preflight worker '' ''");
     expect(checks(on({ kubernetes: { role: "control-plane" } })).at(-1)).toBe(
       "bake_check 'kubeadm init preflight passes' bake_kubeadm_preflight control-plane '' ''",

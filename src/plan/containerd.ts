@@ -101,7 +101,7 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
     { description: "containerd is enabled", test: sh`systemctl is-enabled --quiet containerd` },
     { description: "containerd is active", test: sh`systemctl is-active --quiet containerd` },
     ...[`root=${c.root}`, `state=${c.state}`, `${sandboxKey}=${c.sandboxImage}`, `config_path=${c.configPath}`].map(
-      (item) => batchedCheck("containerd runs with {}", "bake_config_dump_has", item),
+      (item) => batchedCheck("containerd runs with {}", "bake_config_dump_has", item, true),
     ),
     { description: `containerd oom_score_adj is ${expectedOom}`, test: sh`bake_containerd_oom_is ${expectedOom}` },
   );

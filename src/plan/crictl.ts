@@ -50,8 +50,8 @@ export function crictl({ spec }: PlanContext): Contribution {
   // With kubernetes on, install-kubernetes brings cri-tools from pkgs.k8s.io with kubeadm, which needs it.
   out.checks!.push(
     // It stands in for `ctr plugins ls`: one Go program fewer, a second under emulation.
-    { description: "the CRI plugin answers crictl info", test: sh`bake_cri_answers` },
-    { description: "sudo finds crictl", test: sh`bake_sudo_finds crictl` },
+    { description: "the CRI plugin answers crictl info", test: sh`bake_cri_answers`, slow: true },
+    { description: "sudo finds crictl", test: sh`bake_sudo_finds crictl`, slow: true },
   );
   return out;
 }

@@ -138,7 +138,7 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
     for (const name of KUBE_PACKAGES)
       out.checks!.push({ description: `${name} is held`, test: sh`bake_apt_held ${name}` });
   out.checks!.push(
-    { description: `kubeadm version is ${k.version}`, test: sh`bake_kubeadm_version_is ${k.version}` },
+    { description: `kubeadm version is ${k.version}`, test: sh`bake_kubeadm_version_is ${k.version}`, slow: true },
     { description: "kubelet is enabled", test: sh`systemctl is-enabled --quiet kubelet` },
   );
   out.checks!.push({ description: `SELinux is ${k.selinux}`, test: sh`bake_selinux_mode_is ${k.selinux}` });
@@ -147,7 +147,11 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
     test: sh`bake_firewalld_ok ${[fw.action, ...fw.ports]}`,
   });
   if (pulls)
-    out.checks!.push({ description: "the pulled images are in containerd", test: sh`bake_images_present ${images}` });
+    out.checks!.push({
+      description: "the pulled images are in containerd",
+      test: sh`bake_images_present ${images}`,
+      slow: true,
+    });
 
   // Only what needs a cluster or the network is let pass: without pre-pulled
   // images a control plane's preflight would pull them (ImagePull).
@@ -155,6 +159,7 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
   out.checks!.push({
     description: `kubeadm ${k.role === "control-plane" ? "init" : "join"} preflight passes`,
     test: sh`bake_kubeadm_preflight ${[k.role, exact, k.images.repository, ...ignore]}`,
+    slow: true,
   });
   return out;
 }

@@ -103,7 +103,11 @@ export function sandboxPull({ spec }: PlanContext): Contribution {
   const via = mirrored ? `through the mirrors of ${registry}` : `from ${registry}`;
   return {
     checks: [
-      { description: `${sandboxImage} pulls ${via} (crictl pull)`, test: sh`bake_retry crictl pull ${sandboxImage}` },
+      {
+        description: `${sandboxImage} pulls ${via} (crictl pull)`,
+        test: sh`bake_retry crictl pull ${sandboxImage}`,
+        slow: true,
+      },
     ],
   };
 }

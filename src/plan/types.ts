@@ -29,6 +29,11 @@ export interface PlannedCheck {
   test: ShellCode;
   /** Commands it runs that a minimal image may lack. */
   needs?: string[];
+  /**
+   * It starts a Go program (containerd, crictl, kubeadm) or sudo: a second or more
+   * under emulation. Slow checks start first, so the quick ones run beside them.
+   */
+  slow?: boolean;
   /** Set by batchedCheck: the wording and test this check shares with others, and its own item. */
   batch?: { what: string; test: string; item: string };
 }

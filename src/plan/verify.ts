@@ -7,16 +7,18 @@ import type { PlannedCheck, PlannedStep } from "./types.js";
  * for the item (a key=value item reads "key = value"). Consecutive checks of
  * one batch render as one bake_check_each line.
  */
-export function batchedCheck(what: string, test: string, item: string, needs?: string[]): PlannedCheck {
+export function batchedCheck(what: string, test: string, item: string, slow = false): PlannedCheck {
   return {
     description: what.replace("{}", item.replace("=", " = ")),
     test: sh`${new ShellCode(test)} ${item}`,
     batch: { what, test, item },
-    ...(needs && { needs }),
+    ...(slow && { slow }),
   };
 }
 
-export function verifyStep(checks: PlannedCheck[]): PlannedStep {
+/** Checks run side by side in the order they are written, and print in that order: slow ones first. */
+export function verifyStep(planned: PlannedCheck[]): PlannedStep {
+  const checks = [...planned.filter((c) => c.slow), ...planned.filter((c) => !c.slow)];
   const calls: ShellCode[] = [];
   for (let i = 0; i < checks.length; ) {
     const batch = checks[i]!.batch;

@@ -5,7 +5,7 @@ if [ -z "${BASH_VERSION:-}" ]; then exec /bin/bash "$0" "$@"; fi
 set -Eeuo pipefail
 umask 022
 export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-if [ "$(id -u)" != 0 ]; then echo "bake: run this as root (sudo)" >&2; exit 1; fi
+if [ "$EUID" != 0 ]; then echo "bake: run this as root (sudo)" >&2; exit 1; fi
 BAKE_STATE=/var/lib/bake
 BAKE_LOG=/var/log/bake-provision.log
 BAKE_STEP=setup
@@ -353,6 +353,9 @@ bake_step 11/12 install-crictl 'install crictl v1.35.0 (amd64) from the release 
 bake_install_tarball_binary 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 crictl /usr/local/bin/crictl
 bake_link_into_usr_bin /usr/local/bin/crictl
 bake_step 12/12 verify 'check the node (18 checks)'
+bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d
+bake_check 'the CRI plugin answers crictl info' bake_cri_answers
+bake_check 'sudo finds crictl' bake_sudo_finds crictl
 bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2
 bake_check_each 'kernel module {} is loaded' bake_module_loaded overlay br_netfilter
 bake_check_each 'sysctl {}' bake_sysctl_is net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1
@@ -360,10 +363,7 @@ bake_check_each 'package {} is not installed' bake_pkg_absent podman buildah
 bake_check 'containerd.io is held' grep -qxF exclude=containerd.io /etc/yum.repos.d/docker-ce.repo
 bake_check 'containerd is enabled' systemctl is-enabled --quiet containerd
 bake_check 'containerd is active' systemctl is-active --quiet containerd
-bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d
 bake_check 'containerd oom_score_adj is -999' bake_containerd_oom_is -999
-bake_check 'the CRI plugin answers crictl info' bake_cri_answers
-bake_check 'sudo finds crictl' bake_sudo_finds crictl
 bake_checks_passed
 bake_step_took
 BAKE_STEP=finished

@@ -5,7 +5,7 @@ if [ -z "${BASH_VERSION:-}" ]; then exec /bin/bash "$0" "$@"; fi
 set -Eeuo pipefail
 umask 022
 export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-if [ "$(id -u)" != 0 ]; then echo "bake: run this as root (sudo)" >&2; exit 1; fi
+if [ "$EUID" != 0 ]; then echo "bake: run this as root (sudo)" >&2; exit 1; fi
 BAKE_STATE=/var/lib/bake
 BAKE_LOG=/var/log/bake-provision.log
 BAKE_STEP=setup
@@ -485,6 +485,12 @@ systemctl enable --now kubelet
 bake_step 16/17 pull-images 'pull the images kubeadm needs into containerd'\''s k8s.io namespace'
 bake_pull_images '' '' yes
 bake_step 17/17 verify 'check the node (35 checks)'
+bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d
+bake_check 'the CRI plugin answers crictl info' bake_cri_answers
+bake_check 'sudo finds crictl' bake_sudo_finds crictl
+bake_check 'kubeadm version is 1.35' bake_kubeadm_version_is 1.35
+bake_check 'the pulled images are in containerd' bake_images_present '' '' yes
+bake_check 'kubeadm init preflight passes' bake_kubeadm_preflight control-plane '' ''
 bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2
 bake_check_each 'kernel module {} is loaded' bake_module_loaded overlay br_netfilter
 bake_check_each 'sysctl {}' bake_sysctl_is net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1
@@ -492,10 +498,7 @@ bake_check_each 'package {} is not installed' bake_pkg_absent podman buildah
 bake_check 'containerd.io is held' grep -qxF exclude=containerd.io /etc/yum.repos.d/docker-ce.repo
 bake_check 'containerd is enabled' systemctl is-enabled --quiet containerd
 bake_check 'containerd is active' systemctl is-active --quiet containerd
-bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d
 bake_check 'containerd oom_score_adj is -999' bake_containerd_oom_is -999
-bake_check 'the CRI plugin answers crictl info' bake_cri_answers
-bake_check 'sudo finds crictl' bake_sudo_finds crictl
 bake_check 'swap is off (/proc/swaps)' bake_swap_is_off
 bake_check '/etc/fstab mounts no swap' bake_fstab_has_no_swap
 bake_check 'crictl is on PATH' bake_quiet command -v crictl
@@ -507,12 +510,9 @@ bake_check 'nsenter is on PATH' bake_quiet command -v nsenter
 bake_check 'ethtool is on PATH' bake_quiet command -v ethtool
 bake_check 'socat is on PATH' bake_quiet command -v socat
 bake_check 'tc is on PATH' bake_quiet command -v tc
-bake_check 'kubeadm version is 1.35' bake_kubeadm_version_is 1.35
 bake_check 'kubelet is enabled' systemctl is-enabled --quiet kubelet
 bake_check 'SELinux is permissive' bake_selinux_mode_is permissive
 bake_check 'firewalld, if active, has 6443/tcp 2379-2380/tcp 10250/tcp 10257/tcp 10259/tcp 8472/udp open' bake_firewalld_ok open-ports 6443/tcp 2379-2380/tcp 10250/tcp 10257/tcp 10259/tcp 8472/udp
-bake_check 'the pulled images are in containerd' bake_images_present '' '' yes
-bake_check 'kubeadm init preflight passes' bake_kubeadm_preflight control-plane '' ''
 bake_checks_passed
 bake_step_took
 BAKE_STEP=finished

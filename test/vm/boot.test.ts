@@ -453,7 +453,8 @@ schedule(`${P}-kubeadm`, async () => {
 });
 // Issue 12: the floor and the naive hand steps, on the same image and the same apt as the
 // primary cloud-init boot, for the figures only (floor, bake, naive in one summary).
-// floor: the user-data only installs the package bake installs, with the same apt-get flags.
+// floor: the user-data only makes the package changes bake's spec asks for, in the one apt
+// transaction bake uses (install containerd, remove podman and buildah), with the same flags.
 // naive: the guide's hand steps (shared/seed; field-notes) as a plain cloud-config runcmd:
 // modules, sysctl, remove podman/buildah, install, `containerd config default` + sed, restart,
 // crictl from its tarball. Neither is bake's output; neither is checked beyond finishing.
@@ -463,7 +464,7 @@ function comparisonUserData(kind: "floor" | "naive"): Buffer {
   const install = `apt-get -q update && ${APT_INSTALL} 'containerd=1.7.*'`;
   const steps =
     kind === "floor"
-      ? [install]
+      ? [`${install} podman- buildah-`]
       : [
           "modprobe overlay && modprobe br_netfilter",
           "printf 'overlay\\nbr_netfilter\\n' > /etc/modules-load.d/containerd.conf",

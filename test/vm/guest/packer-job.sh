@@ -27,6 +27,9 @@ sec job-setup
 group=sudo; getent group sudo > /dev/null || group=wheel
 id packer > /dev/null 2>&1 || useradd -m -s /bin/bash -G "$group" packer
 echo 'packer:packer' | chpasswd
+# sudo looks up the host's name; a cloud image's /etc/hosts has it (cloud-init's
+# manage_etc_hosts), this built image's does not, and each failed lookup is not Packer's cost.
+getent hosts "$(hostname)" > /dev/null || echo "127.0.1.1 $(hostname)" >> /etc/hosts
 # remote_folder on a hardened image: /tmp as tmpfs mounted noexec
 mount -t tmpfs -o noexec,nosuid,nodev,mode=1777 tmpfs /tmp
 echo "tmp-mount: $(findmnt -no OPTIONS /tmp | tail -n 1)"

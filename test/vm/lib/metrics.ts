@@ -82,7 +82,7 @@ function stepTimes(bakeLog: string): Record<string, number> | undefined {
 export async function speedComparison(primary: string): Promise<string[]> {
   const of = (boot: string) => figures.find((f) => f.boot === boot);
   const rows = [
-    ["floor (only the package install)", of(`${primary}-floor`)],
+    ["floor (only the package changes, in one apt transaction)", of(`${primary}-floor`)],
     ["bake (cloud-init user-data)", of(primary)],
     ["naive (the guide's hand steps)", of(`${primary}-naive`)],
   ] as const;
