@@ -76,18 +76,18 @@ function stubs(containerdMajor: number, family: "el" | "debian"): Record<string,
 for a in "$@"; do case "$a" in *-2.9.99-*|bake-missing*) echo "No match for argument: $a"; fail="$fail $a" ;; bake-flaky) ${FLAKY} ;; esac; done
 if [ "$fail" != 0 ]; then echo "Error: Unable to find a match:\${fail#0}" >&2; exit 1; fi`,
     "apt-get": `for a in "$@"; do case "$a" in *=2.9.99*) echo "E: Version '\${a#*=}' for '\${a%%=*}' was not found" >&2; exit 100 ;; bake-missing*) echo "E: Unable to locate package $a" >&2; exit 100 ;; bake-flaky) ${FLAKY} ;; esac; done`,
-    // Holds live in /stub/holds, as dpkg's selection states would.
-    "apt-mark": `case "$1" in
-  hold) grep -qxF "$2" /stub/holds 2>/dev/null || echo "$2" >> /stub/holds ;;
-  unhold) [ -f /stub/holds ] && sed -i "/^$2$/d" /stub/holds ;;
-  showhold) cat /stub/holds 2>/dev/null || true ;;
-esac`,
+    // Holds live in /stub/holds, as dpkg's selection states would; dpkg --set-selections reads "name state" lines.
+    dpkg: `[ "$1" = --set-selections ] || exit 2
+while read -r name state; do case "$state" in
+  hold) grep -qxF "$name" /stub/holds 2>/dev/null || echo "$name" >> /stub/holds ;;
+  install) [ -f /stub/holds ] && sed -i "/^$name$/d" /stub/holds ;;
+esac; done`,
     semanage: ok,
     restorecon: ok,
     // crictl pull fails like a registry that cannot serve the image when the test leaves /stub-data/pull-fails.
     crictl: `if [ "$1" = pull ] && [ -e /stub-data/pull-fails ]; then echo "pulling image: $2: not found" >&2; exit 1; fi`,
     rpm: "exit 1 # nothing is installed",
-    // Nothing is installed; what apt-mark held reads back as held, as dpkg's selection state would.
+    // Nothing is installed; what dpkg --set-selections held reads back as held, as dpkg's selection state would.
     "dpkg-query": `if [[ $2 == *Status-Want* ]] && grep -qxF "\${!#}" /stub/holds 2>/dev/null; then printf 'hold installed'; exit 0; fi; exit 1`,
     selinuxenabled: "exit 1 # SELinux is off",
     modprobe: `for m in "$@"; do [ "$m" = -a ] || mkdir -p "/sys/module/$m"; done`,
@@ -487,7 +487,7 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
   it.concurrent.each([
     ["debian13", "containerd"],
     ["ubuntu2404 with docker's containerd.io", "containerd.io"],
-  ] as const)("%s: apt-mark hold %s, once however often bake runs", async (label, name) => {
+  ] as const)("%s: holds %s in dpkg, once however often bake runs", async (label, name) => {
     const input: SpecInput = label.startsWith("debian")
       ? { distro: "debian13" }
       : { distro: "ubuntu2404", containerd: { source: "docker" } };
@@ -500,9 +500,10 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
     }
     expect(readFileSync(join(box.upper, "stub/holds"), "utf8")).toBe(`${name}\n`);
     expect(
-      stubCalls(box.upper).filter((c) => c[0] === "apt-mark"),
-      "apt-mark (seconds under emulation) runs only to change the hold",
-    ).toEqual([["apt-mark", "hold", name]]);
+      stubCalls(box.upper).filter((c) => c[0] === "dpkg"),
+      "dpkg --set-selections runs only to change the hold",
+    ).toEqual([["dpkg", "--set-selections"]]);
+    expect(stubCalls(box.upper).filter((c) => c[0] === "apt-mark")).toEqual([]);
     const installs = stubCalls(box.upper).filter((c) => c[0] === "apt-get" && c.includes("install"));
     expect(
       installs.every((c) => c.includes("--allow-change-held-packages")),
@@ -542,7 +543,7 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
 
   it("verify fails when the hold did not take", async () => {
     const p = forSandbox({ distro: "debian13" })!;
-    const box = await provision("hold-lost", p, { "apt-mark": "exit 0 # holds nothing" });
+    const box = await provision("hold-lost", p, { dpkg: "cat > /dev/null # holds nothing" });
     const result = await box.again();
     expect(result.code).not.toBe(0);
     expect(result.output).toContain("bake: FAIL - containerd is held");
@@ -557,15 +558,15 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
       `touch /stub/${me}; for i in $(seq 200); do [ -e /stub/${other} ] && { echo "${me} met ${other}" >> /stub/met; break; }; sleep 0.1; done`;
     const stock = stubs(2, "el");
     const box = await provision("side-by-side", p, {
-      crictl: `if [ "$1" = info ]; then ${meet("info", "dump")}; fi\n${stock.crictl}`,
-      containerd: `if [ "$1" = config ]; then ${meet("dump", "info")}; fi\n${stock.containerd}`,
+      crictl: `if [ "$1" = info ]; then ${meet("info", "sudo")}; fi\n${stock.crictl}`,
+      sudo: `${meet("sudo", "info")}\n${stock.sudo}`,
     });
     const result = await box.again();
     expect(result.code, result.output).toBe(0);
     expect(readFileSync(join(box.upper, "stub/met"), "utf8").split("\n").sort()).toEqual([
       "",
-      "dump met info",
-      "info met dump",
+      "info met sudo",
+      "sudo met info",
     ]);
     // One ok line per check, in the order of the plan's bake_check lines (a {} batch expands in place).
     const verify = p.steps.at(-1)!.run.text;
@@ -760,6 +761,12 @@ describe.skipIf(!available)("the Packer script in a sandbox on real-image detail
       expect(first.code, first.output).toBe(0);
       expect(callsOf(box.upper, manager).length).toBeGreaterThan(0);
       expect(callsOf(box.upper, "curl").length).toBeGreaterThan(0);
+      // Each Go program once: config dump runs beside the version check, and verify reads what it printed.
+      expect(
+        callsOf(box.upper, "containerd")
+          .map((a) => a.join(" "))
+          .sort(),
+      ).toEqual(["--version", "config dump"]);
       const before = stubCalls(box.upper).length;
       const second = await box.again();
       expect(second.code, second.output).toBe(0);
@@ -770,10 +777,10 @@ describe.skipIf(!available)("the Packer script in a sandbox on real-image detail
       // Each is a process start (seconds under emulation) that a provisioned node does not need.
       const needless = stubCalls(box.upper)
         .slice(before)
-        .filter((c) => ["modprobe", "apt-mark", "containerd", "ctr"].includes(c[0]!));
+        .filter((c) => ["modprobe", "apt-mark", "dpkg", "containerd", "ctr"].includes(c[0]!));
       expect(
         needless,
-        "modprobe of loaded modules, apt-mark of a held package, a wait for a running containerd, containerd's version or config dump again",
+        "modprobe of loaded modules, a hold set again, a wait for a running containerd, containerd's version or config dump again",
       ).toEqual([]);
       expect(second.output).toContain("bake: already installed:");
       expect(second.output).toContain("bake: /usr/local/bin/crictl is from this tarball; not downloading");

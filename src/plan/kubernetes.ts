@@ -77,7 +77,7 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
     run: sh`bake_pkg_install ${tools.packages}`,
   });
 
-  // The hold: on EL the repo's exclude line, lifted for this install only; on apt, apt-mark hold.
+  // The hold: on EL the repo's exclude line, lifted for this install only; on apt, a dpkg hold.
   // cri-tools (crictl) follows the minor; its versions are 1.35.0 and so on, never kubeadm's patch.
   const criTools = spec.crictl.install === "package" ? [pinned(family, "cri-tools", minorOf(k.version))] : [];
   const wanted = [...KUBE_PACKAGES.map((name) => pinned(family, name, k.version)), ...criTools];

@@ -164,7 +164,7 @@ export const NodeSpecSchema = obj(
         ),
         hold: Type.Boolean({
           description:
-            "Hold the containerd package bake installed, so dnf upgrade, dnf-automatic or unattended-upgrades cannot move it (EL: exclude= in docker-ce.repo, lifted only for bake's own install; Debian/Ubuntu: apt-mark hold). false releases it.",
+            "Hold the containerd package bake installed, so dnf upgrade, dnf-automatic or unattended-upgrades cannot move it (EL: exclude= in docker-ce.repo, lifted only for bake's own install; Debian/Ubuntu: a dpkg hold, as apt-mark hold sets). false releases it.",
         }),
         root: str("absolute-path", "Persistent data (images, snapshots)."),
         state: str("absolute-path", "Runtime state (sockets, mounts)."),

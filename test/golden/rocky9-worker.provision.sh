@@ -9,7 +9,8 @@ if [ "$EUID" != 0 ]; then echo "bake: run this as root (sudo)" >&2; exit 1; fi
 BAKE_STATE=/var/lib/bake
 BAKE_LOG=/var/log/bake-provision.log
 BAKE_STEP=setup
-mkdir -p "$BAKE_STATE"
+rm -rf "$BAKE_STATE/checks"
+mkdir -p "$BAKE_STATE/checks"
 exec > >(tee -a "$BAKE_LOG") 2>&1
 
 bake_fail() {
@@ -89,7 +90,10 @@ bake_containerd_memo() {
 
 bake_containerd_major_is() {
   local v
+  # config dump's memo fills beside it, for verify; if it fails, verify shows it.
+  bake_containerd_memo config-dump config dump > /dev/null &
   v=$(bake_containerd_memo version --version | grep -oE ' v?[0-9]+\.[0-9]+\.[0-9]+' | head -n 1 | tr -d ' v')
+  wait "$!" || :
   echo "bake: containerd $v is installed"
   [ "${v%%.*}" = "$1" ] || { echo "bake: config.toml schema version $2 needs containerd $1.x; set containerd.version to match the package (it is \"$3\")" >&2; return 1; }
 }
@@ -299,7 +303,7 @@ bake_module_loaded() { [ -d "/sys/module/$1" ]; }
 # $1 key=value, the value's blanks squeezed to one space, as here the kernel's.
 bake_sysctl_is() { [ "$(sysctl -n "${1%%=*}" | tr -s ' \t' ' ')" = "${1#*=}" ]; }
 # crictl info answers only through containerd's CRI plugin; when it does not, ctr tells the plugin's state.
-bake_cri_answers() { bake_quiet crictl info || { ctr plugins ls 2>&1 | grep -w cri; return 1; }; }
+bake_cri_answers() { bake_quiet crictl info || { ctr plugins ls | grep -w cri; return 1; }; }
 # $1 key=value: containerd runs with that value, whatever the key's table.
 bake_config_dump_has() {
   if [ -z "${bake_dump:-}" ]; then bake_dump=$(bake_containerd_memo config-dump config dump | sed 's/^[[:space:]]*//'); fi
@@ -320,7 +324,6 @@ bake_check_now() { if "${@:2}"; then echo "bake: ok   - $1"; else echo "bake: FA
 bake_check_each_now() { local i; for i in "${@:3}"; do bake_check_now "${1//"{}"/"${i/=/ = }"}" "$2" "$i"; done; }
 bake_check_pids=()
 bake_check_bg() {
-  [ "${#bake_check_pids[@]}" != 0 ] || { rm -rf "$BAKE_STATE/checks"; mkdir "$BAKE_STATE/checks"; }
   while [ "$(jobs -rp | wc -l)" -ge 4 ]; do wait -n || true; done
   "$@" > "$BAKE_STATE/checks/$((${#bake_check_pids[@]} + 100))" 2>&1 &
   bake_check_pids+=($!)
