@@ -94,8 +94,9 @@ export const formats: Record<string, StringFormat> = {
     expected: "a sysctl value: letters, digits, spaces and . _ : , / -",
   },
   "module-name": {
-    test: (v) => /^[a-z0-9_-]{1,55}$/.test(v),
-    expected: "a kernel module name such as br_netfilter",
+    // A leading - would make modprobe read it as an option.
+    test: (v) => /^[a-z0-9_][a-z0-9_-]{0,54}$/.test(v),
+    expected: "a kernel module name such as br_netfilter (not starting with -, which modprobe reads as an option)",
   },
   "package-name": {
     // A trailing - would make apt-get remove the package instead.
