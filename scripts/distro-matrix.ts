@@ -27,7 +27,7 @@ export function distroMatrixMarkdown(): string {
       ? "none"
       : distro.family === "el"
         ? `${code(`exclude=${name}`)} in docker-ce.repo`
-        : code(`apt-mark hold ${name}`);
+        : `${code(name)} held in dpkg`;
     const schema = `${plan.configVersion} (containerd ${plan.configVersion === 2 ? "1.x" : "2.x"})`;
     return `| ${id} | ${c.source} | ${repo} | ${code(wanted)} | ${schema} | ${hold} | ${why} |`;
   });
