@@ -191,7 +191,6 @@ export function defaultContainerd(info: DistroInfo): { package: string; why: str
  */
 const TOOL_PACKAGES: Record<string, { el: string; debian?: string }> = {
   tar: { el: "tar", debian: "tar" },
-  cmp: { el: "diffutils", debian: "diffutils" },
   curl: { el: "curl" },
   modprobe: { el: "kmod", debian: "kmod" },
   sysctl: { el: "procps-ng", debian: "procps" },

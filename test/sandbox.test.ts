@@ -224,7 +224,7 @@ function expectedFiles(p: Plan): Map<string, { sha: string; mode?: number }> {
     (f) => f.path === "/etc/containerd/config.toml" || f.path.startsWith("/etc/systemd/system/containerd.service.d/"),
   );
   out.set("/var/lib/bake/containerd-config.sha256", {
-    sha: sha(`${sha(startedWith.map((f) => f.content).join(""))}\n`),
+    sha: sha(`${sha(startedWith.map((f) => f.content).join(""))}  -\n`),
   });
   if (p.spec.crictl.install === "release") out.set("/usr/local/bin/crictl", { sha: sha(CRICTL_BINARY), mode: 0o755 });
   // The tarball's sha256 and the installed binary's stamp: a re-run downloads nothing while both match.
@@ -233,6 +233,8 @@ function expectedFiles(p: Plan): Map<string, { sha: string; mode?: number }> {
   if (p.spec.crictl.install === "release") out.set("/usr/bin/crictl", { sha: "link to /usr/local/bin/crictl" });
   // What `containerd --version` and `config dump` printed, kept with the stamps of the binary and config.toml.
   for (const memo of CONTAINERD_MEMOS) out.set(memo, { sha: "containerd's output, after its key" });
+  // Each memo's lock, empty: one process makes a memo, another waits for it.
+  for (const memo of CONTAINERD_MEMOS) out.set(`${memo}.lock`, { sha: sha("") });
   if (p.distro.family === "debian" && p.spec.containerd.source === "docker")
     out.set("/etc/apt/keyrings/docker.asc", { sha: sha("stub download\n"), mode: 0o644 });
   return out;
@@ -689,6 +691,37 @@ describe.skipIf(!available)("the Packer script's pull check in a sandbox", () =>
 
 // Details of real images, each against a stub that behaves like that image.
 describe.skipIf(!available)("the Packer script in a sandbox on real-image details", () => {
+  it("a config dump still running when verify starts is waited for, not started a second time", async () => {
+    const p = forSandbox({ distro: "rocky9" })!;
+    // Slower than the steps between check-containerd and verify: verify asks while it runs.
+    const box = await provision("slow-dump", p, {
+      containerd: `case "$1" in
+  --version) echo "containerd containerd.io 2.0.99 0123abcd" ;;
+  config) sleep 3; cat /etc/containerd/config.toml ;;
+esac`,
+    });
+    const result = await box.again();
+    expect(result.code, result.output).toBe(0);
+    expect(result.output).toContain("bake: ok   - containerd runs with config_path = ");
+    const dumps = stubCalls(box.upper).filter((c) => c[0] === "containerd" && c[1] === "config");
+    expect(dumps, "containerd config dump calls").toHaveLength(1);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("a kernel module that does not load fails the run as kernel-modules, with modprobe's words, and containerd is not started", async () => {
+    const p = forSandbox({ distro: "debian13" })!;
+    const box = await provision("module-missing", p, {
+      modprobe: `echo "modprobe: FATAL: Module br_netfilter not found in directory /lib/modules/6.12" >&2; exit 1`,
+    });
+    const result = await box.again();
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain("modprobe: FATAL: Module br_netfilter not found in directory /lib/modules/6.12");
+    expect(result.output).toContain("bake: FAILED in step 'kernel-modules'");
+    expect(readFileSync(join(box.upper, "var/lib/bake/status"), "utf8")).toBe("failed kernel-modules\n");
+    expect(stubCalls(box.upper).filter((c) => c[0] === "systemctl" && c[1] === "restart")).toEqual([]);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
   const planOf = (input: SpecInput) => forSandbox(input)!;
   const callsOf = (upper: string, command: string) =>
     stubCalls(upper)

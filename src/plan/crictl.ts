@@ -26,19 +26,18 @@ export function crictl({ spec }: PlanContext): Contribution {
         id: "fetch-crictl",
         title: `download crictl ${c.version} in the background`,
         run: sh`bake_fetch_in_background ${url} ${sha256} ${RELEASE_BINARY}`,
-        needs: ["curl"],
+        needs: ["curl", "tar"],
       },
     ];
     out.steps!.push({
       id: "install-crictl",
       title: `install crictl ${c.version} (${spec.arch}) from the release tarball`,
       run: lines(
-        sh`bake_install_tarball_binary ${sha256} crictl ${RELEASE_BINARY}`,
+        sh`bake_install_tarball_binary fetch-crictl ${RELEASE_BINARY}`,
         // sudo's secure_path has no /usr/local/bin on EL and on Debian 14 (its sudo 1.9.17:
         // "/usr/sbin:/usr/bin:/sbin:/bin", seen on a booted forky), so the link goes on every distro.
         sh`bake_link_into_usr_bin ${RELEASE_BINARY}`,
       ),
-      needs: ["tar", "cmp"],
     });
   } else if (!spec.kubernetes.enabled) {
     out.steps!.push({

@@ -5,7 +5,7 @@ import type { NodeSpec } from "../schema/node-spec.js";
 import { containerdConfig } from "./containerd.js";
 import { crictl } from "./crictl.js";
 import { hostToolsStep } from "./host-tools.js";
-import { kernel } from "./kernel.js";
+import { kernel, sysctl } from "./kernel.js";
 import { kubernetes, kubernetesRepo } from "./kubernetes.js";
 import { packages } from "./packages.js";
 import { proxyStep } from "./proxy.js";
@@ -17,6 +17,7 @@ const CAPABILITIES: ((context: PlanContext) => Contribution)[] = [
   kernel,
   kubernetesRepo,
   packages,
+  sysctl,
   containerdConfig,
   registries,
   crictl,

@@ -1,7 +1,10 @@
 // Kernel modules and sysctls: persisted for every boot, applied now; cgroup v2.
+// Modules load in the background, beside the package install (a second or two
+// under emulation); sysctl, whose bridge keys need br_netfilter, waits for them
+// after the install.
 import { bootsCgroupV1 } from "../distro.js";
 import { renderTemplate } from "../render/templates.js";
-import { sh } from "../render/shell.js";
+import { lines, sh } from "../render/shell.js";
 import type { Contribution, PlanContext } from "./types.js";
 import { batchedCheck } from "./verify.js";
 
@@ -11,9 +14,8 @@ export const SYSCTL_FILE = "/etc/sysctl.d/99-kubernetes-cri.conf";
 export const REBOOT_MARKER = "/var/lib/bake/reboot-required";
 
 export function kernel({ spec, distro }: PlanContext): Contribution {
-  const { modules, sysctl, cgroup } = spec.kernel;
-  const entries = Object.entries(sysctl).map(([key, value]) => ({ key, value: String(value) }));
-  const out: Contribution = { files: [], steps: [], checks: [] };
+  const { modules, cgroup } = spec.kernel;
+  const out: Contribution = { files: [], background: [], steps: [], checks: [] };
   if (cgroup === "v2" && bootsCgroupV1(distro)) {
     // A kernel argument switches to v2, from the next boot on.
     out.steps!.push({
@@ -36,32 +38,47 @@ export function kernel({ spec, distro }: PlanContext): Contribution {
       content: renderTemplate("modules-load.conf.hbs", { modules }),
       from: ["kernel.modules"],
     });
-    out.steps!.push({
+    out.background!.push({
       id: "kernel-modules",
-      title: "load kernel modules",
-      run: sh`bake_load_modules ${modules}`,
+      title: "load kernel modules in the background",
+      run: sh`bake_background bake_load_modules ${modules}`,
       needs: ["modprobe"],
     });
     for (const name of modules)
       out.checks!.push(batchedCheck("kernel module {} is loaded", "bake_module_loaded", name));
   }
-  if (entries.length > 0) {
-    out.files!.push({
-      path: SYSCTL_FILE,
-      mode: "0644",
-      content: renderTemplate("sysctl.conf.hbs", { sysctl: entries }),
-      from: ["kernel.sysctl"],
-    });
-    // Runs after kernel-modules: the bridge keys exist only once br_netfilter is loaded.
-    out.steps!.push({
-      id: "sysctl",
-      title: "apply sysctl settings",
-      run: sh`sysctl -q -p ${SYSCTL_FILE}`,
-      needs: ["sysctl"],
-    });
-    // Blanks squeezed here, not on the node: one process fewer per check.
-    for (const { key, value } of entries)
-      out.checks!.push(batchedCheck("sysctl {}", "bake_sysctl_is", `${key}=${value.replace(/[ \t]+/g, " ")}`));
-  }
   return out;
+}
+
+/** After the package install: waits for kernel-modules, then applies the sysctls. */
+export function sysctl({ spec }: PlanContext): Contribution {
+  const entries = Object.entries(spec.kernel.sysctl).map(([key, value]) => ({ key, value: String(value) }));
+  const waitForModules = spec.kernel.modules.length > 0 ? [sh`bake_joined kernel-modules`] : [];
+  if (entries.length === 0) {
+    const wait = { id: "kernel-modules-loaded", title: "wait for the kernel modules", run: lines(...waitForModules) };
+    return { steps: waitForModules.length > 0 ? [wait] : [] };
+  }
+  return {
+    files: [
+      {
+        path: SYSCTL_FILE,
+        mode: "0644",
+        content: renderTemplate("sysctl.conf.hbs", { sysctl: entries }),
+        from: ["kernel.sysctl"],
+      },
+    ],
+    steps: [
+      {
+        id: "sysctl",
+        title: "apply sysctl settings",
+        // The bridge keys exist only once br_netfilter is loaded.
+        run: lines(...waitForModules, sh`sysctl -q -p ${SYSCTL_FILE}`),
+        needs: ["sysctl"],
+      },
+    ],
+    // Blanks squeezed here, not on the node: one process fewer per check.
+    checks: entries.map(({ key, value }) =>
+      batchedCheck("sysctl {}", "bake_sysctl_is", `${key}=${value.replace(/[ \t]+/g, " ")}`),
+    ),
+  };
 }

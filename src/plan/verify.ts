@@ -19,6 +19,8 @@ export function batchedCheck(what: string, test: string, item: string, slow = fa
 /** Checks run side by side in the order they are written, and print in that order: slow ones first. */
 export function verifyStep(planned: PlannedCheck[]): PlannedStep {
   const checks = [...planned.filter((c) => c.slow), ...planned.filter((c) => !c.slow)];
+  // bake_checks_passed waits for the checks' pids; with none, a bare wait would wait for the log's tee forever.
+  if (checks.length === 0) throw new Error("internal error: a plan without checks");
   const calls: ShellCode[] = [];
   for (let i = 0; i < checks.length; ) {
     const batch = checks[i]!.batch;

@@ -1,6 +1,6 @@
 #!/bin/bash
-# Provisions rocky9/amd64 as a containerd node for kubeadm; bake 0.1.0 rendered it: re-render, do not edit.
-# Fail-fast (the failing step is named) and safe to run again.
+# Provisions rocky9/amd64 as a containerd node for kubeadm, fail-fast and safe to re-run.
+# bake 0.1.0 rendered it: re-render, do not edit.
 if [ -z "${BASH_VERSION:-}" ]; then exec /bin/bash "$0" "$@"; fi
 set -Eeuo pipefail
 umask 022
@@ -45,6 +45,12 @@ bake_retry() {
   return 1
 }
 
+# bake_background CMD... runs CMD beside the steps that follow, its output kept
+# apart; bake_joined STEP waits for the one that background step started and,
+# if it failed, shows that output and fails as STEP.
+bake_background() { "$@" > "$BAKE_STATE/$BAKE_STEP.log" 2>&1 & echo $! > "$BAKE_STATE/$BAKE_STEP.pid"; }
+bake_joined() { wait "$(<"$BAKE_STATE/$1.pid")" || { BAKE_STEP=$1; cat "$BAKE_STATE/$1.log" >&2; return 1; }; rm "$BAKE_STATE/$1".*; }
+
 bake_file_stamp() { stat -c '%s %Y %i' "$1"; }
 
 bake_pkg_installed() { rpm -q "$1" >/dev/null 2>&1; }
@@ -81,25 +87,26 @@ bake_pkg_remove() {
 # A Go program's start takes a second under emulation, and what `containerd
 # --version` and `config dump` print changes only with the binary and
 # config.toml: kept with their stamps, a re-run does not start containerd again.
+# The lock makes a second caller wait for the memo instead of starting containerd too.
 bake_containerd_memo() {
   local memo=$BAKE_STATE/containerd-$1.memo key
   key="$(bake_file_stamp "$(command -v containerd)") $(sha256sum < /etc/containerd/config.toml)" || return 1
-  [ "$(head -n 1 "$memo" 2>/dev/null)" = "$key" ] || { { echo "$key"; containerd "${@:2}"; } > "$memo.new" && mv -f "$memo.new" "$memo"; } || return 1
+  (flock 9; [ "$(head -n 1 "$memo" 2>/dev/null)" = "$key" ] || { { echo "$key"; containerd "${@:2}"; } > "$memo.new" && mv -f "$memo.new" "$memo"; }) 9>> "$memo.lock" || return 1
   tail -n +2 "$memo"
 }
 
 bake_containerd_major_is() {
   local v
-  # config dump's memo fills beside it, for verify; if it fails, verify shows it.
+  # config dump's memo fills beside this and the next steps, for verify, which
+  # waits for it; if it fails, verify shows it.
   bake_containerd_memo config-dump config dump > /dev/null &
   v=$(bake_containerd_memo version --version | grep -oE ' v?[0-9]+\.[0-9]+\.[0-9]+' | head -n 1 | tr -d ' v')
-  wait "$!" || :
   echo "bake: containerd $v is installed"
   [ "${v%%.*}" = "$1" ] || { echo "bake: config.toml schema version $2 needs containerd $1.x; set containerd.version to match the package (it is \"$3\")" >&2; return 1; }
 }
 
 bake_file_is() {
-  echo "$2  $1" | bake_quiet sha256sum -c - || { echo "bake: $1 is not the file bake wrote (did a package replace it?); render it again" >&2; return 1; }
+  [ "$(sha256sum < "$1")" = "$2  -" ] || { echo "bake: $1 is not the file bake wrote (did a package replace it?); render it again" >&2; return 1; }
 }
 
 bake_selinux_on() { command -v selinuxenabled >/dev/null && selinuxenabled; }
@@ -114,7 +121,7 @@ bake_selinux_restore() {
 # active means it answers; only a restart needs the wait.
 bake_start_containerd() {
   local want state=$BAKE_STATE/containerd-config.sha256
-  want=$(cat "$@" | sha256sum | cut -d' ' -f1)
+  want=$(cat "$@" | sha256sum)
   if [ -f "$state" ] && [ "$(<"$state")" = "$want" ] && systemctl is-enabled --quiet containerd && systemctl is-active --quiet containerd; then
     echo "bake: containerd is active with this config; not restarting it"
   else
@@ -129,7 +136,7 @@ bake_start_containerd() {
 # Poll every 0.2 s: under emulation a 1 s poll alone added up to a second.
 bake_wait_for_containerd() {
   local n
-  for n in {1..150}; do if bake_quiet ctr version; then return 0; fi; sleep 0.2; done
+  for n in {1..150}; do bake_quiet ctr version && return; sleep 0.2; done
   echo "bake: containerd did not answer on its socket within 30 s" >&2
   systemctl status containerd --no-pager >&2 || true
   return 1
@@ -329,8 +336,9 @@ bake_check_bg() {
   bake_check_pids+=($!)
 }
 bake_checks_passed() {
-  local pid failed
-  for pid in "${bake_check_pids[@]}"; do wait "$pid" || true; done
+  local failed
+  # Never empty (the plan makes sure): a bare wait would wait for tee too.
+  wait "${bake_check_pids[@]}" || true
   cat "$BAKE_STATE"/checks/*
   failed=$(cat "$BAKE_STATE"/checks/* | grep -c '^bake: FAIL' || true)
   rm -r "$BAKE_STATE/checks"
@@ -350,18 +358,18 @@ bake_put() {
 # A re-run finds every file as bake wrote it: one sha256sum and one stat then
 # spare the seven processes a file that bake_put costs, seconds under emulation.
 bake_files_as_written() {
-  [ "$(stat -c '%a %n' -- /etc/modules-load.d/containerd.conf /etc/sysctl.d/99-kubernetes-cri.conf /etc/yum.repos.d/kubernetes.repo /etc/yum.repos.d/docker-ce.repo /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf /etc/crictl.yaml 2>/dev/null)" = '644 /etc/modules-load.d/containerd.conf
-644 /etc/sysctl.d/99-kubernetes-cri.conf
+  [ "$(stat -c '%a %n' -- /etc/modules-load.d/containerd.conf /etc/yum.repos.d/kubernetes.repo /etc/yum.repos.d/docker-ce.repo /etc/sysctl.d/99-kubernetes-cri.conf /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf /etc/crictl.yaml 2>/dev/null)" = '644 /etc/modules-load.d/containerd.conf
 644 /etc/yum.repos.d/kubernetes.repo
 644 /etc/yum.repos.d/docker-ce.repo
+644 /etc/sysctl.d/99-kubernetes-cri.conf
 644 /etc/containerd/config.toml
 644 /etc/systemd/system/containerd.service.d/10-bake.conf
 644 /etc/crictl.yaml' ] || return 1
   sha256sum --status -c 2>/dev/null <<'BAKE_EOF'
 fe99a4d4115cab63a727aea95a70ebe7eddcf5f13145534f944e185736326358  /etc/modules-load.d/containerd.conf
-52daa6980b1abab0120aabfc65961e05a5776570a4f327b422497cf421ffbefd  /etc/sysctl.d/99-kubernetes-cri.conf
 5df72ee96fe30f1bcc731b7718fc003d49ab5694218c861728532547c30a0d1b  /etc/yum.repos.d/kubernetes.repo
 cddbb49b00560e8acb097afbbf5dcea32b0019880dbcedb9739ecda39633d310  /etc/yum.repos.d/docker-ce.repo
+52daa6980b1abab0120aabfc65961e05a5776570a4f327b422497cf421ffbefd  /etc/sysctl.d/99-kubernetes-cri.conf
 ae58ca4f9a00064c2344af350bd993405ab9807a4b9de7045bb4a5d66ccb5bf9  /etc/containerd/config.toml
 285b1b667daed0a2a579071e2f7b68eeafb944c8fada529af49177b09388a124  /etc/systemd/system/containerd.service.d/10-bake.conf
 06460d89451e82fc316d5058d6e20eac6ef5a7eb6d5b29742cb344bebed37521  /etc/crictl.yaml
@@ -374,12 +382,6 @@ bake_put /etc/modules-load.d/containerd.conf 0644 <<'BAKE_EOF'
 # Written by bake: kernel modules containerd and kubelet need, loaded at boot.
 overlay
 br_netfilter
-BAKE_EOF
-bake_put /etc/sysctl.d/99-kubernetes-cri.conf 0644 <<'BAKE_EOF'
-# Written by bake: kernel parameters for Kubernetes networking.
-net.ipv4.ip_forward = 1
-net.bridge.bridge-nf-call-iptables = 1
-net.bridge.bridge-nf-call-ip6tables = 1
 BAKE_EOF
 bake_put /etc/yum.repos.d/kubernetes.repo 0644 <<'BAKE_EOF'
 # Written by bake: kubelet, kubeadm and kubectl, signature-checked. The exclude
@@ -402,6 +404,12 @@ gpgcheck=1
 repo_gpgcheck=0
 gpgkey=https://download.docker.com/linux/rhel/gpg
 exclude=containerd.io
+BAKE_EOF
+bake_put /etc/sysctl.d/99-kubernetes-cri.conf 0644 <<'BAKE_EOF'
+# Written by bake: kernel parameters for Kubernetes networking.
+net.ipv4.ip_forward = 1
+net.bridge.bridge-nf-call-iptables = 1
+net.bridge.bridge-nf-call-ip6tables = 1
 BAKE_EOF
 bake_put /etc/containerd/config.toml 0644 <<'BAKE_EOF'
 # Written by bake for containerd 2.x (config schema version 3).
@@ -457,15 +465,16 @@ bake_step 1/17 write-files 'write 7 config files'
 bake_write_files
 bake_step 2/17 host-tools 'install what is missing of: kmod procps-ng'
 bake_install_missing_tools modprobe=kmod sysctl=procps-ng
-bake_step 3/17 kernel-modules 'load kernel modules'
-bake_load_modules overlay br_netfilter
-bake_step 4/17 sysctl 'apply sysctl settings'
-sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
-bake_step 5/17 remove-packages 'remove podman, buildah'
+bake_step 3/17 kernel-modules 'load kernel modules in the background'
+bake_background bake_load_modules overlay br_netfilter
+bake_step 4/17 remove-packages 'remove podman, buildah'
 bake_pkg_remove podman buildah
-bake_step 6/17 install-containerd 'install containerd.io-2.*'
+bake_step 5/17 install-containerd 'install containerd.io-2.*'
 BAKE_PKG_REPO='docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS'\''s'
 bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-2.*'
+bake_step 6/17 sysctl 'apply sysctl settings'
+bake_joined kernel-modules
+sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
 bake_step 7/17 check-containerd 'check containerd is 2.x (config.toml schema version 3) and config.toml is bake'\''s'
 bake_containerd_major_is 2 3 2
 bake_file_is /etc/containerd/config.toml ae58ca4f9a00064c2344af350bd993405ab9807a4b9de7045bb4a5d66ccb5bf9
@@ -496,9 +505,9 @@ bake_check 'the pulled images are in containerd' bake_images_present '' '' yes
 bake_check 'kubeadm init preflight passes' bake_kubeadm_preflight control-plane '' ''
 bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2
 bake_check_each 'kernel module {} is loaded' bake_module_loaded overlay br_netfilter
-bake_check_each 'sysctl {}' bake_sysctl_is net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1
 bake_check_each 'package {} is not installed' bake_pkg_absent podman buildah
 bake_check 'containerd.io is held' grep -qxF exclude=containerd.io /etc/yum.repos.d/docker-ce.repo
+bake_check_each 'sysctl {}' bake_sysctl_is net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1
 bake_check 'containerd is enabled' systemctl is-enabled --quiet containerd
 bake_check 'containerd is active' systemctl is-active --quiet containerd
 bake_check 'containerd oom_score_adj is -999' bake_containerd_oom_is -999
