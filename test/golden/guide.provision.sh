@@ -208,7 +208,7 @@ bake_cgroup_is_v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
 # ---- checks used by the verify step
 bake_module_loaded() { [ -d "/sys/module/$1" ]; }
 # $1 key=value, the value's blanks squeezed to one space, as here the kernel's.
-bake_sysctl_is() { [ "$(sysctl -n "${1%%=*}" | tr -s ' \t' ' ')" = "${1#*=}" ]; }
+bake_sysctl_is() { local w; read -ra w <<< "$(sysctl -n "${1%%=*}")"; [ "${w[*]}" = "${1#*=}" ]; }
 # crictl info answers only through containerd's CRI plugin; when it does not, ctr tells the plugin's state.
 bake_cri_answers() { bake_quiet crictl info || { ctr plugins ls | grep -w cri; return 1; }; }
 # $1 key=value: containerd runs with that value, whatever the key's table.
@@ -231,7 +231,8 @@ bake_check_now() { if "${@:2}"; then echo "bake: ok   - $1"; else echo "bake: FA
 bake_check_each_now() { local i; for i in "${@:3}"; do bake_check_now "${1//"{}"/"${i/=/ = }"}" "$2" "$i"; done; }
 bake_check_pids=()
 bake_check_bg() {
-  while [ "$(jobs -rp | wc -l)" -ge 4 ]; do wait -n || true; done
+  # From the fifth on, each waits for one to end: counting jobs would start two processes a check.
+  [ "${#bake_check_pids[@]}" -lt 4 ] || wait -n || true
   "$@" > "$BAKE_STATE/checks/$((${#bake_check_pids[@]} + 100))" 2>&1 &
   bake_check_pids+=($!)
 }
