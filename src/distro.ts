@@ -121,8 +121,8 @@ export function packageFunctions(info: DistroInfo): string {
     return `bake_pkg_installed() { rpm -q "$1" >/dev/null 2>&1; }
 bake_fetch() { curl -fsSL --connect-timeout 20 -o "$2" "$1"; }
 bake_pkg_refresh() { :; }
-# $1 a name or a name-version glob (containerd.io-2.*) as dnf takes it.
-bake_pkg_has() { bake_glob_matches "$(rpm -q --qf '%{NAME}-%{VERSION}-%{RELEASE}' "\${1%%-[0-9]*}")" "$1*"; }
+# $1 a name or a name-version glob (containerd.io-2.*) as dnf takes it; its glob matches unquoted.
+bake_pkg_has() { [[ $(rpm -q --qf '%{NAME}-%{VERSION}-%{RELEASE}' "\${1%%-[0-9]*}") == $1* ]]; }
 # --allowerasing: containerd.io obsoletes runc from the OS repos.
 bake_pkg_install_now() { bake_retry dnf -y -q install --allowerasing "$@"; }
 bake_pkg_remove_now() { dnf -y -q remove "$@"; }`;
@@ -132,10 +132,11 @@ bake_apt_fresh=""
 # Installed, held or not.
 bake_pkg_installed() { [ "$(dpkg-query -W -f='\${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
 # $1 a name or name=version glob (containerd=1.7.*) as apt-get takes it; held
-# or not. name- (remove it) is in place when name is not installed.
+# or not. name- (remove it) is in place when name is not installed. Its glob
+# matches unquoted.
 bake_pkg_has() {
   if [[ $1 == *- ]]; then bake_pkg_absent "\${1%-}"; return; fi
-  bake_glob_matches "$(dpkg-query -W -f='\${db:Status-Status} \${Package}=\${Version}' "\${1%%=*}" 2>/dev/null)" "installed $1*"
+  [[ $(dpkg-query -W -f='\${db:Status-Status} \${Package}=\${Version}' "\${1%%=*}" 2>/dev/null) == "installed "$1* ]]
 }
 bake_pkg_refresh() { bake_apt_fresh=""; }
 # curl where present, else apt's own https client.

@@ -36,7 +36,7 @@ import {
 import { base64Heredoc, heredoc } from "../src/render/templates.js";
 import { distroInfo, packageFunctions } from "../src/distro.js";
 import { anything, FIELDS, PAYLOADS, specWithField, specWithFields, stringsIn } from "./support/hostile.js";
-import { lexShell, shellWords, unquotedOccurrences, type Lexed } from "./support/shell-lexer.js";
+import { Kind, lexShell, shellWords, unquotedOccurrences, type Lexed } from "./support/shell-lexer.js";
 
 const LONG = Number(process.env.BAKE_PROPERTY_RUNS ?? 0);
 const runs = (normal: number) => (LONG > 0 ? LONG : normal);
@@ -388,6 +388,15 @@ describe("hostile values in every free-form field", () => {
     },
     timeout,
   );
+});
+
+describe("the test's shell lexer", () => {
+  it("reads $'...' as one literal, whose \\' does not end it", () => {
+    const src = "a=$'x\\'y'; b='z'";
+    const { kinds } = lexShell(src);
+    const literal = [...src].filter((_, i) => kinds[i] === Kind.Single).join("");
+    expect(literal).toBe("'x\\'y''z'");
+  });
 });
 
 // ---- the escaping helpers on their own, with any string at all

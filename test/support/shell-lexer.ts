@@ -1,7 +1,7 @@
 // A small bash lexer for tests: it marks which characters of a generated
 // script are single-quoted literals, here-document bodies, comments, double-
 // quoted or plain code, and finds the here-documents. It knows only what
-// bake's scripts use (quotes, $( ), $(( )), comments, <<'TAG' and <<<), and
+// bake's scripts use (quotes, $'...', $( ), $(( )), comments, <<'TAG' and <<<), and
 // throws on anything else rather than guess.
 
 export enum Kind {
@@ -60,8 +60,10 @@ export function lexShell(src: string): Lexed {
     if (c === "\\") {
       i += 2;
     } else if (c === "'") {
-      if (src[i - 1] === "$") throw new Error(`lexShell: $'...' at ${i} is not supported`);
-      const end = src.indexOf("'", i + 1);
+      // $'...' (ANSI-C quoting, e.g. $'\n'): a literal too, but \' does not end it.
+      let end = src.indexOf("'", i + 1);
+      if (src[i - 1] === "$")
+        while (end > 0 && /(^|[^\\])(\\\\)*\\$/.test(src.slice(i + 1, end))) end = src.indexOf("'", end + 1);
       if (end < 0) throw new Error(`lexShell: unterminated single quote at ${i}`);
       kinds.fill(Kind.Single, i, end + 1);
       i = end + 1;
