@@ -139,10 +139,11 @@ bake_pkg_remove() {
 # --version` and `config dump` print changes only with the binary and
 # config.toml: kept with their stamps, a re-run does not start containerd again.
 # The lock makes a second caller wait for the memo instead of starting containerd too.
+# Its key is read with read, not head: one process fewer.
 bake_containerd_memo() {
-  local memo=$BAKE_STATE/containerd-$1.memo key
+  local memo=$BAKE_STATE/containerd-$1.memo key have=
   key="$(bake_file_stamp "$(command -v containerd)") $(sha256sum < /etc/containerd/config.toml)" || return 1
-  (flock 9; [ "$(head -n 1 "$memo" 2>/dev/null)" = "$key" ] || { { echo "$key"; containerd "${@:2}"; } > "$memo.new" && mv -f "$memo.new" "$memo"; }) 9>> "$memo.lock" || return 1
+  (flock 9; read -r have 2>/dev/null < "$memo" || :; [ "$have" = "$key" ] || { { echo "$key"; containerd "${@:2}"; } > "$memo.new" && mv -f "$memo.new" "$memo"; }) 9>> "$memo.lock" || return 1
   tail -n +2 "$memo"
 }
 
