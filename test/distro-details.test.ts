@@ -54,11 +54,11 @@ describe("host-tools: what a minimal image may lack", () => {
   it("comes first and names only the packages of commands the plan runs, by family", () => {
     expect(stepIds({})[0]).toBe("host-tools");
     expect(String(stepOf({ distro: "rocky8" }, "host-tools")!.run)).toBe(
-      "bake_install_missing_tools modprobe=kmod curl=curl tar=tar sysctl=procps-ng",
+      "bake_install_missing_tools modprobe=kmod curl tar sysctl=procps-ng",
     );
     // Debian downloads with apt-helper when curl is absent.
     expect(String(stepOf({ distro: "debian13" }, "host-tools")!.run)).toBe(
-      "bake_install_missing_tools modprobe=kmod tar=tar sysctl=procps",
+      "bake_install_missing_tools modprobe=kmod tar sysctl=procps",
     );
   });
 

@@ -68,7 +68,7 @@ esac`,
 # /stub-data/firewalld: "active", or "stopped" (enabled, not running, as in a Packer build)
 firewalld_on() { [ "$(cat /stub-data/firewalld 2>/dev/null)" = active ] && [ ! -e /stub/firewalld-off ]; }
 case "$1" in
-  show) echo 1 ;;
+  show) case "$*" in *MainPID*) echo 1 ;; *) printf 'UnitFileState=enabled\\nActiveState=active\\n' ;; esac ;;
   is-active) if [ "$unit" = firewalld ]; then firewalld_on; fi ;;
   is-enabled) case "$unit" in
     swap.target) if [ -e /stub/swap-masked ]; then echo masked; exit 1; fi; echo static ;;

@@ -42,6 +42,7 @@ import { plan, renderPackerScript, SpecError, validateSpec, type Plan, type Spec
 import { renderProvisionScript } from "../src/emit/provision-script.js";
 import { MARKER, specWithField, specWithFields, FIELDS } from "./support/hostile.js";
 import { BOXES, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
+import { SYSTEMCTL_SHOW } from "./support/stubs.js";
 
 const CASES = Number(process.env.BAKE_SANDBOX_CASES ?? 30);
 
@@ -65,7 +66,8 @@ const SECURE_PATH = {
 function stubs(containerdMajor: number, family: "el" | "debian"): Record<string, string> {
   const ok = "exit 0";
   return {
-    sudo: `[ "$1" = -n ] && shift; PATH=${SECURE_PATH[family]} exec "$@"`,
+    // sudo -l <command> prints the file sudo would run, or fails.
+    sudo: `[ "$1" = -n ] && shift; if [ "$1" = -l ]; then PATH=${SECURE_PATH[family]} command -v "$2"; exit; fi; PATH=${SECURE_PATH[family]} exec "$@"`,
     // The file system type of /sys/fs/cgroup comes from /stub-data/cgroup-fs (cgroup2fs: v2, tmpfs: v1).
     stat: `if [ "$*" = "-fc %T /sys/fs/cgroup" ]; then cat /stub-data/cgroup-fs; else exec /usr/bin/stat "$@"; fi`,
     grubby: ok,
@@ -102,7 +104,7 @@ esac`,
   *) exit 2 ;;
 esac`,
     ctr: `if [ "$1" = plugins ]; then printf 'TYPE ID PLATFORMS STATUS\\nio.containerd.grpc.v1 cri linux/amd64 ok\\n'; fi`,
-    systemctl: `if [ "$1" = show ]; then echo 1; fi`,
+    systemctl: SYSTEMCTL_SHOW,
     curl: `out= url=
 while [ $# -gt 0 ]; do case "$1" in -o) out=$2; shift 2 ;; --connect-timeout) shift 2 ;; -*) shift ;; *) url=$1; shift ;; esac; done
 case "$out" in *.tar.gz.bake-*) cp /stub-data/crictl.tar.gz "$out" ;; *) printf 'stub download\\n' > "$out" ;; esac`,
@@ -223,8 +225,9 @@ function expectedFiles(p: Plan): Map<string, { sha: string; mode?: number }> {
   const startedWith = p.files.filter(
     (f) => f.path === "/etc/containerd/config.toml" || f.path.startsWith("/etc/systemd/system/containerd.service.d/"),
   );
+  // sha256sum's lines for the files containerd was last started with.
   out.set("/var/lib/bake/containerd-config.sha256", {
-    sha: sha(`${sha(startedWith.map((f) => f.content).join(""))}  -\n`),
+    sha: sha(startedWith.map((f) => `${sha(f.content)}  ${f.path}\n`).join("")),
   });
   if (p.spec.crictl.install === "release") out.set("/usr/local/bin/crictl", { sha: sha(CRICTL_BINARY), mode: 0o755 });
   // The tarball's sha256 and the installed binary's stamp: a re-run downloads nothing while both match.
@@ -600,7 +603,8 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
       // systemctl show -p ... prints Key=value lines, in the unit's own order.
       const systemctl = `case "$*" in
   *ActiveEnterTimestamp*) printf 'ActiveState=active\\nActiveEnterTimestamp=%s\\nNeedDaemonReload=no\\nUnitFileState=enabled\\n' "$(date -d '${offset}')" ;;
-  show*) echo 1 ;;
+  *MainPID*) echo 1 ;;
+  show*) printf 'UnitFileState=enabled\\nActiveState=active\\n' ;;
 esac`;
       const box = await provision(`started-${when}`, p, { systemctl });
       const result = await box.again();
@@ -768,6 +772,19 @@ esac`,
   // Stand-ins for a node where the package manager's installs stick: dnf/apt-get record
   // what they installed, rpm/dpkg-query answer from that record (containerd at the
   // version the containerd stub reports), so a second run sees a provisioned node.
+  // dpkg-query -W -f=<format> <name>...: a line or value per installed name (test
+  // \`installed\`), held as /stub/holds says; exit 1 when any name is not installed.
+  const dpkgQuery = (installed: string) => `installed() { ${installed}; }
+rc=0
+for name in "\${@:3}"; do
+  if ! installed "$name"; then rc=1; continue; fi
+  case "$2" in
+    *Status-Want*) if grep -qxF "$name" /stub/holds 2>/dev/null; then printf 'hold installed'; else printf 'install installed'; fi ;;
+    *Package*) printf 'installed %s=1.7.99-1\\n' "$name" ;;
+    *) printf installed ;;
+  esac
+done
+exit $rc`;
   const REMEMBERING = {
     el: {
       dnf: 'if [[ " $* " == *" install "* ]]; then for a in "$@"; do case "$a" in -*|install) ;; *) echo "${a%%-[0-9]*}" >> /stub/installed ;; esac; done; fi',
@@ -777,8 +794,7 @@ esac`,
       "apt-get":
         'if [[ " $* " == *" install "* ]]; then for a in "$@"; do case "$a" in -*|install|Dpkg::*) ;; *) echo "${a%%=*}" >> /stub/installed ;; esac; done; fi',
       // held, as bake holds containerd on Debian: dpkg's want state is then "hold", not "install"
-      "dpkg-query":
-        'name=${!#}; case "$2" in *Status-Want*) grep -qxF "$name" /stub/holds 2>/dev/null && printf "hold installed"; exit ;; esac; grep -qxF "$name" /stub/installed 2>/dev/null || exit 1; case "$2" in *Package*) printf "installed %s=1.7.99-1" "$name" ;; *) printf installed ;; esac',
+      "dpkg-query": dpkgQuery('grep -qxF "$1" /stub/installed 2>/dev/null'),
     },
   };
 
@@ -827,7 +843,9 @@ esac`,
     const p = forSandbox({ distro: "debian13" })!;
     const box = await provision("remove-with-install", p, {
       // podman is installed until an apt-get call removes it; buildah is not installed.
-      "dpkg-query": `if [ "\${!#}" = podman ]; then [ -e /stub/podman-removed ] && exit 1; [[ $2 == *Status-Want* ]] && printf 'install '; printf installed; exit 0; fi\n${REMEMBERING.debian["dpkg-query"]}`,
+      "dpkg-query": dpkgQuery(
+        'if [ "$1" = podman ]; then [ ! -e /stub/podman-removed ]; else grep -qxF "$1" /stub/installed 2>/dev/null; fi',
+      ),
       "apt-get": `case " $* " in *" podman- "*) touch /stub/podman-removed ;; esac\n${REMEMBERING.debian["apt-get"]}`,
     });
     const first = await box.again();
@@ -906,7 +924,7 @@ esac`,
     expect(r.code, r.output).toBe(0);
     expect(r.output).toContain("bake: ok   - sudo finds crictl");
     expect(readlinkSync(join(box.upper, "usr/bin/crictl"))).toBe("/usr/local/bin/crictl");
-    expect(callsOf(box.upper, "sudo")).toContainEqual(["-n", "sh", "-c", 'command -v "$1"', "sh", "crictl"]);
+    expect(callsOf(box.upper, "sudo")).toContainEqual(["-n", "-l", "crictl"]);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 });

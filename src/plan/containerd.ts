@@ -98,8 +98,7 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
   const expectedOom = c.oomScore !== 0 ? c.oomScore : c.service.oomScoreAdjust;
   const sandboxKey = configVersion === 2 ? "sandbox_image" : "sandbox";
   out.checks!.push(
-    { description: "containerd is enabled", test: sh`systemctl is-enabled --quiet containerd` },
-    { description: "containerd is active", test: sh`systemctl is-active --quiet containerd` },
+    { description: "containerd is enabled and active", test: sh`bake_containerd_up` },
     ...[`root=${c.root}`, `state=${c.state}`, `${sandboxKey}=${c.sandboxImage}`, `config_path=${c.configPath}`].map(
       (item) => batchedCheck("containerd runs with {}", "bake_config_dump_has", item, true),
     ),

@@ -11,7 +11,8 @@ export function hostToolsStep(distro: DistroInfo, steps: PlannedStep[]): Planned
     if (pkg !== undefined) needed.set(command, pkg);
   }
   if (needed.size === 0) return undefined;
-  const pairs = [...needed].map(([command, pkg]) => `${command}=${pkg}`);
+  // A command its package names alike goes alone: bake_install_missing_tools reads tar as tar=tar.
+  const pairs = [...needed].map(([command, pkg]) => (command === pkg ? command : `${command}=${pkg}`));
   return {
     id: "host-tools",
     title: `install what is missing of: ${[...new Set(needed.values())].join(" ")}`,

@@ -40,7 +40,10 @@ skip_if_unavailable=False
 
 const STUBS: Record<string, string> = {
   // every unit is there and running, except firewalld (not installed, as on Rocky's GenericCloud image)
-  systemctl: `case "$1" in show) echo 1 ;; is-active|is-enabled) [ "\${*: -1}" != firewalld ] ;; esac`,
+  systemctl: `case "$1" in
+  show) case "$*" in *MainPID*) echo 1 ;; *) printf 'UnitFileState=enabled\\nActiveState=active\\n' ;; esac ;;
+  is-active|is-enabled) [ "\${*: -1}" != firewalld ] ;;
+esac`,
   modprobe: `for m in "$@"; do [ "$m" = -a ] || mkdir -p "/sys/module/$m"; done`,
   sysctl: `case "$1" in
   -q) [ "$2" = -p ] || exit 2; grep -v -e '^#' -e '^$' "$3" >> /stub/sysctl ;;
