@@ -2,6 +2,8 @@
 // of it. Trimming it keeps user-data within cloud size limits.
 
 const DEFINITION = /^(bake_[a-z0-9_]+)\(\) \{/;
+// Each whole word starting bake_: a name is mentioned on a line exactly when it is one of them.
+const MENTION = /(?<!\w)bake_\w*/g;
 
 interface Block {
   name: string;
@@ -17,14 +19,32 @@ interface Block {
  */
 export function dropUnusedFunctions(script: string, stopAt: RegExp): string {
   let lines = script.split("\n");
+  // Each line's mentions, found once and kept in step with lines.
+  let mentions = lines.map((line) => (line.includes("bake_") ? (line.match(MENTION) ?? []) : []));
   for (;;) {
     const limit = lines.findIndex((l) => stopAt.test(l));
     const blocks = functionBlocks(lines, limit === -1 ? lines.length : limit);
-    const unused = blocks.find((b) => !calledOutside(lines, b));
+    const mentionedAt = linesMentioning(mentions);
+    const unused = blocks.find((b) => !mentionedAt.get(b.name)?.some((i) => i < b.start || i >= b.end));
     if (!unused) return lines.join("\n");
     const blankAround = lines[unused.start - 1] === "" && lines[unused.end] === "";
-    lines = [...lines.slice(0, unused.start), ...lines.slice(unused.end + (blankAround ? 1 : 0))];
+    const drop = <T>(xs: T[]) => [...xs.slice(0, unused.start), ...xs.slice(unused.end + (blankAround ? 1 : 0))];
+    lines = drop(lines);
+    mentions = drop(mentions);
   }
+}
+
+/** Each name, and the lines that mention it. */
+function linesMentioning(mentions: string[][]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  mentions.forEach((names, i) => {
+    for (const name of names) {
+      const at = out.get(name);
+      if (at) at.push(i);
+      else out.set(name, [i]);
+    }
+  });
+  return out;
 }
 
 function functionBlocks(lines: string[], limit: number): Block[] {
@@ -40,11 +60,6 @@ function functionBlocks(lines: string[], limit: number): Block[] {
     i = end;
   }
   return out;
-}
-
-function calledOutside(lines: string[], block: Block): boolean {
-  const word = new RegExp(`(?<![\\w])${block.name}(?![\\w])`);
-  return lines.some((line, i) => (i < block.start || i >= block.end) && word.test(line));
 }
 
 /**
