@@ -137,7 +137,7 @@ async function composerFor(p: Plan, options: CloudInitCliOptions, command: Comma
 function emit(content: string, output: string | undefined, options: CommonOptions = {}, name = "output"): void {
   if (output && output !== "-") writeAtomically(output, content);
   else process.stdout.write(content);
-  detail(options, `${describeSize(name, content)}, written to ${output && output !== "-" ? output : "stdout"}`);
+  detail(options, () => `${describeSize(name, content)}, written to ${output && output !== "-" ? output : "stdout"}`);
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -256,8 +256,10 @@ export function createProgram(): Command {
     .action(
       specAction((options: CloudInitCliOptions) => {
         const p = buildPlan(options);
-        detail(options, describeSize("user-data", userDataFor(p, { ...options, quiet: true })));
-        detail(options, describeSize("provision.sh", renderPackerScript(p)));
+        const userData = userDataFor(p, { ...options, quiet: true });
+        detail(options, () => describeSize("user-data", userData));
+        const script = renderPackerScript(p);
+        detail(options, () => describeSize("provision.sh", script));
         status(
           options,
           `${options.config ?? "built-in defaults"} is valid (${p.spec.distro}/${p.spec.arch}, ${p.files.length} files, ${p.steps.length} steps)`,

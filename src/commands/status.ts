@@ -26,9 +26,12 @@ export function status(options: StatusOptions, line: string): void {
   if (!options.quiet) process.stderr.write(`bake: ${line}\n`);
 }
 
-/** Print a detail line to stderr only with --verbose (and never with --quiet). */
-export function detail(options: StatusOptions, line: string): void {
-  if (options.verbose && !options.quiet) process.stderr.write(`bake: ${line}\n`);
+/**
+ * Print a detail line to stderr only with --verbose (and never with --quiet).
+ * A function is called only then: some lines cost a gzip to compute.
+ */
+export function detail(options: StatusOptions, line: string | (() => string)): void {
+  if (options.verbose && !options.quiet) process.stderr.write(`bake: ${typeof line === "string" ? line : line()}\n`);
 }
 
 /** What --verbose says about a plan. */

@@ -1,5 +1,9 @@
 // User-data size limits per platform, and the compressed forms cloud-init reads.
-import { gzipSync } from "node:zlib";
+import { createRequire } from "node:module";
+
+// node:zlib loads only when something is compressed: most runs compress nothing.
+const require = createRequire(import.meta.url);
+const zlib = (): typeof import("node:zlib") => require("node:zlib") as typeof import("node:zlib");
 
 export const CLOUDS = ["aws", "azure", "gcp", "openstack", "none"] as const;
 export type Cloud = (typeof CLOUDS)[number];
@@ -53,7 +57,7 @@ export function checkUserDataSize(payload: Buffer, cloud: Cloud, form: "text" | 
 
 /** gzip with a fixed header (no name, mtime 0), so output stays deterministic. */
 export function gzip(data: string | Buffer): Buffer {
-  return gzipSync(data, { level: 9 });
+  return zlib().gzipSync(data, { level: 9 });
 }
 
 /** Whether the platform can carry a whole gzip payload (base64 in its API). */
