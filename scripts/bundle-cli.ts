@@ -1,20 +1,22 @@
-// Bundles the CLI from src/cli.ts into dist/cli.js (run by `npm run build`,
-// after tsc, replacing tsc's dist/cli.js), so a run loads a handful of modules
-// instead of ~40. Every other file tsc wrote stays as it is: dist/index.js is
-// still the library, module by module.
-// Commands loaded with import() stay separate chunks (dist/cli-*.js), and the
-// packages only they or a parsed spec need (yaml, toml, TypeBox, diff) stay
-// external, so they load only when needed. Each module's import.meta.url becomes
-// the URL of that module's tsc output beside the bundle, so paths relative to it
-// (package.json, schema/, templates/) resolve exactly as before.
+// Bundles the CLI (run by `npm run build`, after tsc, replacing tsc's dist/cli.js):
+// dist/cli-main-<hash>.cjs is program.ts with everything it imports, as one
+// CommonJS script that src/cli-bundle.ts runs with a V8 code cache
+// (scripts/code-cache.mjs writes it); dist/cli.js is src/cli.ts, the launcher.
+// Every other file tsc wrote stays as it is: dist/index.js is still the library,
+// module by module.
+// Modules loaded with import() are wrapped to run only when first imported, and
+// the packages only they or a parsed spec need (yaml, toml, TypeBox, diff) stay
+// external, required at that point, so they load only when needed. Each module's
+// import.meta.url becomes the URL of that module's tsc output beside the bundle,
+// so paths relative to it (package.json, schema/, templates/) resolve as before.
 import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { dirname, relative } from "node:path";
+import { basename, dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
 const SRC = fileURLToPath(new URL("../src/", import.meta.url));
 const DIST = fileURLToPath(new URL("../dist/", import.meta.url));
-for (const f of readdirSync(DIST)) if (/^cli-.*\.js$/.test(f)) rmSync(DIST + f);
+for (const f of readdirSync(DIST)) if (/^cli-.*\.(js|cjs|v8cache)$/.test(f) && f !== "cli-bundle.js") rmSync(DIST + f);
 
 const importMetaUrlOfTscOutput: esbuild.Plugin = {
   name: "import-meta-url",
@@ -22,32 +24,42 @@ const importMetaUrlOfTscOutput: esbuild.Plugin = {
     build.onLoad({ filter: /\.ts$/ }, (args) => {
       const source = readFileSync(args.path, "utf8");
       if (!source.includes("import.meta.url")) return undefined;
-      // Every output file is in dist/, so the tsc output's path relative to dist/ resolves from any of them.
+      // The bundle is in dist/, so the tsc output's path relative to dist/ resolves from it.
       const tscOutput = relative(SRC, args.path).split("\\").join("/").replace(/\.ts$/, ".js");
       if (tscOutput.startsWith("../")) throw new Error(`${args.path} is outside src/`);
-      const url = `new URL(${JSON.stringify(tscOutput)}, import.meta.url).href`;
+      // __bakeDistUrl: the bundle's own URL, which src/cli-bundle.ts passes in.
+      const url = `new URL(${JSON.stringify(tscOutput)}, __bakeDistUrl).href`;
       return { contents: source.replaceAll("import.meta.url", url), loader: "ts", resolveDir: dirname(args.path) };
     });
   },
 };
 
-await esbuild.build({
-  entryPoints: { cli: `${SRC}cli.ts` },
+const common: esbuild.BuildOptions = {
   outdir: DIST,
-  chunkNames: "cli-[name]-[hash]",
-  entryNames: "[name]",
   bundle: true,
-  splitting: true,
-  format: "esm",
   platform: "node",
   target: "node20",
   minifyWhitespace: true,
   minifySyntax: true,
+  logLevel: "warning",
+};
+
+const main = await esbuild.build({
+  ...common,
+  entryPoints: { "cli-main": `${SRC}program.ts` },
+  entryNames: "[name]-[hash]",
+  outExtension: { ".js": ".cjs" },
+  format: "cjs",
   external: ["yaml", "@iarna/toml", "@sinclair/typebox", "diff", "ajv"],
   plugins: [importMetaUrlOfTscOutput],
-  // commander and the Handlebars runtime are CommonJS and require() node built-ins.
-  banner: {
-    js: 'import { createRequire as __bakeCreateRequire } from "node:module"; const require = __bakeCreateRequire(import.meta.url);',
-  },
-  logLevel: "warning",
+  metafile: true,
+});
+const bundle = Object.keys(main.metafile.outputs).find((f) => f.endsWith(".cjs"));
+if (!bundle) throw new Error("esbuild wrote no dist/cli-main-*.cjs");
+
+await esbuild.build({
+  ...common,
+  entryPoints: { cli: `${SRC}cli.ts` },
+  format: "esm",
+  define: { BAKE_CLI_BUNDLE: JSON.stringify(`./${basename(bundle)}`) },
 });

@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { main } from "./program.js";
+import { loadBundle } from "./cli-bundle.js";
 
-process.exitCode = await main(process.argv);
+/** The bundle's file name in dist/, set by scripts/bundle-cli.ts. */
+declare const BAKE_CLI_BUNDLE: string;
+
+process.exitCode = await loadBundle(new URL(BAKE_CLI_BUNDLE, import.meta.url)).main(process.argv);
