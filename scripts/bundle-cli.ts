@@ -34,6 +34,23 @@ const importMetaUrlOfTscOutput: esbuild.Plugin = {
   },
 };
 
+// commander requires node:child_process only to run executable subcommands, and
+// bake has none: a stand-in requires it on first use, so no run pays its load.
+const lazyChildProcess: esbuild.Plugin = {
+  name: "lazy-child-process",
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
+        ? { path: "child_process", namespace: "lazy" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "lazy" }, () => ({
+      contents: 'module.exports = new Proxy({}, { get: (_, key) => require("node:child_process")[key] });',
+      loader: "js",
+    }));
+  },
+};
+
 const common: esbuild.BuildOptions = {
   outdir: DIST,
   bundle: true,
@@ -51,7 +68,7 @@ const main = await esbuild.build({
   outExtension: { ".js": ".cjs" },
   format: "cjs",
   external: ["yaml", "@iarna/toml", "@sinclair/typebox", "diff", "ajv"],
-  plugins: [importMetaUrlOfTscOutput],
+  plugins: [importMetaUrlOfTscOutput, lazyChildProcess],
   metafile: true,
 });
 const bundle = Object.keys(main.metafile.outputs).find((f) => f.endsWith(".cjs"));
