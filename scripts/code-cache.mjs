@@ -12,6 +12,8 @@ const bundles = readdirSync(DIST).filter((f) => /^cli-main-.*\.cjs$/.test(f));
 if (bundles.length !== 1) throw new Error(`expected one dist/cli-main-*.cjs, found ${bundles.length}`);
 const bundle = new URL(bundles[0], DIST);
 
+// A cache loadBundle read would carry over into this one: start without.
+rmSync(codeCacheOf(bundle), { force: true });
 const { main, script } = loadBundle(bundle);
 const out = mkdtempSync(join(tmpdir(), "bake-code-cache-"));
 try {
