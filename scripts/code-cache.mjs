@@ -1,7 +1,8 @@
-// Writes dist/cli-main-<hash>.cjs.v8cache, the V8 code cache src/cli-bundle.ts
-// starts the CLI from (run by `npm run build`, after bundle-cli.ts). Plain node,
-// not tsx: V8 accepts a cache only under the V8 flags it was made with. The CLI
-// runs a few commands first, so the cache also holds the functions they compile.
+// Writes dist/cli-main-<hash>.cjs.<node>-<platform>-<arch>.v8cache, the V8 code
+// cache src/cli-bundle.ts starts the CLI from (run by `npm run build`, after
+// bundle-cli.ts). Plain node, not tsx: V8 accepts a cache only under the V8 flags
+// it was made with. The CLI runs a few commands first, so the cache also holds
+// the functions they compile.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
