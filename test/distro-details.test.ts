@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderCloudInit, renderPackerScript } from "../src/index.js";
 import type { SpecInput } from "../src/schema/node-spec.js";
+import { sysctlPath } from "../src/plan/kernel.js";
 import { planFor } from "./helpers.js";
 
 const stepOf = (input: SpecInput, id: string) => planFor(input).steps.find((s) => s.id === id);
@@ -125,5 +126,22 @@ describe("cgroup v2", () => {
     });
     expect(renderPackerScript(planFor({ distro: "rocky8" }))).toContain("\n  exit 75\n");
     expect(parse(renderCloudInit(planFor({ distro: "rocky9" })), { version: "1.1" })).not.toHaveProperty("power_state");
+  });
+});
+
+describe("sysctl checks read /proc/sys", () => {
+  it.each([
+    ["net.ipv4.ip_forward", "net/ipv4/ip_forward"],
+    // sysctl's rule: a dot first, so dots and slashes swap (a VLAN interface's name has a dot)
+    ["net.ipv4.conf.eth0/1.rp_filter", "net/ipv4/conf/eth0.1/rp_filter"],
+    // a slash first: the path already
+    ["net/ipv4/conf/eth0.1/rp_filter", "net/ipv4/conf/eth0.1/rp_filter"],
+    ["kernel/pid_max", "kernel/pid_max"],
+  ])("%s is the file %s", (key, path) => {
+    expect(sysctlPath(key)).toBe(path);
+    const verify = String(stepOf({ kernel: { sysctl: { [key]: 1 } } }, "verify")!.run);
+    expect(verify).toMatch(
+      new RegExp(`^bake_check_each 'sysctl \\{\\}' bake_sysctl_is .*\\b${path.replace(/[./]/g, "\\$&")}=1\\b`, "m"),
+    );
   });
 });

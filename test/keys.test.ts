@@ -46,7 +46,7 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
       const f = fileOf(i, "/etc/sysctl.d/99-kubernetes-cri.conf");
       expect(f).toContain("vm.max_map_count = 262144");
       expect(f).toContain("net.ipv4.ip_forward = 1"); // maps merge with the defaults
-      expect(scriptOf(i)).toMatch(/^bake_check_each .sysctl {}. bake_sysctl_is .* vm.max_map_count=262144/m);
+      expect(scriptOf(i)).toMatch(/^bake_check_each .sysctl {}. bake_sysctl_is .* vm\/max_map_count=262144/m);
     },
   ],
   [

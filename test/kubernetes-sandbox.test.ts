@@ -25,6 +25,7 @@ import { describe, expect, it } from "vitest";
 import { plan, renderPackerScript, validateSpec, type SpecInput } from "../src/index.js";
 import { KUBERNETES_STEPS_LAST } from "./helpers.js";
 import { BOXES, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
+import { SYSCTL } from "./support/stubs.js";
 
 // One write per record (cat of a small file): verify's checks run side by side, and so do their stubs.
 const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } > /stub/rec.$$; cat /stub/rec.$$ >> /stub/log; rm -f /stub/rec.$$`;
@@ -58,10 +59,7 @@ while read -r name state; do [ "$state" != hold ] || echo "$name"; done | sort -
   getenforce: `cat /stub/enforce 2>/dev/null || echo Enforcing`,
   setenforce: `if [ "$1" = 0 ]; then echo Permissive > /stub/enforce; else echo Enforcing > /stub/enforce; fi`,
   modprobe: `for m in "$@"; do [ "$m" = -a ] || mkdir -p "/sys/module/$m"; done`,
-  sysctl: `case "$1" in
-  -q) grep -v -e '^#' -e '^$' "$3" >> /stub/sysctl ;;
-  -n) awk -v k="$2" 'index($0, k " = ") == 1 { v = substr($0, length(k) + 4) } END { print v }' /stub/sysctl ;;
-esac`,
+  sysctl: SYSCTL,
   containerd: `case "$1" in --version) echo "containerd containerd.io $(cat /stub-data/containerd-version) 0123abcd" ;; config) cat /etc/containerd/config.toml ;; esac`,
   ctr: `if [ "$1" = plugins ]; then printf 'TYPE ID PLATFORMS STATUS\\nio.containerd.grpc.v1 cri linux/amd64 ok\\n'; fi`,
   systemctl: `unit=\${*: -1}

@@ -76,9 +76,20 @@ export function sysctl({ spec }: PlanContext): Contribution {
         needs: ["sysctl"],
       },
     ],
-    // Blanks squeezed here, not on the node: one process fewer per check.
+    // The key's file and the value's squeezed blanks come from here, not the node:
+    // bake_sysctl_is then reads /proc/sys without starting a process.
     checks: entries.map(({ key, value }) =>
-      batchedCheck("sysctl {}", "bake_sysctl_is", `${key}=${value.replace(/[ \t]+/g, " ")}`),
+      batchedCheck("sysctl {}", "bake_sysctl_is", `${sysctlPath(key)}=${value.replace(/[ \t]+/g, " ")}`),
     ),
   };
+}
+
+/**
+ * The key's file under /proc/sys, by sysctl's (procps's) rule: a key whose first
+ * separator is a dot has its dots and slashes swapped (net.ipv4.conf.eth0/1.rp_filter
+ * is net/ipv4/conf/eth0.1/rp_filter); one with a slash first is the path already.
+ */
+export function sysctlPath(key: string): string {
+  if (key[key.search(/[./]/)] !== ".") return key;
+  return key.replace(/[./]/g, (c) => (c === "." ? "/" : "."));
 }

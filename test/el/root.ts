@@ -28,6 +28,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { BOXES, runInOverlayRoot } from "../support/overlay-root.js";
+import { SYSCTL } from "../support/stubs.js";
 import { GNU_TAR_IN_ROOT } from "./repo.js";
 
 const ROCKY_DNF_CONF = `[main]
@@ -45,11 +46,7 @@ const STUBS: Record<string, string> = {
   is-active|is-enabled) [ "\${*: -1}" != firewalld ] ;;
 esac`,
   modprobe: `for m in "$@"; do [ "$m" = -a ] || mkdir -p "/sys/module/$m"; done`,
-  sysctl: `case "$1" in
-  -q) [ "$2" = -p ] || exit 2; grep -v -e '^#' -e '^$' "$3" >> /stub/sysctl ;;
-  -n) awk -v k="$2" 'index($0, k " = ") == 1 { v = substr($0, length(k) + 4) } END { print v }' /stub/sysctl ;;
-  *) exit 2 ;;
-esac`,
+  sysctl: SYSCTL,
   selinuxenabled: "exit 1 # SELinux is off",
   // The root has no /sys/fs/cgroup: answer as a node booted with cgroup v2 (the EL8
   // switch itself is the sandbox test's and the Rocky boots' to prove).

@@ -53,8 +53,6 @@ bake_retry() {
 bake_background() { "$@" > "$BAKE_STATE/$BAKE_STEP.log" 2>&1 & echo $! > "$BAKE_STATE/$BAKE_STEP.pid"; }
 bake_joined() { wait "$(<"$BAKE_STATE/$1.pid")" || { BAKE_STEP=$1; cat "$BAKE_STATE/$1.log" >&2; return 1; }; rm "$BAKE_STATE/$1".*; }
 
-bake_file_stamp() { stat -c '%s %Y %i' "$1"; }
-
 bake_pkg_installed() { bake_quiet rpm -q "$1"; }
 # All of $@ but the options installed: each a name or a name-version glob
 # (containerd.io-2.*) as dnf takes it; its glob matches unquoted.
@@ -82,13 +80,14 @@ bake_pkg_remove() {
 
 # A Go program's start takes a second under emulation, and what `containerd
 # --version` and `config dump` print changes only with the binary and
-# config.toml: kept with their stamps, a re-run does not start containerd again.
+# config.toml: kept with their stamps (size, mtime, inode: one stat), a re-run
+# does not start containerd again.
 # A memo is replaced whole (mv), so one that matches is read without the lock,
 # which makes a second maker wait instead of starting containerd too. Read by
 # bash, not tail: one process fewer.
 bake_containerd_memo() {
   local memo=$BAKE_STATE/containerd-$1.memo key out have=
-  key="$(bake_file_stamp "$(command -v containerd)") $(sha256sum < /etc/containerd/config.toml)" || return 1
+  key=$(stat --printf '%s %Y %i;' "$(command -v containerd)" /etc/containerd/config.toml) || return 1
   read -r have 2>/dev/null < "$memo" || :
   [ "$have" = "$key" ] || (flock 9; read -r have 2>/dev/null < "$memo" || :; [ "$have" = "$key" ] || { { echo "$key"; containerd "${@:2}"; } > "$memo.new" && mv -f "$memo.new" "$memo"; }) 9>> "$memo.lock" || return 1
   mapfile -ts1 out < "$memo"
@@ -312,8 +311,9 @@ bake_kubeadm_preflight() {
 
 # ---- checks used by the verify step
 bake_module_loaded() { [ -d "/sys/module/$1" ]; }
-# $1 key=value, the value's blanks squeezed to one space, as here the kernel's.
-bake_sysctl_is() { local w; read -ra w <<< "$(sysctl -n "${1%%=*}")"; [ "${w[*]}" = "${1#*=}" ]; }
+# $1 key=value, the key as its file under /proc/sys (read as sysctl would, without
+# its process), the value's blanks squeezed to one space, as here the kernel's.
+bake_sysctl_is() { local w; read -ra w < "/proc/sys/${1%%=*}" && [ "${w[*]}" = "${1#*=}" ]; }
 # crictl info answers only through containerd's CRI plugin; when it does not, ctr tells the plugin's state.
 bake_cri_answers() { bake_quiet crictl info || { ctr plugins ls | grep -w cri; return 1; }; }
 # $1 key=value: containerd runs with that value, whatever the key's table. A
@@ -514,7 +514,7 @@ bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2
 bake_check_each 'kernel module {} is loaded' bake_module_loaded overlay br_netfilter
 bake_check_each 'package {} is not installed' bake_pkg_absent podman buildah
 bake_check 'containerd.io is held' grep -qxF exclude=containerd.io /etc/yum.repos.d/docker-ce.repo
-bake_check_each 'sysctl {}' bake_sysctl_is net.ipv4.ip_forward=1 net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1
+bake_check_each 'sysctl {}' bake_sysctl_is net/ipv4/ip_forward=1 net/bridge/bridge-nf-call-iptables=1 net/bridge/bridge-nf-call-ip6tables=1
 bake_check 'containerd is enabled and active' bake_containerd_up
 bake_check 'containerd oom_score_adj is -999' bake_containerd_oom_is -999
 bake_check 'swap is off (/proc/swaps)' bake_swap_is_off

@@ -29,6 +29,8 @@ mount --make-rprivate /
 mount -t overlay overlay -o "lowerdir=$layer:/,upperdir=$upper,workdir=$work" "$mnt"
 mount -t proc proc "$mnt/proc"
 mount --bind "$oomfile" "$mnt/proc/1/oom_score_adj"
+# Kernel parameters of the root's own: a sysctl stub sets them, verify reads them.
+mount -t tmpfs tmpfs "$mnt/proc/sys"
 mount --rbind /dev "$mnt/dev"
 rc=0
 chroot "$mnt" /bin/bash -c "$6" || rc=$?

@@ -1,4 +1,13 @@
 // Stand-ins for commands, shared by the sandbox tests.
 
+// sysctl -q -p FILE sets each key in /proc/sys, the root's own tmpfs (see
+// overlay-root.ts), where verify reads them. Its own reading of sysctl's rule,
+// apart from the plan's: a key whose first separator is a dot has its dots and
+// slashes swapped.
+export const SYSCTL = `[ "$1 $2" = "-q -p" ] || exit 2
+grep -v -e '^#' -e '^$' "$3" | while read -r k _ v; do
+  [[ $k =~ ^[^./]+/ ]] || k=$(tr './' '/.' <<< "$k")
+  mkdir -p "/proc/sys/$(dirname "$k")"; printf '%s\\n' "$v" > "/proc/sys/$k"
+done`;
 // A healthy containerd: enabled and active, its main process PID 1 (see overlay-root.ts).
 export const SYSTEMCTL_SHOW = `if [ "$1" = show ]; then case "$*" in *MainPID*) echo 1 ;; *) printf 'UnitFileState=enabled\\nActiveState=active\\n' ;; esac; fi`;
