@@ -7,8 +7,8 @@
 // semanage, restorecon, selinuxenabled, grubby, stat (for /sys/fs/cgroup only)
 // and sudo (which applies the distro's default secure_path, as real sudo
 // does): they log their argv and behave like
-// a healthy node (modprobe makes /sys/module/<name>, sysctl keeps what -p
-// loaded, `containerd config dump` prints the config.toml on disk, curl serves
+// a healthy node (modprobe makes /sys/module/<name>, sysctl -p sets the root's
+// own /proc/sys, a tmpfs, `containerd config dump` prints the config.toml on disk, curl serves
 // a crictl tarball whose sha256 the spec names), so the script runs to its
 // verify step and passes it.
 //
