@@ -17,6 +17,10 @@ PACKAGES="podman buildah containerd containerd.io runc curl"
 [ -f "$H/params.env" ] && . "$H/params.env"
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
+# The harness's apt cache (test/vm/lib/apt-cache.ts), a stand-in for a near mirror: set
+# before cloud-init's final stage, where every boot's runcmd runs apt.
+[ -f "$H/apt-proxy.conf" ] && cp "$H/apt-proxy.conf" /etc/apt/apt.conf.d/00bake-vm-apt-cache
+
 stty -F "$OUT" raw -echo 115200 2>/dev/null
 sec() { printf '\n@@BAKE-VM@@ %s\n' "$1"; }
 export -f sec

@@ -19,6 +19,7 @@ import { exists, pickAccel } from "./host.js";
 import type { Image } from "./image.js";
 import { cacheRoot } from "./image.js";
 import { buildSeed } from "./seed.js";
+import { type AptCacheStats, aptCacheEnabled, formatStats, startAptCache } from "./apt-cache.js";
 
 const GUEST_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "guest");
 
@@ -70,6 +71,8 @@ export interface BootResult {
   userDataSha256: string;
   /** the disk left for a later boot (keepDisk) */
   keptDisk?: string;
+  /** what the guest's apt fetched through the harness's apt cache (absent when it is off) */
+  aptCache?: AptCacheStats;
   instanceId: string;
 }
 
@@ -165,12 +168,15 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
     .map(([k, v]) => `${k}=${shq(v)}\n`)
     .join("");
   const instanceId = req.instanceId ?? `iid-bake-vm-${req.name}-${Date.now()}`;
+  // one cache server per boot, so its counts are this boot's; the files are shared
+  const aptCache = aptCacheEnabled() ? await startAptCache(req.name) : undefined;
   await buildSeed(join(work, "seed.img"), {
     instanceId,
     userData,
     harnessFiles: {
       "report.sh": await readFile(join(GUEST_DIR, "report.sh")),
       "params.env": params,
+      ...(aptCache && { "apt-proxy.conf": aptCache.guestConf }),
       ...(req.files ?? {}),
     },
   });
@@ -234,8 +240,8 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
   const follow = followConsole(consoleLog, req.name);
   const r = await run("/usr/bin/time", ["-v", "-o", join(work, "time.txt"), "timeout", String(timeoutSec), ...qemu], {
     check: false,
-  });
-  follow.stop();
+  }).finally(() => follow.stop());
+  const aptStats = await aptCache?.stop();
   const wallSeconds = (Date.now() - t0) / 1000;
   const timeTxt = await readFile(join(work, "time.txt"), "utf8").catch(() => "");
   const peakRssMiB = Math.round(Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(timeTxt)?.[1] ?? 0) / 1024);
@@ -259,6 +265,7 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
   await writeFile(join(out, "console.log"), consoleText);
   await writeFile(join(out, "results.log"), results);
   await writeFile(join(out, "time.txt"), timeTxt);
+  if (aptStats) await writeFile(join(out, "apt-cache.txt"), `${formatStats(aptStats)}\n`);
   await writeFile(join(out, "qemu.txt"), `${qemu.join(" ")}\n\n${r.stdout}${r.stderr}`);
   for (const [f, text] of disk) await writeFile(join(out, `disk${f.replace(/\//g, "_")}`), text);
   if (process.env.BAKE_VM_KEEP !== "1" && !req.keepDisk) await rm(overlay, { force: true });
@@ -280,6 +287,7 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
     userDataSha256: createHash("sha256").update(userData).digest("hex"),
     keptDisk: req.keepDisk ? overlay : undefined,
     instanceId,
+    aptCache: aptStats,
   };
 }
 
