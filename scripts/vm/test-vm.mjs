@@ -14,7 +14,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { dirname, join, resolve } from "node:path";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from "node:fs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const env = { ...process.env };
@@ -64,10 +64,37 @@ for (let i = 0; i < args.length; i++) {
       rest.push(a);
   }
 }
+// One suite run at a time per cache: two share /var/cache/bake-vm/runs/<boot> and break each
+// other's disks. A lock left by a run that died is taken over.
+const cache = env.BAKE_VM_CACHE ?? "/var/cache/bake-vm";
+const lock = join(cache, "suite.lock");
+mkdirSync(cache, { recursive: true });
+for (;;) {
+  try {
+    const fd = openSync(lock, "wx");
+    writeSync(fd, `${process.pid}\n`);
+    closeSync(fd);
+    break;
+  } catch (e) {
+    if (e.code !== "EEXIST") throw e;
+    const holder = Number(readFileSync(lock, "utf8").trim());
+    let alive = false;
+    try {
+      process.kill(holder, 0);
+      alive = true;
+    } catch {}
+    if (alive) {
+      console.error(`test:vm: another VM suite run (pid ${holder}) holds ${lock}; wait for it to end`);
+      process.exit(2);
+    }
+    rmSync(lock, { force: true });
+  }
+}
 const vitest = join(repo, "node_modules", "vitest", "vitest.mjs");
 const r = spawnSync(process.execPath, [vitest, "run", "--config", "test/vm/vitest.config.ts", ...rest], {
   cwd: repo,
   env,
   stdio: "inherit",
 });
+rmSync(lock, { force: true });
 process.exit(r.status ?? 1);
