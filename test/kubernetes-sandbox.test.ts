@@ -24,7 +24,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { plan, renderPackerScript, validateSpec, type SpecInput } from "../src/index.js";
 import { KUBERNETES_STEPS_LAST } from "./helpers.js";
-import { BOXES, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
+import { BOXES, cgroupV2, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
 import { SYSCTL } from "./support/stubs.js";
 
 // One write per record (cat of a small file): verify's checks run side by side, and so do their stubs.
@@ -53,8 +53,6 @@ while read -r name state; do [ "$state" != hold ] || echo "$name"; done | sort -
   swapoff: "exit 0",
   restorecon: "exit 0",
   semanage: "exit 0",
-  // The sandbox has no /sys/fs/cgroup of its own: answer as a cgroup v2 node would.
-  stat: `if [ "$*" = "-fc %T /sys/fs/cgroup" ]; then echo cgroup2fs; else exec /usr/bin/stat "$@"; fi`,
   selinuxenabled: "exit 0 # SELinux is on",
   getenforce: `cat /stub/enforce 2>/dev/null || echo Enforcing`,
   setenforce: `if [ "$1" = 0 ]; then echo Permissive > /stub/enforce; else echo Enforcing > /stub/enforce; fi`,
@@ -155,6 +153,8 @@ async function provision(name: string, input: SpecInput, data: Record<string, st
   }
   for (const [file, content] of Object.entries(data)) writeFileSync(join(layer, "stub-data", file), content);
   writeFileSync(join(layer, "etc/fstab"), FSTAB);
+  // A cgroup v2 node.
+  cgroupV2(layer, true);
   if (p.distro.family === "el") writeFileSync(join(layer, "etc/selinux/config"), SELINUX_CONFIG);
   writeFileSync(join(layer, "bake-provision.sh"), renderPackerScript(p));
   const oomfile = join(dir, "oom_score_adj");

@@ -4,7 +4,7 @@
 // upper directory, so every file the script writes lands in the upper
 // directory and nowhere else. Stubs stand in for dnf, apt-get, rpm,
 // dpkg-query, systemctl, modprobe, sysctl, containerd, ctr, crictl, curl,
-// semanage, restorecon, selinuxenabled, grubby, stat (for /sys/fs/cgroup only)
+// semanage, restorecon, selinuxenabled, grubby
 // and sudo (which applies the distro's default secure_path, as real sudo
 // does): they log their argv and behave like
 // a healthy node (modprobe makes /sys/module/<name>, sysctl -p sets the root's
@@ -41,7 +41,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { plan, renderPackerScript, SpecError, validateSpec, type Plan, type SpecInput } from "../src/index.js";
 import { renderProvisionScript } from "../src/emit/provision-script.js";
 import { MARKER, specWithField, specWithFields, FIELDS } from "./support/hostile.js";
-import { BOXES, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
+import { BOXES, cgroupV2, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
 import { SYSCTL, SYSTEMCTL_SHOW } from "./support/stubs.js";
 
 const CASES = Number(process.env.BAKE_SANDBOX_CASES ?? 30);
@@ -68,8 +68,6 @@ function stubs(containerdMajor: number, family: "el" | "debian"): Record<string,
   return {
     // sudo -l <command> prints the file sudo would run, or fails.
     sudo: `[ "$1" = -n ] && shift; if [ "$1" = -l ]; then PATH=${SECURE_PATH[family]} command -v "$2"; exit; fi; PATH=${SECURE_PATH[family]} exec "$@"`,
-    // The file system type of /sys/fs/cgroup comes from /stub-data/cgroup-fs (cgroup2fs: v2, tmpfs: v1).
-    stat: `if [ "$*" = "-fc %T /sys/fs/cgroup" ]; then cat /stub-data/cgroup-fs; else exec /usr/bin/stat "$@"; fi`,
     grubby: ok,
     // Package managers answer as the real ones do for a version or package the
     // repositories lack (containerd 2.9.99, bake-missing-*), and fail once with a
@@ -178,7 +176,7 @@ async function provision(name: string, p: Plan, overrides: Record<string, string
     chmodSync(join(layer, "usr/local/sbin", command), 0o755);
   }
   writeFileSync(join(layer, "stub-data/crictl.tar.gz"), tarball);
-  writeFileSync(join(layer, "stub-data/cgroup-fs"), "cgroup2fs\n");
+  cgroupV2(layer, true);
   writeFileSync(join(layer, "bake-provision.sh"), renderPackerScript(p));
   const c = p.spec.containerd;
   const oomfile = join(dir, "oom_score_adj");
@@ -865,7 +863,7 @@ exit $rc`;
 
   it("on cgroup v1 (EL8), sets the kernel argument, exits 75 naming the Packer settings, and passes after the reboot", async () => {
     const box = await provision("cgroup-v1", planOf({ distro: "rocky8" }));
-    writeFileSync(join(box.layer, "stub-data/cgroup-fs"), "tmpfs\n");
+    cgroupV2(box.layer, false);
     const first = await box.again();
     expect(first.code, first.output).toBe(75);
     expect(first.output).toContain("bake: ok   - cgroup v2 is mounted, or set for the next boot");
@@ -879,7 +877,7 @@ exit $rc`;
     expect(existsSync(join(box.upper, "var/lib/bake/reboot-required"))).toBe(true);
 
     // The reboot: the kernel now mounts cgroup v2.
-    writeFileSync(join(box.layer, "stub-data/cgroup-fs"), "cgroup2fs\n");
+    cgroupV2(box.layer, true);
     const second = await box.again();
     expect(second.code, second.output).toBe(0);
     expect(callsOf(box.upper, "grubby")).toHaveLength(1);
@@ -891,7 +889,7 @@ exit $rc`;
   it("on cgroup v1, the cloud-init provisioner ends 0 with the marker that power_state's condition tests", async () => {
     const p = planOf({ distro: "alma8" });
     const box = await provision("cgroup-v1-cloud-init", p);
-    writeFileSync(join(box.layer, "stub-data/cgroup-fs"), "tmpfs\n");
+    cgroupV2(box.layer, false);
     // What write_files would have placed, and the provisioner without embedded files.
     for (const f of p.files) {
       mkdirSync(join(box.layer, f.path, ".."), { recursive: true });
@@ -907,9 +905,20 @@ exit $rc`;
 
   it("with kernel.cgroup: any, leaves a cgroup v1 node alone", async () => {
     const box = await provision("cgroup-any", planOf({ distro: "rocky8", kernel: { cgroup: "any" } }));
-    writeFileSync(join(box.layer, "stub-data/cgroup-fs"), "tmpfs\n");
+    cgroupV2(box.layer, false);
     const r = await box.again();
     expect(r.code, r.output).toBe(0);
+    expect(callsOf(box.upper, "grubby")).toEqual([]);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("where no switch is planned (rocky9), a node without cgroup v2 fails verify, naming it", async () => {
+    const box = await provision("cgroup-v1-rocky9", planOf({ distro: "rocky9" }));
+    cgroupV2(box.layer, false);
+    const r = await box.again();
+    expect(r.code, r.output).not.toBe(0);
+    expect(r.output).toContain("bake: FAIL - cgroup v2 is mounted");
+    expect(r.output).toContain("bake: 1 check(s) failed");
     expect(callsOf(box.upper, "grubby")).toEqual([]);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });

@@ -8,8 +8,11 @@
 //   provide, from which dnf on Rocky takes $releasever (8 or 9).
 // - /etc/yum.repos.d/rocky.repo: a stand-in for Rocky's AppStream on the local server.
 // - stubs in /usr/local/sbin (first on bake's PATH) for what needs a booted host:
-//   systemctl, modprobe, sysctl, selinuxenabled, stat of /sys/fs/cgroup, and sleep (which logs, so bake's retries
+//   systemctl, modprobe, sysctl, selinuxenabled, and sleep (which logs, so bake's retries
 //   take no time and can be counted).
+// - /sys/fs/cgroup/cgroup.controllers: the root's /sys is a bare directory; the file makes it a
+//   node booted with cgroup v2 (the EL8 switch itself is the sandbox test's and the Rocky boots'
+//   to prove).
 // - whiteouts hiding host files a fresh Rocky host does not have (/etc/containerd, ...).
 // dnf, rpm, curl, tar and the stand-in containerd from the package are not stubbed.
 import { execFileSync } from "node:child_process";
@@ -27,7 +30,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { BOXES, runInOverlayRoot } from "../support/overlay-root.js";
+import { BOXES, cgroupV2, runInOverlayRoot } from "../support/overlay-root.js";
 import { SYSCTL } from "../support/stubs.js";
 import { GNU_TAR_IN_ROOT } from "./repo.js";
 
@@ -48,9 +51,6 @@ esac`,
   modprobe: `for m in "$@"; do [ "$m" = -a ] || mkdir -p "/sys/module/$m"; done`,
   sysctl: SYSCTL,
   selinuxenabled: "exit 1 # SELinux is off",
-  // The root has no /sys/fs/cgroup: answer as a node booted with cgroup v2 (the EL8
-  // switch itself is the sandbox test's and the Rocky boots' to prove).
-  stat: `if [ "$*" = "-fc %T /sys/fs/cgroup" ]; then echo cgroup2fs; else exec /usr/bin/stat "$@"; fi`,
   sleep: `echo "$*" >> /stub/sleep`,
 };
 
@@ -127,6 +127,7 @@ export function makeRoot(name: string, opts: RootOptions): ElRoot {
       `#!/bin/bash\n# Stub of bake's EL contract test: the sandbox has no booted system.\nmkdir -p /stub\n${body}\n`,
       0o755,
     );
+  cgroupV2(layer, true);
   if (opts.withoutTar) {
     for (const tar of ["/usr/bin/tar", "/usr/sbin/tar"]) if (existsSync(tar)) hideFromRoot(layer, tar);
     mkdirSync(join(layer, GNU_TAR_IN_ROOT, ".."), { recursive: true });

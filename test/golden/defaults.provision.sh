@@ -198,7 +198,9 @@ bake_wait_for_containerd() {
 # modprobe only when a module is not loaded (or built in): a re-run then starts no process.
 bake_load_modules() { local m; for m; do [ -d "/sys/module/$m" ] || { modprobe -a "$@"; return; }; done; }
 
-bake_cgroup_is_v2() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
+# Only a cgroup2 mount has cgroup.controllers: at /sys/fs/cgroup, v2; v1 and
+# hybrid mount a tmpfs there (hybrid's cgroup2 is under it). A test, not stat -f.
+bake_cgroup_is_v2() { [ -f /sys/fs/cgroup/cgroup.controllers ]; }
 
 # ---- checks used by the verify step
 bake_module_loaded() { [ -d "/sys/module/$1" ]; }

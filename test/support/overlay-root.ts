@@ -2,8 +2,9 @@
 // whose writes all land in `upper`, inside new mount and PID namespaces. Shared by the
 // sandbox test (stubbed package managers) and the EL contract test (real dnf and rpm).
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export interface OverlayRoot {
   layer: string;
@@ -38,6 +39,21 @@ chroot "$mnt" /bin/bash -c "$6" || rc=$?
 for _ in $(seq 200); do set -- /proc/[0-9]*; [ $# -le 1 ] && break; sleep 0.02; done
 exit $rc
 `;
+
+/**
+ * Boot the root with cgroup v2 or not. The root's /sys is the host's bare mount point, not
+ * sysfs: a v2 node's /sys/fs/cgroup is a cgroup2 mount, and only a cgroup2 mount has a
+ * cgroup.controllers file, which bake tests for; a v1 node's (a tmpfs) has none.
+ */
+export function cgroupV2(layer: string, v2: boolean): void {
+  const controllers = join(layer, "sys/fs/cgroup/cgroup.controllers");
+  if (!v2) {
+    rmSync(controllers, { force: true });
+    return;
+  }
+  mkdirSync(join(controllers, ".."), { recursive: true });
+  writeFileSync(controllers, "cpuset cpu io memory hugetlb pids rdma misc\n");
+}
 
 /** Runs the bash command line `command` in the root; stdout and stderr come back together. */
 export function runInOverlayRoot(root: OverlayRoot, command: string): Promise<{ code: number; output: string }> {
