@@ -113,7 +113,7 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
     { containerd: { oomScore: -999 } },
     (i) => {
       expect(fileOf(i, CONFIG)).toContain("oom_score = -999\n");
-      expect(scriptOf(i)).toContain("bake_containerd_oom_is -999");
+      expect(scriptOf(i)).toContain("bake_containerd_up -999");
     },
   ],
   [
@@ -212,7 +212,7 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
     (i) => {
       const f = fileOf(i, DROPIN);
       expect(f).toContain("LimitNOFILE=infinity\nTasksMax=8192\nOOMScoreAdjust=-500\n");
-      expect(scriptOf(i)).toContain("bake_containerd_oom_is -500");
+      expect(scriptOf(i)).toContain("bake_containerd_up -500");
     },
   ],
   [

@@ -25,7 +25,7 @@ import { describe, expect, it } from "vitest";
 import { plan, renderPackerScript, validateSpec, type SpecInput } from "../src/index.js";
 import { KUBERNETES_STEPS_LAST } from "./helpers.js";
 import { BOXES, cgroupV2, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
-import { SYSCTL } from "./support/stubs.js";
+import { SHOW_CONTAINERD, SYSCTL } from "./support/stubs.js";
 
 // One write per record (cat of a small file): verify's checks run side by side, and so do their stubs.
 const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } > /stub/rec.$$; cat /stub/rec.$$ >> /stub/log; rm -f /stub/rec.$$`;
@@ -64,7 +64,7 @@ while read -r name state; do [ "$state" != hold ] || echo "$name"; done | sort -
 # /stub-data/firewalld: "active", or "stopped" (enabled, not running, as in a Packer build)
 firewalld_on() { [ "$(cat /stub-data/firewalld 2>/dev/null)" = active ] && [ ! -e /stub/firewalld-off ]; }
 case "$1" in
-  show) case "$*" in *MainPID*) echo 1 ;; *) printf 'UnitFileState=enabled\\nActiveState=active\\n' ;; esac ;;
+  show) ${SHOW_CONTAINERD} ;;
   is-active) if [ "$unit" = firewalld ]; then firewalld_on; fi ;;
   is-enabled) case "$unit" in
     swap.target) if [ -e /stub/swap-masked ]; then echo masked; exit 1; fi; echo static ;;

@@ -42,7 +42,7 @@ import { plan, renderPackerScript, SpecError, validateSpec, type Plan, type Spec
 import { renderProvisionScript } from "../src/emit/provision-script.js";
 import { MARKER, specWithField, specWithFields, FIELDS } from "./support/hostile.js";
 import { BOXES, cgroupV2, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
-import { SYSCTL, SYSTEMCTL_SHOW } from "./support/stubs.js";
+import { SHOW_CONTAINERD, SYSCTL, SYSTEMCTL_SHOW } from "./support/stubs.js";
 
 const CASES = Number(process.env.BAKE_SANDBOX_CASES ?? 30);
 
@@ -550,6 +550,29 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 
+  it("verify asks systemd once for containerd's state and main PID, and fails on another oom_score_adj, naming it", async () => {
+    const p = forSandbox({ distro: "rocky9" })!;
+    const box = await provision("oom-score", p);
+    const good = await box.again();
+    expect(good.code, good.output).toBe(0);
+    expect(good.output).toContain("bake: ok   - containerd is enabled, active, oom_score_adj -999");
+    // dnf leaves containerd stopped: start-containerd restarts it without asking; verify asks once.
+    const shows = stubCalls(box.upper).filter((c) => c[0] === "systemctl" && c[1] === "show");
+    expect(shows).toEqual([
+      ["systemctl", "show", "-p", "UnitFileState", "-p", "ActiveState", "-p", "MainPID", "containerd"],
+    ]);
+    // containerd's main process (PID 1 here) now has the kernel's default, as with no drop-in.
+    writeFileSync(join(box.upper, "../oom_score_adj"), "0\n");
+    const bad = await box.again();
+    expect(bad.code).not.toBe(0);
+    expect(bad.output).toContain(
+      "bake: containerd: MainPID=1 ActiveState=active UnitFileState=enabled oom_score_adj=0",
+    );
+    expect(bad.output).toContain("bake: FAIL - containerd is enabled, active, oom_score_adj -999");
+    expect(bad.output).toContain("bake: 1 check(s) failed");
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
   it("verify runs its checks side by side and prints them in the plan's order", async () => {
     const p = forSandbox({ distro: "rocky9" })!;
     // Each of two checks waits (20 s at most) for the other to start: only side by side do both see it.
@@ -597,8 +620,7 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
       // systemctl show -p ... prints Key=value lines, in the unit's own order.
       const systemctl = `case "$*" in
   *ActiveEnterTimestamp*) printf 'ActiveState=active\\nActiveEnterTimestamp=%s\\nNeedDaemonReload=no\\nUnitFileState=enabled\\n' "$(date -d '${offset}')" ;;
-  *MainPID*) echo 1 ;;
-  show*) printf 'UnitFileState=enabled\\nActiveState=active\\n' ;;
+  show*) ${SHOW_CONTAINERD} ;;
 esac`;
       const box = await provision(`started-${when}`, p, { systemctl });
       const result = await box.again();

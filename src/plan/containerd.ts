@@ -98,11 +98,14 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
   const expectedOom = c.oomScore !== 0 ? c.oomScore : c.service.oomScoreAdjust;
   const sandboxKey = configVersion === 2 ? "sandbox_image" : "sandbox";
   out.checks!.push(
-    { description: "containerd is enabled and active", test: sh`bake_containerd_up` },
+    // One check, as the state and the main PID are one systemctl call.
+    {
+      description: `containerd is enabled, active, oom_score_adj ${expectedOom}`,
+      test: sh`bake_containerd_up ${expectedOom}`,
+    },
     ...[`root=${c.root}`, `state=${c.state}`, `${sandboxKey}=${c.sandboxImage}`, `config_path=${c.configPath}`].map(
       (item) => batchedCheck("containerd runs with {}", "bake_config_dump_has", item, true),
     ),
-    { description: `containerd oom_score_adj is ${expectedOom}`, test: sh`bake_containerd_oom_is ${expectedOom}` },
   );
   return out;
 }

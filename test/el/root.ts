@@ -31,7 +31,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { BOXES, cgroupV2, runInOverlayRoot } from "../support/overlay-root.js";
-import { SYSCTL } from "../support/stubs.js";
+import { SHOW_CONTAINERD, SYSCTL } from "../support/stubs.js";
 import { GNU_TAR_IN_ROOT } from "./repo.js";
 
 const ROCKY_DNF_CONF = `[main]
@@ -45,7 +45,7 @@ skip_if_unavailable=False
 const STUBS: Record<string, string> = {
   // every unit is there and running, except firewalld (not installed, as on Rocky's GenericCloud image)
   systemctl: `case "$1" in
-  show) case "$*" in *MainPID*) echo 1 ;; *) printf 'UnitFileState=enabled\\nActiveState=active\\n' ;; esac ;;
+  show) ${SHOW_CONTAINERD} ;;
   is-active|is-enabled) [ "\${*: -1}" != firewalld ] ;;
 esac`,
   modprobe: `for m in "$@"; do [ "$m" = -a ] || mkdir -p "/sys/module/$m"; done`,

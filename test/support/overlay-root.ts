@@ -20,7 +20,7 @@ export interface OverlayRoot {
 export const BOXES = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
 
 // Mount the overlay root, then run the command under PID 1 of the namespace, which is
-// what a systemctl stub answers to `systemctl show -p MainPID containerd`. systemd would
+// what a systemctl stub answers as containerd's MainPID. systemd would
 // have set that process's oom_score_adj from the unit's OOMScoreAdjust (or containerd
 // from its oom_score); a container may not lower it, so a file holding the value the
 // node would have is bound over /proc/1/oom_score_adj instead.

@@ -9,5 +9,8 @@ grep -v -e '^#' -e '^$' "$3" | while read -r k _ v; do
   [[ $k =~ ^[^./]+/ ]] || k=$(tr './' '/.' <<< "$k")
   mkdir -p "/proc/sys/$(dirname "$k")"; printf '%s\\n' "$v" > "/proc/sys/$k"
 done`;
-// A healthy containerd: enabled and active, its main process PID 1 (see overlay-root.ts).
-export const SYSTEMCTL_SHOW = `if [ "$1" = show ]; then case "$*" in *MainPID*) echo 1 ;; *) printf 'UnitFileState=enabled\\nActiveState=active\\n' ;; esac; fi`;
+// systemctl show -p ...: a healthy containerd, enabled and active, its main process PID 1
+// (see overlay-root.ts). Like systemd, it prints the properties asked for in its own order,
+// not the order of the -p options.
+export const SHOW_CONTAINERD = `for kv in MainPID=1 ActiveState=active UnitFileState=enabled; do [[ " $* " != *" \${kv%=*} "* ]] || echo "$kv"; done`;
+export const SYSTEMCTL_SHOW = `if [ "$1" = show ]; then ${SHOW_CONTAINERD}; fi`;
