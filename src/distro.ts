@@ -110,15 +110,19 @@ export function dockerRepoDefaults(info: DistroInfo): { baseurl: string; gpgkey:
 }
 
 /**
- * Package-manager functions of the provisioning script. Steps call only
- * bake_pkg_installed, bake_pkg_remove, bake_pkg_install and bake_pkg_refresh;
+ * Package-manager functions of the provisioning script. Steps and checks call
+ * only bake_pkg_absent, bake_pkg_remove, bake_pkg_install and bake_pkg_refresh;
  * bake_download calls bake_fetch, and bake_pkg_install (in provision.sh.hbs)
  * calls bake_pkg_in_place and bake_pkg_install_now.
  */
 export function packageFunctions(info: DistroInfo): string {
   if (info.family === "el") {
     // host-tools installs curl on EL wherever a step downloads.
-    return `bake_pkg_installed() { bake_quiet rpm -q "$1"; }
+    // rpm -q exits with the number of the names it did not find (query.c adds one per name).
+    return `# None of the packages $@ is installed: one rpm call for all of them, as each
+# costs a tenth of a second or more under emulation. rpm -q exits with the count
+# of names not installed; when that is not all of them, its lines name the installed.
+bake_pkg_absent() { local s r=0; s=$(rpm -q "$@") || r=$?; [ $r = $# ] || { echo "$s"; return 1; }; }
 bake_fetch() { curl -fsSL --connect-timeout 20 -o "$2" "$1"; }
 bake_pkg_refresh() { :; }
 # All of $@ but the options installed: each a name or a name-version glob
@@ -132,6 +136,9 @@ bake_pkg_remove_now() { dnf -y -q remove "$@"; }`;
 bake_apt_fresh=""
 # Installed, held or not.
 bake_pkg_installed() { [ "$(dpkg-query -W -f='\${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
+# None of the packages $@ is installed, from one dpkg-query; its lines, shown when
+# one is, name it ("installed podman").
+bake_pkg_absent() { local s; s=$(dpkg-query -W -f='\${db:Status-Status} \${Package}\\n' "$@" 2>/dev/null) || :; [[ $'\\n'$s != *$'\\n'"installed "* ]] || { echo "$s"; return 1; }; }
 # All of $@ but the options in place, held or not, from one dpkg-query (each
 # costs a tenth of a second or more under emulation): a name or name=version
 # glob (containerd=1.7.*, matched unquoted) as apt-get takes it is installed,

@@ -25,7 +25,7 @@ import { describe, expect, it } from "vitest";
 import { plan, renderPackerScript, validateSpec, type SpecInput } from "../src/index.js";
 import { KUBERNETES_STEPS_LAST } from "./helpers.js";
 import { BOXES, cgroupV2, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
-import { SHOW_CONTAINERD, SYSCTL } from "./support/stubs.js";
+import { rpmQuery, SHOW_CONTAINERD, SYSCTL } from "./support/stubs.js";
 
 // One write per record (cat of a small file): verify's checks run side by side, and so do their stubs.
 const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } > /stub/rec.$$; cat /stub/rec.$$ >> /stub/log; rm -f /stub/rec.$$`;
@@ -42,7 +42,8 @@ const KUBEADM_IMAGES = [
 
 const STUBS: Record<string, string> = {
   dnf: "exit 0",
-  rpm: "exit 1 # nothing is installed",
+  // Nothing is installed.
+  rpm: rpmQuery(),
   "apt-get": "exit 0",
   // Nothing is installed; what dpkg --set-selections held reads back as held, as dpkg's selection state would.
   "dpkg-query": `if [[ $2 == *Status-Want* ]] && grep -qxF "\${!#}" /stub/held 2>/dev/null; then printf 'hold installed'; exit 0; fi; exit 1`,

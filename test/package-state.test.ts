@@ -1,5 +1,6 @@
 // Debian's bake_pkg_in_place asks dpkg-query once for all of a step's packages
-// and decides from its lines. Run here against this host's real dpkg database
+// and decides from its lines; bake_pkg_absent, verify's test that the removed
+// packages are gone, does the same. Run here against this host's real dpkg database
 // (a Debian host, as CI's): bash and coreutils are installed, the bake-absent-*
 // names are not.
 import { spawnSync } from "node:child_process";
@@ -38,5 +39,54 @@ describe.skipIf(!hasDpkg)("bake_pkg_in_place on Debian, with the real dpkg-query
     ["a name that is only the start of another asked for and installed", ["bash", "bas"], 1],
   ])("%s: exit %s", (_, args, exit) => {
     expect(inPlaceExit(...args)).toBe(exit);
+  });
+});
+
+// verify's "packages ... are not installed": one dpkg-query for all of them, its lines shown when one is.
+const absent = lines.find((l) => l.startsWith("bake_pkg_absent() {"))!;
+
+function absentRun(...args: string[]) {
+  return spawnSync("bash", ["-c", `set -Eeuo pipefail\n${absent}\nbake_pkg_absent "$@"`, "bash", ...args], {
+    encoding: "utf8",
+  });
+}
+
+describe.skipIf(!hasDpkg)("bake_pkg_absent on Debian, with the real dpkg-query", () => {
+  it("passes, silent, when none of the packages is installed", () => {
+    const r = absentRun("bake-absent-a", "bake-absent-b");
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, "", ""]);
+  });
+
+  it("fails naming an installed one, whatever its place among the names", () => {
+    for (const names of [
+      ["bash", "bake-absent-a"],
+      ["bake-absent-a", "bash"],
+    ]) {
+      const r = absentRun(...names);
+      expect(r.status).toBe(1);
+      expect(r.stdout.split("\n")).toContain("installed bash");
+    }
+  });
+
+  it("does not take a name for an installed package whose name it begins", () => {
+    expect(absentRun("bas").status).toBe(0);
+  });
+});
+
+// EL's: rpm -q exits with the count of the names it did not find (the EL contract test runs it on a
+// provisioned root, and the sandbox test with a package still installed).
+const elAbsent = renderPackerScript(planFor({ distro: "rocky9" }))
+  .split("\n")
+  .find((l) => l.startsWith("bake_pkg_absent() {"))!;
+const hasRpm = spawnSync("rpm", ["--version"]).status === 0;
+
+describe.skipIf(!hasRpm)("bake_pkg_absent on EL, with this host's rpm", () => {
+  it("passes, silent, when rpm finds none of the names", () => {
+    const r = spawnSync(
+      "bash",
+      ["-c", `set -Eeuo pipefail\n${elAbsent}\nbake_pkg_absent "$@"`, "bash", "bake-absent-a", "bake-absent-b"],
+      { encoding: "utf8" },
+    );
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, "", ""]);
   });
 });

@@ -42,7 +42,7 @@ import { plan, renderPackerScript, SpecError, validateSpec, type Plan, type Spec
 import { renderProvisionScript } from "../src/emit/provision-script.js";
 import { MARKER, specWithField, specWithFields, FIELDS } from "./support/hostile.js";
 import { BOXES, cgroupV2, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
-import { SHOW_CONTAINERD, SYSCTL, SYSTEMCTL_SHOW } from "./support/stubs.js";
+import { rpmQuery, SHOW_CONTAINERD, SYSCTL, SYSTEMCTL_SHOW } from "./support/stubs.js";
 
 const CASES = Number(process.env.BAKE_SANDBOX_CASES ?? 30);
 
@@ -86,7 +86,8 @@ esac; done`,
     restorecon: ok,
     // crictl pull fails like a registry that cannot serve the image when the test leaves /stub-data/pull-fails.
     crictl: `if [ "$1" = pull ] && [ -e /stub-data/pull-fails ]; then echo "pulling image: $2: not found" >&2; exit 1; fi`,
-    rpm: "exit 1 # nothing is installed",
+    // Nothing is installed.
+    rpm: rpmQuery(),
     // Nothing is installed; what dpkg --set-selections held reads back as held, as dpkg's selection state would.
     "dpkg-query": `if [[ $2 == *Status-Want* ]] && grep -qxF "\${!#}" /stub/holds 2>/dev/null; then printf 'hold installed'; exit 0; fi; exit 1`,
     selinuxenabled: "exit 1 # SELinux is off",
@@ -804,7 +805,7 @@ exit $rc`;
   const REMEMBERING = {
     el: {
       dnf: 'if [[ " $* " == *" install "* ]]; then for a in "$@"; do case "$a" in -*|install) ;; *) echo "${a%%-[0-9]*}" >> /stub/installed ;; esac; done; fi',
-      rpm: 'name=${!#}; if grep -qxF "$name" /stub/installed 2>/dev/null; then [ "$2" = --qf ] && printf "%s-2.0.99-1.el9" "$name"; exit 0; fi; echo "package $name is not installed"; exit 1',
+      rpm: rpmQuery('grep -qxF "$1" /stub/installed 2>/dev/null'),
     },
     debian: {
       "apt-get":
@@ -874,7 +875,7 @@ exit $rc`;
     expect(install).toContain("podman-");
     expect(install, "buildah is not installed: apt is not asked to remove it").not.toContain("buildah-");
     expect(others).toEqual([]);
-    expect(first.output).toContain("bake: ok   - package podman is not installed");
+    expect(first.output).toContain("bake: ok   - packages podman, buildah are not installed");
 
     const before = aptCalls().length;
     const second = await box.again();
@@ -882,6 +883,29 @@ exit $rc`;
     expect(aptCalls().length).toBe(before);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
+
+  it.each([
+    ["rocky9", { rpm: rpmQuery('[ "$1" = podman ]') }, "podman-2.0.99-1.el9.x86_64"],
+    // containerd too, held as the install step holds it.
+    ["debian13", { "dpkg-query": dpkgQuery('[ "$1" = podman ] || [ "$1" = containerd ]') }, "installed podman="],
+  ] as const)(
+    "%s: a removed package that is still installed fails verify, one query naming it",
+    async (distro, overrides, named) => {
+      const box = await provision(`still-installed-${distro}`, planOf({ distro }), overrides);
+      const r = await box.again();
+      expect(r.code).not.toBe(0);
+      expect(r.output).toContain(named);
+      expect(r.output).toContain("bake: FAIL - packages podman, buildah are not installed");
+      expect(r.output).toContain("bake: 1 check(s) failed");
+      // verify's one query for both
+      const query =
+        distro === "rocky9"
+          ? ["rpm", "-q", "podman", "buildah"]
+          : ["dpkg-query", "-W", "-f=${db:Status-Status} ${Package}\\n", "podman", "buildah"];
+      expect(stubCalls(box.upper).filter((c) => c.join(" ") === query.join(" "))).toHaveLength(1);
+      rmSync(join(box.upper, ".."), { recursive: true, force: true });
+    },
+  );
 
   it("on cgroup v1 (EL8), sets the kernel argument, exits 75 naming the Packer settings, and passes after the reboot", async () => {
     const box = await provision("cgroup-v1", planOf({ distro: "rocky8" }));

@@ -3,7 +3,6 @@ import { containerdPackage, containerdPackageName, type DistroInfo } from "../di
 import { renderTemplate } from "../render/templates.js";
 import { lines, sh, type ShellCode } from "../render/shell.js";
 import type { Contribution, PlanContext } from "./types.js";
-import { batchedCheck } from "./verify.js";
 
 export const EL_REPO_FILE = "/etc/yum.repos.d/docker-ce.repo";
 export const APT_SOURCES_FILE = "/etc/apt/sources.list.d/docker.sources";
@@ -24,7 +23,15 @@ export function packages({ spec, distro }: PlanContext): Contribution {
       run: sh`bake_pkg_remove ${remove}`,
     });
   }
-  for (const name of remove) out.checks!.push(batchedCheck("package {} is not installed", "bake_pkg_absent", name));
+  // One check and one query (rpm -q or dpkg-query) for them all: a process each cost a third of a second under TCG.
+  if (remove.length > 0)
+    out.checks!.push({
+      description:
+        remove.length === 1
+          ? `package ${remove[0]} is not installed`
+          : `packages ${remove.join(", ")} are not installed`,
+      test: sh`bake_pkg_absent ${remove}`,
+    });
 
   if (source === "docker" && distro.family === "el") {
     const exclude = hold ? containerdPackageName(source) : "";

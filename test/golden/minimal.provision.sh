@@ -101,7 +101,10 @@ bake_link_into_usr_bin() {
   ln -s "$1" "$link"
 }
 
-bake_pkg_installed() { bake_quiet rpm -q "$1"; }
+# None of the packages $@ is installed: one rpm call for all of them, as each
+# costs a tenth of a second or more under emulation. rpm -q exits with the count
+# of names not installed; when that is not all of them, its lines name the installed.
+bake_pkg_absent() { local s r=0; s=$(rpm -q "$@") || r=$?; [ $r = $# ] || { echo "$s"; return 1; }; }
 bake_fetch() { curl -fsSL --connect-timeout 20 -o "$2" "$1"; }
 # All of $@ but the options installed: each a name or a name-version glob
 # (containerd.io-2.*) as dnf takes it; its glob matches unquoted.
@@ -109,7 +112,6 @@ bake_pkg_in_place() { local a; for a; do [[ $a == -* || $(rpm -q --qf '%{NAME}-%
 # --allowerasing: containerd.io obsoletes runc from the OS repos.
 bake_pkg_install_now() { bake_retry dnf -y -q install --allowerasing "$@"; }
 bake_pkg_remove_now() { dnf -y -q remove "$@"; }
-bake_pkg_absent() { ! bake_pkg_installed "$1"; }
 # Install only when a package is missing or at another version: with all in
 # place, a re-run refreshes no package index and downloads nothing.
 bake_pkg_install() { if bake_pkg_in_place "$@"; then echo "bake: already installed: $*"; else bake_pkg_install_now "$@"; fi; }
@@ -386,13 +388,13 @@ bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd
 bake_step 11/12 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
 bake_install_tarball_binary fetch-crictl /usr/local/bin/crictl
 bake_link_into_usr_bin /usr/local/bin/crictl
-bake_step 12/12 verify 'check the node (16 checks)'
+bake_step 12/12 verify 'check the node (15 checks)'
 bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d
 bake_check 'the CRI plugin answers crictl info' bake_cri_answers
 bake_check 'sudo finds crictl' bake_sudo_finds crictl
 bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2
 bake_check_each 'kernel module {} is loaded' bake_module_loaded overlay br_netfilter
-bake_check_each 'package {} is not installed' bake_pkg_absent podman buildah
+bake_check 'packages podman, buildah are not installed' bake_pkg_absent podman buildah
 bake_check 'containerd.io is held' grep -qxF exclude=containerd.io /etc/yum.repos.d/docker-ce.repo
 bake_check_each 'sysctl {}' bake_sysctl_is net/ipv4/ip_forward=1 net/bridge/bridge-nf-call-iptables=1 net/bridge/bridge-nf-call-ip6tables=1
 bake_check 'containerd is enabled, active, oom_score_adj -999' bake_containerd_up -999

@@ -14,3 +14,17 @@ done`;
 // not the order of the -p options.
 export const SHOW_CONTAINERD = `for kv in MainPID=1 ActiveState=active UnitFileState=enabled; do [[ " $* " != *" \${kv%=*} "* ]] || echo "$kv"; done`;
 export const SYSTEMCTL_SHOW = `if [ "$1" = show ]; then ${SHOW_CONTAINERD}; fi`;
+
+/**
+ * rpm -q [--qf FORMAT] NAME...: for each name, its NVRA (or FORMAT's NAME-VERSION-RELEASE)
+ * when the shell test `installed NAME` passes, else "package NAME is not installed"; like
+ * rpm, it exits with the count of names not installed.
+ */
+export const rpmQuery = (installed = "false") => `installed() { ${installed}; }
+n=0 qf=
+while [ $# -gt 0 ]; do case "$1" in
+  --qf) qf=1; shift ;;
+  -*) ;;
+  *) if ! installed "$1"; then echo "package $1 is not installed"; n=$((n + 1)); elif [ -n "$qf" ]; then printf '%s-2.0.99-1.el9' "$1"; else echo "$1-2.0.99-1.el9.x86_64"; fi ;;
+esac; shift; done
+exit $n`;
