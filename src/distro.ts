@@ -111,7 +111,8 @@ export function dockerRepoDefaults(info: DistroInfo): { baseurl: string; gpgkey:
 
 /**
  * Package-manager functions of the provisioning script. Steps and checks call
- * only bake_pkg_absent, bake_pkg_remove, bake_pkg_install and bake_pkg_refresh;
+ * only bake_pkg_absent, bake_pkg_remove, bake_pkg_install, bake_pkg_refresh and
+ * bake_pkg_version;
  * bake_download calls bake_fetch, and bake_pkg_install (in provision.sh.hbs)
  * calls bake_pkg_in_place and bake_pkg_install_now.
  */
@@ -124,6 +125,7 @@ export function packageFunctions(info: DistroInfo): string {
 # of names not installed; when that is not all of them, its lines name the installed.
 bake_pkg_absent() { local s r=0; s=$(rpm -q "$@") || r=$?; [ $r = $# ] || { echo "$s"; return 1; }; }
 bake_fetch() { curl -fsSL --connect-timeout 20 -o "$2" "$1"; }
+bake_pkg_version() { rpm -q --qf '%{VERSION}' "$1"; }
 bake_pkg_refresh() { :; }
 # All of $@ but the options installed: each a name or a name-version glob
 # (containerd.io-2.*) as dnf takes it; its glob matches unquoted.
@@ -155,6 +157,8 @@ bake_pkg_in_place() {
   esac; done
 }
 bake_pkg_refresh() { bake_apt_fresh=""; }
+# Fails for a package not installed, even one dpkg still knows.
+bake_pkg_version() { local s; s=$(dpkg-query -W -f='\${db:Status-Status} \${Version}' "$1" 2>/dev/null) && [[ $s == "installed "* ]] && echo "\${s#installed }"; }
 # curl where present, else apt's own https client.
 bake_fetch() {
   if command -v curl >/dev/null; then curl -fsSL --connect-timeout 20 -o "$2" "$1"; else /usr/lib/apt/apt-helper -q download-file "$1" "$2"; fi

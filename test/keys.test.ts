@@ -95,7 +95,7 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
     { containerd: { version: "1.7.27" } },
     (i) => {
       expect(scriptOf(i)).toContain("'containerd.io-1.7.27-*'");
-      expect(scriptOf(i)).toContain("bake_containerd_major_is 1 2 1.7.27");
+      expect(scriptOf(i)).toContain("bake_containerd_major_is 1 2 containerd.io");
       expect(fileOf(i, CONFIG)).toContain("version = 2\n");
     },
   ],

@@ -25,7 +25,7 @@ import { describe, expect, it } from "vitest";
 import { plan, renderPackerScript, validateSpec, type SpecInput } from "../src/index.js";
 import { KUBERNETES_STEPS_LAST } from "./helpers.js";
 import { BOXES, cgroupV2, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
-import { rpmQuery, SHOW_CONTAINERD, SYSCTL } from "./support/stubs.js";
+import { rpmQuery, SHOW_CONTAINERD, SYSCTL, withPackageVersion } from "./support/stubs.js";
 
 // One write per record (cat of a small file): verify's checks run side by side, and so do their stubs.
 const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } > /stub/rec.$$; cat /stub/rec.$$ >> /stub/log; rm -f /stub/rec.$$`;
@@ -149,7 +149,10 @@ async function provision(name: string, input: SpecInput, data: Record<string, st
   ])
     mkdirSync(d, { recursive: true });
   for (const [command, body] of Object.entries(STUBS)) {
-    writeFileSync(join(layer, "usr/local/sbin", command), `#!/bin/bash\nmkdir -p /stub\n${LOG}\n${body}\n`);
+    writeFileSync(
+      join(layer, "usr/local/sbin", command),
+      `#!/bin/bash\nmkdir -p /stub\n${LOG}\n${withPackageVersion(command, body)}\n`,
+    );
     chmodSync(join(layer, "usr/local/sbin", command), 0o755);
   }
   for (const [file, content] of Object.entries(data)) writeFileSync(join(layer, "stub-data", file), content);

@@ -6,6 +6,7 @@ import { proxyAssignments } from "./proxy.js";
 import type { Contribution, PlanContext } from "./types.js";
 import { CONTAINERD_DEFAULT_ROOT, CONTAINERD_DEFAULT_STATE } from "../input/defaults.js";
 import { batchedCheck } from "./verify.js";
+import { containerdPackageName } from "../distro.js";
 
 const CONFIG_DIR = "/etc/containerd";
 export const CONFIG_FILE = `${CONFIG_DIR}/config.toml`;
@@ -55,7 +56,7 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
     id: "check-containerd",
     title: `check containerd is ${major}.x (config.toml schema version ${configVersion}) and config.toml is bake's`,
     run: lines(
-      sh`bake_containerd_major_is ${major} ${configVersion} ${c.version}`,
+      sh`bake_containerd_major_is ${major} ${configVersion} ${containerdPackageName(c.source)}`,
       sh`bake_file_is ${CONFIG_FILE} ${configSha256}`,
     ),
   });

@@ -106,6 +106,7 @@ bake_link_into_usr_bin() {
 # of names not installed; when that is not all of them, its lines name the installed.
 bake_pkg_absent() { local s r=0; s=$(rpm -q "$@") || r=$?; [ $r = $# ] || { echo "$s"; return 1; }; }
 bake_fetch() { curl -fsSL --connect-timeout 20 -o "$2" "$1"; }
+bake_pkg_version() { rpm -q --qf '%{VERSION}' "$1"; }
 # All of $@ but the options installed: each a name or a name-version glob
 # (containerd.io-2.*) as dnf takes it; its glob matches unquoted.
 bake_pkg_in_place() { local a; for a; do [[ $a == -* || $(rpm -q --qf '%{NAME}-%{VERSION}-%{RELEASE}' "${a%%-[0-9]*}") == $a* ]] || return 1; done; }
@@ -130,9 +131,8 @@ bake_pkg_remove() {
 }
 
 # A Go program's start takes a second under emulation, and what `containerd
-# --version` and `config dump` print changes only with the binary and
-# config.toml: kept with their stamps (size, mtime, inode: one stat), a re-run
-# does not start containerd again.
+# config dump` prints changes only with the binary and config.toml: kept with
+# their stamps (size, mtime, inode: one stat), a re-run does not start it again.
 # A memo is replaced whole (mv), so one that matches is read without the lock,
 # which makes a second maker wait instead of starting containerd too. Read by
 # bash, not tail: one process fewer.
@@ -145,16 +145,18 @@ bake_containerd_memo() {
   printf '%s\n' "${out[@]}"
 }
 
+# $1 containerd's major, $2 config.toml's schema, $3 containerd's package. Its
+# version is what systemd runs (the unit starts the package's binary), read from
+# the package database: containerd --version took a second of a first boot under
+# emulation, and a cloud-init first boot runs it while containerd starts up.
 bake_containerd_major_is() {
   local v
   # config dump's memo fills beside this and the next steps, for verify, which
   # waits for it; if it fails, verify shows it.
   bake_containerd_memo config-dump config dump > /dev/null &
-  v=$(bake_containerd_memo version --version)
-  # A pattern, not grep, head and tr: three processes fewer.
-  [[ $v =~ \ v?([0-9]+\.[0-9]+\.[0-9]+) ]] && v=${BASH_REMATCH[1]}
-  echo "bake: containerd $v is installed"
-  [ "${v%%.*}" = "$1" ] || { echo "bake: config.toml schema version $2 needs containerd $1.x; set containerd.version to match the package (it is \"$3\")" >&2; return 1; }
+  v=$(bake_pkg_version "$3") || { echo "bake: $3 is not installed" >&2; return 1; }
+  echo "bake: $3 $v is installed"
+  [ "${v%%.*}" = "$1" ] || { echo "bake: config.toml schema version $2 needs containerd $1.x, not $v; check containerd.version" >&2; return 1; }
 }
 
 bake_file_is() {
@@ -394,7 +396,7 @@ bake_step 7/12 sysctl 'apply sysctl settings'
 bake_joined kernel-modules
 sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
 bake_step 8/12 check-containerd 'check containerd is 1.x (config.toml schema version 2) and config.toml is bake'\''s'
-bake_containerd_major_is 1 2 1.7
+bake_containerd_major_is 1 2 containerd.io
 bake_file_is /etc/containerd/config.toml c63d64c610f5bc820b676a5166269a96e1fa85e821978596d692b95810a4630f
 bake_step 9/12 selinux-labels 'restore the SELinux labels of /etc/containerd; label /data/containerd/data like /var/lib/containerd; label /data/containerd/state like /run/containerd'
 bake_selinux_restore /etc/containerd

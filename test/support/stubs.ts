@@ -28,3 +28,20 @@ while [ $# -gt 0 ]; do case "$1" in
   *) if ! installed "$1"; then echo "package $1 is not installed"; n=$((n + 1)); elif [ -n "$qf" ]; then printf '%s-2.0.99-1.el9' "$1"; else echo "$1-2.0.99-1.el9.x86_64"; fi ;;
 esac; shift; done
 exit $n`;
+
+/**
+ * check-containerd's version query (rpm -q --qf %{VERSION} NAME, or dpkg-query -W
+ * -f='${db:Status-Status} ${Version}' NAME) answered for containerd's package from
+ * /stub-data/containerd-version, the version its install left; as the real commands,
+ * "not installed" without that file. Put before an rpm or dpkg-query stub's own
+ * body; any other query falls through to it.
+ */
+export const CONTAINERD_PACKAGE_VERSION = `if [[ " $* " == *" %{VERSION} "* || " $* " == *' \${Version} '* ]] && [[ \${!#} == containerd || \${!#} == containerd.io ]]; then
+  if [ ! -f /stub-data/containerd-version ]; then [[ $0 == *rpm ]] && echo "package \${!#} is not installed"; exit 1; fi
+  if [[ $0 == *rpm ]]; then cat /stub-data/containerd-version; else echo "installed $(cat /stub-data/containerd-version)"; fi
+  exit 0
+fi`;
+
+/** The stub body for command, with containerd's package version query in front of rpm's and dpkg-query's. */
+export const withPackageVersion = (command: string, body: string) =>
+  command === "rpm" || command === "dpkg-query" ? `${CONTAINERD_PACKAGE_VERSION}\n${body}` : body;
