@@ -30,6 +30,7 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -546,6 +547,27 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
       rmSync(join(box.upper, ".."), { recursive: true, force: true });
     },
   );
+
+  it("a new containerd binary makes config dump run again: verify sees what the new one reads", async () => {
+    const p = forSandbox({ distro: "rocky9" })!;
+    const box = await provision("new-containerd-binary", p);
+    expect((await box.again()).code).toBe(0);
+    // A package upgrade replaces the binary (a new inode); this one reads another root.
+    const stub = join(box.layer, "usr/local/sbin/containerd");
+    writeFileSync(
+      `${stub}.new`,
+      readFileSync(stub, "utf8").replace(
+        "cat /etc/containerd/config.toml",
+        "sed 's#^root = .*#root = \"/elsewhere\"#' /etc/containerd/config.toml",
+      ),
+    );
+    chmodSync(`${stub}.new`, 0o755);
+    renameSync(`${stub}.new`, stub);
+    const second = await box.again();
+    expect(second.code).not.toBe(0);
+    expect(second.output).toContain(`bake: FAIL - containerd runs with root = ${p.spec.containerd.root}`);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
 
   it("a containerd package the package manager does not report fails check-containerd", async () => {
     const p = forSandbox({ distro: "rocky9" })!;
