@@ -32,6 +32,8 @@ import {
   readlinkSync,
   renameSync,
   rmSync,
+  symlinkSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -650,6 +652,7 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
   });
 
   // Debian's package starts containerd at install; bake's files were written before it.
+  // containerd makes its socket at each start: its time is when containerd started.
   it.each([
     ["after", false, "+1 hour"],
     ["before", true, "-1 hour"],
@@ -659,10 +662,15 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
       const p = forSandbox({ distro: "debian13" })!;
       // systemctl show -p ... prints Key=value lines, in the unit's own order.
       const systemctl = `case "$*" in
-  *ActiveEnterTimestamp*) printf 'ActiveState=active\\nActiveEnterTimestamp=%s\\nNeedDaemonReload=no\\nUnitFileState=enabled\\n' "$(date -d '${offset}')" ;;
+  *NeedDaemonReload*) printf 'ActiveState=active\\nNeedDaemonReload=no\\nUnitFileState=enabled\\n' ;;
   show*) ${SHOW_CONTAINERD} ;;
 esac`;
       const box = await provision(`started-${when}`, p, { systemctl });
+      const socket = join(box.layer, "run/containerd/containerd.sock");
+      mkdirSync(join(socket, ".."), { recursive: true });
+      writeFileSync(socket, "");
+      const started = new Date(Date.now() + (offset.startsWith("+") ? 1 : -1) * 3600_000);
+      utimesSync(socket, started, started);
       const result = await box.again();
       expect(result.code, result.output).toBe(0);
       const restarts = stubCalls(box.upper).filter((c) => c[0] === "systemctl" && c[1] === "restart");
@@ -1011,6 +1019,24 @@ exit $rc`;
     expect(r.output).toContain("bake: ok   - sudo finds crictl");
     expect(readlinkSync(join(box.upper, "usr/bin/crictl"))).toBe("/usr/local/bin/crictl");
     expect(callsOf(box.upper, "sudo")).toContainEqual(["-n", "-l", "crictl"]);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  // sudo would run /usr/bin/crictl: bake replaces only its own link to its binary.
+  it.each([
+    ["a file of its own", (bin: string) => writeFileSync(bin, "#!/bin/sh\necho another crictl\n")],
+    ["a link to another crictl", (bin: string) => symlinkSync("/opt/crictl", bin)],
+  ])("an existing /usr/bin/crictl that is %s fails install-crictl and stays", async (_what, make) => {
+    const box = await provision("usr-bin-crictl", planOf({ distro: "rocky9" }));
+    mkdirSync(join(box.layer, "usr/bin"), { recursive: true });
+    make(join(box.layer, "usr/bin/crictl"));
+    const r = await box.again();
+    expect(r.code, r.output).not.toBe(0);
+    expect(r.output).toContain(
+      "bake: /usr/bin/crictl is not bake's link to /usr/local/bin/crictl, and sudo would run it; remove it",
+    );
+    expect(r.output).toContain("bake: FAILED in step 'install-crictl'");
+    expect(existsSync(join(box.upper, "usr/bin/crictl"))).toBe(false);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 });

@@ -93,10 +93,11 @@ bake_binary_is_from() {
 bake_file_stamp() { stat -c '%s %Y %i' "$1"; }
 
 # A link /usr/bin/<name> -> $1, so that sudo (whose secure_path may lack $1's
-# directory) finds it; a /usr/bin file that is not bake's link is an error.
+# directory) finds it; a /usr/bin file that is not bake's link is an error. -ef
+# (the same file once links are followed) is what sudo would run, and no process.
 bake_link_into_usr_bin() {
   local link=/usr/bin/${1##*/}
-  [ "$(readlink "$link")" != "$1" ] || return 0
+  [ ! "$link" -ef "$1" ] || return 0
   if [ -e "$link" ] || [ -L "$link" ]; then echo "bake: $link is not bake's link to $1, and sudo would run it; remove it" >&2; return 1; fi
   ln -s "$1" "$link"
 }
