@@ -1,5 +1,5 @@
 // The command line as users meet it: commands, flags, stdin, exit codes, no partial output.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -22,6 +22,19 @@ describe("bake cloud-init / packer on built-in defaults", () => {
     expect(r.stdout).toBe("");
     expect(readFileSync(join(dir, "provision.sh"), "utf8").startsWith("#!/bin/bash\n")).toBe(true);
     expect(readdirSync(dir)).toEqual(["provision.sh"]);
+  });
+});
+
+describe("a reader that stops early", () => {
+  // As with bake cloud-init | head, once the reader is gone: its end of the pipe is closed before bake writes.
+  it("the pipe closed before bake writes: exit 141, nothing on stderr", async () => {
+    const child = spawn(process.execPath, [CLI, "cloud-init"], { stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(stderr).toBe("");
+    expect(code).toBe(141);
   });
 });
 
