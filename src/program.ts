@@ -159,6 +159,18 @@ function collectSet(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** How your own user-data joins bake's: for cloud-init, and for validate to check the same result. */
+function withMergeOptions(command: Command): Command {
+  return command
+    .option(
+      "--merge <file>",
+      "your own user-data to combine with bake's: a #cloud-config merged in (your runcmd after bake's provisioner); with --mime also #! scripts and #cloud-boothook (repeatable)",
+      collect,
+    )
+    .option("--mime", "write multipart/mixed user-data: bake's part, then each --merge file as its own part")
+    .option("--user-first", "run the --merge files' runcmd and scripts before bake's provisioner, not after it");
+}
+
 const SPEC_HELP =
   "node spec, YAML or TOML (- reads stdin); without it, ./bake.yaml or ./bake.toml if present, else built-in defaults";
 
@@ -195,21 +207,16 @@ export function createProgram(): Command {
     .showHelpAfterError("(run bake --help for usage)")
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  withSpecOptions(program.command("cloud-init"), "file")
-    .description("print a #cloud-config user-data: write_files for every file, runcmd for the steps")
-    .addOption(
-      new Option("--cloud <platform>", "check the size limit of this platform's user-data")
-        .choices(CLOUDS)
-        .default("none"),
-    )
-    .option("--gzip", "compress: gzip+base64 payload where the platform takes it, else gz+b64 per file")
-    .option(
-      "--merge <file>",
-      "your own user-data to combine with bake's: a #cloud-config merged in (your runcmd after bake's provisioner); with --mime also #! scripts and #cloud-boothook (repeatable)",
-      collect,
-    )
-    .option("--mime", "write multipart/mixed user-data: bake's part, then each --merge file as its own part")
-    .option("--user-first", "run the --merge files' runcmd and scripts before bake's provisioner, not after it")
+  withMergeOptions(
+    withSpecOptions(program.command("cloud-init"), "file")
+      .description("print a #cloud-config user-data: write_files for every file, runcmd for the steps")
+      .addOption(
+        new Option("--cloud <platform>", "check the size limit of this platform's user-data")
+          .choices(CLOUDS)
+          .default("none"),
+      )
+      .option("--gzip", "compress: gzip+base64 payload where the platform takes it, else gz+b64 per file"),
+  )
     .addHelpText(
       "after",
       "\nExamples:\n  $ bake cloud-init > user-data                   # reads ./bake.yaml (what bake init wrote)\n  $ bake cloud-init node.yaml --set containerd.sandboxImage=registry.k8s.io/pause:3.10 > user-data\n  $ bake cloud-init -c bake.yaml --cloud aws --gzip -o user-data.b64\n  $ bake cloud-init --merge users.yaml > user-data          # one #cloud-config holding both\n  $ bake cloud-init --merge users.yaml --merge setup.sh --mime > user-data\n",
@@ -244,19 +251,24 @@ export function createProgram(): Command {
       }),
     );
 
-  withSpecOptions(program.command("validate"), "none")
-    .description("check the spec and render every output in memory; writes nothing")
-    .addOption(
-      new Option("--cloud <platform>", "also check the user-data against this platform's size limit")
-        .choices(CLOUDS)
-        .default("none"),
+  withMergeOptions(
+    withSpecOptions(program.command("validate"), "none")
+      .description("check the spec and render every output in memory; writes nothing")
+      .addOption(
+        new Option("--cloud <platform>", "also check the user-data against this platform's size limit")
+          .choices(CLOUDS)
+          .default("none"),
+      )
+      .option("--gzip", "check the size of the compressed user-data"),
+  )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ bake validate bake.yaml --strict --cloud aws && echo valid\n  $ bake validate --merge users.yaml --cloud aws   # the user-data bake cloud-init --merge users.yaml prints\n",
     )
-    .option("--gzip", "check the size of the compressed user-data")
-    .addHelpText("after", "\nExample:\n  $ bake validate bake.yaml --strict --cloud aws && echo valid\n")
     .action(
-      specAction((options: CloudInitCliOptions) => {
+      specAction(async (options: CloudInitCliOptions, command) => {
         const p = buildPlan(options);
-        const userData = userDataFor(p, { ...options, quiet: true });
+        const userData = userDataFor(p, { ...options, quiet: true }, await composerFor(p, options, command));
         detail(options, () => describeSize("user-data", userData));
         const script = renderPackerScript(p);
         detail(options, () => describeSize("provision.sh", script));

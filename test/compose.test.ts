@@ -1,7 +1,7 @@
 // bake cloud-init --merge: the user's own cloud-config merged into bake's
 // document, or sent beside it as MIME parts. Runs the built CLI.
 import { gunzipSync } from "node:zlib";
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -188,6 +188,38 @@ describe("--mime: bake's part, then the user's", () => {
     const r = runCli(["cloud-init", "--defaults", "--mime", "--merge", `${F}/bad-clash.yaml`]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("/etc/containerd/config.toml is written by both");
+  });
+});
+
+describe("bake validate --merge checks the user-data cloud-init --merge would print", () => {
+  it("its size: the merged whole over AWS's limit fails, as bake cloud-init does, and writes nothing", () => {
+    const dir = tempDir();
+    const big = join(dir, "big.yaml");
+    writeFileSync(big, `#cloud-config\nwrite_files:\n- path: /etc/big\n  content: ${"x".repeat(12000)}\n`);
+    expect(runCli(["validate", "--defaults", "--cloud", "aws"]).status).toBe(0);
+    const r = runCli(["validate", "--defaults", "--cloud", "aws", "--merge", big]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/user-data is \d+ bytes, over the 16384-byte limit of AWS EC2/);
+    expect(readdirSync(dir)).toEqual(["big.yaml"]);
+  });
+
+  it("the user's files: a clash with bake's files is refused", () => {
+    const r = runCli(["validate", "--defaults", "--mime", "--merge", `${F}/bad-clash.yaml`]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("/etc/containerd/config.toml is written by both");
+  });
+
+  it("a merge that works is valid", () => {
+    const r = runCli(["validate", "--defaults", "--merge", `${F}/ops-user.yaml`, "--cloud", "aws"]);
+    expect(r.stderr).toContain("built-in defaults is valid");
+    expect(r.status).toBe(0);
+  });
+
+  it("--mime alone is a usage error, as with cloud-init", () => {
+    const r = runCli(["validate", "--defaults", "--mime"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--mime needs at least one --merge FILE");
   });
 });
 
