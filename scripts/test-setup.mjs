@@ -17,6 +17,9 @@ export const SUITE_TOOLS = {
     containerd: "containerd",
     "systemd-analyze": "systemd",
     unshare: "util-linux",
+    // the package helpers' tests run the real dpkg-query and rpm
+    "dpkg-query": "dpkg",
+    rpm: "rpm",
     // shells whose completion scripts the CLI tests load (bash is always there)
     zsh: "zsh",
     fish: "fish",

@@ -12,10 +12,7 @@ const script = renderPackerScript(planFor({ distro: "debian13" }));
 const lines = script.split("\n");
 const start = lines.indexOf("bake_pkg_in_place() {");
 const inPlace = lines.slice(start, lines.indexOf("}", start) + 1).join("\n");
-const hasDpkg = spawnSync("dpkg-query", ["-W", "bash"]).status === 0;
-const bashVersion = hasDpkg
-  ? spawnSync("dpkg-query", ["-W", "-f=${Version}", "bash"], { encoding: "utf8" }).stdout
-  : "";
+const bashVersion = spawnSync("dpkg-query", ["-W", "-f=${Version}", "bash"], { encoding: "utf8" }).stdout;
 
 function inPlaceExit(...args: string[]): number | null {
   const r = spawnSync("bash", ["-c", `set -Eeuo pipefail\n${inPlace}\nbake_pkg_in_place "$@"`, "bash", ...args], {
@@ -25,7 +22,7 @@ function inPlaceExit(...args: string[]): number | null {
   return r.status;
 }
 
-describe.skipIf(!hasDpkg)("bake_pkg_in_place on Debian, with the real dpkg-query", () => {
+describe("bake_pkg_in_place on Debian, with the real dpkg-query", () => {
   it("is one function of the script", () => expect(start).toBeGreaterThan(0));
 
   it.each([
@@ -51,7 +48,7 @@ function absentRun(...args: string[]) {
   });
 }
 
-describe.skipIf(!hasDpkg)("bake_pkg_absent on Debian, with the real dpkg-query", () => {
+describe("bake_pkg_absent on Debian, with the real dpkg-query", () => {
   it("passes, silent, when none of the packages is installed", () => {
     const r = absentRun("bake-absent-a", "bake-absent-b");
     expect([r.status, r.stdout, r.stderr]).toEqual([0, "", ""]);
@@ -78,9 +75,8 @@ describe.skipIf(!hasDpkg)("bake_pkg_absent on Debian, with the real dpkg-query",
 const elAbsent = renderPackerScript(planFor({ distro: "rocky9" }))
   .split("\n")
   .find((l) => l.startsWith("bake_pkg_absent() {"))!;
-const hasRpm = spawnSync("rpm", ["--version"]).status === 0;
 
-describe.skipIf(!hasRpm)("bake_pkg_absent on EL, with this host's rpm", () => {
+describe("bake_pkg_absent on EL, with this host's rpm", () => {
   it("passes, silent, when rpm finds none of the names", () => {
     const r = spawnSync(
       "bash",
