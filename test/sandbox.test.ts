@@ -654,40 +654,37 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
   // Debian's package starts containerd at install; bake's files were written before it.
   // containerd makes its socket at each start: its time is when containerd started.
   it.each([
-    ["after", false, "+1 hour"],
-    ["before", true, "-1 hour"],
-  ] as const)(
-    "debian13: containerd started %s bake wrote its files: restarted: %s",
-    async (when, restarted, offset) => {
-      const p = forSandbox({ distro: "debian13" })!;
-      // systemctl show -p ... prints Key=value lines, in the unit's own order.
-      const systemctl = `case "$*" in
+    ["after", false, 1],
+    ["before", true, -1],
+  ] as const)("debian13: containerd started %s bake wrote its files: restarted: %s", async (when, restarted, hours) => {
+    const p = forSandbox({ distro: "debian13" })!;
+    // systemctl show -p ... prints Key=value lines, in the unit's own order.
+    const systemctl = `case "$*" in
   *NeedDaemonReload*) printf 'ActiveState=active\\nNeedDaemonReload=no\\nUnitFileState=enabled\\n' ;;
   show*) ${SHOW_CONTAINERD} ;;
 esac`;
-      const box = await provision(`started-${when}`, p, { systemctl });
-      const socket = join(box.layer, "run/containerd/containerd.sock");
-      mkdirSync(join(socket, ".."), { recursive: true });
-      writeFileSync(socket, "");
-      const started = new Date(Date.now() + (offset.startsWith("+") ? 1 : -1) * 3600_000);
-      utimesSync(socket, started, started);
-      const result = await box.again();
-      expect(result.code, result.output).toBe(0);
-      const restarts = stubCalls(box.upper).filter((c) => c[0] === "systemctl" && c[1] === "restart");
-      expect(restarts.length).toBe(restarted ? 1 : 0);
-      expect(result.output.includes("bake: containerd started after bake wrote its files")).toBe(!restarted);
-      // either way the record is written, so a second run restarts nothing
-      const before = stubCalls(box.upper).length;
-      const second = await box.again();
-      expect(second.output).toContain("bake: containerd is active with this config; not restarting it");
-      expect(
-        stubCalls(box.upper)
-          .slice(before)
-          .filter((c) => c[0] === "systemctl" && c[1] === "restart"),
-      ).toEqual([]);
-      rmSync(join(box.upper, ".."), { recursive: true, force: true });
-    },
-  );
+    const box = await provision(`started-${when}`, p, { systemctl });
+    const socket = join(box.layer, "run/containerd/containerd.sock");
+    mkdirSync(join(socket, ".."), { recursive: true });
+    writeFileSync(socket, "");
+    const started = new Date(Date.now() + hours * 3600_000);
+    utimesSync(socket, started, started);
+    const result = await box.again();
+    expect(result.code, result.output).toBe(0);
+    const restarts = stubCalls(box.upper).filter((c) => c[0] === "systemctl" && c[1] === "restart");
+    expect(restarts.length).toBe(restarted ? 1 : 0);
+    expect(result.output.includes("bake: containerd started after bake wrote its files")).toBe(!restarted);
+    // either way the record is written, so a second run restarts nothing
+    const before = stubCalls(box.upper).length;
+    const second = await box.again();
+    expect(second.output).toContain("bake: containerd is active with this config; not restarting it");
+    expect(
+      stubCalls(box.upper)
+        .slice(before)
+        .filter((c) => c[0] === "systemctl" && c[1] === "restart"),
+    ).toEqual([]);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
 
   it("containerd.hold: false releases the hold", async () => {
     const p = forSandbox({ distro: "debian13", containerd: { hold: false } })!;
