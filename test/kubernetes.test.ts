@@ -97,7 +97,7 @@ describe("kubernetes on Debian and Ubuntu", () => {
     expect(stepRun(debianOn(), "install-kubernetes")).toBe(
       "bake_pkg_install --allow-change-held-packages 'kubelet=1.35.*' 'kubeadm=1.35.*' 'kubectl=1.35.*' 'cri-tools=1.35.*'\nbake_apt_mark hold kubelet kubeadm kubectl cri-tools",
     );
-    expect(verify(debianOn())).toContain("bake_check 'kubelet is held' bake_apt_held kubelet");
+    expect(verify(debianOn())).toContain("bake_check_each '{} is held' bake_apt_held kubelet kubeadm kubectl");
     expect(stepRun(debianOn(), "kubeadm-tools")).toBe(
       "bake_pkg_install conntrack socat iptables iproute2 ethtool ebtables",
     );
@@ -242,8 +242,7 @@ describe("images and preflight", () => {
     for (const check of [
       "bake_swap_is_off",
       "bake_fstab_has_no_swap",
-      "bake_quiet command -v conntrack",
-      "bake_quiet command -v nsenter",
+      "bake_check_each '{} is on PATH' bake_on_path crictl conntrack ip iptables mount nsenter",
       "systemctl is-enabled --quiet kubelet",
       "bake_kubeadm_version_is 1.35",
     ]) {

@@ -632,9 +632,9 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
       "info met sudo",
       "sudo met info",
     ]);
-    // One ok line per check, in the order of the plan's bake_check lines (a {} batch expands in place).
-    const verify = p.steps.at(-1)!.run.text;
-    const planned = [...verify.matchAll(/^bake_check(?:_each)? '([^']*)'/gm)].map(
+    // One ok line per check, in the order of the script's bake_check lines (a {} batch expands in place).
+    const script = p.steps.map((s) => s.run.text).join("\n");
+    const planned = [...script.matchAll(/^bake_check(?:_each)? '([^']*)'/gm)].map(
       (m) =>
         new RegExp(
           `^${m[1]!
@@ -1016,6 +1016,18 @@ exit $rc`;
     expect(r.output).toContain("bake: ok   - sudo finds crictl");
     expect(readlinkSync(join(box.upper, "usr/bin/crictl"))).toBe("/usr/local/bin/crictl");
     expect(callsOf(box.upper, "sudo")).toContainEqual(["-n", "-l", "crictl"]);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  // The sudo check starts right after install-crictl, beside the containerd steps; verify collects it.
+  it("when sudo does not find crictl, the steps after install-crictl still run and verify fails, naming the check", async () => {
+    const box = await provision("sudo-misses", planOf({ distro: "rocky9" }), { sudo: "exit 1" });
+    const r = await box.again();
+    expect(r.code, r.output).not.toBe(0);
+    expect(r.output).toContain("bake: start-containerd took");
+    expect(r.output).toContain("bake: FAIL - sudo finds crictl");
+    expect(r.output).toContain("bake: 1 check(s) failed");
+    expect(r.output).toContain("bake: FAILED in step 'verify'");
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 

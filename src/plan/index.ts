@@ -11,16 +11,17 @@ import { packages } from "./packages.js";
 import { proxyStep } from "./proxy.js";
 import { registries, sandboxPull } from "./registries.js";
 import type { Contribution, Plan, PlanContext, PlannedStep } from "./types.js";
-import { verifyStep } from "./verify.js";
+import { withChecks } from "./verify.js";
 
 const CAPABILITIES: ((context: PlanContext) => Contribution)[] = [
   kernel,
   kubernetesRepo,
   packages,
+  // Its download is in by the end of the package install; installed then, sudo's check runs beside the rest.
+  crictl,
   sysctl,
   containerdConfig,
   registries,
-  crictl,
   kubernetes,
   sandboxPull,
 ];
@@ -41,11 +42,11 @@ export function buildPlan(spec: NodeSpec): Plan {
     if (seen.has(file.path)) throw new Error(`internal error: two capabilities write ${file.path}`);
     seen.add(file.path);
   }
-  const verify = verifyStep(checks);
-  const tools = hostToolsStep(context.distro, [...background, ...steps, verify]);
+  const checked = withChecks([...background, ...steps], checks);
+  const tools = hostToolsStep(context.distro, checked);
   const first = [proxyStep(spec), tools].filter((s): s is PlannedStep => s !== undefined);
   const reboot = contributions.find((c) => c.reboot)?.reboot;
-  return { ...context, files, steps: [...first, ...background, ...steps, verify], ...(reboot && { reboot }) };
+  return { ...context, files, steps: [...first, ...checked], ...(reboot && { reboot }) };
 }
 
 export type { Plan, PlannedFile, PlannedReboot, PlannedStep } from "./types.js";

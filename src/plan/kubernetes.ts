@@ -6,6 +6,7 @@ import { minorOf } from "../kubernetes-releases.js";
 import { renderTemplate } from "../render/templates.js";
 import { lines, sh } from "../render/shell.js";
 import type { Contribution, PlanContext } from "./types.js";
+import { batchedCheck } from "./verify.js";
 
 export const K8S_REPO_FILE = "/etc/yum.repos.d/kubernetes.repo";
 export const K8S_SOURCES_FILE = "/etc/apt/sources.list.d/kubernetes.sources";
@@ -132,11 +133,10 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
       { description: "/etc/fstab mounts no swap", test: sh`bake_fstab_has_no_swap` },
     );
   }
-  for (const command of tools.commands)
-    out.checks!.push({ description: `${command} is on PATH`, test: sh`bake_quiet command -v ${command}` });
+  // Batched: one line and one background check for all of them, not one each.
+  for (const command of tools.commands) out.checks!.push(batchedCheck("{} is on PATH", "bake_on_path", command));
   if (family === "debian")
-    for (const name of KUBE_PACKAGES)
-      out.checks!.push({ description: `${name} is held`, test: sh`bake_apt_held ${name}` });
+    for (const name of KUBE_PACKAGES) out.checks!.push(batchedCheck("{} is held", "bake_apt_held", name));
   out.checks!.push(
     { description: `kubeadm version is ${k.version}`, test: sh`bake_kubeadm_version_is ${k.version}`, slow: true },
     { description: "kubelet is enabled", test: sh`systemctl is-enabled --quiet kubelet` },

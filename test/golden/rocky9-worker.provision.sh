@@ -178,6 +178,8 @@ bake_swap_off() {
     echo "bake: zram-generator disabled"
   fi
 }
+# A builtin, so the on-PATH checks run together in one background shell.
+bake_on_path() { command -v "$1" >/dev/null; }
 bake_swap_is_off() { [ "$(grep -c . /proc/swaps)" -le 1 ]; }
 bake_fstab_has_no_swap() { ! grep -qE '^[[:space:]]*[^#[:space:]]+[[:space:]]+[^[:space:]]+[[:space:]]+swap([[:space:]]|$)' /etc/fstab 2>/dev/null; }
 
@@ -332,7 +334,7 @@ bake_config_dump_has() {
   [ -n "${bake_dump:-}" ] || bake_dump=$'\n'$(bake_containerd_memo config-dump config dump | sed 's/^[[:space:]]*//')$'\n'
   [[ $bake_dump == *$'\n'"${1%%=*} = "[\"\']"${1#*=}"[\"\']$'\n'* ]]
 }
-# sudo's secure_path finds command $1 (crictl info already ran it): sudo -l
+# sudo's secure_path finds command $1 (crictl info proves it runs): sudo -l
 # names the file it would run, with no session and no shell.
 bake_sudo_finds() { if command -v sudo >/dev/null; then bake_quiet sudo -n -l "$1"; else echo "bake: no sudo on this node"; fi; }
 # Checks run side by side, four at a time: most start a process or two, a
@@ -374,21 +376,21 @@ bake_put() {
 # A re-run finds every file as bake wrote it: one sha256sum and one stat then
 # spare the seven processes a file that bake_put costs, seconds under emulation.
 bake_files_as_written() {
-  [ "$(stat -c '%a %n' -- /etc/modules-load.d/containerd.conf /etc/yum.repos.d/kubernetes.repo /etc/yum.repos.d/docker-ce.repo /etc/sysctl.d/99-kubernetes-cri.conf /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf /etc/crictl.yaml 2>/dev/null)" = '644 /etc/modules-load.d/containerd.conf
+  [ "$(stat -c '%a %n' -- /etc/modules-load.d/containerd.conf /etc/yum.repos.d/kubernetes.repo /etc/yum.repos.d/docker-ce.repo /etc/crictl.yaml /etc/sysctl.d/99-kubernetes-cri.conf /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf 2>/dev/null)" = '644 /etc/modules-load.d/containerd.conf
 644 /etc/yum.repos.d/kubernetes.repo
 644 /etc/yum.repos.d/docker-ce.repo
+644 /etc/crictl.yaml
 644 /etc/sysctl.d/99-kubernetes-cri.conf
 644 /etc/containerd/config.toml
-644 /etc/systemd/system/containerd.service.d/10-bake.conf
-644 /etc/crictl.yaml' ] || return 1
+644 /etc/systemd/system/containerd.service.d/10-bake.conf' ] || return 1
   sha256sum --status -c 2>/dev/null <<'BAKE_EOF'
 fe99a4d4115cab63a727aea95a70ebe7eddcf5f13145534f944e185736326358  /etc/modules-load.d/containerd.conf
 5df72ee96fe30f1bcc731b7718fc003d49ab5694218c861728532547c30a0d1b  /etc/yum.repos.d/kubernetes.repo
 cddbb49b00560e8acb097afbbf5dcea32b0019880dbcedb9739ecda39633d310  /etc/yum.repos.d/docker-ce.repo
+06460d89451e82fc316d5058d6e20eac6ef5a7eb6d5b29742cb344bebed37521  /etc/crictl.yaml
 52daa6980b1abab0120aabfc65961e05a5776570a4f327b422497cf421ffbefd  /etc/sysctl.d/99-kubernetes-cri.conf
 ae58ca4f9a00064c2344af350bd993405ab9807a4b9de7045bb4a5d66ccb5bf9  /etc/containerd/config.toml
 285b1b667daed0a2a579071e2f7b68eeafb944c8fada529af49177b09388a124  /etc/systemd/system/containerd.service.d/10-bake.conf
-06460d89451e82fc316d5058d6e20eac6ef5a7eb6d5b29742cb344bebed37521  /etc/crictl.yaml
 BAKE_EOF
 }
 
@@ -420,6 +422,13 @@ gpgcheck=1
 repo_gpgcheck=0
 gpgkey=https://download.docker.com/linux/rhel/gpg
 exclude=containerd.io
+BAKE_EOF
+bake_put /etc/crictl.yaml 0644 <<'BAKE_EOF'
+# Written by bake.
+runtime-endpoint: "unix:///run/containerd/containerd.sock"
+image-endpoint: "unix:///run/containerd/containerd.sock"
+timeout: 10
+debug: false
 BAKE_EOF
 bake_put /etc/sysctl.d/99-kubernetes-cri.conf 0644 <<'BAKE_EOF'
 # Written by bake: kernel parameters for Kubernetes networking.
@@ -467,13 +476,6 @@ LimitNOFILE=1048576
 TasksMax=infinity
 OOMScoreAdjust=-999
 BAKE_EOF
-bake_put /etc/crictl.yaml 0644 <<'BAKE_EOF'
-# Written by bake.
-runtime-endpoint: "unix:///run/containerd/containerd.sock"
-image-endpoint: "unix:///run/containerd/containerd.sock"
-timeout: 10
-debug: false
-BAKE_EOF
 }
 
 echo running > "$BAKE_STATE/status"
@@ -513,9 +515,9 @@ systemctl enable --now kubelet
 bake_step 16/17 pull-images 'pull the images kubeadm needs into containerd'\''s k8s.io namespace'
 bake_pull_images '' '' yes
 bake_step 17/17 verify 'check the node (32 checks)'
-bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d
 bake_check 'the CRI plugin answers crictl info' bake_cri_answers
 bake_check 'sudo finds crictl' bake_sudo_finds crictl
+bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d
 bake_check 'kubeadm version is 1.35' bake_kubeadm_version_is 1.35
 bake_check 'the pulled images are in containerd' bake_images_present '' '' yes
 bake_check 'kubeadm join preflight passes' bake_kubeadm_preflight worker '' ''
@@ -527,15 +529,7 @@ bake_check_each 'sysctl {}' bake_sysctl_is net/ipv4/ip_forward=1 net/bridge/brid
 bake_check 'containerd is enabled, active, oom_score_adj -999' bake_containerd_up -999
 bake_check 'swap is off (/proc/swaps)' bake_swap_is_off
 bake_check '/etc/fstab mounts no swap' bake_fstab_has_no_swap
-bake_check 'crictl is on PATH' bake_quiet command -v crictl
-bake_check 'conntrack is on PATH' bake_quiet command -v conntrack
-bake_check 'ip is on PATH' bake_quiet command -v ip
-bake_check 'iptables is on PATH' bake_quiet command -v iptables
-bake_check 'mount is on PATH' bake_quiet command -v mount
-bake_check 'nsenter is on PATH' bake_quiet command -v nsenter
-bake_check 'ethtool is on PATH' bake_quiet command -v ethtool
-bake_check 'socat is on PATH' bake_quiet command -v socat
-bake_check 'tc is on PATH' bake_quiet command -v tc
+bake_check_each '{} is on PATH' bake_on_path crictl conntrack ip iptables mount nsenter ethtool socat tc
 bake_check 'kubelet is enabled' systemctl is-enabled --quiet kubelet
 bake_check 'SELinux is permissive' bake_selinux_mode_is permissive
 bake_check 'firewalld, if active, has 10250/tcp 10256/tcp 30000-32767/tcp 8472/udp open' bake_firewalld_ok open-ports 10250/tcp 10256/tcp 30000-32767/tcp 8472/udp
