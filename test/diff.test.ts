@@ -65,14 +65,14 @@ describe("bake diff", () => {
     });
     const diffs = diffPlans({ label: "a", plan: a }, { label: "b", plan: b });
     expect(diffs.map((d) => [d.path, d.status])).toEqual([
-      ["/etc/crictl.yaml", "removed"],
       ["/etc/containerd/config.toml", "changed"],
+      ["/etc/crictl.yaml", "removed"],
       ["/etc/systemd/system/containerd.service.d/20-proxy.conf", "added"],
       ["provision.sh", "changed"],
     ]);
     const script = diffs.find((d) => d.path === "provision.sh")!;
     expect(applyPatch(renderPackerScript(a), parsePatch(script.patch)[0]!)).toBe(renderPackerScript(b));
-    const config = diffs[1]!;
+    const config = diffs[0]!;
     const old = a.files.find((f) => f.path === config.path)!.content;
     expect(applyPatch(old, config.patch)).toBe(b.files.find((f) => f.path === config.path)!.content);
   });

@@ -11,17 +11,16 @@ import { packages } from "./packages.js";
 import { proxyStep } from "./proxy.js";
 import { registries, sandboxPull } from "./registries.js";
 import type { Contribution, Plan, PlanContext, PlannedStep } from "./types.js";
-import { withChecks } from "./verify.js";
+import { verifyStep } from "./verify.js";
 
 const CAPABILITIES: ((context: PlanContext) => Contribution)[] = [
   kernel,
   kubernetesRepo,
   packages,
-  // Its download is in by the end of the package install; installed then, sudo's check runs beside the rest.
-  crictl,
   sysctl,
   containerdConfig,
   registries,
+  crictl,
   kubernetes,
   sandboxPull,
 ];
@@ -42,11 +41,11 @@ export function buildPlan(spec: NodeSpec): Plan {
     if (seen.has(file.path)) throw new Error(`internal error: two capabilities write ${file.path}`);
     seen.add(file.path);
   }
-  const checked = withChecks([...background, ...steps], checks);
-  const tools = hostToolsStep(context.distro, checked);
+  const verify = verifyStep(checks);
+  const tools = hostToolsStep(context.distro, [...background, ...steps, verify]);
   const first = [proxyStep(spec), tools].filter((s): s is PlannedStep => s !== undefined);
   const reboot = contributions.find((c) => c.reboot)?.reboot;
-  return { ...context, files, steps: [...first, ...checked], ...(reboot && { reboot }) };
+  return { ...context, files, steps: [...first, ...background, ...steps, verify], ...(reboot && { reboot }) };
 }
 
 export type { Plan, PlannedFile, PlannedReboot, PlannedStep } from "./types.js";

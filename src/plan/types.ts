@@ -34,11 +34,6 @@ export interface PlannedCheck {
    * under emulation. Slow checks start first, so the quick ones run beside them.
    */
   slow?: boolean;
-  /**
-   * The id of the step after which the check may start, when it tests only what
-   * that step did: it then runs beside the later steps, and verify collects it.
-   */
-  startsAfter?: string;
   /** Set by batchedCheck: the wording and test this check shares with others, and its own item. */
   batch?: { what: string; test: string; item: string };
 }

@@ -16,34 +16,11 @@ export function batchedCheck(what: string, test: string, item: string, slow = fa
   };
 }
 
-/**
- * The steps with the checks placed: each check with startsAfter right after that
- * step, in the background, and the rest in verify, the last step, which waits
- * for them all. Checks run side by side in the order they are written, and print
- * in that order: slow ones first.
- */
-export function withChecks(steps: PlannedStep[], planned: PlannedCheck[]): PlannedStep[] {
-  // bake_checks_passed waits for the checks' pids; with none, a bare wait would wait for the log's tee forever.
-  if (planned.length === 0) throw new Error("internal error: a plan without checks");
-  const placed = steps.map((step) => {
-    const early = planned.filter((c) => c.startsAfter === step.id);
-    return early.length === 0 ? step : { ...step, run: lines(step.run, ...checkCalls(early)) };
-  });
-  for (const check of planned)
-    if (check.startsAfter && !steps.some((s) => s.id === check.startsAfter))
-      throw new Error(`internal error: check "${check.description}" starts after a step the plan lacks`);
-  const rest = planned.filter((c) => !c.startsAfter);
-  const verify: PlannedStep = {
-    id: "verify",
-    title: `check the node (${planned.length} checks)`,
-    run: lines(...checkCalls(rest), sh`bake_checks_passed`),
-    needs: [...new Set(planned.flatMap((c) => c.needs ?? []))],
-  };
-  return [...placed, verify];
-}
-
-function checkCalls(planned: PlannedCheck[]): ShellCode[] {
+/** Checks run side by side in the order they are written, and print in that order: slow ones first. */
+export function verifyStep(planned: PlannedCheck[]): PlannedStep {
   const checks = [...planned.filter((c) => c.slow), ...planned.filter((c) => !c.slow)];
+  // bake_checks_passed waits for the checks' pids; with none, a bare wait would wait for the log's tee forever.
+  if (checks.length === 0) throw new Error("internal error: a plan without checks");
   const calls: ShellCode[] = [];
   for (let i = 0; i < checks.length; ) {
     const batch = checks[i]!.batch;
@@ -57,5 +34,10 @@ function checkCalls(planned: PlannedCheck[]): ShellCode[] {
       items.push(checks[i]!.batch!.item);
     calls.push(sh`bake_check_each ${batch.what} ${batch.test} ${items}`);
   }
-  return calls;
+  return {
+    id: "verify",
+    title: `check the node (${checks.length} checks)`,
+    run: lines(...calls, sh`bake_checks_passed`),
+    needs: [...new Set(checks.flatMap((c) => c.needs ?? []))],
+  };
 }

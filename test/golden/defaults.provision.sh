@@ -266,19 +266,19 @@ bake_put() {
 # A re-run finds every file as bake wrote it: one sha256sum and one stat then
 # spare the seven processes a file that bake_put costs, seconds under emulation.
 bake_files_as_written() {
-  [ "$(stat -c '%a %n' -- /etc/modules-load.d/containerd.conf /etc/yum.repos.d/docker-ce.repo /etc/crictl.yaml /etc/sysctl.d/99-kubernetes-cri.conf /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf 2>/dev/null)" = '644 /etc/modules-load.d/containerd.conf
+  [ "$(stat -c '%a %n' -- /etc/modules-load.d/containerd.conf /etc/yum.repos.d/docker-ce.repo /etc/sysctl.d/99-kubernetes-cri.conf /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf /etc/crictl.yaml 2>/dev/null)" = '644 /etc/modules-load.d/containerd.conf
 644 /etc/yum.repos.d/docker-ce.repo
-644 /etc/crictl.yaml
 644 /etc/sysctl.d/99-kubernetes-cri.conf
 644 /etc/containerd/config.toml
-644 /etc/systemd/system/containerd.service.d/10-bake.conf' ] || return 1
+644 /etc/systemd/system/containerd.service.d/10-bake.conf
+644 /etc/crictl.yaml' ] || return 1
   sha256sum --status -c 2>/dev/null <<'BAKE_EOF'
 fe99a4d4115cab63a727aea95a70ebe7eddcf5f13145534f944e185736326358  /etc/modules-load.d/containerd.conf
 cddbb49b00560e8acb097afbbf5dcea32b0019880dbcedb9739ecda39633d310  /etc/yum.repos.d/docker-ce.repo
-06460d89451e82fc316d5058d6e20eac6ef5a7eb6d5b29742cb344bebed37521  /etc/crictl.yaml
 52daa6980b1abab0120aabfc65961e05a5776570a4f327b422497cf421ffbefd  /etc/sysctl.d/99-kubernetes-cri.conf
 ae58ca4f9a00064c2344af350bd993405ab9807a4b9de7045bb4a5d66ccb5bf9  /etc/containerd/config.toml
 285b1b667daed0a2a579071e2f7b68eeafb944c8fada529af49177b09388a124  /etc/systemd/system/containerd.service.d/10-bake.conf
+06460d89451e82fc316d5058d6e20eac6ef5a7eb6d5b29742cb344bebed37521  /etc/crictl.yaml
 BAKE_EOF
 }
 
@@ -299,13 +299,6 @@ gpgcheck=1
 repo_gpgcheck=0
 gpgkey=https://download.docker.com/linux/rhel/gpg
 exclude=containerd.io
-BAKE_EOF
-bake_put /etc/crictl.yaml 0644 <<'BAKE_EOF'
-# Written by bake.
-runtime-endpoint: "unix:///run/containerd/containerd.sock"
-image-endpoint: "unix:///run/containerd/containerd.sock"
-timeout: 10
-debug: false
 BAKE_EOF
 bake_put /etc/sysctl.d/99-kubernetes-cri.conf 0644 <<'BAKE_EOF'
 # Written by bake: kernel parameters for Kubernetes networking.
@@ -353,6 +346,13 @@ LimitNOFILE=1048576
 TasksMax=infinity
 OOMScoreAdjust=-999
 BAKE_EOF
+bake_put /etc/crictl.yaml 0644 <<'BAKE_EOF'
+# Written by bake.
+runtime-endpoint: "unix:///run/containerd/containerd.sock"
+image-endpoint: "unix:///run/containerd/containerd.sock"
+timeout: 10
+debug: false
+BAKE_EOF
 }
 
 echo running > "$BAKE_STATE/status"
@@ -369,23 +369,23 @@ bake_pkg_remove podman buildah
 bake_step 6/12 install-containerd 'install containerd.io-2.*'
 BAKE_PKG_REPO='docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS'\''s'
 bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-2.*'
-bake_step 7/12 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
-bake_install_tarball_binary fetch-crictl /usr/local/bin/crictl
-bake_link_into_usr_bin /usr/local/bin/crictl
-bake_check 'sudo finds crictl' bake_sudo_finds crictl
-bake_step 8/12 sysctl 'apply sysctl settings'
+bake_step 7/12 sysctl 'apply sysctl settings'
 bake_joined kernel-modules
 sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
-bake_step 9/12 check-containerd 'check containerd is 2.x (config.toml schema version 3) and config.toml is bake'\''s'
+bake_step 8/12 check-containerd 'check containerd is 2.x (config.toml schema version 3) and config.toml is bake'\''s'
 bake_containerd_major_is 2 3 containerd.io
 bake_file_is /etc/containerd/config.toml ae58ca4f9a00064c2344af350bd993405ab9807a4b9de7045bb4a5d66ccb5bf9
-bake_step 10/12 selinux-labels 'restore the SELinux labels of /etc/containerd'
+bake_step 9/12 selinux-labels 'restore the SELinux labels of /etc/containerd'
 bake_selinux_restore /etc/containerd
-bake_step 11/12 start-containerd 'enable containerd; restart it if its config changed'
+bake_step 10/12 start-containerd 'enable containerd; restart it if its config changed'
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
+bake_step 11/12 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
+bake_install_tarball_binary fetch-crictl /usr/local/bin/crictl
+bake_link_into_usr_bin /usr/local/bin/crictl
 bake_step 12/12 verify 'check the node (15 checks)'
-bake_check 'the CRI plugin answers crictl info' bake_cri_answers
 bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d
+bake_check 'the CRI plugin answers crictl info' bake_cri_answers
+bake_check 'sudo finds crictl' bake_sudo_finds crictl
 bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2
 bake_check_each 'kernel module {} is loaded' bake_module_loaded overlay br_netfilter
 bake_check 'packages podman, buildah are not installed' bake_pkg_absent podman buildah

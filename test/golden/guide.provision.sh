@@ -272,23 +272,23 @@ bake_put() {
 # A re-run finds every file as bake wrote it: one sha256sum and one stat then
 # spare the seven processes a file that bake_put costs, seconds under emulation.
 bake_files_as_written() {
-  [ "$(stat -c '%a %n' -- /etc/modules-load.d/containerd.conf /etc/yum.repos.d/docker-ce.repo /etc/crictl.yaml /etc/sysctl.d/99-kubernetes-cri.conf /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf /etc/containerd/certs.d/docker.io/hosts.toml /etc/containerd/certs.d/registry.k8s.io/hosts.toml 2>/dev/null)" = '644 /etc/modules-load.d/containerd.conf
+  [ "$(stat -c '%a %n' -- /etc/modules-load.d/containerd.conf /etc/yum.repos.d/docker-ce.repo /etc/sysctl.d/99-kubernetes-cri.conf /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf /etc/containerd/certs.d/docker.io/hosts.toml /etc/containerd/certs.d/registry.k8s.io/hosts.toml /etc/crictl.yaml 2>/dev/null)" = '644 /etc/modules-load.d/containerd.conf
 644 /etc/yum.repos.d/docker-ce.repo
-644 /etc/crictl.yaml
 644 /etc/sysctl.d/99-kubernetes-cri.conf
 644 /etc/containerd/config.toml
 644 /etc/systemd/system/containerd.service.d/10-bake.conf
 644 /etc/containerd/certs.d/docker.io/hosts.toml
-644 /etc/containerd/certs.d/registry.k8s.io/hosts.toml' ] || return 1
+644 /etc/containerd/certs.d/registry.k8s.io/hosts.toml
+644 /etc/crictl.yaml' ] || return 1
   sha256sum --status -c 2>/dev/null <<'BAKE_EOF'
 fe99a4d4115cab63a727aea95a70ebe7eddcf5f13145534f944e185736326358  /etc/modules-load.d/containerd.conf
 e5aec67bafe53b91c59fb291b1d47b44a794680eaf151118ee080cf84fda556a  /etc/yum.repos.d/docker-ce.repo
-f1c93ee0f3eda97a4db29596f701acb85e17d95167b4ba25a922e8eb75febe7b  /etc/crictl.yaml
 52daa6980b1abab0120aabfc65961e05a5776570a4f327b422497cf421ffbefd  /etc/sysctl.d/99-kubernetes-cri.conf
 c63d64c610f5bc820b676a5166269a96e1fa85e821978596d692b95810a4630f  /etc/containerd/config.toml
 285b1b667daed0a2a579071e2f7b68eeafb944c8fada529af49177b09388a124  /etc/systemd/system/containerd.service.d/10-bake.conf
 abe8817769a062a29633f1b1e1c04c002b1bb9769fb8e9d110d4a05310eeec00  /etc/containerd/certs.d/docker.io/hosts.toml
 7d328942cb8cc3e2bec73737caadfd08d1f58d8370b679e597115cf51d7c41af  /etc/containerd/certs.d/registry.k8s.io/hosts.toml
+f1c93ee0f3eda97a4db29596f701acb85e17d95167b4ba25a922e8eb75febe7b  /etc/crictl.yaml
 BAKE_EOF
 }
 
@@ -309,13 +309,6 @@ gpgcheck=1
 repo_gpgcheck=0
 gpgkey=https://mirrors.aliyun.com/docker-ce/linux/centos/gpg
 exclude=containerd.io
-BAKE_EOF
-bake_put /etc/crictl.yaml 0644 <<'BAKE_EOF'
-# Written by bake.
-runtime-endpoint: "unix:///run/containerd/containerd.sock"
-image-endpoint: "unix:///run/containerd/containerd.sock"
-timeout: 3
-debug: false
 BAKE_EOF
 bake_put /etc/sysctl.d/99-kubernetes-cri.conf 0644 <<'BAKE_EOF'
 # Written by bake: kernel parameters for Kubernetes networking.
@@ -377,6 +370,13 @@ server = "https://registry.k8s.io"
   capabilities = ["pull", "resolve"]
   override_path = true
 BAKE_EOF
+bake_put /etc/crictl.yaml 0644 <<'BAKE_EOF'
+# Written by bake.
+runtime-endpoint: "unix:///run/containerd/containerd.sock"
+image-endpoint: "unix:///run/containerd/containerd.sock"
+timeout: 3
+debug: false
+BAKE_EOF
 }
 
 echo running > "$BAKE_STATE/status"
@@ -393,27 +393,27 @@ bake_pkg_remove podman buildah
 bake_step 6/12 install-containerd 'install containerd.io-1.7.*'
 BAKE_PKG_REPO='docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS'\''s'
 bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-1.7.*'
-bake_step 7/12 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
-bake_install_tarball_binary fetch-crictl /usr/local/bin/crictl
-bake_link_into_usr_bin /usr/local/bin/crictl
-bake_check 'sudo finds crictl' bake_sudo_finds crictl
-bake_step 8/12 sysctl 'apply sysctl settings'
+bake_step 7/12 sysctl 'apply sysctl settings'
 bake_joined kernel-modules
 sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
-bake_step 9/12 check-containerd 'check containerd is 1.x (config.toml schema version 2) and config.toml is bake'\''s'
+bake_step 8/12 check-containerd 'check containerd is 1.x (config.toml schema version 2) and config.toml is bake'\''s'
 bake_containerd_major_is 1 2 containerd.io
 bake_file_is /etc/containerd/config.toml c63d64c610f5bc820b676a5166269a96e1fa85e821978596d692b95810a4630f
-bake_step 10/12 selinux-labels 'restore the SELinux labels of /etc/containerd; label /data/containerd/data like /var/lib/containerd; label /data/containerd/state like /run/containerd'
+bake_step 9/12 selinux-labels 'restore the SELinux labels of /etc/containerd; label /data/containerd/data like /var/lib/containerd; label /data/containerd/state like /run/containerd'
 bake_selinux_restore /etc/containerd
 install -d -m 0711 /data/containerd/data
 bake_selinux_equivalent /var/lib/containerd /data/containerd/data
 install -d -m 0711 /data/containerd/state
 bake_selinux_equivalent /run/containerd /data/containerd/state
-bake_step 11/12 start-containerd 'enable containerd; restart it if its config changed'
+bake_step 10/12 start-containerd 'enable containerd; restart it if its config changed'
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
+bake_step 11/12 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
+bake_install_tarball_binary fetch-crictl /usr/local/bin/crictl
+bake_link_into_usr_bin /usr/local/bin/crictl
 bake_step 12/12 verify 'check the node (16 checks)'
-bake_check 'the CRI plugin answers crictl info' bake_cri_answers
 bake_check_each 'containerd runs with {}' bake_config_dump_has root=/data/containerd/data state=/data/containerd/state sandbox_image=registry.aliyuncs.com/google_containers/pause:3.10 config_path=/etc/containerd/certs.d
+bake_check 'the CRI plugin answers crictl info' bake_cri_answers
+bake_check 'sudo finds crictl' bake_sudo_finds crictl
 bake_check 'registry.aliyuncs.com/google_containers/pause:3.10 pulls from registry.aliyuncs.com (crictl pull)' bake_retry crictl pull registry.aliyuncs.com/google_containers/pause:3.10
 bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2
 bake_check_each 'kernel module {} is loaded' bake_module_loaded overlay br_netfilter

@@ -376,21 +376,21 @@ bake_put() {
 # A re-run finds every file as bake wrote it: one sha256sum and one stat then
 # spare the seven processes a file that bake_put costs, seconds under emulation.
 bake_files_as_written() {
-  [ "$(stat -c '%a %n' -- /etc/modules-load.d/containerd.conf /etc/yum.repos.d/kubernetes.repo /etc/yum.repos.d/docker-ce.repo /etc/crictl.yaml /etc/sysctl.d/99-kubernetes-cri.conf /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf 2>/dev/null)" = '644 /etc/modules-load.d/containerd.conf
+  [ "$(stat -c '%a %n' -- /etc/modules-load.d/containerd.conf /etc/yum.repos.d/kubernetes.repo /etc/yum.repos.d/docker-ce.repo /etc/sysctl.d/99-kubernetes-cri.conf /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf /etc/crictl.yaml 2>/dev/null)" = '644 /etc/modules-load.d/containerd.conf
 644 /etc/yum.repos.d/kubernetes.repo
 644 /etc/yum.repos.d/docker-ce.repo
-644 /etc/crictl.yaml
 644 /etc/sysctl.d/99-kubernetes-cri.conf
 644 /etc/containerd/config.toml
-644 /etc/systemd/system/containerd.service.d/10-bake.conf' ] || return 1
+644 /etc/systemd/system/containerd.service.d/10-bake.conf
+644 /etc/crictl.yaml' ] || return 1
   sha256sum --status -c 2>/dev/null <<'BAKE_EOF'
 fe99a4d4115cab63a727aea95a70ebe7eddcf5f13145534f944e185736326358  /etc/modules-load.d/containerd.conf
 5df72ee96fe30f1bcc731b7718fc003d49ab5694218c861728532547c30a0d1b  /etc/yum.repos.d/kubernetes.repo
 cddbb49b00560e8acb097afbbf5dcea32b0019880dbcedb9739ecda39633d310  /etc/yum.repos.d/docker-ce.repo
-06460d89451e82fc316d5058d6e20eac6ef5a7eb6d5b29742cb344bebed37521  /etc/crictl.yaml
 52daa6980b1abab0120aabfc65961e05a5776570a4f327b422497cf421ffbefd  /etc/sysctl.d/99-kubernetes-cri.conf
 ae58ca4f9a00064c2344af350bd993405ab9807a4b9de7045bb4a5d66ccb5bf9  /etc/containerd/config.toml
 285b1b667daed0a2a579071e2f7b68eeafb944c8fada529af49177b09388a124  /etc/systemd/system/containerd.service.d/10-bake.conf
+06460d89451e82fc316d5058d6e20eac6ef5a7eb6d5b29742cb344bebed37521  /etc/crictl.yaml
 BAKE_EOF
 }
 
@@ -422,13 +422,6 @@ gpgcheck=1
 repo_gpgcheck=0
 gpgkey=https://download.docker.com/linux/rhel/gpg
 exclude=containerd.io
-BAKE_EOF
-bake_put /etc/crictl.yaml 0644 <<'BAKE_EOF'
-# Written by bake.
-runtime-endpoint: "unix:///run/containerd/containerd.sock"
-image-endpoint: "unix:///run/containerd/containerd.sock"
-timeout: 10
-debug: false
 BAKE_EOF
 bake_put /etc/sysctl.d/99-kubernetes-cri.conf 0644 <<'BAKE_EOF'
 # Written by bake: kernel parameters for Kubernetes networking.
@@ -476,6 +469,13 @@ LimitNOFILE=1048576
 TasksMax=infinity
 OOMScoreAdjust=-999
 BAKE_EOF
+bake_put /etc/crictl.yaml 0644 <<'BAKE_EOF'
+# Written by bake.
+runtime-endpoint: "unix:///run/containerd/containerd.sock"
+image-endpoint: "unix:///run/containerd/containerd.sock"
+timeout: 10
+debug: false
+BAKE_EOF
 }
 
 echo running > "$BAKE_STATE/status"
@@ -515,9 +515,9 @@ systemctl enable --now kubelet
 bake_step 16/17 pull-images 'pull the images kubeadm needs into containerd'\''s k8s.io namespace'
 bake_pull_images '' '' yes
 bake_step 17/17 verify 'check the node (32 checks)'
+bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d
 bake_check 'the CRI plugin answers crictl info' bake_cri_answers
 bake_check 'sudo finds crictl' bake_sudo_finds crictl
-bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d
 bake_check 'kubeadm version is 1.35' bake_kubeadm_version_is 1.35
 bake_check 'the pulled images are in containerd' bake_images_present '' '' yes
 bake_check 'kubeadm join preflight passes' bake_kubeadm_preflight worker '' ''
