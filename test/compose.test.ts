@@ -137,6 +137,28 @@ describe("--merge: one #cloud-config holding bake's and the user's", () => {
   });
 });
 
+// The user's packages make cloud-init run apt-get update before runcmd. An apt source
+// whose key bake's script downloads would fail it, so cloud-init writes it later (defer).
+describe("bake's apt sources wait for their signing keys", () => {
+  const deferred = (...set: string[]) =>
+    parsed(cloudInit(...set.flatMap((s) => ["--set", s]), "--merge", `${F}/ops-user.yaml`))
+      .write_files.filter((f) => (f as { defer?: boolean }).defer === true)
+      .map((f) => f.path);
+
+  it("kubernetes.sources and docker.sources are written after the user's packages are installed, and only they", () => {
+    const kube = ["distro=debian13", "kubernetes.enabled=true", `kubernetes.repo.gpgkeySha256=${"a".repeat(64)}`];
+    expect(deferred(...kube)).toEqual(["/etc/apt/sources.list.d/kubernetes.sources"]);
+    expect(deferred("distro=ubuntu2404", "containerd.source=docker")).toEqual([
+      "/etc/apt/sources.list.d/docker.sources",
+    ]);
+  });
+
+  it("no file waits on EL, where dnf fetches a repo's key itself, nor on Debian's own containerd", () => {
+    expect(deferred("distro=rocky9", "kubernetes.enabled=true")).toEqual([]);
+    expect(deferred("distro=debian13")).toEqual([]);
+  });
+});
+
 describe("--mime: bake's part, then the user's", () => {
   const args = [
     "--merge",

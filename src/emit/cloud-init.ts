@@ -1,6 +1,6 @@
 // #cloud-config: write_files for every file, runcmd for the provisioner.
 import { renderTemplate } from "../render/templates.js";
-import type { Plan } from "../plan/index.js";
+import type { Plan, PlannedFile } from "../plan/index.js";
 import { BAKE_VERSION } from "../version.js";
 import { renderProvisionScript } from "./provision-script.js";
 import { gzip } from "./size.js";
@@ -13,13 +13,19 @@ export interface CloudInitOptions {
 }
 
 export function renderCloudInit(plan: Plan, { compressFiles = false }: CloudInitOptions = {}): string {
-  const provisioner = { path: PROVISION_PATH, mode: "0700", content: renderProvisionScript(plan, false) };
+  const provisioner: Pick<PlannedFile, "path" | "mode" | "content" | "keyFetchedBy"> = {
+    path: PROVISION_PATH,
+    mode: "0700",
+    content: renderProvisionScript(plan, false),
+  };
   const files = [...plan.files, provisioner].map((f) => ({
     path: f.path,
     // cloud-init writes root:root 0644 unless told otherwise; only other modes are spelled out.
     mode: f.mode === "0644" ? "" : f.mode,
     content: compressFiles ? gzip(f.content).toString("base64") : f.content,
     encoding: compressFiles ? "gz+b64" : "",
+    // Written in cloud-init's final stage, after its package_update and before runcmd.
+    defer: f.keyFetchedBy !== undefined,
   }));
   return renderTemplate("cloud-config.yaml.hbs", {
     bakeVersion: BAKE_VERSION,

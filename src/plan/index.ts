@@ -40,6 +40,8 @@ export function buildPlan(spec: NodeSpec): Plan {
   for (const file of files) {
     if (seen.has(file.path)) throw new Error(`internal error: two capabilities write ${file.path}`);
     seen.add(file.path);
+    if (file.keyFetchedBy && !steps.some((s) => s.id === file.keyFetchedBy))
+      throw new Error(`internal error: ${file.path}'s key is fetched by a step the plan lacks`);
   }
   const verify = verifyStep(checks);
   const tools = hostToolsStep(context.distro, [...background, ...steps, verify]);

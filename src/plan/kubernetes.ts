@@ -46,6 +46,7 @@ export function kubernetesRepo({ spec, distro }: PlanContext): Contribution {
         mode: "0644",
         content: renderTemplate("kubernetes.sources.hbs", { baseurl: k.repo.baseurl, keyring: K8S_KEYRING }),
         from: ["kubernetes.repo", "kubernetes.version"],
+        keyFetchedBy: "kubernetes-repo-key",
       },
     ],
     steps: [

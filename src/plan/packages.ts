@@ -53,6 +53,7 @@ export function packages({ spec, distro }: PlanContext): Contribution {
         keyring: APT_KEYRING,
       }),
       from: ["packages.repo", "distro", "arch"],
+      keyFetchedBy: "docker-repo-key",
     });
     out.steps!.push({
       id: "docker-repo-key",

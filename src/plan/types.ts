@@ -11,6 +11,12 @@ export interface PlannedFile {
   mode: string;
   /** Spec keys this file is made from, for explain and diff. */
   from: string[];
+  /**
+   * An apt source whose signing key this step downloads. Until then apt fails on
+   * it, so no package manager may read it before: not cloud-init's package_update
+   * from the user's merged cloud-config either.
+   */
+  keyFetchedBy?: string;
 }
 
 export interface PlannedStep {

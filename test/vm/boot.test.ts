@@ -151,6 +151,8 @@ const OPS_USER = join(GUEST, "ops-user.yaml");
 const OPS_SCRIPT = join(GUEST, "ops-script.sh");
 const OPS_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKTzvrDJf5BlDziXjXSK/3JSBhTsK7TfcP8RQ7OCSdhg ops@bake-vm-test";
 const COMPOSE_FILES = "/etc/passwd /home/ops/.ssh/authorized_keys /var/tmp/ops-runcmd /var/tmp/ops-script";
+// The kubeadm boot's: a package, which makes cloud-init run apt-get update before bake's runcmd.
+const OPS_PACKAGES = join(GUEST, "ops-packages.yaml");
 
 // ---------------------------------------------------------------- scheduling
 
@@ -405,7 +407,7 @@ schedule(`${P}-kubeadm`, async () => {
           },
         }
       : { distro: primary, kubernetes };
-    const bakeOut = await bake("cloud-init", spec, SPECS, name);
+    const bakeOut = await bake("cloud-init", spec, SPECS, name, ["--merge", OPS_PACKAGES]);
     const target = await targetFor(primary);
     const e: Expect = {
       ...expectOf(primary, nodeSpec(primary, { oomScore: 0, oomScoreAdjust: -999 })),
@@ -1115,6 +1117,13 @@ if (jobs.has(`${P}-kubeadm`)) {
           expect(p).toMatch(new RegExp(`^${pkg}-1\\.35\\.`, "m"));
         expect(part(p, "kubernetes.repo")).toMatch(/^exclude=kubelet kubeadm kubectl cri-tools/m);
       }
+    });
+    it("the user's merged packages were installed by cloud-init before bake's runcmd, with bake's apt source not yet written", () => {
+      const out = s("cloud-init-output");
+      expect(out).toContain("Setting up tree");
+      expect(out.indexOf("Setting up tree")).toBeLessThan(out.indexOf("bake: [1/"));
+      // its apt-get update never read kubernetes.sources: the repo's first request is bake's, for its key
+      if (standIn) expect(run.kube!.repo!.requests[0]).toBe("GET /core:/stable:/v1.35/deb/Release.key -> 200");
     });
     if (standIn) {
       it("the stand-ins say that they are stand-ins", () => {

@@ -14,7 +14,8 @@ export const templates: Record<string, object> = {
     + ((stack1 = (lookupProperty(helpers,"yaml")||container.strict(depth0, "yaml", {"start":{"line":5,"column":10},"end":{"line":5,"column":14}} )).call(alias1,lookupProperty(depth0,"path"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":5,"column":8},"end":{"line":5,"column":21}}})) != null ? stack1 : "")
     + "\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"mode"),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":6,"column":0},"end":{"line":8,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"encoding"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.program(3, data, 0),"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":14,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"defer"),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":9,"column":0},"end":{"line":11,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"encoding"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":12,"column":0},"end":{"line":17,"column":7}}})) != null ? stack1 : "");
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -27,6 +28,8 @@ export const templates: Record<string, object> = {
     + ((stack1 = (lookupProperty(helpers,"yaml")||container.strict(depth0, "yaml", {"start":{"line":7,"column":17},"end":{"line":7,"column":21}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"mode"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":7,"column":15},"end":{"line":7,"column":28}}})) != null ? stack1 : "")
     + "\n";
 },"2":function(container,depth0,helpers,partials,data) {
+    return "  defer: true\n";
+},"3":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -35,11 +38,11 @@ export const templates: Record<string, object> = {
     };
 
   return "  encoding: "
-    + ((stack1 = (lookupProperty(helpers,"yaml")||alias1(depth0, "yaml", {"start":{"line":10,"column":14},"end":{"line":10,"column":18}} )).call(alias2,lookupProperty(depth0,"encoding"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":10,"column":12},"end":{"line":10,"column":29}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"yaml")||alias1(depth0, "yaml", {"start":{"line":13,"column":14},"end":{"line":13,"column":18}} )).call(alias2,lookupProperty(depth0,"encoding"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":13,"column":12},"end":{"line":13,"column":29}}})) != null ? stack1 : "")
     + "\n  content: "
-    + ((stack1 = (lookupProperty(helpers,"yaml")||alias1(depth0, "yaml", {"start":{"line":11,"column":13},"end":{"line":11,"column":17}} )).call(alias2,lookupProperty(depth0,"content"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":11,"column":11},"end":{"line":11,"column":27}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"yaml")||alias1(depth0, "yaml", {"start":{"line":14,"column":13},"end":{"line":14,"column":17}} )).call(alias2,lookupProperty(depth0,"content"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":14,"column":11},"end":{"line":14,"column":27}}})) != null ? stack1 : "")
     + "\n";
-},"3":function(container,depth0,helpers,partials,data) {
+},"4":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -48,9 +51,9 @@ export const templates: Record<string, object> = {
     };
 
   return "  content: "
-    + ((stack1 = (lookupProperty(helpers,"yamlBlock")||container.strict(depth0, "yamlBlock", {"start":{"line":13,"column":13},"end":{"line":13,"column":22}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"content"),3,{"name":"yamlBlock","hash":{},"data":data,"loc":{"start":{"line":13,"column":11},"end":{"line":13,"column":34}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"yamlBlock")||container.strict(depth0, "yamlBlock", {"start":{"line":16,"column":13},"end":{"line":16,"column":22}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"content"),3,{"name":"yamlBlock","hash":{},"data":data,"loc":{"start":{"line":16,"column":11},"end":{"line":16,"column":34}}})) != null ? stack1 : "")
     + "\n";
-},"4":function(container,depth0,helpers,partials,data) {
+},"5":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -59,9 +62,9 @@ export const templates: Record<string, object> = {
     };
 
   return "# After cloud-init: bake-provision made the marker if a reboot is due.\npower_state:\n  mode: reboot\n  message: "
-    + ((stack1 = (lookupProperty(helpers,"yaml")||alias1(depth0, "yaml", {"start":{"line":22,"column":13},"end":{"line":22,"column":17}} )).call(alias2,lookupProperty(depth0,"rebootMessage"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":22,"column":11},"end":{"line":22,"column":33}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"yaml")||alias1(depth0, "yaml", {"start":{"line":25,"column":13},"end":{"line":25,"column":17}} )).call(alias2,lookupProperty(depth0,"rebootMessage"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":25,"column":11},"end":{"line":25,"column":33}}})) != null ? stack1 : "")
     + "\n  condition: [test, -f, "
-    + ((stack1 = (lookupProperty(helpers,"yaml")||alias1(depth0, "yaml", {"start":{"line":23,"column":26},"end":{"line":23,"column":30}} )).call(alias2,lookupProperty(lookupProperty(depth0,"reboot"),"marker"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":23,"column":24},"end":{"line":23,"column":46}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"yaml")||alias1(depth0, "yaml", {"start":{"line":26,"column":26},"end":{"line":26,"column":30}} )).call(alias2,lookupProperty(lookupProperty(depth0,"reboot"),"marker"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":26,"column":24},"end":{"line":26,"column":46}}})) != null ? stack1 : "")
     + "]\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -76,11 +79,11 @@ export const templates: Record<string, object> = {
     + ", "
     + ((stack1 = (lookupProperty(helpers,"line")||alias1(depth0, "line", {"start":{"line":2,"column":31},"end":{"line":2,"column":35}} )).call(alias2,lookupProperty(depth0,"target"),{"name":"line","hash":{},"data":data,"loc":{"start":{"line":2,"column":29},"end":{"line":2,"column":44}}})) != null ? stack1 : "")
     + ": write_files, then runcmd runs bake-provision.\nwrite_files:\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"files"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":15,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"files"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":18,"column":9}}})) != null ? stack1 : "")
     + "runcmd:\n- [/bin/bash, "
-    + ((stack1 = (lookupProperty(helpers,"yaml")||alias1(depth0, "yaml", {"start":{"line":17,"column":16},"end":{"line":17,"column":20}} )).call(alias2,lookupProperty(depth0,"provisionPath"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":17,"column":14},"end":{"line":17,"column":36}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"yaml")||alias1(depth0, "yaml", {"start":{"line":20,"column":16},"end":{"line":20,"column":20}} )).call(alias2,lookupProperty(depth0,"provisionPath"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":20,"column":14},"end":{"line":20,"column":36}}})) != null ? stack1 : "")
     + "]\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"reboot"),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":18,"column":0},"end":{"line":24,"column":7}}})) != null ? stack1 : "");
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"reboot"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":27,"column":7}}})) != null ? stack1 : "");
 },"useData":true},
   "containerd-config-v2.toml.hbs": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
