@@ -33,7 +33,7 @@ echo "bake-vm: report.sh waiting for cloud-init" > /dev/console
 # last boot's), and a file test costs nothing. Should cloud-init end without one,
 # systemd's boot is no longer starting (cloud-final is part of it).
 # The pause is bash's read on a FIFO that nothing writes, not sleep: a process a
-# second cost 6 s of CPU over an install under TCG.
+# second cost about 5 s of CPU over an install under TCG.
 if rm -f /run/bake-vm/tick && mkfifo /run/bake-vm/tick && exec 9<> /run/bake-vm/tick; then
   tick() { read -r -t 1 -u 9 || :; }
 else
