@@ -8,8 +8,9 @@ import { planFor } from "./helpers.js";
 // The default user-data must stay at most this big, raw and readable (issue 12):
 // half of EC2's 16 KB, which leaves the other half for mirrors, proxies and kubernetes.
 const DEFAULT_USER_DATA_GOAL_BYTES = 8192;
-// Not reached yet: the default is held near what it is now (see docs/performance.md), and only allowed to
-// shrink. 14.25 KiB: the re-run skips and per-step timings cost ~870 bytes, the crictl download that overlaps
+// Not reached, and out of reach while the script keeps goal 2's re-run skips, its retries and its failure
+// messages (docs/performance.md, "Why goal 3 stays out of reach"). The default is held near what it is now,
+// and only allowed to shrink. 14.25 KiB: the re-run skips and per-step timings cost ~870 bytes, the crictl download that overlaps
 // the package install ~730, the verify checks side by side ~610, no modprobe of loaded modules ~120, less
 // ~250 of compacted helpers (14,274 bytes on 2026-11-27).
 const DEFAULT_USER_DATA_CEILING_BYTES = 14336;
