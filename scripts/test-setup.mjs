@@ -29,7 +29,7 @@ export const SUITE_TOOLS = {
     mmdebstrap: "mmdebstrap",
     packer: "packer",
   },
-  // bake's rocky8/rocky9 scripts against real dnf and rpm and a signed local repo (npm run test:el)
+  // bake's rocky8/rocky9/rocky10 scripts against real dnf and rpm and a signed local repo (npm run test:el)
   el: {
     dnf: "dnf",
     rpm: "rpm",

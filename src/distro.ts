@@ -6,7 +6,7 @@ export interface DistroInfo {
   family: "el" | "debian";
   /** The OS name docker's repos use: rhel, debian, ubuntu. */
   dockerOs: "rhel" | "debian" | "ubuntu";
-  /** Major release (8, 9 on EL), written literally into repo URLs. */
+  /** Major release (8, 9, 10 on EL), written literally into repo URLs. */
   major: number;
   /** Release codename for apt sources; empty on EL. */
   codename: string;
@@ -20,8 +20,15 @@ export interface DistroInfo {
 // Docker builds EL packages per major under linux/rhel/<major> (docker/packaging's
 // docker-bake.hcl: rhel8, rhel9, in UBI images, which Rocky and Alma rebuild); its
 // centos/8 repo stopped at containerd.io 1.6.x when CentOS 8 builds ended in 2024.
+// RHEL 10 joined with Docker 28.5 in October 2025 (docker/docs PR 23491 lists it as
+// supported; rocky-linux/documentation PR 2932 moved Rocky 10 back to linux/rhel).
 // $releasever is not used: a RHEL release lock puts a minor ("9.4") in it.
-const el = (id: Distro, major: 8 | 9): DistroInfo => ({
+const EL_CONTAINERD_WHY: Record<8 | 9 | 10, string> = {
+  8: "docker's rhel/8 repo carries containerd.io 2.x; its centos/8 repo ended at 1.6.x in 2024",
+  9: "docker's rhel/9 repo carries containerd.io 2.x, built on RHEL 9 itself, which Rocky and Alma rebuild (centos/9 follows CentOS Stream)",
+  10: "docker's rhel/10 repo (since Docker 28.5, October 2025) carries containerd.io 2.x, built on RHEL 10, which Rocky and Alma rebuild",
+};
+const el = (id: Distro, major: 8 | 9 | 10): DistroInfo => ({
   id,
   family: "el",
   dockerOs: "rhel",
@@ -29,19 +36,19 @@ const el = (id: Distro, major: 8 | 9): DistroInfo => ({
   codename: "",
   containerdSource: "docker",
   containerdVersion: "2",
-  containerdWhy:
-    major === 8
-      ? "docker's rhel/8 repo carries containerd.io 2.x; its centos/8 repo ended at 1.6.x in 2024"
-      : "docker's rhel/9 repo carries containerd.io 2.x, built on RHEL 9 itself, which Rocky and Alma rebuild (centos/9 follows CentOS Stream)",
+  containerdWhy: EL_CONTAINERD_WHY[major],
 });
 
 const DISTRO_INFO: Record<Distro, DistroInfo> = {
   rocky8: el("rocky8", 8),
   rocky9: el("rocky9", 9),
+  rocky10: el("rocky10", 10),
   alma8: el("alma8", 8),
   alma9: el("alma9", 9),
+  alma10: el("alma10", 10),
   rhel8: el("rhel8", 8),
   rhel9: el("rhel9", 9),
+  rhel10: el("rhel10", 10),
   debian13: {
     id: "debian13",
     family: "debian",
@@ -223,5 +230,5 @@ export function toolPackage(info: DistroInfo, command: string): string | undefin
 
 /** EL8 boots cgroup v1; every other distro bake knows boots cgroup v2. */
 export function bootsCgroupV1(info: DistroInfo): boolean {
-  return info.family === "el" && info.id.endsWith("8");
+  return info.family === "el" && info.major === 8;
 }

@@ -1,6 +1,6 @@
 // The host tools kubeadm's preflight requires (crictl, conntrack, ip, iptables,
 // mount, nsenter) or warns about (ebtables, ethtool, socat, tc), by package name
-// on each distro. ebtables is left out on EL9: RHEL 9 dropped the package.
+// on each distro. ebtables is left out from EL9 on: RHEL 9 dropped the package.
 import type { DistroInfo } from "./distro.js";
 
 export interface HostTools {
@@ -18,8 +18,8 @@ export function kubernetesHostTools(info: DistroInfo): HostTools {
       commands: [...COMMANDS, "ebtables"],
     };
   }
-  // EL8 ships iptables with the nft backend and ebtables as iptables-ebtables; EL9 names it iptables-nft.
-  if (info.id.endsWith("8")) {
+  // EL8 ships iptables with the nft backend and ebtables as iptables-ebtables; EL9 and EL10 name it iptables-nft.
+  if (info.major === 8) {
     return {
       packages: ["conntrack-tools", "socat", "iptables", "iproute-tc", "ethtool", "iptables-ebtables"],
       commands: [...COMMANDS, "ebtables"],

@@ -243,7 +243,7 @@ const SET_CASES: [string, string[]][] = [
   ],
   ["crictl.timeout=", ["error: crictl.timeout: must be an integer from 1 to 3600, not a string", "--> --set:1:16"]],
   ["crictl.debug=maybe", ["error: crictl.debug: must be a boolean, not a string"]],
-  ["distro=rocky10", ['error: distro: "rocky10" is not one of', 'did you mean "rocky8"?', "--> --set:1:8"]],
+  ["distro=rocky7", ['error: distro: "rocky7" is not one of', 'did you mean "rocky8"?', "--> --set:1:8"]],
   [
     "containerd.service.limitNOFILE=0",
     ['error: containerd.service.limitNOFILE: must be an integer from 1 to 1073741816 or "infinity", not 0'],

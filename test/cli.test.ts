@@ -114,8 +114,8 @@ describe("bad input", () => {
   it("reports every error at once, each with its line", () => {
     expectRejected(
       ["cloud-init", "-c", "-"],
-      "distro: rocky10\ncontainerd:\n  oomScore: 5000\n  root: data\n  sandboxImage: 'bad image!'\n",
-      'distro: "rocky10" is not one of',
+      "distro: rocky7\ncontainerd:\n  oomScore: 5000\n  root: data\n  sandboxImage: 'bad image!'\n",
+      'distro: "rocky7" is not one of',
       "<stdin>:1:9",
       "containerd.oomScore: 5000 is out of range: must be an integer from -1000 to 1000",
       "<stdin>:3:13",

@@ -109,6 +109,7 @@ describe("cgroup v2", () => {
     const p = planFor({ distro: "rocky9" });
     expect(p.steps.map((s) => s.id)).not.toContain("cgroup-v2");
     expect(p.reboot).toBeUndefined();
+    expect(planFor({ distro: "rhel10" }).reboot).toBeUndefined();
     expect(String(p.steps.find((s) => s.id === "verify")!.run)).toContain(
       "bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2",
     );

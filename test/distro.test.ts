@@ -15,7 +15,7 @@ describe("EL repositories", () => {
   it.each(EL)(
     "%s: docker's rhel/<major> repo, the major written literally (a release lock puts 9.4 in $releasever)",
     (distro) => {
-      const major = distro.slice(-1);
+      const major = /\d+$/.exec(distro)![0];
       const file = repoFile(distro);
       expect(file).toContain(`baseurl=https://download.docker.com/linux/rhel/${major}/$basearch/stable\n`);
       expect(file).toContain("gpgkey=https://download.docker.com/linux/rhel/gpg\n");
@@ -113,6 +113,7 @@ describe("Debian and Ubuntu containerd versions", () => {
     expect(r.stdout).toMatch(
       /^ {4}rocky8 +containerd\.io-2\.\* +docker's rhel\/8 repo carries containerd\.io 2\.x; its centos\/8 repo ended at 1\.6\.x/m,
     );
+    expect(r.stdout).toMatch(/^ {4}rocky10 +containerd\.io-2\.\* +docker's rhel\/10 repo \(since Docker 28\.5/m);
     expect(r.stdout).toMatch(/^ {4}debian13 +containerd=1\.7\.\* +trixie ships containerd 1\.7\.24/m);
     expect(r.stdout).toMatch(/^ {4}ubuntu2404 +containerd=2\.\* +noble-updates carries containerd 2\.2\.x/m);
     const json = JSON.parse(runCli(["explain", "containerd.source", "--json"]).stdout) as {

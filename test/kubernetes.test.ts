@@ -63,10 +63,11 @@ describe("kubernetes on EL", () => {
     expect(stepRun(on({ kubernetes: { version: "1.35.2" } }), "install-kubernetes")).toContain("'kubelet-1.35.2-*'");
   });
 
-  it("installs EL9's and EL8's names of the host tools", () => {
-    expect(stepRun(on(), "kubeadm-tools")).toBe(
-      "bake_pkg_install conntrack-tools socat iptables-nft iproute-tc ethtool",
-    );
+  it("installs EL9's and EL10's, and EL8's names of the host tools", () => {
+    for (const distro of ["rocky9", "alma10"] as const)
+      expect(stepRun(on({ distro }), "kubeadm-tools")).toBe(
+        "bake_pkg_install conntrack-tools socat iptables-nft iproute-tc ethtool",
+      );
     expect(stepRun(on({ distro: "rocky8" }), "kubeadm-tools")).toBe(
       "bake_pkg_install conntrack-tools socat iptables iproute-tc ethtool iptables-ebtables",
     );

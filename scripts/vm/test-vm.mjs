@@ -3,7 +3,7 @@
 //
 //   --image FILE     boot this cloud image (qcow2/raw, e.g. Rocky-9-GenericCloud.qcow2) with its
 //                    own bootloader instead of the Debian trixie/forky images built here
-//   --distro NAME    bake distro for --image (default: from the file name, rocky9, rocky8, alma9 ...)
+//   --distro NAME    bake distro for --image (default: from the file name, rocky9, rocky8, rocky10, alma9 ...)
 //   --only A,B       run only these boots (trixie, forky, trixie-packer, trixie-failure, trixie-kubeadm;
 //                    with --image: <distro>, <distro>-packer, <distro>-failure, <distro>-kubeadm)
 //   --parallel N     boots at a time (default 2)

@@ -3,10 +3,13 @@
 export const DISTROS = [
   "rocky8",
   "rocky9",
+  "rocky10",
   "alma8",
   "alma9",
+  "alma10",
   "rhel8",
   "rhel9",
+  "rhel10",
   "debian13",
   "debian14",
   "ubuntu2204",

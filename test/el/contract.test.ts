@@ -1,4 +1,4 @@
-// EL contract test: bake's rocky8 and rocky9 Packer scripts, run as root with the REAL dnf
+// EL contract test: bake's rocky8, rocky9 and rocky10 Packer scripts, run as root with the REAL dnf
 // (Debian's 4.14) and rpm (4.18) against signed repositories laid out like docker's,
 // served on 127.0.0.1.
 //
@@ -89,7 +89,11 @@ function render(distro: string, repo: { baseurl: string; gpgkey: string }, sets:
 }
 
 /** A Rocky-like root with runc (user-installed), podman and buildah from the OS repo, as on an image that ran containers. */
-async function rockyRoot(name: string, releasever: 8 | 9, options: { withoutTar?: boolean } = {}): Promise<ElRoot> {
+async function rockyRoot(
+  name: string,
+  releasever: 8 | 9 | 10,
+  options: { withoutTar?: boolean } = {},
+): Promise<ElRoot> {
   const root = makeRoot(name, {
     ...options,
     releasever,
@@ -107,28 +111,23 @@ async function rockyRoot(name: string, releasever: 8 | 9, options: { withoutTar?
 const bookkeeping = (path: string) =>
   /^\/(stub|tmp|var\/log|var\/cache\/dnf|var\/lib\/dnf|var\/lib\/rpm)\//.test(path) || path === "/bake-provision.sh";
 
+/** A distro's case: bake's own default repo for it, served by the local server. */
+const onDefaultRepo = (distro: string, releasever: 8 | 9 | 10, installs: string, sets: string[] = []) => ({
+  distro,
+  releasever,
+  repo: () => {
+    const d = defaultRepo(distro);
+    return { baseurl: local(d.baseurl), gpgkey: local(d.gpgkey) };
+  },
+  sets,
+  installs,
+});
+
 const CASES = [
-  {
-    distro: "rocky8",
-    releasever: 8 as const,
-    // bake's EL8 default (docker's rhel/8 repo); the stand-in centos/8 is frozen at 1.6.
-    repo: () => {
-      const d = defaultRepo("rocky8");
-      return { baseurl: local(d.baseurl), gpgkey: local(d.gpgkey) };
-    },
-    sets: ["containerd.version=1.7"],
-    installs: "containerd.io-1.7.29-1.el8.x86_64",
-  },
-  {
-    distro: "rocky9",
-    releasever: 9 as const,
-    repo: () => {
-      const d = defaultRepo("rocky9");
-      return { baseurl: local(d.baseurl), gpgkey: local(d.gpgkey) };
-    },
-    sets: [],
-    installs: "containerd.io-2.3.0-1.el9.x86_64",
-  },
+  // bake's EL8 default (docker's rhel/8 repo); the stand-in centos/8 is frozen at 1.6.
+  onDefaultRepo("rocky8", 8, "containerd.io-1.7.29-1.el8.x86_64", ["containerd.version=1.7"]),
+  onDefaultRepo("rocky9", 9, "containerd.io-2.3.0-1.el9.x86_64"),
+  onDefaultRepo("rocky10", 10, "containerd.io-2.3.0-1.el10.x86_64"),
 ];
 
 describe.each(CASES)("$distro provisioner with real dnf and rpm", ({ distro, releasever, repo, sets, installs }) => {

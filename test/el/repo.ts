@@ -133,7 +133,7 @@ const KUBEADM_TOOLS: [string, string][] = [
 /** Where the stand-in tar package finds GNU tar: the host's, copied into the sandbox root's layer. */
 export const GNU_TAR_IN_ROOT = "/usr/libexec/bake-el-test/gnu-tar";
 
-function osPackages(el: 8 | 9): StandIn[] {
+function osPackages(el: 8 | 9 | 10): StandIn[] {
   return [
     osPackage("runc", "1.1.12", `4.el${el}`, "/usr/bin/runc", 4),
     osPackage("podman", "4.9.4", `1.el${el}`, "/usr/bin/podman", 4),
@@ -297,10 +297,10 @@ export const CONTAINERD_VERSIONS = ["1.7.29-1", "2.2.6-1", "2.3.0-1"] as const;
 
 /**
  * The tree the HTTP server serves, under `dir/www`:
- * - linux/rhel/8, linux/rhel/9, linux/centos/9 (x86_64/stable): containerd.io at each of
+ * - linux/rhel/8, linux/rhel/9, linux/rhel/10, linux/centos/9 (x86_64/stable): containerd.io at each of
  *   CONTAINERD_VERSIONS, signed with docker's stand-in key, served at linux/{rhel,centos}/gpg;
  * - linux/centos/8: frozen at containerd.io 1.6.32, like docker's real one (field notes);
- * - rocky/{8,9}/AppStream/x86_64/os: runc, podman, buildah, tar, container-selinux, signed
+ * - rocky/{8,9,10}/AppStream/x86_64/os: runc, podman, buildah, tar, container-selinux, signed
  *   with the OS stand-in key (rocky/RPM-GPG-KEY-Rocky);
  * - without-2.x/el9/x86_64: only containerd.io 1.7 (a repo that cannot match "2");
  * - wrong-key/el9/x86_64: containerd.io 2.3.0 signed with a key no repo serves;
@@ -319,7 +319,7 @@ export function buildRepos(dir: string): { www: string; dockerKey: TestKey; osKe
   mkdirSync(join(www, "rocky"), { recursive: true });
   writeFileSync(join(www, "rocky/RPM-GPG-KEY-Rocky"), osKey.publicKey);
 
-  for (const el of [8, 9] as const) {
+  for (const el of [8, 9, 10] as const) {
     const containerd = build(
       dir,
       CONTAINERD_VERSIONS.map((vr) => containerdIo(vr.split("-")[0]!, `${vr.split("-")[1]}.el${el}`)),

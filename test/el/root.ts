@@ -5,7 +5,7 @@
 // - /etc/rpm/macros: EL's rpm database lives in /var/lib/rpm; Debian's rpm keeps it in ~/.rpmdb.
 // - /etc/dnf/dnf.conf: Rocky's (best=True, skip_if_unavailable=False); Debian's skips broken repos.
 // - /etc/dnf/vars/releasever: stands in for rocky-release's `system-release(releasever)`
-//   provide, from which dnf on Rocky takes $releasever (8 or 9).
+//   provide, from which dnf on Rocky takes $releasever (8, 9 or 10).
 // - /etc/yum.repos.d/rocky.repo: a stand-in for Rocky's AppStream on the local server.
 // - stubs in /usr/local/sbin (first on bake's PATH) for what needs a booted host:
 //   systemctl, modprobe, sysctl, selinuxenabled, and sleep (which logs, so bake's retries
@@ -86,7 +86,7 @@ export interface ElRoot {
 }
 
 export interface RootOptions {
-  releasever: 8 | 9;
+  releasever: 8 | 9 | 10;
   /** baseurl of the stand-in AppStream repo and its key. */
   osRepo: { baseurl: string; gpgkey: string };
   /**

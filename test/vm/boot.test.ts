@@ -48,15 +48,15 @@ const suiteStart = Date.now();
 
 // ---------------------------------------------------------------- targets
 
-type Distro = "debian13" | "debian14" | "rocky8" | "rocky9" | "alma8" | "alma9";
+type Distro = "debian13" | "debian14" | `${"rocky" | "alma"}${8 | 9 | 10}`;
 
 function cloudDistro(file: string): Distro {
   const forced = process.env.BAKE_VM_DISTRO as Distro | undefined;
   if (forced) return forced;
-  const m = /(rocky|alma)[^0-9]*([89])/i.exec(basename(file));
+  const m = /(rocky|alma)[^0-9]*(10|8|9)(?!\d)/i.exec(basename(file));
   if (!m)
     throw new Error(
-      `--image ${file}: cannot tell the distro from the file name; pass --distro rocky9 (or rocky8, alma9, ...)`,
+      `--image ${file}: cannot tell the distro from the file name; pass --distro rocky9 (or rocky8, rocky10, alma9, ...)`,
     );
   return `${m[1]!.toLowerCase()}${m[2]}` as Distro;
 }
