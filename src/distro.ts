@@ -15,6 +15,11 @@ export interface DistroInfo {
   containerdVersion: string;
   /** Where that default comes from and why it installs; shown by bake explain and the README matrix. */
   containerdWhy: string;
+  /**
+   * The package that holds kernel modules the cloud images leave out (br_netfilter),
+   * installed for the running kernel when a module is missing; empty where images have them.
+   */
+  modulesPackage: string;
 }
 
 // Docker builds EL packages per major under linux/rhel/<major> (docker/packaging's
@@ -37,6 +42,9 @@ const el = (id: Distro, major: 8 | 9 | 10): DistroInfo => ({
   containerdSource: "docker",
   containerdVersion: "2",
   containerdWhy: EL_CONTAINERD_WHY[major],
+  // Rocky and Alma 10 GenericCloud images lack kernel-modules-extra, where EL10 keeps
+  // br_netfilter (k3s-io/k3s-ansible issue 419, timothystewart6/k3s-ansible PR 684).
+  modulesPackage: major >= 10 ? "kernel-modules-extra" : "",
 });
 
 const DISTRO_INFO: Record<Distro, DistroInfo> = {
@@ -58,6 +66,7 @@ const DISTRO_INFO: Record<Distro, DistroInfo> = {
     containerdSource: "distro",
     containerdVersion: "1.7",
     containerdWhy: "trixie ships containerd 1.7.24 and keeps it for the release's life; source: docker gives 2.x",
+    modulesPackage: "",
   },
   debian14: {
     id: "debian14",
@@ -68,6 +77,7 @@ const DISTRO_INFO: Record<Distro, DistroInfo> = {
     containerdSource: "distro",
     containerdVersion: "2",
     containerdWhy: "forky ships containerd 2.1.x",
+    modulesPackage: "",
   },
   ubuntu2204: {
     id: "ubuntu2204",
@@ -78,6 +88,7 @@ const DISTRO_INFO: Record<Distro, DistroInfo> = {
     containerdSource: "distro",
     containerdVersion: "2",
     containerdWhy: "jammy-updates carries containerd 2.2.x; only the release pocket has 1.5.9, which is end of life",
+    modulesPackage: "",
   },
   ubuntu2404: {
     id: "ubuntu2404",
@@ -89,6 +100,7 @@ const DISTRO_INFO: Record<Distro, DistroInfo> = {
     containerdVersion: "2",
     containerdWhy:
       "noble-updates carries containerd 2.2.x; a 1.7 glob would pick the release pocket's 1.7.12, which an update then replaces with 2.x",
+    modulesPackage: "",
   },
 };
 
@@ -221,6 +233,7 @@ const TOOL_PACKAGES: Record<string, { el: string; debian?: string }> = {
   tar: { el: "tar", debian: "tar" },
   curl: { el: "curl" },
   modprobe: { el: "kmod", debian: "kmod" },
+  modinfo: { el: "kmod", debian: "kmod" },
   sysctl: { el: "procps-ng", debian: "procps" },
 };
 

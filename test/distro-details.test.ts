@@ -31,6 +31,20 @@ describe("SELinux labels on EL", () => {
   });
 });
 
+describe("kernel modules on EL10", () => {
+  it("installs kernel-modules-extra for the running kernel before loading them; EL9 and Debian images have the modules", () => {
+    const el10 = String(stepOf({ distro: "alma10" }, "kernel-modules")!.run);
+    expect(el10).toBe(
+      "bake_modules_package kernel-modules-extra overlay br_netfilter\nbake_background bake_load_modules overlay br_netfilter",
+    );
+    for (const distro of ["rocky9", "debian13"] as const)
+      expect(String(stepOf({ distro }, "kernel-modules")!.run)).toBe(
+        "bake_background bake_load_modules overlay br_netfilter",
+      );
+    expect(String(stepOf({ distro: "rhel10" }, "host-tools")!.run)).toContain("modinfo=kmod");
+  });
+});
+
 describe("sudo crictl", () => {
   it("links the release binary into /usr/bin on every distro: sudo's secure_path lacks /usr/local/bin on EL and Debian 14", () => {
     expect(String(stepOf({ distro: "rocky9" }, "install-crictl")!.run)).toContain(

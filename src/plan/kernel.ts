@@ -38,11 +38,19 @@ export function kernel({ spec, distro }: PlanContext): Contribution {
       content: renderTemplate("modules-load.conf.hbs", { modules }),
       from: ["kernel.modules"],
     });
+    // Where the image may lack a module's package, it is installed first, in the
+    // foreground: a second dnf beside the package steps would wait on their lock.
+    const modulesPackage = distro.modulesPackage;
     out.background!.push({
       id: "kernel-modules",
-      title: "load kernel modules in the background",
-      run: sh`bake_background bake_load_modules ${modules}`,
-      needs: ["modprobe"],
+      title: modulesPackage
+        ? `install ${modulesPackage} for the running kernel if a module is missing; load kernel modules in the background`
+        : "load kernel modules in the background",
+      run: lines(
+        ...(modulesPackage ? [sh`bake_modules_package ${[modulesPackage, ...modules]}`] : []),
+        sh`bake_background bake_load_modules ${modules}`,
+      ),
+      needs: modulesPackage ? ["modprobe", "modinfo"] : ["modprobe"],
     });
     for (const name of modules)
       out.checks!.push(batchedCheck("kernel module {} is loaded", "bake_module_loaded", name));

@@ -23,12 +23,12 @@
 // image without tar, bake's host-tools step installs tar from the OS repo first.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { embeddedFiles, runCli } from "../helpers.js";
-import { buildRepos, PACKAGE_CONFIG_TOML, type TestKey } from "./repo.js";
+import { buildRepos, EL10_KERNEL, PACKAGE_CONFIG_TOML, type TestKey } from "./repo.js";
 import { serveDirectory, startLoggingProxy, type Listening } from "./http.js";
 import { filesIn, makeRoot, upgradeAndGetContainerd, type ElRoot } from "./root.js";
 
@@ -121,6 +121,9 @@ const onDefaultRepo = (distro: string, releasever: 8 | 9 | 10, installs: string,
   },
   sets,
   installs,
+  // EL10 images lack br_netfilter's package: bake installs the running kernel's (root.ts's uname stub).
+  modulesExtra:
+    releasever === 10 ? `kernel-modules-extra-${EL10_KERNEL}.x86_64` : "package kernel-modules-extra is not installed",
 });
 
 const CASES = [
@@ -130,77 +133,86 @@ const CASES = [
   onDefaultRepo("rocky10", 10, "containerd.io-2.3.0-1.el10.x86_64"),
 ];
 
-describe.each(CASES)("$distro provisioner with real dnf and rpm", ({ distro, releasever, repo, sets, installs }) => {
-  let root: ElRoot;
-  let script: string;
-  let first: { code: number; output: string };
+describe.each(CASES)(
+  "$distro provisioner with real dnf and rpm",
+  ({ distro, releasever, repo, sets, installs, modulesExtra }) => {
+    let root: ElRoot;
+    let script: string;
+    let first: { code: number; output: string };
 
-  beforeAll(async () => {
-    const r = repo();
-    expect(r.baseurl, "the repo URL keeps dnf's $basearch").toContain("$basearch");
-    expect(r.baseurl.startsWith(server.origin), `bake's default ${r.baseurl} is not docker's host`).toBe(true);
-    script = render(distro, r, sets);
-    root = await rockyRoot(distro, releasever);
-    expect(await root.rpmQuery("runc", "podman", "buildah")).toEqual([
-      `runc-1.1.12-4.el${releasever}.x86_64`,
-      `podman-4.9.4-1.el${releasever}.x86_64`,
-      `buildah-1.33.7-1.el${releasever}.x86_64`,
-    ]);
-    first = await root.provision(script);
-  }, 120_000);
-  afterAll(() => root?.remove());
+    beforeAll(async () => {
+      const r = repo();
+      expect(r.baseurl, "the repo URL keeps dnf's $basearch").toContain("$basearch");
+      expect(r.baseurl.startsWith(server.origin), `bake's default ${r.baseurl} is not docker's host`).toBe(true);
+      script = render(distro, r, sets);
+      root = await rockyRoot(distro, releasever);
+      expect(await root.rpmQuery("runc", "podman", "buildah")).toEqual([
+        `runc-1.1.12-4.el${releasever}.x86_64`,
+        `podman-4.9.4-1.el${releasever}.x86_64`,
+        `buildah-1.33.7-1.el${releasever}.x86_64`,
+      ]);
+      first = await root.provision(script);
+    }, 120_000);
+    afterAll(() => root?.remove());
 
-  it("runs every step, its verify step included", () => {
-    expect(first.code, first.output).toBe(0);
-    expect(first.output).toContain("bake: all steps passed");
-  });
-
-  it("installs the matching containerd.io and no other version, after checking its signature", async () => {
-    expect(await root.rpmQuery("containerd.io")).toEqual([installs]);
-    expect((await root.run("rpm -qa 'containerd*'")).output.trim()).toBe(installs);
-    // dnf imported docker's (stand-in) key from the repo's gpgkey URL to check the package.
-    const keys = (await root.run("rpm -q --qf '%{VERSION}\\n' gpg-pubkey")).output;
-    expect(keys.split("\n")).toContain(dockerKey.id.slice(-8).toLowerCase());
-  });
-
-  it("replaces runc (obsoleted by containerd.io) and removes podman and buildah", async () => {
-    expect(await root.rpmQuery("runc", "podman", "buildah")).toEqual([
-      "package runc is not installed",
-      "package podman is not installed",
-      "package buildah is not installed",
-    ]);
-    expect((await root.run("rpm -q --whatprovides runc")).output.trim()).toBe(installs);
-  });
-
-  it("keeps bake's config.toml; the package's copy lands in config.toml.rpmnew", () => {
-    const bakes = embeddedFiles(script).get("/etc/containerd/config.toml")!.content;
-    expect(readFileSync(join(root.upper, "etc/containerd/config.toml"), "utf8")).toBe(bakes);
-    expect(readFileSync(join(root.upper, "etc/containerd/config.toml.rpmnew"), "utf8")).toBe(PACKAGE_CONFIG_TOML);
-  });
-
-  it("changes nothing on a second run: no package transaction, no file rewritten", async () => {
-    const packages = (await root.run("rpm -qa --qf '%{NEVRA} %{INSTALLTID}\\n' | sort")).output;
-    const history = (await root.run("dnf -q history list")).output;
-    const before = filesIn(root.upper);
-    const second = await root.provision(script);
-    expect(second.code, second.output).toBe(0);
-    expect(second.output).not.toContain("bake: wrote ");
-    expect((await root.run("rpm -qa --qf '%{NEVRA} %{INSTALLTID}\\n' | sort")).output).toBe(packages);
-    expect((await root.run("dnf -q history list")).output).toBe(history);
-    const after = filesIn(root.upper);
-    const changed = [...new Set([...before.keys(), ...after.keys()])].filter((path) => {
-      if (bookkeeping(path)) return false;
-      const [b, a] = [before.get(path), after.get(path)];
-      // bake's status file is rewritten on each run by design; only its content must match.
-      return b?.sha !== a?.sha || (path !== "/var/lib/bake/status" && b?.mtime !== a?.mtime);
+    it("runs every step, its verify step included", () => {
+      expect(first.code, first.output).toBe(0);
+      expect(first.output).toContain("bake: all steps passed");
     });
-    expect(changed).toEqual([]);
-  });
 
-  it("holds containerd.io: a later dnf upgrade does not move it, though the repo has newer versions", async () => {
-    expect(`containerd.io-${await upgradeAndGetContainerd(root)}.x86_64`).toBe(installs);
-  });
-});
+    it("installs the matching containerd.io and no other version, after checking its signature", async () => {
+      expect(await root.rpmQuery("containerd.io")).toEqual([installs]);
+      expect((await root.run("rpm -qa 'containerd*'")).output.trim()).toBe(installs);
+      // dnf imported docker's (stand-in) key from the repo's gpgkey URL to check the package.
+      const keys = (await root.run("rpm -q --qf '%{VERSION}\\n' gpg-pubkey")).output;
+      expect(keys.split("\n")).toContain(dockerKey.id.slice(-8).toLowerCase());
+    });
+
+    it("installs kernel-modules-extra for the running kernel, not the newest, only where br_netfilter is missing (EL10)", async () => {
+      expect(await root.rpmQuery("kernel-modules-extra")).toEqual([modulesExtra]);
+      if (releasever === 10)
+        expect(first.output).toMatch(/\] kernel-modules: install kernel-modules-extra for the running kernel/);
+    });
+
+    it("replaces runc (obsoleted by containerd.io) and removes podman and buildah", async () => {
+      expect(await root.rpmQuery("runc", "podman", "buildah")).toEqual([
+        "package runc is not installed",
+        "package podman is not installed",
+        "package buildah is not installed",
+      ]);
+      expect((await root.run("rpm -q --whatprovides runc")).output.trim()).toBe(installs);
+    });
+
+    it("keeps bake's config.toml; the package's copy lands in config.toml.rpmnew", () => {
+      const bakes = embeddedFiles(script).get("/etc/containerd/config.toml")!.content;
+      expect(readFileSync(join(root.upper, "etc/containerd/config.toml"), "utf8")).toBe(bakes);
+      expect(readFileSync(join(root.upper, "etc/containerd/config.toml.rpmnew"), "utf8")).toBe(PACKAGE_CONFIG_TOML);
+    });
+
+    it("changes nothing on a second run: no package transaction, no file rewritten", async () => {
+      const packages = (await root.run("rpm -qa --qf '%{NEVRA} %{INSTALLTID}\\n' | sort")).output;
+      const history = (await root.run("dnf -q history list")).output;
+      const before = filesIn(root.upper);
+      const second = await root.provision(script);
+      expect(second.code, second.output).toBe(0);
+      expect(second.output).not.toContain("bake: wrote ");
+      expect((await root.run("rpm -qa --qf '%{NEVRA} %{INSTALLTID}\\n' | sort")).output).toBe(packages);
+      expect((await root.run("dnf -q history list")).output).toBe(history);
+      const after = filesIn(root.upper);
+      const changed = [...new Set([...before.keys(), ...after.keys()])].filter((path) => {
+        if (bookkeeping(path)) return false;
+        const [b, a] = [before.get(path), after.get(path)];
+        // bake's status file is rewritten on each run by design; only its content must match.
+        return b?.sha !== a?.sha || (path !== "/var/lib/bake/status" && b?.mtime !== a?.mtime);
+      });
+      expect(changed).toEqual([]);
+    });
+
+    it("holds containerd.io: a later dnf upgrade does not move it, though the repo has newer versions", async () => {
+      expect(`containerd.io-${await upgradeAndGetContainerd(root)}.x86_64`).toBe(installs);
+    });
+  },
+);
 
 describe("rocky9 provisioner against repos that must fail", () => {
   it("a repo without a matching version fails in step install-containerd, naming the package", async () => {
@@ -218,6 +230,26 @@ describe("rocky9 provisioner against repos that must fail", () => {
       expect(root.sleeps()).toEqual([]);
       expect(r.output).toContain("bake: not retrying");
       expect(await root.rpmQuery("containerd.io")).toEqual(["package containerd.io is not installed"]);
+    } finally {
+      root.remove();
+    }
+  });
+
+  it("an EL10 image whose kernel has no kernel-modules-extra in the repo fails in step kernel-modules, saying what to do", async () => {
+    const d = defaultRepo("rocky10");
+    const script = render("rocky10", { baseurl: local(d.baseurl), gpgkey: local(d.gpgkey) });
+    const root = await rockyRoot("stale-kernel", 10);
+    try {
+      // An older image: the repo has moved on from its kernel (root.ts's uname stub reads this file).
+      mkdirSync(join(root.upper, "stub"), { recursive: true });
+      writeFileSync(join(root.upper, "stub/kernel"), "6.12.0-10.el10.x86_64\n");
+      const r = await root.provision(script);
+      expect(r.code, r.output).toBe(1);
+      expect(r.output).toContain("bake: FAILED in step 'kernel-modules' (exit 1)");
+      expect(r.output).toContain(
+        "bake: module br_netfilter is in kernel-modules-extra, and no kernel-modules-extra-6.12.0-10.el10 for the running kernel installed; update the kernel (dnf -y update kernel), reboot, and run bake again",
+      );
+      expect(await root.rpmQuery("kernel-modules-extra")).toEqual(["package kernel-modules-extra is not installed"]);
     } finally {
       root.remove();
     }

@@ -133,8 +133,29 @@ const KUBEADM_TOOLS: [string, string][] = [
 /** Where the stand-in tar package finds GNU tar: the host's, copied into the sandbox root's layer. */
 export const GNU_TAR_IN_ROOT = "/usr/libexec/bake-el-test/gnu-tar";
 
+/** The running kernel root.ts's uname stub reports, and a newer one the repo also has. */
+export const EL10_KERNEL = "6.12.0-55.el10";
+const EL10_NEWER_KERNEL = "6.12.0-124.el10";
+
+/**
+ * EL10's kernel-modules-extra, which holds br_netfilter, for two kernels: the running one
+ * and a newer one. A stand-in: its module file is a placeholder, and root.ts's modinfo
+ * stub finds the module by that file.
+ */
+function kernelModulesExtra(): StandIn[] {
+  return [EL10_KERNEL, EL10_NEWER_KERNEL].map((kernel) => ({
+    name: "kernel-modules-extra",
+    version: kernel.split("-")[0]!,
+    release: kernel.split("-")[1]!,
+    files: {
+      [`/lib/modules/${kernel}.x86_64/kernel/net/bridge/br_netfilter.ko.xz`]: { content: "stand-in module\n" },
+    },
+  }));
+}
+
 function osPackages(el: 8 | 9 | 10): StandIn[] {
   return [
+    ...(el === 10 ? kernelModulesExtra() : []),
     osPackage("runc", "1.1.12", `4.el${el}`, "/usr/bin/runc", 4),
     osPackage("podman", "4.9.4", `1.el${el}`, "/usr/bin/podman", 4),
     osPackage("buildah", "1.33.7", `1.el${el}`, "/usr/bin/buildah", 2),

@@ -8,8 +8,9 @@
 //   provide, from which dnf on Rocky takes $releasever (8, 9 or 10).
 // - /etc/yum.repos.d/rocky.repo: a stand-in for Rocky's AppStream on the local server.
 // - stubs in /usr/local/sbin (first on bake's PATH) for what needs a booted host:
-//   systemctl, modprobe, sysctl, selinuxenabled, and sleep (which logs, so bake's retries
-//   take no time and can be counted).
+//   systemctl, modprobe, sysctl, selinuxenabled, sleep (which logs, so bake's retries
+//   take no time and can be counted), and uname and modinfo (an EL kernel, whose
+//   br_netfilter comes with kernel-modules-extra).
 // - /sys/fs/cgroup/cgroup.controllers: the root's /sys is a bare directory; the file makes it a
 //   node booted with cgroup v2 (the EL8 switch itself is the sandbox test's and the Rocky boots'
 //   to prove).
@@ -52,6 +53,14 @@ esac`,
   sysctl: SYSCTL,
   selinuxenabled: "exit 1 # SELinux is off",
   sleep: `echo "$*" >> /stub/sleep`,
+  // The kernel of an EL image (test/el/repo.ts EL10_KERNEL, per releasever), not the host's.
+  uname: `case "$1" in
+  -r) cat /stub/kernel 2>/dev/null || echo "6.12.0-55.el$(cat /etc/dnf/vars/releasever).x86_64" ;;
+  -m) echo x86_64 ;;
+  *) exec /usr/bin/uname "$@" ;;
+esac`,
+  // overlay is in EL's kernel-core; br_netfilter is found once kernel-modules-extra is installed.
+  modinfo: `[ "$1" = overlay ] || [ -e "/lib/modules/$(uname -r)/kernel/net/bridge/$1.ko.xz" ]`,
 };
 
 // Host files a fresh Rocky host lacks; dnf must not find an rpm database or cache either.
