@@ -8,55 +8,7 @@
 // something is missing, it stops at once with the command that installs it.
 import { spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
-
-/** Per suite: the command each test calls, and the Debian package that provides it. */
-export const SUITE_TOOLS = {
-  // unit, golden, property, validator and sandbox tests (npm test)
-  fast: {
-    shellcheck: "shellcheck",
-    containerd: "containerd",
-    "systemd-analyze": "systemd",
-    unshare: "util-linux",
-    // the package helpers' tests run the real dpkg-query and rpm
-    "dpkg-query": "dpkg",
-    rpm: "rpm",
-    // shells whose completion scripts the CLI tests load (bash is always there)
-    zsh: "zsh",
-    fish: "fish",
-  },
-  // cloud-init's schema in a Debian trixie root, packer validate, npm pack (npm run test:ecosystem)
-  ecosystem: {
-    mmdebstrap: "mmdebstrap",
-    packer: "packer",
-  },
-  // bake's rocky8/rocky9/rocky10 scripts against real dnf and rpm and a signed local repo (npm run test:el)
-  el: {
-    dnf: "dnf",
-    rpm: "rpm",
-    rpmbuild: "rpm",
-    rpmsign: "rpm",
-    createrepo_c: "createrepo-c",
-    gpg: "gnupg",
-    curl: "curl",
-  },
-  // qemu boots of bake's output, with a registry and images on the host's loopback (npm run test:vm)
-  vm: {
-    "qemu-system-x86_64": "qemu-system-x86",
-    "qemu-img": "qemu-utils",
-    "mkfs.vfat": "dosfstools",
-    mcopy: "mtools",
-    mmdebstrap: "mmdebstrap",
-    "mkfs.ext4": "e2fsprogs",
-    debugfs: "e2fsprogs",
-    "docker-registry": "docker-registry",
-    busybox: "busybox-static",
-    // GNU time gives qemu's peak RSS; the shell builtin cannot.
-    time: "time",
-    // the kubeadm-ready boot: a signed stand-in of pkgs.k8s.io's deb repo
-    gpg: "gnupg",
-    "dpkg-deb": "dpkg",
-  },
-};
+import { SUITE_TOOLS } from "./suite-tools.mjs";
 
 const suites = process.argv.slice(2);
 if (suites.length === 0 || suites.some((s) => !(s in SUITE_TOOLS))) {

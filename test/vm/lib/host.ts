@@ -3,30 +3,8 @@
 import { access, constants, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { SUITE_TOOLS, VM_IMAGE_TOOLS } from "../../../scripts/suite-tools.mjs";
 import { log, run, which } from "./exec.js";
-
-/** binary -> Debian package; scripts/test-setup.mjs installs them before the suite (npm run test:vm). */
-const TOOLS: Record<string, string> = {
-  "qemu-system-x86_64": "qemu-system-x86",
-  "qemu-img": "qemu-utils",
-  "mkfs.vfat": "dosfstools",
-  mcopy: "mtools",
-  tar: "tar",
-  gzip: "gzip",
-  // the pod proof: a real registry on loopback, and a static busybox for the images pushed to it
-  "docker-registry": "docker-registry",
-  busybox: "busybox-static",
-  time: "time",
-  // the kubeadm-ready boot: a signed stand-in of pkgs.k8s.io's deb repo (lib/kube-repo.ts)
-  gpg: "gnupg",
-  "dpkg-deb": "dpkg",
-};
-/** only needed to build the Debian images (not with --image) */
-const IMAGE_TOOLS: Record<string, string> = {
-  mmdebstrap: "mmdebstrap",
-  "mkfs.ext4": "e2fsprogs",
-  debugfs: "e2fsprogs",
-};
 
 const isRoot = () => process.getuid?.() === 0;
 
@@ -37,9 +15,11 @@ export function asRoot(cmd: string, args: readonly string[]): [string, string[]]
 
 /** Fails at once, naming what is missing: the suite never installs anything itself. */
 export async function ensureHostTools(opts: { buildImages: boolean }): Promise<void> {
-  const wanted = { ...TOOLS, ...(opts.buildImages ? IMAGE_TOOLS : {}) };
   const missing: string[] = [];
-  for (const [bin, pkg] of Object.entries(wanted)) if (!(await which(bin))) missing.push(`${bin} (${pkg})`);
+  for (const [bin, pkg] of Object.entries(SUITE_TOOLS.vm)) {
+    if (!opts.buildImages && VM_IMAGE_TOOLS.includes(bin)) continue;
+    if (!(await which(bin))) missing.push(`${bin} (${pkg})`);
+  }
   if (missing.length > 0)
     throw new Error(
       `host: missing ${missing.join(", ")}; run npm run test:vm, whose setup step installs them (node scripts/test-setup.mjs vm)`,
