@@ -183,15 +183,17 @@ bake_fetch() {
   if command -v curl >/dev/null; then curl -fsSL --connect-timeout 20 -o "$2" "$1"; else /usr/lib/apt/apt-helper -q download-file "$1" "$2"; fi
 }
 # --force-confold keeps the config.toml bake wrote instead of prompting; a node
-# needs none of containerd's Recommends (criu and its python modules).
+# needs none of containerd's Recommends (criu and its python modules). On a first
+# boot unattended-upgrades may hold dpkg's lock for minutes: apt (1.9.11 on) waits
+# up to DPkg::Lock::Timeout for it, where bake's retries would give up after 30 s.
 bake_pkg_install_now() {
   local a args=()
   # apt fails to remove a package it does not know: name- only for installed ones.
   for a in "$@"; do [[ $a != *- ]] || bake_pkg_installed "\${a%-}" || continue; args+=("$a"); done
   if [ -z "$bake_apt_fresh" ]; then bake_retry apt-get -q update; bake_apt_fresh=1; fi
-  bake_retry apt-get -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install "\${args[@]}"
+  bake_retry apt-get -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install "\${args[@]}"
 }
-bake_pkg_remove_now() { apt-get -y -q remove "$@"; }
+bake_pkg_remove_now() { apt-get -y -q -o DPkg::Lock::Timeout=600 remove "$@"; }
 # A hold is dpkg's selection state: read with dpkg-query, set with dpkg
 # --set-selections. apt-mark does the same after loading apt's cache, which
 # took 0.9 s of CPU on a 2-core host and more under emulation.

@@ -18,10 +18,13 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
   [
     "distro (Debian: apt, confold)",
     { distro: "debian13" },
-    (i) =>
+    (i) => {
       expect(scriptOf(i)).toContain(
         "--no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install",
-      ),
+      );
+      // waits for dpkg's lock (unattended-upgrades on a first boot) instead of failing at once
+      expect(scriptOf(i)).toContain("apt-get -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends");
+    },
   ],
   [
     "arch",

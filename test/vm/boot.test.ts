@@ -461,7 +461,7 @@ schedule(`${P}-kubeadm`, async () => {
 // modules, sysctl, remove podman/buildah, install, `containerd config default` + sed, restart,
 // crictl from its tarball. Neither is bake's output; neither is checked beyond finishing.
 const APT_INSTALL =
-  "DEBIAN_FRONTEND=noninteractive apt-get -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install";
+  "DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install";
 function comparisonUserData(kind: "floor" | "naive"): Buffer {
   const install = `apt-get -q update && ${APT_INSTALL} 'containerd=1.7.*'`;
   const steps =
@@ -505,6 +505,9 @@ for (const kind of ["floor", "naive"] as const) {
 // bake's script reaches the guest on the seed disk and is run by packer-job.sh, which then
 // pulls the pod's images as an image-bake template would. The disk is booted a second time
 // with the registry stopped: the pod must start from what was baked.
+// Seconds packer-job.sh holds dpkg's lock into run 1's install, as unattended-upgrades does on
+// a first boot: more than bake's retries wait (5 + 10 + 15 s), so only apt's own wait passes.
+const DPKG_LOCK_HOLD_SEC = 40;
 schedule(`${P}-packer`, async () => {
   const name = `${P}-packer`;
   const fixture = await startPodFixture(name);
@@ -532,6 +535,7 @@ schedule(`${P}-packer`, async () => {
       params: {
         ...reportParams(e),
         PACKER_RUNS: "bake-packer.sh bake-packer.sh bake-packer-badsha.sh",
+        ...(target.kind === "debian" ? { PACKER_HOLD_DPKG_LOCK: String(DPKG_LOCK_HOLD_SEC) } : {}),
         ...(crictl.real ? { PACKER_PULL_IMAGES: `${fixture.sandbox.ref} ${fixture.workload.ref}` } : {}),
       },
       files: {
@@ -936,6 +940,18 @@ if (jobs.has(`${P}-packer`)) {
       for (const c of checksOf(run.bakeOut.bytes.toString())) expect(out).toContain(`bake: ok   - ${c}`);
       expect(out).toMatch(/bake: all steps passed/);
     });
+    it.runIf(!CLOUD_IMAGE)(
+      `first run waits for dpkg's lock, held ${DPKG_LOCK_HOLD_SEC} s into its install as unattended-upgrades would, and passes`,
+      () => {
+        expect(runSec(1)).toContain(`dpkg-lock: released ${DPKG_LOCK_HOLD_SEC} s after install-containerd began`);
+        expect(runSec(1)).toMatch(/^exit: 0$/m);
+        expect(sec(run.result, "packer-output 1")).toContain(
+          "Waiting for cache lock: Could not get lock /var/lib/dpkg/lock-frontend",
+        );
+        const took = /^bake: install-containerd took (\d+) ms$/m.exec(sec(run.result, "packer-output 1"));
+        expect(Number(took?.[1])).toBeGreaterThanOrEqual((DPKG_LOCK_HOLD_SEC - 5) * 1000);
+      },
+    );
     it("first run wrote bake's files (sha256 of every file written is recorded)", async () => {
       const files = changed(1);
       await writeFile(

@@ -13,12 +13,16 @@
 # PACKER_RUNS (from params.env): space-separated list of script names on the seed, run in order.
 # PACKER_PULL_IMAGES: images to pull with crictl afterwards, as an image-bake template's next
 # provisioner does, so that the baked disk holds them at first boot.
+# PACKER_HOLD_DPKG_LOCK: seconds another process keeps dpkg's lock once run 1 reaches bake's
+# install-containerd step, as unattended-upgrades does on a cloud image's first boot. Longer
+# than bake's retries (5 + 10 + 15 s): only apt waiting for the lock lets the run pass.
 set -u
 H=/run/bake-vm/h
 W=/var/tmp/bake-vm-packer
 mkdir -p "$W"
 PACKER_RUNS=""
 PACKER_PULL_IMAGES=""
+PACKER_HOLD_DPKG_LOCK=""
 # shellcheck disable=SC1091
 . "$H/params.env"
 
@@ -75,10 +79,34 @@ echo "bake-vm: the script alone took $((($(date +%s%N) - t0) / 1000000)) ms"
 exit "$rc"
 TIMED
 
+# Holds /var/lib/dpkg/lock-frontend as apt and dpkg take it (an fcntl lock, which flock(1)
+# does not conflict with) from now until $1 s after $2 shows bake's install-containerd step.
+hold_dpkg_lock() {
+  python3 - "$1" "$2" > "$W/dpkg-lock.log" 2>&1 <<'PY' &
+import fcntl, sys, time
+hold, log = int(sys.argv[1]), sys.argv[2]
+with open("/var/lib/dpkg/lock-frontend", "a") as lock:
+    fcntl.lockf(lock, fcntl.LOCK_EX)
+    print("dpkg-lock: taken", flush=True)
+    for _ in range(1200):
+        try:
+            if "] install-containerd:" in open(log).read():
+                break
+        except FileNotFoundError:
+            pass
+        time.sleep(0.5)
+    else:
+        sys.exit("dpkg-lock: install-containerd never began; released")
+    time.sleep(hold)
+    print(f"dpkg-lock: released {hold} s after install-containerd began", flush=True)
+PY
+}
+
 n=0
 for script in ${PACKER_RUNS:-}; do
   n=$((n + 1))
   snap "$W/before-$n"
+  if [ "$n" = 1 ] && [ -n "$PACKER_HOLD_DPKG_LOCK" ]; then hold_dpkg_lock "$PACKER_HOLD_DPKG_LOCK" "$W/run-1.log"; fi
   # upload: Packer names the remote file script_<random>.sh and keeps the local mode
   remote=/tmp/script_$((RANDOM % 9000 + 1000)).sh
   install -m 0755 -o packer -g packer "$H/$script" "$remote"
@@ -98,6 +126,7 @@ for script in ${PACKER_RUNS:-}; do
   echo "seconds: $(echo "$end - $start" | awk '{ split($0, a, " - "); printf "%.1f", a[1] - a[2] }')"
   echo "script-seconds: $(sed -n 's/^bake-vm: the script alone took \([0-9]*\) ms$/\1/p' "$W/run-$n.log" | awk '{ printf "%.1f", $1 / 1000 }')"
   echo "status-file: $(cat /var/lib/bake/status 2>&1)"
+  if [ "$n" = 1 ] && [ -n "$PACKER_HOLD_DPKG_LOCK" ]; then wait; cat "$W/dpkg-lock.log"; fi
   sec "packer-output $n"
   cat "$W/run-$n.log"
   sec "packer-changed $n"
