@@ -39,9 +39,10 @@ export function kernel({ spec, distro }: PlanContext): Contribution {
       from: ["kernel.modules"],
     });
     // Where the image may lack a module's package, it is installed first, in the
-    // foreground: a second dnf beside the package steps would wait on their lock.
+    // foreground (a second dnf beside the package steps would wait on their lock),
+    // as a step after the background ones: the crictl download overlaps it.
     const modulesPackage = distro.modulesPackage;
-    out.background!.push({
+    (modulesPackage ? out.steps! : out.background!).push({
       id: "kernel-modules",
       title: modulesPackage
         ? `install ${modulesPackage} for the running kernel if a module is missing; load kernel modules in the background`
