@@ -342,9 +342,7 @@ describe.skipIf(!overlayRootAvailable())(
       const first = await box.run();
       expect(first.code, first.output).toBe(0);
       expect(first.output).toContain("bake: firewalld is not active; no firewall change");
-      expect(first.output).toContain(
-        "bake: kubeadm preflight for a control-plane (kubernetes v1.35.2); checks let pass: none",
-      );
+      expect(first.output).toContain("bake: kubeadm init preflight (kubernetes v1.35.2); checks let pass: none");
       expect(box.read("stub/preflight-init.yaml")).toBe(
         "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.35.2\nimageRepository: registry.local:5000/k8s\n",
       );

@@ -1,7 +1,7 @@
 // The kubernetes section: what a kubeadm-ready node gets on each distro family,
 // what follows from the minor, and the validate-time rules.
 import { describe, expect, it } from "vitest";
-import { SpecError, validateSpec, type SpecInput } from "../src/index.js";
+import { renderPackerScript, SpecError, validateSpec, type SpecInput } from "../src/index.js";
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import { parse } from "yaml";
@@ -11,6 +11,7 @@ const on = (input: SpecInput = {}): SpecInput => ({ ...input, kubernetes: { enab
 const stepIds = (input: SpecInput) => planFor(input).steps.map((s) => s.id);
 const stepRun = (input: SpecInput, id: string) => planFor(input).steps.find((s) => s.id === id)?.run.text;
 const verify = (input: SpecInput) => stepRun(input, "verify")!;
+const scriptOf = (input: SpecInput) => renderPackerScript(planFor(input));
 const warnings = (input: SpecInput) => validateSpec(input).warnings.map((w) => `${w.path}: ${w.message}`);
 function errors(input: SpecInput): string[] {
   try {
@@ -165,13 +166,22 @@ describe("what follows from the minor", () => {
 
 describe("firewalld", () => {
   it("opens the role's ports by default", () => {
-    expect(stepRun(on(), "firewalld")).toBe("bake_firewalld open-ports 10250/tcp 10256/tcp 30000-32767/tcp");
+    expect(stepRun(on(), "firewalld")).toBe("bake_firewalld_open 10250/tcp 10256/tcp 30000-32767/tcp");
     expect(stepRun(on({ kubernetes: { role: "control-plane" } }), "firewalld")).toBe(
-      "bake_firewalld open-ports 6443/tcp 2379-2380/tcp 10250/tcp 10257/tcp 10259/tcp",
+      "bake_firewalld_open 6443/tcp 2379-2380/tcp 10250/tcp 10257/tcp 10259/tcp",
     );
     expect(stepRun(on({ kubernetes: { firewalld: { action: "disable" } } }), "firewalld")).toBe(
-      "bake_firewalld disable 10250/tcp 10256/tcp 30000-32767/tcp",
+      "bake_firewalld_disable",
     );
+  });
+
+  it("carries only the picked action's functions in the script", () => {
+    const open = scriptOf(on());
+    expect(open).toContain("bake_firewalld_open() {");
+    expect(open).not.toContain("bake_firewalld_disable() {");
+    const off = scriptOf(on({ kubernetes: { firewalld: { action: "disable" } } }));
+    expect(off).toContain("bake_firewalld_disable() {");
+    expect(off).not.toContain("bake_firewalld_open() {");
   });
 
   it("refuses a role without ports, and warns about a list that leaves out one the role needs", () => {
@@ -213,16 +223,22 @@ describe("images and preflight", () => {
     const checks = (input: SpecInput) =>
       verify(input)
         .split("\n")
-        .filter((l) => l.startsWith("bake_check ") && l.includes("bake_kubeadm_preflight"));
-    expect(checks(on()).at(-1)).toBe("bake_check 'kubeadm join preflight passes' bake_kubeadm_preflight worker '' ''");
+        .filter((l) => l.startsWith("bake_check ") && l.includes("_preflight"));
+    expect(checks(on()).at(-1)).toBe("bake_check 'kubeadm join preflight passes' bake_kubeadm_join_preflight");
     expect(checks(on({ kubernetes: { role: "control-plane" } })).at(-1)).toBe(
-      "bake_check 'kubeadm init preflight passes' bake_kubeadm_preflight control-plane '' ''",
+      "bake_check 'kubeadm init preflight passes' bake_kubeadm_init_preflight '' ''",
     );
+    expect(checks(on({ kubernetes: { preflightIgnore: ["NumCPU"] } })).at(-1)).toBe(
+      "bake_check 'kubeadm join preflight passes' bake_kubeadm_join_preflight NumCPU",
+    );
+    // only the role's preflight function is in the script
+    expect(scriptOf(on())).not.toContain("bake_kubeadm_init_preflight() {");
+    expect(scriptOf(on({ kubernetes: { role: "control-plane" } }))).not.toContain("bake_kubeadm_join_preflight() {");
     expect(
       checks(on({ kubernetes: { role: "control-plane", images: { prePull: false }, preflightIgnore: ["NumCPU"] } })).at(
         -1,
       ),
-    ).toBe("bake_check 'kubeadm init preflight passes' bake_kubeadm_preflight control-plane '' '' ImagePull NumCPU");
+    ).toBe("bake_check 'kubeadm init preflight passes' bake_kubeadm_init_preflight '' '' ImagePull NumCPU");
   });
 
   it("refuses a kernel.sysctl without net.ipv4.ip_forward = 1, which kubeadm's preflight requires", () => {

@@ -110,7 +110,7 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
       fw.action === "disable"
         ? "disable firewalld if it is active"
         : `open the ${k.role}'s ports if firewalld is active`,
-    run: sh`bake_firewalld ${[fw.action, ...fw.ports]}`,
+    run: fw.action === "disable" ? sh`bake_firewalld_disable` : sh`bake_firewalld_open ${fw.ports}`,
   });
   // kubelet restarts every few seconds until kubeadm init or join writes its config: that is expected.
   out.steps!.push({
@@ -145,7 +145,7 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
   out.checks!.push({ description: `SELinux is ${k.selinux}`, test: sh`bake_selinux_mode_is ${k.selinux}` });
   out.checks!.push({
     description: fw.action === "disable" ? "firewalld is off" : `firewalld, if active, has ${fw.ports.join(" ")} open`,
-    test: sh`bake_firewalld_ok ${[fw.action, ...fw.ports]}`,
+    test: fw.action === "disable" ? sh`bake_firewalld_disabled` : sh`bake_firewalld_has_open ${fw.ports}`,
   });
   if (pulls)
     out.checks!.push({
@@ -159,7 +159,12 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
   const ignore = [...(k.role === "control-plane" && !k.images.prePull ? ["ImagePull"] : []), ...k.preflightIgnore];
   out.checks!.push({
     description: `kubeadm ${k.role === "control-plane" ? "init" : "join"} preflight passes`,
-    test: sh`bake_kubeadm_preflight ${[k.role, exact, k.images.repository, ...ignore]}`,
+    test:
+      k.role === "control-plane"
+        ? sh`bake_kubeadm_init_preflight ${[exact, k.images.repository, ...ignore]}`
+        : ignore.length > 0
+          ? sh`bake_kubeadm_join_preflight ${ignore}`
+          : sh`bake_kubeadm_join_preflight`,
     slow: true,
   });
   return out;

@@ -183,17 +183,14 @@ bake_on_path() { command -v "$1" >/dev/null; }
 bake_swap_is_off() { [ "$(grep -c . /proc/swaps)" -le 1 ]; }
 bake_fstab_has_no_swap() { ! grep -qE '^[[:space:]]*[^#[:space:]]+[[:space:]]+[^[:space:]]+[[:space:]]+swap([[:space:]]|$)' /etc/fstab 2>/dev/null; }
 
-# $1 open-ports or disable, then the ports. Nothing happens without firewalld.
-# firewalld enabled but not running (a Packer build that has not started it):
-# firewall-offline-cmd writes the ports into the config it loads at its next start.
+# Nothing happens without firewalld. Enabled but not running (a Packer build that
+# has not started it): firewall-offline-cmd writes the ports into the config it
+# loads at its next start. One function per action, so user-data carries only the
+# action the spec picks.
 bake_firewalld_stopped() { ! systemctl is-active --quiet firewalld && systemctl is-enabled --quiet firewalld 2>/dev/null; }
-bake_firewalld() {
-  local action=$1 port added="" cmd=(firewall-cmd --permanent)
-  shift
-  if [ "$action" = disable ]; then
-    if systemctl is-active --quiet firewalld || bake_firewalld_stopped; then systemctl disable --now firewalld; fi
-    return 0
-  fi
+# Opens the ports $@ for good.
+bake_firewalld_open() {
+  local port added="" cmd=(firewall-cmd --permanent)
   if bake_firewalld_stopped && command -v firewall-offline-cmd >/dev/null; then
     cmd=(firewall-offline-cmd)
     echo "bake: firewalld is enabled but not running; opening the ports in its permanent config"
@@ -210,10 +207,8 @@ bake_firewalld() {
   done
   if [ -n "$added" ] && [ "${cmd[0]}" = firewall-cmd ]; then firewall-cmd --reload >/dev/null; fi
 }
-bake_firewalld_ok() {
-  local action=$1 port
-  shift
-  if [ "$action" = disable ]; then ! systemctl is-active --quiet firewalld && ! systemctl is-enabled --quiet firewalld 2>/dev/null; return; fi
+bake_firewalld_has_open() {
+  local port
   if bake_firewalld_stopped && command -v firewall-offline-cmd >/dev/null; then
     for port in "$@"; do bake_quiet firewall-offline-cmd --query-port="$port" || return 1; done
     return 0
@@ -284,37 +279,31 @@ bake_images_present() {
   return "$absent"
 }
 
-# kubeadm's own preflight, last in verify: $1 role, $2 exact version or empty,
-# $3 image repository or empty, then the checks to let pass. kubeadm takes the
-# version and repository only from a config file in this phase.
-bake_kubeadm_preflight() {
-  local role=$1 version repo=$3 config ignore out rc=0
-  version=$(bake_kubeadm_version "$2")
-  shift 3
-  if [ -e /etc/kubernetes/kubelet.conf ]; then
-    echo "bake: kubeadm init or join already ran on this node (/etc/kubernetes/kubelet.conf exists); preflight is for a fresh node, not run"
-    return 0
-  fi
+# kubeadm's own preflight, last in verify, one function per role (user-data carries
+# the spec's), each given the checks to let pass. Not once init or join ran: it
+# is for a fresh node. kubeadm takes the version and image repository only from a
+# config file in this phase.
+bake_kubeadm_fresh_node() {
+  [ -e /etc/kubernetes/kubelet.conf ] || return 0
+  echo "bake: kubeadm init or join already ran on this node (/etc/kubernetes/kubelet.conf exists); preflight is for a fresh node, not run"
+  return 1
+}
+# The join preflight runs the node's checks, then discovers the cluster, which
+# needs one: the endpoint is a documentation address (RFC 5737) and discovery
+# gets 5 s. A failure with no [ERROR ...] line after the checks ran is that
+# discovery, not the node.
+bake_kubeadm_join_preflight() {
+  local config ignore out rc=0
+  bake_kubeadm_fresh_node || return 0
   ignore=$(IFS=,; echo "$*")
-  echo "bake: kubeadm preflight for a $role (kubernetes $version); checks let pass: ${ignore:-none}"
+  echo "bake: kubeadm join preflight; checks let pass: ${ignore:-none}"
   config=$(mktemp /tmp/bake-kubeadm-XXXXXX.yaml)
-  printf 'apiVersion: kubeadm.k8s.io/v1beta4\n' > "$config"
-  if [ "$role" = control-plane ]; then
-    printf 'kind: ClusterConfiguration\nkubernetesVersion: %s\n' "$version" >> "$config"
-    if [ -n "$repo" ]; then printf 'imageRepository: %s\n' "$repo" >> "$config"; fi
-    kubeadm init phase preflight --config "$config" ${ignore:+--ignore-preflight-errors="$ignore"} || rc=$?
-  else
-    # The join preflight runs the node's checks, then discovers the cluster,
-    # which needs one: the endpoint is a documentation address (RFC 5737) and
-    # discovery gets 5 s. A failure with no [ERROR ...] line after the checks
-    # ran is that discovery, not the node.
-    printf 'kind: JoinConfiguration\ndiscovery:\n  bootstrapToken:\n    apiServerEndpoint: 192.0.2.1:6443\n    token: abcdef.0123456789abcdef\n    unsafeSkipCAVerification: true\ntimeouts:\n  discovery: 5s\n' >> "$config"
-    out=$(kubeadm join phase preflight --config "$config" ${ignore:+--ignore-preflight-errors="$ignore"} 2>&1) || rc=$?
-    printf '%s\n' "$out"
-    if [ "$rc" -ne 0 ] && grep -q 'Running pre-flight checks' <<< "$out" && ! grep -q '\[ERROR ' <<< "$out"; then
-      echo "bake: the node's preflight checks passed; kubeadm then stopped at cluster discovery, which needs a cluster: not checked here"
-      rc=0
-    fi
+  printf 'apiVersion: kubeadm.k8s.io/v1beta4\nkind: JoinConfiguration\ndiscovery:\n  bootstrapToken:\n    apiServerEndpoint: 192.0.2.1:6443\n    token: abcdef.0123456789abcdef\n    unsafeSkipCAVerification: true\ntimeouts:\n  discovery: 5s\n' > "$config"
+  out=$(kubeadm join phase preflight --config "$config" ${ignore:+--ignore-preflight-errors="$ignore"} 2>&1) || rc=$?
+  printf '%s\n' "$out"
+  if [ "$rc" -ne 0 ] && grep -q 'Running pre-flight checks' <<< "$out" && ! grep -q '\[ERROR ' <<< "$out"; then
+    echo "bake: the node's preflight checks passed; kubeadm then stopped at cluster discovery, which needs a cluster: not checked here"
+    rc=0
   fi
   rm -f "$config"
   return "$rc"
@@ -509,7 +498,7 @@ bake_swap_off
 bake_step 13/17 selinux-mode 'SELinux permissive, now and in /etc/selinux/config'
 bake_selinux_mode permissive
 bake_step 14/17 firewalld 'open the worker'\''s ports if firewalld is active'
-bake_firewalld open-ports 10250/tcp 10256/tcp 30000-32767/tcp 8472/udp
+bake_firewalld_open 10250/tcp 10256/tcp 30000-32767/tcp 8472/udp
 bake_step 15/17 enable-kubelet 'enable kubelet (it waits for kubeadm init or join)'
 systemctl enable --now kubelet
 bake_step 16/17 pull-images 'pull the images kubeadm needs into containerd'\''s k8s.io namespace'
@@ -520,7 +509,7 @@ bake_check 'the CRI plugin answers crictl info' bake_cri_answers
 bake_check 'sudo finds crictl' bake_sudo_finds crictl
 bake_check 'kubeadm version is 1.35' bake_kubeadm_version_is 1.35
 bake_check 'the pulled images are in containerd' bake_images_present '' '' yes
-bake_check 'kubeadm join preflight passes' bake_kubeadm_preflight worker '' ''
+bake_check 'kubeadm join preflight passes' bake_kubeadm_join_preflight
 bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2
 bake_check_each 'kernel module {} is loaded' bake_module_loaded overlay br_netfilter
 bake_check 'packages podman, buildah are not installed' bake_pkg_absent podman buildah
@@ -532,7 +521,7 @@ bake_check '/etc/fstab mounts no swap' bake_fstab_has_no_swap
 bake_check_each '{} is on PATH' bake_on_path crictl conntrack ip iptables mount nsenter ethtool socat tc
 bake_check 'kubelet is enabled' systemctl is-enabled --quiet kubelet
 bake_check 'SELinux is permissive' bake_selinux_mode_is permissive
-bake_check 'firewalld, if active, has 10250/tcp 10256/tcp 30000-32767/tcp 8472/udp open' bake_firewalld_ok open-ports 10250/tcp 10256/tcp 30000-32767/tcp 8472/udp
+bake_check 'firewalld, if active, has 10250/tcp 10256/tcp 30000-32767/tcp 8472/udp open' bake_firewalld_has_open 10250/tcp 10256/tcp 30000-32767/tcp 8472/udp
 bake_checks_passed
 bake_step_took
 BAKE_STEP=finished
