@@ -33,7 +33,7 @@ import {
 import { join } from "node:path";
 import { BOXES, cgroupV2, runInOverlayRoot } from "../support/overlay-root.js";
 import { SHOW_CONTAINERD, SYSCTL } from "../support/stubs.js";
-import { GNU_TAR_IN_ROOT } from "./repo.js";
+import { EL10_KERNEL, GNU_TAR_IN_ROOT } from "./repo.js";
 
 const ROCKY_DNF_CONF = `[main]
 gpgcheck=1
@@ -53,9 +53,9 @@ esac`,
   sysctl: SYSCTL,
   selinuxenabled: "exit 1 # SELinux is off",
   sleep: `echo "$*" >> /stub/sleep`,
-  // The kernel of an EL image (test/el/repo.ts EL10_KERNEL, per releasever), not the host's.
+  // The kernel of an EL10 image (only EL10's plan asks), not the host's; /stub/kernel overrides it.
   uname: `case "$1" in
-  -r) cat /stub/kernel 2>/dev/null || echo "6.12.0-55.el$(cat /etc/dnf/vars/releasever).x86_64" ;;
+  -r) cat /stub/kernel 2>/dev/null || echo "${EL10_KERNEL}.x86_64" ;;
   -m) echo x86_64 ;;
   *) exec /usr/bin/uname "$@" ;;
 esac`,
