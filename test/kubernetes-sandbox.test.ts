@@ -25,7 +25,7 @@ import { describe, expect, it } from "vitest";
 import { plan, renderPackerScript, validateSpec, type SpecInput } from "../src/index.js";
 import { KUBERNETES_STEPS_LAST } from "./helpers.js";
 import { BOXES, cgroupV2, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
-import { rpmQuery, SHOW_CONTAINERD, SYSCTL, withPackageVersion } from "./support/stubs.js";
+import { kubeadmCgroupV1Preflight, rpmQuery, SHOW_CONTAINERD, SYSCTL, withPackageVersion } from "./support/stubs.js";
 
 // One write per record (cat of a small file): verify's checks run side by side, and so do their stubs.
 const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } > /stub/rec.$$; cat /stub/rec.$$ >> /stub/log; rm -f /stub/rec.$$`;
@@ -98,14 +98,15 @@ esac`,
   "config images list") repo=registry.k8s.io; if [ "\${6:-}" = --image-repository ]; then repo=$7; fi
     for i in ${KUBEADM_IMAGES.join(" ")}; do echo "$repo/$i"; done ;;
   "init phase preflight" | "join phase preflight") cp "$5" "/stub/preflight-$1.yaml"
-    echo "[preflight] Running pre-flight checks"
+${kubeadmCgroupV1Preflight("v1.35.2")}    echo "[preflight] Running pre-flight checks"
     if [ -e /stub-data/preflight-fails ]; then printf '[preflight] Some fatal errors occurred:\\n\\t[ERROR Mem]: stand-in failure\\n' >&2; exit 1; fi
     # Like kubeadm 1.3x: a worker's join preflight goes on to discovery, which fails without a cluster.
     if [ "$1" = join ]; then echo "error execution phase preflight: couldn't validate the identity of the API Server: 192.0.2.1:6443: i/o timeout" >&2; exit 1; fi ;;
   *) exit 2 ;;
 esac`,
 };
-for (const tool of ["conntrack", "socat", "ethtool", "tc", "ip", "iptables", "ebtables"]) STUBS[tool] = "exit 0";
+for (const tool of ["conntrack", "socat", "ethtool", "tc", "ip", "iptables", "ebtables", "grubby"])
+  STUBS[tool] = "exit 0";
 
 const FSTAB =
   "UUID=1234 / xfs defaults 0 0\n/dev/vda2 none swap defaults 0 0\n  /swapfile\tnone\tswap\tsw 0 0\n# /dev/vdb none swap sw 0 0\n";

@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { kubeadmCgroupV1Preflight } from "../support/stubs.js";
 
 /** The config.toml docker's containerd.io ships: the CRI plugin off, for Docker Engine. */
 export const PACKAGE_CONFIG_TOML = 'disabled_plugins = ["cri"]\n';
@@ -93,7 +94,8 @@ function kubernetesPackages(version: string): StandIn[] {
         "/usr/bin/kubeadm": script(`# ${what("kubeadm")}
 case "$1" in
   version) echo "v${version}" ;;
-  init|join) echo "[preflight] ${what("kubeadm")}: kubeadm's preflight checks were NOT run" ;;
+  init|join)
+${kubeadmCgroupV1Preflight(version)}    echo "[preflight] ${what("kubeadm")}: kubeadm's preflight checks were NOT run, but for SystemVerification's cgroup v1 error" ;;
   *) echo "kubeadm stand-in: '$*' is not implemented" >&2; exit 2 ;;
 esac
 `),
@@ -129,6 +131,11 @@ const KUBEADM_TOOLS: [string, string][] = [
   ["iproute-tc", "/usr/sbin/tc"],
   ["ethtool", "/usr/sbin/ethtool"],
 ];
+/** EL8 names iptables-nft iptables, and has ebtables in iptables-ebtables. */
+const EL8_KUBEADM_TOOLS: [string, string][] = [
+  ...KUBEADM_TOOLS.map(([name, path]): [string, string] => [name === "iptables-nft" ? "iptables" : name, path]),
+  ["iptables-ebtables", "/usr/sbin/ebtables"],
+];
 
 /** Where the stand-in tar package finds GNU tar: the host's, copied into the sandbox root's layer. */
 export const GNU_TAR_IN_ROOT = "/usr/libexec/bake-el-test/gnu-tar";
@@ -159,7 +166,7 @@ function osPackages(el: 8 | 9 | 10): StandIn[] {
     osPackage("runc", "1.1.12", `4.el${el}`, "/usr/bin/runc", 4),
     osPackage("podman", "4.9.4", `1.el${el}`, "/usr/bin/podman", 4),
     osPackage("buildah", "1.33.7", `1.el${el}`, "/usr/bin/buildah", 2),
-    ...KUBEADM_TOOLS.map(([name, path]) => osPackage(name, "1.0", `1.el${el}`, path)),
+    ...(el === 8 ? EL8_KUBEADM_TOOLS : KUBEADM_TOOLS).map(([name, path]) => osPackage(name, "1.0", `1.el${el}`, path)),
     {
       name: "container-selinux",
       version: "2.229.0",

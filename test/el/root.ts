@@ -12,8 +12,8 @@
 //   take no time and can be counted), and uname and modinfo (an EL kernel, whose
 //   br_netfilter comes with kernel-modules-extra).
 // - /sys/fs/cgroup/cgroup.controllers: the root's /sys is a bare directory; the file makes it a
-//   node booted with cgroup v2 (the EL8 switch itself is the sandbox test's and the Rocky boots'
-//   to prove).
+//   node booted with cgroup v2. Without it (cgroupV1), an EL8 node before its switch: a grubby
+//   stub logs the kernel arguments bake sets, and writing the file is the "reboot".
 // - whiteouts hiding host files a fresh Rocky host does not have (/etc/containerd, ...).
 // dnf, rpm, curl, tar and the stand-in containerd from the package are not stubbed.
 import { execFileSync } from "node:child_process";
@@ -59,6 +59,8 @@ esac`,
   -m) echo x86_64 ;;
   *) exec /usr/bin/uname "$@" ;;
 esac`,
+  // what a reboot would boot with: the arguments bake gave every kernel
+  grubby: `echo "$*" >> /stub/grubby`,
   // overlay is in EL's kernel-core; br_netfilter is found once kernel-modules-extra is installed.
   modinfo: `[ "$1" = overlay ] || [ -e "/lib/modules/$(uname -r)/kernel/net/bridge/$1.ko.xz" ]`,
 };
@@ -104,6 +106,8 @@ export interface RootOptions {
    * For the host-tools step other branches add; today's provisioner fails without tar.
    */
   withoutTar?: boolean;
+  /** A node booted with cgroup v1, as EL8 is: no cgroup.controllers until the test writes it. */
+  cgroupV1?: boolean;
   /** The unit's OOMScoreAdjust, what /proc/<MainPID>/oom_score_adj shows. */
   oomScoreAdj?: number;
 }
@@ -136,7 +140,7 @@ export function makeRoot(name: string, opts: RootOptions): ElRoot {
       `#!/bin/bash\n# Stub of bake's EL contract test: the sandbox has no booted system.\nmkdir -p /stub\n${body}\n`,
       0o755,
     );
-  cgroupV2(layer, true);
+  cgroupV2(layer, !opts.cgroupV1);
   if (opts.withoutTar) {
     for (const tar of ["/usr/bin/tar", "/usr/sbin/tar"]) if (existsSync(tar)) hideFromRoot(layer, tar);
     mkdirSync(join(layer, GNU_TAR_IN_ROOT, ".."), { recursive: true });

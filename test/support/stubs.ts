@@ -45,3 +45,22 @@ fi`;
 /** The stub body for command, with containerd's package version query in front of rpm's and dpkg-query's. */
 export const withPackageVersion = (command: string, body: string) =>
   command === "rpm" || command === "dpkg-query" ? `${CONTAINERD_PACKAGE_VERSION}\n${body}` : body;
+
+/**
+ * The one check of kubeadm's preflight the stand-in kubeadms do run, in POSIX sh for
+ * `kubeadm VERB phase preflight`: from 1.35, SystemVerification fails on a cgroup v1
+ * node, where 1.34 warned (kubernetes/system-validators PR #61, vendored by kubernetes
+ * PR #134744; read 2026-12-06). The message follows kubeadm 1.35's as seen in a
+ * public log; cgroup v2 is told by /sys/fs/cgroup/cgroup.controllers, as in bake.
+ * Empty for a kubeadm older than 1.35.
+ */
+export function kubeadmCgroupV1Preflight(kubeadmVersion: string): string {
+  const minor = Number(kubeadmVersion.replace(/^v/, "").split(".")[1]);
+  if (minor < 35) return "";
+  return `if [ ! -f /sys/fs/cgroup/cgroup.controllers ]; then
+  echo "[preflight] Running pre-flight checks"
+  printf '%s\\n' "error execution phase preflight: [preflight] Some fatal errors occurred:" "	[ERROR SystemVerification]: cgroups v1 support is deprecated and will be removed in a future release. Please migrate to cgroups v2. (stand-in kubeadm ${kubeadmVersion}: the one preflight check it runs)" >&2
+  exit 1
+fi
+`;
+}

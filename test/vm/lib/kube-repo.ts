@@ -12,6 +12,7 @@ import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { kubeadmCgroupV1Preflight } from "../../support/stubs.js";
 import { log, run } from "./exec.js";
 
 export const KUBE_MINOR = "1.35";
@@ -42,7 +43,7 @@ export function kubeadmImageList(repository: string, version: string): string[] 
 const kubeadmScript = () => `#!/bin/sh
 # kubeadm ${STANDIN_MARK} kubeadm). Built by bake's VM test harness
 # (test/vm/lib/kube-repo.ts): it answers version and config images list with the test's
-# list, and the preflight phases WITHOUT running kubeadm's checks.
+# list, and the preflight phases WITHOUT running kubeadm's checks, but for cgroup v1's error.
 VERSION=v${KUBE_PATCH}
 IMAGES='${KUBEADM_IMAGES.join(" ")}'
 say() { echo "kubeadm ${STANDIN_MARK} kubeadm): $*" >&2; }
@@ -70,7 +71,7 @@ case "$1" in
     done ;;
   init|join)
     [ "$2 $3" = "phase preflight" ] || { say "only '$1 phase preflight' is implemented"; exit 2; }
-    echo "[preflight] kubeadm ${STANDIN_MARK} kubeadm): kubeadm's preflight checks were NOT run; the real ones run only in the GitHub workflow (boot.yml, Rocky)"
+${kubeadmCgroupV1Preflight(KUBE_PATCH)}    echo "[preflight] kubeadm ${STANDIN_MARK} kubeadm): kubeadm's preflight checks were NOT run; the real ones run only in the GitHub workflow (boot.yml, Rocky)"
     echo "[preflight] arguments: $*"
     config=
     for a in "$@"; do case "$a" in --config=*) config=\${a#*=} ;; esac; done
