@@ -29,6 +29,18 @@ export function repoKeyUrl(baseurl: string, family: "el" | "debian"): string {
   return family === "el" ? `${dir}repodata/repomd.xml.key` : `${dir}Release.key`;
 }
 
+// From 1.35, kubeadm's preflight fails on a cgroup v1 node ([ERROR SystemVerification]),
+// where 1.34 warned: system-validators v1.12.1's cgroups validator errs for a kubelet
+// version >= 1.35.0-0 (kubernetes/system-validators PR #61, its test
+// TestIsCgroupsV1DisabledInKubelet), vendored by kubernetes PR #134744 (merged for 1.35);
+// both read 2026-12-06. kubelet 1.35 also refuses cgroup v1 unless failCgroupV1 is false.
+export const LAST_MINOR_ON_CGROUP_V1 = "1.34";
+
+/** kubeadm's preflight (and kubelet) of this version refuse a cgroup v1 node. */
+export function refusesCgroupV1(version: string): boolean {
+  return Number(minorOf(version).split(".")[1]) > Number(LAST_MINOR_ON_CGROUP_V1.split(".")[1]);
+}
+
 /** cri-tools releases follow the Kubernetes minor: v1.35.0 for 1.35. */
 export function crictlVersionFor(version: string): string {
   return `v${minorOf(version)}.0`;

@@ -171,7 +171,7 @@ async function provision(name: string, input: SpecInput, data: Record<string, st
       .split("\0\n")
       .filter((r) => r !== "")
       .map((r) => r.split("\0"));
-  return { plan: p, upper, run, read, calls, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { plan: p, layer, upper, run, read, calls, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 // crictl from the cri-tools package that kubeadm pulls in: the stand-in crictl is on PATH.
@@ -400,6 +400,25 @@ describe.skipIf(!overlayRootAvailable())(
       expect(first.output).toContain("bake: FAILED in step 'verify'");
       expect(existsSync(join(box.upper, "stub/firewalld-off"))).toBe(true);
       expect(first.output).toContain("bake: ok   - firewalld is off");
+      box.cleanup();
+    });
+
+    it("EL8 on cgroup v1: exits 75 with kubeadm's preflight left for after the reboot, which then passes it", async () => {
+      const box = await provision("cgroup-v1", { ...base({ images: { prePull: false } }), distro: "rocky8" });
+      cgroupV2(box.layer, false);
+      const first = await box.run();
+      expect(first.code, first.output).toBe(75);
+      expect(box.read("var/lib/bake/status")).toBe("reboot-pending\n");
+      expect(first.output).toContain("bake: skip - kubeadm join preflight passes: not before the reboot for cgroup v2");
+      expect(first.output).toContain("bake: ok   - kubelet is enabled");
+      expect(box.calls().filter((c) => c[0] === "kubeadm" && c[2] === "phase")).toEqual([]);
+
+      // The reboot: the kernel now mounts cgroup v2.
+      cgroupV2(box.layer, true);
+      const second = await box.run();
+      expect(second.code, second.output).toBe(0);
+      expect(second.output).toContain("bake: ok   - kubeadm join preflight passes");
+      expect(box.read("var/lib/bake/status")).toBe("ok\n");
       box.cleanup();
     });
   },

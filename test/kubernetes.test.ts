@@ -241,6 +241,19 @@ describe("images and preflight", () => {
     ).toBe("bake_check 'kubeadm init preflight passes' bake_kubeadm_init_preflight '' '' ImagePull NumCPU");
   });
 
+  it("on EL8, while the reboot to cgroup v2 is pending, leaves the preflight of 1.35 and later for the run after it", () => {
+    const preflight = (input: SpecInput) =>
+      verify(input)
+        .split("\n")
+        .find((l) => l.includes("_preflight"));
+    expect(preflight(on({ distro: "rocky8" }))).toBe(
+      "bake_check_after_reboot /var/lib/bake/reboot-required 'kubeadm join preflight passes' bake_kubeadm_join_preflight",
+    );
+    // 1.34's kubeadm only warns on cgroup v1; EL9 boots v2 and has no reboot to wait for
+    expect(preflight(on({ distro: "rocky8", kubernetes: { version: "1.34" } }))).toMatch(/^bake_check 'kubeadm join/);
+    expect(preflight(on({ distro: "rocky9" }))).toMatch(/^bake_check 'kubeadm join/);
+  });
+
   it("refuses a kernel.sysctl without net.ipv4.ip_forward = 1, which kubeadm's preflight requires", () => {
     expect(errors(on({ kernel: { sysctl: { "net.ipv4.ip_forward": 0 } } }))).toEqual([
       expect.stringMatching(/^kernel\.sysctl: must set net\.ipv4\.ip_forward: 1 for a kubeadm node/),

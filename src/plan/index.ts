@@ -43,10 +43,10 @@ export function buildPlan(spec: NodeSpec): Plan {
     if (file.keyFetchedBy && !steps.some((s) => s.id === file.keyFetchedBy))
       throw new Error(`internal error: ${file.path}'s key is fetched by a step the plan lacks`);
   }
-  const verify = verifyStep(checks);
+  const reboot = contributions.find((c) => c.reboot)?.reboot;
+  const verify = verifyStep(checks, reboot);
   const tools = hostToolsStep(context.distro, [...background, ...steps, verify]);
   const first = [proxyStep(spec), tools].filter((s): s is PlannedStep => s !== undefined);
-  const reboot = contributions.find((c) => c.reboot)?.reboot;
   return { ...context, files, steps: [...first, ...background, ...steps, verify], ...(reboot && { reboot }) };
 }
 

@@ -2,7 +2,7 @@
 // held, the host tools kubeadm's preflight wants, swap off, firewalld, SELinux
 // mode, images pulled; verify ends with kubeadm's own preflight.
 import { kubernetesHostTools } from "../kubernetes-host-tools.js";
-import { minorOf } from "../kubernetes-releases.js";
+import { minorOf, refusesCgroupV1 } from "../kubernetes-releases.js";
 import { renderTemplate } from "../render/templates.js";
 import { lines, sh } from "../render/shell.js";
 import type { Contribution, PlanContext } from "./types.js";
@@ -166,6 +166,8 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
           ? sh`bake_kubeadm_join_preflight ${ignore}`
           : sh`bake_kubeadm_join_preflight`,
     slow: true,
+    // Its SystemVerification fails on cgroup v1 from 1.35: on EL8 it waits for the reboot to v2.
+    ...(refusesCgroupV1(k.version) && { afterReboot: true }),
   });
   return out;
 }

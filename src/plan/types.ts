@@ -40,6 +40,11 @@ export interface PlannedCheck {
    * under emulation. Slow checks start first, so the quick ones run beside them.
    */
   slow?: boolean;
+  /**
+   * It cannot pass before the reboot the plan may need (kubeadm's preflight on a node
+   * still booted with cgroup v1): skipped, and said so, while that reboot is pending.
+   */
+  afterReboot?: boolean;
   /** Set by batchedCheck: the wording and test this check shares with others, and its own item. */
   batch?: { what: string; test: string; item: string };
 }

@@ -1,6 +1,6 @@
 // The last step: prove the node is what the plan says, or fail provisioning.
 import { lines, sh, ShellCode } from "../render/shell.js";
-import type { PlannedCheck, PlannedStep } from "./types.js";
+import type { PlannedCheck, PlannedReboot, PlannedStep } from "./types.js";
 
 /**
  * One of a batch of checks that share their wording and test: `what` with {}
@@ -16,16 +16,24 @@ export function batchedCheck(what: string, test: string, item: string, slow = fa
   };
 }
 
-/** Checks run side by side in the order they are written, and print in that order: slow ones first. */
-export function verifyStep(planned: PlannedCheck[]): PlannedStep {
+/**
+ * Checks run side by side in the order they are written, and print in that order: slow ones first.
+ * With a reboot in the plan, an afterReboot check runs only once the reboot is no longer pending.
+ */
+export function verifyStep(planned: PlannedCheck[], reboot?: PlannedReboot): PlannedStep {
   const checks = [...planned.filter((c) => c.slow), ...planned.filter((c) => !c.slow)];
   // bake_checks_passed waits for the checks' pids; with none, a bare wait would wait for the log's tee forever.
-  if (checks.length === 0) throw new Error("internal error: a plan without checks");
+  if (!checks.some((c) => !(reboot && c.afterReboot))) throw new Error("internal error: a plan without checks");
   const calls: ShellCode[] = [];
   for (let i = 0; i < checks.length; ) {
     const batch = checks[i]!.batch;
     if (!batch) {
-      calls.push(sh`bake_check ${checks[i]!.description} ${checks[i]!.test}`);
+      const { description, test, afterReboot } = checks[i]!;
+      calls.push(
+        reboot && afterReboot
+          ? sh`bake_check_after_reboot ${reboot.marker} ${description} ${test}`
+          : sh`bake_check ${description} ${test}`,
+      );
       i++;
       continue;
     }

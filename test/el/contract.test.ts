@@ -92,7 +92,7 @@ function render(distro: string, repo: { baseurl: string; gpgkey: string }, sets:
 async function rockyRoot(
   name: string,
   releasever: 8 | 9 | 10,
-  options: { withoutTar?: boolean } = {},
+  options: { withoutTar?: boolean; cgroupV1?: boolean } = {},
 ): Promise<ElRoot> {
   const root = makeRoot(name, {
     ...options,
@@ -322,6 +322,21 @@ describe("rocky9 provisioner on a proxied network and a minimal image", () => {
   });
 });
 
+/** A kubeadm-ready worker on bake's default docker repo, against the stand-in pkgs.k8s.io, with `sets`. */
+function renderKubeadmReady(distro: string, sets: string[] = []): string {
+  const d = defaultRepo(distro);
+  // swap is the VM boots' to prove (this root shares the host's /proc/swaps); no image pulls without containerd
+  return render(distro, { baseurl: local(d.baseurl), gpgkey: local(d.gpgkey) }, [
+    ...sets,
+    "kubernetes.enabled=true",
+    "kubernetes.version=1.35.1",
+    `kubernetes.repo.baseurl=${server.origin}/core:/stable:/v1.35/rpm/`,
+    "kubernetes.disableSwap=false",
+    "kubernetes.images.prePull=false",
+    "crictl.install=package",
+  ]);
+}
+
 describe("rocky9 kubeadm-ready provisioner: kubernetes.repo against a stand-in of pkgs.k8s.io's rpm repo", () => {
   const kube = ["kubelet", "kubeadm", "kubectl"];
   let root: ElRoot;
@@ -329,16 +344,7 @@ describe("rocky9 kubeadm-ready provisioner: kubernetes.repo against a stand-in o
   let script: string;
 
   beforeAll(async () => {
-    const d = defaultRepo("rocky9");
-    // swap is the VM boots' to prove (this root shares the host's /proc/swaps); no image pulls without containerd
-    script = render("rocky9", { baseurl: local(d.baseurl), gpgkey: local(d.gpgkey) }, [
-      "kubernetes.enabled=true",
-      "kubernetes.version=1.35.1",
-      `kubernetes.repo.baseurl=${server.origin}/core:/stable:/v1.35/rpm/`,
-      "kubernetes.disableSwap=false",
-      "kubernetes.images.prePull=false",
-      "crictl.install=package",
-    ]);
+    script = renderKubeadmReady("rocky9");
     root = await rockyRoot("kubeadm", 9);
     first = await root.provision(script);
   }, 120_000);
@@ -383,5 +389,52 @@ describe("rocky9 kubeadm-ready provisioner: kubernetes.repo against a stand-in o
     const lifted = await root.run(`dnf -y -q upgrade --disableexcludes=kubernetes ${kube.join(" ")}`);
     expect(lifted.code, lifted.output).toBe(0);
     expect(await root.rpmQuery(...kube)).toEqual(kube.map((n) => `${n}-1.35.2-150500.1.1.x86_64`));
+  });
+});
+
+describe("rocky8 kubeadm-ready on a node booted with cgroup v1: the reboot to cgroup v2, then kubeadm's preflight", () => {
+  const status = () => readFileSync(join(root.upper, "var/lib/bake/status"), "utf8");
+  let root: ElRoot;
+  let script: string;
+  let first: { code: number; output: string };
+
+  beforeAll(async () => {
+    script = renderKubeadmReady("rocky8", ["containerd.version=1.7"]);
+    root = await rockyRoot("kubeadm-el8", 8, { cgroupV1: true });
+    first = await root.provision(script);
+  }, 120_000);
+  afterAll(() => root?.remove());
+
+  it("the stand-in kubeadm 1.35 fails its preflight on this cgroup v1 node, as the real one does", async () => {
+    const r = await root.run("kubeadm join phase preflight --config /dev/null");
+    expect(r.code).toBe(1);
+    expect(r.output).toContain("[ERROR SystemVerification]: cgroups v1");
+  });
+
+  it("the first run sets the kernel argument and exits 75 with the reboot pending, not 1: the preflight waits for the reboot", () => {
+    expect(first.code, first.output).toBe(75);
+    expect(status()).toBe("reboot-pending\n");
+    expect(readFileSync(join(root.upper, "stub/grubby"), "utf8")).toBe(
+      "--update-kernel=ALL --args=systemd.unified_cgroup_hierarchy=1\n",
+    );
+    expect(first.output).toContain("bake: skip - kubeadm join preflight passes: not before the reboot for cgroup v2");
+    expect(first.output).not.toContain("[ERROR SystemVerification]");
+    // the checks that can pass before the reboot still run
+    expect(first.output).toContain("bake: ok   - cgroup v2 is mounted, or set for the next boot");
+    expect(first.output).toContain("bake: ok   - kubelet is enabled");
+    expect(first.output).toMatch(/reboot for cgroup v2, then run this script again/);
+  });
+
+  it("after the reboot (cgroup2 mounted), the run passes verify, kubeadm's preflight included, and writes ok", async () => {
+    const reboot = await root.run(
+      "mkdir -p /sys/fs/cgroup && echo 'cpuset cpu io memory hugetlb pids rdma misc' > /sys/fs/cgroup/cgroup.controllers",
+    );
+    expect(reboot.code, reboot.output).toBe(0);
+    const second = await root.provision(script);
+    expect(second.code, second.output).toBe(0);
+    expect(second.output).toContain("bake: cgroup v2 is mounted");
+    expect(second.output).toContain("bake: ok   - kubeadm join preflight passes");
+    expect(second.output).not.toContain("bake: skip - ");
+    expect(status()).toBe("ok\n");
   });
 });
