@@ -254,6 +254,20 @@ describe("images and preflight", () => {
     expect(preflight(on({ distro: "rocky9" }))).toMatch(/^bake_check 'kubeadm join/);
   });
 
+  it("refuses kernel.cgroup: any on EL8 (cgroup v1) from Kubernetes 1.35, naming the fix; 1.34 and EL9 pass", () => {
+    const el8Any = (version?: string) =>
+      on({ distro: "rocky8", kernel: { cgroup: "any" }, kubernetes: version ? { version } : {} });
+    for (const version of [undefined, "1.35.2", "1.36"])
+      expect(errors(el8Any(version))).toEqual([
+        expect.stringMatching(
+          /^kernel\.cgroup: any keeps rocky8 on cgroup v1, which Kubernetes 1\.3[56] refuses .*set kernel\.cgroup: v2 .*or kubernetes\.version: "1\.34"/,
+        ),
+      ]);
+    expect(errors(el8Any("1.34"))).toEqual([]);
+    expect(errors(on({ distro: "rocky9", kernel: { cgroup: "any" } }))).toEqual([]);
+    expect(errors({ distro: "rocky8", kernel: { cgroup: "any" } })).toEqual([]);
+  });
+
   it("refuses a kernel.sysctl without net.ipv4.ip_forward = 1, which kubeadm's preflight requires", () => {
     expect(errors(on({ kernel: { sysctl: { "net.ipv4.ip_forward": 0 } } }))).toEqual([
       expect.stringMatching(/^kernel\.sysctl: must set net\.ipv4\.ip_forward: 1 for a kubeadm node/),

@@ -1,7 +1,14 @@
 // Cross-key rules of the kubernetes section: what bake can know at validate
 // time about versions that must agree, firewalld ports and preflight.
-import { distroInfo } from "../distro.js";
-import { crictlVersionFor, minorOf, PAUSE_VERSION, ROLE_PORTS } from "../kubernetes-releases.js";
+import { bootsCgroupV1, distroInfo } from "../distro.js";
+import {
+  crictlVersionFor,
+  LAST_MINOR_ON_CGROUP_V1,
+  minorOf,
+  PAUSE_VERSION,
+  refusesCgroupV1,
+  ROLE_PORTS,
+} from "../kubernetes-releases.js";
 import type { Diagnostic } from "../report.js";
 import type { NodeSpec } from "../schema/node-spec.js";
 import { joinKey } from "../schema/key-path.js";
@@ -36,6 +43,14 @@ export function kubernetesRules(spec: NodeSpec, raw: Record<string, unknown>): D
       "error",
       ["kubernetes", "repo", "gpgkeySha256"],
       `must be set on ${spec.distro}: bake checks the key file's sha256 before apt trusts it (sha256sum of ${k.repo.gpgkey})`,
+    );
+  }
+
+  if (spec.kernel.cgroup === "any" && bootsCgroupV1(distroInfo(spec.distro)) && refusesCgroupV1(k.version)) {
+    add(
+      "error",
+      ["kernel", "cgroup"],
+      `any keeps ${spec.distro} on cgroup v1, which Kubernetes ${minor} refuses (kubeadm's preflight fails with [ERROR SystemVerification], kubelet does not start): set kernel.cgroup: v2 (bake switches the node with grubby and a reboot), or kubernetes.version: "${LAST_MINOR_ON_CGROUP_V1}", the last minor that runs on cgroup v1`,
     );
   }
 

@@ -117,7 +117,7 @@ export const NodeSpecSchema = obj(
         ),
         cgroup: oneOf(
           ["v2", "any"],
-          "v2: the node must run cgroup v2 (kubelet 1.35+ refuses v1); on v1 (EL8) bake sets systemd.unified_cgroup_hierarchy=1 with grubby and a reboot is needed. any: accept what the node boots.",
+          "v2: the node must run cgroup v2 (kubelet 1.35+ refuses v1); on v1 (EL8) bake sets systemd.unified_cgroup_hierarchy=1 with grubby and a reboot is needed. any: accept what the node boots; an error on EL8 with kubernetes 1.35+, whose kubeadm and kubelet refuse v1.",
         ),
       },
       "Kernel modules and sysctls.",
