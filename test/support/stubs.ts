@@ -50,8 +50,9 @@ export const withPackageVersion = (command: string, body: string) =>
  * The one check of kubeadm's preflight the stand-in kubeadms do run, in POSIX sh for
  * `kubeadm VERB phase preflight`: from 1.35, SystemVerification fails on a cgroup v1
  * node, where 1.34 warned (kubernetes/system-validators PR #61, vendored by kubernetes
- * PR #134744; read 2026-12-06). The message follows kubeadm 1.35's as seen in a
- * public log; cgroup v2 is told by /sys/fs/cgroup/cgroup.controllers, as in bake.
+ * PR #134744; read 2026-12-06). The message follows kubeadm 1.35's as quoted in
+ * kubernetes/minikube#22315 (read 2026-12-06); cgroup v2 is told by
+ * /sys/fs/cgroup/cgroup.controllers, as in bake.
  * Empty for a kubeadm older than 1.35.
  */
 export function kubeadmCgroupV1Preflight(kubeadmVersion: string): string {
