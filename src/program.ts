@@ -1,6 +1,6 @@
-// The command line: parse flags, call the library, write atomically, map errors to exit codes.
-import { existsSync, mkdirSync, renameSync, writeFileSync, chmodSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+// The command line: parse flags, call the library, write -o (write-output.ts), map errors to exit codes.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 // The CLI imports the modules themselves, not index.ts, which also exports the
 // TypeBox schema objects and would load TypeBox on every start.
@@ -12,6 +12,7 @@ import { renderFiles } from "./emit/files.js";
 import { CLOUD_LIMITS, CLOUDS, type Cloud } from "./emit/size.js";
 import { renderUserData } from "./emit/user-data.js";
 import { BAKE_VERSION } from "./version.js";
+import { writeOutput } from "./write-output.js";
 import { DISTROS } from "./schema/distros.js";
 import type { Distro } from "./schema/node-spec.js";
 import { colorAllowed, describePlan, describeSize, detail, status } from "./commands/status.js";
@@ -93,15 +94,6 @@ function buildPlan(options: CommonOptions) {
   return p;
 }
 
-/** Write through a temp file and rename, so a failure never leaves a half-written target. */
-function writeAtomically(path: string, content: string, mode = "0644"): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${process.pid}.bake-tmp`);
-  writeFileSync(tmp, content, { mode: parseInt(mode, 8) });
-  chmodSync(tmp, parseInt(mode, 8));
-  renameSync(tmp, path);
-}
-
 /** The user-data to print for --cloud/--gzip; over the platform's size limit is an error. */
 function userDataFor(p: Plan, options: CloudInitCliOptions, compose?: Compose): string {
   const { content, form, check } = renderUserData(p, { cloud: options.cloud, gzip: options.gzip, compose });
@@ -135,7 +127,7 @@ async function composerFor(p: Plan, options: CloudInitCliOptions, command: Comma
 }
 
 function emit(content: string, output: string | undefined, options: CommonOptions = {}, name = "output"): void {
-  if (output && output !== "-") writeAtomically(output, content);
+  if (output && output !== "-") writeOutput(output, content);
   else process.stdout.write(content);
   detail(options, () => `${describeSize(name, content)}, written to ${output && output !== "-" ? output : "stdout"}`);
 }
@@ -244,7 +236,7 @@ export function createProgram(): Command {
       specAction((options: CommonOptions) => {
         const rendered = renderFiles(buildPlan(options));
         for (const file of rendered) {
-          writeAtomically(resolve(options.output!, file.path), file.content, file.mode);
+          writeOutput(resolve(options.output!, file.path), file.content, file.mode);
           detail(options, `wrote ${file.path} (${file.mode}, ${Buffer.byteLength(file.content)} bytes)`);
         }
         status(options, `wrote ${rendered.length} files to ${options.output}`);
@@ -332,7 +324,7 @@ export function createProgram(): Command {
       }) => {
         const { writeStarter } = await import("./commands/init.js");
         const kubernetes = options.kubernetes === true ? "worker" : options.kubernetes;
-        const schemaFile = writeStarter({ ...options, kubernetes, force: options.force === true, writeAtomically });
+        const schemaFile = writeStarter({ ...options, kubernetes, force: options.force === true, writeOutput });
         if (schemaFile)
           status(options, `wrote ${schemaFile} (the JSON Schema the spec's first line names, for editors)`);
         const what = [

@@ -1,6 +1,15 @@
 // The command line as users meet it: commands, flags, stdin, exit codes, no partial output.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import {
+  existsSync,
+  lstatSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -22,6 +31,92 @@ describe("bake cloud-init / packer on built-in defaults", () => {
     expect(r.stdout).toBe("");
     expect(readFileSync(join(dir, "provision.sh"), "utf8").startsWith("#!/bin/bash\n")).toBe(true);
     expect(readdirSync(dir)).toEqual(["provision.sh"]);
+  });
+});
+
+describe("-o replaces only what the user asked to replace", () => {
+  // Stand-ins in a temp dir, never the machine's own /dev: a FIFO, a character device
+  // made with mknod (the fast suite runs as root), and a link to /proc/self/fd/1 as /dev/stdout is.
+  const userData = () => runCli(["cloud-init", "-q"]).stdout;
+  const isRoot = process.getuid?.() === 0;
+
+  it("a regular file is replaced atomically (mode 0644, no temp file left); a new path is created with its folder", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "user-data"), "old\n", { mode: 0o600 });
+    expect(runCli(["cloud-init", "-o", join(dir, "user-data")]).status).toBe(0);
+    expect(readFileSync(join(dir, "user-data"), "utf8")).toBe(userData());
+    expect(statSync(join(dir, "user-data")).mode & 0o777).toBe(0o644);
+    expect(runCli(["cloud-init", "-o", join(dir, "new", "user-data")]).status).toBe(0);
+    expect(readFileSync(join(dir, "new", "user-data"), "utf8")).toBe(userData());
+    expect(readdirSync(dir).sort()).toEqual(["new", "user-data"]);
+  });
+
+  it("a symlink, a chain of them, or a dangling one stays a link; the file at its end gets the output", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "real.yaml"), "old\n");
+    symlinkSync("real.yaml", join(dir, "link"));
+    symlinkSync("link", join(dir, "chain"));
+    symlinkSync(join(dir, "later", "made.yaml"), join(dir, "dangling"));
+    for (const name of ["link", "chain", "dangling"]) {
+      const r = runCli(["cloud-init", "-o", join(dir, name)]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(lstatSync(join(dir, name)).isSymbolicLink(), name).toBe(true);
+    }
+    expect(readlinkSync(join(dir, "chain"))).toBe("link");
+    expect(readFileSync(join(dir, "real.yaml"), "utf8")).toBe(userData());
+    expect(readFileSync(join(dir, "later", "made.yaml"), "utf8")).toBe(userData());
+  });
+
+  it("a link to /proc/self/fd/1 (what /dev/stdout is) writes to bake's stdout and stays a link", () => {
+    const dir = tempDir();
+    symlinkSync("/proc/self/fd/1", join(dir, "stdout"));
+    const r = runCli(["cloud-init", "-o", join(dir, "stdout")]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(userData());
+    expect(lstatSync(join(dir, "stdout")).isSymbolicLink()).toBe(true);
+  });
+
+  it("a FIFO is written through to its reader and stays a FIFO", async () => {
+    const dir = tempDir();
+    const fifo = join(dir, "pipe");
+    execFileSync("mkfifo", [fifo]);
+    // timeout: a bake that replaced the FIFO leaves the reader waiting for a writer.
+    const reader = spawn("timeout", ["10", "sh", "-c", 'cat "$1" > "$2"', "sh", fifo, join(dir, "got")]);
+    const done = new Promise((resolve) => reader.on("close", resolve));
+    const r = runCli(["cloud-init", "-o", fifo]);
+    expect(r.status, r.stderr).toBe(0);
+    await done;
+    expect(readFileSync(join(dir, "got"), "utf8")).toBe(userData());
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+  });
+
+  it.skipIf(!isRoot)(
+    "a character device (a null device made in a temp dir) is written through and stays a device",
+    () => {
+      const dir = tempDir();
+      const device = join(dir, "null");
+      execFileSync("mknod", [device, "c", "1", "3"]);
+      const before = lstatSync(device);
+      const r = runCli(["packer", "-o", device]);
+      expect(r.status, r.stderr).toBe(0);
+      const after = lstatSync(device);
+      expect(after.isCharacterDevice()).toBe(true);
+      expect([after.ino, after.mode, after.rdev]).toEqual([before.ino, before.mode, before.rdev]);
+      expect(readdirSync(dir)).toEqual(["null"]);
+    },
+  );
+
+  it("a directory is an error naming it; a bad spec writes nothing at all", () => {
+    const dir = tempDir();
+    const r = runCli(["cloud-init", "-o", dir]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`bake: cannot write ${dir}: it is a directory; name a file in it\n`);
+    expect(readdirSync(dir)).toEqual([]);
+    writeFileSync(join(dir, "real.yaml"), "old\n");
+    symlinkSync("real.yaml", join(dir, "link"));
+    expect(runCli(["cloud-init", "-o", join(dir, "link"), "-c", "-"], "distro: nope\n").status).toBe(1);
+    expect(readFileSync(join(dir, "real.yaml"), "utf8")).toBe("old\n");
+    expect(lstatSync(join(dir, "link")).isSymbolicLink()).toBe(true);
   });
 });
 

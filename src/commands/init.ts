@@ -132,7 +132,7 @@ export function checkWritable(output: string, force: boolean): void {
  * Returns the schema file written, if any.
  */
 export function writeStarter(
-  options: InitOptions & { force: boolean; writeAtomically: (path: string, text: string) => void },
+  options: InitOptions & { force: boolean; writeOutput: (path: string, text: string) => void },
 ): string | undefined {
   checkWritable(options.output, options.force);
   const text = starterSpec(options);
@@ -151,7 +151,7 @@ export function writeStarter(
       );
     }
     if (current !== schema) {
-      options.writeAtomically(schemaPath, schema);
+      options.writeOutput(schemaPath, schema);
       schemaWritten = schemaPath;
     }
   }
@@ -160,11 +160,11 @@ export function writeStarter(
 }
 
 function writeSpec(
-  options: InitOptions & { force: boolean; writeAtomically: (path: string, text: string) => void },
+  options: InitOptions & { force: boolean; writeOutput: (path: string, text: string) => void },
   text: string,
 ): void {
   if (options.force) {
-    options.writeAtomically(options.output, text);
+    options.writeOutput(options.output, text);
     return;
   }
   mkdirSync(dirname(resolve(options.output)), { recursive: true });
