@@ -13,6 +13,8 @@ import { CLOUD_LIMITS, CLOUDS, type Cloud } from "./emit/size.js";
 import { renderUserData } from "./emit/user-data.js";
 import { BAKE_VERSION } from "./version.js";
 import { writeOutput } from "./write-output.js";
+import { specText } from "./input/load.js";
+import { pipedStdin, STDIN_WAIT_MS } from "./input/piped-stdin.js";
 import { DISTROS } from "./schema/distros.js";
 import type { Distro } from "./schema/node-spec.js";
 import { colorAllowed, describePlan, describeSize, detail, status } from "./commands/status.js";
@@ -23,8 +25,8 @@ import { PROFILES, type Profile } from "./commands/profiles.js";
 const EXIT_INVALID = 1;
 const EXIT_USAGE = 2;
 
-interface CommonOptions {
-  /** The spec to read, once resolved by specFile(); undefined means the built-in defaults. */
+interface CommonOptions extends Omit<ChosenSpec, "config"> {
+  /** The spec to read, once resolved by specSource(); undefined means the built-in defaults. */
   config?: string;
   set?: string[];
   output?: string;
@@ -51,7 +53,7 @@ function printDiagnostics(diagnostics: Diagnostic[]): void {
 }
 
 /** Spec files bake reads from the current folder when none is named; the place `bake init` writes. */
-const FOUND_SPECS = ["bake.yaml", "bake.toml"];
+const FOUND_SPECS = ["bake.yaml", "bake.yml", "bake.toml"];
 
 interface SpecChoice {
   /** Every -c given (commander collects them so that a second one is not silently dropped). */
@@ -60,37 +62,72 @@ interface SpecChoice {
   quiet?: boolean;
 }
 
+/** The spec a command reads, as specSource() chose it. */
+interface ChosenSpec {
+  /** A file, "-" for stdin, or undefined for the built-in defaults. */
+  config?: string;
+  /** Stdin's text, when bake read it because no spec was named. */
+  stdinText?: string;
+  /** Why this one, for the note on stderr: found in the folder, stdin left unread. */
+  why?: string;
+}
+
 /**
- * The spec a command reads: the one named (-c FILE or a positional FILE),
- * else ./bake.yaml or ./bake.toml when present (said on stderr), else the
- * built-in defaults. Naming two is a usage error: bake does not merge specs,
- * because a merge rule for lists (mirrors: append or replace?) would be one
- * more thing to learn and errors would have to say which layer won; --set
- * already layers single keys over one spec.
+ * The spec a command reads: the one named (-c FILE or a positional FILE), else
+ * a spec piped to stdin (piped-stdin.ts: never a terminal, never waiting on an
+ * idle pipe), else ./bake.yaml, ./bake.yml or ./bake.toml, else the built-in
+ * defaults. Naming two is a usage error: bake does not merge specs, because a
+ * merge rule for lists (mirrors: append or replace?) would be one more thing to
+ * learn and errors would have to say which layer won; --set already layers
+ * single keys over one spec. Two files found in the folder are an error too:
+ * reading one would silently ignore the other, perhaps the one being edited.
  */
-function specFile(options: SpecChoice, named: string[], command: Command): string | undefined {
+async function specSource(options: SpecChoice, named: string[], command: Command): Promise<ChosenSpec> {
   if (named.length > 1)
     command.error(
       `error: one spec at a time, got ${named.join(" and ")}; bake does not merge specs (use --set KEY=VALUE to change keys of one)`,
     );
   if (options.defaults && named.length > 0)
     command.error(`error: --defaults and ${named[0]} exclude each other: --defaults means no spec file`);
-  if (named.length === 1) return named[0];
-  if (options.defaults) return undefined;
+  if (named.length === 1) return { config: named[0] };
+  if (options.defaults) return {};
+  const piped = await pipedStdin();
+  if (piped.kind === "read" && piped.bytes.toString().trim() !== "")
+    return { config: "-", stdinText: specText(piped.bytes, "<stdin>") };
+  const unread =
+    piped.kind === "idle" ? `; stdin sent nothing in ${STDIN_WAIT_MS} ms, so it was not read (-c - waits for it)` : "";
   const found = FOUND_SPECS.filter((f) => existsSync(f));
   if (found.length > 1)
     command.error(
       `error: both ./${found.join(" and ./")} are here; name the one to use (bake ${command.name()} ${found[0]})`,
     );
-  if (found.length === 0) return undefined;
-  status(options, `reading ./${found[0]} (found in the current folder; name another spec, or --defaults for none)`);
-  return found[0];
+  if (found.length === 0) return { why: unread };
+  return {
+    config: found[0],
+    why: ` (found in the current folder; name another spec, or --defaults for none)${unread}`,
+  };
 }
 
-function buildPlan(options: CommonOptions) {
-  const { plan: p, warnings } = planSpec({ file: options.config, sets: options.set, strict: options.strict });
+/** How a spec is named in notes and messages. */
+const specLabel = (config: string | undefined) =>
+  config === "-" ? "stdin" : config === undefined ? "built-in defaults" : config;
+
+/** Plan the chosen spec; the note naming it (-q silences it) comes first, or once the defaults' distro is known. */
+function buildPlan(options: CommonOptions, announce = true) {
+  const note = (distro?: string) => {
+    if (announce)
+      status(options, `spec: ${specLabel(options.config)}${distro ? ` (distro ${distro})` : ""}${options.why ?? ""}`);
+  };
+  if (options.config !== undefined) note();
+  const { plan: p, warnings } = planSpec({
+    file: options.config,
+    text: options.stdinText,
+    sets: options.set,
+    strict: options.strict,
+  });
+  if (options.config === undefined) note(p.spec.distro);
   if (!options.quiet) printDiagnostics(warnings);
-  for (const line of describePlan(p, options.config ?? "built-in defaults")) detail(options, line);
+  for (const line of describePlan(p, specLabel(options.config))) detail(options, line);
   return p;
 }
 
@@ -164,7 +201,7 @@ function withMergeOptions(command: Command): Command {
 }
 
 const SPEC_HELP =
-  "node spec, YAML or TOML (- reads stdin); without it, ./bake.yaml or ./bake.toml if present, else built-in defaults";
+  "node spec, YAML or TOML (- waits for stdin); without it: a spec piped to stdin, else ./bake.yaml, ./bake.yml or ./bake.toml, else built-in defaults (docs/guide.md)";
 
 function withSpecOptions(command: Command, output: "file" | "dir" | "none"): Command {
   command
@@ -183,9 +220,13 @@ function withSpecOptions(command: Command, output: "file" | "dir" | "none"): Com
 
 /** Wrap a rendering command's action: resolve [spec], -c and ./bake.yaml into options.config. */
 function specAction<T extends CommonOptions>(run: (options: T, command: Command) => void | Promise<void>) {
-  return (spec: string | undefined, options: Omit<T, "config"> & SpecChoice, command: Command) => {
-    const config = specFile(options, [...(options.config ?? []), ...(spec === undefined ? [] : [spec])], command);
-    return run({ ...options, config } as T, command);
+  return async (spec: string | undefined, options: Omit<T, "config"> & SpecChoice, command: Command) => {
+    const chosen = await specSource(
+      options,
+      [...(options.config ?? []), ...(spec === undefined ? [] : [spec])],
+      command,
+    );
+    return run({ ...options, ...chosen } as T, command);
   };
 }
 
@@ -211,7 +252,7 @@ export function createProgram(): Command {
   )
     .addHelpText(
       "after",
-      "\nExamples:\n  $ bake cloud-init > user-data                   # reads ./bake.yaml (what bake init wrote)\n  $ bake cloud-init node.yaml --set containerd.sandboxImage=registry.k8s.io/pause:3.10 > user-data\n  $ bake cloud-init -c bake.yaml --cloud aws --gzip -o user-data.b64\n  $ bake cloud-init --merge users.yaml > user-data          # one #cloud-config holding both\n  $ bake cloud-init --merge users.yaml --merge setup.sh --mime > user-data\n",
+      "\nExamples:\n  $ bake cloud-init > user-data                   # reads ./bake.yaml (what bake init wrote)\n  $ cat node.yaml | bake cloud-init > user-data   # a spec on stdin, when none is named\n  $ bake cloud-init node.yaml --set containerd.sandboxImage=registry.k8s.io/pause:3.10 > user-data\n  $ bake cloud-init -c bake.yaml --cloud aws --gzip -o user-data.b64\n  $ bake cloud-init --merge users.yaml > user-data          # one #cloud-config holding both\n  $ bake cloud-init --merge users.yaml --merge setup.sh --mime > user-data\n",
     )
     .action(
       specAction(async (options: CloudInitCliOptions, command) => {
@@ -266,7 +307,7 @@ export function createProgram(): Command {
         detail(options, () => describeSize("provision.sh", script));
         status(
           options,
-          `${options.config ?? "built-in defaults"} is valid (${p.spec.distro}/${p.spec.arch}, ${p.files.length} files, ${p.steps.length} steps)`,
+          `${specLabel(options.config)} is valid (${p.spec.distro}/${p.spec.arch}, ${p.files.length} files, ${p.steps.length} steps)`,
         );
       }),
     );
@@ -369,7 +410,7 @@ export function createProgram(): Command {
     .argument("[specs...]", "old and new spec, as with -c")
     .option(
       "-c, --config <file>",
-      "a spec, YAML or TOML; give it twice (old, then new) or once (against the defaults); without it, ./bake.yaml or ./bake.toml if present",
+      "a spec, YAML or TOML; give it twice (old, then new) or once (against the defaults); without it, the new side is a spec piped to stdin, else ./bake.yaml, ./bake.yml or ./bake.toml",
       collect,
       [],
     )
@@ -406,14 +447,18 @@ export function createProgram(): Command {
           command.error("error: bake diff compares two specs: give at most two (-c old -c new, or old new)");
         if (named.length === 2 && options.defaults)
           command.error("error: --defaults and two specs exclude each other: --defaults means no spec file");
-        const [oldFile, newFile] = named.length === 2 ? named : [undefined, specFile(options, named, command)];
+        // The old side is named or the defaults; the new side is chosen as for every command.
+        const [oldFile, newSpec] =
+          named.length === 2
+            ? [named[0], { config: named[1] }]
+            : [undefined, await specSource(options, named, command)];
         const old = {
-          label: oldFile ?? "defaults",
-          plan: buildPlan({ config: oldFile, set: [], quiet: options.quiet, verbose: options.verbose }),
+          label: oldFile === undefined ? "defaults" : specLabel(oldFile),
+          plan: buildPlan({ config: oldFile, set: [], quiet: options.quiet, verbose: options.verbose }, false),
         };
         const now = {
-          label: newFile ?? (options.set.length ? "--set" : "defaults"),
-          plan: buildPlan({ config: newFile, set: options.set, quiet: options.quiet, verbose: options.verbose }),
+          label: newSpec.config === undefined ? (options.set.length ? "--set" : "defaults") : specLabel(newSpec.config),
+          plan: buildPlan({ ...newSpec, set: options.set, quiet: options.quiet, verbose: options.verbose }),
         };
         const diffs = diffPlans(old, now, Math.max(0, Number.parseInt(options.unified, 10) || 0));
         process.stdout.write(formatDiff(diffs, colorAllowed(process.stdout)));

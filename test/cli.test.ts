@@ -110,7 +110,7 @@ describe("-o replaces only what the user asked to replace", () => {
     const dir = tempDir();
     const r = runCli(["cloud-init", "-o", dir]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe(`bake: cannot write ${dir}: it is a directory; name a file in it\n`);
+    expect(r.stderr).toContain(`bake: cannot write ${dir}: it is a directory; name a file in it\n`);
     expect(readdirSync(dir)).toEqual([]);
     writeFileSync(join(dir, "real.yaml"), "old\n");
     symlinkSync("real.yaml", join(dir, "link"));
@@ -122,13 +122,13 @@ describe("-o replaces only what the user asked to replace", () => {
 
 describe("a reader that stops early", () => {
   // As with bake cloud-init | head, once the reader is gone: its end of the pipe is closed before bake writes.
-  it("the pipe closed before bake writes: exit 141, nothing on stderr", async () => {
+  it("the pipe closed before bake writes: exit 141, nothing on stderr but the spec note", async () => {
     const child = spawn(process.execPath, [CLI, "cloud-init"], { stdio: ["ignore", "pipe", "pipe"] });
     child.stdout.destroy();
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
     const code = await new Promise((resolve) => child.on("close", resolve));
-    expect(stderr).toBe("");
+    expect(stderr).toBe("bake: spec: built-in defaults (distro rocky9)\n");
     expect(code).toBe(141);
   });
 });
@@ -145,7 +145,10 @@ describe("spec input", () => {
     const toml =
       'distro = "rocky8"\n[containerd]\nroot = "/data/c"\n[containerd.registries."docker.io"]\nmirrors = ["https://m.example.com"]\n';
     writeFileSync(join(dir, "bake.toml"), toml);
-    for (const r of [runCli(["cloud-init", "-c", join(dir, "bake.toml")]), runCli(["cloud-init", "-c", "-"], toml)]) {
+    for (const r of [
+      runCli(["cloud-init", "-q", "-c", join(dir, "bake.toml")]),
+      runCli(["cloud-init", "-q", "-"], toml),
+    ]) {
       expect(r.stderr).toBe("");
       expect(r.stdout).toContain("rocky8/amd64");
       expect(r.stdout).toContain('root = "/data/c"');
@@ -329,7 +332,7 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("debian13/amd64");
     expect(r.stderr).toBe(
-      "bake: reading ./bake.yaml (found in the current folder; name another spec, or --defaults for none)\n",
+      "bake: spec: bake.yaml (found in the current folder; name another spec, or --defaults for none)\n",
     );
     expect(runCli(["packer", "-q"], undefined, dir).stdout).toContain("debian13");
     const quiet = runCli(["cloud-init", "-q"], undefined, dir);
@@ -348,7 +351,7 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
     const dir = folderWith({ "bake.yaml": "distro: debian13\n" });
     const defaults = runCli(["cloud-init", "--defaults"], undefined, dir);
     expect(defaults.stdout).toContain("rocky9/amd64");
-    expect(defaults.stderr).toBe("");
+    expect(defaults.stderr).toBe("bake: spec: built-in defaults (distro rocky9)\n");
     const toml = folderWith({ "bake.toml": 'distro = "ubuntu2404"\n' });
     expect(runCli(["cloud-init", "-q"], undefined, toml).stdout).toContain("ubuntu2404/amd64");
     writeFileSync(join(toml, "bake.yaml"), "distro: debian13\n");
@@ -358,11 +361,106 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
     expect(both.stderr).toContain("both ./bake.yaml and ./bake.toml are here");
   });
 
+  /** bake run by sh, so stdin is what a shell gives it: a real pipe, a file, /dev/null. */
+  const shell = (script: string, cwd: string) =>
+    spawnSync("sh", ["-c", script, "sh", process.execPath, CLI], {
+      cwd,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+
+  it("reads a spec piped or redirected to stdin when none is named; a named one wins, and stdin wins over ./bake.yaml", () => {
+    const dir = folderWith({ "bake.yaml": "distro: debian13\n", "node.yaml": "distro: rocky8\n" });
+    const piped = shell('cat node.yaml | "$1" "$2" cloud-init', dir);
+    expect(piped.status, piped.stderr).toBe(0);
+    expect(piped.stdout).toContain("rocky8/amd64");
+    expect(piped.stderr).toBe("bake: spec: stdin\n");
+    const redirected = shell('"$1" "$2" packer -q < node.yaml', dir);
+    expect(redirected.stdout).toContain("rocky8");
+    expect(redirected.stderr).toBe("");
+    // A Node parent's pipe is a socket: read the same way.
+    expect(runCli(["validate"], "distro: ubuntu2404\n", dir).stderr).toContain(
+      "bake: stdin is valid (ubuntu2404/amd64",
+    );
+    const named = shell('cat node.yaml | "$1" "$2" cloud-init bake.yaml', dir);
+    expect(named.stdout).toContain("debian13/amd64");
+    expect(named.stderr).toBe("bake: spec: bake.yaml\n");
+    const diff = runCli(["diff", "-q", "--exit-code"], "distro: rocky8\n", dir);
+    expect(diff.status).toBe(1);
+    expect(diff.stdout).toContain("rocky8");
+  });
+
+  it("an empty stdin (closed pipe, echo, /dev/null, an empty file) falls back to ./bake.yaml, then the defaults", () => {
+    const dir = folderWith({ "bake.yaml": "distro: debian13\n", empty: "" });
+    for (const script of [
+      '"$1" "$2" cloud-init < /dev/null',
+      'echo | "$1" "$2" cloud-init',
+      '"$1" "$2" cloud-init < empty',
+      'true | "$1" "$2" cloud-init',
+    ]) {
+      const r = shell(script, dir);
+      expect(r.stdout, script).toContain("debian13/amd64");
+      expect(r.stderr, script).toBe(
+        "bake: spec: bake.yaml (found in the current folder; name another spec, or --defaults for none)\n",
+      );
+    }
+    const none = shell('echo | "$1" "$2" cloud-init --set distro=alma9', tempDir());
+    expect(none.stderr).toBe("bake: spec: built-in defaults (distro alma9)\n");
+  });
+
+  it("an open pipe that sends nothing (CI, ssh, docker run -i) is not waited on: ./bake.yaml is read, and the note says so", async () => {
+    const dir = folderWith({ "bake.yaml": "distro: debian13\n" });
+    const child = spawn(process.execPath, [CLI, "cloud-init"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
+    const timeout = setTimeout(() => child.kill(), 10_000);
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    clearTimeout(timeout);
+    child.stdin.destroy();
+    expect(code).toBe(0);
+    expect(stdout).toContain("debian13/amd64");
+    expect(stderr).toContain("stdin sent nothing in 500 ms, so it was not read (-c - waits for it)");
+  });
+
+  it("finds ./bake.yml; ./bake.yaml beside it is a usage error naming both", () => {
+    const dir = folderWith({ "bake.yml": "distro: ubuntu2204\n" });
+    expect(runCli(["cloud-init", "-q"], undefined, dir).stdout).toContain("ubuntu2204/amd64");
+    writeFileSync(join(dir, "bake.yaml"), "distro: debian13\n");
+    const both = runCli(["cloud-init"], undefined, dir);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain("both ./bake.yaml and ./bake.yml are here");
+  });
+
+  it("an empty or comment-only spec is a warning naming the built-in defaults (an error under --strict); -q keeps errors", () => {
+    const dir = folderWith({ "blank.yaml": "# nothing yet\n\n", "blank.toml": "# nothing\n" });
+    for (const [args, input, name] of [
+      [["cloud-init", "blank.yaml"], undefined, "blank.yaml"],
+      [["packer", "-c", "blank.toml"], undefined, "blank.toml"],
+      [["cloud-init", "-c", "-"], "", "the spec on stdin"],
+      [["validate"], "# only a comment\n", "the spec on stdin"],
+    ] as const) {
+      const r = runCli([...args], input, dir);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain(
+        `warning: ${name} is empty or holds only comments, so the built-in defaults apply (distro rocky9)`,
+      );
+    }
+    const devNull = shell('"$1" "$2" cloud-init -c - < /dev/null', dir);
+    expect(devNull.stderr).toContain(
+      "warning: the spec on stdin is empty or holds only comments, so the built-in defaults apply",
+    );
+    const strict = runCli(["validate", "-q", "--strict", "blank.yaml"], undefined, dir);
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toContain("(an error under --strict)");
+  });
+
   it("takes the spec as a positional argument, as Butane and kubectl users type it", () => {
     const dir = folderWith({ "node.yaml": "distro: debian13\n" });
     const positional = runCli(["cloud-init", "node.yaml"], undefined, dir);
     expect(positional.status, positional.stderr).toBe(0);
-    expect(positional.stderr).toBe("");
+    expect(positional.stderr).toBe("bake: spec: node.yaml\n");
     expect(positional.stdout).toBe(runCli(["cloud-init", "-c", "node.yaml"], undefined, dir).stdout);
     expect(runCli(["validate", "node.yaml"], undefined, dir).stderr).toContain("node.yaml is valid (debian13");
   });

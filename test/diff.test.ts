@@ -87,10 +87,11 @@ describe("CLI status output and colour", () => {
       env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env },
     });
 
-  it("artifacts on stdout, status on stderr; -q leaves stderr empty, -v adds the plan and sizes", () => {
+  it("artifacts on stdout, status on stderr (the spec used); -q leaves stderr empty, -v adds the plan and sizes", () => {
     const normal = run({}, "cloud-init");
     expect(normal.stdout.startsWith("#cloud-config\n")).toBe(true);
-    expect(normal.stderr).toBe("");
+    expect(normal.stderr).toBe("bake: spec: built-in defaults (distro rocky9)\n");
+    expect(run({}, "cloud-init", "-q").stderr).toBe("");
     const verbose = run({}, "cloud-init", "-v");
     expect(verbose.stdout).toBe(normal.stdout);
     expect(verbose.stderr).toMatch(/target rocky9\/amd64/);

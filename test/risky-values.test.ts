@@ -48,8 +48,14 @@ describe("the guide's registry values, as written", () => {
   it("each is a warning at its key and line; the spec is still valid", () => {
     const r = runCli(["validate", "-c", GUIDE_AS_WRITTEN]);
     expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr.startsWith(`bake: spec: ${GUIDE_AS_WRITTEN}\n`)).toBe(true);
     for (const [path, position, words] of EXPECTED) {
-      const block = r.stderr.split("\n\n").find((b) => b.startsWith(`warning: ${path}: `) && b.includes(words));
+      const block = r.stderr
+        .split("\n")
+        .slice(1)
+        .join("\n")
+        .split("\n\n")
+        .find((b) => b.startsWith(`warning: ${path}: `) && b.includes(words));
       expect(block, `${path}: ${words}\n${r.stderr}`).toBeDefined();
       expect(block).toContain(`--> ${GUIDE_AS_WRITTEN}:${position}\n`);
     }
@@ -67,7 +73,7 @@ describe("the guide's registry values, as written", () => {
 
   it("examples/guide.yaml keeps the guide's choices with values that pass --strict", () => {
     const r = runCli(["validate", "--strict", "-c", "examples/guide.yaml"]);
-    expect(r.stderr).toMatch(/^bake: examples\/guide\.yaml is valid/);
+    expect(r.stderr).toMatch(/^bake: spec: examples\/guide\.yaml\nbake: examples\/guide\.yaml is valid/);
     expect(r.status).toBe(0);
   });
 });

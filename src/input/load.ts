@@ -21,6 +21,8 @@ export interface LoadedSpec {
   locate(path: KeyPath, target: "key" | "value"): SourcePosition | undefined;
   /** How many leading segments of path the source itself holds; lets --set tell whose position is nearer. */
   depth?(path: KeyPath): number;
+  /** The spec text held nothing but blank lines and comments, so only defaults (and --set) apply. */
+  empty?: boolean;
 }
 
 export interface LoadOptions {
@@ -38,13 +40,18 @@ export const MAX_SPEC_BYTES = 1024 * 1024;
 export function loadSpec(options: LoadOptions = {}): LoadedSpec {
   const fileName = options.file === "-" ? "<stdin>" : (options.file ?? "<defaults>");
   let base: LoadedSpec = { data: {}, locate: () => undefined };
+  let empty = false;
   if (options.text !== undefined || options.file !== undefined) {
     const text = options.text ?? readSpecText(options.file!);
     const format = options.format ?? detectFormat(options.file, text);
     base = format === "toml" ? parseTomlSpec(text, fileName) : parseYamlSpec(text, fileName);
+    empty = isBlankSpec(text);
   }
-  return applySets(base, options.sets ?? []);
+  return { ...applySets(base, options.sets ?? []), empty };
 }
+
+/** Only blank lines, comments and YAML document markers: the same in YAML and TOML. */
+const isBlankSpec = (text: string) => text.split("\n").every((line) => /^\s*(#.*)?$|^(---|\.\.\.)\s*$/.test(line));
 
 function readSpecText(file: string): string {
   let bytes: Buffer;
@@ -62,6 +69,11 @@ function readSpecText(file: string): string {
     const reason = reasons[code ?? ""] ?? (error as Error).message;
     throw new SpecError([{ severity: "error", path: "", message: `cannot read spec ${file}: ${reason}` }]);
   }
+  return specText(bytes, file);
+}
+
+/** The bytes of a spec as text; too large, binary or not UTF-8 is an error naming where they came from. */
+export function specText(bytes: Buffer, file: string): string {
   if (bytes.length > MAX_SPEC_BYTES) {
     throw new SpecError([
       {
