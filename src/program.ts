@@ -330,7 +330,7 @@ export function createProgram(): Command {
     .command("init")
     .description("write a commented starter spec; every key shown with its meaning and default")
     .addOption(distroOption())
-    .option("-o, --output <file>", "where to write it (- for stdout)", "bake.yaml")
+    .option("-o, --output <file>", "where to write it (- for stdout); a .toml name gets TOML, else YAML", "bake.yaml")
     .option("--force", "replace the spec, and a different bake.schema.json beside it, if they exist")
     .option(
       "--schema <ref>",

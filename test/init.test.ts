@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { SCHEMA_FILE } from "../src/schema/shipped.js";
-import { plan, validateSpec } from "../src/index.js";
+import { loadSpec, plan, validateSpec } from "../src/index.js";
+import type { SpecError } from "../src/report.js";
 import { CRICTL_SHA256 } from "../src/crictl-releases.js";
 import { defaultSpec } from "../src/input/defaults.js";
 import { DISTROS } from "../src/schema/node-spec.js";
@@ -18,7 +19,7 @@ const bake = (cwd: string, ...args: string[]) =>
   spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
 const temp = () => mkdtempSync(join(tmpdir(), "bake-init-"));
 
-/** Uncomment every "# key: value" line (not the "## " explanations, not the modeline). */
+/** Uncomment every "# key: value" (TOML: "# key = value", "# [table]") line, not the "## " explanations, not the first line. */
 const uncommentAll = (text: string) =>
   text
     .split("\n")
@@ -186,5 +187,53 @@ describe("bake init --profile cn", () => {
     const bad = bake(dir, "init", "--profile", "china", "-o", "-");
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("cn");
+  });
+});
+
+describe("bake init -o FILE.toml", () => {
+  const ROLES = [undefined, "worker", "control-plane"] as const;
+  /** The data bake reads back, and how validate answers it (messages without their file:line). */
+  const readBack = (text: string, file: string) => {
+    const loaded = loadSpec({ text, file });
+    try {
+      validateSpec(loaded);
+      return { data: loaded.data, errors: [] as string[] };
+    } catch (error) {
+      return { data: loaded.data, errors: (error as SpecError).diagnostics.map((d) => `${d.path}: ${d.message}`) };
+    }
+  };
+
+  for (const distro of DISTROS) {
+    it(`${distro}: TOML that reads back as the YAML spec does, for each --kubernetes role, with the same comments`, () => {
+      for (const kubernetes of ROLES) {
+        const toml = starterSpec({ distro, output: "new.toml", kubernetes });
+        const yaml = starterSpec({ distro, output: "new.yaml", kubernetes });
+        expect(toml.split("\n")[0]).toBe("#:schema ./bake.schema.json");
+        expect(readBack(toml, "new.toml"), `${distro} ${kubernetes}`).toEqual(readBack(yaml, "new.yaml"));
+        const comments = (text: string) =>
+          text
+            .split("\n")
+            .filter((line) => /^\s*## (?! *e\.g\.|Every key)/.test(line))
+            .sort();
+        expect(comments(toml)).toEqual(comments(yaml));
+        // It validates, except where the YAML spec does not either: apt distros with a role
+        // need the key's sha256 (issue 28 item 10), which the error names for both.
+        if (kubernetes === undefined || !/^(debian|ubuntu)/.test(distro))
+          expect(readBack(toml, "new.toml").errors, `${distro} ${kubernetes}`).toEqual([]);
+      }
+      const text = starterSpec({ distro, output: "new.toml" });
+      const all = loadSpec({ text: uncommentAll(text), file: "new.toml" }).data;
+      expect(all).toEqual(JSON.parse(JSON.stringify(defaultSpec(distro))));
+    });
+  }
+
+  it("the CLI writes TOML for a .toml path, and bake validate reads it", () => {
+    const dir = temp();
+    const r = bake(dir, "init", "--kubernetes", "control-plane", "-o", "new.toml");
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, "new.toml"), "utf8")).toContain('\ndistro = "rocky9"\n');
+    const valid = bake(dir, "validate", "new.toml");
+    expect(valid.status, valid.stderr).toBe(0);
+    expect(valid.stderr).toContain("new.toml is valid (rocky9/amd64");
   });
 });

@@ -42,6 +42,64 @@ function yamlValue(value: unknown): string {
   return stringify(value, { collectionStyle: "flow", lineWidth: 0 }).trimEnd();
 }
 
+/** A TOML key: bare when it can be, else a basic string ("docker.io", sysctl names). */
+const tomlKey = (key: string) => (/^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key));
+
+/** A value as one line of TOML; maps become inline tables. JSON's string escapes are all valid TOML. */
+function tomlValue(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(tomlValue).join(", ")}]`;
+  if (typeof value === "object" && value !== null) {
+    const entries = Object.entries(value).map(([k, v]) => `${tomlKey(k)} = ${tomlValue(v)}`);
+    return entries.length === 0 ? "{}" : `{ ${entries.join(", ")} }`;
+  }
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+/** How the starter spec is spelled: YAML for bake.yaml, TOML for a .toml path. */
+interface SpecFormat {
+  schemaLine(ref: string): string;
+  /** One `key: value` (or `key = value`) line, without indent or comment mark. */
+  assign(name: string, value: unknown): string;
+  /** A chosen map (registries) as lines under indent. */
+  map(name: string, value: unknown, indent: string): string[];
+  /** A section's opening line; a section holding no chosen value is commented out. */
+  section(key: KeyInfo, open: boolean, indent: string): string;
+  /** The order of a section's keys: TOML needs a table's own keys before its sub-tables. */
+  order(keys: KeyInfo[]): KeyInfo[];
+  /** A registries entry, shown under the commented-out default. */
+  registryExample: string;
+}
+
+const YAML_FORMAT: SpecFormat = {
+  schemaLine: (ref) => `# yaml-language-server: $schema=${ref}`,
+  assign: (name, value) => `${yamlValue(name)}: ${yamlValue(value)}`,
+  // A map (registries) reads better as a block than as one flow line.
+  map: (name, value, indent) => [
+    `${indent}${yamlValue(name)}:`,
+    ...stringify(value, { lineWidth: 0 })
+      .trimEnd()
+      .split("\n")
+      .map((line) => `${indent}  ${line}`),
+  ],
+  section: (key, open, indent) => `${indent}${open ? "" : "# "}${yamlValue(key.segments.at(-1))}:`,
+  order: (keys) => keys,
+  registryExample: "docker.io: {mirrors: [https://mirror.gcr.io]}",
+};
+
+const TOML_FORMAT: SpecFormat = {
+  // The directive Taplo (VS Code's Even Better TOML) reads, as yaml-language-server's for YAML.
+  schemaLine: (ref) => `#:schema ${ref}`,
+  assign: (name, value) => `${tomlKey(name)} = ${tomlValue(value)}`,
+  map: (name, value, indent) => [`${indent}${tomlKey(name)} = ${tomlValue(value)}`],
+  section: (key, open, indent) =>
+    `${indent}${open ? "" : "# "}[${key.segments.map((s) => tomlKey(String(s))).join(".")}]`,
+  order: (keys) => [...keys.filter((k) => !k.section), ...keys.filter((k) => k.section)],
+  registryExample: '"docker.io" = { mirrors = ["https://mirror.gcr.io"] }',
+};
+
+/** TOML for a .toml path, so that bake reads back what init wrote; YAML otherwise (and for stdout). */
+export const formatFor = (output: string): SpecFormat => (output.endsWith(".toml") ? TOML_FORMAT : YAML_FORMAT);
+
 const wrap = (text: string, width: number): string[] => {
   const lines: string[] = [];
   let line = "";
@@ -58,62 +116,64 @@ const wrap = (text: string, width: number): string[] => {
 /** The starter spec's text. */
 export function starterSpec(options: InitOptions): string {
   const { distro } = options;
+  const format = formatFor(options.output);
   const schemaRef = options.schema ?? `./${SCHEMA_BESIDE}`;
   const chosen: Chosen = {
     ...(options.profile ? profileValues(options.profile, distro) : {}),
     ...(options.kubernetes ? kubernetesChoices(options.kubernetes, distro) : {}),
   };
   const out: string[] = [
-    `# yaml-language-server: $schema=${schemaRef}`,
+    format.schemaLine(schemaRef),
     `## bake node spec for ${distro}, written by bake ${BAKE_VERSION} (bake init${options.profile ? ` --profile ${options.profile}` : ""}).`,
     ...(options.profile
       ? [`## Profile ${options.profile}: the uncommented keys below are its values; each says why.`]
       : []),
-    '## Every key is optional. A commented-out "# key: value" line shows bake\'s',
+    `## Every key is optional. A commented-out "# ${format.assign("key", "value").replace(/"/g, "")}" line shows bake's`,
     `## default for ${distro}; uncomment it (and the sections above it) to change it.`,
     "## bake explain KEY   tells what a key does and which files and steps it changes.",
     "## bake validate   checks this file (./bake.yaml is read when no spec is named);",
     "## bake diff   shows its effect on the node, against the defaults.",
     "",
     "## " + specKeys().find((k) => k.path === "distro")!.description,
-    `distro: ${distro}`,
+    format.assign("distro", distro),
   ];
   const topLevel = specKeys().filter((k) => k.segments.length === 1 && k.path !== "distro");
-  for (const key of topLevel) emitKey(key, 0, out, distro, chosen);
+  for (const key of format.order(topLevel)) emitKey(key, 0, out, { distro, chosen, format });
   return out.join("\n") + "\n";
 }
 
-function emitKey(key: KeyInfo, depth: number, out: string[], distro: Distro, chosen: Chosen): void {
+interface EmitContext {
+  distro: Distro;
+  chosen: Chosen;
+  format: SpecFormat;
+}
+
+function emitKey(key: KeyInfo, depth: number, out: string[], context: EmitContext): void {
+  const { distro, chosen, format } = context;
   const indent = "  ".repeat(depth);
   if (depth === 0) out.push("");
   for (const line of wrap(key.description, 76 - indent.length)) out.push(`${indent}## ${line}`);
-  const name = yamlValue(key.segments[key.segments.length - 1]);
+  const name = String(key.segments[key.segments.length - 1]);
   if (key.section) {
     // A section holding a chosen value is written uncommented, so the value takes effect.
     const holdsChoice = Object.keys(chosen).some((path) => path.startsWith(`${key.path}.`));
-    out.push(holdsChoice ? `${indent}${name}:` : `${indent}# ${name}:`);
+    out.push(format.section(key, holdsChoice, indent));
     const children = specKeys().filter(
       (k) => k.segments.length === key.segments.length + 1 && k.path.startsWith(`${key.path}.`),
     );
-    for (const child of children) emitKey(child, depth + 1, out, distro, chosen);
+    for (const child of format.order(children)) emitKey(child, depth + 1, out, context);
     return;
   }
   const choice = chosen[key.path];
   if (choice) {
     for (const line of choice.note) out.push(`${indent}## ${line}`);
-    if (typeof choice.value !== "object") out.push(`${indent}${name}: ${yamlValue(choice.value)}`);
-    else {
-      // A map (registries) reads better as a block than as one flow line.
-      out.push(`${indent}${name}:`);
-      for (const line of stringify(choice.value, { lineWidth: 0 }).trimEnd().split("\n"))
-        out.push(`${indent}  ${line}`);
-    }
+    if (typeof choice.value !== "object") out.push(`${indent}${format.assign(name, choice.value)}`);
+    else out.push(...format.map(name, choice.value, indent));
     return;
   }
-  const value = defaultOf(key, distro);
-  out.push(`${indent}# ${name}: ${yamlValue(value)}`);
+  out.push(`${indent}# ${format.assign(name, defaultOf(key, distro))}`);
   if (key.path === "containerd.registries") {
-    out.push(`${indent}##   e.g. docker.io: {mirrors: [https://mirror.gcr.io]}`);
+    out.push(`${indent}##   e.g. ${format.registryExample}`);
   }
 }
 
