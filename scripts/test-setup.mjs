@@ -8,6 +8,7 @@
 // something is missing, it stops at once with the command that installs it.
 import { spawnSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
+import { fetchDebianContainerds } from "./debian-containerd.mjs";
 import { SUITE_TOOLS } from "./suite-tools.mjs";
 
 const suites = process.argv.slice(2);
@@ -34,7 +35,7 @@ if (suites.includes("fast") && process.getuid?.() !== 0) {
 
 const wanted = Object.assign({}, ...suites.map((s) => SUITE_TOOLS[s]));
 const missing = Object.entries(wanted).filter(([cmd]) => !onPath(cmd));
-if (missing.length === 0) process.exit(0);
+if (missing.length === 0) debianContainerds();
 
 const packages = [...new Set(missing.map(([, pkg]) => pkg))].sort();
 const what = missing.map(([cmd, pkg]) => `${cmd} (${pkg})`).join(", ");
@@ -58,4 +59,21 @@ const still = missing.filter(([cmd]) => !onPath(cmd));
 if (still.length > 0) {
   console.error(`test-setup: still missing after the install: ${still.map(([cmd]) => cmd).join(", ")}`);
   process.exit(1);
+}
+debianContainerds();
+
+// trixie's and forky's containerd for test/tools.test.ts (fast suite), fetched once into the cache.
+function debianContainerds() {
+  if (suites.includes("fast")) {
+    try {
+      const fetched = fetchDebianContainerds();
+      if (fetched.length > 0) console.error(`test-setup: fetched the containerd of Debian ${fetched.join(", ")}`);
+    } catch (e) {
+      console.error(
+        `test-setup: could not fetch Debian's containerd binaries (set BAKE_TOOLS_CACHE to a writable dir?): ${e.message}`,
+      );
+      process.exit(1);
+    }
+  }
+  process.exit(0);
 }

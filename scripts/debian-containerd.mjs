@@ -1,0 +1,81 @@
+// Debian's own containerd binaries, so the fast suite loads bake's config.toml with the
+// parser of each containerd a Debian node gets: trixie's 1.7 and forky's 2.1 (the host's
+// bookworm package is 1.6). Fetched once with apt from deb.debian.org, which checks the
+// suites' signed Release files and each .deb's sha256, then unpacked into a cache dir.
+// No Debian suite carries containerd 2.0, so no 2.0 parser is here (docs/testing.md).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The suites whose containerd the tests run, and the containerd minor each ships (forky: or later). */
+export const DEBIAN_CONTAINERDS = { trixie: "1.7", forky: "2.1" };
+
+const cacheDir = () => process.env.BAKE_TOOLS_CACHE ?? "/var/cache/bake-tools";
+
+/** Path of the containerd binary of `suite` in the cache (present after fetchDebianContainerds). */
+export function debianContainerd(suite) {
+  return join(cacheDir(), `containerd-${suite}`, "usr/bin/containerd");
+}
+
+const run = (cmd, args, opts = {}) => {
+  const r = spawnSync(cmd, args, { encoding: "utf8", ...opts });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+};
+
+/** `containerd --version` says the major of `minimum` and at least its minor. */
+function atLeast(said, minimum) {
+  const [major, minor] = minimum.split(".").map(Number);
+  const got = said.match(/ (\d+)\.(\d+)\./);
+  return got !== null && Number(got[1]) === major && Number(got[2]) >= minor;
+}
+
+/** Fetches and unpacks the binaries missing from the cache; returns what it fetched. */
+export function fetchDebianContainerds() {
+  const missing = Object.keys(DEBIAN_CONTAINERDS).filter((suite) => !existsSync(debianContainerd(suite)));
+  if (missing.length === 0) return [];
+  mkdirSync(cacheDir(), { recursive: true });
+  const work = mkdtempSync(join(cacheDir(), "apt-"));
+  try {
+    // A private apt state: the host's sources, lists and package database stay untouched.
+    writeFileSync(
+      join(work, "sources.list"),
+      missing.map((suite) => `deb http://deb.debian.org/debian ${suite} main\n`).join(""),
+    );
+    for (const dir of ["lists/partial", "cache/archives/partial", "debs"])
+      mkdirSync(join(work, dir), { recursive: true });
+    const apt = [
+      `-oDir::Etc::SourceList=${join(work, "sources.list")}`,
+      "-oDir::Etc::SourceParts=/dev/null",
+      `-oDir::State::Lists=${join(work, "lists")}`,
+      `-oDir::Cache=${join(work, "cache")}`,
+      "-oDir::State::Status=/dev/null",
+      "-oAPT::Architecture=amd64",
+      // The mirror reachable here may serve Release files past Valid-Until (field notes).
+      "-oAcquire::Check-Valid-Until=false",
+      "-oAPT::Sandbox::User=root",
+      "-q",
+    ];
+    run("apt-get", [...apt, "update"]);
+    run("apt-get", [...apt, "download", ...missing.map((suite) => `containerd/${suite}`)], { cwd: join(work, "debs") });
+    for (const suite of missing) {
+      const version = run("apt-cache", [...apt, "show", `containerd/${suite}`]).match(/^Version: (.+)$/m)?.[1];
+      const deb = readdirSync(join(work, "debs")).find(
+        (f) => f === `containerd_${version?.replace(/^\d+:/, "")}_amd64.deb`,
+      );
+      if (!deb) throw new Error(`apt-get download left no containerd ${version} of ${suite}`);
+      const unpacked = join(work, `${suite}-deb`);
+      run("dpkg-deb", ["-x", join(work, "debs", deb), unpacked]);
+      const dest = join(work, suite);
+      mkdirSync(join(dest, "usr/bin"), { recursive: true });
+      renameSync(join(unpacked, "usr/bin/containerd"), join(dest, "usr/bin/containerd"));
+      const said = run(join(dest, "usr/bin/containerd"), ["--version"]);
+      if (!atLeast(said, DEBIAN_CONTAINERDS[suite]))
+        throw new Error(`${suite}'s containerd is not ${DEBIAN_CONTAINERDS[suite]} or a later minor of it: ${said}`);
+      renameSync(dest, join(cacheDir(), `containerd-${suite}`));
+    }
+    return missing;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
