@@ -131,7 +131,7 @@ function filesUnder(dir: string, prefix = ""): Map<string, { sha: string; mtime:
 
 async function provision(name: string, input: SpecInput, data: Record<string, string> = {}) {
   const p = plan(validateSpec(input).spec);
-  data = { "containerd-version": p.configVersion === 2 ? "1.7.99" : "2.0.99", ...data };
+  data = { "containerd-version": p.configVersion === 2 ? "1.7.99" : "2.2.99", ...data };
   const dir = mkdtempSync(join(BOXES, `bake-k8s-${name}-`));
   const [layer, upper, work, mnt] = ["layer", "upper", "work", "mnt"].map((d) => join(dir, d)) as [
     string,

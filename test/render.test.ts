@@ -140,6 +140,22 @@ describe("rendered config files", () => {
     expect(v3.plugins["io.containerd.grpc.v1.cri"]).toBeUndefined();
   });
 
+  it.each([
+    ["1.7", "io.containerd.grpc.v1.cri", { bin_dir: "/opt/cni/bin" }],
+    ["1.7.24", "io.containerd.grpc.v1.cri", { bin_dir: "/opt/cni/bin" }],
+    ["2.0", "io.containerd.cri.v1.runtime", { bin_dir: "/opt/cni/bin" }],
+    ["2.0.5", "io.containerd.cri.v1.runtime", { bin_dir: "/opt/cni/bin" }],
+    ["2", "io.containerd.cri.v1.runtime", { bin_dirs: ["/opt/cni/bin", "/usr/lib/cni"] }],
+    ["2.1", "io.containerd.cri.v1.runtime", { bin_dirs: ["/opt/cni/bin", "/usr/lib/cni"] }],
+    ["2.2.3", "io.containerd.cri.v1.runtime", { bin_dirs: ["/opt/cni/bin", "/usr/lib/cni"] }],
+  ])(
+    "containerd %s is told to look for CNI plugins in /opt/cni/bin, with the one key it reads",
+    (version, plugin, cni) => {
+      const config = planFor({ containerd: { version } }).files.find((f) => f.path === "/etc/containerd/config.toml")!;
+      expect((TOML.parse(config.content) as any).plugins[plugin].cni).toEqual(cni);
+    },
+  );
+
   it("puts root, state and oom_score above the first table", () => {
     const config = planFor({}).files.find((f) => f.path === "/etc/containerd/config.toml")!.content;
     const firstTable = config.indexOf("\n[");

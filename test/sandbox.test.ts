@@ -183,7 +183,7 @@ async function provision(name: string, p: Plan, overrides: Record<string, string
   }
   writeFileSync(join(layer, "stub-data/crictl.tar.gz"), tarball);
   // what the package manager reports of containerd's package once installed
-  writeFileSync(join(layer, "stub-data/containerd-version"), p.configVersion === 2 ? "1.7.99" : "2.0.99");
+  writeFileSync(join(layer, "stub-data/containerd-version"), p.configVersion === 2 ? "1.7.99" : "2.2.99");
   cgroupV2(layer, true);
   writeFileSync(join(layer, "bake-provision.sh"), renderPackerScript(p));
   const c = p.spec.containerd;
@@ -539,37 +539,69 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
       const box = await provision(`new-containerd-${distro}`, p);
       expect((await box.again()).code).toBe(0);
       // The package manager now reports another major than config.toml's schema is for.
-      const other = p.configVersion === 3 ? "1.7.99" : "2.0.99";
+      const other = p.configVersion === 3 ? "1.7.99" : "2.2.99";
       writeFileSync(join(box.layer, "stub-data/containerd-version"), other);
       const second = await box.again();
       expect(second.code).not.toBe(0);
       expect(second.output).toContain(`bake: ${pkg} ${other} is installed`);
-      expect(second.output).toContain(`needs containerd ${p.configVersion === 3 ? 2 : 1}.x, not ${other}`);
+      expect(second.output).toContain(`needs containerd ${p.configVersion === 3 ? "2.[1-9]" : 1}.x, not ${other}`);
       expect(second.output).toContain("bake: FAILED in step 'check-containerd'");
       rmSync(join(box.upper, ".."), { recursive: true, force: true });
     },
   );
 
-  it("a new containerd binary makes config dump run again: verify sees what the new one reads", async () => {
-    const p = forSandbox({ distro: "rocky9" })!;
-    const box = await provision("new-containerd-binary", p);
-    expect((await box.again()).code).toBe(0);
+  it.each([
+    [
+      "2",
+      "2.0.99",
+      "config.toml schema version 3 (CNI bin_dirs) needs containerd 2.[1-9].x, not 2.0.99; check containerd.version",
+    ],
+    [
+      "2.0",
+      "2.2.99",
+      "config.toml schema version 3 (CNI bin_dir) needs containerd 2.0.x, not 2.2.99; check containerd.version",
+    ],
+  ])(
+    "containerd.version %s with containerd %s installed fails check-containerd: it would not read the CNI key",
+    async (version, installed, message) => {
+      const p = forSandbox({ distro: "rocky9", containerd: { version } })!;
+      const box = await provision(`cni-key-${version}`, p);
+      writeFileSync(join(box.layer, "stub-data/containerd-version"), installed);
+      const result = await box.again();
+      expect(result.code).not.toBe(0);
+      expect(result.output).toContain(`bake: ${message}`);
+      expect(result.output).toContain("bake: FAILED in step 'check-containerd'");
+      rmSync(join(box.upper, ".."), { recursive: true, force: true });
+    },
+  );
+
+  it.each([
     // A package upgrade replaces the binary (a new inode); this one reads another root.
-    const stub = join(box.layer, "usr/local/sbin/containerd");
-    writeFileSync(
-      `${stub}.new`,
-      readFileSync(stub, "utf8").replace(
-        "cat /etc/containerd/config.toml",
-        "sed 's#^root = .*#root = \"/elsewhere\"#' /etc/containerd/config.toml",
-      ),
-    );
-    chmodSync(`${stub}.new`, 0o755);
-    renameSync(`${stub}.new`, stub);
-    const second = await box.again();
-    expect(second.code).not.toBe(0);
-    expect(second.output).toContain(`bake: FAIL - containerd runs with root = ${p.spec.containerd.root}`);
-    rmSync(join(box.upper, ".."), { recursive: true, force: true });
-  });
+    ["rocky9", "root = .*", 'root = "/elsewhere"', "containerd runs with root = /var/lib/containerd"],
+    // One that read a CNI list without /opt/cni/bin, as a dropped key would leave it.
+    ["debian14", "  bin_dirs = .*", '  bin_dirs = ["/usr/lib/cni"]', "containerd runs with bin_dirs = /opt/cni/bin"],
+  ] as const)(
+    "%s: a new containerd binary makes config dump run again: verify sees what the new one reads",
+    async (distro, line, readAs, failed) => {
+      const p = forSandbox({ distro })!;
+      const box = await provision(`new-containerd-binary-${distro}`, p);
+      expect((await box.again()).code).toBe(0);
+      const stub = join(box.layer, "usr/local/sbin/containerd");
+      writeFileSync(
+        `${stub}.new`,
+        readFileSync(stub, "utf8").replace(
+          "cat /etc/containerd/config.toml",
+          `sed 's#^${line}#${readAs}#' /etc/containerd/config.toml`,
+        ),
+      );
+      chmodSync(`${stub}.new`, 0o755);
+      renameSync(`${stub}.new`, stub);
+      const second = await box.again();
+      expect(second.code).not.toBe(0);
+      expect(second.output).toContain(`bake: FAIL - ${failed}`);
+      rmSync(join(box.upper, ".."), { recursive: true, force: true });
+    },
+  );
 
   it("a containerd package the package manager does not report fails check-containerd", async () => {
     const p = forSandbox({ distro: "rocky9" })!;

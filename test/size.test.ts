@@ -12,8 +12,9 @@ const DEFAULT_USER_DATA_GOAL_BYTES = 8192;
 // messages (docs/performance.md, "Why goal 3 stays out of reach"). The default is held near what it is now,
 // and only allowed to shrink. 14.25 KiB: the re-run skips and per-step timings cost ~870 bytes, the crictl download that overlaps
 // the package install ~730, the verify checks side by side ~610, no modprobe of loaded modules ~120, less
-// ~250 of compacted helpers (14,274 bytes on 2026-11-27).
-const DEFAULT_USER_DATA_CEILING_BYTES = 14336;
+// ~250 of compacted helpers (14,274 bytes on 2026-11-27). 14.5 KiB since the CNI plugin dirs in config.toml
+// and their checks (~180 bytes, 14,486 on 2026-12-06): without them no pod starts on Debian 13 (issue 27).
+const DEFAULT_USER_DATA_CEILING_BYTES = 14848;
 
 describe("size limits", () => {
   const plan = planFor({});

@@ -1,10 +1,12 @@
 // The field's own tools check what bake emits: shellcheck, bash -n,
-// containerd's config parser and systemd-analyze. .ci/run installs them.
-import { execFileSync, spawnSync } from "node:child_process";
+// containerd's config parser and systemd-analyze. .ci/run installs them; scripts/test-setup.mjs
+// fetches Debian trixie's and forky's containerd binaries (scripts/debian-containerd.mjs).
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DISTROS, type SpecInput } from "../src/schema/node-spec.js";
+import { debianContainerd } from "../scripts/debian-containerd.mjs";
 import { exampleSpecs, renderBoth, tempDir, writeFilesOf } from "./helpers.js";
 
 // The examples, and specs that vary distro, arch, containerd major, mirrors, proxy and crictl source.
@@ -38,6 +40,8 @@ const variants: [string, SpecInput][] = [
     "debian14 docker source, no crictl",
     { distro: "debian14", containerd: { source: "docker", version: "2" }, crictl: { install: "none" } },
   ],
+  ["debian14 containerd 2.0 from docker", { distro: "debian14", containerd: { source: "docker", version: "2.0" } }],
+  ["rocky9 containerd 2.1.3", { distro: "rocky9", containerd: { version: "2.1.3" } }],
   [
     "ubuntu2204 no modules or sysctl",
     { distro: "ubuntu2204", kernel: { modules: [], sysctl: {} }, packages: { remove: [] } },
@@ -106,6 +110,108 @@ describe("containerd's own parser", () => {
     const file = join(dir, "config.toml");
     writeFileSync(file, "version = 2\n[plugins\n");
     expect(spawnSync("containerd", ["--config", file, "config", "dump"]).status).not.toBe(0);
+  });
+});
+
+const TRIXIE = debianContainerd("trixie");
+const FORKY = debianContainerd("forky");
+const configOf = (input: SpecInput) =>
+  renderBoth(input).plan.files.find((f) => f.path === "/etc/containerd/config.toml")!.content;
+const dumpLines = (containerd: string, config: string) => {
+  const file = join(tempDir(), "config.toml");
+  writeFileSync(file, config);
+  return execFileSync(containerd, ["--config", file, "config", "dump"], { encoding: "utf8" })
+    .split("\n")
+    .map((l) => l.trim());
+};
+
+/**
+ * Starts `containerd` (2.x) on `config`, moved into a temp root, state and sockets, until its CRI
+ * runtime plugin starts or refuses its config: the plugin's own validation, which `config dump`
+ * skips. Returns the CNI table it started with, or the error that stopped it.
+ */
+async function criRuntimeStart(
+  containerd: string,
+  config: string,
+): Promise<{ cni?: { binDirs: string[] }; error?: string }> {
+  const dir = tempDir();
+  const file = join(dir, "config.toml");
+  writeFileSync(
+    file,
+    `${config
+      .replace(/^root = .*$/m, `root = "${dir}/root"`)
+      .replace(/^state = .*$/m, `state = "${dir}/state"`)
+      // NRI would listen on the host's /var/run/nri.
+      .replace(
+        /^disabled_plugins = .*$/m,
+        'disabled_plugins = ["io.containerd.nri.v1.nri"]',
+      )}\n[grpc]\n  address = "${dir}/grpc.sock"\n[ttrpc]\n  address = "${dir}/ttrpc.sock"\n`,
+  );
+  const daemon = spawn(containerd, ["--config", file], { stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  try {
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`containerd did not start its CRI plugin:\n${log}`)), 20_000);
+      daemon.stderr.on("data", (chunk: Buffer) => {
+        log += chunk.toString();
+        const started = log.match(/msg="starting cri plugin" config="((?:[^"\\]|\\.)*)"/);
+        const refused = log.match(
+          /msg="failed to load plugin" error="((?:[^"\\]|\\.)*)" id=io\.containerd\.cri\.v1\.runtime/,
+        );
+        if (!started && !refused) return;
+        clearTimeout(timer);
+        if (refused) resolve({ error: JSON.parse(`"${refused[1]}"`) });
+        else resolve({ cni: JSON.parse(JSON.parse(`"${started![1]}"`)).cni });
+      });
+    });
+  } finally {
+    daemon.kill("SIGKILL");
+  }
+}
+
+// kubernetes-cni, flannel and Calico install CNI plugins into /opt/cni/bin; trixie's containerd looks
+// only in /usr/lib/cni by default (field notes). No Debian suite has containerd 2.0: its bin_dir
+// config is loaded by forky's 2.1, which still reads a lone bin_dir, not by a 2.0 parser.
+/** The variants of one config schema, one per distinct config.toml. */
+const distinctConfigs = (schema: 2 | 3) => {
+  const seen = new Set<string>();
+  return variants.filter(([, input]) => {
+    const config = configOf(input);
+    if (renderBoth(input).plan.configVersion !== schema || seen.has(config)) return false;
+    seen.add(config);
+    return true;
+  });
+};
+
+describe("CNI plugin dirs, read by the containerd each Debian release ships", () => {
+  it.each(distinctConfigs(2))("%s: trixie's containerd 1.7 loads the config and searches /opt/cni/bin", (_, input) => {
+    const lines = dumpLines(TRIXIE, configOf(input));
+    expect(lines).toContain('bin_dir = "/opt/cni/bin"');
+    expect(lines).toContain(`root = "${renderBoth(input).plan.spec.containerd.root}"`);
+  });
+
+  it.each(distinctConfigs(3))(
+    "%s: forky's containerd 2.1 starts its CRI plugin searching /opt/cni/bin",
+    async (_, input) => {
+      const config = configOf(input);
+      const started = await criRuntimeStart(FORKY, config);
+      expect(started.error).toBeUndefined();
+      if (/^ {2}bin_dirs = /m.test(config)) {
+        // Plugins a CNI installed win over Debian's older package of the same name.
+        expect(started.cni!.binDirs).toEqual(["/opt/cni/bin", "/usr/lib/cni"]);
+        expect(dumpLines(FORKY, config)).toContain("bin_dirs = ['/opt/cni/bin', '/usr/lib/cni']");
+      } else {
+        expect(started.cni!.binDirs).toEqual(["/opt/cni/bin"]);
+      }
+    },
+  );
+
+  it("forky's containerd refuses bin_dir beside bin_dirs, so the start above can fail", async () => {
+    const both = configOf({ distro: "debian14" }).replace(/^( {2}bin_dirs = .*)$/m, '$1\n  bin_dir = "/opt/cni/bin"');
+    expect(both).toMatch(/bin_dir = /);
+    expect((await criRuntimeStart(FORKY, both)).error).toContain(
+      "`cni.bin_dir` and `cni.bin_dirs` cannot be set at the same time",
+    );
   });
 });
 

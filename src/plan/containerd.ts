@@ -12,11 +12,34 @@ const CONFIG_DIR = "/etc/containerd";
 export const CONFIG_FILE = `${CONFIG_DIR}/config.toml`;
 export const DROPIN_DIR = "/etc/systemd/system/containerd.service.d";
 
+/** Where kubernetes-cni (pkgs.k8s.io), flannel and Calico install their CNI plugins. */
+export const CNI_BIN_DIR = "/opt/cni/bin";
+/** Where Debian's containernetworking-plugins installs them, and trixie's containerd looks. */
+const DEBIAN_CNI_BIN_DIR = "/usr/lib/cni";
+
+/**
+ * The key that tells this containerd where CNI plugins are, and its dirs (sources in
+ * docs/containerd-cni-dirs.md). 1.x and 2.0 take one bin_dir; 2.1 added the bin_dirs list and
+ * refuses both at once. A bare "2" installs the newest 2.x a repo serves: 2.1 or later in every
+ * repo bake uses. /opt/cni/bin comes first, so the plugins a CNI installs there win over an
+ * older Debian package of the same name.
+ */
+export function cniBinDirs(containerdVersion: string): { key: "bin_dir" | "bin_dirs"; dirs: string[] } {
+  const [major, minor] = containerdVersion.split(".");
+  if (major === "1" || minor === "0") return { key: "bin_dir", dirs: [CNI_BIN_DIR] };
+  return { key: "bin_dirs", dirs: [CNI_BIN_DIR, DEBIAN_CNI_BIN_DIR] };
+}
+
 export function containerdConfig({ spec, distro, configVersion }: PlanContext): Contribution {
   const c = spec.containerd;
   const out: Contribution = { files: [], steps: [], checks: [] };
 
-  const config = renderTemplate(`containerd-config-v${configVersion}.toml.hbs`, c);
+  const cni = cniBinDirs(c.version);
+  const config = renderTemplate(`containerd-config-v${configVersion}.toml.hbs`, {
+    ...c,
+    cniBinDir: cni.key === "bin_dir" ? cni.dirs[0] : undefined,
+    cniBinDirs: cni.key === "bin_dirs" ? cni.dirs : undefined,
+  });
   out.files!.push({
     path: CONFIG_FILE,
     mode: "0644",
@@ -51,12 +74,14 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
   // A package may replace config.toml (an RPM's own file, a dpkg prompt answered
   // the wrong way); the node must run bake's file or fail saying so.
   const major = configVersion === 2 ? 1 : 2;
+  // The versions that read config.toml's CNI key: a 2.0 drops bin_dirs unread, a 2.1 deprecates bin_dir.
+  const readers = major === 1 ? "1" : cni.key === "bin_dir" ? "2.0" : "2.[1-9]";
   const configSha256 = createHash("sha256").update(config).digest("hex");
   out.steps!.push({
     id: "check-containerd",
-    title: `check containerd is ${major}.x (config.toml schema version ${configVersion}) and config.toml is bake's`,
+    title: `check containerd is ${readers}.x (config.toml schema version ${configVersion}, CNI ${cni.key}) and config.toml is bake's`,
     run: lines(
-      sh`bake_containerd_major_is ${major} ${configVersion} ${containerdPackageName(c.source)}`,
+      sh`bake_containerd_major_is ${readers} ${configVersion} ${containerdPackageName(c.source)} ${cni.key}`,
       sh`bake_file_is ${CONFIG_FILE} ${configSha256}`,
     ),
   });
@@ -104,9 +129,13 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
       description: `containerd is enabled, active, oom_score_adj ${expectedOom}`,
       test: sh`bake_containerd_up ${expectedOom}`,
     },
-    ...[`root=${c.root}`, `state=${c.state}`, `${sandboxKey}=${c.sandboxImage}`, `config_path=${c.configPath}`].map(
-      (item) => batchedCheck("containerd runs with {}", "bake_config_dump_has", item, true),
-    ),
+    ...[
+      `root=${c.root}`,
+      `state=${c.state}`,
+      `${sandboxKey}=${c.sandboxImage}`,
+      `config_path=${c.configPath}`,
+      `${cni.key}=${CNI_BIN_DIR}`,
+    ].map((item) => batchedCheck("containerd runs with {}", "bake_config_dump_has", item, true)),
   );
   return out;
 }

@@ -160,7 +160,7 @@ export const NodeSpecSchema = obj(
         ),
         version: str(
           "containerd-version",
-          'Version prefix installed ("2", "1.7", "1.7.27"); the major picks the config schema (1.x: version 2, 2.x: version 3).',
+          'Version prefix installed ("2", "1.7", "1.7.27"); the major picks the config schema (1.x: version 2, 2.x: version 3), and the minor how config.toml names the CNI plugin dirs (1.x and "2.0": bin_dir /opt/cni/bin; "2" and 2.1 on: bin_dirs /opt/cni/bin, /usr/lib/cni).',
         ),
         hold: Type.Boolean({
           description:

@@ -157,7 +157,8 @@ bake_containerd_major_is() {
   bake_containerd_memo config-dump config dump > /dev/null &
   v=$(bake_pkg_version "$3") || { echo "bake: $3 is not installed" >&2; return 1; }
   echo "bake: $3 $v is installed"
-  [ "${v%%.*}" = "$1" ] || { echo "bake: config.toml schema version $2 needs containerd $1.x, not $v; check containerd.version" >&2; return 1; }
+  # $1: the version's start, a regex; CNI $4 is bin_dir up to 2.0, bin_dirs from 2.1.
+  [[ $v =~ ^$1 ]] || { echo "bake: config.toml schema version $2 (CNI $4) needs containerd $1.x, not $v; check containerd.version" >&2; return 1; }
 }
 
 bake_file_is() {
@@ -224,11 +225,11 @@ bake_module_loaded() { [ -d "/sys/module/$1" ]; }
 bake_sysctl_is() { local w; read -ra w < "/proc/sys/${1%%=*}" && [ "${w[*]}" = "${1#*=}" ]; }
 # crictl info answers only through containerd's CRI plugin; when it does not, ctr tells the plugin's state.
 bake_cri_answers() { bake_quiet crictl info || { ctr plugins ls | grep -w cri; return 1; }; }
-# $1 key=value: containerd runs with that value, whatever the key's table. A
-# pattern, not grep: one process fewer per item.
+# $1 key=value: containerd runs with that value, or a list holding it, whatever
+# the key's table. A pattern, not grep: one process fewer per item.
 bake_config_dump_has() {
   [ -n "${bake_dump:-}" ] || bake_dump=$'\n'$(bake_containerd_memo config-dump config dump | sed 's/^[[:space:]]*//')$'\n'
-  [[ $bake_dump == *$'\n'"${1%%=*} = "[\"\']"${1#*=}"[\"\']$'\n'* ]]
+  [[ $bake_dump =~ $'\n'"${1%%=*} = "(\[[^$'\n']*)?[\"\']"${1#*=}"[\"\'][],$'\n'] ]]
 }
 # sudo's secure_path finds command $1 (crictl info proves it runs): sudo -l
 # names the file it would run, with no session and no shell.
@@ -284,7 +285,7 @@ bake_files_as_written() {
 fe99a4d4115cab63a727aea95a70ebe7eddcf5f13145534f944e185736326358  /etc/modules-load.d/containerd.conf
 e5aec67bafe53b91c59fb291b1d47b44a794680eaf151118ee080cf84fda556a  /etc/yum.repos.d/docker-ce.repo
 52daa6980b1abab0120aabfc65961e05a5776570a4f327b422497cf421ffbefd  /etc/sysctl.d/99-kubernetes-cri.conf
-c63d64c610f5bc820b676a5166269a96e1fa85e821978596d692b95810a4630f  /etc/containerd/config.toml
+7ed0e563169b93a4302bde52272551b97b69d4d607629af0f9f6abf7f57903c2  /etc/containerd/config.toml
 285b1b667daed0a2a579071e2f7b68eeafb944c8fada529af49177b09388a124  /etc/systemd/system/containerd.service.d/10-bake.conf
 abe8817769a062a29633f1b1e1c04c002b1bb9769fb8e9d110d4a05310eeec00  /etc/containerd/certs.d/docker.io/hosts.toml
 7d328942cb8cc3e2bec73737caadfd08d1f58d8370b679e597115cf51d7c41af  /etc/containerd/certs.d/registry.k8s.io/hosts.toml
@@ -336,6 +337,10 @@ disabled_plugins = []
 
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         SystemdCgroup = true
+
+  # CNIs install plugins here; trixie's default is /usr/lib/cni.
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/opt/cni/bin"
 
   # Mirrors live in hosts.toml files; registry.mirrors is deprecated and
   # conflicts with config_path.
@@ -396,9 +401,9 @@ bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-1.7.*'
 bake_step 7/12 sysctl 'apply sysctl settings'
 bake_joined kernel-modules
 sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
-bake_step 8/12 check-containerd 'check containerd is 1.x (config.toml schema version 2) and config.toml is bake'\''s'
-bake_containerd_major_is 1 2 containerd.io
-bake_file_is /etc/containerd/config.toml c63d64c610f5bc820b676a5166269a96e1fa85e821978596d692b95810a4630f
+bake_step 8/12 check-containerd 'check containerd is 1.x (config.toml schema version 2, CNI bin_dir) and config.toml is bake'\''s'
+bake_containerd_major_is 1 2 containerd.io bin_dir
+bake_file_is /etc/containerd/config.toml 7ed0e563169b93a4302bde52272551b97b69d4d607629af0f9f6abf7f57903c2
 bake_step 9/12 selinux-labels 'restore the SELinux labels of /etc/containerd; label /data/containerd/data like /var/lib/containerd; label /data/containerd/state like /run/containerd'
 bake_selinux_restore /etc/containerd
 install -d -m 0711 /data/containerd/data
@@ -410,8 +415,8 @@ bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd
 bake_step 11/12 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
 bake_install_tarball_binary fetch-crictl /usr/local/bin/crictl
 bake_link_into_usr_bin /usr/local/bin/crictl
-bake_step 12/12 verify 'check the node (16 checks)'
-bake_check_each 'containerd runs with {}' bake_config_dump_has root=/data/containerd/data state=/data/containerd/state sandbox_image=registry.aliyuncs.com/google_containers/pause:3.10 config_path=/etc/containerd/certs.d
+bake_step 12/12 verify 'check the node (17 checks)'
+bake_check_each 'containerd runs with {}' bake_config_dump_has root=/data/containerd/data state=/data/containerd/state sandbox_image=registry.aliyuncs.com/google_containers/pause:3.10 config_path=/etc/containerd/certs.d bin_dir=/opt/cni/bin
 bake_check 'the CRI plugin answers crictl info' bake_cri_answers
 bake_check 'sudo finds crictl' bake_sudo_finds crictl
 bake_check 'registry.aliyuncs.com/google_containers/pause:3.10 pulls from registry.aliyuncs.com (crictl pull)' bake_retry crictl pull registry.aliyuncs.com/google_containers/pause:3.10

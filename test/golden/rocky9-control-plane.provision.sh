@@ -107,7 +107,8 @@ bake_containerd_major_is() {
   bake_containerd_memo config-dump config dump > /dev/null &
   v=$(bake_pkg_version "$3") || { echo "bake: $3 is not installed" >&2; return 1; }
   echo "bake: $3 $v is installed"
-  [ "${v%%.*}" = "$1" ] || { echo "bake: config.toml schema version $2 needs containerd $1.x, not $v; check containerd.version" >&2; return 1; }
+  # $1: the version's start, a regex; CNI $4 is bin_dir up to 2.0, bin_dirs from 2.1.
+  [[ $v =~ ^$1 ]] || { echo "bake: config.toml schema version $2 (CNI $4) needs containerd $1.x, not $v; check containerd.version" >&2; return 1; }
 }
 
 bake_file_is() {
@@ -312,11 +313,11 @@ bake_module_loaded() { [ -d "/sys/module/$1" ]; }
 bake_sysctl_is() { local w; read -ra w < "/proc/sys/${1%%=*}" && [ "${w[*]}" = "${1#*=}" ]; }
 # crictl info answers only through containerd's CRI plugin; when it does not, ctr tells the plugin's state.
 bake_cri_answers() { bake_quiet crictl info || { ctr plugins ls | grep -w cri; return 1; }; }
-# $1 key=value: containerd runs with that value, whatever the key's table. A
-# pattern, not grep: one process fewer per item.
+# $1 key=value: containerd runs with that value, or a list holding it, whatever
+# the key's table. A pattern, not grep: one process fewer per item.
 bake_config_dump_has() {
   [ -n "${bake_dump:-}" ] || bake_dump=$'\n'$(bake_containerd_memo config-dump config dump | sed 's/^[[:space:]]*//')$'\n'
-  [[ $bake_dump == *$'\n'"${1%%=*} = "[\"\']"${1#*=}"[\"\']$'\n'* ]]
+  [[ $bake_dump =~ $'\n'"${1%%=*} = "(\[[^$'\n']*)?[\"\']"${1#*=}"[\"\'][],$'\n'] ]]
 }
 # sudo's secure_path finds command $1 (crictl info proves it runs): sudo -l
 # names the file it would run, with no session and no shell.
@@ -372,7 +373,7 @@ fe99a4d4115cab63a727aea95a70ebe7eddcf5f13145534f944e185736326358  /etc/modules-l
 5df72ee96fe30f1bcc731b7718fc003d49ab5694218c861728532547c30a0d1b  /etc/yum.repos.d/kubernetes.repo
 cddbb49b00560e8acb097afbbf5dcea32b0019880dbcedb9739ecda39633d310  /etc/yum.repos.d/docker-ce.repo
 52daa6980b1abab0120aabfc65961e05a5776570a4f327b422497cf421ffbefd  /etc/sysctl.d/99-kubernetes-cri.conf
-ae58ca4f9a00064c2344af350bd993405ab9807a4b9de7045bb4a5d66ccb5bf9  /etc/containerd/config.toml
+fc9a8960c484a3db85be3290c47fce5cc5ec868edab4b3e37a8c47ae9bb5f6fd  /etc/containerd/config.toml
 285b1b667daed0a2a579071e2f7b68eeafb944c8fada529af49177b09388a124  /etc/systemd/system/containerd.service.d/10-bake.conf
 06460d89451e82fc316d5058d6e20eac6ef5a7eb6d5b29742cb344bebed37521  /etc/crictl.yaml
 BAKE_EOF
@@ -439,6 +440,9 @@ disabled_plugins = []
 
     [plugins."io.containerd.cri.v1.runtime".containerd.runtimes.runc.options]
       SystemdCgroup = true
+
+[plugins."io.containerd.cri.v1.runtime".cni]
+  bin_dirs = ["/opt/cni/bin", "/usr/lib/cni"]
 BAKE_EOF
 bake_put /etc/systemd/system/containerd.service.d/10-bake.conf 0644 <<'BAKE_EOF'
 # Written by bake: containerd.service settings for a Kubernetes node.
@@ -477,9 +481,9 @@ bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-2.*'
 bake_step 6/17 sysctl 'apply sysctl settings'
 bake_joined kernel-modules
 sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
-bake_step 7/17 check-containerd 'check containerd is 2.x (config.toml schema version 3) and config.toml is bake'\''s'
-bake_containerd_major_is 2 3 containerd.io
-bake_file_is /etc/containerd/config.toml ae58ca4f9a00064c2344af350bd993405ab9807a4b9de7045bb4a5d66ccb5bf9
+bake_step 7/17 check-containerd 'check containerd is 2.[1-9].x (config.toml schema version 3, CNI bin_dirs) and config.toml is bake'\''s'
+bake_containerd_major_is '2.[1-9]' 3 containerd.io bin_dirs
+bake_file_is /etc/containerd/config.toml fc9a8960c484a3db85be3290c47fce5cc5ec868edab4b3e37a8c47ae9bb5f6fd
 bake_step 8/17 selinux-labels 'restore the SELinux labels of /etc/containerd'
 bake_selinux_restore /etc/containerd
 bake_step 9/17 start-containerd 'enable containerd; restart it if its config changed'
@@ -498,8 +502,8 @@ bake_step 15/17 enable-kubelet 'enable kubelet (it waits for kubeadm init or joi
 systemctl enable --now kubelet
 bake_step 16/17 pull-images 'pull the images kubeadm needs into containerd'\''s k8s.io namespace'
 bake_pull_images '' '' yes
-bake_step 17/17 verify 'check the node (32 checks)'
-bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d
+bake_step 17/17 verify 'check the node (33 checks)'
+bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d bin_dirs=/opt/cni/bin
 bake_check 'the CRI plugin answers crictl info' bake_cri_answers
 bake_check 'sudo finds crictl' bake_sudo_finds crictl
 bake_check 'kubeadm version is 1.35' bake_kubeadm_version_is 1.35
