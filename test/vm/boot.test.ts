@@ -15,9 +15,19 @@ import { KUBE_PATCH, kubeadmImageList, STANDIN_MARK, startKubeRepo } from "./lib
 import { buildImage, SLEEP_UNTIL_TERM } from "./lib/oci-image.js";
 import { startRegistry } from "./lib/registry.js";
 import { log } from "./lib/exec.js";
-import { kv, mirrorPullProblems, podDownProblems, podUpProblems, systemdCgroupProblems } from "./lib/pod-checks.js";
+import {
+  kv,
+  mirrorPullProblems,
+  missingCniPlugin,
+  podDownProblems,
+  podNetProblems,
+  podUpProblems,
+  systemdCgroupProblems,
+} from "./lib/pod-checks.js";
 import {
   inMirror,
+  POD_NET_CONFLIST,
+  podNetSubnet,
   SANDBOX_IMAGE,
   startPodFixture,
   WORKLOAD_IMAGE,
@@ -26,7 +36,7 @@ import {
   type PodImage,
 } from "./lib/pod-fixture.js";
 import { ensureHostTools } from "./lib/host.js";
-import { ensureImage, type Image, type Suite } from "./lib/image.js";
+import { CNI_BIN_DIR, DEBIAN_CNI_DIR, ensureImage, type Image, type Suite } from "./lib/image.js";
 import { collectFigures, figures, speedComparison, writeSummary } from "./lib/metrics.js";
 import { boot, outDir, type BootResult, type Target } from "./lib/vm.js";
 import { readFile } from "node:fs/promises";
@@ -188,10 +198,13 @@ interface KubeBoot {
   reboot?: BootResult;
 }
 
-/** pod.sh and its parameters; only with the real crictl (the stand-in cannot run a pod) */
+/**
+ * pod.sh and its parameters; only with the real crictl (the stand-in cannot run a pod). `net`: the
+ * pod network proof too, on the Debian images, whose CNI plugins the image build put in /opt/cni/bin.
+ */
 async function podFiles(
   fixture: PodFixture,
-  opts: { mode: "pull" | "baked"; negative?: boolean },
+  opts: { mode: "pull" | "baked"; negative?: boolean; net?: boolean },
 ): Promise<{ params: Record<string, string>; files: Record<string, Buffer> }> {
   if (!crictl.real) return { params: {}, files: {} };
   return {
@@ -200,8 +213,12 @@ async function podFiles(
       POD_SANDBOX_IMAGE: fixture.sandbox.ref,
       POD_WORKLOAD_IMAGE: fixture.workload.ref,
       ...(opts.negative ? { POD_NEGATIVE: "1" } : {}),
+      ...(opts.net ? { POD_NET: "1", POD_NET_REGISTRY: new URL(fixture.registry.guestUrl).host } : {}),
     },
-    files: { "pod.sh": await readFile(join(GUEST, "pod.sh")) },
+    files: {
+      "pod.sh": await readFile(join(GUEST, "pod.sh")),
+      ...(opts.net ? { "pod-net.conflist": await readFile(POD_NET_CONFLIST) } : {}),
+    },
   };
 }
 
@@ -286,7 +303,7 @@ async function cloudInitBoot(
     const bakeOut = await bake("cloud-init", spec, SPECS, name, opts.bakeArgs);
     const target = await targetFor(distro);
     const e = expectOf(distro, spec);
-    const pod = await podFiles(fixture, { mode: "pull", negative: opts.negative });
+    const pod = await podFiles(fixture, { mode: "pull", negative: opts.negative, net: target.kind === "debian" });
     const params = reportParams(e, opts.bakeArgs ? COMPOSE_FILES : "");
     const result = await boot({
       name,
@@ -802,6 +819,47 @@ function podChecks(get: () => Run, mode: "pull" | "baked", boot: (r: Run) => Boo
   });
 }
 
+/**
+ * Issue 27: two pods on a CNI bridge (guest/pod-net.conflist), the plugins Debian's, only in
+ * /opt/cni/bin as kubernetes-cni installs them; then the same with containerd told to search
+ * Debian's /usr/lib/cni alone (trixie's default), where runp must fail to find a plugin.
+ */
+function podNetChecks(get: () => Run) {
+  const s = (name: string) => sec(get().result, name);
+  it(`the plugins are only in ${CNI_BIN_DIR}, and containerd loaded the pod network`, () => {
+    const net = s("pod-net");
+    expect(kv(net, "opt-cni-bin")?.split(" ")).toEqual(
+      expect.arrayContaining(["bridge", "host-local", "loopback", "portmap"]),
+    );
+    expect(kv(net, "usr-lib-cni"), `${DEBIAN_CNI_DIR} must hold no plugin`).toBe("");
+    expect(kv(net, "cni-conf")).toBe("10-bake-vm.conflist");
+    expect(kv(net, "cni-bin-dirs")).toContain(CNI_BIN_DIR);
+    expect(kv(net, "network-ready")).toBe("true");
+  });
+  it("both pods get an address from the CNI's subnet, reach each other (ICMP, TCP) and the host's registry", async () => {
+    const net = s("pod-net");
+    expect(podNetProblems(net, { subnet: await podNetSubnet(), marker: WORKLOAD_MARKER })).toEqual([]);
+    process.stderr.write(
+      `[vm] ${get().result.name}: pod-net a ${kv(net, "a-ip")}, b ${kv(net, "b-ip")} (node ${kv(net, "node-eth0")}); ` +
+        `ping a->b: ${kv(net, "ping-a-b")}; HTTP a->b: ${kv(net, "http-a-b")}; a->registry: ${kv(net, "http-a-registry")}\n`,
+    );
+  });
+  it("the registry on the host logged the pod's request (busybox wget), through the node's masquerade", () => {
+    expect(get().pod!.accessLog.some((l) => l.includes('"GET /v2/ HTTP/1.1" 200 ') && l.includes('"Wget"'))).toBe(true);
+  });
+  it(`negative control: with containerd searching ${DEBIAN_CNI_DIR} alone, runp fails to find a plugin`, () => {
+    const neg = s("neg-cni-usr-lib-only");
+    // the effective config: Debian's dir, and not the one the plugins are in
+    expect(kv(neg, "cni-bin-dirs")).toContain(DEBIAN_CNI_DIR);
+    expect(kv(neg, "cni-bin-dirs")).not.toContain(CNI_BIN_DIR);
+    expect(kv(neg, "usr-lib-cni")).toBe("");
+    expect(kv(neg, "network-ready")).toBe("true");
+    expect(kv(neg, "a-runp-exit")).toMatch(/^[1-9]\d*$/);
+    expect(missingCniPlugin(neg)).toEqual({ plugin: expect.any(String), path: DEBIAN_CNI_DIR });
+    expect(podDownProblems(neg, [])).toEqual([]);
+  });
+}
+
 /** The same checks must fail on a node broken on purpose after the pod proof (POD_NEGATIVE=1). */
 function negativeControls(get: () => Run) {
   it("negative control: without the mirror's hosts.toml the same pull fails (nothing else reaches the registry)", () => {
@@ -865,6 +923,7 @@ function cloudInitScenario(name: string, title: string) {
     crictlChecks(get);
     if (REAL_CRICTL_PRESENT) {
       describe("a pod runs: real crictl, images through bake's mirrors, systemd cgroups", () => podChecks(get, "pull"));
+      if (!CLOUD_IMAGE) describe("two pods on a CNI bridge network, plugins in /opt/cni/bin", () => podNetChecks(get));
       if (name === P) describe("negative controls", () => negativeControls(get));
     }
     if (name === "forky")

@@ -9,7 +9,7 @@ import { log, run } from "./exec.js";
 import { exists } from "./host.js";
 
 /** Bump when the build steps below change in a way the package list does not show. */
-export const RECIPE_VERSION = 4;
+export const RECIPE_VERSION = 5;
 
 export type Suite = "trixie" | "forky";
 
@@ -33,6 +33,10 @@ const COMMON_PACKAGES = [
   "buildah",
   // the Packer scenario logs in as an unprivileged user and uses sudo, as Packer does
   "sudo",
+  // the pod network proof (guest/pod.sh): Debian's CNI plugins, moved to /opt/cni/bin below, and
+  // iptables for the bridge plugin's masquerade and portmap (a kubeadm host tool bake installs with kubernetes on)
+  "containernetworking-plugins",
+  "iptables",
   // deliberately absent: containerd, runc (bake installs them from Debian's mirror) and curl (bake installs it when needed)
 ];
 
@@ -165,6 +169,37 @@ async function customize(root: string): Promise<void> {
     "/etc/systemd/system/bake-vm-hook.service",
     join(root, "etc/systemd/system/multi-user.target.wants/bake-vm-hook.service"),
   );
+  await moveCniPlugins(root);
   // root without password on the console, for debugging a kept VM by hand
   await run("chroot", [root, "passwd", "-d", "root"]);
+}
+
+/** Where Debian's containernetworking-plugins puts the plugins, and where kubernetes-cni, flannel and Calico put theirs. */
+export const DEBIAN_CNI_DIR = "/usr/lib/cni";
+export const CNI_BIN_DIR = "/opt/cni/bin";
+
+/**
+ * Debian's plugins, placed only where kubernetes-cni installs them: each file is diverted with
+ * dpkg-divert --rename, so /usr/lib/cni is left empty, dpkg knows where the files went, and an
+ * upgrade of the package would land in /opt/cni/bin too. The binaries are the image's own
+ * suite's build (its libc and arch), from the same mirror as the rest of the image.
+ */
+async function moveCniPlugins(root: string): Promise<void> {
+  const plugins = await readdir(join(root, DEBIAN_CNI_DIR));
+  if (!plugins.includes("bridge"))
+    throw new Error(`image: no bridge plugin in ${DEBIAN_CNI_DIR}: ${plugins.join(" ")}`);
+  await mkdir(join(root, CNI_BIN_DIR), { recursive: true });
+  for (const p of plugins) {
+    await run("chroot", [
+      root,
+      "dpkg-divert",
+      "--quiet",
+      "--local",
+      "--rename",
+      "--divert",
+      `${CNI_BIN_DIR}/${p}`,
+      "--add",
+      `${DEBIAN_CNI_DIR}/${p}`,
+    ]);
+  }
 }

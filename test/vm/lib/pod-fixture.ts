@@ -1,6 +1,9 @@
 // What a pod needs from outside the guest: a registry on the host holding a pause image under
 // the name of the spec's sandbox image, and a workload image under a docker.io name. Both are
 // test fixtures built by oci-image.ts (busybox), not the upstream images.
+import { readFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { buildImage, SLEEP_UNTIL_TERM, type OciImage } from "./oci-image.js";
 import { startRegistry, type Registry } from "./registry.js";
 
@@ -52,4 +55,19 @@ export async function startPodFixture(name: string): Promise<PodFixture> {
   const workload = { ref: WORKLOAD_IMAGE, ...inMirror(WORKLOAD_IMAGE), image: probe };
   for (const i of [sandbox, workload]) await registry.push(i.repository, i.tag, i.image);
   return { registry, sandbox, workload };
+}
+
+/**
+ * The pod network of pod.sh's pod_net: a CNI bridge with host-local addresses, the shape of
+ * containerd's own example (script/setup/install-cni). A harness fixture, not bake's output: a
+ * cluster's CNI writes its own. pod.sh installs it as /etc/cni/net.d/10-bake-vm.conflist.
+ */
+export const POD_NET_CONFLIST = join(dirname(fileURLToPath(import.meta.url)), "..", "guest", "pod-net.conflist");
+
+/** The subnet pods get their addresses from (the bridge plugin's host-local range). */
+export async function podNetSubnet(): Promise<string> {
+  const conf = JSON.parse(await readFile(POD_NET_CONFLIST, "utf8"));
+  const subnet = conf.plugins?.[0]?.ipam?.ranges?.[0]?.[0]?.subnet;
+  if (typeof subnet !== "string") throw new Error(`${POD_NET_CONFLIST}: no ipam range subnet in its first plugin`);
+  return subnet;
 }
