@@ -839,9 +839,11 @@ function podNetChecks(get: () => Run) {
   it("both pods get an address from the CNI's subnet, reach each other (ICMP, TCP) and the host's registry", async () => {
     const net = s("pod-net");
     expect(podNetProblems(net, { subnet: await podNetSubnet(), marker: WORKLOAD_MARKER })).toEqual([]);
+    const took = (sect: string) => (Number(kv(sect, "uptime-end")) - Number(kv(sect, "uptime-start"))).toFixed(1);
     process.stderr.write(
       `[vm] ${get().result.name}: pod-net a ${kv(net, "a-ip")}, b ${kv(net, "b-ip")} (node ${kv(net, "node-eth0")}); ` +
-        `ping a->b: ${kv(net, "ping-a-b")}; HTTP a->b: ${kv(net, "http-a-b")}; a->registry: ${kv(net, "http-a-registry")}\n`,
+        `ping a->b: ${kv(net, "ping-a-b")}; HTTP a->b: ${kv(net, "http-a-b")}; a->registry: ${kv(net, "http-a-registry")}; ` +
+        `${took(net)} s in the guest, its negative control ${took(s("neg-cni-usr-lib-only"))} s\n`,
     );
   });
   it("the registry on the host logged the pod's request (busybox wget), through the node's masquerade", () => {

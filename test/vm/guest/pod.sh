@@ -161,6 +161,7 @@ pod_net() {
   PROBE_SECS=20
   [ "$1" = pass ] || PROBE_SECS=5
   echo "expect: $1"
+  echo "uptime-start: $(cut -d' ' -f1 /proc/uptime)"
   echo "cni-conf: $(names /etc/cni/net.d)"
   echo "opt-cni-bin: $(names /opt/cni/bin)"
   echo "usr-lib-cni: $(names /usr/lib/cni)"
@@ -193,6 +194,7 @@ pod_net() {
   # a runp that failed can leave its sandbox behind
   crictl pods -q 2>/dev/null | xargs -r crictl rmp -f > /dev/null 2>&1
   pods_left
+  echo "uptime-end: $(cut -d' ' -f1 /proc/uptime)"
 }
 
 restart_containerd() {
