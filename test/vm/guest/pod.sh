@@ -166,7 +166,9 @@ pod_net() {
   echo "opt-cni-bin: $(names /opt/cni/bin)"
   echo "usr-lib-cni: $(names /usr/lib/cni)"
   echo "node-eth0: $(ip -4 -o addr show eth0 2>&1 | sed -E 's/.* inet ([0-9./]+) .*/\1/')"
-  echo "cni-bin-dirs: $(containerd config dump 2>/dev/null | sed -En 's/^[[:space:]]*bin_dirs? = //p' | tr '\n' ' ')"
+  # the CRI plugin's cni table of the effective config: 1.7 prints bin_dir, 2.1 bin_dir (empty) and bin_dirs
+  echo "cni-bin-dirs: $(containerd config dump 2>/dev/null |
+    sed -En '/\.cni\]$/,/^[[:space:]]*\[/ s/^[[:space:]]*(bin_dirs?) = (.*)/\1=\2/p' | tr '\n' ' ')"
   echo "network-ready: $(network_ready)"
   pod_json "$W/net-a.json" net-a 0
   pod_json "$W/net-b.json" net-b 0
