@@ -2,7 +2,7 @@
 // shaped like a trixie boot's: what passes, and what each kind of broken pod network shows.
 import { describe, expect, it } from "vitest";
 import { inSubnet, missingCniPlugin, podNetProblems } from "./vm/lib/pod-checks.js";
-import { podNetSubnet } from "./vm/lib/pod-fixture.js";
+import { podNet } from "./vm/lib/pod-fixture.js";
 
 const MARKER = "bakeprobe 1: bake VM test workload";
 const ID = (c: string) => c.repeat(64);
@@ -22,10 +22,10 @@ const PASSING = [
   "expect: pass",
   "node-eth0: 10.0.2.15/24",
   pod("a-", "a"),
-  "a-ip: 10.88.0.2",
-  "a-eth0: 3: eth0    inet 10.88.0.2/16 brd 10.88.255.255 scope global eth0",
+  "a-ip: 10.244.0.2",
+  "a-eth0: 3: eth0    inet 10.244.0.2/16 brd 10.244.255.255 scope global eth0",
   pod("b-", "b"),
-  "b-ip: 10.88.0.3",
+  "b-ip: 10.244.0.3",
   "ping-a-b-exit: 0",
   "ping-a-b: 3 packets transmitted, 3 packets received, 0% packet loss",
   "http-a-b-exit: 0",
@@ -50,27 +50,31 @@ const NO_PLUGIN = [
   "containers-left: 0",
 ].join("\n");
 
-const opts = { subnet: "10.88.0.0/16", marker: MARKER };
+const opts = { subnet: "10.244.0.0/16", marker: MARKER };
 
 describe("pod-net report", () => {
-  it("the fixture's conflist gives the subnet the pods must be in", async () => {
-    expect(await podNetSubnet()).toBe("10.88.0.0/16");
+  it("the fixture's conflist gives the network's name, the pods' subnet and the plugins a pod's setup runs", async () => {
+    expect(await podNet()).toEqual({
+      name: "bake-vm-pod-net",
+      subnet: "10.244.0.0/16",
+      plugins: ["loopback", "bridge", "host-local", "portmap"],
+    });
   });
   it("inSubnet compares the network bits only", () => {
-    expect(inSubnet("10.88.0.2", "10.88.0.0/16")).toBe(true);
-    expect(inSubnet("10.88.255.254", "10.88.0.0/16")).toBe(true);
-    expect(inSubnet("10.89.0.2", "10.88.0.0/16")).toBe(false);
-    expect(inSubnet("10.0.2.15", "10.88.0.0/16")).toBe(false);
-    expect(inSubnet("", "10.88.0.0/16")).toBe(false);
+    expect(inSubnet("10.244.0.2", "10.244.0.0/16")).toBe(true);
+    expect(inSubnet("10.244.255.254", "10.244.0.0/16")).toBe(true);
+    expect(inSubnet("10.245.0.2", "10.244.0.0/16")).toBe(false);
+    expect(inSubnet("10.0.2.15", "10.244.0.0/16")).toBe(false);
+    expect(inSubnet("", "10.244.0.0/16")).toBe(false);
   });
   it("two pods with CNI addresses that reach each other and the registry pass", () => {
     expect(podNetProblems(PASSING, opts)).toEqual([]);
   });
   it("pods on the node's network (the host's address) fail", () => {
-    const hostNet = PASSING.replace(/10\.88\.0\.[23]/g, "10.0.2.15");
+    const hostNet = PASSING.replace(/10\.244\.0\.[23]/g, "10.0.2.15");
     expect(podNetProblems(hostNet, opts)).toEqual(
       expect.arrayContaining([
-        "pod a's address '10.0.2.15' is not in 10.88.0.0/16",
+        "pod a's address '10.0.2.15' is not in 10.244.0.0/16",
         "pod a has the node's address 10.0.2.15",
         "both pods have the address 10.0.2.15",
       ]),

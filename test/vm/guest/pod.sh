@@ -114,15 +114,23 @@ pods_left() {
 # names DIR: the names in DIR on one line, sorted (nothing when DIR is absent)
 names() { find "$1" -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort | tr '\n' ' '; }
 
-# network_ready: containerd's CRI reports NetworkReady once it has loaded a CNI config (waits up to 30 s).
-network_ready() {
-  local cond
+# cni_networks NAME: the CNI networks containerd's CRI has loaded, once NAME is among them (it
+# reloads /etc/cni/net.d on its own, a moment after a change; waits up to 30 s).
+cni_networks() {
+  local names
   for _ in $(seq 30); do
-    cond=$(crictl info 2>/dev/null | tr -d ' \n' | grep -o '{[^{}]*"type":"NetworkReady"[^{}]*}')
-    case $cond in *'"status":true'*) echo true && return 0 ;; esac
+    names=$(crictl info 2>/dev/null | sed -En 's/^[[:space:]]*"Name": "(.*)",?$/\1/p' | tr '\n' ' ')
+    case " $names" in *" $1 "*) break ;; esac
     sleep 1
   done
-  echo "false ${cond:-no NetworkReady condition}"
+  echo "$names"
+}
+
+# network_ready: crictl info's NetworkReady condition
+network_ready() {
+  local cond
+  cond=$(crictl info 2>/dev/null | tr -d ' \n' | grep -o '{[^{}]*"type":"NetworkReady"[^{}]*}')
+  case $cond in *'"status":true'*) echo true ;; *) echo "false ${cond:-no NetworkReady condition}" ;; esac
 }
 
 # cni_search_only DIR: config.toml's CNI plugin search becomes DIR alone, the rest stays bake's.
@@ -169,6 +177,7 @@ pod_net() {
   # the CRI plugin's cni table of the effective config: 1.7 prints bin_dir, 2.1 bin_dir (empty) and bin_dirs
   echo "cni-bin-dirs: $(containerd config dump 2>/dev/null |
     sed -En '/\.cni\]$/,/^[[:space:]]*\[/ s/^[[:space:]]*(bin_dirs?) = (.*)/\1=\2/p' | tr '\n' ' ')"
+  echo "cni-networks: $(cni_networks "$(sed -En 's/^  "name": "(.*)",$/\1/p' /etc/cni/net.d/10-bake-vm.conflist)")"
   echo "network-ready: $(network_ready)"
   pod_json "$W/net-a.json" net-a 0
   pod_json "$W/net-b.json" net-b 0

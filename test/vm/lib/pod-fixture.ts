@@ -64,10 +64,24 @@ export async function startPodFixture(name: string): Promise<PodFixture> {
  */
 export const POD_NET_CONFLIST = join(dirname(fileURLToPath(import.meta.url)), "..", "guest", "pod-net.conflist");
 
-/** The subnet pods get their addresses from (the bridge plugin's host-local range). */
-export async function podNetSubnet(): Promise<string> {
-  const conf = JSON.parse(await readFile(POD_NET_CONFLIST, "utf8"));
+export interface PodNet {
+  /** the network's name, as containerd lists it in crictl info */
+  name: string;
+  /** the subnet pods get their addresses from (the bridge plugin's host-local range) */
+  subnet: string;
+  /** the plugin binaries a pod's setup runs: containerd's own loopback, the chain's and their IPAM's */
+  plugins: string[];
+}
+
+interface Conflist {
+  name?: string;
+  plugins?: { type: string; ipam?: { type: string; ranges?: { subnet: string }[][] } }[];
+}
+
+export async function podNet(): Promise<PodNet> {
+  const conf: Conflist = JSON.parse(await readFile(POD_NET_CONFLIST, "utf8"));
   const subnet = conf.plugins?.[0]?.ipam?.ranges?.[0]?.[0]?.subnet;
-  if (typeof subnet !== "string") throw new Error(`${POD_NET_CONFLIST}: no ipam range subnet in its first plugin`);
-  return subnet;
+  if (!conf.name || !subnet) throw new Error(`${POD_NET_CONFLIST}: no name, or no ipam range in its first plugin`);
+  const plugins = (conf.plugins ?? []).flatMap((p) => [p.type, ...(p.ipam ? [p.ipam.type] : [])]);
+  return { name: conf.name, subnet, plugins: ["loopback", ...plugins] };
 }
