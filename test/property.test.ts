@@ -34,7 +34,7 @@ import {
   yamlString,
 } from "../src/render/escape.js";
 import { base64Heredoc, heredoc } from "../src/render/templates.js";
-import { distroInfo, packageFunctions } from "../src/distro.js";
+import { shellSources } from "../scripts/template-check.js";
 import { anything, FIELDS, PAYLOADS, specWithField, specWithFields, stringsIn } from "./support/hostile.js";
 import { Kind, lexShell, shellWords, unquotedOccurrences, type Lexed } from "./support/shell-lexer.js";
 
@@ -329,8 +329,7 @@ function checkScript(p: Plan, script: string, injected: string[], label: string,
 /** The script text that comes from bake itself, not from the spec. */
 const TRUSTED_SHELL = [
   readFileSync(new URL("../templates/provision.sh.hbs", import.meta.url), "utf8"),
-  packageFunctions(distroInfo("rocky9")),
-  packageFunctions(distroInfo("debian13")),
+  ...shellSources().values(),
 ].join("\n");
 
 /** bake's script for the defaults of p's distro and containerd source: text no spec value put there. */

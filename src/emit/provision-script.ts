@@ -2,11 +2,11 @@
 // has placed them) or library comments (size limits), Packer with every file
 // embedded.
 import { createHash } from "node:crypto";
-import { packageFunctions } from "../distro.js";
-import { lines, sh, ShellCode } from "../render/shell.js";
+import { lines, sh } from "../render/shell.js";
 import { fitsHeredoc, renderTemplate } from "../render/templates.js";
 import type { Plan } from "../plan/index.js";
 import { BAKE_VERSION } from "../version.js";
+import { functionLibrary } from "./library.js";
 import { dropLibraryComments, dropUnusedFunctions } from "./trim-library.js";
 
 /** The Packer script's exit code when all steps passed but a reboot is pending (EX_TEMPFAIL: run again). */
@@ -30,9 +30,7 @@ export function renderProvisionScript(plan: Plan, embedFiles: boolean): string {
   const script = renderTemplate("provision.sh.hbs", {
     target: `${plan.spec.distro}/${plan.spec.arch}`,
     bakeVersion: BAKE_VERSION,
-    packageFunctions: new ShellCode(packageFunctions(plan.distro)),
-    kubernetesFunctions:
-      plan.spec.kubernetes.enabled && new ShellCode(renderTemplate("kubernetes-functions.sh.hbs", {})),
+    library: functionLibrary(plan),
     embedFiles,
     files: plan.files.map((f) => ({ path: f.path, mode: f.mode, content: f.content, text: fitsHeredoc(f.content) })),
     fileCount: plan.files.length,

@@ -162,3 +162,5 @@ bake_kubeadm_join_preflight() {
   rm -f "$config"
   return "$rc"
 }
+
+

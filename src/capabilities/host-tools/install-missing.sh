@@ -1,0 +1,7 @@
+# $@: command=package pairs (tar for tar=tar); installs the packages of the missing commands in one call.
+bake_install_missing_tools() {
+  local pair missing=()
+  for pair; do command -v "${pair%%=*}" >/dev/null || missing+=("${pair#*=}"); done
+  [ "${#missing[@]}" != 0 ] || { echo "bake: all present"; return 0; }
+  bake_pkg_install "${missing[@]}"
+}

@@ -1,0 +1,58 @@
+export DEBIAN_FRONTEND=noninteractive
+bake_apt_fresh=""
+# Installed, held or not.
+bake_pkg_installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
+# None of the packages $@ is installed, from one dpkg-query; its lines, shown when
+# one is, name it ("installed podman").
+bake_pkg_absent() { local s; s=$(dpkg-query -W -f='${db:Status-Status} ${Package}\n' "$@" 2>/dev/null) || :; [[ $'\n'$s != *$'\n'"installed "* ]] || { echo "$s"; return 1; }; }
+# All of $@ but the options in place, held or not, from one dpkg-query (each
+# costs a tenth of a second or more under emulation): a name or name=version
+# glob (containerd=1.7.*, matched unquoted) as apt-get takes it is installed,
+# and name- (remove it) is not.
+bake_pkg_in_place() {
+  local a s names=()
+  for a; do [[ $a == -* ]] || { a=${a%%=*}; names+=("${a%-}"); }; done
+  s=$'
+'$(dpkg-query -W -f='${db:Status-Status} ${Package}=${Version}
+' "${names[@]}" 2>/dev/null || :)
+  for a; do case $a in
+    -*) ;;
+    *-) [[ $s != *$'
+'"installed ${a%-}="* ]] || return 1 ;;
+    *=*) [[ $s == *$'
+'"installed "$a* ]] || return 1 ;;
+    *) [[ $s == *$'
+'"installed $a="* ]] || return 1 ;;
+  esac; done
+}
+bake_pkg_refresh() { bake_apt_fresh=""; }
+# Fails for a package not installed, even one dpkg still knows.
+bake_pkg_version() { local s; s=$(dpkg-query -W -f='${db:Status-Status} ${Version}' "$1" 2>/dev/null) && [[ $s == "installed "* ]] && echo "${s#installed }"; }
+# curl where present, else apt's own https client.
+bake_fetch() {
+  if command -v curl >/dev/null; then curl -fsSL --connect-timeout 20 -o "$2" "$1"; else /usr/lib/apt/apt-helper -q download-file "$1" "$2"; fi
+}
+# --force-confold keeps the config.toml bake wrote instead of prompting; a node
+# needs none of containerd's Recommends (criu and its python modules). On a first
+# boot unattended-upgrades may hold dpkg's lock for minutes: apt (1.9.11 on) waits
+# up to DPkg::Lock::Timeout for it, where bake's retries would give up after 30 s.
+bake_pkg_install_now() {
+  local a args=()
+  # apt fails to remove a package it does not know: name- only for installed ones.
+  for a in "$@"; do [[ $a != *- ]] || bake_pkg_installed "${a%-}" || continue; args+=("$a"); done
+  if [ -z "$bake_apt_fresh" ]; then bake_retry apt-get -q update; bake_apt_fresh=1; fi
+  bake_retry apt-get -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install "${args[@]}"
+}
+bake_pkg_remove_now() { apt-get -y -q -o DPkg::Lock::Timeout=600 remove "$@"; }
+# A hold is dpkg's selection state: read with dpkg-query, set with dpkg
+# --set-selections. apt-mark does the same after loading apt's cache, which
+# took 0.9 s of CPU on a 2-core host and more under emulation.
+bake_apt_held() { [ "$(dpkg-query -W -f='${db:Status-Want} ${db:Status-Status}' "$1" 2>/dev/null)" = "hold installed" ]; }
+# $1 hold or unhold, then the packages.
+bake_apt_mark() {
+  local p change=()
+  for p in "${@:2}"; do if bake_apt_held "$p"; then [ "$1" = hold ] || change+=("$p"); elif [ "$1" = hold ]; then change+=("$p"); fi; done
+  if [ "${#change[@]}" = 0 ]; then echo "bake: no hold to change: ${*:2}"; return 0; fi
+  for p in "${change[@]}"; do echo "$p ${1/unhold/install}"; done | dpkg --set-selections
+  echo "bake: $1: ${change[*]}"
+}

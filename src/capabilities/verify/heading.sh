@@ -1,0 +1,1 @@
+# ---- checks used by the verify step
