@@ -12,7 +12,7 @@ import { specKeys, type KeyInfo } from "../schema/keys.js";
 import { defaultOf } from "../input/defaults.js";
 import { SCHEMA_FILE } from "../schema/shipped.js";
 import { profileValues, type Profile, type ProfileValue } from "./profiles.js";
-import { kubernetesChoices, type KubernetesRole } from "./init-kubernetes.js";
+import { kubernetesChoices, type KubernetesRole } from "../capabilities/kubernetes/init.js";
 
 export interface InitOptions {
   distro: Distro;

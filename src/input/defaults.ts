@@ -2,7 +2,7 @@
 // Some depend on the distro, so they are computed after the distro is known.
 import { distroInfo, dockerRepoDefaults } from "../distro.js";
 import { DEFAULT_CRICTL_VERSION } from "../crictl-releases.js";
-import { DEFAULT_KUBERNETES_VERSION, pkgsK8sRepo, ROLE_PORTS } from "../kubernetes-releases.js";
+import { kubernetesDefaults } from "../capabilities/kubernetes/defaults.js";
 import type { Distro, NodeSpec } from "../schema/node-spec.js";
 import type { KeyInfo } from "../schema/keys.js";
 import { getIn } from "../schema/key-path.js";
@@ -58,17 +58,7 @@ export function defaultSpec(distro: Distro): NodeSpec {
       timeout: 10,
       debug: false,
     },
-    kubernetes: {
-      enabled: false,
-      version: DEFAULT_KUBERNETES_VERSION,
-      role: "worker",
-      repo: { ...pkgsK8sRepo(DEFAULT_KUBERNETES_VERSION, info.family), gpgkeySha256: "" },
-      disableSwap: true,
-      firewalld: { action: "open-ports", ports: ROLE_PORTS.worker },
-      selinux: "permissive",
-      images: { prePull: true, repository: "", extra: [] },
-      preflightIgnore: [],
-    },
+    kubernetes: kubernetesDefaults(info),
   };
 }
 

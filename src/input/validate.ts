@@ -14,8 +14,8 @@ import { displayPath, joinKey, quote, splitKey, type KeyPath } from "../schema/k
 import { CRICTL_SHA256 } from "../crictl-releases.js";
 import { distroInfo } from "../distro.js";
 import { riskyValues } from "./risky-values.js";
-import { followKubernetes } from "./kubernetes-defaults.js";
-import { kubernetesRules } from "./kubernetes-rules.js";
+import { followKubernetes } from "../capabilities/kubernetes/defaults.js";
+import { kubernetesRules } from "../capabilities/kubernetes/rules.js";
 
 // ajv's standalone code for schema/bake.schema.json with the formats of
 // formats.ts, generated at build time (scripts/gen-validator.ts, options in

@@ -5,7 +5,7 @@ import { lines, sh } from "../render/shell.js";
 import { proxyAssignments } from "./proxy.js";
 import type { Contribution, PlanContext } from "./types.js";
 import { CONTAINERD_DEFAULT_ROOT, CONTAINERD_DEFAULT_STATE } from "../input/defaults.js";
-import { batchedCheck } from "./verify.js";
+import { batchedCheck } from "./check.js";
 import { containerdPackageName } from "../distro.js";
 
 const CONFIG_DIR = "/etc/containerd";

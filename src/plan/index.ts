@@ -6,12 +6,12 @@ import { containerdConfig } from "./containerd.js";
 import { crictl } from "./crictl.js";
 import { hostToolsStep } from "./host-tools.js";
 import { kernel, sysctl } from "./kernel.js";
-import { kubernetes, kubernetesRepo } from "./kubernetes.js";
+import { kubernetes, kubernetesRepo } from "../capabilities/kubernetes/plan.js";
 import { packages } from "./packages.js";
 import { proxyStep } from "./proxy.js";
 import { registries, sandboxPull } from "./registries.js";
 import type { Contribution, Plan, PlanContext, PlannedStep } from "./types.js";
-import { verifyStep } from "./verify.js";
+import { verifyStep } from "../capabilities/verify/plan.js";
 
 const CAPABILITIES: ((context: PlanContext) => Contribution)[] = [
   kernel,

@@ -6,7 +6,7 @@ import { bootsCgroupV1 } from "../distro.js";
 import { renderTemplate } from "../render/templates.js";
 import { lines, sh } from "../render/shell.js";
 import type { Contribution, PlanContext } from "./types.js";
-import { batchedCheck } from "./verify.js";
+import { batchedCheck } from "./check.js";
 
 export const MODULES_FILE = "/etc/modules-load.d/containerd.conf";
 export const SYSCTL_FILE = "/etc/sysctl.d/99-kubernetes-cri.conf";

@@ -1,8 +1,8 @@
 // `bake init --kubernetes [role]`: the kubernetes section written uncommented,
 // so the starter spec makes a kubeadm-ready node from the start.
-import { DEFAULT_KUBERNETES_VERSION } from "../kubernetes-releases.js";
-import { distroInfo } from "../distro.js";
-import type { Distro } from "../schema/node-spec.js";
+import { DEFAULT_KUBERNETES_VERSION } from "./releases.js";
+import { distroInfo } from "../../distro.js";
+import type { Distro } from "../../schema/node-spec.js";
 
 export const KUBERNETES_ROLES = ["worker", "control-plane"] as const;
 export type KubernetesRole = (typeof KUBERNETES_ROLES)[number];

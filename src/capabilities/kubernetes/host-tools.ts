@@ -1,7 +1,7 @@
 // The host tools kubeadm's preflight requires (crictl, conntrack, ip, iptables,
 // mount, nsenter) or warns about (ebtables, ethtool, socat, tc), by package name
 // on each distro. ebtables is left out from EL9 on: RHEL 9 dropped the package.
-import type { DistroInfo } from "./distro.js";
+import type { DistroInfo } from "../../distro.js";
 
 export interface HostTools {
   packages: string[];

@@ -1,9 +1,30 @@
-// Defaults that follow from the kubernetes section rather than from the distro:
-// the repo from the minor, crictl's version, the pause image, the role's ports.
-// A key the user wrote is kept; validate.ts warns when it disagrees.
-import { distroInfo } from "../distro.js";
-import { crictlVersionFor, pauseImageFor, pkgsK8sRepo, repoKeyUrl, ROLE_PORTS } from "../kubernetes-releases.js";
-import type { NodeSpec } from "../schema/node-spec.js";
+// The kubernetes section's defaults, and the defaults that follow from the section
+// rather than from the distro: the repo from the minor, crictl's version, the pause
+// image, the role's ports. A key the user wrote is kept; rules.ts warns when it disagrees.
+import { distroInfo, type DistroInfo } from "../../distro.js";
+import {
+  crictlVersionFor,
+  DEFAULT_KUBERNETES_VERSION,
+  pauseImageFor,
+  pkgsK8sRepo,
+  repoKeyUrl,
+  ROLE_PORTS,
+} from "./releases.js";
+import type { NodeSpec } from "../../schema/node-spec.js";
+
+export function kubernetesDefaults(info: DistroInfo): NodeSpec["kubernetes"] {
+  return {
+    enabled: false,
+    version: DEFAULT_KUBERNETES_VERSION,
+    role: "worker",
+    repo: { ...pkgsK8sRepo(DEFAULT_KUBERNETES_VERSION, info.family), gpgkeySha256: "" },
+    disableSwap: true,
+    firewalld: { action: "open-ports", ports: ROLE_PORTS.worker },
+    selinux: "permissive",
+    images: { prePull: true, repository: "", extra: [] },
+    preflightIgnore: [],
+  };
+}
 
 type Raw = Record<string, unknown>;
 const section = (raw: Raw | undefined, key: string): Raw | undefined => raw?.[key] as Raw | undefined;

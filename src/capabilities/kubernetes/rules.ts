@@ -1,6 +1,6 @@
 // Cross-key rules of the kubernetes section: what bake can know at validate
 // time about versions that must agree, firewalld ports and preflight.
-import { bootsCgroupV1, distroInfo } from "../distro.js";
+import { bootsCgroupV1, distroInfo } from "../../distro.js";
 import {
   crictlVersionFor,
   LAST_MINOR_ON_CGROUP_V1,
@@ -8,10 +8,10 @@ import {
   PAUSE_VERSION,
   refusesCgroupV1,
   ROLE_PORTS,
-} from "../kubernetes-releases.js";
-import type { Diagnostic } from "../report.js";
-import type { NodeSpec } from "../schema/node-spec.js";
-import { joinKey } from "../schema/key-path.js";
+} from "./releases.js";
+import type { Diagnostic } from "../../report.js";
+import type { NodeSpec } from "../../schema/node-spec.js";
+import { joinKey } from "../../schema/key-path.js";
 
 // Why each role port matters, for the warning when a port list leaves one out.
 const PORT_USE: Record<string, string> = {

@@ -1,20 +1,6 @@
 // The last step: prove the node is what the plan says, or fail provisioning.
-import { lines, sh, ShellCode } from "../render/shell.js";
-import type { PlannedCheck, PlannedReboot, PlannedStep } from "./types.js";
-
-/**
- * One of a batch of checks that share their wording and test: `what` with {}
- * for the item (a key=value item reads "key = value"). Consecutive checks of
- * one batch render as one bake_check_each line.
- */
-export function batchedCheck(what: string, test: string, item: string, slow = false): PlannedCheck {
-  return {
-    description: what.replace("{}", item.replace("=", " = ")),
-    test: sh`${new ShellCode(test)} ${item}`,
-    batch: { what, test, item },
-    ...(slow && { slow }),
-  };
-}
+import { lines, sh, type ShellCode } from "../../render/shell.js";
+import type { PlannedCheck, PlannedReboot, PlannedStep } from "../../plan/types.js";
 
 /**
  * Checks run side by side in the order they are written, and print in that order: slow ones first.

@@ -1,0 +1,171 @@
+// kubeadm-ready node: pkgs.k8s.io's repo, kubelet/kubeadm/kubectl pinned and
+// held, the host tools kubeadm's preflight wants, swap off, firewalld, SELinux
+// mode, images pulled; verify ends with kubeadm's own preflight.
+import { kubernetesHostTools } from "./host-tools.js";
+import { minorOf, refusesCgroupV1 } from "./releases.js";
+import { renderTemplate } from "../../render/templates.js";
+import { lines, sh } from "../../render/shell.js";
+import type { Contribution, PlanContext } from "../../plan/types.js";
+import { batchedCheck } from "../../plan/check.js";
+
+export const K8S_REPO_FILE = "/etc/yum.repos.d/kubernetes.repo";
+export const K8S_SOURCES_FILE = "/etc/apt/sources.list.d/kubernetes.sources";
+export const K8S_KEYRING = "/etc/apt/keyrings/kubernetes-apt-keyring.asc";
+const KUBE_PACKAGES = ["kubelet", "kubeadm", "kubectl"];
+
+/** name-version glob for dnf or name=version glob for apt: a minor "1.35" or an exact "1.35.2". */
+function pinned(family: "el" | "debian", name: string, version: string): string {
+  const exact = version.split(".").length === 3;
+  // pkgs.k8s.io versions carry a release after the version: 1.35.2-150500.1.1 (rpm), 1.35.2-1.1 (deb).
+  return family === "el" ? `${name}-${version}${exact ? "-*" : ".*"}` : `${name}=${version}${exact ? "-*" : ".*"}`;
+}
+
+/**
+ * The repo file and, on apt, its key. Planned before the containerd install: apt-get
+ * update fails on a source whose Signed-By keyring is not there yet.
+ */
+export function kubernetesRepo({ spec, distro }: PlanContext): Contribution {
+  const k = spec.kubernetes;
+  if (!k.enabled) return {};
+  if (distro.family === "el") {
+    return {
+      files: [
+        {
+          path: K8S_REPO_FILE,
+          mode: "0644",
+          content: renderTemplate("kubernetes.repo.hbs", k.repo),
+          from: ["kubernetes.repo", "kubernetes.version"],
+        },
+      ],
+    };
+  }
+  return {
+    files: [
+      {
+        path: K8S_SOURCES_FILE,
+        mode: "0644",
+        content: renderTemplate("kubernetes.sources.hbs", { baseurl: k.repo.baseurl, keyring: K8S_KEYRING }),
+        from: ["kubernetes.repo", "kubernetes.version"],
+        keyFetchedBy: "kubernetes-repo-key",
+      },
+    ],
+    steps: [
+      {
+        id: "kubernetes-repo-key",
+        title: "fetch the signing key of the Kubernetes package repository",
+        // A key already on disk with the right sha256 is kept: a second run fetches nothing.
+        run: lines(
+          sh`install -d -m 0755 /etc/apt/keyrings`,
+          sh`if ! echo ${`${k.repo.gpgkeySha256}  ${K8S_KEYRING}`} | bake_quiet sha256sum -c -; then bake_download ${k.repo.gpgkey} ${K8S_KEYRING} ${k.repo.gpgkeySha256}; fi`,
+          sh`chmod 0644 ${K8S_KEYRING}`,
+          sh`bake_pkg_refresh`,
+        ),
+      },
+    ],
+  };
+}
+
+export function kubernetes({ spec, distro }: PlanContext): Contribution {
+  const k = spec.kubernetes;
+  if (!k.enabled) return {};
+  const family = distro.family;
+  const exact = k.version.split(".").length === 3 ? k.version : "";
+  const tools = kubernetesHostTools(distro);
+  // The hold: on EL the repo's exclude line, lifted for this install only; on apt, a dpkg hold.
+  // cri-tools (crictl) follows the minor; its versions are 1.35.0 and so on, never kubeadm's patch.
+  const criTools = spec.crictl.install === "package" ? [pinned(family, "cri-tools", minorOf(k.version))] : [];
+  const wanted = [...KUBE_PACKAGES.map((name) => pinned(family, name, k.version)), ...criTools];
+  const fw = k.firewalld;
+  const images = [exact, k.images.repository, k.images.prePull ? "yes" : "no", ...k.images.extra];
+  const pulls = k.images.prePull || k.images.extra.length > 0;
+  // Only what needs a cluster or the network is let pass: without pre-pulled
+  // images a control plane's preflight would pull them (ImagePull).
+  const ignore = [...(k.role === "control-plane" && !k.images.prePull ? ["ImagePull"] : []), ...k.preflightIgnore];
+
+  return {
+    steps: [
+      {
+        id: "kubeadm-tools",
+        title: `install the host tools kubeadm checks for: ${tools.packages.join(" ")}`,
+        run: sh`bake_pkg_install ${tools.packages}`,
+      },
+      {
+        id: "install-kubernetes",
+        title: `install ${wanted.join(" ")} and hold them`,
+        run:
+          family === "el"
+            ? sh`bake_pkg_install --disableexcludes=kubernetes ${wanted}`
+            : lines(
+                sh`bake_pkg_install --allow-change-held-packages ${wanted}`,
+                sh`bake_apt_mark hold ${[...KUBE_PACKAGES, ...(criTools.length ? ["cri-tools"] : [])]}`,
+              ),
+      },
+      ...(k.disableSwap
+        ? [{ id: "swap-off", title: "turn swap off now and for every boot", run: sh`bake_swap_off` }]
+        : []),
+      // Debian and Ubuntu have no /etc/selinux/config unless SELinux was installed; the step then says so.
+      {
+        id: "selinux-mode",
+        title: `SELinux ${k.selinux}, now and in /etc/selinux/config`,
+        run: sh`bake_selinux_mode ${k.selinux}`,
+      },
+      {
+        id: "firewalld",
+        title:
+          fw.action === "disable"
+            ? "disable firewalld if it is active"
+            : `open the ${k.role}'s ports if firewalld is active`,
+        run: fw.action === "disable" ? sh`bake_firewalld_disable` : sh`bake_firewalld_open ${fw.ports}`,
+      },
+      // kubelet restarts every few seconds until kubeadm init or join writes its config: that is expected.
+      {
+        id: "enable-kubelet",
+        title: "enable kubelet (it waits for kubeadm init or join)",
+        run: sh`systemctl enable --now kubelet`,
+      },
+      ...(pulls
+        ? [
+            {
+              id: "pull-images",
+              title: "pull the images kubeadm needs into containerd's k8s.io namespace",
+              run: sh`bake_pull_images ${images}`,
+            },
+          ]
+        : []),
+    ],
+    checks: [
+      ...(k.disableSwap
+        ? [
+            { description: "swap is off (/proc/swaps)", test: sh`bake_swap_is_off` },
+            { description: "/etc/fstab mounts no swap", test: sh`bake_fstab_has_no_swap` },
+          ]
+        : []),
+      // Batched: one line and one background check for all of them, not one each.
+      ...tools.commands.map((command) => batchedCheck("{} is on PATH", "bake_on_path", command)),
+      ...(family === "debian" ? KUBE_PACKAGES.map((name) => batchedCheck("{} is held", "bake_apt_held", name)) : []),
+      { description: `kubeadm version is ${k.version}`, test: sh`bake_kubeadm_version_is ${k.version}`, slow: true },
+      { description: "kubelet is enabled", test: sh`systemctl is-enabled --quiet kubelet` },
+      { description: `SELinux is ${k.selinux}`, test: sh`bake_selinux_mode_is ${k.selinux}` },
+      {
+        description:
+          fw.action === "disable" ? "firewalld is off" : `firewalld, if active, has ${fw.ports.join(" ")} open`,
+        test: fw.action === "disable" ? sh`bake_firewalld_disabled` : sh`bake_firewalld_has_open ${fw.ports}`,
+      },
+      ...(pulls
+        ? [{ description: "the pulled images are in containerd", test: sh`bake_images_present ${images}`, slow: true }]
+        : []),
+      {
+        description: `kubeadm ${k.role === "control-plane" ? "init" : "join"} preflight passes`,
+        test:
+          k.role === "control-plane"
+            ? sh`bake_kubeadm_init_preflight ${[exact, k.images.repository, ...ignore]}`
+            : ignore.length > 0
+              ? sh`bake_kubeadm_join_preflight ${ignore}`
+              : sh`bake_kubeadm_join_preflight`,
+        slow: true,
+        // Its SystemVerification fails on cgroup v1 from 1.35: on EL8 it waits for the reboot to v2.
+        ...(refusesCgroupV1(k.version) && { afterReboot: true }),
+      },
+    ],
+  };
+}
