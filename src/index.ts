@@ -1,8 +1,8 @@
 // bake's library API: the CLI (src/program.ts) is a thin layer over these functions.
 export { loadSpec, type LoadedSpec, type LoadOptions } from "./input/load.js";
 export { validateSpec, type ValidateOptions, type ValidationResult } from "./input/validate.js";
-// plan is the name the README and examples/api.mjs use; buildPlan is the same function.
-export { buildPlan, buildPlan as plan, type Plan } from "./plan/index.js";
+// plan(spec) plans a validated spec; planSpec loads, validates and plans, as the CLI does.
+export { plan, type Plan } from "./plan/index.js";
 export { planSpec, type PlannedSpec } from "./plan-spec.js";
 export { renderCloudInit, type CloudInitOptions } from "./emit/cloud-init.js";
 export { renderPackerScript } from "./emit/packer.js";

@@ -3,7 +3,7 @@
 import { SpecError, type Diagnostic } from "./report.js";
 import { loadSpec, type LoadOptions } from "./input/load.js";
 import { validateSpec, type ValidateOptions } from "./input/validate.js";
-import { buildPlan, type Plan } from "./plan/index.js";
+import { plan, type Plan } from "./plan/index.js";
 
 export interface PlannedSpec {
   plan: Plan;
@@ -23,5 +23,5 @@ export function planSpec(options: LoadOptions & ValidateOptions = {}): PlannedSp
       throw new SpecError([{ severity: "error", path: "", message: `${message} (an error under --strict)` }]);
     warnings.unshift({ severity: "warning", path: "", message });
   }
-  return { plan: buildPlan(spec), warnings };
+  return { plan: plan(spec), warnings };
 }

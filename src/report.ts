@@ -1,5 +1,6 @@
 // Diagnostics: what went wrong, at which key, and where in the input.
 // Every phase collects them and stops only at its end, so users see all at once.
+import { joinKey } from "./schema/key-path.js";
 
 export interface SourcePosition {
   /** File name as the user gave it, "<stdin>" or "--set". */
@@ -40,7 +41,7 @@ export function hideUrlPasswords(text: string): string {
 }
 
 /** rustc/Butane-style: headline, --> file:line:col, the line and a caret. */
-export function formatDiagnostic(diagnostic: Diagnostic, { color }: FormatOptions): string {
+function formatDiagnostic(diagnostic: Diagnostic, { color }: FormatOptions): string {
   const d = {
     ...diagnostic,
     message: hideUrlPasswords(diagnostic.message),
@@ -136,7 +137,7 @@ const isWide = (codePoint: number) =>
   codePoint >= 0x1100 && WIDE.some(([from, to]) => codePoint >= from && codePoint <= to);
 
 /** How many terminal cells a line of text takes. */
-export function displayWidth(text: string): number {
+function displayWidth(text: string): number {
   let width = 0;
   for (const char of text) width += isWide(char.codePointAt(0)!) ? 2 : 1;
   return width;
@@ -183,4 +184,15 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
   );
   if (bestDistance <= Math.max(2, Math.floor(word.length / 3))) return best;
   return word.length >= 3 ? prefixMatch : undefined;
+}
+
+/** A rule's finding: it points at a key's value unless it says the key itself is the problem. */
+export type RuleFinding = Diagnostic & { target?: "key" };
+
+/** A rule's findings, and its two ways to add one (paths as segments, joined with joinKey). */
+export function ruleFindings() {
+  const out: RuleFinding[] = [];
+  const add = (severity: Diagnostic["severity"]) => (path: string[], message: string) =>
+    out.push({ severity, path: joinKey(path), message });
+  return { out, error: add("error"), warn: add("warning") };
 }

@@ -3,39 +3,16 @@
 // (every line of it, "{file}" standing for the spec's path), and an existing -o
 // target left byte for byte as it was. Cases that cannot be committed as files
 // (a huge file, an unreadable path, stdin, --set) are generated below.
-import { execFile } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI, ROOT, runCliAsync, type CliResult } from "./helpers.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const CLI = join(ROOT, "dist/cli.js");
 const CORPUS = "test/fixtures/bad";
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], input?: string): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" }, timeout: 30_000, maxBuffer: 16 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-    if (input !== undefined) child.stdin!.end(input);
-    else child.stdin!.end();
-  });
-}
+const run = (args: string[], input?: string) => runCliAsync(args, { input });
 
 let scratch: string;
 beforeAll(() => {
@@ -60,11 +37,11 @@ function outputTarget(name: string) {
 }
 
 /** Run a command that must fail: exit 1, empty stdout, every expected line on stderr, -o target untouched. */
-async function expectRefused(name: string, args: string[], expected: string[], input?: string): Promise<Result> {
+async function expectRefused(name: string, args: string[], expected: string[], input?: string): Promise<CliResult> {
   const out = outputTarget(name);
   const result = await run([...args, "-o", out.target], input);
   const context = `${name}\n--- stderr ---\n${result.stderr}`;
-  expect(result.code, context).toBe(1);
+  expect(result.status, context).toBe(1);
   expect(result.stdout, context).toBe("");
   expect(result.stderr, context).not.toContain("internal error");
   // A position must match to its end: "--> f:1:1" must not pass for "--> f:1:13".
@@ -374,7 +351,7 @@ describe("empty specs are valid and mean the defaults", () => {
   let defaults: string;
   beforeAll(async () => {
     const r = await run(["cloud-init"]);
-    expect(r.code).toBe(0);
+    expect(r.status).toBe(0);
     defaults = r.stdout;
   });
   it.concurrent.each([
@@ -387,7 +364,7 @@ describe("empty specs are valid and mean the defaults", () => {
     const file = join(scratch, name);
     writeFileSync(file, text);
     const r = await run(["cloud-init", "-c", file]);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe(defaults);
   });
 });

@@ -3,19 +3,13 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { applyPatch, parsePatch } from "diff";
 import { describe, expect, it } from "vitest";
+import { ROOT, runCli, runCliWith } from "./helpers.js";
 import { diffPlans } from "../src/commands/diff.js";
 import { plan, renderPackerScript, validateSpec, type SpecInput } from "../src/index.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const bake = (...args: string[]) =>
-  spawnSync(process.execPath, ["dist/cli.js", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
+const bake = (...args: string[]) => runCli(args);
 const planOf = (input: SpecInput) => plan(validateSpec(input).spec);
 
 describe("bake diff", () => {
@@ -81,11 +75,7 @@ describe("bake diff", () => {
 // Status to stderr, artifacts to stdout; --quiet/--verbose; colour only on a terminal, never with NO_COLOR.
 describe("CLI status output and colour", () => {
   const run = (env: Record<string, string | undefined>, ...args: string[]) =>
-    spawnSync(process.execPath, ["dist/cli.js", ...args], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env },
-    });
+    runCliWith(args, { env: { NO_COLOR: undefined, FORCE_COLOR: undefined, ...env } });
 
   it("artifacts on stdout, status on stderr (the spec used); -q leaves stderr empty, -v adds the plan and sizes", () => {
     const normal = run({}, "cloud-init");

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { renderCloudInit, renderPackerScript } from "../src/index.js";
 import type { SpecInput } from "../src/schema/node-spec.js";
-import { sysctlPath } from "../src/plan/kernel.js";
+import { sysctlPath } from "../src/capabilities/kernel/plan.js";
 import { planFor } from "./helpers.js";
 
 const stepOf = (input: SpecInput, id: string) => planFor(input).steps.find((s) => s.id === id);

@@ -1,19 +1,13 @@
 // bake explain and the docs/reference.md key reference generated from it.
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { explain } from "../src/commands/explain.js";
-import { keyEffects } from "../src/plan/effects.js";
+import { DISTROS } from "../src/schema/distros.js";
+import { keyEffects } from "../src/commands/key-effects.js";
 import { specKeys } from "../src/schema/keys.js";
 import { generatedDocs } from "../scripts/gen-reference.js";
+import { runCli } from "./helpers.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const bake = (...args: string[]) =>
-  spawnSync(process.execPath, ["dist/cli.js", ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
+const bake = (...args: string[]) => runCli(args);
 
 describe("bake explain", () => {
   it("explains a key: meaning, type, default and the files and steps it changes", () => {
@@ -76,6 +70,15 @@ describe("bake explain", () => {
         silent.map((k) => k.path),
         distro,
       ).toEqual([]);
+    }
+  });
+
+  it("every file whose content a key changes names that key in its from: list (explain, diff and --merge read those lists)", () => {
+    for (const distro of DISTROS) {
+      const undeclared = [...keyEffects(distro)]
+        .filter(([, effects]) => effects.undeclared.length > 0)
+        .map(([key, effects]) => `${key}: ${effects.undeclared.join(", ")}`);
+      expect(undeclared, distro).toEqual([]);
     }
   });
 

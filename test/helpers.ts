@@ -1,5 +1,5 @@
 // Shared test helpers: run the built CLI, and render through the library.
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,14 +16,40 @@ export interface CliResult {
   stderr: string;
 }
 
+export interface CliOptions {
+  /** Written to its stdin (none: stdin is closed empty). */
+  input?: string;
+  cwd?: string;
+  /** Over the test's own environment and NO_COLOR=1; a key set to undefined is removed. */
+  env?: Record<string, string | undefined>;
+}
+
+const cliEnv = (env: CliOptions["env"] = {}) => ({ ...process.env, NO_COLOR: "1", ...env });
+
+/** The built CLI (dist/cli.js) run as a process, as a user runs it. */
 export function runCli(args: string[], input?: string, cwd = ROOT): CliResult {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd,
-    input,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
+  return runCliWith(args, { input, cwd });
+}
+
+export function runCliWith(args: string[], { input, cwd = ROOT, env }: CliOptions = {}): CliResult {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, input, encoding: "utf8", env: cliEnv(env) });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** runCliWith without blocking, so that many runs share the two cores. */
+export function runCliAsync(args: string[], { input, cwd = ROOT, env }: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd, env: cliEnv(env), timeout: 30_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const status = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        resolve({ status, stdout, stderr });
+      },
+    );
+    child.stdin!.end(input);
+  });
 }
 
 export function tempDir(): string {

@@ -1,22 +1,19 @@
 // bake init: a commented starter spec that validates and whose commented values are the defaults.
-import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { SCHEMA_FILE } from "../src/schema/shipped.js";
 import { loadSpec, plan, validateSpec } from "../src/index.js";
 import type { SpecError } from "../src/report.js";
-import { CRICTL_SHA256 } from "../src/crictl-releases.js";
+import { CRICTL_SHA256 } from "../src/capabilities/crictl/releases.js";
 import { defaultSpec } from "../src/input/defaults.js";
 import { DISTROS } from "../src/schema/node-spec.js";
 import { starterSpec } from "../src/commands/init.js";
+import { runCli } from "./helpers.js";
 
-const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
-const bake = (cwd: string, ...args: string[]) =>
-  spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+const bake = (cwd: string, ...args: string[]) => runCli(args, undefined, cwd);
 const temp = () => mkdtempSync(join(tmpdir(), "bake-init-"));
 
 /** Uncomment every "# key: value" (TOML: "# key = value", "# [table]") line, not the "## " explanations, not the first line. */

@@ -25,10 +25,15 @@ import { describe, expect, it } from "vitest";
 import { plan, renderPackerScript, validateSpec, type SpecInput } from "../src/index.js";
 import { KUBERNETES_STEPS_LAST } from "./helpers.js";
 import { BOXES, cgroupV2, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
-import { kubeadmCgroupV1Preflight, rpmQuery, SHOW_CONTAINERD, SYSCTL, withPackageVersion } from "./support/stubs.js";
+import {
+  LOG,
+  kubeadmCgroupV1Preflight,
+  rpmQuery,
+  SHOW_CONTAINERD,
+  SYSCTL,
+  withPackageVersion,
+} from "./support/stubs.js";
 
-// One write per record (cat of a small file): verify's checks run side by side, and so do their stubs.
-const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } > /stub/rec.$$; cat /stub/rec.$$ >> /stub/log; rm -f /stub/rec.$$`;
 // The image list the kubeadm stand-in prints, as `kubeadm config images list` would for 1.35.
 const KUBEADM_IMAGES = [
   "kube-apiserver:v1.35.2",

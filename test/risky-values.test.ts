@@ -4,7 +4,7 @@
 // error under --strict; the guide's own values are the corpus.
 import { describe, expect, it } from "vitest";
 import { validateSpec, type SpecInput } from "../src/index.js";
-import { isPrivateHost } from "../src/input/risky-values.js";
+import { isPrivateHost } from "../src/capabilities/registries/risky-values.js";
 import { runCli } from "./helpers.js";
 
 const GUIDE_AS_WRITTEN = "test/fixtures/risky/guide-as-written.yaml";

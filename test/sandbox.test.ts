@@ -44,7 +44,7 @@ import { plan, renderPackerScript, SpecError, validateSpec, type Plan, type Spec
 import { renderProvisionScript } from "../src/emit/provision-script.js";
 import { MARKER, specWithField, specWithFields, FIELDS } from "./support/hostile.js";
 import { BOXES, cgroupV2, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
-import { rpmQuery, SHOW_CONTAINERD, SYSCTL, SYSTEMCTL_SHOW, withPackageVersion } from "./support/stubs.js";
+import { LOG, rpmQuery, SHOW_CONTAINERD, SYSCTL, SYSTEMCTL_SHOW, withPackageVersion } from "./support/stubs.js";
 
 const CASES = Number(process.env.BAKE_SANDBOX_CASES ?? 30);
 
@@ -53,8 +53,6 @@ const available = overlayRootAvailable();
 // The first call fails the way an unreachable mirror does; later calls succeed.
 const FLAKY = `if [ ! -e /stub/flaky ]; then touch /stub/flaky; echo "Curl error (6): Couldn't resolve host name for https://mirror.example.com/repodata/repomd.xml" >&2; exit 1; fi`;
 
-// One write per record (cat of a small file): verify's checks run side by side, and so do their stubs.
-const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } > /stub/rec.$$; cat /stub/rec.$$ >> /stub/log; rm -f /stub/rec.$$`;
 // What the package managers and curl would take as their proxy.
 const PROXY_LOG = `printf '%s\\0%s\\0%s\\0%s\\0\\n' "\${0##*/}" "\${http_proxy-}" "\${https_proxy-}" "\${no_proxy-}" >> /stub/proxy-env`;
 const NETWORK_COMMANDS = ["dnf", "apt-get", "curl"];

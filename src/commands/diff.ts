@@ -19,7 +19,7 @@ export interface FileDiff {
   patch: string;
 }
 
-export const SCRIPT_NAME = "provision.sh";
+const SCRIPT_NAME = "provision.sh";
 
 /** The files a plan puts on the node, and the provisioning script. */
 function nodeFiles(plan: Plan): Map<string, string> {

@@ -1,13 +1,14 @@
 // `bake explain [key]`: each key's meaning, type, default and what it changes
 // on the node. The README's configuration reference is generated from the same
 // data (scripts/gen-reference.ts), so the docs follow the code.
-import { defaultContainerd, distroInfo } from "../distro.js";
+import { defaultContainerd } from "../capabilities/containerd/facts.js";
+import { distroInfo } from "../distro.js";
 import { closestMatch } from "../report.js";
 import { DEFAULT_DISTRO, defaultOf } from "../input/defaults.js";
 import { DISTROS } from "../schema/distros.js";
 import type { Distro } from "../schema/node-spec.js";
 import { CommandError } from "./errors.js";
-import { keyEffects } from "../plan/effects.js";
+import { keyEffects } from "./key-effects.js";
 import { findKey, specKeys, type KeyInfo } from "../schema/keys.js";
 
 export interface KeyExplanation {
@@ -27,7 +28,7 @@ export interface KeyExplanation {
 
 const PACKAGE_KEYS = new Set(["containerd.source", "containerd.version"]);
 
-export function explainKey(key: KeyInfo, distro: Distro): KeyExplanation {
+function explainKey(key: KeyInfo, distro: Distro): KeyExplanation {
   const effects = keyEffects(distro).get(key.path)!;
   // The distro's own default does not depend on the distro.
   const value = key.path === "distro" ? DEFAULT_DISTRO : defaultOf(key, distro);

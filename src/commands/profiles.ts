@@ -2,7 +2,7 @@
 // uncommented into the starter spec. Values are computed from the distro's
 // defaults, so they follow any change to those (a new docker repo path, a new
 // pause tag) instead of going stale beside them.
-import { crictlReleaseUrl } from "../crictl-releases.js";
+import { crictlReleaseUrl } from "../capabilities/crictl/releases.js";
 import { defaultSpec } from "../input/defaults.js";
 import type { Distro } from "../schema/node-spec.js";
 
@@ -20,7 +20,7 @@ const ALIYUN_DOCKER_CE = "https://mirrors.aliyun.com/docker-ce/";
 /** aliyun's public copy of the Kubernetes images (registry.k8s.io, formerly k8s.gcr.io/google_containers). */
 const ALIYUN_K8S = "registry.aliyuncs.com/google_containers";
 /** A public GitHub download proxy; any other works the same, since bake checks the file's sha256. */
-export const GITHUB_PROXY = "https://ghfast.top/";
+const GITHUB_PROXY = "https://ghfast.top/";
 
 const onAliyun = (url: string) => url.replace(/^https:\/\/download\.docker\.com\//, ALIYUN_DOCKER_CE);
 

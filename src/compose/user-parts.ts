@@ -2,13 +2,9 @@
 // from its first line as cloud-init does, and parse a cloud-config with
 // positions, so errors point at file:line:column like the spec's.
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type * as YamlModule from "yaml";
 import { SpecError, type Diagnostic, type SourcePosition } from "../report.js";
-import { position, yamlSyntaxError } from "../input/load.js";
-
-const require = createRequire(import.meta.url);
-const yaml = (): typeof YamlModule => require("yaml") as typeof YamlModule;
+import { position, yaml, yamlSyntaxError } from "../input/load.js";
 
 /** The part kinds bake combines, keyed by the first line cloud-init reads; values are MIME types. */
 export const PART_TYPES = {

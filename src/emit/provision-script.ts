@@ -10,7 +10,7 @@ import { functionLibrary } from "./library.js";
 import { dropLibraryComments, dropUnusedFunctions } from "./trim-library.js";
 
 /** The Packer script's exit code when all steps passed but a reboot is pending (EX_TEMPFAIL: run again). */
-export const REBOOT_EXIT_CODE = 75;
+const REBOOT_EXIT_CODE = 75;
 
 // Where the function library ends: the embedded files, or else the steps.
 const LIBRARY_END = /^(bake_write_files\(\) \{|echo running > )/;

@@ -11,7 +11,8 @@ import { displayPath, joinedPrefix, joinKey, setIn, splitKey, type KeyPath } fro
 // yaml and @iarna/toml load only when a spec or --set is actually parsed: a run
 // on the defaults needs neither. Both ship CommonJS, so require() them in place.
 const require = createRequire(import.meta.url);
-const yaml = (): typeof YamlModule => require("yaml") as typeof YamlModule;
+/** The yaml module, loaded at first use (compose reads user-data with it too). */
+export const yaml = (): typeof YamlModule => require("yaml") as typeof YamlModule;
 const toml = (): typeof TomlModule => require("@iarna/toml") as typeof TomlModule;
 
 /** The raw spec as the user wrote it, before defaults, with a way back to the text. */

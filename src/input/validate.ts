@@ -1,7 +1,7 @@
 // Validate: the raw spec against the schema (ajv), then the rules a schema
 // cannot say, then defaults. Data that failed validation is never used.
 import type { ErrorObject } from "ajv";
-import { closestMatch, hideUrlPasswords, SpecError, type Diagnostic } from "../report.js";
+import { closestMatch, hideUrlPasswords, SpecError, type Diagnostic, type RuleFinding } from "../report.js";
 
 const shorten = (v: string) => (v.length > 60 ? v.slice(0, 57) + "..." : v);
 import { formats } from "../schema/formats.js";
@@ -11,9 +11,11 @@ import { validate as generatedValidate } from "../schema/generated/validate-inpu
 import { defaultSpec, DEFAULT_DISTRO, mergeOver } from "./defaults.js";
 import type { LoadedSpec } from "./load.js";
 import { displayPath, joinKey, quote, splitKey, type KeyPath } from "../schema/key-path.js";
-import { CRICTL_SHA256 } from "../crictl-releases.js";
-import { distroInfo } from "../distro.js";
-import { riskyValues } from "./risky-values.js";
+import { containerdRules, proxyRules } from "../capabilities/containerd/rules.js";
+import { crictlRules } from "../capabilities/crictl/rules.js";
+import { packagesRules } from "../capabilities/packages/rules.js";
+import { registryRules, verifyPullRules } from "../capabilities/registries/rules.js";
+import { riskyValues } from "../capabilities/registries/risky-values.js";
 import { followKubernetes } from "../capabilities/kubernetes/defaults.js";
 import { kubernetesRules } from "../capabilities/kubernetes/rules.js";
 
@@ -137,7 +139,7 @@ const shownValue = (v: unknown) =>
   typeof v === "string" ? quote(shorten(hideUrlPasswords(v))) : typeof v === "object" ? typeName(v) : String(v);
 
 /** Registry header values and client keys are secrets: never echoed, not even in a code frame. */
-export function isSecretPath(path: KeyPath): boolean {
+function isSecretPath(path: KeyPath): boolean {
   const names = path.map(String);
   return (
     names.includes("header") ||
@@ -219,145 +221,29 @@ function sortByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
   );
 }
 
-// ---- rules a schema cannot express; their paths are joined with joinKey
+// ---- rules a schema cannot express, each capability's in turn; their paths are joined with joinKey
 
-// A rule points at a key's value unless it says the key itself is the problem.
-type RuleFinding = Diagnostic & { target?: "key" };
+// In the order their findings have always been listed.
+const RULES: ((spec: NodeSpec, raw: Record<string, unknown>) => RuleFinding[])[] = [
+  containerdRules,
+  registryRules,
+  proxyRules,
+  verifyPullRules,
+  crictlRules,
+  packagesRules,
+  riskyFindings,
+  kubernetesRules,
+];
 
 function checkRules(spec: NodeSpec, raw: Record<string, unknown>): RuleFinding[] {
-  const out: RuleFinding[] = [];
-  const error = (path: string[], message: string) => out.push({ severity: "error", path: joinKey(path), message });
-  const warn = (path: string[], message: string) => out.push({ severity: "warning", path: joinKey(path), message });
-  const info = distroInfo(spec.distro);
-  const c = spec.containerd;
-
-  if (info.family === "el" && c.source === "distro") {
-    error(
-      ["containerd", "source"],
-      `${spec.distro} has no containerd package of its own; use source: docker (containerd.io)`,
-    );
-  }
-  if (c.root === c.state)
-    error(
-      ["containerd", "state"],
-      "must differ from containerd.root: containerd keeps separate persistent and runtime directories",
-    );
-  for (const [a, b] of [
-    ["root", "state"],
-    ["state", "root"],
-  ] as const) {
-    if (c[a].startsWith(c[b] + "/")) error(["containerd", a], `must not be inside containerd.${b} (${c[b]})`);
-  }
-  if (/^1\.[0-5](\.|$)/.test(c.version)) {
-    error(
-      ["containerd", "version"],
-      `containerd ${c.version} is end of life and predates hosts.toml support in CRI; use 1.7 or 2`,
-    );
-  } else if (/^1\.6(\.|$)/.test(c.version)) {
-    warn(["containerd", "version"], "containerd 1.6 is end of life; 1.7 or 2 are maintained");
-  }
-  const pause = /(?:^|\/)pause:(\d+)\.(\d+)/.exec(c.sandboxImage);
-  if (pause && (Number(pause[1]) < 3 || (Number(pause[1]) === 3 && Number(pause[2]) < 10))) {
-    warn(
-      ["containerd", "sandboxImage"],
-      `pause:${pause[1]}.${pause[2]} is older than pause:3.10, which kubeadm has expected since 1.31 (kubeadm 1.35: 3.10.1); kubeadm will warn about the mismatch`,
-    );
-  }
-  if (c.oomScore === -1000)
-    warn(["containerd", "oomScore"], "-1000 makes containerd unkillable by the OOM killer; the guide recommends -999");
-  if (!c.systemdCgroup)
-    warn(
-      ["containerd", "systemdCgroup"],
-      "kubeadm configures kubelet with the systemd cgroup driver; false must be matched in the kubelet config",
-    );
-
-  let credentials: string[] | undefined;
-  for (const [host, registry] of Object.entries(c.registries)) {
-    type Access = Pick<typeof registry, "skipVerify" | "header" | "client">;
-    const hosts: { at: string[]; url: string; access: Access }[] = [
-      { at: ["containerd", "registries", host], url: registry.server || host, access: registry },
-    ];
-    registry.mirrors.forEach((mirror, index) => {
-      if (typeof mirror === "object")
-        hosts.push({
-          at: ["containerd", "registries", host, "mirrors", String(index)],
-          url: mirror.url,
-          access: mirror,
-        });
-    });
-    for (const h of hosts) {
-      if (h.access.skipVerify) warn([...h.at, "skipVerify"], `TLS verification is off for ${h.url}`);
-      if (Object.keys(h.access.header ?? {}).length > 0) credentials ??= [...h.at, "header"];
-      else if (h.access.client?.key.startsWith("-----BEGIN")) credentials ??= [...h.at, "client"];
-    }
-    if (host === "_default" && registry.server !== "")
-      error(
-        ["containerd", "registries", host, "server"],
-        "_default applies to every registry and cannot name a server",
-      );
-  }
-  if (credentials) {
-    warn(
-      credentials,
-      "the spec holds registry credentials: in cloud-init user-data anyone who can reach the instance metadata service can read them; prefer the Packer script for images, or IMDSv2 with a hop limit of 1",
-    );
-  }
-  const proxy = c.proxy;
-  if (proxy.noProxy.length > 0 && proxy.http === "" && proxy.https === "") {
-    warn(["containerd", "proxy", "noProxy"], "has no effect without proxy.http or proxy.https");
-  }
-
-  const cr = spec.crictl;
-  if (c.verifyPull === "always" && cr.install === "none") {
-    error(["containerd", "verifyPull"], "always needs crictl to pull with, and crictl.install is none");
-  }
-  if (cr.install === "release" && cr.sha256 === "" && !CRICTL_SHA256[cr.version]) {
-    error(
-      ["crictl", "sha256"],
-      `bake has no built-in checksum for crictl ${cr.version}; set crictl.sha256 from the release's .sha256 file (built in: ${Object.keys(CRICTL_SHA256).join(", ")})`,
-    );
-  }
-  const builtIn = CRICTL_SHA256[cr.version]?.[spec.arch];
-  if (cr.install === "release" && cr.sha256 !== "" && builtIn && cr.sha256 !== builtIn && cr.url === "") {
-    error(["crictl", "sha256"], `does not match the published checksum of crictl ${cr.version} for ${spec.arch}`);
-  }
-  if (cr.install !== "release" && (raw.crictl as Record<string, unknown> | undefined)?.sha256) {
-    warn(["crictl", "sha256"], `is unused with crictl.install: ${cr.install}`);
-  }
-  if (
-    info.family === "el" &&
-    info.major === 8 &&
-    dockerCentos8Repo(spec.packages.repo.baseurl) &&
-    !/^1\.[0-6](\.|$)/.test(c.version)
-  ) {
-    error(
-      ["packages", "repo", "baseurl"],
-      `docker's centos/8 repository ends at containerd.io 1.6.x, so containerd ${c.version} cannot install on ${spec.distro}; use its rhel/8 repository (https://download.docker.com/linux/rhel/8/$basearch/stable, the default) or a mirror of it`,
-    );
-  }
-  if (info.family === "debian" && c.source === "docker" && spec.packages.repo.gpgkeySha256 === "") {
-    error(
-      ["packages", "repo", "gpgkeySha256"],
-      "must be set with containerd.source docker: bake checks the key file's sha256 before apt trusts it",
-    );
-  }
-  if (
-    info.family === "debian" &&
-    c.source === "distro" &&
-    (raw.packages as Record<string, unknown> | undefined)?.repo
-  ) {
-    warn(["packages", "repo"], "is unused with containerd.source: distro");
-  }
-  for (const risky of riskyValues(spec))
-    out.push({ severity: "warning", path: joinKey(risky.path), message: risky.message, target: risky.target });
-  out.push(...kubernetesRules(spec, raw));
-  return out;
+  return RULES.flatMap((rule) => rule(spec, raw));
 }
 
-/**
- * A URL laid out like docker's centos/8 repository (download.docker.com or a mirror
- * that copies its paths, such as aliyun's docker-ce); on EL8 $releasever is 8.
- */
-function dockerCentos8Repo(baseurl: string): boolean {
-  return /\/linux\/centos\/(8|\$releasever)(\/|$)/.test(baseurl);
+function riskyFindings(spec: NodeSpec): RuleFinding[] {
+  return riskyValues(spec).map((risky) => ({
+    severity: "warning",
+    path: joinKey(risky.path),
+    message: risky.message,
+    target: risky.target,
+  }));
 }

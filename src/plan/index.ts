@@ -1,15 +1,16 @@
 // Plan: from a validated spec to the files, steps and checks a node gets.
 // Each capability contributes; the order here is the order on the node.
 import { distroInfo } from "../distro.js";
+import { containerdPackage, containerdPackageName } from "../capabilities/containerd/facts.js";
 import type { NodeSpec } from "../schema/node-spec.js";
-import { containerdConfig } from "./containerd.js";
-import { crictl } from "./crictl.js";
-import { hostToolsStep } from "./host-tools.js";
-import { kernel, sysctl } from "./kernel.js";
+import { containerdConfig } from "../capabilities/containerd/plan.js";
+import { crictl } from "../capabilities/crictl/plan.js";
+import { hostToolsStep } from "../capabilities/host-tools/plan.js";
+import { kernel, sysctl } from "../capabilities/kernel/plan.js";
 import { kubernetes, kubernetesRepo } from "../capabilities/kubernetes/plan.js";
-import { packages } from "./packages.js";
-import { proxyStep } from "./proxy.js";
-import { registries, sandboxPull } from "./registries.js";
+import { packages } from "../capabilities/packages/plan.js";
+import { proxyStep } from "../capabilities/containerd/proxy.js";
+import { registries, sandboxPull } from "../capabilities/registries/plan.js";
 import type { Contribution, Plan, PlanContext, PlannedStep } from "./types.js";
 import { verifyStep } from "../capabilities/verify/plan.js";
 
@@ -25,11 +26,14 @@ const CAPABILITIES: ((context: PlanContext) => Contribution)[] = [
   sandboxPull,
 ];
 
-export function buildPlan(spec: NodeSpec): Plan {
+export function plan(spec: NodeSpec): Plan {
+  const distro = distroInfo(spec.distro);
+  const { source, version } = spec.containerd;
   const context: PlanContext = {
     spec,
-    distro: distroInfo(spec.distro),
-    configVersion: spec.containerd.version.startsWith("1") ? 2 : 3,
+    distro,
+    configVersion: version.startsWith("1") ? 2 : 3,
+    containerdPackage: { name: containerdPackageName(source), wanted: containerdPackage(distro, source, version) },
   };
   const contributions = CAPABILITIES.map((capability) => capability(context));
   const files = contributions.flatMap((c) => c.files ?? []);

@@ -24,7 +24,7 @@ export interface PlannedStep {
   id: string;
   title: string;
   run: ShellCode;
-  /** Commands it runs that a minimal image may lack (see toolPackage in distro.ts). */
+  /** Commands it runs that a minimal image may lack (see capabilities/host-tools/facts.ts). */
   needs?: string[];
 }
 
@@ -81,4 +81,6 @@ export interface PlanContext {
   spec: NodeSpec;
   distro: DistroInfo;
   configVersion: 2 | 3;
+  /** containerd's package: its name, and the spec (name and version glob) the install asks for. */
+  containerdPackage: { name: string; wanted: string };
 }

@@ -3,8 +3,8 @@
 // top-level keywords a standalone schema file needs.
 import { inputSchema } from "./node-spec.js";
 
-export const SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#";
-export const SCHEMA_ID = "urn:bake-node:node-spec";
+const SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#";
+const SCHEMA_ID = "urn:bake-node:node-spec";
 
 /** The standalone JSON Schema document of a bake node spec. */
 export function schemaDocument(): Record<string, unknown> {

@@ -4,6 +4,8 @@
 export interface StringFormat {
   test: (value: string) => boolean;
   expected: string;
+  /** Valid values, which bake explain's probes set a key to, to see what it changes. */
+  samples: readonly string[];
 }
 
 const SAFE_PATH_SEGMENT = /^[A-Za-z0-9._@+-]+$/;
@@ -52,72 +54,90 @@ export const formats: Record<string, StringFormat> = {
   "pem-or-path": {
     test: (v) => PEM.test(v) || isAbsolutePath(v),
     expected: "PEM text (-----BEGIN ...-----) or an absolute path on the node",
+    samples: ["/etc/pki/probe/probe.pem"],
   },
   "header-name": {
     test: (v) => /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/.test(v),
     expected: "an HTTP header name such as Authorization",
+    samples: ["X-Probe"],
   },
   "header-value": {
     test: (v) => v.length > 0 && v.length <= 8192 && /^[\x20-\x7e]+$/.test(v) && v.trim() === v,
     expected: "a one-line header value of printable ASCII",
+    samples: ["probe"],
   },
   "absolute-path": {
     test: isAbsolutePath,
     expected: "an absolute path such as /var/lib/containerd (letters, digits, . _ - @ + only; no '..', no trailing /)",
+    samples: ["/srv/bake-probe"],
   },
   "http-url": {
     test: isHttpUrl,
     expected: "an http:// or https:// URL without spaces, quotes, braces, brackets or #",
+    samples: ["https://probe.example/path"],
   },
   "optional-http-url": {
     test: (v) => v === "" || isHttpUrl(v),
     expected: "an http:// or https:// URL, or empty",
+    samples: ["http://proxy.probe.example:3128", ""],
   },
   "image-reference": {
     test: (v) => v.length <= 255 && IMAGE_REF.test(v),
     expected: "an image reference such as registry.k8s.io/pause:3.10",
+    samples: ["probe.example/pause:9.9"],
   },
   "registry-host": {
     test: (v) => v === "_default" || (isHostPort(v) && !v.startsWith("[")),
     expected: "a registry host such as docker.io or registry.local:5000, or _default",
+    samples: ["probe2.example"],
   },
   "no-proxy-entry": {
     test: (v) => /^[A-Za-z0-9.*:/_[\]-]+$/.test(v),
     expected: "a host, domain (.example.com), IP or CIDR",
+    samples: [".probe.example"],
   },
   "sysctl-key": {
     test: (v) => /^[a-z0-9_]+(?:[./][A-Za-z0-9_-]+)+$/.test(v),
     expected: "a sysctl key such as net.ipv4.ip_forward",
+    samples: ["net.core.somaxconn"],
   },
   "sysctl-value": {
     test: (v) => /^[A-Za-z0-9_. :,/-]+$/.test(v) && v.trim() === v,
     expected: "a sysctl value: letters, digits, spaces and . _ : , / -",
+    samples: ["4096 8192"],
   },
   "module-name": {
     // A leading - would make modprobe read it as an option.
     test: (v) => /^[a-z0-9_][a-z0-9_-]{0,54}$/.test(v),
     expected: "a kernel module name such as br_netfilter (not starting with -, which modprobe reads as an option)",
+    samples: ["probe_mod"],
   },
   "package-name": {
     // A trailing - would make apt-get remove the package instead.
     test: (v) => /^[A-Za-z0-9](?:[A-Za-z0-9._+-]*[A-Za-z0-9._+])?$/.test(v),
     expected: "a package name such as podman (not ending in -, which apt reads as remove)",
+    samples: ["probe-pkg"],
   },
   "containerd-version": {
     test: (v) => /^(?:1|2)(?:\.\d{1,3}){0,2}$/.test(v),
     expected: 'a containerd version prefix such as "2", "1.7" or "1.7.27" (major 1 or 2)',
+    samples: ["2", "1.7", "1.7.27"],
   },
   "crictl-version": {
     test: (v) => /^v\d+\.\d+\.\d+$/.test(v),
     expected: "a release tag such as v1.35.0",
+    // key-effects.ts probes with crictl's release table, which the schema cannot import.
+    samples: [],
   },
   "optional-sha256": {
     test: (v) => v === "" || /^[a-f0-9]{64}$/.test(v),
     expected: "64 lowercase hex digits, or empty",
+    samples: ["a".repeat(64), ""],
   },
   "kubernetes-version": {
     test: (v) => /^1\.\d{2}(?:\.\d{1,3})?$/.test(v),
     expected: 'a Kubernetes minor such as "1.35", or an exact patch such as "1.35.2"',
+    samples: ["1.34", "1.35.2"],
   },
   "firewall-port": {
     test: (v) =>
@@ -127,19 +147,23 @@ export const formats: Record<string, StringFormat> = {
         .slice(0, -1)
         .every((n) => Number(n) >= 1 && Number(n) <= 65535),
     expected: "a port or range with its protocol, such as 6443/tcp or 30000-32767/tcp",
+    samples: ["8472/udp"],
   },
   "optional-image-repository": {
     test: (v) =>
       v === "" ||
       (v.length <= 200 && !v.endsWith("/") && IMAGE_REF.test(`${v}/pause`) && !/[:@]/.test(v.replace(/^[^/]*/, ""))),
     expected: "an image repository such as registry.k8s.io or mirror.local:5000/k8s, or empty",
+    samples: ["mirror.probe.example/k8s", ""],
   },
   "preflight-check": {
     test: (v) => /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(v),
     expected: "a kubeadm preflight check name such as NumCPU",
+    samples: ["NumCPU"],
   },
   "cri-endpoint": {
     test: (v) => /^unix:\/\/\/[A-Za-z0-9._@+/-]+$/.test(v) || /^tcp:\/\/[A-Za-z0-9.[\]:-]+$/.test(v),
     expected: "unix:///path/to.sock or tcp://host:port",
+    samples: ["unix:///run/probe/probe.sock"],
   },
 };

@@ -1,5 +1,12 @@
 // Stand-ins for commands, shared by the sandbox tests.
 
+/**
+ * The line each stub starts with: its name and argv as one NUL-separated record in
+ * /stub/log. One write per record (cat of a small file): verify's checks run side by
+ * side, and so do their stubs.
+ */
+export const LOG = `{ printf '%s' "\${0##*/}"; printf '\\0%s' "$@"; printf '\\0\\n'; } > /stub/rec.$$; cat /stub/rec.$$ >> /stub/log; rm -f /stub/rec.$$`;
+
 // sysctl -q -p FILE sets each key in /proc/sys, the root's own tmpfs (see
 // overlay-root.ts), where verify reads them. Its own reading of sysctl's rule,
 // apart from the plan's: a key whose first separator is a dot has its dots and

@@ -2,7 +2,7 @@
 // mirror URLs containerd will mis-route, mirrors known to be dead, the frozen
 // k8s.gcr.io, an untagged pause image, plain HTTP to a public host. Each is a
 // warning (an error under --strict) on the key that holds the value.
-import type { NodeSpec } from "../schema/node-spec.js";
+import type { NodeSpec } from "../../schema/node-spec.js";
 
 export interface RiskyValue {
   /** Key path segments, e.g. ["containerd", "registries", "docker.io", "mirrors", "0"]. */
@@ -16,7 +16,7 @@ export interface RiskyValue {
  * Registry mirror hosts known to be gone for users outside their own network.
  * Small on purpose; each entry says since when and where that is stated.
  */
-export const DEAD_MIRROR_HOSTS: Record<string, string> = {
+const DEAD_MIRROR_HOSTS: Record<string, string> = {
   // mirrors.ustc.edu.cn/help/dockerhub.html (ustclug/mirrorhelp): answers 403 outside USTC since 2022-08-24.
   "docker.mirrors.ustc.edu.cn": "USTC's Docker Hub mirror answers 403 outside the USTC campus network since 2022-08-24",
   // Listed as shut down in the y0ngb1n/docker-registry-mirrors gist (checked 2026-11), like most public Docker Hub mirrors in China since 2024-06.

@@ -3,11 +3,12 @@
 // - files: every PlannedFile whose `from` names the key (or a parent/child of it);
 // - steps (and files the `from` lists miss): change the key to another valid
 //   value, plan again, and see which step ids and files come out different.
-import { CRICTL_SHA256 } from "../crictl-releases.js";
-import { buildPlan } from "./index.js";
-import type { Plan } from "./index.js";
+import { CRICTL_SHA256 } from "../capabilities/crictl/releases.js";
+import { plan as planOf } from "../plan/index.js";
+import type { Plan } from "../plan/index.js";
 import { defaultSpec, mergeOver } from "../input/defaults.js";
 import type { Distro, NodeSpec } from "../schema/node-spec.js";
+import { formats } from "../schema/formats.js";
 import { specKeys, type KeyInfo } from "../schema/keys.js";
 import { getIn, setIn } from "../schema/key-path.js";
 
@@ -18,7 +19,10 @@ export interface KeyEffects {
   files: string[];
   /** Step ids of the provisioning script, in plan order. */
   steps: string[];
-  /** Files a change of the key alters although no `from` names it (a gap in the plan's bookkeeping). */
+  /**
+   * Files whose content a change of the key alters although no `from` names the key
+   * (a gap in the plan's bookkeeping; a file the change adds or removes is not one).
+   */
   undeclared: string[];
 }
 
@@ -26,29 +30,10 @@ export interface KeyEffects {
 const PROBE_HOST = "probe.example";
 const PROBE_MIRROR = "https://mirror.probe.example";
 
-/** Valid example values per string format, to change a key to. */
-const SAMPLES: Record<string, string[]> = {
-  "absolute-path": ["/srv/bake-probe"],
-  "http-url": ["https://probe.example/path"],
-  "optional-http-url": ["http://proxy.probe.example:3128", ""],
-  "image-reference": ["probe.example/pause:9.9"],
-  "registry-host": ["probe2.example"],
-  "no-proxy-entry": [".probe.example"],
-  "sysctl-key": ["net.core.somaxconn"],
-  "sysctl-value": ["4096 8192"],
-  "module-name": ["probe_mod"],
-  "package-name": ["probe-pkg"],
-  "containerd-version": ["2", "1.7", "1.7.27"],
+/** Valid example values per string format, to change a key to: each format's own, and crictl's releases. */
+const SAMPLES: Record<string, readonly string[]> = {
+  ...Object.fromEntries(Object.entries(formats).map(([name, format]) => [name, format.samples])),
   "crictl-version": Object.keys(CRICTL_SHA256),
-  "optional-sha256": ["a".repeat(64), ""],
-  "cri-endpoint": ["unix:///run/probe/probe.sock"],
-  "pem-or-path": ["/etc/pki/probe/probe.pem"],
-  "header-name": ["X-Probe"],
-  "header-value": ["probe"],
-  "kubernetes-version": ["1.34", "1.35.2"],
-  "firewall-port": ["8472/udp"],
-  "optional-image-repository": ["mirror.probe.example/k8s", ""],
-  "preflight-check": ["NumCPU"],
 };
 
 /** The spec probed around: the defaults plus a registry with a mirror, a proxy and the kubernetes section, so their files exist. */
@@ -156,7 +141,7 @@ interface Snapshot {
 
 function snapshot(spec: NodeSpec): Snapshot | undefined {
   try {
-    const plan = buildPlan(spec);
+    const plan = planOf(spec);
     return {
       plan,
       files: new Map(plan.files.map((f) => [f.path, `${f.mode}\n${f.content}`])),
@@ -198,12 +183,12 @@ export function keyEffects(distro: Distro): Map<string, KeyEffects> {
   const base = probeBase(distro);
   const baseSnap = snapshot(base);
   if (!baseSnap) throw new Error(`internal error: the ${distro} probe spec does not plan`);
-  const plans: Plan[] = [baseSnap.plan, buildPlan(defaultSpec(distro))];
-  const observed = new Map<string, { files: Set<string>; steps: Set<string> }>();
+  const plans: Plan[] = [baseSnap.plan, planOf(defaultSpec(distro))];
+  const observed = new Map<string, { files: Set<string>; steps: Set<string>; altered: Set<string> }>();
   const keys = specKeys();
 
   for (const key of keys) {
-    const seen = { files: new Set<string>(), steps: new Set<string>() };
+    const seen = { files: new Set<string>(), steps: new Set<string>(), altered: new Set<string>() };
     observed.set(key.path, seen);
     if (key.section) continue; // a section changes through its keys
     const path = concretePath(key, base);
@@ -211,8 +196,11 @@ export function keyEffects(distro: Distro): Map<string, KeyEffects> {
       const snap = snapshot(withValue(base, path, value));
       if (!snap) continue;
       plans.push(snap.plan);
-      for (const file of changed(baseSnap.files, snap.files))
-        if (!probeOnly(file)) seen.files.add(placeholderPath(file));
+      for (const file of changed(baseSnap.files, snap.files)) {
+        if (probeOnly(file)) continue;
+        seen.files.add(placeholderPath(file));
+        if (baseSnap.files.has(file) && snap.files.has(file)) seen.altered.add(placeholderPath(file));
+      }
       for (const step of changed(baseSnap.steps, snap.steps)) seen.steps.add(step);
     }
   }
@@ -256,7 +244,7 @@ export function keyEffects(distro: Distro): Map<string, KeyEffects> {
     result.set(key.path, {
       files,
       steps: [...seen.steps].sort((a, b) => (stepOrder.get(a) ?? 1e9) - (stepOrder.get(b) ?? 1e9)),
-      undeclared: [...seen.files].filter((f) => !declared.has(f)),
+      undeclared: [...seen.altered].filter((f) => !declared.has(f)),
     });
   }
   cache.set(distro, result);

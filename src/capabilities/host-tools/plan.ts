@@ -1,8 +1,9 @@
 // The commands a minimal image may lack, installed before the first step that
 // runs them: only those the plan's steps need, only when missing, in one call.
-import { toolPackage, type DistroInfo } from "../distro.js";
-import { sh } from "../render/shell.js";
-import type { PlannedStep } from "./types.js";
+import type { DistroInfo } from "../../distro.js";
+import { toolPackage } from "./facts.js";
+import { sh } from "../../render/shell.js";
+import type { PlannedStep } from "../../plan/types.js";
 
 export function hostToolsStep(distro: DistroInfo, steps: PlannedStep[]): PlannedStep | undefined {
   const needed = new Map<string, string>();

@@ -1,14 +1,14 @@
 // One hosts.toml per registry: containerd's mirror mechanism since 1.5.
 // PEM material given inline is written beside it; secrets are written 0600.
 // sandboxPull adds the verify check that pulls through them.
-import { renderTemplate } from "../render/templates.js";
-import { sh } from "../render/shell.js";
-import { imageRegistry } from "../input/risky-values.js";
-import type { MirrorSpec, RegistrySpec } from "../schema/node-spec.js";
-import type { Contribution, PlanContext, PlannedFile } from "./types.js";
+import { renderTemplate } from "../../render/templates.js";
+import { sh } from "../../render/shell.js";
+import { imageRegistry } from "./risky-values.js";
+import type { MirrorSpec, RegistrySpec } from "../../schema/node-spec.js";
+import type { Contribution, PlanContext, PlannedFile } from "../../plan/types.js";
 
 /** The upstream server containerd would use for a registry host. */
-export function defaultServer(host: string): string {
+function defaultServer(host: string): string {
   return host === "docker.io" ? "https://registry-1.docker.io" : `https://${host}`;
 }
 

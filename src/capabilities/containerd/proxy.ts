@@ -2,9 +2,9 @@
 // installs and downloads go through it too, with the same no-proxy list.
 // dnf (librepo/libcurl), apt's http method and curl all read the lower-case
 // variables; the step's title never shows the URLs (they may hold passwords).
-import { sh } from "../render/shell.js";
-import type { NodeSpec } from "../schema/node-spec.js";
-import type { PlannedStep } from "./types.js";
+import { sh } from "../../render/shell.js";
+import type { NodeSpec } from "../../schema/node-spec.js";
+import type { PlannedStep } from "../../plan/types.js";
 
 type Proxy = NodeSpec["containerd"]["proxy"];
 

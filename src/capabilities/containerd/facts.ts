@@ -1,0 +1,85 @@
+// Which containerd each distro installs by default and why, how its package is
+// named and pinned, and where each version looks for CNI plugins.
+import type { DistroInfo } from "../../distro.js";
+import type { Distro } from "../../schema/node-spec.js";
+
+export interface ContainerdDefault {
+  /** What `containerd.source` and `containerd.version` default to. */
+  source: "docker" | "distro";
+  version: string;
+  /** Where that default comes from and why it installs; shown by bake explain and the README matrix. */
+  why: string;
+}
+
+// Docker builds EL packages per major under linux/rhel/<major> (docker/packaging's
+// docker-bake.hcl: rhel8, rhel9, in UBI images, which Rocky and Alma rebuild); its
+// centos/8 repo stopped at containerd.io 1.6.x when CentOS 8 builds ended in 2024.
+// RHEL 10 joined with Docker 28.5 in October 2025 (docker/docs PR 23491 lists it as
+// supported; rocky-linux/documentation PR 2932 moved Rocky 10 back to linux/rhel).
+// $releasever is not used: a RHEL release lock puts a minor ("9.4") in it.
+const EL_CONTAINERD_WHY: Record<number, string> = {
+  8: "docker's rhel/8 repo carries containerd.io 2.x; its centos/8 repo ended at 1.6.x in 2024",
+  9: "docker's rhel/9 repo carries containerd.io 2.x, built on RHEL 9 itself, which Rocky and Alma rebuild (centos/9 follows CentOS Stream)",
+  10: "docker's rhel/10 repo (since Docker 28.5, October 2025) carries containerd.io 2.x, built on RHEL 10, which Rocky and Alma rebuild",
+};
+
+const DEBIAN_FAMILY: Partial<Record<Distro, ContainerdDefault>> = {
+  debian13: {
+    source: "distro",
+    version: "1.7",
+    why: "trixie ships containerd 1.7.24 and keeps it for the release's life; source: docker gives 2.x",
+  },
+  debian14: { source: "distro", version: "2", why: "forky ships containerd 2.1.x" },
+  ubuntu2204: {
+    source: "distro",
+    version: "2",
+    why: "jammy-updates carries containerd 2.2.x; only the release pocket has 1.5.9, which is end of life",
+  },
+  ubuntu2404: {
+    source: "distro",
+    version: "2",
+    why: "noble-updates carries containerd 2.2.x; a 1.7 glob would pick the release pocket's 1.7.12, which an update then replaces with 2.x",
+  },
+};
+
+export function containerdDefault(info: DistroInfo): ContainerdDefault {
+  if (info.family === "el") return { source: "docker", version: "2", why: EL_CONTAINERD_WHY[info.major]! };
+  return DEBIAN_FAMILY[info.id]!;
+}
+
+export const containerdPackageName = (source: "docker" | "distro") =>
+  source === "docker" ? "containerd.io" : "containerd";
+
+/** The package spec that installs containerd `version` ("2", "1.7", "1.7.27"). */
+export function containerdPackage(info: DistroInfo, source: "docker" | "distro", version: string): string {
+  const name = containerdPackageName(source);
+  const exact = version.split(".").length === 3;
+  // dnf takes name-version-release globs; apt takes name=version globs, and
+  // Debian versions carry suffixes such as 1.7.24~ds1-6.
+  if (info.family === "el") return `${name}-${version}${exact ? "-*" : ".*"}`;
+  return `${name}=${version}${exact ? "*" : ".*"}`;
+}
+
+/** What a distro's defaults install, and why: for bake explain and the README's distro matrix. */
+export function defaultContainerd(info: DistroInfo): { package: string; why: string } {
+  const { source, version, why } = containerdDefault(info);
+  return { package: containerdPackage(info, source, version), why };
+}
+
+/** Where kubernetes-cni (pkgs.k8s.io), flannel and Calico install their CNI plugins. */
+export const CNI_BIN_DIR = "/opt/cni/bin";
+/** Where Debian's containernetworking-plugins installs them, and trixie's containerd looks. */
+const DEBIAN_CNI_BIN_DIR = "/usr/lib/cni";
+
+/**
+ * The key that tells this containerd where CNI plugins are, and its dirs (sources in
+ * docs/containerd-cni-dirs.md). 1.x and 2.0 take one bin_dir; 2.1 added the bin_dirs list and
+ * refuses both at once. A bare "2" installs the newest 2.x a repo serves: 2.1 or later in every
+ * repo bake uses. /opt/cni/bin comes first, so the plugins a CNI installs there win over an
+ * older Debian package of the same name.
+ */
+export function cniBinDirs(containerdVersion: string): { key: "bin_dir" | "bin_dirs"; dirs: string[] } {
+  const [major, minor] = containerdVersion.split(".");
+  if (major === "1" || minor === "0") return { key: "bin_dir", dirs: [CNI_BIN_DIR] };
+  return { key: "bin_dirs", dirs: [CNI_BIN_DIR, DEBIAN_CNI_BIN_DIR] };
+}

@@ -1,0 +1,119 @@
+// Package removal, docker's repository, and the containerd package itself.
+import type { DistroInfo } from "../../distro.js";
+import { renderTemplate } from "../../render/templates.js";
+import { lines, sh, type ShellCode } from "../../render/shell.js";
+import type { Contribution, PlanContext } from "../../plan/types.js";
+
+const EL_REPO_FILE = "/etc/yum.repos.d/docker-ce.repo";
+const APT_SOURCES_FILE = "/etc/apt/sources.list.d/docker.sources";
+const APT_KEYRING = "/etc/apt/keyrings/docker.asc";
+
+export function packages({ spec, distro, containerdPackage }: PlanContext): Contribution {
+  const { remove, install, repo } = spec.packages;
+  const { source, hold } = spec.containerd;
+  const name = containerdPackage.name;
+  const el = distro.family === "el";
+  // apt removes them in the install's own transaction (name-): one read of the
+  // package lists and one dpkg run instead of two, seconds under emulation.
+  const removeWithInstall = distro.family === "debian" ? remove : [];
+  const wanted = [containerdPackage.wanted, ...install];
+  // Named when a package or version is missing, so the message says where bake looked.
+  const looked =
+    source === "distro"
+      ? `${distro.id}'s own`
+      : el
+        ? `docker-ce-stable, ${EL_REPO_FILE}, and the OS's`
+        : `${APT_SOURCES_FILE} and the OS's`;
+  return {
+    files: [
+      ...(source === "docker" && el
+        ? [
+            {
+              path: EL_REPO_FILE,
+              mode: "0644",
+              content: renderTemplate("docker-ce.repo.hbs", { ...repo, exclude: hold ? name : "" }),
+              from: ["packages.repo", "containerd.hold"],
+            },
+          ]
+        : []),
+      ...(source === "docker" && !el
+        ? [
+            {
+              path: APT_SOURCES_FILE,
+              mode: "0644",
+              content: renderTemplate("docker.sources.hbs", {
+                baseurl: repo.baseurl,
+                codename: distro.codename,
+                arch: spec.arch,
+                keyring: APT_KEYRING,
+              }),
+              from: ["packages.repo", "distro", "arch"],
+              keyFetchedBy: "docker-repo-key",
+            },
+          ]
+        : []),
+    ],
+    steps: [
+      ...(remove.length > 0 && removeWithInstall.length === 0
+        ? [{ id: "remove-packages", title: `remove ${remove.join(", ")}`, run: sh`bake_pkg_remove ${remove}` }]
+        : []),
+      ...(source === "docker" && !el
+        ? [
+            {
+              id: "docker-repo-key",
+              title: "fetch the signing key of the docker repository",
+              run: lines(
+                sh`install -d -m 0755 /etc/apt/keyrings`,
+                sh`bake_download ${repo.gpgkey} ${APT_KEYRING} ${repo.gpgkeySha256}`,
+                sh`chmod 0644 ${APT_KEYRING}`,
+                sh`bake_pkg_refresh`,
+              ),
+            },
+          ]
+        : []),
+      {
+        id: "install-containerd",
+        title: `install ${wanted.join(" ")}${removeWithInstall.length > 0 ? `; remove ${removeWithInstall.join(", ")}` : ""}`,
+        run: lines(
+          sh`BAKE_PKG_REPO=${looked}`,
+          ...installHeld(distro, name, [...wanted, ...removeWithInstall.map((p) => `${p}-`)], hold),
+        ),
+      },
+    ],
+    checks: [
+      // One check and one query (rpm -q or dpkg-query) for them all: a process each cost a third of a second under TCG.
+      ...(remove.length > 0
+        ? [
+            {
+              description:
+                remove.length === 1
+                  ? `package ${remove[0]} is not installed`
+                  : `packages ${remove.join(", ")} are not installed`,
+              test: sh`bake_pkg_absent ${remove}`,
+            },
+          ]
+        : []),
+      ...(hold
+        ? [
+            {
+              description: `${name} is held`,
+              test: el ? sh`grep -qxF ${`exclude=${name}`} ${EL_REPO_FILE}` : sh`bake_apt_held ${name}`,
+            },
+          ]
+        : []),
+    ],
+  };
+}
+
+/**
+ * Install, able to change a held version when the spec asks for another, then
+ * hold (or release) what was installed. On EL the hold is the exclude= line of
+ * docker-ce.repo, which needs no plugin and is rewritten with the file.
+ */
+function installHeld(distro: DistroInfo, name: string, wanted: string[], hold: boolean): ShellCode[] {
+  if (distro.family === "el") return [sh`bake_pkg_install --disableexcludes=docker-ce-stable ${wanted}`];
+  return [
+    sh`bake_pkg_install --allow-change-held-packages ${wanted}`,
+    sh`bake_apt_mark ${hold ? "hold" : "unhold"} ${name}`,
+  ];
+}
