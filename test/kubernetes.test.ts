@@ -164,6 +164,70 @@ describe("what follows from the minor", () => {
   });
 });
 
+describe("the repo's URL against the version and the distro", () => {
+  const repo = (baseurl: string, gpgkey?: string) => ({
+    repo: { baseurl, ...(gpgkey ? { gpgkey } : {}), gpgkeySha256: "b".repeat(64) },
+  });
+
+  it("refuses a v1.XX segment other than the version's minor, in every mirror's path shape, naming the URL to use", () => {
+    expect(
+      errors(on({ kubernetes: { version: "1.34.2", ...repo("https://pkgs.k8s.io/core:/stable:/v1.35/rpm/") } })),
+    ).toEqual([
+      'kubernetes.repo.baseurl: is the v1.35 repo, but kubernetes.version is 1.34.2: it has no kubelet 1.34.*, so the install fails; use https://pkgs.k8s.io/core:/stable:/v1.34/rpm/ (or set kubernetes.version: "1.35")',
+    ]);
+    for (const url of [
+      "https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.33/rpm/",
+      "https://mirrors.tuna.tsinghua.edu.cn/kubernetes/core%3A/stable%3A/v1.33/rpm",
+    ])
+      expect(errors(on({ kubernetes: repo(url) }))).toEqual([
+        expect.stringContaining(`use ${url.replace("v1.33", "v1.35")} `),
+      ]);
+    expect(
+      errors(debianOn({ version: "1.34", ...repo("https://mirrors.ustc.edu.cn/kubernetes/core:/stable:/v1.35/deb/") })),
+    ).toEqual([expect.stringContaining("use https://mirrors.ustc.edu.cn/kubernetes/core:/stable:/v1.34/deb/ ")]);
+  });
+
+  it("refuses an rpm repo on an apt distro and a deb repo on EL, and a key URL of the other format", () => {
+    expect(errors(debianOn(repo("https://pkgs.k8s.io/core:/stable:/v1.35/rpm/")))).toEqual([
+      "kubernetes.repo.baseurl: holds rpm packages, which apt on debian13 cannot install; use https://pkgs.k8s.io/core:/stable:/v1.35/deb/",
+    ]);
+    expect(errors(on({ distro: "rocky10", kubernetes: repo("https://pkgs.k8s.io/core:/stable:/v1.35/deb/") }))).toEqual(
+      [
+        "kubernetes.repo.baseurl: holds deb packages, which dnf on rocky10 cannot install; use https://pkgs.k8s.io/core:/stable:/v1.35/rpm/",
+      ],
+    );
+    expect(
+      errors(
+        on({
+          kubernetes: repo(
+            "https://pkgs.k8s.io/core:/stable:/v1.35/rpm/",
+            "https://pkgs.k8s.io/core:/stable:/v1.35/deb/Release.key",
+          ),
+        }),
+      ),
+    ).toEqual([
+      "kubernetes.repo.gpgkey: names the deb repo's key, not the rpm repo rocky9 reads; use https://pkgs.k8s.io/core:/stable:/v1.35/rpm/repodata/repomd.xml.key",
+    ]);
+  });
+
+  it("lets pass a private mirror whose path names neither minor nor format, and a key URL of another minor (one key signs every minor)", () => {
+    expect(
+      errors(on({ kubernetes: { version: "1.34", ...repo("https://nexus.corp.example/repository/k8s-el/") } })),
+    ).toEqual([]);
+    expect(
+      errors(
+        on({
+          kubernetes: repo(
+            "https://mirrors.ustc.edu.cn/kubernetes/core:/stable:/v1.35/rpm/",
+            "https://pkgs.k8s.io/core:/stable:/v1.28/rpm/repodata/repomd.xml.key",
+          ),
+        }),
+      ),
+    ).toEqual([]);
+    expect(errors(on({ kubernetes: { version: "1.34" } }))).toEqual([]);
+  });
+});
+
 describe("firewalld", () => {
   it("opens the role's ports by default", () => {
     expect(stepRun(on(), "firewalld")).toBe("bake_firewalld_open 10250/tcp 10256/tcp 30000-32767/tcp");

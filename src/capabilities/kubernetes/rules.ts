@@ -3,12 +3,14 @@
 import { bootsCgroupV1, distroInfo } from "../../distro.js";
 import {
   crictlVersionFor,
+  repoKeyUrl,
   LAST_MINOR_ON_CGROUP_V1,
   minorOf,
   PAUSE_VERSION,
   refusesCgroupV1,
   ROLE_PORTS,
 } from "./releases.js";
+import { repoOfFormat, urlFormat, urlMinor, withFormat, withMinor, type RepoFormat } from "./repo-url.js";
 import type { Diagnostic } from "../../report.js";
 import type { NodeSpec } from "../../schema/node-spec.js";
 import { joinKey } from "../../schema/key-path.js";
@@ -24,6 +26,48 @@ const PORT_USE: Record<string, string> = {
   "30000-32767/tcp": "NodePort services",
 };
 
+/**
+ * The repo's URLs against the version and the distro: a v1.XX segment other than
+ * kubernetes.version's minor installs that minor's kubelet glob from the wrong repo
+ * (dnf/apt find no 1.34.* in the v1.35 repo, the node fails at boot), and an rpm
+ * segment on an apt distro (deb on EL) is a repo its package manager cannot read.
+ * Only segments a URL has are checked (repo-url.ts). The key URL's minor is not:
+ * every pkgs.k8s.io minor is signed by the same key (USTC's help, docs/research/2026-12-06-china.md).
+ */
+function repoRules(spec: NodeSpec, kraw: Record<string, unknown>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { version, repo } = spec.kubernetes;
+  const minor = minorOf(version);
+  const family = distroInfo(spec.distro).family;
+  const format: RepoFormat = family === "el" ? "rpm" : "deb";
+  const manager = family === "el" ? "dnf" : "apt";
+  const error = (key: string, message: string) =>
+    out.push({ severity: "error", path: joinKey(["kubernetes", "repo", key]), message });
+  const urlMinorOf = urlMinor(repo.baseurl);
+  if (urlMinorOf !== undefined && urlMinorOf !== minor) {
+    error(
+      "baseurl",
+      `is the v${urlMinorOf} repo, but kubernetes.version is ${version}: it has no kubelet ${minor}.*, so the install fails; use ${withMinor(repo.baseurl, minor)} (or set kubernetes.version: "${urlMinorOf}")`,
+    );
+  }
+  const baseFormat = urlFormat(repo.baseurl);
+  if (baseFormat !== undefined && baseFormat !== format) {
+    error(
+      "baseurl",
+      `holds ${baseFormat} packages, which ${manager} on ${spec.distro} cannot install; use ${withFormat(repo.baseurl, format)}`,
+    );
+  }
+  const wroteKey = (kraw.repo as Record<string, unknown> | undefined)?.gpgkey !== undefined;
+  const keyFormat = urlFormat(repo.gpgkey);
+  if (wroteKey && keyFormat !== undefined && keyFormat !== format) {
+    error(
+      "gpgkey",
+      `names the ${keyFormat} repo's key, not the ${format} repo ${spec.distro} reads; use ${repoKeyUrl(repoOfFormat(repo.gpgkey, format), family)}`,
+    );
+  }
+  return out;
+}
+
 /** Paths are joined with joinKey, as validate.ts expects. */
 export function kubernetesRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -37,6 +81,7 @@ export function kubernetesRules(spec: NodeSpec, raw: Record<string, unknown>): D
     return out;
   }
   const minor = minorOf(k.version);
+  out.push(...repoRules(spec, kraw));
 
   if (distroInfo(spec.distro).family === "debian" && k.repo.gpgkeySha256 === "") {
     add(
