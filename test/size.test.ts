@@ -100,6 +100,31 @@ describe("bake cloud-init --cloud / --gzip", () => {
   });
 });
 
+describe("the size warning without --cloud", () => {
+  // examples/rocky9-worker.yaml (kubernetes on) renders over EC2's 16 KB.
+  const spec = "examples/rocky9-worker.yaml";
+  const warning =
+    /^bake: warning: user-data is (\d+) bytes, over AWS's 16384-byte limit; pass --cloud to check your platform's, or --gzip$/m;
+
+  it("is the same line from cloud-init, validate and render, which all write or check that user-data; packer's script is not user-data", async () => {
+    const { runCli, tempDir } = await import("./helpers.js");
+    const bytes = Buffer.byteLength(runCli(["cloud-init", spec]).stdout);
+    expect(bytes).toBeGreaterThan(16384);
+    for (const args of [
+      ["cloud-init", spec],
+      ["validate", spec],
+      ["render", spec, "-o", tempDir()],
+    ]) {
+      const r = runCli(args);
+      expect(r.status, args[0]).toBe(0);
+      expect(r.stderr.match(warning)?.[1], args[0]).toBe(String(bytes));
+      expect(runCli([...args, "-q"]).stderr, `${args[0]} -q`).toBe("");
+    }
+    expect(runCli(["packer", spec]).stderr).not.toMatch(warning);
+    expect(runCli(["validate", spec, "--gzip"]).stderr).not.toMatch(warning);
+  });
+});
+
 describe("the --gzip choice through the library", () => {
   it("planSpec + renderUserData give byte for byte what bake cloud-init --cloud --gzip prints", async () => {
     const { runCli } = await import("./helpers.js");

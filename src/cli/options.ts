@@ -5,13 +5,13 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { formatDiagnostics, SpecError, type Diagnostic } from "../report.js";
 import { planSpec } from "../plan-spec.js";
 import type { Plan } from "../plan/index.js";
-import { CLOUD_LIMITS, type Cloud } from "../emit/size.js";
+import { sizeWarningWithoutCloud, type Cloud, type SizeCheck } from "../emit/size.js";
 import { renderUserData } from "../emit/user-data.js";
 import { writeOutput } from "../write-output.js";
 import { specText } from "../input/load.js";
 import { pipedStdin, STDIN_WAIT_MS } from "../input/piped-stdin.js";
 import { DISTROS } from "../schema/distros.js";
-import { colorAllowed, describePlan, describeSize, detail, status } from "../commands/status.js";
+import { colorAllowed, describePlan, describeSize, detail, status, type StatusOptions } from "../commands/status.js";
 
 export interface CommonOptions extends Omit<ChosenSpec, "config"> {
   /** The spec to read, once resolved by specSource(); undefined means the built-in defaults. */
@@ -128,15 +128,16 @@ export function userDataFor(p: Plan, options: CloudInitCliOptions, compose?: Com
       `user-data is gzip, base64-encoded for the ${options.cloud} API (Terraform: user_data_base64); cloud-init decompresses it`,
     );
   if (form === "gzip-files") status(options, "user-data carries each file gzip+base64 (write_files encoding gz+b64)");
-  if (!check.ok) throw new SpecError([{ severity: "error", path: "", message: check.message }]);
-  const aws = CLOUD_LIMITS.aws.limit;
-  if (options.cloud !== "none") detail(options, `size: ${check.message}`);
-  else if (check.bytes > aws)
-    status(
-      options,
-      `warning: user-data is ${check.bytes} bytes, over AWS's ${aws}-byte limit; pass --cloud to check your platform's, or --gzip`,
-    );
+  reportSize(check, options);
   return content;
+}
+
+/** The size line of user-data, the same for every command that writes or checks it: over --cloud's limit is an error, over AWS's without --cloud a warning. */
+export function reportSize(check: SizeCheck, options: StatusOptions & { cloud: Cloud }): void {
+  if (!check.ok) throw new SpecError([{ severity: "error", path: "", message: check.message }]);
+  const warning = sizeWarningWithoutCloud(check.bytes);
+  if (options.cloud !== "none") detail(options, `size: ${check.message}`);
+  else if (warning) status(options, warning);
 }
 
 /** --merge files combined with bake's document; the compose module loads only when there are some. */

@@ -5,7 +5,8 @@ import { renderFiles } from "../emit/files.js";
 import { resolve } from "node:path";
 import { writeOutput } from "../write-output.js";
 import { detail, status } from "../commands/status.js";
-import { specAction, withSpecOptions, planFor, type CommonOptions } from "./options.js";
+import { checkUserDataSize } from "../emit/size.js";
+import { specAction, withSpecOptions, planFor, reportSize, type CommonOptions } from "./options.js";
 
 export function renderCommand(program: Command): void {
   withSpecOptions(program.command("render"), "dir")
@@ -14,6 +15,11 @@ export function renderCommand(program: Command): void {
     .action(
       specAction((options: CommonOptions) => {
         const rendered = renderFiles(planFor(options));
+        // The user-data written here is cloud-init's without --cloud: the same warning.
+        reportSize(
+          checkUserDataSize(Buffer.from(rendered.find((f) => f.path === "user-data")!.content), "none", "text"),
+          { ...options, cloud: "none" },
+        );
         for (const file of rendered) {
           writeOutput(resolve(options.output!, file.path), file.content, file.mode);
           detail(options, `wrote ${file.path} (${file.mode}, ${Buffer.byteLength(file.content)} bytes)`);

@@ -2,13 +2,14 @@
 import { type Command, Option } from "commander";
 import { CLOUDS } from "../emit/size.js";
 import { renderPackerScript } from "../emit/packer.js";
+import { renderUserData } from "../emit/user-data.js";
 import { describeSize, detail, status } from "../commands/status.js";
 import {
   specAction,
   withSpecOptions,
   withMergeOptions,
   planFor,
-  userDataFor,
+  reportSize,
   composerFor,
   specLabel,
   type CloudInitCliOptions,
@@ -32,8 +33,14 @@ export function validateCommand(program: Command): void {
     .action(
       specAction(async (options: CloudInitCliOptions, command) => {
         const p = planFor(options);
-        const userData = userDataFor(p, { ...options, quiet: true }, await composerFor(p, options, command));
-        detail(options, () => describeSize("user-data", userData));
+        // The size line cloud-init gives, without its note on the form it prints.
+        const { content, check } = renderUserData(p, {
+          cloud: options.cloud,
+          gzip: options.gzip,
+          compose: await composerFor(p, options, command),
+        });
+        reportSize(check, options);
+        detail(options, () => describeSize("user-data", content));
         const script = renderPackerScript(p);
         detail(options, () => describeSize("provision.sh", script));
         status(

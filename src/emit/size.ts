@@ -55,6 +55,18 @@ export function checkUserDataSize(payload: Buffer, cloud: Cloud, form: "text" | 
   };
 }
 
+/**
+ * The warning every command that writes user-data gives when no --cloud is named:
+ * the platform is unknown, so the smallest common limit (EC2's) is the one to warn
+ * about. A warning, not an error: GCP takes 256 KB; --cloud X makes X's limit an error.
+ */
+export function sizeWarningWithoutCloud(bytes: number): string | undefined {
+  const aws = CLOUD_LIMITS.aws.limit;
+  return bytes > aws
+    ? `warning: user-data is ${bytes} bytes, over AWS's ${aws}-byte limit; pass --cloud to check your platform's, or --gzip`
+    : undefined;
+}
+
 /** gzip with a fixed header (no name, mtime 0), so output stays deterministic. */
 export function gzip(data: string | Buffer): Buffer {
   return zlib().gzipSync(data, { level: 9 });
