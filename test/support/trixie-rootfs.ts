@@ -1,40 +1,11 @@
 // A Debian trixie root filesystem with cloud-init 25.1, for running the real
 // `cloud-init schema` and cloud-init's own decoders against bake's output.
-// Built once with mmdebstrap and cached outside the repo, keyed by its recipe.
-import { execFileSync, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { join } from "node:path";
-
-const PACKAGES = ["cloud-init", "python3"];
-const RECIPE = JSON.stringify({ suite: "trixie", variant: "minbase", packages: PACKAGES, version: 1 });
+// Built once with mmdebstrap and cached outside the repo (scripts/debian-root.mjs).
+import { spawnSync } from "node:child_process";
+import { debianRoot } from "../../scripts/debian-root.mjs";
 
 /** Path of the cached rootfs; builds it (about a minute) when missing. */
-export function trixieRootfs(): string {
-  const key = createHash("sha256").update(RECIPE).digest("hex").slice(0, 12);
-  const cache = process.env.BAKE_TOOLS_CACHE ?? "/var/cache/bake-tools";
-  const dir = join(cache, `trixie-cloud-init-${key}`);
-  if (existsSync(join(dir, "usr/bin/cloud-init"))) return dir;
-  mkdirSync(cache, { recursive: true });
-  const building = `${dir}.building`;
-  rmSync(building, { recursive: true, force: true });
-  // The mirror reachable in CI may serve Release files past Valid-Until.
-  execFileSync(
-    "mmdebstrap",
-    [
-      "--variant=minbase",
-      "--quiet",
-      `--include=${PACKAGES.join(",")}`,
-      '--aptopt=Acquire::Check-Valid-Until "false"',
-      "--dpkgopt=path-exclude=/usr/share/{doc,man,locale}/*",
-      "trixie",
-      building,
-    ],
-    { stdio: ["ignore", "inherit", "inherit"] },
-  );
-  renameSync(building, dir);
-  return dir;
-}
+export const trixieRootfs = (): string => debianRoot("trixie-cloud-init", "trixie", ["cloud-init", "python3"]);
 
 /** Run a command inside the rootfs with chroot; files go through rootfs/tmp. */
 export function inRootfs(rootfs: string, args: string[], input?: string) {
