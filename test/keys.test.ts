@@ -187,7 +187,7 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
     "containerd.hold (apt-mark)",
     { distro: "debian13", containerd: { hold: false } },
     (i) => {
-      expect(scriptOf(i)).toContain("bake_apt_mark unhold containerd\n");
+      expect(scriptOf(i)).toContain("bake_apt_mark unhold containerd runc\n");
       expect(scriptOf(i)).not.toContain("bake_apt_mark hold");
     },
   ],

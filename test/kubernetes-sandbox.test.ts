@@ -222,10 +222,15 @@ describe.skipIf(!overlayRootAvailable())(
       expect(box.read("etc/selinux/config")).toBe(SELINUX_CONFIG.replace("SELINUX=enforcing", "SELINUX=permissive"));
       expect(box.read("stub/enforce")).toBe("Permissive\n");
       expect(box.read("stub/fw-runtime")).toBe("10250/tcp\n10256/tcp\n30000-32767/tcp\n");
+      // A worker pulls what it runs (kube-proxy, pause, CoreDNS), not the control plane's
+      // static pods; verify's image check passed above on the same list.
       expect(box.read("stub/images").split("\n").filter(Boolean)).toEqual([
-        ...KUBEADM_IMAGES.map((i) => `registry.k8s.io/${i}`),
+        "registry.k8s.io/kube-proxy:v1.35.2",
+        "registry.k8s.io/coredns/coredns:v1.13.1",
+        "registry.k8s.io/pause:3.10.1",
         "docker.io/flannel/flannel:v0.26.7",
       ]);
+      expect(first.output).toMatch(/bake: ok {3}- the pulled images are in containerd\n/);
       expect(box.read("stub/preflight-join.yaml")).toMatch(
         /kind: JoinConfiguration\n[\s\S]*timeouts:\n {2}discovery: 5s\n/,
       );
@@ -287,7 +292,10 @@ describe.skipIf(!overlayRootAvailable())(
       expect(order.indexOf("kubernetes-repo-key")).toBeLessThan(order.indexOf("install-containerd"));
       expect(order.slice(-KUBERNETES_STEPS_LAST.length)).toEqual(KUBERNETES_STEPS_LAST);
       expect(box.read("etc/apt/keyrings/kubernetes-apt-keyring.asc")).toBe("stand-in key\n");
-      expect(box.read("stub/held")).toBe("containerd\nkubeadm\nkubectl\nkubelet\n");
+      // kubernetes-cni (kubelet's dependency) and runc (Debian's containerd's) are held too
+      expect(box.read("stub/held")).toBe("containerd\nkubeadm\nkubectl\nkubelet\nkubernetes-cni\nrunc\n");
+      expect(first.output).toMatch(/bake: ok {3}- kubernetes-cni is held\n/);
+      expect(first.output).toMatch(/bake: ok {3}- runc is held\n/);
       expect(first.output).toContain("bake: no /etc/selinux/config; SELinux is not installed");
       expect(first.output).toMatch(/bake: ok {3}- kubelet is held\n/);
       const installs = box

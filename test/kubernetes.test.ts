@@ -97,9 +97,13 @@ describe("kubernetes on Debian and Ubuntu", () => {
       `then bake_download https://pkgs.k8s.io/core:/stable:/v1.35/deb/Release.key /etc/apt/keyrings/kubernetes-apt-keyring.asc ${"b".repeat(64)}`,
     );
     expect(stepRun(debianOn(), "install-kubernetes")).toBe(
-      "bake_pkg_install --allow-change-held-packages 'kubelet=1.35.*' 'kubeadm=1.35.*' 'kubectl=1.35.*' 'cri-tools=1.35.*'\nbake_apt_mark hold kubelet kubeadm kubectl cri-tools",
+      "bake_pkg_install --allow-change-held-packages 'kubelet=1.35.*' 'kubeadm=1.35.*' 'kubectl=1.35.*' 'cri-tools=1.35.*'\nbake_apt_mark hold kubelet kubeadm kubectl kubernetes-cni cri-tools",
     );
-    expect(verify(debianOn())).toContain("bake_check_each '{} is held' bake_apt_held kubelet kubeadm kubectl");
+    // kubernetes-cni comes with kubelet, runc with Debian's containerd: an apt upgrade must not move them either.
+    expect(verify(debianOn())).toContain("bake_check_each '{} is held' bake_apt_held containerd runc\n");
+    expect(verify(debianOn())).toContain(
+      "bake_check_each '{} is held' bake_apt_held kubelet kubeadm kubectl kubernetes-cni cri-tools\n",
+    );
     expect(stepRun(debianOn(), "kubeadm-tools")).toBe(
       "bake_pkg_install conntrack socat iptables iproute2 ethtool ebtables",
     );
@@ -278,7 +282,11 @@ describe("images and preflight", () => {
       },
     });
     expect(stepRun(input, "pull-images")).toBe(
-      "bake_pull_images 1.35.2 mirror.local/k8s yes docker.io/flannel/flannel:v0.26.7",
+      "bake_pull_images 1.35.2 mirror.local/k8s worker docker.io/flannel/flannel:v0.26.7",
+    );
+    // the role picks the list: a worker runs no control-plane static pod
+    expect(stepRun(on({ kubernetes: { role: "control-plane" } }), "pull-images")).toBe(
+      "bake_pull_images '' '' control-plane",
     );
     expect(stepIds(on({ kubernetes: { images: { prePull: false } } }))).not.toContain("pull-images");
   });
@@ -393,7 +401,9 @@ describe("crictl with kubernetes on", () => {
     expect(stepIds(on())).not.toContain("install-crictl");
     expect(stepRun(on(), "install-kubernetes")).toContain("'cri-tools-1.35.*'");
     expect(stepRun(on({ kubernetes: { version: "1.35.2" } }), "install-kubernetes")).toContain("'cri-tools-1.35.*'");
-    expect(stepRun(debianOn(), "install-kubernetes")).toContain("bake_apt_mark hold kubelet kubeadm kubectl cri-tools");
+    expect(stepRun(debianOn(), "install-kubernetes")).toContain(
+      "bake_apt_mark hold kubelet kubeadm kubectl kubernetes-cni cri-tools",
+    );
   });
 
   it("a crictl.install the user wrote is kept", () => {

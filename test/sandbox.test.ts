@@ -486,10 +486,11 @@ describe.skipIf(!available)("a package the repositories lack fails at once; a ne
 });
 
 describe.skipIf(!available)("the containerd package bake installed is held", () => {
+  // Debian's containerd depends on Debian's runc, held with it; containerd.io bundles runc.
   it.concurrent.each([
-    ["debian13", "containerd"],
-    ["ubuntu2404 with docker's containerd.io", "containerd.io"],
-  ] as const)("%s: holds %s in dpkg, once however often bake runs", async (label, name) => {
+    ["debian13", "containerd", ["containerd", "runc"]],
+    ["ubuntu2404 with docker's containerd.io", "containerd.io", ["containerd.io"]],
+  ] as const)("%s: holds %s in dpkg, once however often bake runs", async (label, name, held) => {
     const input: SpecInput = label.startsWith("debian")
       ? { distro: "debian13" }
       : { distro: "ubuntu2404", containerd: { source: "docker" } };
@@ -498,9 +499,9 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
     for (const run of [1, 2]) {
       const result = await box.again();
       expect(result.code, `run ${run}\n${result.output}`).toBe(0);
-      expect(result.output).toContain(`bake: ok   - ${name} is held`);
+      for (const p of held) expect(result.output).toContain(`bake: ok   - ${p} is held`);
     }
-    expect(readFileSync(join(box.upper, "stub/holds"), "utf8")).toBe(`${name}\n`);
+    expect(readFileSync(join(box.upper, "stub/holds"), "utf8")).toBe(held.map((p) => `${p}\n`).join(""));
     expect(
       stubCalls(box.upper).filter((c) => c[0] === "dpkg"),
       "dpkg --set-selections runs only to change the hold",
@@ -883,8 +884,8 @@ exit $rc`;
     },
     debian: {
       "apt-get":
-        'if [[ " $* " == *" install "* ]]; then for a in "$@"; do case "$a" in -*|install|Dpkg::*) ;; *) echo "${a%%=*}" >> /stub/installed ;; esac; done; fi',
-      // held, as bake holds containerd on Debian: dpkg's want state is then "hold", not "install"
+        'if [[ " $* " == *" install "* ]]; then for a in "$@"; do case "$a" in -*|install|Dpkg::*) ;; containerd=*) printf "containerd\\nrunc\\n" >> /stub/installed ;; *) echo "${a%%=*}" >> /stub/installed ;; esac; done; fi',
+      // apt installs runc with containerd, which depends on it. Held, as bake holds containerd on Debian: dpkg's want state is then "hold", not "install"
       "dpkg-query": dpkgQuery('grep -qxF "$1" /stub/installed 2>/dev/null'),
     },
   };
@@ -956,8 +957,12 @@ exit $rc`;
 
   it.each([
     ["rocky9", { rpm: rpmQuery('[ "$1" = podman ]') }, "podman-2.0.99-1.el9.x86_64"],
-    // containerd too, held as the install step holds it.
-    ["debian13", { "dpkg-query": dpkgQuery('[ "$1" = podman ] || [ "$1" = containerd ]') }, "installed podman="],
+    // containerd and its runc too, held as the install step holds them.
+    [
+      "debian13",
+      { "dpkg-query": dpkgQuery('[ "$1" = podman ] || [ "$1" = containerd ] || [ "$1" = runc ]') },
+      "installed podman=",
+    ],
   ] as const)(
     "%s: a removed package that is still installed fails verify, one query naming it",
     async (distro, overrides, named) => {

@@ -250,14 +250,18 @@ bake_kubeadm_version_is() {
   case "$v" in "v$1" | "v$1".*) echo "bake: kubeadm $v" ;; *) echo "bake: kubeadm is $v, the spec asks for $1" >&2; return 1 ;; esac
 }
 
-# $1 exact version or empty, $2 image repository or empty, $3 yes to pull
-# kubeadm's images, then extra images. crictl pulls through CRI: into the
-# k8s.io namespace, through the hosts.toml mirrors.
+# $1 exact version or empty, $2 image repository or empty, $3 the role whose
+# kubeadm images to pull (control-plane or worker; no for none), then extra
+# images. kubeadm lists a control plane's images; a worker runs no static pod,
+# so it drops those four (apiserver, controller-manager, scheduler, etcd) and
+# keeps kube-proxy (a DaemonSet), pause and CoreDNS (a Deployment that may land
+# on it). crictl pulls through CRI: into the k8s.io namespace, through the mirrors.
 bake_images_wanted() {
   local version list
-  if [ "$3" = yes ]; then
+  if [ "$3" != no ]; then
     version=$(bake_kubeadm_version "$1")
     list=$(kubeadm config images list --kubernetes-version "$version" ${2:+--image-repository "$2"})
+    if [ "$3" = worker ]; then list=$(grep -Ev '/(kube-(apiserver|controller-manager|scheduler)|etcd):' <<< "$list" || true); fi
     printf '%s\n' "$list"
   fi
   if [ "$#" -gt 3 ]; then printf '%s\n' "${@:4}"; fi
@@ -506,13 +510,13 @@ bake_firewalld_open 10250/tcp 10256/tcp 30000-32767/tcp 8472/udp
 bake_step 15/17 enable-kubelet 'enable kubelet (it waits for kubeadm init or join)'
 systemctl enable --now kubelet
 bake_step 16/17 pull-images 'pull the images kubeadm needs into containerd'\''s k8s.io namespace'
-bake_pull_images '' '' yes
+bake_pull_images '' '' worker
 bake_step 17/17 verify 'check the node (33 checks)'
 bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d bin_dirs=/opt/cni/bin
 bake_check 'the CRI plugin answers crictl info' bake_cri_answers
 bake_check 'sudo finds crictl' bake_sudo_finds crictl
 bake_check 'kubeadm version is 1.35' bake_kubeadm_version_is 1.35
-bake_check 'the pulled images are in containerd' bake_images_present '' '' yes
+bake_check 'the pulled images are in containerd' bake_images_present '' '' worker
 bake_check 'kubeadm join preflight passes' bake_kubeadm_join_preflight
 bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2
 bake_check_each 'kernel module {} is loaded' bake_module_loaded overlay br_netfilter

@@ -1178,15 +1178,16 @@ if (jobs.has(`${P}-kubeadm`)) {
     bootSanity(get);
     bakeBytesDelivered(get);
     provisionedOk(get);
-    it("kubelet, kubeadm, kubectl and cri-tools are installed from the Kubernetes repo and held", () => {
+    it("kubelet, kubeadm, kubectl, cri-tools and kubernetes-cni are installed from the Kubernetes repo and held", () => {
       const p = s("kube-packages");
       if (standIn) {
         // dpkg's status abbreviation "hi": held, installed
         for (const pkg of ["kubelet", "kubeadm", "kubectl"])
           expect(p).toMatch(new RegExp(`^${pkg} hi +${KUBE_PATCH.replace(/\./g, "\\.")}-1\\.1$`, "m"));
         expect(p).toMatch(/^cri-tools hi +1\.35\.0-1\.1$/m);
+        expect(p).toMatch(/^kubernetes-cni hi +1\.7\.1-1\.1$/m);
         expect(part(p, "apt-mark showhold").split("\n")).toEqual(
-          expect.arrayContaining(["kubelet", "kubeadm", "kubectl", "cri-tools"]),
+          expect.arrayContaining(["kubelet", "kubeadm", "kubectl", "cri-tools", "kubernetes-cni", "runc"]),
         );
         // bake fetched the key the spec's sha256 names, and apt read the signed index from the overridden URL
         expect(part(p, "kubernetes.sources")).toContain(`URIs: ${run.kube!.repo!.baseurl}`);

@@ -88,14 +88,18 @@ bake_kubeadm_version_is() {
   case "$v" in "v$1" | "v$1".*) echo "bake: kubeadm $v" ;; *) echo "bake: kubeadm is $v, the spec asks for $1" >&2; return 1 ;; esac
 }
 
-# $1 exact version or empty, $2 image repository or empty, $3 yes to pull
-# kubeadm's images, then extra images. crictl pulls through CRI: into the
-# k8s.io namespace, through the hosts.toml mirrors.
+# $1 exact version or empty, $2 image repository or empty, $3 the role whose
+# kubeadm images to pull (control-plane or worker; no for none), then extra
+# images. kubeadm lists a control plane's images; a worker runs no static pod,
+# so it drops those four (apiserver, controller-manager, scheduler, etcd) and
+# keeps kube-proxy (a DaemonSet), pause and CoreDNS (a Deployment that may land
+# on it). crictl pulls through CRI: into the k8s.io namespace, through the mirrors.
 bake_images_wanted() {
   local version list
-  if [ "$3" = yes ]; then
+  if [ "$3" != no ]; then
     version=$(bake_kubeadm_version "$1")
     list=$(kubeadm config images list --kubernetes-version "$version" ${2:+--image-repository "$2"})
+    if [ "$3" = worker ]; then list=$(grep -Ev '/(kube-(apiserver|controller-manager|scheduler)|etcd):' <<< "$list" || true); fi
     printf '%s\n' "$list"
   fi
   if [ "$#" -gt 3 ]; then printf '%s\n' "${@:4}"; fi

@@ -12,6 +12,10 @@ export const K8S_REPO_FILE = "/etc/yum.repos.d/kubernetes.repo";
 export const K8S_SOURCES_FILE = "/etc/apt/sources.list.d/kubernetes.sources";
 export const K8S_KEYRING = "/etc/apt/keyrings/kubernetes-apt-keyring.asc";
 const KUBE_PACKAGES = ["kubelet", "kubeadm", "kubectl"];
+// kubelet 1.28+ on pkgs.k8s.io depends on kubernetes-cni (kubernetes/release, krel's
+// templates/latest/metadata.yaml, read 2026-12-06): held too, so an upgrade cannot move the
+// CNI plugins under a running node. EL's exclude= line already names it.
+const KUBE_HELD = [...KUBE_PACKAGES, "kubernetes-cni"];
 
 /** name-version glob for dnf or name=version glob for apt: a minor "1.35" or an exact "1.35.2". */
 function pinned(family: "el" | "debian", name: string, version: string): string {
@@ -75,8 +79,10 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
   // cri-tools (crictl) follows the minor; its versions are 1.35.0 and so on, never kubeadm's patch.
   const criTools = spec.crictl.install === "package" ? [pinned(family, "cri-tools", minorOf(k.version))] : [];
   const wanted = [...KUBE_PACKAGES.map((name) => pinned(family, name, k.version)), ...criTools];
+  const held = [...KUBE_HELD, ...(criTools.length ? ["cri-tools"] : [])];
   const fw = k.firewalld;
-  const images = [exact, k.images.repository, k.images.prePull ? "yes" : "no", ...k.images.extra];
+  // A worker pulls only what a worker runs: bake_images_wanted filters kubeadm's list by role.
+  const images = [exact, k.images.repository, k.images.prePull ? k.role : "no", ...k.images.extra];
   const pulls = k.images.prePull || k.images.extra.length > 0;
   // Only what needs a cluster or the network is let pass: without pre-pulled
   // images a control plane's preflight would pull them (ImagePull).
@@ -95,10 +101,7 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
         run:
           family === "el"
             ? sh`bake_pkg_install --disableexcludes=kubernetes ${wanted}`
-            : lines(
-                sh`bake_pkg_install --allow-change-held-packages ${wanted}`,
-                sh`bake_apt_mark hold ${[...KUBE_PACKAGES, ...(criTools.length ? ["cri-tools"] : [])]}`,
-              ),
+            : lines(sh`bake_pkg_install --allow-change-held-packages ${wanted}`, sh`bake_apt_mark hold ${held}`),
       },
       ...(k.disableSwap
         ? [{ id: "swap-off", title: "turn swap off now and for every boot", run: sh`bake_swap_off` }]
@@ -142,7 +145,7 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
         : []),
       // Batched: one line and one background check for all of them, not one each.
       ...tools.commands.map((command) => batchedCheck("{} is on PATH", "bake_on_path", command)),
-      ...(family === "debian" ? KUBE_PACKAGES.map((name) => batchedCheck("{} is held", "bake_apt_held", name)) : []),
+      ...(family === "debian" ? held.map((name) => batchedCheck("{} is held", "bake_apt_held", name)) : []),
       { description: `kubeadm version is ${k.version}`, test: sh`bake_kubeadm_version_is ${k.version}`, slow: true },
       { description: "kubelet is enabled", test: sh`systemctl is-enabled --quiet kubelet` },
       { description: `SELinux is ${k.selinux}`, test: sh`bake_selinux_mode_is ${k.selinux}` },

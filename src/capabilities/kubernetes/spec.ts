@@ -14,7 +14,7 @@ export const KubernetesSection = obj(
     ),
     role: oneOf(
       ["worker", "control-plane"],
-      "worker: ready for kubeadm join. control-plane: ready for kubeadm init; picks the firewalld ports and which kubeadm preflight runs in verify.",
+      "worker: ready for kubeadm join. control-plane: ready for kubeadm init; picks the firewalld ports, the images pulled (a worker skips the control plane's four) and which kubeadm preflight runs in verify.",
     ),
     repo: obj(
       {

@@ -3,6 +3,7 @@ import type { DistroInfo } from "../../distro.js";
 import { renderTemplate } from "../../render/templates.js";
 import { lines, sh, type ShellCode } from "../../render/shell.js";
 import type { Contribution, PlanContext } from "../../plan/types.js";
+import { batchedCheck } from "../../plan/check.js";
 
 const EL_REPO_FILE = "/etc/yum.repos.d/docker-ce.repo";
 const APT_SOURCES_FILE = "/etc/apt/sources.list.d/docker.sources";
@@ -13,6 +14,11 @@ export function packages({ spec, distro, containerdPackage }: PlanContext): Cont
   const { source, hold } = spec.containerd;
   const name = containerdPackage.name;
   const el = distro.family === "el";
+  // containerd's runtime, held with it. Debian's and Ubuntu's containerd depends on their runc
+  // package (packages.ubuntu.com jammy/noble containerd, read 2026-12-06); docker's containerd.io
+  // bundles runc (Provides, Conflicts, Replaces: runc in docker/containerd-packaging's
+  // debian/control and rpm spec, read 2026-12-06), so its hold already holds runc.
+  const held = !el && source === "distro" ? [name, "runc"] : [name];
   // apt removes them in the install's own transaction (name-): one read of the
   // package lists and one dpkg run instead of two, seconds under emulation.
   const removeWithInstall = distro.family === "debian" ? remove : [];
@@ -76,7 +82,7 @@ export function packages({ spec, distro, containerdPackage }: PlanContext): Cont
         title: `install ${wanted.join(" ")}${removeWithInstall.length > 0 ? `; remove ${removeWithInstall.join(", ")}` : ""}`,
         run: lines(
           sh`BAKE_PKG_REPO=${looked}`,
-          ...installHeld(distro, name, [...wanted, ...removeWithInstall.map((p) => `${p}-`)], hold),
+          ...installHeld(distro, held, [...wanted, ...removeWithInstall.map((p) => `${p}-`)], hold),
         ),
       },
     ],
@@ -93,14 +99,10 @@ export function packages({ spec, distro, containerdPackage }: PlanContext): Cont
             },
           ]
         : []),
-      ...(hold
-        ? [
-            {
-              description: `${name} is held`,
-              test: el ? sh`grep -qxF ${`exclude=${name}`} ${EL_REPO_FILE}` : sh`bake_apt_held ${name}`,
-            },
-          ]
+      ...(hold && el
+        ? [{ description: `${name} is held`, test: sh`grep -qxF ${`exclude=${name}`} ${EL_REPO_FILE}` }]
         : []),
+      ...(hold && !el ? held.map((p) => batchedCheck("{} is held", "bake_apt_held", p)) : []),
     ],
   };
 }
@@ -110,10 +112,10 @@ export function packages({ spec, distro, containerdPackage }: PlanContext): Cont
  * hold (or release) what was installed. On EL the hold is the exclude= line of
  * docker-ce.repo, which needs no plugin and is rewritten with the file.
  */
-function installHeld(distro: DistroInfo, name: string, wanted: string[], hold: boolean): ShellCode[] {
+function installHeld(distro: DistroInfo, held: string[], wanted: string[], hold: boolean): ShellCode[] {
   if (distro.family === "el") return [sh`bake_pkg_install --disableexcludes=docker-ce-stable ${wanted}`];
   return [
     sh`bake_pkg_install --allow-change-held-packages ${wanted}`,
-    sh`bake_apt_mark ${hold ? "hold" : "unhold"} ${name}`,
+    sh`bake_apt_mark ${hold ? "hold" : "unhold"} ${held}`,
   ];
 }

@@ -173,6 +173,8 @@ export async function startKubeRepo(crictlTarball: string): Promise<KubeRepo> {
     {
       name: "kubelet",
       version,
+      // pkgs.k8s.io's kubelet (1.28 on) depends on kubernetes-cni >= 1.2.0 (kubernetes/release, krel's templates/latest/metadata.yaml)
+      depends: "kubernetes-cni (>= 1.2.0)",
       description: `kubelet ${STANDIN_MARK} kubelet)`,
       files: {
         "usr/bin/kubelet": exe(kubeletScript()),
@@ -184,6 +186,13 @@ export async function startKubeRepo(crictlTarball: string): Promise<KubeRepo> {
       version,
       description: `kubectl ${STANDIN_MARK} kubectl)`,
       files: { "usr/bin/kubectl": exe(kubectlScript()) },
+    },
+    // Only a marker file: the pod network tests put the CNI plugins into /opt/cni/bin themselves.
+    {
+      name: "kubernetes-cni",
+      version: "1.7.1-1.1",
+      description: `kubernetes-cni ${STANDIN_MARK} package): no plugins, only a marker`,
+      files: { "usr/share/doc/kubernetes-cni/STAND-IN": { content: `${STANDIN_MARK} kubernetes-cni)\n`, mode: 0o644 } },
     },
     // cri-tools follows the minor (1.35.0); the binary inside is the real vendored crictl v1.34.0
     {
