@@ -9,12 +9,18 @@
 # node); cloud-init is reset at the end so instances launched from the AMI run
 # their own user-data.
 #
-# Or give the build instance bake's user-data as one part beside your own;
-# cloud-init then provisions it, the first provisioner waits for that (and
-# fails the build if cloud-init failed), and bake's script re-runs as a check
-# that changes nothing (its steps are idempotent):
-#   bake cloud-init -c ../../bake.yaml --merge build.yaml --mime -o out/user-data
+# Or give the build instance bake's user-data; cloud-init then provisions it,
+# the first provisioner waits for that (and fails the build if cloud-init
+# failed), and bake's script re-runs as a check that changes nothing (its steps
+# are idempotent). Add `--merge your.yaml --mime` to send your own cloud-config
+# beside it.
+#   bake cloud-init -c ../../bake.yaml --cloud aws -o out/user-data
 #   packer build -var user_data_file=out/user-data rocky9-amazon-ebs.pkr.hcl
+# Over EC2's 16 KB, `--gzip --cloud aws` prints gzip+base64 instead: pass that
+# file as it is. Packer base64-encodes user_data_file for EC2 only when the
+# file does not already decode as base64 (packer-plugin-amazon,
+# builder/common/step_run_source_instance.go, read 2026-12-06), so text goes
+# encoded once and bake's base64 goes unchanged, never twice.
 
 packer {
   required_plugins {
@@ -37,7 +43,7 @@ variable "instance_type" {
 
 variable "user_data_file" {
   type        = string
-  description = "Optional user-data for the build instance: bake cloud-init --mime output."
+  description = "Optional user-data for the build instance: bake cloud-init output (text, or --gzip's base64)."
   default     = null
 }
 
@@ -86,9 +92,11 @@ source "amazon-ebs" "rocky9" {
 build {
   sources = ["source.amazon-ebs.rocky9"]
 
-  # Let first boot finish before bake installs packages.
+  # Let first boot finish before bake installs packages. /var/tmp, not /tmp: a
+  # hardened image mounts /tmp noexec, and Packer runs an inline script directly.
   provisioner "shell" {
-    inline = ["sudo cloud-init status --wait --long"]
+    remote_folder = "/var/tmp"
+    inline        = ["sudo cloud-init status --wait --long"]
   }
 
   # bake: the one block to paste into an existing template (docs/guide.md, With Packer).

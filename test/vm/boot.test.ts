@@ -14,6 +14,7 @@ import { activeSwaps, imagesAbsent, missingTools, part } from "./lib/kube-checks
 import { KUBE_PATCH, kubeadmImageList, STANDIN_MARK, startKubeRepo } from "./lib/kube-repo.js";
 import { buildImage, SLEEP_UNTIL_TERM } from "./lib/oci-image.js";
 import { startRegistry } from "./lib/registry.js";
+import { qemuExample, type PackerExample } from "./lib/packer-example.js";
 import { log } from "./lib/exec.js";
 import {
   kv,
@@ -182,6 +183,8 @@ interface Run {
   pod?: { fixture: PodFixture; accessLog: string[] };
   /** Packer: the second boot of the baked disk, with the registry stopped */
   baked?: BootResult;
+  /** Packer: the qemu example whose build ended the first boot */
+  example?: PackerExample;
   kube?: KubeBoot;
 }
 
@@ -545,12 +548,15 @@ schedule(`${P}-packer`, async () => {
     const userData = Buffer.from(
       "#cloud-config\n# bake VM harness: Packer scenario; the provisioner is bake's script, run by packer-job.sh\n{}\n",
     );
+    // the build VM gets the qemu example's seed (its build user and sudo rule); its build ends the boot
+    const example = await qemuExample(bakeOut.bytes);
     const result = await boot({
       name,
       target,
-      userData,
+      userData: example.userData,
       params: {
         ...reportParams(e),
+        ...example.params,
         PACKER_RUNS: "bake-packer.sh bake-packer.sh bake-packer-badsha.sh",
         ...(target.kind === "debian" ? { PACKER_HOLD_DPKG_LOCK: String(DPKG_LOCK_HOLD_SEC) } : {}),
         ...(crictl.real ? { PACKER_PULL_IMAGES: `${fixture.sandbox.ref} ${fixture.workload.ref}` } : {}),
@@ -559,6 +565,8 @@ schedule(`${P}-packer`, async () => {
         "job.sh": await readFile(join(GUEST, "packer-job.sh")),
         "bake-packer.sh": bakeOut.bytes,
         "bake-packer-badsha.sh": bad.bytes,
+        "packer-example.sh": await readFile(join(GUEST, "packer-example.sh")),
+        ...example.files,
       },
       keepDisk: crictl.real,
       // three provisioning runs and an image pull in one boot
@@ -575,14 +583,19 @@ schedule(`${P}-packer`, async () => {
       baked = await boot({
         name: `${name}-baked`,
         target,
+        // a node launched from the image, with user-data of its own
         userData,
-        params: { ...reportParams(e), ...pod.params },
-        files: pod.files,
+        params: { ...reportParams(e), ...pod.params, IMAGE_BUILD_USER: example.build.sshUsername },
+        files: {
+          ...pod.files,
+          "job.sh": await readFile(join(GUEST, "packer-image-check.sh")),
+          "bake-packer.sh": bakeOut.bytes,
+        },
         disk,
       });
       collectFigures(baked);
     }
-    return { result, bakeOut, expect: e, extra: { badsha: bad }, pod: { fixture, accessLog }, baked };
+    return { result, bakeOut, expect: e, extra: { badsha: bad }, pod: { fixture, accessLog }, baked, example };
   } finally {
     await fixture.registry.stop();
     if (disk) await rm(disk, { force: true });
@@ -974,6 +987,63 @@ for (const kind of ["floor", "naive"] as const) {
   });
 }
 
+/**
+ * issue 28 item 7: the qemu example's build (guest/packer-example.sh) ends the Packer boot, and the
+ * image it leaves boots clean (guest/packer-image-check.sh) into a node that verifies.
+ */
+function packerExampleChecks(get: () => Run) {
+  describe("the qemu example's build, replayed from rocky9-qemu.pkr.hcl, finishes and leaves a clean image", () => {
+    const s = (name: string) => sec(get().result, name);
+    const baked = (name: string) => sec(get().baked!, name);
+    const field = (text: string, key: string) => new RegExp(`^${key}: (.*)$`, "m").exec(text)?.[1];
+    it("the build user is the seed's, with its sudo rule and in no sudo group (as on Rocky, not in wheel)", () => {
+      const { build } = get().example!;
+      const before = s("packer-example-before");
+      expect(field(before, "sudo-rule")).toBe(`${build.sshUsername} ALL=(ALL) NOPASSWD:ALL`);
+      expect(field(before, "groups")!.split(" ")).not.toContain("sudo");
+    });
+    it("every provisioner exited with a code in its valid_exit_codes, in the template's order", () => {
+      const { build } = get().example!;
+      build.provisioners.forEach((p, i) => {
+        const out = s(`packer-example ${i + 1}`);
+        expect(out, `provisioner ${i + 1}:\n${out}`).not.toContain("build: FAILED");
+        expect(p.validExitCodes).toContain(Number(field(out, "exit")));
+      });
+    });
+    it("its shutdown_command, run as the build user, powered the VM off", () => {
+      const out = s("packer-example-shutdown");
+      expect(field(out, "command")).toBe(get().example!.build.shutdownCommand);
+      expect(field(out, "machine-id-bytes")).toBe("0");
+      expect(out, out).not.toContain("build: FAILED");
+      // systemd's stop ends packer-example.sh, and report.sh with it, before either can write
+      // more: report.sh's own poweroff (after a failed build) announces itself on the console
+      expect(get().result.console).not.toContain("bake-vm: report written, powering off");
+      expect(get().result.timedOut).toBe(false);
+    });
+    it("the image booted with a new machine-id, and cloud-init ran as a new instance (the build's is gone)", () => {
+      const clean = baked("image-clean");
+      const id = field(clean, "machine-id");
+      expect(id).toMatch(/^[0-9a-f]{32}$/);
+      expect(id).not.toBe(field(s("packer-example-before"), "machine-id"));
+      const instance = field(clean, "instance-id")!;
+      expect(instance).toBe(get().baked!.instanceId);
+      expect(field(clean, "instances")!.trim()).toBe(instance);
+      expect(field(clean, "init-local-runs")).toBe("1");
+    });
+    it("the build user is locked and has no sudo rule", () => {
+      const clean = baked("image-clean");
+      expect(field(clean, "passwd-status")!.split(" ")[1]).toBe("L");
+      expect(field(clean, "sudo-rule-file")).toMatch(/No such file/);
+      expect(field(clean, "sudo-list")).toMatch(/is not allowed to run sudo/);
+    });
+    it("bake's script, run again on the image, passes its checks and passes every check (verify included)", () => {
+      const out = baked("image-verify");
+      expect(out, out).toMatch(/bake: all steps passed/);
+      expect(field(out, "exit")).toBe("0");
+    });
+  });
+}
+
 if (jobs.has(`${P}-packer`)) {
   describe(`Packer shell provisioner, ${primary}: upload to a noexec /tmp, sudo -S, run twice, then a wrong crictl sha256`, () => {
     let run: Run;
@@ -1117,6 +1187,7 @@ if (jobs.has(`${P}-packer`)) {
         });
         podChecks(get, "baked", (r) => r.baked!);
       });
+      packerExampleChecks(get);
     }
   });
 }

@@ -116,5 +116,8 @@ READY_UPTIME=$(cut -d' ' -f1 /proc/uptime)
   sec end; echo "uptime: $(cut -d' ' -f1 /proc/uptime)"
 } > "$OUT" 2>&1
 sync
+# the Packer example's build (packer-example.sh): last, since it cleans cloud-init's state and
+# its shutdown_command powers the VM off; this poweroff then only ends a build that failed
+if [ -f "$H/packer-example.sh" ]; then bash "$H/packer-example.sh" > "$OUT" 2>&1; sync; fi
 echo "bake-vm: report written, powering off" > /dev/console
 systemctl poweroff
