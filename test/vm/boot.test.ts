@@ -999,7 +999,7 @@ function packerExampleChecks(get: () => Run) {
     it("the build user is the seed's, with its sudo rule and in no sudo group (as on Rocky, not in wheel)", () => {
       const { build } = get().example!;
       const before = s("packer-example-before");
-      expect(field(before, "sudo-rule")).toBe(`${build.sshUsername} ALL=(ALL) NOPASSWD:ALL`);
+      expect(before).toContain(`sudo-rule: ${build.sshUsername} ALL=(ALL) NOPASSWD:ALL`);
       expect(field(before, "groups")!.split(" ")).not.toContain("sudo");
     });
     it("every provisioner exited with a code in its valid_exit_codes, in the template's order", () => {
@@ -1033,10 +1033,10 @@ function packerExampleChecks(get: () => Run) {
     it("the build user is locked and has no sudo rule", () => {
       const clean = baked("image-clean");
       expect(field(clean, "passwd-status")!.split(" ")[1]).toBe("L");
-      expect(field(clean, "sudo-rule-file")).toMatch(/No such file/);
+      expect(field(clean, "sudo-rules-naming-user")).toBe("0");
       expect(field(clean, "sudo-list")).toMatch(/is not allowed to run sudo/);
     });
-    it("bake's script, run again on the image, passes its checks and passes every check (verify included)", () => {
+    it("bake's script, run again on the image, passes every check (verify included)", () => {
       const out = baked("image-verify");
       expect(out, out).toMatch(/bake: all steps passed/);
       expect(field(out, "exit")).toBe("0");

@@ -22,7 +22,7 @@ as_user() { su - "$EXAMPLE_USER" -c "$1" < /dev/null; }
 sec packer-example-before
 echo "machine-id: $(cat /etc/machine-id)"
 echo "instance-id: $(cat /var/lib/cloud/data/instance-id 2>&1)"
-echo "sudo-rule: $(grep -v '^#' /etc/sudoers.d/90-cloud-init-users 2>&1)"
+grep -v -e '^#' -e '^$' /etc/sudoers.d/90-cloud-init-users 2>&1 | sed 's/^/sudo-rule: /'
 echo "groups: $(id -nG "$EXAMPLE_USER")"
 
 for n in $(seq 1 "$EXAMPLE_STEPS"); do

@@ -15,7 +15,8 @@ echo "instance-id: $(cat /var/lib/cloud/data/instance-id 2>&1)"
 echo "instances: $(find /var/lib/cloud/instances -mindepth 1 -maxdepth 1 -printf '%f ' 2>&1)"
 echo "init-local-runs: $(grep -c "running 'init-local'" /var/log/cloud-init.log 2>&1)"
 echo "passwd-status: $(passwd -S "$IMAGE_BUILD_USER" 2>&1)"
-echo "sudo-rule-file: $(ls /etc/sudoers.d/90-cloud-init-users 2>&1)"
+# cloud-init writes the new instance's default user's rule again; none may name the build user
+echo "sudo-rules-naming-user: $(grep -rsh "^${IMAGE_BUILD_USER}[[:space:]]" /etc/sudoers /etc/sudoers.d | wc -l)"
 echo "sudo-list: $(sudo -n -l -U "$IMAGE_BUILD_USER" 2>&1 | tr '\n' ' ')"
 
 sec image-verify
