@@ -61,9 +61,9 @@ source "qemu" "rocky9" {
   }
   cd_label = "cidata"
 
-  ssh_username     = "packer"
-  ssh_password     = var.ssh_password
-  ssh_timeout      = "20m"
+  ssh_username = "packer"
+  ssh_password = var.ssh_password
+  ssh_timeout  = "20m"
   # The build user's only sudo right is the seed's rule (it is in no wheel group),
   # and sudo reads it at every call: the rule goes in the last command Packer
   # sends, in one sudo call that then powers off. `&&`: should the lock fail, the
