@@ -12,6 +12,12 @@ const cases: [string, string[]][] = [
   ["minimal", ["-c", "examples/minimal.yaml"]],
   ["rocky9-worker", ["-c", "examples/rocky9-worker.yaml"]],
   ["rocky9-control-plane", ["-c", "examples/rocky9-control-plane.yaml"]],
+  // one per distro family and release line beside rocky9: EL8's cgroup v2 reboot, EL10's
+  // kernel-modules-extra, Debian's and Ubuntu's apt paths
+  ...["rocky8", "rocky10", "debian13", "debian14", "ubuntu2204", "ubuntu2404"].map((distro): [string, string[]] => [
+    `${distro}-defaults`,
+    ["--defaults", "--set", `distro=${distro}`],
+  ]),
 ];
 
 describe("golden output", () => {
