@@ -590,7 +590,7 @@ describe("bake completion", () => {
     expect(complete("bake cl")).toBe("cloud-init");
     expect(complete("bake co")).toBe("completion");
     expect(complete("bake cloud-init --gz")).toBe("--gzip");
-    expect(complete("bake cloud-init --cloud a")).toBe("aws azure");
+    expect(complete("bake cloud-init --cloud a")).toBe("aws azure alibaba");
     expect(complete("bake diff --exit")).toBe("--exit-code");
     expect(complete("bake init --distro debian1")).toBe("debian13 debian14");
     expect(complete("bake completion ")).toBe("bash zsh fish");

@@ -1,4 +1,5 @@
 // User-data size limits and the compressed forms cloud-init reads.
+import { existsSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -150,5 +151,61 @@ describe("the --gzip choice through the library", () => {
     const { check } = renderUserData(plan, { cloud: "aws" });
     expect(check.ok).toBe(false);
     expect(check.message).toMatch(/over the 16384-byte limit of AWS EC2/);
+  });
+});
+
+// China's clouds (issue 28 item 9). Limits and sources: src/emit/size.ts, docs/guide.md.
+describe("--cloud alibaba, tencent, huawei", () => {
+  it("each limit holds at its boundary, counted as the cloud counts it", () => {
+    // Alibaba and Huawei: 32 KB before base64; Tencent: 16 KB of base64, so 12,288 raw bytes.
+    for (const [cloud, rawMax] of [
+      ["alibaba", 32768],
+      ["huawei", 32768],
+      ["tencent", 12288],
+    ] as const) {
+      expect(checkUserDataSize(Buffer.alloc(rawMax), cloud, "text").ok, `${cloud} ${rawMax}`).toBe(true);
+      expect(checkUserDataSize(Buffer.alloc(rawMax + 1), cloud, "text").ok, `${cloud} ${rawMax + 1}`).toBe(false);
+    }
+    expect(checkUserDataSize(Buffer.alloc(12289), "tencent", "text").message).toBe(
+      "user-data is 16388 bytes as base64 (12289 raw), over the 16384-byte limit of Tencent Cloud CVM (at most 12288 bytes before base64); use --gzip to compress the files inside it",
+    );
+  });
+
+  it("the defaults are too big for Tencent as plain text: it fails naming --gzip and writes nothing; with --gzip they fit", async () => {
+    const { runCli, tempDir } = await import("./helpers.js");
+    const out = `${tempDir()}/user-data`;
+    const plain = runCli(["cloud-init", "--defaults", "--cloud", "tencent", "-o", out]);
+    expect(Buffer.byteLength(runCli(["cloud-init", "--defaults"]).stdout)).toBeGreaterThan(12288);
+    expect(plain.status).toBe(1);
+    expect(plain.stdout).toBe("");
+    expect(plain.stderr).toMatch(/over the 16384-byte limit of Tencent Cloud CVM .*; use --gzip/);
+    expect(existsSync(out)).toBe(false);
+    const gz = runCli(["cloud-init", "--defaults", "--cloud", "tencent", "--gzip"]);
+    expect(gz.status, gz.stderr).toBe(0);
+    // Tencent documents no gzip payload: the document stays #cloud-config text, its files gz+b64.
+    expect(gz.stdout.startsWith("#cloud-config\n")).toBe(true);
+    expect(gz.stdout).toContain('encoding: "gz+b64"');
+    expect(Buffer.from(gz.stdout).toString("base64").length).toBeLessThanOrEqual(16384);
+  });
+
+  it("the defaults fit Alibaba and Huawei as plain text, and each says how to hand it to the console", async () => {
+    const { runCli } = await import("./helpers.js");
+    const alibaba = runCli(["cloud-init", "--defaults", "--cloud", "alibaba"]);
+    expect(alibaba.status, alibaba.stderr).toBe(0);
+    expect(alibaba.stdout.startsWith("#cloud-config\n")).toBe(true);
+    expect(alibaba.stderr).toMatch(/Alibaba Cloud: .*leave .*Base64.* unticked/);
+    const huawei = runCli(["cloud-init", "--defaults", "--cloud", "huawei"]);
+    expect(huawei.status, huawei.stderr).toBe(0);
+    expect(huawei.stderr).toMatch(/Huawei Cloud: .*Text .*ASCII/);
+    const tencent = runCli(["cloud-init", "--defaults", "--cloud", "tencent", "--gzip"]);
+    expect(tencent.stderr).toMatch(/Tencent Cloud: /);
+  });
+
+  it("no China cloud gets a whole-document gzip payload: none documents one inline", () => {
+    for (const cloud of ["alibaba", "tencent", "huawei"] as const) {
+      const { form, check } = renderUserData(planFor({}), { cloud, gzip: true });
+      expect(form, cloud).toBe("gzip-files");
+      expect(check.ok, cloud).toBe(true);
+    }
   });
 });

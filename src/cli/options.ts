@@ -5,7 +5,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import { formatDiagnostics, SpecError, type Diagnostic } from "../report.js";
 import { planSpec } from "../plan-spec.js";
 import type { Plan } from "../plan/index.js";
-import { sizeWarningWithoutCloud, type Cloud, type SizeCheck } from "../emit/size.js";
+import { handOverNote, sizeWarningWithoutCloud, type Cloud, type SizeCheck } from "../emit/size.js";
 import { renderUserData } from "../emit/user-data.js";
 import { writeOutput } from "../write-output.js";
 import { specText } from "../input/load.js";
@@ -129,6 +129,8 @@ export function userDataFor(p: Plan, options: CloudInitCliOptions, compose?: Com
     );
   if (form === "gzip-files") status(options, "user-data carries each file gzip+base64 (write_files encoding gz+b64)");
   reportSize(check, options);
+  const handOver = handOverNote(options.cloud, content);
+  if (handOver) status(options, handOver);
   return content;
 }
 
