@@ -35,9 +35,12 @@ export interface FormatOptions {
 
 const paint = (on: boolean, code: string, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
 
-/** URLs may carry user:password@ (proxies, mirrors); diagnostics show the user only. */
+/**
+ * URLs may carry user:password@ (proxies, mirrors); diagnostics show the user only.
+ * The password runs to the last "@" before the path: an unescaped "@" in it is hidden too.
+ */
 export function hideUrlPasswords(text: string): string {
-  return text.replace(/(https?:\/\/[^:/@\s"']*):[^@/\s"']*@/g, "$1:***@");
+  return text.replace(/(https?:\/\/[^:/@\s"']*):[^/\s"']*@/g, "$1:***@");
 }
 
 /** rustc/Butane-style: headline, --> file:line:col, the line and a caret. */

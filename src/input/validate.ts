@@ -186,7 +186,8 @@ function toDiagnostic(error: ErrorObject, loaded: LoadedSpec): Diagnostic {
       const p = keyError ? [...path, error.propertyName!] : path;
       const expected = formats[String(params.format)]?.expected ?? String(params.format);
       const value = keyError ? error.propertyName : error.data;
-      return at(p, keyError ? "key" : "value", `${shown(value)} is not ${expected}`);
+      const why = typeof value === "string" && !secret ? formats[String(params.format)]?.explain?.(value) : undefined;
+      return at(p, keyError ? "key" : "value", `${shown(value)} ${why ?? `is not ${expected}`}`);
     }
     case "type": {
       const quoteHint =

@@ -6,6 +6,8 @@ export interface StringFormat {
   expected: string;
   /** Valid values, which bake explain's probes set a key to, to see what it changes. */
   samples: readonly string[];
+  /** Why a value fails, where there is more to say than `expected` (a did-you-mean, the part at fault). */
+  explain?: (value: string) => string | undefined;
 }
 
 const SAFE_PATH_SEGMENT = /^[A-Za-z0-9._@+-]+$/;
@@ -35,13 +37,36 @@ function isHostPort(value: string): boolean {
   return HOST.test(host) || IPV6_HOST.test(host);
 }
 
+// After the host comes a path or a query, or nothing: "http://u:p@ss@proxy" is host "ss"
+// followed by "@proxy", not a URL.
 function isHttpUrl(value: string): boolean {
-  const match = /^https?:\/\/(?:[A-Za-z0-9._~%!$&'()*+,;=-]+(?::[A-Za-z0-9._~%!$&'()*+,;=-]*)?@)?([^/?#@]+)(.*)$/.exec(
-    value,
-  );
+  const match =
+    /^https?:\/\/(?:[A-Za-z0-9._~%!$&'()*+,;=-]+(?::[A-Za-z0-9._~%!$&'()*+,;=-]*)?@)?([^/?#@]+)([/?].*)?$/.exec(value);
   if (!match) return false;
   const [, hostPort = "", tail = ""] = match;
   return isHostPort(hostPort) && URL_TAIL.test(tail);
+}
+
+/**
+ * What is wrong with a value that is not an http(s) URL, where a user could not
+ * tell from "is not a URL": no scheme (with the URL it likely means, `scheme`
+ * being the usual one for the key), a second "@" in the user or password, a port
+ * out of range.
+ */
+function explainHttpUrl(value: string, scheme: "http" | "https"): string | undefined {
+  const prefix = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(value)?.[0];
+  if (prefix === undefined)
+    return !value.includes("://") && isHttpUrl(`${scheme}://${value}`)
+      ? `has no scheme; did you mean "${scheme}://${value}"?`
+      : undefined;
+  if (!/^https?:\/\/$/.test(prefix)) return undefined;
+  const authority = value.slice(prefix.length).split(/[/?#]/)[0] ?? "";
+  if (authority.split("@").length > 2)
+    return 'has an unescaped "@" in its user or password; write each "@" there as %40';
+  const port = /:(\d+)$/.exec(authority.slice(authority.lastIndexOf("@") + 1))?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
+    return `has an invalid port ${port}: a port is 1 to 65535`;
+  return undefined;
 }
 
 // Docker image reference: [registry[:port]/]path[:tag][@sha256:digest]
@@ -75,11 +100,20 @@ export const formats: Record<string, StringFormat> = {
     test: isHttpUrl,
     expected: "an http:// or https:// URL without spaces, quotes, braces, brackets or #",
     samples: ["https://probe.example/path"],
+    explain: (v) => explainHttpUrl(v, "https"),
   },
   "optional-http-url": {
     test: (v) => v === "" || isHttpUrl(v),
     expected: "an http:// or https:// URL, or empty",
+    samples: ["https://probe.example/path", ""],
+    explain: (v) => explainHttpUrl(v, "https"),
+  },
+  "proxy-url": {
+    test: (v) => v === "" || isHttpUrl(v),
+    expected: "an http:// or https:// URL, or empty",
     samples: ["http://proxy.probe.example:3128", ""],
+    // A proxy is spoken to in plain http, even for https URLs (CONNECT).
+    explain: (v) => explainHttpUrl(v, "http"),
   },
   "image-reference": {
     test: (v) => v.length <= 255 && IMAGE_REF.test(v),

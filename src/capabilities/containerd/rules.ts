@@ -51,13 +51,37 @@ export function containerdRules(spec: NodeSpec): RuleFinding[] {
   return out;
 }
 
-/** containerd.proxy: a no-proxy list means nothing without a proxy. */
+/**
+ * containerd.proxy: a no-proxy list means nothing without a proxy; HTTP_PROXY alone
+ * carries only http:// URLs; a password in it reaches user-data.
+ */
 export function proxyRules(spec: NodeSpec): RuleFinding[] {
   const { out, warn } = ruleFindings();
-  const c = spec.containerd;
-  const proxy = c.proxy;
+  const proxy = spec.containerd.proxy;
   if (proxy.noProxy.length > 0 && proxy.http === "" && proxy.https === "") {
     warn(["containerd", "proxy", "noProxy"], "has no effect without proxy.http or proxy.https");
   }
+  if (proxy.http !== "" && proxy.https === "" && !hasPlainHttpEndpoint(spec)) {
+    warn(
+      ["containerd", "proxy", "http"],
+      "is used only for http:// URLs, and containerd's registries and every URL in the spec are https: nothing goes through the proxy; set proxy.https too (usually to the same http:// URL)",
+    );
+  }
+  const withPassword = (["http", "https"] as const).find((key) => /^https?:\/\/[^/@]*:[^/]*@/.test(proxy[key]));
+  if (withPassword)
+    warn(
+      ["containerd", "proxy", withPassword],
+      "holds proxy credentials: in cloud-init user-data anyone who can reach the instance metadata service can read them; prefer the Packer script for images, or IMDSv2 with a hop limit of 1",
+    );
   return out;
+}
+
+/** Whether the node fetches anything over plain http that bake knows of: a URL in the spec, the proxy's own aside. */
+function hasPlainHttpEndpoint(spec: NodeSpec): boolean {
+  const { proxy: _, ...containerd } = spec.containerd;
+  const plainHttp = (value: unknown): boolean =>
+    typeof value === "string"
+      ? value.startsWith("http://")
+      : typeof value === "object" && value !== null && Object.values(value).some(plainHttp);
+  return plainHttp({ ...spec, containerd });
 }

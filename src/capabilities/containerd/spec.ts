@@ -40,8 +40,8 @@ export const containerdSection = <R extends TSchema>(registries: R) =>
       ),
       proxy: obj(
         {
-          http: Type.String({ format: "optional-http-url", description: "HTTP_PROXY for containerd (image pulls)." }),
-          https: Type.String({ format: "optional-http-url", description: "HTTPS_PROXY for containerd." }),
+          http: Type.String({ format: "proxy-url", description: "HTTP_PROXY for containerd (image pulls)." }),
+          https: Type.String({ format: "proxy-url", description: "HTTPS_PROXY for containerd." }),
           noProxy: Type.Array(str("no-proxy-entry", "Host, domain or CIDR."), {
             uniqueItems: true,
             description: "NO_PROXY entries.",
