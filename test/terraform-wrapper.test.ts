@@ -4,6 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { CLI, ROOT, runCli, tempDir } from "./helpers.js";
 
@@ -20,13 +21,56 @@ function wrapper(query: unknown, bake = BAKE) {
 }
 
 describe("the Terraform external-data wrapper", () => {
-  it("answers {user_data} with exactly what bake cloud-init prints", () => {
+  it("answers {user_data} with exactly what bake cloud-init prints, when it fits EC2 as text", () => {
     const spec = join(ROOT, "examples/guide.yaml");
     const r = wrapper({ spec });
     expect(r.status, r.stderr).toBe(0);
-    expect((JSON.parse(r.stdout) as { user_data: string }).user_data).toBe(
-      runCli(["cloud-init", "-q", "-c", spec]).stdout,
-    );
+    expect(JSON.parse(r.stdout)).toEqual({
+      user_data: runCli(["cloud-init", "-q", "-c", spec]).stdout,
+      user_data_base64: "",
+    });
+  });
+
+  // examples/rocky9-worker.yaml is over EC2's 16384 bytes as text (kubernetes on).
+  const worker = join(ROOT, "examples/rocky9-worker.yaml");
+
+  it("compresses what is over the cloud's limit (gzip auto, the default): user_data_base64 decodes to bake's document and fits", () => {
+    const text = runCli(["cloud-init", "-q", "-c", worker]).stdout;
+    expect(Buffer.byteLength(text)).toBeGreaterThan(16384);
+    const r = wrapper({ spec: worker });
+    expect(r.status, r.stderr).toBe(0);
+    const answer = JSON.parse(r.stdout) as { user_data: string; user_data_base64: string };
+    expect(answer.user_data).toBe("");
+    const gzipped = Buffer.from(answer.user_data_base64, "base64");
+    expect(gzipped.length).toBeLessThanOrEqual(16384);
+    expect(gunzipSync(gzipped).toString("utf8")).toBe(text);
+  });
+
+  it("with gzip false, fails on what is over the limit, naming --gzip, and prints no JSON", () => {
+    const r = wrapper({ spec: worker, gzip: "false" });
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/over the 16384-byte limit of AWS EC2; use --gzip/);
+  });
+
+  it("checks the cloud named in the query: Tencent gets a #cloud-config with gz+b64 files, under its limit", () => {
+    const r = wrapper({ spec: join(ROOT, "examples/guide.yaml"), cloud: "tencent" });
+    expect(r.status, r.stderr).toBe(0);
+    const answer = JSON.parse(r.stdout) as { user_data: string; user_data_base64: string };
+    expect(answer.user_data_base64).toBe("");
+    expect(answer.user_data.startsWith("#cloud-config\n")).toBe(true);
+    expect(answer.user_data).toContain('encoding: "gz+b64"');
+    expect(Buffer.from(answer.user_data).toString("base64").length).toBeLessThanOrEqual(16384);
+  });
+
+  it("gzip true compresses what would fit anyway; any other value is refused", () => {
+    const spec = join(ROOT, "examples/guide.yaml");
+    const r = wrapper({ spec, gzip: "true" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ user_data: "" });
+    const bad = wrapper({ spec, gzip: "yes" });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stdout).toBe("");
   });
 
   it("fails with bake's error, and prints no JSON, when the spec is invalid", () => {
@@ -57,12 +101,23 @@ describe("the Terraform external-data wrapper", () => {
     expect(r.stdout).toBe("");
   });
 
-  it("main.tf refuses to launch a node whose user_data is not a #cloud-config", () => {
+  it("main.tf sends the wrapper's answer as it comes, and refuses a node whose user-data is not bake's or is over EC2's limit", () => {
     const tf = readFileSync(join(ROOT, "examples/terraform/main.tf"), "utf8");
     expect(tf).toContain('program = ["sh", "${path.module}/bake-user-data.sh"]');
-    expect(tf).toMatch(/user_data\s+= var\.gzip_user_data \? null : local\.user_data/);
-    expect(tf).toMatch(/user_data_base64 = var\.gzip_user_data \? base64gzip\(local\.user_data\) : null/);
-    expect(tf).toMatch(/precondition \{\s+condition\s+= startswith\(local\.user_data, "#cloud-config\\n"\)/);
+    expect(tf).toMatch(/query = \{\s+spec\s+= var\.spec\s+cloud = "aws"\s+gzip\s+= var\.gzip_user_data\s+\}/);
+    expect(tf).toMatch(/variable "gzip_user_data" \{[^}]*default\s+= "auto"/);
+    expect(tf).toMatch(/user_data\s+= local\.user_data != "" \? local\.user_data : null/);
+    expect(tf).toMatch(/user_data_base64 = local\.user_data_base64 != "" \? local\.user_data_base64 : null/);
+    expect(tf).toMatch(/precondition \{\s+condition\s+= local\.user_data_bytes <= 16384/);
+    expect(tf.replace(/#.*$/gm, "")).not.toContain("templatefile(");
+  });
+
+  it("the docs warn against templatefile(), which cannot take bake's output: it holds ${...}", () => {
+    expect(runCli(["cloud-init", "-q", "--defaults"]).stdout).toMatch(/\$\{[^}]+\}/);
+    const guide = readFileSync(join(ROOT, "docs/guide.md"), "utf8");
+    expect(guide).toContain("**Never pass bake's output through `templatefile()`.**");
+    for (const tf of ["main.tf", "cloudinit-config/main.tf"])
+      expect(readFileSync(join(ROOT, "examples/terraform", tf), "utf8"), tf).toMatch(/never templatefile\(\)/i);
   });
 
   it("passes shellcheck", () => {

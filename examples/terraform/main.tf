@@ -1,14 +1,18 @@
 # Rocky Linux 9 containerd nodes on EC2, with user-data rendered by bake.
 #
 # Two ways to get bake's output into Terraform:
-#   A. render it first and read the file (reviewable, no bake at plan time):
-#        bake cloud-init -c bake.yaml -o user-data.yaml
+#   A. render it first and read the file (reviewable, no bake at plan time); bake
+#      fails, naming --gzip, when it is over EC2's 16384 bytes:
+#        bake cloud-init -c bake.yaml --cloud aws -o user-data.yaml
+#        bake cloud-init -c bake.yaml --cloud aws --gzip -o user-data.yaml   # when over
 #        terraform apply -var user_data_file=user-data.yaml
 #   B. let Terraform run bake through the external data source (the default):
 #        terraform apply -var spec=bake.yaml
-# gzip_user_data = true sends it gzip-compressed and base64-encoded
-# (user_data_base64 = base64gzip(...)); cloud-init unpacks it. Use it when the
-# raw user-data nears EC2's 16384-byte limit (bake -v prints both sizes).
+#      bake-user-data.sh checks EC2's limit and compresses only when it must
+#      (gzip_user_data = "auto"); "true" always compresses, "false" never does.
+# Either way plain text goes to user_data and gzip+base64 to user_data_base64,
+# which cloud-init unpacks. Never templatefile() bake's output: it holds ${...}
+# (shell), which Terraform would read as its own interpolation; use file().
 
 terraform {
   required_version = ">= 1.3"
@@ -42,8 +46,13 @@ variable "user_data_file" {
 }
 
 variable "gzip_user_data" {
-  type    = bool
-  default = false
+  type        = string
+  description = "Option B: auto (compress only when over EC2's limit), true or false."
+  default     = "auto"
+  validation {
+    condition     = contains(["auto", "true", "false"], var.gzip_user_data)
+    error_message = "gzip_user_data is auto, true or false."
+  }
 }
 
 variable "node_names" {
@@ -59,12 +68,22 @@ data "external" "bake" {
   count   = var.user_data_file == "" ? 1 : 0
   program = ["sh", "${path.module}/bake-user-data.sh"]
   query = {
-    spec = var.spec
+    spec  = var.spec
+    cloud = "aws"
+    gzip  = var.gzip_user_data
   }
 }
 
 locals {
-  user_data = var.user_data_file != "" ? file(var.user_data_file) : data.external.bake[0].result.user_data
+  # Option A's file is bake's #cloud-config, or --gzip's base64 (gzip's magic bytes read "H4sI").
+  from_file = var.user_data_file != "" ? file(var.user_data_file) : ""
+  user_data = (var.user_data_file == "" ? data.external.bake[0].result.user_data
+  : startswith(local.from_file, "#cloud-config\n") ? local.from_file : "")
+  user_data_base64 = (var.user_data_file == "" ? data.external.bake[0].result.user_data_base64
+  : startswith(local.from_file, "H4sI") ? trimspace(local.from_file) : "")
+  # EC2 counts user-data before base64 (16384 bytes): the decoded size of its base64.
+  sent_base64     = local.user_data_base64 != "" ? local.user_data_base64 : base64encode(local.user_data)
+  user_data_bytes = length(local.sent_base64) / 4 * 3 - length(regexall("=", local.sent_base64))
 }
 
 data "aws_ami" "rocky9" {
@@ -82,8 +101,8 @@ resource "aws_instance" "node" {
   instance_type = "t3.medium"
 
   # Exactly one of the two is set.
-  user_data        = var.gzip_user_data ? null : local.user_data
-  user_data_base64 = var.gzip_user_data ? base64gzip(local.user_data) : null
+  user_data        = local.user_data != "" ? local.user_data : null
+  user_data_base64 = local.user_data_base64 != "" ? local.user_data_base64 : null
 
   # A new user-data means a new node: cloud-init runs it only on first boot.
   user_data_replace_on_change = true
@@ -91,8 +110,12 @@ resource "aws_instance" "node" {
   lifecycle {
     # Never launch a node without bake's document, whatever produced local.user_data.
     precondition {
-      condition     = startswith(local.user_data, "#cloud-config\n")
-      error_message = "user_data is not a #cloud-config document from bake; check bake's output."
+      condition     = (local.user_data != "") != (local.user_data_base64 != "")
+      error_message = "user_data is neither a #cloud-config document from bake nor its --gzip form; check bake's output."
+    }
+    precondition {
+      condition     = local.user_data_bytes <= 16384
+      error_message = "user_data is ${local.user_data_bytes} bytes, over EC2's 16384; render it with bake cloud-init --cloud aws --gzip."
     }
   }
 
@@ -102,5 +125,5 @@ resource "aws_instance" "node" {
 }
 
 output "user_data_bytes" {
-  value = length(local.user_data)
+  value = local.user_data_bytes
 }

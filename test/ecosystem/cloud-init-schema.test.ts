@@ -8,7 +8,7 @@ import { gzip, renderCloudInit } from "../../src/index.js";
 import { runCli } from "../helpers.js";
 import { DISTROS, type SpecInput } from "../../src/schema/node-spec.js";
 import { exampleSpecs, planFor } from "../helpers.js";
-import { inRootfs, trixieRootfs } from "../support/trixie-rootfs.js";
+import { inRootfs, splitAndMerge, trixieRootfs } from "../support/trixie-rootfs.js";
 
 let rootfs = "";
 beforeAll(() => {
@@ -142,7 +142,7 @@ describe("bake's user-data combined with the user's", () => {
   // own user-data processor splits the parts, and its cloud-config part handler merges them
   // with each part's Merge-Type, as on a booted node; the schema check then takes the result.
   const mergedByCloudInit = (mime: string) => {
-    const r = inRootfs(rootfs, ["python3", "-c", SPLIT_AND_MERGE], mime);
+    const r = inRootfs(rootfs, ["python3", "-c", splitAndMerge("text")], mime);
     expect(r.status, r.output).toBe(0);
     return JSON.parse(r.output) as {
       parts: [string, string][];
@@ -182,25 +182,3 @@ describe("bake's user-data combined with the user's", () => {
     expect(config.runcmd.at(-1)).toEqual(["/bin/bash", "/usr/local/sbin/bake-provision"]);
   });
 });
-
-// cloud-init's user-data processor splits a MIME document; its cloud-config part handler
-// merges the cloud-config parts with each part's Merge-Type, as on a booted node.
-const SPLIT_AND_MERGE = [
-  "import json, sys",
-  "from cloudinit import handlers, user_data",
-  "from cloudinit.handlers.cloud_config import CloudConfigPartHandler",
-  "class NoInstance:",
-  "    def get_ipath(self, name=None): return None",
-  "    def get_ipath_cur(self, name=None): return '/nonexistent'",
-  "    def get_cpath(self, name=None): return '/nonexistent'",
-  "message = user_data.UserDataProcessor(NoInstance()).process(sys.stdin.read())",
-  "handler = CloudConfigPartHandler(NoInstance())",
-  "handler.handle_part(None, handlers.CONTENT_START, None, None, None, None)",
-  "parts = []",
-  "for part in message.walk():",
-  "    if part.is_multipart(): continue",
-  "    parts.append([part.get_content_type(), part.get_filename()])",
-  "    if part.get_content_type() == 'text/cloud-config':",
-  "        handler.handle_part(None, 'text/cloud-config', part.get_filename(), part.get_payload(decode=True).decode(), None, dict(part.items()))",
-  "print(json.dumps({'parts': parts, 'config': handler.cloud_buf}))",
-].join("\n");

@@ -4,8 +4,8 @@
 // Packer 1.6.6 predates `packer { required_plugins }`, templatefile() and
 // cd_content, so for validation that block is dropped and the qemu seed is
 // rendered here as templatefile() would and handed over as cd_files (a stand-in
-// for the newer Packer the template needs); Terraform itself is not packaged by Debian and is not run:
-// main.tf is only parsed (packer fmt shares Terraform's HCL2 parser and writer).
+// for the newer Packer the template needs); Terraform is not packaged by Debian and its providers cannot be fetched offline:
+// main.tf is parsed here (packer fmt shares Terraform's HCL2 parser and writer); terraform.test.ts runs terraform where it is on PATH.
 import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

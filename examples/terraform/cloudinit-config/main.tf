@@ -1,7 +1,14 @@
 # bake's user-data as one part of Terraform's cloudinit_config, beside your own.
 #
 #   bake cloud-init -c bake.yaml -o bake-user-data.yaml
+#   bake validate -c bake.yaml --merge users.yaml --merge setup.sh --mime --cloud aws --gzip
 #   terraform apply -var bake_user_data_file=bake-user-data.yaml
+#
+# The whole is gzip'd (EC2 takes it through user_data_base64), and EC2's 16384-byte
+# limit applies to that: bake validate above checks the same parts, compressed, before
+# Terraform runs; the precondition below checks what Terraform rendered. Read bake's
+# file with file(), never templatefile(): it holds ${...} (shell) that Terraform would
+# read as its own interpolation.
 #
 # The parts below are what `bake cloud-init --merge users.yaml --merge setup.sh
 # --mime` writes itself (bake's part first, the same merge_type); bake also
@@ -68,6 +75,11 @@ data "cloudinit_config" "node" {
   }
 }
 
+locals {
+  # EC2 counts user-data before base64 (16384 bytes): the decoded size of rendered.
+  rendered_bytes = length(data.cloudinit_config.node.rendered) / 4 * 3 - length(regexall("=", data.cloudinit_config.node.rendered))
+}
+
 data "aws_ami" "rocky9" {
   most_recent = true
   owners      = ["792107900819"] # Rocky Linux (RESF)
@@ -87,6 +99,10 @@ resource "aws_instance" "node" {
     precondition {
       condition     = startswith(file(var.bake_user_data_file), "#cloud-config\n")
       error_message = "bake_user_data_file is not a #cloud-config from bake cloud-init (gzip is applied to the whole here, not with --gzip)."
+    }
+    precondition {
+      condition     = local.rendered_bytes <= 16384
+      error_message = "the gzip'd user-data is ${local.rendered_bytes} bytes, over EC2's 16384; move files into the image with bake packer, or drop parts."
     }
   }
 }

@@ -1,0 +1,196 @@
+// examples/terraform, checked with what runs offline: no provider can be downloaded here,
+// so `terraform init/validate/plan` never run. What does:
+// - the cloudinit_config example's parts, rendered as hashicorp/cloudinit renders them (a
+//   stand-in written from its source, internal/provider/cloudinit_config.go: Go's
+//   mime/multipart, boundary MIMEBOUNDARY, gzip then base64), read by cloud-init's own
+//   user-data processor and cloud-config merger in the trixie root;
+// - when a terraform binary is on PATH (it is not a Debian package, so test-setup cannot
+//   install it; this machine has 1.11.4 in /usr/local/bin): `terraform fmt -check` on both
+//   main.tf, and their size locals evaluated by `terraform console`, which needs no
+//   provider, over bake's real outputs.
+import { spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { ROOT, runCli } from "../helpers.js";
+import { inRootfs, splitAndMerge, trixieRootfs } from "../support/trixie-rootfs.js";
+
+const TF = join(ROOT, "examples/terraform");
+const CLOUDINIT_TF = readFileSync(join(TF, "cloudinit-config/main.tf"), "utf8");
+const MAIN_TF = readFileSync(join(TF, "main.tf"), "utf8");
+const GUIDE = join(ROOT, "examples/guide.yaml");
+const WORKER = join(ROOT, "examples/rocky9-worker.yaml");
+
+const bake = (...args: string[]) => {
+  const r = runCli(["cloud-init", "-q", ...args]);
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout;
+};
+
+/** The part blocks of cloudinit-config/main.tf: attribute -> HCL expression. */
+const parts = [...CLOUDINIT_TF.matchAll(/\n {2}part \{\n([\s\S]*?)\n {2}\}/g)].map((m) =>
+  Object.fromEntries([...m[1]!.matchAll(/^\s+(\w+)\s+= (.*)$/gm)].map((a) => [a[1]!, a[2]!])),
+);
+
+/** A part's content: file(var.X), with X's default or the value given. */
+function partContent(expression: string, vars: Record<string, string>): string {
+  const name = /^file\(var\.(\w+)\)$/.exec(expression)?.[1];
+  if (!name) throw new Error(`the test reads only file(var.X) contents, not ${expression}`);
+  const fallback = new RegExp(`variable "${name}" \\{[^}]*default\\s+= "([^"]*)"`).exec(CLOUDINIT_TF)?.[1];
+  const path = vars[name] ?? (fallback && join(TF, "cloudinit-config", fallback));
+  if (!path) throw new Error(`var.${name} has no default and the test gives none`);
+  return readFileSync(path, "utf8");
+}
+
+/** Stand-in for hashicorp/cloudinit's renderCloudinitConfig (gzip and base64_encode true). */
+function renderLikeTerraform(vars: Record<string, string>): string {
+  const boundary = "MIMEBOUNDARY";
+  let mime = `Content-Type: multipart/mixed; boundary="${boundary}"\nMIME-Version: 1.0\r\n\r\n`;
+  parts.forEach((part, index) => {
+    const header: Record<string, string> = {
+      "Content-Type": JSON.parse(part.content_type!) as string,
+      "Mime-Version": "1.0",
+      "Content-Transfer-Encoding": "7bit",
+    };
+    if (part.filename) header["Content-Disposition"] = `attachment; filename="${JSON.parse(part.filename) as string}"`;
+    if (part.merge_type) header["X-Merge-Type"] = JSON.parse(part.merge_type) as string;
+    // Go's multipart writer: the first boundary without a leading CRLF, headers sorted by name.
+    mime += `${index === 0 ? "" : "\r\n"}--${boundary}\r\n`;
+    for (const name of Object.keys(header).sort()) mime += `${name}: ${header[name]}\r\n`;
+    mime += `\r\n${partContent(part.content!, vars)}`;
+  });
+  mime += `\r\n--${boundary}--\r\n`;
+  return gzipSync(Buffer.from(mime)).toString("base64");
+}
+
+describe("the cloudinit_config example, as cloud-init reads it", () => {
+  let rootfs = "";
+  let work = "";
+  beforeAll(() => {
+    rootfs = trixieRootfs();
+    work = mkdtempSync(join(tmpdir(), "bake-tf-"));
+  }, 900_000);
+
+  it("gzip and base64 on the whole, bake's part first", () => {
+    expect(CLOUDINIT_TF).toMatch(/gzip\s+= true\n\s+base64_encode = true/);
+    expect(parts.map((p) => p.content)).toEqual([
+      "file(var.bake_user_data_file)",
+      "file(var.users_file)",
+      "file(var.script_file)",
+    ]);
+  });
+
+  it("cloud-init splits the parts, keeps bake's runcmd and write_files with the user's, and sees the script by its name", () => {
+    const bakeFile = join(work, "bake-user-data.yaml");
+    const bakeText = bake("-c", GUIDE);
+    writeFileSync(bakeFile, bakeText);
+    const rendered = renderLikeTerraform({ bake_user_data_file: bakeFile });
+    const r = inRootfs(rootfs, ["python3", "-c", splitAndMerge("base64")], rendered);
+    expect(r.status, r.output).toBe(0);
+    const { parts: seen, config } = JSON.parse(r.output) as {
+      parts: [string, string][];
+      config: { runcmd: unknown[]; write_files: { path: string }[]; users: unknown[] };
+    };
+    expect(seen).toEqual([
+      ["text/cloud-config", "bake.cfg"],
+      ["text/cloud-config", "users.cfg"],
+      ["text/x-shellscript", "user-01-setup.sh"],
+    ]);
+    const bakes = parse(bakeText, { version: "1.1" }) as { runcmd: unknown[]; write_files: { path: string }[] };
+    const users = parse(readFileSync(join(TF, "cloudinit-config/users.yaml"), "utf8")) as { runcmd: unknown[] };
+    expect(config.runcmd).toEqual([...bakes.runcmd, ...users.runcmd]);
+    expect(config.write_files.map((f) => f.path)).toEqual(bakes.write_files.map((f) => f.path));
+    expect(config.users).toHaveLength(2);
+  });
+});
+
+const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;
+
+/** Evaluate one expression with `terraform console` in a folder holding `tf` (no provider: no init). */
+function terraformEval(tf: string, expression: string, tfvars: Record<string, unknown>): unknown {
+  const dir = mkdtempSync(join(tmpdir(), "bake-tfc-"));
+  writeFileSync(join(dir, "main.tf"), tf);
+  writeFileSync(join(dir, "test.tfvars.json"), JSON.stringify(tfvars));
+  const r = spawnSync("terraform", ["console", "-var-file=test.tfvars.json"], {
+    cwd: dir,
+    input: `jsonencode(${expression})\n`,
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" },
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(JSON.parse(r.stdout.trim()) as string);
+}
+
+/** main.tf's locals, with the external data source's answer as a variable. */
+const mainLocals = () =>
+  [
+    'variable "user_data_file" {\n  type    = string\n  default = ""\n}',
+    'variable "bake_result" {\n  type    = map(string)\n  default = {}\n}',
+    /\nlocals \{\n[\s\S]*?\n\}\n/.exec(MAIN_TF)![0].replace(/data\.external\.bake\[0\]\.result/g, "var.bake_result"),
+  ].join("\n");
+
+describe.runIf(terraform)("with terraform on PATH (no providers, offline)", () => {
+  let work = "";
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "bake-tf-"));
+  });
+
+  it("terraform fmt -check accepts both main.tf", () => {
+    for (const tf of ["main.tf", "cloudinit-config/main.tf"]) {
+      const copy = join(work, `${tf.replace(/\W/g, "-")}.tf`);
+      copyFileSync(join(TF, tf), copy);
+      const r = spawnSync("terraform", ["fmt", "-check", "-diff", copy], { encoding: "utf8" });
+      expect(r.status, `${tf}\n${r.stdout}${r.stderr}`).toBe(0);
+    }
+  });
+
+  it("main.tf sends a plain file as user_data, a --gzip file as user_data_base64, and counts bytes as EC2 does", () => {
+    const expression = "{ text = local.user_data, b64 = local.user_data_base64, bytes = local.user_data_bytes }";
+    const plainFile = join(work, "user-data.yaml");
+    writeFileSync(plainFile, bake("-c", GUIDE, "--cloud", "aws"));
+    expect(terraformEval(mainLocals(), expression, { user_data_file: plainFile })).toEqual({
+      text: readFileSync(plainFile, "utf8"),
+      b64: "",
+      bytes: readFileSync(plainFile).length,
+    });
+    const gzipFile = join(work, "user-data.b64");
+    writeFileSync(gzipFile, bake("-c", WORKER, "--cloud", "aws", "--gzip"));
+    const b64 = readFileSync(gzipFile, "utf8").trim();
+    expect(terraformEval(mainLocals(), expression, { user_data_file: gzipFile })).toEqual({
+      text: "",
+      b64,
+      bytes: Buffer.from(b64, "base64").length,
+    });
+    // Rendered without --cloud, the worker is over EC2's limit: the precondition's count says so.
+    const overFile = join(work, "over.yaml");
+    writeFileSync(overFile, bake("-c", WORKER));
+    const over = terraformEval(mainLocals(), "local.user_data_bytes", { user_data_file: overFile });
+    expect(over).toBe(readFileSync(overFile).length);
+    expect(over).toBeGreaterThan(16384);
+    expect(MAIN_TF).toMatch(/condition\s+= local\.user_data_bytes <= 16384/);
+  });
+
+  it("main.tf takes the wrapper's answer as it is (option B)", () => {
+    const answer = { user_data: "", user_data_base64: bake("-c", WORKER, "--cloud", "aws", "--gzip").trim() };
+    expect(
+      terraformEval(mainLocals(), "[local.user_data, local.user_data_base64, local.user_data_bytes]", {
+        bake_result: answer,
+      }),
+    ).toEqual(["", answer.user_data_base64, Buffer.from(answer.user_data_base64, "base64").length]);
+  });
+
+  it("the cloudinit_config precondition counts the decoded bytes of rendered", () => {
+    const local = /\n {2}rendered_bytes = (.*)\n/
+      .exec(CLOUDINIT_TF)![1]!
+      .replace(/data\.cloudinit_config\.node\.rendered/g, "var.rendered");
+    const tf = `variable "rendered" {\n  type = string\n}\nlocals {\n  rendered_bytes = ${local}\n}\n`;
+    for (const size of [16383, 16384, 16385]) {
+      const rendered = Buffer.alloc(size, 7).toString("base64");
+      expect(terraformEval(tf, "local.rendered_bytes", { rendered })).toBe(size);
+    }
+    expect(CLOUDINIT_TF).toMatch(/condition\s+= local\.rendered_bytes <= 16384/);
+  });
+});
