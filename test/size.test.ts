@@ -1,5 +1,5 @@
 // User-data size limits and the compressed forms cloud-init reads.
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -189,7 +189,7 @@ describe("--cloud alibaba, tencent, huawei", () => {
   });
 
   it("the defaults fit Alibaba and Huawei as plain text, and each says how to hand it to the console", async () => {
-    const { runCli } = await import("./helpers.js");
+    const { runCli, tempDir } = await import("./helpers.js");
     const alibaba = runCli(["cloud-init", "--defaults", "--cloud", "alibaba"]);
     expect(alibaba.status, alibaba.stderr).toBe(0);
     expect(alibaba.stdout.startsWith("#cloud-config\n")).toBe(true);
@@ -197,6 +197,13 @@ describe("--cloud alibaba, tencent, huawei", () => {
     const huawei = runCli(["cloud-init", "--defaults", "--cloud", "huawei"]);
     expect(huawei.status, huawei.stderr).toBe(0);
     expect(huawei.stderr).toMatch(/Huawei Cloud: .*Text .*ASCII/);
+    // Huawei's Text box takes ASCII only: a merged file in Chinese must go up as a File.
+    const users = `${tempDir()}/users.yaml`;
+    writeFileSync(users, '#cloud-config\nusers:\n  - default\n  - name: ops\n    gecos: "运维"\n');
+    const cjk = runCli(["cloud-init", "--defaults", "--cloud", "huawei", "--merge", users]);
+    expect(cjk.status, cjk.stderr).toBe(0);
+    expect(cjk.stdout).toContain("运维");
+    expect(cjk.stderr).toMatch(/Huawei Cloud: upload it as File: it holds non-ASCII characters/);
     const tencent = runCli(["cloud-init", "--defaults", "--cloud", "tencent", "--gzip"]);
     expect(tencent.stderr).toMatch(/Tencent Cloud: /);
   });
