@@ -13,8 +13,7 @@
 # node is there anyway, so no jq.
 set -eu
 out=$(mktemp)
-err=$(mktemp)
-trap 'rm -f "$out" "$err"' EXIT
+trap 'rm -f "$out"' EXIT
 query=$(node -e '
   let s = "";
   process.stdin.on("data", (d) => (s += d)).on("end", () => {
@@ -36,7 +35,7 @@ render() { ${BAKE:-bake} cloud-init -q -c "$spec" --cloud "$cloud" "$@" -o "$out
 case $gzip in
   true) render --gzip ;;
   false) render ;;
-  *) render 2>"$err" || render --gzip ;;
+  *) render 2>/dev/null || render --gzip ;;
 esac
 node -e '
   const s = require("fs").readFileSync(process.argv[1], "utf8");
