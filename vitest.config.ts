@@ -5,7 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // The fast suite. Suites that need more than the tools scripts/test-setup.mjs
     // installs for "fast" run as their own commands: test:ecosystem, test:el, test:vm.
-    exclude: ["test/vm/**", "test/ecosystem/**", "test/el/**", "node_modules/**"],
+    exclude: ["test/vm/**", "test/ecosystem/**", "test/el/**", "test/terraform/**", "node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
