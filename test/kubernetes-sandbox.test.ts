@@ -81,17 +81,23 @@ case "$1" in
   enable) if [ "$unit" = kubelet ]; then touch /stub/kubelet-enabled; fi ;;
   disable) if [ "$unit" = firewalld ]; then touch /stub/firewalld-off; fi ;;
 esac`,
+  // firewalld's config as "zone what=value" lines: the permanent one, the running one (its copy at
+  // --reload), the offline one; --zone absent is the default zone, public.
   "firewall-cmd": `touch /stub/fw-permanent /stub/fw-runtime
-case "$1" in
-  --permanent) case "$2" in --query-port=*) grep -qxF "\${2#*=}" /stub/fw-permanent ;; --add-port=*) echo "\${2#*=}" >> /stub/fw-permanent ;; esac ;;
+f=/stub/fw-runtime zone=public op=""
+for a in "$@"; do case "$a" in --permanent) f=/stub/fw-permanent ;; --zone=*) zone=\${a#*=} ;; *) op=$a ;; esac; done
+case "$op" in
   --reload) cp /stub/fw-permanent /stub/fw-runtime ;;
-  --query-port=*) grep -qxF "\${1#*=}" /stub/fw-runtime ;;
+  --query-*) grep -qxF "$zone \${op#--query-}" "$f" ;;
+  --add-*) echo "$zone \${op#--add-}" >> "$f" ;;
   *) exit 2 ;;
 esac`,
   "firewall-offline-cmd": `touch /stub/fw-offline
-case "$1" in
-  --query-port=*) grep -qxF "\${1#*=}" /stub/fw-offline ;;
-  --add-port=*) echo "\${1#*=}" >> /stub/fw-offline ;;
+zone=public op=""
+for a in "$@"; do case "$a" in --zone=*) zone=\${a#*=} ;; *) op=$a ;; esac; done
+case "$op" in
+  --query-*) grep -qxF "$zone \${op#--query-}" /stub/fw-offline ;;
+  --add-*) echo "$zone \${op#--add-}" >> /stub/fw-offline ;;
   *) exit 2 ;;
 esac`,
   crictl: `case "$1" in
@@ -221,7 +227,18 @@ describe.skipIf(!overlayRootAvailable())(
       );
       expect(box.read("etc/selinux/config")).toBe(SELINUX_CONFIG.replace("SELINUX=enforcing", "SELINUX=permissive"));
       expect(box.read("stub/enforce")).toBe("Permissive\n");
-      expect(box.read("stub/fw-runtime")).toBe("10250/tcp\n10256/tcp\n30000-32767/tcp\n");
+      // the pod network trusted, the role's ports open: permanently, and running after one reload
+      const FW =
+        "trusted source=10.244.0.0/16\npublic port=10250/tcp\npublic port=10256/tcp\npublic port=30000-32767/tcp\n";
+      expect(box.read("stub/fw-permanent")).toBe(FW);
+      expect(box.read("stub/fw-runtime")).toBe(FW);
+      expect(first.output).toContain(
+        "bake: firewalld: firewall-cmd --permanent --add-source=10.244.0.0/16 --zone=trusted\n",
+      );
+      expect(first.output).toContain("bake: firewalld: reloaded\n");
+      expect(first.output).toContain(
+        "bake: ok   - firewalld, if active, has 10250/tcp 10256/tcp 30000-32767/tcp open and 10.244.0.0/16 trusted",
+      );
       // A worker pulls what it runs (kube-proxy, pause, CoreDNS), not the control plane's
       // static pods; verify's image check passed above on the same list.
       expect(box.read("stub/images").split("\n").filter(Boolean)).toEqual([
@@ -262,7 +279,7 @@ describe.skipIf(!overlayRootAvailable())(
         again.filter(
           (c) =>
             (c[0] === "crictl" && c[1] === "pull") ||
-            (c[0] === "firewall-cmd" && c[2]?.startsWith("--add-port")) ||
+            (c[0] === "firewall-cmd" && c.some((a) => a.startsWith("--add-") || a === "--reload")) ||
             (c[0] === "systemctl" && c[1] === "mask"),
         ),
       ).toEqual([]);
@@ -367,15 +384,20 @@ describe.skipIf(!overlayRootAvailable())(
       box.cleanup();
     });
 
-    it("firewalld enabled but not running (a Packer build): the ports go into its permanent config with firewall-offline-cmd, once", async () => {
-      const box = await provision("fw-offline", base({ images: { prePull: false } }), { firewalld: "stopped\n" });
+    it("firewalld enabled but not running (a Packer build): the pod network and the ports go into its permanent config with firewall-offline-cmd, once", async () => {
+      const box = await provision("fw-offline", base({ images: { prePull: false }, podSubnet: "192.168.0.0/16" }), {
+        firewalld: "stopped\n",
+      });
       const first = await box.run();
       expect(first.code, first.output).toBe(0);
-      expect(first.output).toContain(
-        "bake: firewalld is enabled but not running; opening the ports in its permanent config",
+      expect(first.output).toContain("bake: firewalld is enabled but not running; writing its permanent config");
+      expect(box.read("stub/fw-offline")).toBe(
+        "trusted source=192.168.0.0/16\npublic port=10250/tcp\npublic port=10256/tcp\npublic port=30000-32767/tcp\n",
       );
-      expect(box.read("stub/fw-offline")).toBe("10250/tcp\n10256/tcp\n30000-32767/tcp\n");
-      expect(first.output).toContain("bake: ok   - firewalld, if active, has 10250/tcp 10256/tcp 30000-32767/tcp open");
+      expect(first.output).toContain(
+        "bake: ok   - firewalld, if active, has 10250/tcp 10256/tcp 30000-32767/tcp open and 192.168.0.0/16 trusted",
+      );
+      expect(box.calls().filter((c) => c[0] === "firewall-cmd")).toEqual([]);
       const calls = box.calls().length;
       const second = await box.run();
       expect(second.code, second.output).toBe(0);
@@ -383,8 +405,25 @@ describe.skipIf(!overlayRootAvailable())(
         box
           .calls()
           .slice(calls)
-          .filter((c) => c[0] === "firewall-offline-cmd" && c[1]?.startsWith("--add-port")),
+          .filter((c) => c[0] === "firewall-offline-cmd" && c.some((a) => a.startsWith("--add-"))),
       ).toEqual([]);
+      box.cleanup();
+    });
+
+    it("firewalld running without the pod network (dropped from its running rules): a re-run reloads it from the permanent config, adding nothing", async () => {
+      const box = await provision("fw-reload", base({ images: { prePull: false } }), { firewalld: "active\n" });
+      expect((await box.run()).code).toBe(0);
+      writeFileSync(
+        join(box.upper, "stub/fw-runtime"),
+        box.read("stub/fw-runtime").replace("trusted source=10.244.0.0/16\n", ""),
+      );
+      const calls = box.calls().length;
+      const second = await box.run();
+      expect(second.code, second.output).toBe(0);
+      expect(second.output).toContain("bake: firewalld: reloaded\n");
+      expect(box.read("stub/fw-runtime")).toContain("trusted source=10.244.0.0/16\n");
+      const again = box.calls().slice(calls);
+      expect(again.filter((c) => c.some((a) => a.startsWith("--add-")))).toEqual([]);
       box.cleanup();
     });
 

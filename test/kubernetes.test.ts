@@ -233,10 +233,10 @@ describe("the repo's URL against the version and the distro", () => {
 });
 
 describe("firewalld", () => {
-  it("opens the role's ports by default", () => {
-    expect(stepRun(on(), "firewalld")).toBe("bake_firewalld_open 10250/tcp 10256/tcp 30000-32767/tcp");
-    expect(stepRun(on({ kubernetes: { role: "control-plane" } }), "firewalld")).toBe(
-      "bake_firewalld_open 6443/tcp 2379-2380/tcp 10250/tcp 10257/tcp 10259/tcp",
+  it("opens the role's ports and trusts the pod network (flannel's 10.244.0.0/16 by default)", () => {
+    expect(stepRun(on(), "firewalld")).toBe("bake_firewalld_open 10.244.0.0/16 10250/tcp 10256/tcp 30000-32767/tcp");
+    expect(stepRun(on({ kubernetes: { role: "control-plane", podSubnet: "192.168.0.0/16" } }), "firewalld")).toBe(
+      "bake_firewalld_open 192.168.0.0/16 6443/tcp 2379-2380/tcp 10250/tcp 10257/tcp 10259/tcp",
     );
     expect(stepRun(on({ kubernetes: { firewalld: { action: "disable" } } }), "firewalld")).toBe(
       "bake_firewalld_disable",
@@ -264,6 +264,40 @@ describe("firewalld", () => {
       ),
     ]);
     expect(errors(on({ kubernetes: { firewalld: { action: "disable", ports: [] } } }))).toEqual([]);
+  });
+
+  it("verify checks the pod network in the trusted zone beside the ports", () => {
+    expect(verify(on({ kubernetes: { podSubnet: "fd00:10:244::/56" } }))).toContain(
+      "bake_check 'firewalld, if active, has 10250/tcp 10256/tcp 30000-32767/tcp open and fd00:10:244::/56 trusted' bake_firewalld_has_open fd00:10:244::/56 10250/tcp 10256/tcp 30000-32767/tcp",
+    );
+  });
+
+  it("refuses a pod network that is not a CIDR, or has host bits set, naming the network", () => {
+    for (const podSubnet of [
+      "10.244.0.0",
+      "10.244.0.0/33",
+      "10.256.0.0/16",
+      "0.0.0.0/0",
+      "fd00::1::/64",
+      "10.244.0.0/16 ",
+    ])
+      expect(errors(on({ kubernetes: { podSubnet } })), podSubnet).toEqual([
+        expect.stringMatching(/^kubernetes\.podSubnet: ".*" is not a network in CIDR notation/),
+      ]);
+    expect(errors(on({ kubernetes: { podSubnet: "10.244.1.0/16" } }))).toEqual([
+      "kubernetes.podSubnet: 10.244.1.0/16 has host bits set; the network it names is 10.244.0.0/16: use that",
+    ]);
+    expect(errors(on({ kubernetes: { podSubnet: "fd00:10:244::1/56" } }))).toEqual([
+      "kubernetes.podSubnet: fd00:10:244::1/56 has host bits set; the network it names is fd00:10:244:0:0:0:0:0/56: use that",
+    ]);
+    for (const podSubnet of ["10.244.0.0/16", "192.168.0.0/16", "10.0.0.0/8", "fd00:10:244::/56", "::/1"])
+      expect(errors(on({ kubernetes: { podSubnet } })), podSubnet).toEqual([]);
+  });
+
+  it("warns that the pod network is unused when firewalld is disabled", () => {
+    expect(warnings(on({ kubernetes: { podSubnet: "10.244.0.0/16", firewalld: { action: "disable" } } }))).toEqual([
+      "kubernetes.podSubnet: is unused with firewalld.action: disable",
+    ]);
   });
 
   it("refuses a port without its protocol", () => {

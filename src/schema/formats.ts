@@ -73,6 +73,39 @@ function explainHttpUrl(value: string, scheme: "http" | "https"): string | undef
 const IMAGE_REF =
   /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
+// An IPv4 or IPv6 network in CIDR notation: the address as written and its prefix length.
+function cidrParts(value: string): { bits: bigint; width: number; prefix: number } | undefined {
+  const m = /^([0-9.]+|[0-9A-Fa-f:]+)\/(\d{1,3})$/.exec(value);
+  if (!m) return undefined;
+  const [, address = "", length = ""] = m;
+  const prefix = Number(length);
+  if (address.includes(".")) {
+    const octets = address.split(".");
+    if (octets.length !== 4 || octets.some((o) => !/^\d{1,3}$/.test(o) || Number(o) > 255) || prefix > 32)
+      return undefined;
+    return { bits: octets.reduce((acc, o) => (acc << 8n) | BigInt(o), 0n), width: 32, prefix };
+  }
+  const halves = address.split("::");
+  const groups = halves.map((h) => (h === "" ? [] : h.split(":")));
+  const given = groups.flat();
+  if (halves.length > 2 || prefix > 128 || given.some((g) => !/^[0-9A-Fa-f]{1,4}$/.test(g))) return undefined;
+  if (halves.length === 1 ? given.length !== 8 : given.length > 7) return undefined;
+  const all = [...groups[0]!, ...Array(8 - given.length).fill("0"), ...(groups[1] ?? [])];
+  return { bits: all.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n), width: 128, prefix };
+}
+
+/** A CIDR's network address when `value` has host bits set ("10.244.1.0/16" -> "10.244.0.0/16"); undefined when it has none. */
+export function cidrWithoutHostBits(value: string): string | undefined {
+  const c = cidrParts(value);
+  if (!c) return undefined;
+  const host = (1n << BigInt(c.width - c.prefix)) - 1n;
+  if ((c.bits & host) === 0n) return undefined;
+  const net = c.bits & ~host;
+  if (c.width === 32) return `${[24n, 16n, 8n, 0n].map((s) => (net >> s) & 255n).join(".")}/${c.prefix}`;
+  const groups = [...Array(8).keys()].map((i) => ((net >> BigInt(112 - 16 * i)) & 0xffffn).toString(16));
+  return `${groups.join(":")}/${c.prefix}`;
+}
+
 const PEM = /^(-----BEGIN [A-Z0-9 ]+-----\n(?:[A-Za-z0-9+/=]{1,76}\n)+-----END [A-Z0-9 ]+-----\n?)+$/;
 
 export const formats: Record<string, StringFormat> = {
@@ -182,6 +215,12 @@ export const formats: Record<string, StringFormat> = {
         .every((n) => Number(n) >= 1 && Number(n) <= 65535),
     expected: "a port or range with its protocol, such as 6443/tcp or 30000-32767/tcp",
     samples: ["8472/udp"],
+  },
+  cidr: {
+    // A /0 would make every address a pod address.
+    test: (v) => (cidrParts(v)?.prefix ?? 0) > 0,
+    expected: "a network in CIDR notation such as 10.244.0.0/16 or fd00:10:244::/56 (prefix length 1 or more)",
+    samples: ["10.245.0.0/16"],
   },
   "optional-image-repository": {
     test: (v) =>

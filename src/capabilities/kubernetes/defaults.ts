@@ -12,11 +12,17 @@ import {
 } from "./releases.js";
 import type { NodeSpec } from "../../schema/node-spec.js";
 
+// kubeadm has no default pod network (`kubeadm init --pod-network-cidr` is empty); flannel's
+// kube-flannel.yml has "Network": "10.244.0.0/16" and its Documentation/kubernetes.md says to pass
+// --pod-network-cidr=10.244.0.0/16 to kubeadm init (flannel-io/flannel, read 2026-12-06).
+export const DEFAULT_POD_SUBNET = "10.244.0.0/16";
+
 export function kubernetesDefaults(info: DistroInfo): NodeSpec["kubernetes"] {
   return {
     enabled: false,
     version: DEFAULT_KUBERNETES_VERSION,
     role: "worker",
+    podSubnet: DEFAULT_POD_SUBNET,
     repo: { ...pkgsK8sRepo(DEFAULT_KUBERNETES_VERSION, info.family), gpgkeySha256: "" },
     disableSwap: true,
     firewalld: { action: "open-ports", ports: ROLE_PORTS.worker },

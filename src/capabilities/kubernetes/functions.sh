@@ -20,38 +20,38 @@ bake_on_path() { command -v "$1" >/dev/null; }
 bake_swap_is_off() { [ "$(grep -c . /proc/swaps)" -le 1 ]; }
 bake_fstab_has_no_swap() { ! grep -qE '^[[:space:]]*[^#[:space:]]+[[:space:]]+[^[:space:]]+[[:space:]]+swap([[:space:]]|$)' /etc/fstab 2>/dev/null; }
 
-# Nothing happens without firewalld. Enabled but not running (a Packer build that
-# has not started it): firewall-offline-cmd writes the ports into the config it
-# loads at its next start. One function per action, so user-data carries only the
-# action the spec picks.
+# Nothing happens without firewalld. Running: bake's rules go into its permanent
+# config, then a reload when the running rules lack one. Enabled but not running
+# (a Packer build that has not started it): firewall-offline-cmd writes the config
+# it loads at its next start. One function per action, so user-data carries only
+# the action the spec picks.
 bake_firewalld_stopped() { ! systemctl is-active --quiet firewalld && systemctl is-enabled --quiet firewalld 2>/dev/null; }
-# Opens the ports $@ for good.
+# The command that reads the rules firewalld runs with, or starts with; fails without firewalld.
+bake_firewalld_cmd() {
+  if bake_firewalld_stopped && command -v firewall-offline-cmd >/dev/null; then echo firewall-offline-cmd
+  else systemctl is-active --quiet firewalld && echo firewall-cmd; fi
+}
+# $1 the pod network, then the ports to open. The pod network is a source of the
+# trusted zone (target ACCEPT): what pods send passes, forwarded or to the node,
+# whichever interface a CNI gives them (bridge, veth, overlay). The values are a
+# CIDR and ports (the schema's formats), so they split into words safely.
+# shellcheck disable=SC2086
 bake_firewalld_open() {
-  local port added="" cmd=(firewall-cmd --permanent)
-  if bake_firewalld_stopped && command -v firewall-offline-cmd >/dev/null; then
-    cmd=(firewall-offline-cmd)
-    echo "bake: firewalld is enabled but not running; opening the ports in its permanent config"
-  elif ! systemctl is-active --quiet firewalld; then
-    echo "bake: firewalld is not active; no firewall change"
-    return 0
-  fi
-  for port in "$@"; do
-    if ! bake_quiet "${cmd[@]}" --query-port="$port"; then
-      "${cmd[@]}" --add-port="$port" >/dev/null
-      echo "bake: firewalld: opened $port"
-      added=1
-    fi
+  local pod=$1 what cmd
+  shift
+  if ! cmd=$(bake_firewalld_cmd); then echo "bake: firewalld is not active; no firewall change"; return 0; fi
+  if [ "$cmd" = firewall-cmd ]; then cmd+=" --permanent"; else echo "bake: firewalld is enabled but not running; writing its permanent config"; fi
+  for what in "source=$pod --zone=trusted" "${@/#/port=}"; do
+    bake_quiet $cmd --query-$what || { $cmd --add-$what >/dev/null; echo "bake: firewalld: $cmd --add-$what"; }
   done
-  if [ -n "$added" ] && [ "${cmd[0]}" = firewall-cmd ]; then firewall-cmd --reload >/dev/null; fi
+  if [ "$cmd" != firewall-offline-cmd ] && ! bake_firewalld_has_open "$pod" "$@"; then firewall-cmd --reload >/dev/null; echo "bake: firewalld: reloaded"; fi
 }
 bake_firewalld_has_open() {
-  local port
-  if bake_firewalld_stopped && command -v firewall-offline-cmd >/dev/null; then
-    for port in "$@"; do bake_quiet firewall-offline-cmd --query-port="$port" || return 1; done
-    return 0
-  fi
-  if ! systemctl is-active --quiet firewalld; then return 0; fi
-  for port in "$@"; do bake_quiet firewall-cmd --query-port="$port" || return 1; done
+  local pod=$1 port cmd
+  shift
+  cmd=$(bake_firewalld_cmd) || return 0
+  bake_quiet "$cmd" --zone=trusted --query-source="$pod" || return 1
+  for port in "$@"; do bake_quiet "$cmd" --query-port="$port" || return 1; done
 }
 bake_firewalld_disable() { if systemctl is-active --quiet firewalld || bake_firewalld_stopped; then systemctl disable --now firewalld; fi; }
 bake_firewalld_disabled() { ! systemctl is-active --quiet firewalld && ! systemctl is-enabled --quiet firewalld 2>/dev/null; }

@@ -117,8 +117,9 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
         title:
           fw.action === "disable"
             ? "disable firewalld if it is active"
-            : `open the ${k.role}'s ports if firewalld is active`,
-        run: fw.action === "disable" ? sh`bake_firewalld_disable` : sh`bake_firewalld_open ${fw.ports}`,
+            : `firewalld, if active: open the ${k.role}'s ports, trust the pod network ${k.podSubnet}`,
+        run:
+          fw.action === "disable" ? sh`bake_firewalld_disable` : sh`bake_firewalld_open ${[k.podSubnet, ...fw.ports]}`,
       },
       // kubelet restarts every few seconds until kubeadm init or join writes its config: that is expected.
       {
@@ -151,8 +152,13 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
       { description: `SELinux is ${k.selinux}`, test: sh`bake_selinux_mode_is ${k.selinux}` },
       {
         description:
-          fw.action === "disable" ? "firewalld is off" : `firewalld, if active, has ${fw.ports.join(" ")} open`,
-        test: fw.action === "disable" ? sh`bake_firewalld_disabled` : sh`bake_firewalld_has_open ${fw.ports}`,
+          fw.action === "disable"
+            ? "firewalld is off"
+            : `firewalld, if active, has ${fw.ports.join(" ")} open and ${k.podSubnet} trusted`,
+        test:
+          fw.action === "disable"
+            ? sh`bake_firewalld_disabled`
+            : sh`bake_firewalld_has_open ${[k.podSubnet, ...fw.ports]}`,
       },
       ...(pulls
         ? [{ description: "the pulled images are in containerd", test: sh`bake_images_present ${images}`, slow: true }]

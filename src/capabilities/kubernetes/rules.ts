@@ -14,6 +14,7 @@ import { repoOfFormat, urlFormat, urlMinor, withFormat, withMinor, type RepoForm
 import type { Diagnostic } from "../../report.js";
 import type { NodeSpec } from "../../schema/node-spec.js";
 import { joinKey } from "../../schema/key-path.js";
+import { cidrWithoutHostBits } from "../../schema/formats.js";
 
 // Why each role port matters, for the warning when a port list leaves one out.
 const PORT_USE: Record<string, string> = {
@@ -141,8 +142,19 @@ export function kubernetesRules(spec: NodeSpec, raw: Record<string, unknown>): D
         );
       }
     }
-  } else if ((kraw.firewalld as Record<string, unknown> | undefined)?.ports !== undefined) {
-    add("warning", ["kubernetes", "firewalld", "ports"], "is unused with firewalld.action: disable");
+  } else {
+    if ((kraw.firewalld as Record<string, unknown> | undefined)?.ports !== undefined)
+      add("warning", ["kubernetes", "firewalld", "ports"], "is unused with firewalld.action: disable");
+    if (kraw.podSubnet !== undefined)
+      add("warning", ["kubernetes", "podSubnet"], "is unused with firewalld.action: disable");
+  }
+  const network = cidrWithoutHostBits(k.podSubnet);
+  if (network !== undefined) {
+    add(
+      "error",
+      ["kubernetes", "podSubnet"],
+      `${k.podSubnet} has host bits set; the network it names is ${network}: use that`,
+    );
   }
 
   if (String(spec.kernel.sysctl["net.ipv4.ip_forward"] ?? "") !== "1") {

@@ -16,6 +16,10 @@ export const KubernetesSection = obj(
       ["worker", "control-plane"],
       "worker: ready for kubeadm join. control-plane: ready for kubeadm init; picks the firewalld ports, the images pulled (a worker skips the control plane's four) and which kubeadm preflight runs in verify.",
     ),
+    podSubnet: str(
+      "cidr",
+      "The cluster's pod network: kubeadm's networking.podSubnet (--pod-network-cidr), the network your CNI gives pods addresses from. With firewalld it becomes a source of the trusted zone, so pod traffic the node forwards (pod to pod, pod egress, overlay to pod) passes on any CNI interface. Default 10.244.0.0/16, flannel's, the value flannel's docs pass to kubeadm init (kubeadm has no default); Calico's operator default is 192.168.0.0/16.",
+    ),
     repo: obj(
       {
         baseurl: Type.String({
@@ -44,7 +48,7 @@ export const KubernetesSection = obj(
       {
         action: oneOf(
           ["open-ports", "disable"],
-          "open-ports: when firewalld is active, open kubernetes.firewalld.ports permanently; when it is enabled but not running (a Packer build), write them with firewall-offline-cmd. disable: stop and disable firewalld. Without firewalld enabled bake changes nothing.",
+          "open-ports: when firewalld is active, open kubernetes.firewalld.ports and add kubernetes.podSubnet to the trusted zone, permanently and now; when it is enabled but not running (a Packer build), write them with firewall-offline-cmd. disable: stop and disable firewalld. Without firewalld enabled bake changes nothing.",
         ),
         ports: Type.Array(str("firewall-port", "Port or range with protocol."), {
           uniqueItems: true,
