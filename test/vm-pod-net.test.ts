@@ -1,8 +1,8 @@
 // The host's reading of pod.sh's pod-net sections (test/vm/lib/pod-checks.ts), on report text
 // shaped like a trixie boot's: what passes, and what each kind of broken pod network shows.
 import { describe, expect, it } from "vitest";
-import { inSubnet, missingCniPlugin, podNetProblems } from "./vm/lib/pod-checks.js";
-import { podNet } from "./vm/lib/pod-fixture.js";
+import { inSubnet, missingCniPlugin, podNetBlockedProblems, podNetProblems } from "./vm/lib/pod-checks.js";
+import { podNet, POD_NET_PTP_CONFLIST } from "./vm/lib/pod-fixture.js";
 
 const MARKER = "bakeprobe 1: bake VM test workload";
 const ID = (c: string) => c.repeat(64);
@@ -60,6 +60,13 @@ describe("pod-net report", () => {
       plugins: ["loopback", "bridge", "host-local", "portmap"],
     });
   });
+  it("the routed fixture is ptp, in a /24 of the same pod network", async () => {
+    expect(await podNet(POD_NET_PTP_CONFLIST)).toEqual({
+      name: "bake-vm-pod-ptp",
+      subnet: "10.244.64.0/24",
+      plugins: ["loopback", "ptp", "host-local", "portmap"],
+    });
+  });
   it("inSubnet compares the network bits only", () => {
     expect(inSubnet("10.244.0.2", "10.244.0.0/16")).toBe(true);
     expect(inSubnet("10.244.255.254", "10.244.0.0/16")).toBe(true);
@@ -91,5 +98,22 @@ describe("pod-net report", () => {
     expect(problems[0]).toContain('failed to find plugin \\"loopback\\" in path [/usr/lib/cni]');
     expect(missingCniPlugin(NO_PLUGIN)).toEqual({ plugin: "loopback", path: "/usr/lib/cni" });
     expect(missingCniPlugin(PASSING)).toBeUndefined();
+  });
+  it("a negative control passes only when the pods run with addresses and all three probes fail", () => {
+    // what firewalld's reject shows: the pods are up, their packets go nowhere
+    const blocked = PASSING.replace("expect: pass", "expect: fail")
+      .replace(", 3 packets received, 0%", ", 0 packets received, 100%")
+      .replace("ping-a-b-exit: 0", "ping-a-b-exit: 1")
+      .replace("http-a-b-exit: 0", "http-a-b-exit: 1")
+      .replace(`http-a-b: ${MARKER}`, "http-a-b: wget: can't connect to remote host (10.244.0.3): No route to host")
+      .replace("http-a-registry-exit: 0", "http-a-registry-exit: 1")
+      .replace("http-a-registry: {}", "http-a-registry: wget: can't connect to remote host: No route to host");
+    expect(podNetBlockedProblems(blocked, opts)).toEqual([]);
+    // traffic that passed is no negative control, nor is one whose pods never ran
+    expect(podNetBlockedProblems(PASSING, opts)).toHaveLength(3);
+    expect(podNetBlockedProblems(blocked.replace("http-a-registry-exit: 1", "http-a-registry-exit: 0"), opts)).toEqual([
+      "http-a-registry exited '0', not failed: wget: can't connect to remote host: No route to host",
+    ]);
+    expect(podNetBlockedProblems(NO_PLUGIN, opts).length).toBeGreaterThan(3);
   });
 });

@@ -13,7 +13,6 @@ import { REAL_CRICTL_PRESENT, startCrictlServer, VENDOR_TARBALL, type CrictlServ
 import { activeSwaps, imagesAbsent, missingTools, part } from "./lib/kube-checks.js";
 import { KUBE_PATCH, kubeadmImageList, STANDIN_MARK, startKubeRepo } from "./lib/kube-repo.js";
 import { buildImage, SLEEP_UNTIL_TERM } from "./lib/oci-image.js";
-import { startRegistry } from "./lib/registry.js";
 import { qemuExample, type PackerExample } from "./lib/packer-example.js";
 import { log } from "./lib/exec.js";
 import {
@@ -21,6 +20,7 @@ import {
   mirrorPullProblems,
   missingCniPlugin,
   podDownProblems,
+  podNetBlockedProblems,
   podNetProblems,
   podUpProblems,
   systemdCgroupProblems,
@@ -28,6 +28,7 @@ import {
 import {
   inMirror,
   POD_NET_CONFLIST,
+  POD_NET_PTP_CONFLIST,
   podNet,
   SANDBOX_IMAGE,
   startPodFixture,
@@ -386,6 +387,8 @@ schedule(`${P}-failure`, async () => {
 // preflight. The harness's boothook gives the VM a swap file in fstab before bake runs; the
 // disk is then booted again to see that swap stays off.
 const KUBE_IMAGE_REPOSITORY = "registry.k8s-mirror.invalid/google_containers";
+// bake's default kubernetes.podSubnet (flannel's), which both pod network fixtures lie in
+const FW_POD_SUBNET = "10.244.0.0/16";
 const SWAP_PRELUDE = `# harness: swap in fstab and active before bake runs (once per disk): bake's swap-off must undo it
 if [ ! -e /var/lib/bake-vm/swap-before-bake.txt ]; then
   mkdir -p /var/lib/bake-vm
@@ -401,7 +404,9 @@ schedule(`${P}-kubeadm`, async () => {
   const standIn = !CLOUD_IMAGE;
   if (standIn && !REAL_CRICTL_PRESENT)
     throw new Error(`${name} needs the real crictl (${VENDOR_TARBALL}): bake pulls kubeadm's images with it`);
-  const registry = standIn ? await startRegistry(name) : undefined;
+  // the pod fixture's registry (its workload image for the firewalld proof) also holds kubeadm's images
+  const fixture = standIn ? await startPodFixture(name) : undefined;
+  const registry = fixture?.registry;
   const repo = standIn ? await startKubeRepo(VENDOR_TARBALL) : undefined;
   let disk: string | undefined;
   try {
@@ -419,7 +424,12 @@ schedule(`${P}-kubeadm`, async () => {
     const spec = standIn
       ? {
           distro: primary,
-          containerd: { registries: { [KUBE_IMAGE_REPOSITORY.split("/")[0]!]: { mirrors: [registry!.guestUrl] } } },
+          containerd: {
+            registries: {
+              [KUBE_IMAGE_REPOSITORY.split("/")[0]!]: { mirrors: [registry!.guestUrl] },
+              "docker.io": { mirrors: [registry!.guestUrl] },
+            },
+          },
           kubernetes: {
             ...kubernetes,
             repo: { baseurl: repo!.guestBaseurl, gpgkeySha256: repo!.keySha256 },
@@ -455,7 +465,32 @@ schedule(`${P}-kubeadm`, async () => {
     if (repo) await writeFile(join(result.dir, "kube-repo-requests.log"), repo.requests.join("\n") + "\n");
     let reboot: BootResult | undefined;
     if (disk && !result.timedOut) {
-      reboot = await boot({ name: `${name}-reboot`, ...common, disk, instanceId: result.instanceId });
+      // issue 27 item 4, last in the second boot's report: firewalld switched on after cloud-init, bake run again
+      const firewall: { params: Record<string, string>; files: Record<string, Buffer> } = fixture
+        ? {
+            params: {
+              POD_WORKLOAD_IMAGE: fixture.workload.ref,
+              POD_NET_REGISTRY: new URL(fixture.registry.guestUrl).host,
+              FW_POD_SUBNET: FW_POD_SUBNET,
+            },
+            files: {
+              "pod.sh": await readFile(join(GUEST, "pod.sh")),
+              "pod-net.conflist": await readFile(POD_NET_CONFLIST),
+              "pod-net-ptp.conflist": await readFile(POD_NET_PTP_CONFLIST),
+              "firewall.sh": await readFile(join(GUEST, "firewall.sh")),
+            },
+          }
+        : { params: {}, files: {} };
+      reboot = await boot({
+        name: `${name}-reboot`,
+        ...common,
+        params: { ...common.params, ...firewall.params },
+        files: { ...common.files, ...firewall.files },
+        disk,
+        instanceId: result.instanceId,
+        // firewalld's install and eight pod networks after the report
+        timeoutSec: fixture ? 2700 : undefined,
+      });
       collectFigures(reboot);
     }
     const kube: KubeBoot = {
@@ -466,7 +501,13 @@ schedule(`${P}-kubeadm`, async () => {
       mirror: registry?.guestUrl,
       ...(repo && { repo: { baseurl: repo.guestBaseurl, keySha256: repo.keySha256, requests: [...repo.requests] } }),
     };
-    return { result, bakeOut, expect: e, kube };
+    return {
+      result,
+      bakeOut,
+      expect: e,
+      kube,
+      pod: fixture && { fixture, accessLog: [...fixture.registry.accessLog] },
+    };
   } finally {
     await registry?.stop();
     await repo?.close();
@@ -1361,5 +1402,86 @@ if (jobs.has(`${P}-kubeadm`)) {
         expect(s("kube-kubelet", r)).toMatch(/^is-enabled: enabled$/m);
       });
     });
+    if (standIn)
+      describe("then Debian's firewalld switched on and bake run again (issue 27 item 4)", () => firewallChecks(get));
+  });
+}
+
+/**
+ * Issue 27 item 4 (guest/firewall.sh, on the kubeadm-ready node's second boot): pod traffic on a
+ * bridge and on a routed ptp network, without firewalld, then with Debian's firewalld (nftables)
+ * switched on after cloud-init and bake run again, then with bake's rule dropped from firewalld's
+ * running rules (the ports still open), then after one more bake run.
+ */
+function firewallChecks(get: () => Run) {
+  const s = (name: string) => sec(get().kube!.reboot!, name);
+  const nets = async () => ({ bridge: await podNet(), ptp: await podNet(POD_NET_PTP_CONFLIST) });
+  const pass = async (section: string, net: "bridge" | "ptp") =>
+    podNetProblems(s(section), { subnet: (await nets())[net].subnet, marker: WORKLOAD_MARKER });
+  const fail = async (section: string, net: "bridge" | "ptp") =>
+    podNetBlockedProblems(s(section), { subnet: (await nets())[net].subnet });
+  it("without firewalld, pods on the bridge and on the ptp network reach each other and the host's registry", async () => {
+    expect(kv(s("fw-pull"), "pull-exit")).toBe("0");
+    expect(kv(s("fw-off-bridge"), "cni-networks")?.split(" ")).toContain((await nets()).bridge.name);
+    expect(kv(s("fw-off-ptp"), "cni-networks")?.split(" ")).toContain((await nets()).ptp.name);
+    expect(await pass("fw-off-bridge", "bridge")).toEqual([]);
+    expect(await pass("fw-off-ptp", "ptp")).toEqual([]);
+  });
+  it("Debian's firewalld is installed after cloud-init (which it removes) and runs with nftables, the pod network not trusted", () => {
+    const i = s("fw-install");
+    expect(kv(i, "install-exit")).toBe("0");
+    expect(i).toMatch(/^Removing cloud-init /m);
+    expect(kv(i, "firewalld-active")).toBe("active");
+    expect(kv(i, "backend")).toBe("nftables");
+    expect(kv(i, "default-zone")).toBe("public");
+    expect(kv(i, "trusted-sources")).toBe("");
+  });
+  it("bake's re-run trusts the pod network and opens the ports, permanently and running, and verify checks it", () => {
+    const r = s("fw-bake-run");
+    expect(kv(r, "bake-exit")).toBe("0");
+    expect(r).toContain(
+      `bake-log: bake: firewalld: firewall-cmd --permanent --add-source=${FW_POD_SUBNET} --zone=trusted`,
+    );
+    expect(r).toContain("bake-log: bake: firewalld: firewall-cmd --permanent --add-port=6443/tcp");
+    expect(r).toContain("bake-log: bake: firewalld: reloaded");
+    expect(r).toMatch(
+      new RegExp(
+        `^bake-log: bake: ok {3}- firewalld, if active, has .* open and ${FW_POD_SUBNET.replace(/\./g, "\\.")} trusted$`,
+        "m",
+      ),
+    );
+    expect(kv(r, "trusted-sources")).toBe(FW_POD_SUBNET);
+    expect(kv(r, "trusted-sources-permanent")).toBe(FW_POD_SUBNET);
+  });
+  it("with firewalld and bake's rule, pods on the ptp network and on the bridge reach each other and the host's registry", async () => {
+    expect(await pass("fw-on-ptp", "ptp")).toEqual([]);
+    expect(await pass("fw-on-bridge", "bridge")).toEqual([]);
+  });
+  it("negative control: with the pod network dropped from firewalld's running rules (ports still open), the same traffic fails on both", async () => {
+    expect(kv(s("fw-neg-bridge"), "trusted-sources")).toBe("");
+    expect(kv(s("fw-neg-bridge"), "default-zone-ports")).toContain("10250/tcp");
+    expect(await fail("fw-neg-bridge", "bridge")).toEqual([]);
+    expect(await fail("fw-neg-ptp", "ptp")).toEqual([]);
+  });
+  it("bake run once more restores it with a reload, adding nothing to the permanent config", () => {
+    const r = s("fw-bake-rerun");
+    expect(kv(r, "bake-exit")).toBe("0");
+    expect(r).not.toContain("--add-");
+    expect(r).toContain("bake-log: bake: firewalld: reloaded");
+    expect(kv(r, "trusted-sources")).toBe(FW_POD_SUBNET);
+  });
+  it("figures", async () => {
+    const line = (section: string) => {
+      const v = (k: string) => kv(s(section), k) ?? "-";
+      const took = (Number(v("uptime-end")) - Number(v("uptime-start"))).toFixed(1);
+      return `${section}: a ${v("a-ip")}, b ${v("b-ip")}; ping a->b ${v("ping-a-b-exit")} (${v("ping-a-b")}); HTTP a->b ${v("http-a-b-exit")}; a->registry ${v("http-a-registry-exit")}; ${took} s`;
+    };
+    const sections = ["fw-off-bridge", "fw-off-ptp", "fw-on-ptp", "fw-on-bridge", "fw-neg-bridge", "fw-neg-ptp"];
+    const install = s("fw-install");
+    process.stderr.write(
+      `[vm] ${get().kube!.reboot!.name}: firewalld ${kv(install, "firewalld-version")} (${kv(install, "backend")}), install ${(Number(kv(install, "uptime-end")) - Number(kv(install, "uptime-start"))).toFixed(1)} s\n` +
+        sections.map((x) => `[vm]   ${line(x)}\n`).join(""),
+    );
+    expect(sections.every((x) => s(x) !== "")).toBe(true);
   });
 }

@@ -10,6 +10,7 @@
 # POD_NET=1       (Debian images) then two pods on a CNI bridge network (pod-net.conflist from the
 #                 seed; the plugins only in /opt/cni/bin, where the image put them), and the same
 #                 with containerd told to search /usr/lib/cni alone.
+# POD_LIB=1       sourced by another guest script for pod_net and its helpers: runs nothing.
 # POD_NEGATIVE=1  afterwards, break the node three ways and record what the same steps show:
 #                 no hosts.toml, SystemdCgroup = false, a sandbox image the mirror does not have.
 set -u
@@ -213,6 +214,9 @@ restart_containerd() {
   for _ in $(seq 60); do crictl info > /dev/null 2>&1 && return 0; sleep 1; done
   echo "containerd did not come back"
 }
+
+# POD_LIB=1: sourced for its functions (firewall.sh), nothing run
+[ -z "${POD_LIB:-}" ] || return 0
 
 sec pod-crictl-info
 crictl --version 2>&1

@@ -111,6 +111,8 @@ READY_UPTIME=$(cut -d' ' -f1 /proc/uptime)
   if [ -f "$H/pod.sh" ]; then bash "$H/pod.sh"; fi
   # the kubeadm-ready boot's own sections
   if [ -f "$H/kube.sh" ]; then bash "$H/kube.sh"; fi
+  # issue 27 item 4: firewalld switched on after cloud-init, bake run again, pod traffic (it changes the node: last)
+  if [ -f "$H/firewall.sh" ]; then bash "$H/firewall.sh"; fi
   sec journal-containerd; journalctl -b -u containerd --no-pager 2>&1 | tail -n 40
   sec selinux; getenforce 2>&1; ls -dZ "$CONTAINERD_ROOT" 2>&1
   sec end; echo "uptime: $(cut -d' ' -f1 /proc/uptime)"

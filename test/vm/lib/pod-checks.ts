@@ -105,3 +105,21 @@ export function missingCniPlugin(section: string): { plugin: string; path: strin
   const m = /failed to find plugin \\?"([\w-]+)\\?" in path \[([^\]]*)\]/.exec(stderr);
   return m ? { plugin: m[1]!, path: m[2]! } : undefined;
 }
+
+/**
+ * pod.sh's pod_net, traffic expected not to pass (a negative control): both pods run with an
+ * address from the subnet, so what fails is the traffic, not the pods' setup; then a's ping to b,
+ * its HTTP request to b and its request to the host's registry each fail, and both pods are removed.
+ */
+export function podNetBlockedProblems(section: string, opts: { subnet: string }): string[] {
+  const problems = [...podUpProblems(section, "a-"), ...podUpProblems(section, "b-")];
+  for (const key of ["a-ip", "b-ip"]) {
+    const ip = kv(section, key) ?? "";
+    if (!inSubnet(ip, opts.subnet)) problems.push(`${key} '${ip}' is not in ${opts.subnet}`);
+  }
+  for (const probe of ["ping-a-b", "http-a-b", "http-a-registry"]) {
+    const exit = kv(section, `${probe}-exit`) ?? "";
+    if (!/^[1-9]\d*$/.test(exit)) problems.push(`${probe} exited '${exit}', not failed: ${kv(section, probe)}`);
+  }
+  return [...problems, ...podDownProblems(section, ["a-", "b-"])];
+}

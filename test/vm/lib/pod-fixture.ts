@@ -63,6 +63,12 @@ export async function startPodFixture(name: string): Promise<PodFixture> {
  * cluster's CNI writes its own. pod.sh installs it as /etc/cni/net.d/10-bake-vm.conflist.
  */
 export const POD_NET_CONFLIST = join(dirname(fileURLToPath(import.meta.url)), "..", "guest", "pod-net.conflist");
+/**
+ * A routed pod network (issue 27 item 4): the ptp plugin, one veth per pod and a host route to it,
+ * no bridge; the shape of Calico's cali* interfaces. Its range is a /24 of the pod network, as a
+ * cluster's CNI gives each node one.
+ */
+export const POD_NET_PTP_CONFLIST = join(dirname(POD_NET_CONFLIST), "pod-net-ptp.conflist");
 
 export interface PodNet {
   /** the network's name, as containerd lists it in crictl info */
@@ -78,10 +84,10 @@ interface Conflist {
   plugins?: { type: string; ipam?: { type: string; ranges?: { subnet: string }[][] } }[];
 }
 
-export async function podNet(): Promise<PodNet> {
-  const conf: Conflist = JSON.parse(await readFile(POD_NET_CONFLIST, "utf8"));
+export async function podNet(file = POD_NET_CONFLIST): Promise<PodNet> {
+  const conf: Conflist = JSON.parse(await readFile(file, "utf8"));
   const subnet = conf.plugins?.[0]?.ipam?.ranges?.[0]?.[0]?.subnet;
-  if (!conf.name || !subnet) throw new Error(`${POD_NET_CONFLIST}: no name, or no ipam range in its first plugin`);
+  if (!conf.name || !subnet) throw new Error(`${file}: no name, or no ipam range in its first plugin`);
   const plugins = (conf.plugins ?? []).flatMap((p) => [p.type, ...(p.ipam ? [p.ipam.type] : [])]);
   return { name: conf.name, subnet, plugins: ["loopback", ...plugins] };
 }
