@@ -13,8 +13,9 @@ W=/run/bake-vm/pod
 # the spec's kubernetes.podSubnet; params.env sets it
 FW_POD_SUBNET=""
 POD_LIB=1
+# pod.sh, on the seed as pod-lib.sh so that report.sh does not run its single-pod proof here
 # shellcheck source=pod.sh
-. "$H/pod.sh"
+. "$H/pod-lib.sh"
 
 # net_conf FILE: the pod network pod_net uses becomes FILE (a conflist from the seed)
 net_conf() { cp "$H/$1" /etc/cni/net.d/10-bake-vm.conflist; }
