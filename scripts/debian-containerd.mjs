@@ -3,6 +3,7 @@
 // bookworm package is 1.6). Fetched once with apt from deb.debian.org, which checks the
 // suites' signed Release files and each .deb's sha256, then unpacked into a cache dir.
 // No Debian suite carries containerd 2.0, so no 2.0 parser is here (docs/testing.md).
+// withDebianPackages is the same fetch for any package and architecture (the VM suite's arm64 busybox).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -34,13 +35,32 @@ function atLeast(said, minimum) {
 export function fetchDebianContainerds() {
   const missing = Object.keys(DEBIAN_CONTAINERDS).filter((suite) => !existsSync(debianContainerd(suite)));
   if (missing.length === 0) return [];
+  withDebianPackages("containerd", missing, "amd64", (unpacked, work) => {
+    for (const suite of missing) {
+      const dest = join(work, suite);
+      mkdirSync(join(dest, "usr/bin"), { recursive: true });
+      renameSync(join(unpacked.get(suite), "usr/bin/containerd"), join(dest, "usr/bin/containerd"));
+      const said = run(join(dest, "usr/bin/containerd"), ["--version"]);
+      if (!atLeast(said, DEBIAN_CONTAINERDS[suite]))
+        throw new Error(`${suite}'s containerd is not ${DEBIAN_CONTAINERDS[suite]} or a later minor of it: ${said}`);
+      renameSync(dest, join(cacheDir(), `containerd-${suite}`));
+    }
+  });
+  return missing;
+}
+
+/**
+ * Downloads package `pkg` of each suite for `arch` from deb.debian.org and unpacks each .deb;
+ * `use` gets suite -> unpacked dir, and a work dir in the cache (removed afterwards) to move files from.
+ */
+export function withDebianPackages(pkg, suites, arch, use) {
   mkdirSync(cacheDir(), { recursive: true });
   const work = mkdtempSync(join(cacheDir(), "apt-"));
   try {
     // A private apt state: the host's sources, lists and package database stay untouched.
     writeFileSync(
       join(work, "sources.list"),
-      missing.map((suite) => `deb http://deb.debian.org/debian ${suite} main\n`).join(""),
+      suites.map((suite) => `deb http://deb.debian.org/debian ${suite} main\n`).join(""),
     );
     for (const dir of ["lists/partial", "cache/archives/partial", "debs"])
       mkdirSync(join(work, dir), { recursive: true });
@@ -50,31 +70,27 @@ export function fetchDebianContainerds() {
       `-oDir::State::Lists=${join(work, "lists")}`,
       `-oDir::Cache=${join(work, "cache")}`,
       "-oDir::State::Status=/dev/null",
-      "-oAPT::Architecture=amd64",
+      `-oAPT::Architecture=${arch}`,
+      `-oAPT::Architectures=${arch}`,
       // The mirror reachable here may serve Release files past Valid-Until (field notes).
       "-oAcquire::Check-Valid-Until=false",
       "-oAPT::Sandbox::User=root",
       "-q",
     ];
     run("apt-get", [...apt, "update"]);
-    run("apt-get", [...apt, "download", ...missing.map((suite) => `containerd/${suite}`)], { cwd: join(work, "debs") });
-    for (const suite of missing) {
-      const version = run("apt-cache", [...apt, "show", `containerd/${suite}`]).match(/^Version: (.+)$/m)?.[1];
+    run("apt-get", [...apt, "download", ...suites.map((suite) => `${pkg}/${suite}`)], { cwd: join(work, "debs") });
+    const unpacked = new Map();
+    for (const suite of suites) {
+      const version = run("apt-cache", [...apt, "show", `${pkg}/${suite}`]).match(/^Version: (.+)$/m)?.[1];
+      // apt-get download keeps an epoch in the file name as %3a
       const deb = readdirSync(join(work, "debs")).find(
-        (f) => f === `containerd_${version?.replace(/^\d+:/, "")}_amd64.deb`,
+        (f) => f === `${pkg}_${version?.replace(":", "%3a")}_${arch}.deb`,
       );
-      if (!deb) throw new Error(`apt-get download left no containerd ${version} of ${suite}`);
-      const unpacked = join(work, `${suite}-deb`);
-      run("dpkg-deb", ["-x", join(work, "debs", deb), unpacked]);
-      const dest = join(work, suite);
-      mkdirSync(join(dest, "usr/bin"), { recursive: true });
-      renameSync(join(unpacked, "usr/bin/containerd"), join(dest, "usr/bin/containerd"));
-      const said = run(join(dest, "usr/bin/containerd"), ["--version"]);
-      if (!atLeast(said, DEBIAN_CONTAINERDS[suite]))
-        throw new Error(`${suite}'s containerd is not ${DEBIAN_CONTAINERDS[suite]} or a later minor of it: ${said}`);
-      renameSync(dest, join(cacheDir(), `containerd-${suite}`));
+      if (!deb) throw new Error(`apt-get download left no ${pkg} ${version} of ${suite} for ${arch}`);
+      unpacked.set(suite, join(work, `${suite}-deb`));
+      run("dpkg-deb", ["-x", join(work, "debs", deb), unpacked.get(suite)]);
     }
-    return missing;
+    return use(unpacked, work);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -1,5 +1,9 @@
 // The tools each test suite needs, as command -> Debian package: scripts/test-setup.mjs
 // installs them before the suite, and the VM harness (test/vm/lib/host.ts) checks them.
+// A key with a leading "/" is a file the package installs, not a command.
+
+/** edk2 for qemu's arm64 `virt` machine: the trixie-arm64 boot starts its kernel through UEFI */
+export const ARM64_FIRMWARE = "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd";
 /** Per suite: the command each test calls, and the Debian package that provides it. */
 export const SUITE_TOOLS = {
   // unit, golden, property, validator and sandbox tests (npm test)
@@ -33,6 +37,13 @@ export const SUITE_TOOLS = {
   // qemu boots of bake's output, with a registry and images on the host's loopback (npm run test:vm)
   vm: {
     "qemu-system-x86_64": "qemu-system-x86",
+    // the arm64 boot (trixie-arm64): the emulator, and qemu-user through binfmt to build its root
+    "qemu-system-aarch64": "qemu-system-arm",
+    [ARM64_FIRMWARE]: "qemu-efi-aarch64",
+    "qemu-aarch64-static": "qemu-user-static",
+    "update-binfmts": "binfmt-support",
+    // mmdebstrap's check that a foreign architecture can run
+    "arch-test": "arch-test",
     "qemu-img": "qemu-utils",
     "mkfs.vfat": "dosfstools",
     mcopy: "mtools",
@@ -54,4 +65,11 @@ export const SUITE_TOOLS = {
 };
 
 /** The vm suite's tools that only build the Debian images (not needed with --image). */
-export const VM_IMAGE_TOOLS = ["mmdebstrap", "mkfs.ext4", "debugfs"];
+export const VM_IMAGE_TOOLS = [
+  "mmdebstrap",
+  "mkfs.ext4",
+  "debugfs",
+  "qemu-aarch64-static",
+  "update-binfmts",
+  "arch-test",
+];

@@ -7,7 +7,7 @@
 // As root with apt-get: prints what it installs and installs it. Otherwise, when
 // something is missing, it stops at once with the command that installs it.
 import { spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, existsSync } from "node:fs";
 import { fetchDebianContainerds } from "./debian-containerd.mjs";
 import { SUITE_TOOLS } from "./suite-tools.mjs";
 
@@ -18,6 +18,7 @@ if (suites.length === 0 || suites.some((s) => !(s in SUITE_TOOLS))) {
 }
 
 const onPath = (cmd) => {
+  if (cmd.startsWith("/")) return existsSync(cmd);
   for (const dir of (process.env.PATH ?? "").split(":")) {
     try {
       accessSync(`${dir}/${cmd}`, constants.X_OK);

@@ -4,7 +4,8 @@
 //   --image FILE     boot this cloud image (qcow2/raw, e.g. Rocky-9-GenericCloud.qcow2) with its
 //                    own bootloader instead of the Debian trixie/forky images built here
 //   --distro NAME    bake distro for --image (default: from the file name, rocky9, rocky8, rocky10, alma9 ...)
-//   --only A,B       run only these boots (trixie, forky, trixie-packer, trixie-failure, trixie-kubeadm;
+//   --only A,B       run only these boots (trixie, forky, trixie-packer, trixie-failure, trixie-kubeadm; trixie-arm64,
+//                    which runs only when named: npm run test:vm-arm64;
 //                    with --image: <distro>, <distro>-packer, <distro>-failure, <distro>-kubeadm)
 //   --parallel N     boots at a time (default 2)
 //   --accel kvm|tcg|auto  TCG by default; auto probes for a working KVM

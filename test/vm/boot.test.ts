@@ -9,7 +9,13 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bake, CLI, type BakeOutput } from "./lib/bake.js";
-import { REAL_CRICTL_PRESENT, startCrictlServer, VENDOR_TARBALL, type CrictlServer } from "./lib/crictl-server.js";
+import {
+  REAL_CRICTL_PRESENT,
+  startCrictlServer,
+  VENDOR_TARBALL,
+  type CrictlRelease,
+  type CrictlServer,
+} from "./lib/crictl-server.js";
 import { activeSwaps, imagesAbsent, missingTools, part } from "./lib/kube-checks.js";
 import { KUBE_PATCH, kubeadmImageList, STANDIN_MARK, startKubeRepo } from "./lib/kube-repo.js";
 import { buildImage, SLEEP_UNTIL_TERM } from "./lib/oci-image.js";
@@ -38,7 +44,7 @@ import {
   type PodImage,
 } from "./lib/pod-fixture.js";
 import { ensureHostTools } from "./lib/host.js";
-import { CNI_BIN_DIR, DEBIAN_CNI_DIR, ensureImage, type Image, type Suite } from "./lib/image.js";
+import { type Arch, CNI_BIN_DIR, DEBIAN_CNI_DIR, ensureImage, type Image, type Suite } from "./lib/image.js";
 import { collectFigures, figures, speedComparison, writeSummary } from "./lib/metrics.js";
 import { boot, outDir, type BootResult, type Target } from "./lib/vm.js";
 import { readFile } from "node:fs/promises";
@@ -54,6 +60,8 @@ const ONLY = process.env.BAKE_VM_ONLY?.split(",").filter(Boolean);
 const RERUN_GOAL_SEC = 5;
 // Two boots at a time by default: a guest's provisioning (apt, dpkg) is mostly single-threaded,
 // so on a 2-core TCG host two VMs side by side nearly halve the suite's wall time.
+/** the arm64 boot: scheduled last, after its qemu-user root is built */
+const ARM64 = "trixie-arm64";
 const PARALLEL = Math.max(1, Number(process.env.BAKE_VM_PARALLEL ?? 2));
 const SPECS = join(outDir(), "specs");
 const suiteStart = Date.now();
@@ -73,15 +81,16 @@ function cloudDistro(file: string): Distro {
   return `${m[1]!.toLowerCase()}${m[2]}` as Distro;
 }
 
-const images = new Map<Suite, Promise<Image>>();
-const image = (suite: Suite) => {
-  if (!images.has(suite)) images.set(suite, ensureImage(suite));
-  return images.get(suite)!;
+const images = new Map<string, Promise<Image>>();
+const image = (suite: Suite, arch: Arch = "amd64") => {
+  const key = `${suite} ${arch}`;
+  if (!images.has(key)) images.set(key, ensureImage(suite, arch));
+  return images.get(key)!;
 };
 
-async function targetFor(distro: Distro): Promise<Target> {
+async function targetFor(distro: Distro, arch: Arch = "amd64"): Promise<Target> {
   if (CLOUD_IMAGE) return { kind: "cloud", file: CLOUD_IMAGE };
-  return { kind: "debian", image: await image(distro === "debian14" ? "forky" : "trixie") };
+  return { kind: "debian", image: await image(distro === "debian14" ? "forky" : "trixie", arch) };
 }
 
 /** config.toml schema bake must write: containerd 1.x (trixie) -> 2, 2.x (forky, containerd.io 2 on EL) -> 3 */
@@ -110,11 +119,13 @@ function nodeSpec(
     oomScoreAdjust: number;
     mirror?: string;
     crictl?: { version: string; url: string; sha256: string };
+    arch?: Arch;
   },
 ) {
   const mirror = opts.mirror ?? NO_MIRROR;
   return {
     distro,
+    ...(opts.arch && { arch: opts.arch }),
     containerd: {
       root: "/data/containerd/data",
       state: "/data/containerd/state",
@@ -182,6 +193,8 @@ interface Run {
   extra?: Record<string, BakeOutput>;
   /** the pod fixture of this boot and its registry's access log when the boot ended */
   pod?: { fixture: PodFixture; accessLog: string[] };
+  /** the crictl tarball this boot got, when not the amd64 one (`crictl`) */
+  crictl?: CrictlRelease;
   /** Packer: the second boot of the baked disk, with the registry stopped */
   baked?: BootResult;
   /** Packer: the qemu example whose build ended the first boot */
@@ -227,7 +240,8 @@ async function podFiles(
 }
 
 function schedule(name: string, job: () => Promise<Run>): void {
-  if (ONLY && !ONLY.includes(name)) return;
+  // without --only, the arm64 boot is left to its own suite (npm run test:vm-arm64, docs/testing.md)
+  if (ONLY ? !ONLY.includes(name) : name === ARM64) return;
   jobs.set(name, job);
 }
 
@@ -236,14 +250,19 @@ function startAll(): void {
   // Images build one after the other: trixie first (three boots wait for it), forky while
   // the first trixie boots run. Two mmdebstrap runs side by side delay trixie by over a minute.
   if (!CLOUD_IMAGE) {
-    const suites = new Set([...jobs.keys()].map((n): Suite => (n === "forky" ? "forky" : "trixie")));
+    const amd64 = [...jobs.keys()].filter((n) => n !== ARM64);
+    const suites = new Set(amd64.map((n): Suite => (n === "forky" ? "forky" : "trixie")));
     let chain: Promise<unknown> = Promise.resolve();
     for (const suite of ["trixie", "forky"] as const) {
       if (suites.has(suite)) chain = chain.then(() => image(suite)).catch(() => undefined);
     }
+    // last: its root takes the longest to build (qemu-user), and its boot is scheduled last
+    if (jobs.has(ARM64)) chain.then(() => image("trixie", "arm64")).catch(() => undefined);
   }
-  // longest first: the Packer boot provisions three times, the kubeadm boot is booted twice
-  const length = (name: string) => (name.endsWith("-packer") ? 2 : name.endsWith("-kubeadm") ? 1 : 0);
+  // longest first: the Packer boot provisions three times, the kubeadm boot is booted twice;
+  // the arm64 boot last, so that it does not hold a slot while its root builds
+  const length = (name: string) =>
+    name.endsWith("-packer") ? 2 : name.endsWith("-kubeadm") ? 1 : name === ARM64 ? -1 : 0;
   const order = [...jobs.entries()].sort(([a], [b]) => length(b) - length(a));
   for (const [name, job] of order) {
     started.set(
@@ -299,13 +318,15 @@ afterAll(async () => {
 async function cloudInitBoot(
   name: string,
   distro: Distro,
-  opts: { oomScore: number; oomScoreAdjust: number; negative?: boolean; bakeArgs?: string[] },
+  opts: { oomScore: number; oomScoreAdjust: number; negative?: boolean; bakeArgs?: string[]; arch?: Arch },
 ): Promise<Run> {
-  const fixture = await startPodFixture(name);
+  const release = opts.arch === "arm64" ? crictl.arm64 : crictl;
+  if (!release) throw new Error(`${name} needs the real arm64 crictl in ${dirname(VENDOR_TARBALL)}`);
+  const fixture = await startPodFixture(name, opts.arch);
   try {
-    const spec = nodeSpec(distro, { ...opts, mirror: fixture.registry.guestUrl, crictl });
+    const spec = nodeSpec(distro, { ...opts, mirror: fixture.registry.guestUrl, crictl: release });
     const bakeOut = await bake("cloud-init", spec, SPECS, name, opts.bakeArgs);
-    const target = await targetFor(distro);
+    const target = await targetFor(distro, opts.arch);
     const e = expectOf(distro, spec);
     const pod = await podFiles(fixture, { mode: "pull", negative: opts.negative, net: target.kind === "debian" });
     const params = reportParams(e, opts.bakeArgs ? COMPOSE_FILES : "");
@@ -324,6 +345,7 @@ async function cloudInitBoot(
       expect: e,
       image: target.kind === "debian" ? target.image : undefined,
       pod: { fixture, accessLog: [...fixture.registry.accessLog] },
+      ...(release !== crictl && { crictl: release }),
     };
   } finally {
     await fixture.registry.stop();
@@ -789,11 +811,20 @@ function nodeChecks(get: () => Run, opts: { fullRun: boolean }) {
   });
 }
 
+function armChecks(get: () => Run) {
+  it("the node is arm64: UEFI started an aarch64 kernel, and apt installed arm64 packages", () => {
+    const { result } = get();
+    expect(result.console).toContain("EFI stub: Booting Linux Kernel");
+    expect(sec(result, "os")).toMatch(/ aarch64 GNU\/Linux$/m);
+    expect(sec(result, "packages")).toMatch(/^containerd ii .*arm64$/m);
+  });
+}
+
 function crictlChecks(get: () => Run) {
   it(`crictl: the ${REAL_CRICTL_PRESENT ? "real crictl's" : "STAND-IN's"} tarball was downloaded, checked, installed, and crictl.yaml written`, () => {
-    const { result } = get();
+    const { result, crictl: release = crictl } = get();
     const c = sec(result, "crictl");
-    expect(c).toContain(crictl.binarySha256);
+    expect(c).toContain(release.binarySha256);
     if (crictl.real) expect(c).toContain(`crictl version ${crictl.version}`);
     else expect(c).toMatch(/stand-in/);
     expect(c).toMatch(/RuntimeReady/);
@@ -982,6 +1013,7 @@ function cloudInitScenario(name: string, title: string) {
     bakeBytesDelivered(get);
     nodeChecks(get, { fullRun: true });
     crictlChecks(get);
+    if (name === ARM64) armChecks(get);
     if (REAL_CRICTL_PRESENT) {
       describe("a pod runs: real crictl, images through bake's mirrors, systemd cgroups", () => podChecks(get, "pull"));
       if (!CLOUD_IMAGE) describe("two pods on a CNI bridge network, plugins in /opt/cni/bin", () => podNetChecks(get));
@@ -1002,6 +1034,12 @@ cloudInitScenario(
   "forky",
   "cloud-init, Debian forky (containerd 2.x, config schema v3) + crictl, merged with the user's cloud-config",
 );
+
+// arm64: bake's user-data of a debian13 spec with `arch: arm64`, on trixie arm64 under
+// qemu-system-aarch64 (TCG, `virt`, UEFI); Debian's arm64 containerd, the real arm64 crictl, arm64 images.
+if (!CLOUD_IMAGE)
+  schedule(ARM64, () => cloudInitBoot(ARM64, "debian13", { oomScore: 0, oomScoreAdjust: -998, arch: "arm64" }));
+cloudInitScenario(ARM64, "cloud-init, Debian trixie arm64 (qemu-system-aarch64, TCG) + the arm64 crictl");
 
 if (jobs.has("trixie-mime")) {
   describe("cloud-init MIME multipart, Debian trixie: bake's part, the user's cloud-config and script (--mime)", () => {

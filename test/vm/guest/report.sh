@@ -2,12 +2,13 @@
 # report.sh: runs inside the test VM, started by bake-vm-hook after boot.
 # Waits until cloud-init has finished (bake's provisioning ran in its final stage),
 # optionally runs a harness job (job.sh: the Packer scenario), then writes everything
-# the host checks to the second serial port (ttyS1) as "@@BAKE-VM@@ <name>" sections,
+# the host checks to the report port (ttyS1) as "@@BAKE-VM@@ <name>" sections,
 # and powers the VM off. It only reads the system; it changes nothing bake wrote.
 set -u
 H=/run/bake-vm/h
-OUT=/dev/ttyS1
 # defaults; params.env from the seed overrides them
+# the report's port: arm64's `virt` machine has one UART, so there a virtio-serial port
+REPORT_PORT=/dev/ttyS1
 CONTAINERD_ROOT=/var/lib/containerd
 CONTAINERD_STATE=/run/containerd
 SYSCTL_KEYS="net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6tables"
@@ -15,6 +16,7 @@ REPORT_FILES=""
 PACKAGES="podman buildah containerd containerd.io runc curl"
 # shellcheck disable=SC1091
 [ -f "$H/params.env" ] && . "$H/params.env"
+OUT=$REPORT_PORT
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 # The harness's apt cache (test/vm/lib/apt-cache.ts), a stand-in for a near mirror: set
@@ -99,7 +101,7 @@ READY_UPTIME=$(cut -d' ' -f1 /proc/uptime)
   sec packages
   if command -v dpkg-query > /dev/null; then
     # shellcheck disable=SC2086
-    dpkg-query -W -f='${Package} ${db:Status-Abbrev} ${Version}\n' $PACKAGES 2>&1
+    dpkg-query -W -f='${Package} ${db:Status-Abbrev} ${Version} ${Architecture}\n' $PACKAGES 2>&1
   else
     # shellcheck disable=SC2086
     rpm -q $PACKAGES 2>&1

@@ -18,11 +18,13 @@ import { basename, join } from "node:path";
 import { REPO } from "./bake.js";
 import { log, run } from "./exec.js";
 import { exists } from "./host.js";
+import type { Arch } from "./image.js";
 
 /** the real crictl, relative to the repository root (CI: <repo>/../shared/vendor/cri-tools/) */
 export const VENDOR_CRICTL_DIR = join(REPO, "..", "shared", "vendor", "cri-tools");
 const VENDOR_VERSION = "v1.34.0";
-export const VENDOR_TARBALL = join(VENDOR_CRICTL_DIR, `crictl-${VENDOR_VERSION}-linux-amd64.tar.gz`);
+const vendorTarballOf = (arch: Arch) => join(VENDOR_CRICTL_DIR, `crictl-${VENDOR_VERSION}-linux-${arch}.tar.gz`);
+export const VENDOR_TARBALL = vendorTarballOf("amd64");
 
 /** Known when the tests are collected, before the server starts: decides whether the pod tests exist. */
 export const REAL_CRICTL_PRESENT = existsSync(VENDOR_TARBALL);
@@ -57,15 +59,21 @@ case "\${1:-}" in
 esac
 `;
 
-export interface CrictlServer {
-  /** false: the stand-in script; it answers only --version and info, so no pod can be run */
-  real: boolean;
+/** One tarball as the guest gets it. */
+export interface CrictlRelease {
   version: string;
   /** URL the guest uses (host loopback seen from qemu's user network as 10.0.2.2) */
   url: string;
   sha256: string;
   /** sha256 of the crictl executable inside the tarball */
   binarySha256: string;
+}
+
+export interface CrictlServer extends CrictlRelease {
+  /** false: the stand-in script; it answers only --version and info, so no pod can be run */
+  real: boolean;
+  /** the real arm64 tarball, when it is vendored (there is no arm64 stand-in) */
+  arm64?: CrictlRelease;
   /** the stand-in tarball under its own name, for a run that must refuse it (wrong sha256) */
   decoy: { version: string; url: string; binarySha256: string };
   /** request log: "GET /path -> status" */
@@ -81,8 +89,8 @@ interface Tarball {
 }
 
 /** The vendored real crictl, checked against its SHA256SUMS; undefined when the folder is absent. */
-async function vendorTarball(): Promise<Tarball | undefined> {
-  const path = VENDOR_TARBALL;
+async function vendorTarball(arch: Arch): Promise<Tarball | undefined> {
+  const path = vendorTarballOf(arch);
   const name = basename(path);
   if (!(await exists(path))) return undefined;
   const sums = await readFile(join(VENDOR_CRICTL_DIR, "SHA256SUMS"), "utf8");
@@ -117,7 +125,8 @@ async function standInTarball(workDir: string, version = "v1.35.0"): Promise<Tar
 
 export async function startCrictlServer(workDir: string): Promise<CrictlServer> {
   const standIn = await standInTarball(workDir);
-  let tarball = await vendorTarball();
+  let tarball = await vendorTarball("amd64");
+  const arm64 = await vendorTarball("arm64");
   if (!tarball) {
     if (process.env.CI === "true")
       throw new Error(`${VENDOR_CRICTL_DIR} is missing: CI must prove the real crictl, not the stand-in`);
@@ -127,11 +136,10 @@ export async function startCrictlServer(workDir: string): Promise<CrictlServer> 
     log("*".repeat(100));
     tarball = standIn;
   }
-  const name = (t: Tarball) => `crictl-${t.version}-linux-amd64.tar.gz`;
+  const name = (t: Tarball) => basename(t.path);
   // the stand-in is always served too: a decoy for the wrong-sha256 run, which must not install it
   const bodies = new Map<string, Buffer>();
-  for (const t of [standIn, tarball]) bodies.set(`/${name(t)}`, await readFile(t.path));
-  const body = bodies.get(`/${name(tarball)}`)!;
+  for (const t of [standIn, tarball, ...(arm64 ? [arm64] : [])]) bodies.set(`/${name(t)}`, await readFile(t.path));
   const requests: string[] = [];
   const server: Server = createServer((req, res) => {
     const found = req.method === "GET" ? bodies.get(req.url ?? "") : undefined;
@@ -145,12 +153,18 @@ export async function startCrictlServer(workDir: string): Promise<CrictlServer> 
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
+  const release = (t: Tarball): CrictlRelease => ({
+    version: t.version,
+    url: `http://10.0.2.2:${port}/${name(t)}`,
+    sha256: createHash("sha256")
+      .update(bodies.get(`/${name(t)}`)!)
+      .digest("hex"),
+    binarySha256: t.binarySha256,
+  });
   return {
     real: tarball.real,
-    version: tarball.version,
-    url: `http://10.0.2.2:${port}/${name(tarball)}`,
-    sha256: createHash("sha256").update(body).digest("hex"),
-    binarySha256: tarball.binarySha256,
+    ...release(tarball),
+    arm64: arm64 && release(arm64),
     decoy: {
       version: standIn.version,
       url: `http://10.0.2.2:${port}/${name(standIn)}`,

@@ -18,7 +18,7 @@ export async function ensureHostTools(opts: { buildImages: boolean }): Promise<v
   const missing: string[] = [];
   for (const [bin, pkg] of Object.entries(SUITE_TOOLS.vm)) {
     if (!opts.buildImages && VM_IMAGE_TOOLS.includes(bin)) continue;
-    if (!(await which(bin))) missing.push(`${bin} (${pkg})`);
+    if (!(await (bin.startsWith("/") ? exists(bin) : which(bin)))) missing.push(`${bin} (${pkg})`);
   }
   if (missing.length > 0)
     throw new Error(

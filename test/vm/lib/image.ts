@@ -6,17 +6,18 @@ import { chmod, copyFile, mkdir, readdir, readFile, rename, rm, symlink, writeFi
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { log, run } from "./exec.js";
-import { exists } from "./host.js";
+import { asRoot, exists } from "./host.js";
 
 /** Bump when the build steps below change in a way the package list does not show. */
 export const RECIPE_VERSION = 5;
 
 export type Suite = "trixie" | "forky";
+/** Debian architecture of the image; arm64 roots are built with qemu-user through binfmt. */
+export type Arch = "amd64" | "arm64";
 
 const GUEST_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "guest");
 
 const COMMON_PACKAGES = [
-  "linux-image-amd64",
   "systemd-sysv",
   "udev",
   "dbus",
@@ -40,13 +41,20 @@ const COMMON_PACKAGES = [
   // deliberately absent: containerd, runc (bake installs them from Debian's mirror) and curl (bake installs it when needed)
 ];
 
-export function packagesFor(suite: Suite): string[] {
+export function packagesFor(suite: Suite, arch: Arch = "amd64"): string[] {
   // Debian after trixie has no isc-dhcp-client; ifupdown then uses dhcpcd.
-  return [...COMMON_PACKAGES, suite === "trixie" ? "isc-dhcp-client" : "dhcpcd-base"].sort();
+  return [...COMMON_PACKAGES, `linux-image-${arch}`, suite === "trixie" ? "isc-dhcp-client" : "dhcpcd-base"].sort();
 }
+
+/** Modules of the small initramfs: qemu's arm64 `virt` machine may put virtio devices on MMIO. */
+const INITRAMFS_MODULES: Record<Arch, string[]> = {
+  amd64: ["virtio_pci", "virtio_blk", "ext4"],
+  arm64: ["virtio_pci", "virtio_mmio", "virtio_blk", "ext4"],
+};
 
 export interface Image {
   suite: Suite;
+  arch: Arch;
   key: string;
   dir: string;
   kernel: string;
@@ -62,22 +70,25 @@ export function cacheRoot(): string {
   return process.env.BAKE_VM_CACHE ?? "/var/cache/bake-vm";
 }
 
-async function recipeKey(suite: Suite, packages: string[]): Promise<string> {
+async function recipeKey(suite: Suite, arch: Arch, packages: string[]): Promise<string> {
   const h = createHash("sha256");
-  h.update(JSON.stringify({ suite, packages, RECIPE_VERSION }));
+  // amd64 keys stay as they were before images had an arch, so their caches stay warm
+  h.update(JSON.stringify({ suite, packages, RECIPE_VERSION, ...(arch !== "amd64" && { arch }) }));
   // the files baked into the image are part of the recipe
   for (const f of ["hook.sh", "bake-vm-hook.service"]) h.update(await readFile(join(GUEST_DIR, f)));
   return h.digest("hex").slice(0, 16);
 }
 
 /** Returns the cached image for `suite`, building it when the key changed or BAKE_VM_REBUILD=1. */
-export async function ensureImage(suite: Suite): Promise<Image> {
-  const packages = packagesFor(suite);
-  const key = await recipeKey(suite, packages);
-  const dir = join(cacheRoot(), "images", `${suite}-${key}`);
+export async function ensureImage(suite: Suite, arch: Arch = "amd64"): Promise<Image> {
+  const packages = packagesFor(suite, arch);
+  const key = await recipeKey(suite, arch, packages);
+  const name = arch === "amd64" ? suite : `${suite}-${arch}`;
+  const dir = join(cacheRoot(), "images", `${name}-${key}`);
   const image = (built: boolean, buildSeconds?: number): Promise<Image> =>
     readFile(join(dir, "manifest.txt"), "utf8").then((manifest) => ({
       suite,
+      arch,
       key,
       dir,
       built,
@@ -88,11 +99,12 @@ export async function ensureImage(suite: Suite): Promise<Image> {
       disk: join(dir, "base.qcow2"),
     }));
   if (process.env.BAKE_VM_REBUILD !== "1" && (await exists(join(dir, "complete")))) {
-    log(`image ${suite}: cached ${dir}`);
+    log(`image ${name}: cached ${dir}`);
     return image(false);
   }
   const t0 = Date.now();
-  log(`image ${suite}: building (key ${key}) with mmdebstrap: ${packages.join(",")}`);
+  if (arch !== "amd64") await ensureBinfmt();
+  log(`image ${name}: building (key ${key}) with mmdebstrap: ${packages.join(",")}`);
   const tmp = `${dir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   const rootfs = join(tmp, "rootfs");
@@ -101,6 +113,7 @@ export async function ensureImage(suite: Suite): Promise<Image> {
     "mmdebstrap",
     [
       "--variant=minbase",
+      `--arch=${arch}`,
       // The mirror reachable from this test environment serves snapshots whose Release files can be
       // past Valid-Until. This setting stays inside the test image (apt in the guest needs it too);
       // it is never part of bake's output.
@@ -118,13 +131,13 @@ export async function ensureImage(suite: Suite): Promise<Image> {
       // forky generates its initramfs with dracut and keeps the default one.
       `--customize-hook=if [ -d "$1/etc/initramfs-tools/conf.d" ]; then ` +
         `printf 'MODULES=list\\n' > "$1/etc/initramfs-tools/conf.d/bake-vm" && ` +
-        `printf 'virtio_pci\\nvirtio_blk\\next4\\n' >> "$1/etc/initramfs-tools/modules" && ` +
+        `printf '${INITRAMFS_MODULES[arch].join("\\n")}\\n' >> "$1/etc/initramfs-tools/modules" && ` +
         `chroot "$1" update-initramfs -u -k all; fi`,
       suite,
       rootfs,
       ...(process.env.BAKE_VM_MIRROR ? [process.env.BAKE_VM_MIRROR] : []),
     ],
-    { echo: `mmdebstrap ${suite}: `, env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } },
+    { echo: `mmdebstrap ${name}: `, env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } },
   );
   await customize(rootfs);
   const manifest = (await run("chroot", [rootfs, "dpkg-query", "-W", "-f=${Package} ${Version}\\n"])).stdout;
@@ -132,7 +145,7 @@ export async function ensureImage(suite: Suite): Promise<Image> {
   const boot = await readdir(join(rootfs, "boot"));
   const vmlinuz = boot.find((f) => f.startsWith("vmlinuz-"));
   const initrd = boot.find((f) => f.startsWith("initrd.img-"));
-  if (!vmlinuz || !initrd) throw new Error(`image ${suite}: no kernel/initrd in ${boot.join(" ")}`);
+  if (!vmlinuz || !initrd) throw new Error(`image ${name}: no kernel/initrd in ${boot.join(" ")}`);
   await copyFile(join(rootfs, "boot", vmlinuz), join(tmp, "vmlinuz"));
   await copyFile(join(rootfs, "boot", initrd), join(tmp, "initrd.img"));
   const raw = join(tmp, "disk.raw");
@@ -141,14 +154,30 @@ export async function ensureImage(suite: Suite): Promise<Image> {
   await run("qemu-img", ["convert", "-O", "qcow2", raw, join(tmp, "base.qcow2")]);
   await rm(raw);
   await rm(rootfs, { recursive: true, force: true });
-  await writeFile(join(tmp, "recipe.json"), JSON.stringify({ suite, packages, RECIPE_VERSION, key }, null, 2) + "\n");
+  await writeFile(
+    join(tmp, "recipe.json"),
+    JSON.stringify({ suite, arch, packages, RECIPE_VERSION, key }, null, 2) + "\n",
+  );
   await writeFile(join(tmp, "complete"), new Date().toISOString() + "\n");
   await rm(dir, { recursive: true, force: true });
   await mkdir(dirname(dir), { recursive: true });
   await rename(tmp, dir);
   const secs = (Date.now() - t0) / 1000;
-  log(`image ${suite}: built in ${secs.toFixed(0)} s -> ${dir}`);
+  log(`image ${name}: built in ${secs.toFixed(0)} s -> ${dir}`);
   return image(true, secs);
+}
+
+/**
+ * mmdebstrap runs the arm64 root's maintainer scripts through qemu-user: the kernel must know
+ * qemu-aarch64 as binfmt_misc interpreter. qemu-user-static's install registers it (binfmt-support),
+ * but only when binfmt_misc was mounted then: a container or a fresh VM may have neither.
+ */
+async function ensureBinfmt(): Promise<void> {
+  const fs = "/proc/sys/fs/binfmt_misc";
+  if (await exists(join(fs, "qemu-aarch64"))) return;
+  if (!(await exists(join(fs, "register")))) await run(...asRoot("mount", ["-t", "binfmt_misc", "binfmt_misc", fs]));
+  await run(...asRoot("update-binfmts", ["--enable", "qemu-aarch64"]));
+  log("image: registered qemu-aarch64 with binfmt_misc");
 }
 
 async function customize(root: string): Promise<void> {

@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Arch } from "./image.js";
 import { buildImage, SLEEP_UNTIL_TERM, type OciImage } from "./oci-image.js";
 import { startRegistry, type Registry } from "./registry.js";
 
@@ -34,22 +35,27 @@ export function inMirror(ref: string): { repository: string; tag: string } {
   return { repository: m[1]!, tag: m[2]! };
 }
 
-let images: Promise<[OciImage, OciImage]> | undefined;
+const images = new Map<Arch, Promise<[OciImage, OciImage]>>();
 
-function fixtureImages(): Promise<[OciImage, OciImage]> {
-  images ??= Promise.all([
-    buildImage({
-      entrypoint: SLEEP_UNTIL_TERM,
-      files: { "etc/bake-vm-image": "pause stand-in (bake VM test fixture)\n" },
-    }),
-    buildImage({ entrypoint: SLEEP_UNTIL_TERM, files: { "etc/bakeprobe": `${WORKLOAD_MARKER}\n` } }),
-  ]);
-  return images;
+function fixtureImages(arch: Arch): Promise<[OciImage, OciImage]> {
+  if (!images.has(arch))
+    images.set(
+      arch,
+      Promise.all([
+        buildImage({
+          arch,
+          entrypoint: SLEEP_UNTIL_TERM,
+          files: { "etc/bake-vm-image": "pause stand-in (bake VM test fixture)\n" },
+        }),
+        buildImage({ arch, entrypoint: SLEEP_UNTIL_TERM, files: { "etc/bakeprobe": `${WORKLOAD_MARKER}\n` } }),
+      ]),
+    );
+  return images.get(arch)!;
 }
 
 /** A registry of its own for one boot (its access log is that boot's), with both images pushed. */
-export async function startPodFixture(name: string): Promise<PodFixture> {
-  const [pause, probe] = await fixtureImages();
+export async function startPodFixture(name: string, arch: Arch = "amd64"): Promise<PodFixture> {
+  const [pause, probe] = await fixtureImages(arch);
   const registry = await startRegistry(name);
   const sandbox = { ref: SANDBOX_IMAGE, ...inMirror(SANDBOX_IMAGE), image: pause };
   const workload = { ref: WORKLOAD_IMAGE, ...inMirror(WORKLOAD_IMAGE), image: probe };

@@ -20,8 +20,11 @@ import type { Image } from "./image.js";
 import { cacheRoot } from "./image.js";
 import { buildSeed } from "./seed.js";
 import { type AptCacheStats, aptCacheEnabled, formatStats, startAptCache } from "./apt-cache.js";
+import { ARM64_FIRMWARE } from "../../../scripts/suite-tools.mjs";
 
 const GUEST_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "guest");
+/** the arm64 guests' report port: udev links it as /dev/virtio-ports/<name> */
+const REPORT_PORT_NAME = "bake-vm.report";
 
 export type Target = { kind: "debian"; image: Image } | { kind: "cloud"; file: string };
 export type Delivery = "image-hook" | "multipart";
@@ -61,7 +64,7 @@ export interface BootResult {
   wallSeconds: number;
   peakRssMiB: number;
   console: string;
-  /** raw ttyS1 text */
+  /** raw text of the report port (ttyS1, or the virtio-serial port on arm64) */
   results: string;
   sections: Map<string, string>;
   /** files read off the guest disk with debugfs after poweroff (Debian images only) */
@@ -164,7 +167,11 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
     delivery === "multipart"
       ? multipartUserData(req.userData, await harnessBoothook(req.boothookPrelude))
       : req.userData;
-  const params = Object.entries(req.params ?? {})
+  const arm64 = req.target.kind === "debian" && req.target.image.arch === "arm64";
+  const params = Object.entries({
+    ...(arm64 && { REPORT_PORT: `/dev/virtio-ports/${REPORT_PORT_NAME}` }),
+    ...req.params,
+  })
     .map(([k, v]) => `${k}=${shq(v)}\n`)
     .join("");
   const instanceId = req.instanceId ?? `iid-bake-vm-${req.name}-${Date.now()}`;
@@ -189,17 +196,20 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
     await run("qemu-img", ["create", "-q", "-f", "qcow2", "-F", baseFmt, "-b", base, overlay]);
   }
 
-  const accel = await pickAccel();
+  // an arm64 guest on this x86 host is always emulated
+  const accel = arm64 ? "tcg" : await pickAccel();
   const mem = req.memMiB ?? (req.target.kind === "debian" ? 1024 : 2048);
   const consoleLog = join(work, "console.log");
   const resultsLog = join(work, "results.log");
   const qemu = [
-    "qemu-system-x86_64",
-    "-machine",
-    "q35",
+    // arm64: UEFI (edk2 from qemu-efi-aarch64) starts the kernel, as on arm64 cloud instances
+    ...(arm64
+      ? ["qemu-system-aarch64", "-machine", "virt", "-bios", ARM64_FIRMWARE]
+      : ["qemu-system-x86_64", "-machine", "q35"]),
     ...(accel === "kvm"
       ? ["-accel", "kvm", "-cpu", "host"]
-      : ["-accel", "tcg,thread=multi,tb-size=256", "-cpu", "max"]),
+      : // pauth-impdef: QEMU's own pointer-authentication hash, much cheaper under TCG than the architected one
+        ["-accel", "tcg,thread=multi,tb-size=256", "-cpu", arm64 ? "max,pauth-impdef=on" : "max"]),
     "-smp",
     "2",
     "-m",
@@ -215,7 +225,7 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
           "-initrd",
           req.target.image.initrd,
           "-append",
-          `root=/dev/vda rw console=ttyS0 panic=-1 net.ifnames=0${delivery === "multipart" ? " systemd.mask=bake-vm-hook.service" : ""}`,
+          `root=/dev/vda rw console=${arm64 ? "ttyAMA0" : "ttyS0"} panic=-1 net.ifnames=0${delivery === "multipart" ? " systemd.mask=bake-vm-hook.service" : ""}`,
         ]
       : []),
     // cache=unsafe: the guest's fsyncs (dpkg does one per file) do not reach the host disk;
@@ -228,13 +238,22 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
     "user,model=virtio-net-pci",
     "-serial",
     `file:${consoleLog}`,
-    "-serial",
-    `file:${resultsLog}`,
+    // the report's port: `virt` has one UART, so arm64 reports over a virtio-serial port (REPORT_PORT)
+    ...(arm64
+      ? [
+          "-device",
+          "virtio-serial-pci",
+          "-chardev",
+          `file,id=bake-vm-report,path=${resultsLog}`,
+          "-device",
+          `virtserialport,chardev=bake-vm-report,name=${REPORT_PORT_NAME}`,
+        ]
+      : ["-serial", `file:${resultsLog}`]),
   ];
   // generous: the 2-core host is shared, and a loaded TCG boot can take three times its quiet time
   const timeoutSec = req.timeoutSec ?? 1800;
   log(
-    `boot ${req.name}: ${req.target.kind === "debian" ? `debian ${req.target.image.suite}` : basename(req.target.file)}, ${accel}, ${delivery}, ${mem} MiB, timeout ${timeoutSec} s`,
+    `boot ${req.name}: ${req.target.kind === "debian" ? `debian ${req.target.image.suite} ${req.target.image.arch}` : basename(req.target.file)}, ${accel}, ${delivery}, ${mem} MiB, timeout ${timeoutSec} s`,
   );
   const t0 = Date.now();
   const follow = followConsole(consoleLog, req.name);
