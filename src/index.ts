@@ -1,5 +1,6 @@
 // bake's library API: the CLI (src/program.ts) is a thin layer over these functions.
-export { loadSpec, type LoadedSpec, type LoadOptions } from "./input/load.js";
+export { loadSpec, type LoadOptions } from "./input/load.js";
+export type { LoadedSpec } from "./input/loaded-spec.js";
 export { validateSpec, type ValidateOptions, type ValidationResult } from "./input/validate.js";
 // plan(spec) plans a validated spec; planSpec loads, validates and plans, as the CLI does.
 export { plan, type Plan } from "./plan/index.js";

@@ -4,7 +4,8 @@
 import { readFileSync } from "node:fs";
 import type * as YamlModule from "yaml";
 import { SpecError, type Diagnostic, type SourcePosition } from "../report.js";
-import { position, yaml, yamlSyntaxError } from "../input/load.js";
+import { position } from "../input/loaded-spec.js";
+import { yaml, yamlSyntaxError } from "../input/yaml-spec.js";
 
 /** The part kinds bake combines, keyed by the first line cloud-init reads; values are MIME types. */
 export const PART_TYPES = {

@@ -9,7 +9,7 @@ import { describeExpected } from "../schema/describe.js";
 import type { NodeSpec, SpecInput } from "../schema/node-spec.js";
 import { validate as generatedValidate } from "../schema/generated/validate-input.js";
 import { defaultSpec, DEFAULT_DISTRO, mergeOver } from "./defaults.js";
-import type { LoadedSpec } from "./load.js";
+import type { LoadedSpec } from "./loaded-spec.js";
 import { displayPath, joinKey, quote, splitKey, type KeyPath } from "../schema/key-path.js";
 import { containerdRules, proxyRules } from "../capabilities/containerd/rules.js";
 import { crictlRules } from "../capabilities/crictl/rules.js";
