@@ -13,7 +13,7 @@ import {
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { colorAllowed } from "../src/commands/status.js";
+import { colorAllowed } from "../src/cli/status.js";
 import { CLI, ROOT, runCli, tempDir } from "./helpers.js";
 
 describe("bake cloud-init / packer on built-in defaults", () => {

@@ -1,6 +1,6 @@
 // `bake diff`: what two specs change on the node; its flags and what it does with them.
 import type { Command } from "commander";
-import { colorAllowed, detail } from "../commands/status.js";
+import { colorAllowed, detail } from "./status.js";
 import { planFor, specLabel, specSource, collect, collectSet } from "./options.js";
 
 /** bake diff --exit-code found differences: exit 1, with nothing more to print. */

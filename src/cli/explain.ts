@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 
 import type { Distro } from "../schema/node-spec.js";
-import { colorAllowed } from "../commands/status.js";
+import { colorAllowed } from "./status.js";
 import { distroOption } from "./options.js";
 
 export function explainCommand(program: Command): void {

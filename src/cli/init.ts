@@ -3,7 +3,7 @@ import { type Command, Option } from "commander";
 import { writeOutput } from "../write-output.js";
 import { PROFILES, type Profile } from "../commands/profiles.js";
 import type { Distro } from "../schema/node-spec.js";
-import { status } from "../commands/status.js";
+import { status } from "./status.js";
 import { distroOption } from "./options.js";
 
 export function initCommand(program: Command): void {

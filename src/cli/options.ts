@@ -11,7 +11,7 @@ import { writeOutput } from "../write-output.js";
 import { specText } from "../input/load.js";
 import { pipedStdin, STDIN_WAIT_MS } from "../input/piped-stdin.js";
 import { DISTROS } from "../schema/distros.js";
-import { colorAllowed, describePlan, describeSize, detail, status, type StatusOptions } from "../commands/status.js";
+import { colorAllowed, describePlan, describeSize, detail, status, type StatusOptions } from "./status.js";
 
 export interface CommonOptions extends Omit<ChosenSpec, "config"> {
   /** The spec to read, once resolved by specSource(); undefined means the built-in defaults. */

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { renderFiles } from "../emit/files.js";
 import { resolve } from "node:path";
 import { writeOutput } from "../write-output.js";
-import { detail, status } from "../commands/status.js";
+import { detail, status } from "./status.js";
 import { checkUserDataSize } from "../emit/size.js";
 import { specAction, withSpecOptions, planFor, reportSize, type CommonOptions } from "./options.js";
 

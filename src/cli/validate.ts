@@ -3,7 +3,7 @@ import { type Command, Option } from "commander";
 import { CLOUDS } from "../emit/size.js";
 import { renderPackerScript } from "../emit/packer.js";
 import { renderUserData } from "../emit/user-data.js";
-import { describeSize, detail, status } from "../commands/status.js";
+import { describeSize, detail, status } from "./status.js";
 import {
   specAction,
   withSpecOptions,
