@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AptCache, startAptCache } from "./vm/lib/apt-cache.js";
+import { type AptCache, startAptCache } from "./lib/apt-cache.js";
 
 const POOL = "/debian/pool/main/c/containerd/containerd_1.7.24_amd64.deb";
 const BY_HASH = "/debian/dists/trixie/main/binary-amd64/by-hash/SHA256/abcd";
