@@ -18,6 +18,8 @@ export const SUITE_TOOLS = {
     // shells whose completion scripts the CLI tests load (bash is always there)
     zsh: "zsh",
     fish: "fish",
+    // a pseudo-terminal for the colour test (test/diff.test.ts)
+    script: "bsdutils",
   },
   // cloud-init's schema in a Debian trixie root, packer validate, npm pack (npm run test:ecosystem)
   ecosystem: {

@@ -564,7 +564,6 @@ describe("CLI conventions", () => {
 });
 
 describe("bake completion", () => {
-  const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
   const script = (shell: string) => {
     const dir = tempDir();
     const r = runCli(["completion", shell]);
@@ -604,12 +603,12 @@ describe("bake completion", () => {
     expect(r.stderr).toContain("bash, zsh, fish");
   });
 
-  it.skipIf(!has("zsh"))("zsh: the script parses (zsh -n)", () => {
+  it("zsh: the script parses (zsh -n)", () => {
     const r = spawnSync("zsh", ["-n", script("zsh")], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
   });
 
-  it.skipIf(!has("fish"))("fish: the script parses and completes subcommands and flag values", () => {
+  it("fish: the script parses and completes subcommands and flag values", () => {
     const file = script("fish");
     expect(spawnSync("fish", ["--no-execute", file], { encoding: "utf8" }).status).toBe(0);
     const r = spawnSync(

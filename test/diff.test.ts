@@ -97,9 +97,8 @@ describe("CLI status output and colour", () => {
     expect(r.stdout + r.stderr).not.toContain("\u001b[");
   });
 
-  const hasScript = spawnSync("script", ["--version"]).status === 0;
-  it.skipIf(!hasScript)("colour on a terminal, none with NO_COLOR=1", () => {
-    // script(1) gives the CLI a pseudo-terminal; the terminal type is set here, since
+  it("colour on a terminal, none with NO_COLOR=1", () => {
+    // script(1) (from the suite's setup, scripts/suite-tools.mjs) gives the CLI a pseudo-terminal; the terminal type is set here, since
     // CI or a fresh root may run the tests with TERM=dumb (which turns colour off).
     const onTty = (env: Record<string, string | undefined>) =>
       spawnSync("script", ["-qec", `${process.execPath} dist/cli.js diff -c examples/minimal.yaml`, "/dev/null"], {
