@@ -6,6 +6,8 @@ export default defineConfig({
     // The fast suite. Suites that need more than the tools scripts/test-setup.mjs
     // installs for "fast" run as their own commands: test:ecosystem, test:el, test:vm.
     exclude: ["test/vm/**", "test/ecosystem/**", "test/el/**", "test/terraform/**", "node_modules/**"],
+    // the stand-in stdin of the CLI run in-process (test/helpers.ts runCliAsync)
+    setupFiles: ["test/support/in-process-stdin.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

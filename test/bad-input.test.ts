@@ -1,5 +1,5 @@
 // The bad-input corpus: every spec in test/fixtures/bad/ must be refused by the
-// built CLI with exit 1, nothing on stdout, the error its NAME.expect file names
+// CLI (in-process, test/helpers.ts) with exit 1, nothing on stdout, the error its NAME.expect file names
 // (every line of it, "{file}" standing for the spec's path), and an existing -o
 // target left byte for byte as it was. Cases that cannot be committed as files
 // (a huge file, an unreadable path, stdin, --set) are generated below.

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { colorAllowed } from "../src/cli/status.js";
-import { CLI, ROOT, runCli, tempDir } from "./helpers.js";
+import { CLI, ROOT, runCli, runCliAsync, tempDir } from "./helpers.js";
 
 describe("bake cloud-init / packer on built-in defaults", () => {
   it("prints user-data for rocky9 with no config file", () => {
@@ -134,20 +134,20 @@ describe("a reader that stops early", () => {
 });
 
 describe("spec input", () => {
-  it("reads YAML from stdin with -c -", () => {
-    const r = runCli(["cloud-init", "-c", "-"], "distro: debian13\n");
+  it("reads YAML from stdin with -c -", async () => {
+    const r = await runCliAsync(["cloud-init", "-c", "-"], { input: "distro: debian13\n" });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("debian13/amd64");
   });
 
-  it("reads TOML files, and TOML on stdin", () => {
+  it("reads TOML files, and TOML on stdin", async () => {
     const dir = tempDir();
     const toml =
       'distro = "rocky8"\n[containerd]\nroot = "/data/c"\n[containerd.registries."docker.io"]\nmirrors = ["https://m.example.com"]\n';
     writeFileSync(join(dir, "bake.toml"), toml);
     for (const r of [
-      runCli(["cloud-init", "-q", "-c", join(dir, "bake.toml")]),
-      runCli(["cloud-init", "-q", "-"], toml),
+      await runCliAsync(["cloud-init", "-q", "-c", join(dir, "bake.toml")]),
+      await runCliAsync(["cloud-init", "-q", "-"], { input: toml }),
     ]) {
       expect(r.stderr).toBe("");
       expect(r.stdout).toContain("rocky8/amd64");
@@ -156,8 +156,8 @@ describe("spec input", () => {
     }
   });
 
-  it("--set overrides a key with a YAML value, including map keys that hold dots", () => {
-    const r = runCli([
+  it("--set overrides a key with a YAML value, including map keys that hold dots", async () => {
+    const r = await runCliAsync([
       "cloud-init",
       "-q",
       "-c",
@@ -178,19 +178,19 @@ describe("spec input", () => {
     expect(r.stdout).toContain("version = 2");
   });
 
-  it("accepts rhel/alma aliases and behaves like rocky", () => {
-    const rocky = runCli(["packer", "--set", "distro=rocky9"]).stdout;
-    const alma = runCli(["packer", "--set", "distro=alma9"]).stdout;
+  it("accepts rhel/alma aliases and behaves like rocky", async () => {
+    const rocky = (await runCliAsync(["packer", "--set", "distro=rocky9"])).stdout;
+    const alma = (await runCliAsync(["packer", "--set", "distro=alma9"])).stdout;
     expect(alma.replace(/alma9/g, "rocky9")).toBe(rocky);
   });
 });
 
 describe("bad input", () => {
-  function expectRejected(args: string[], input: string | undefined, ...needles: string[]) {
+  async function expectRejected(args: string[], input: string | undefined, ...needles: string[]) {
     const dir = tempDir();
     const target = join(dir, "user-data");
     writeFileSync(target, "previous content\n");
-    const r = runCli([...args, "-o", target], input);
+    const r = await runCliAsync([...args, "-o", target], { input });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     for (const n of needles) expect(r.stderr).toContain(n);
@@ -199,8 +199,8 @@ describe("bad input", () => {
     expect(readdirSync(dir)).toEqual(["user-data"]);
   }
 
-  it("names the key, the line:column and a suggestion for an unknown key", () => {
-    expectRejected(
+  it("names the key, the line:column and a suggestion for an unknown key", async () => {
+    await expectRejected(
       ["cloud-init", "-c", "-"],
       "containerd:\n  sandboxImg: x\n",
       "containerd.sandboxImg",
@@ -209,8 +209,8 @@ describe("bad input", () => {
     );
   });
 
-  it("reports every error at once, each with its line", () => {
-    expectRejected(
+  it("reports every error at once, each with its line", async () => {
+    await expectRejected(
       ["cloud-init", "-c", "-"],
       "distro: rocky7\ncontainerd:\n  oomScore: 5000\n  root: data\n  sandboxImage: 'bad image!'\n",
       'distro: "rocky7" is not one of',
@@ -224,26 +224,26 @@ describe("bad input", () => {
     );
   });
 
-  it("rejects malformed YAML and TOML with a position", () => {
-    expectRejected(["cloud-init", "-c", "-"], "containerd: [\n", "invalid YAML", "<stdin>:");
-    expectRejected(["cloud-init", "-c", "-"], "[containerd\nroot = 1\n", "invalid TOML", "<stdin>:1:");
+  it("rejects malformed YAML and TOML with a position", async () => {
+    await expectRejected(["cloud-init", "-c", "-"], "containerd: [\n", "invalid YAML", "<stdin>:");
+    await expectRejected(["cloud-init", "-c", "-"], "[containerd\nroot = 1\n", "invalid TOML", "<stdin>:1:");
   });
 
-  it("rejects values that would break out of quoting", () => {
-    expectRejected(
+  it("rejects values that would break out of quoting", async () => {
+    await expectRejected(
       ["cloud-init", "--set", 'containerd.registries.docker\\.io.mirrors=["https://x\\"; rm -rf /"]'],
       undefined,
       "mirrors[0]",
     );
-    expectRejected(
+    await expectRejected(
       ["cloud-init", "--set", "containerd.proxy.http=http://p:3128\nExecStart=/bin/evil"],
       undefined,
       "containerd.proxy.http",
     );
   });
 
-  it("needs a checksum for a crictl version bake does not know", () => {
-    expectRejected(
+  it("needs a checksum for a crictl version bake does not know", async () => {
+    await expectRejected(
       ["cloud-init", "--set", "crictl.version=v1.99.0"],
       undefined,
       "crictl.sha256",
@@ -251,8 +251,8 @@ describe("bad input", () => {
     );
   });
 
-  it("refuses a distro/source pair that cannot work", () => {
-    expectRejected(
+  it("refuses a distro/source pair that cannot work", async () => {
+    await expectRejected(
       ["cloud-init", "--set", "containerd.source=distro"],
       undefined,
       "containerd.source",
@@ -260,17 +260,17 @@ describe("bad input", () => {
     );
   });
 
-  it("a missing file is an error naming it", () => {
-    expectRejected(
+  it("a missing file is an error naming it", async () => {
+    await expectRejected(
       ["cloud-init", "-c", "/nonexistent/bake.yaml"],
       undefined,
       "cannot read spec /nonexistent/bake.yaml: no such file",
     );
   });
 
-  it("--strict turns warnings into errors", () => {
-    expect(runCli(["validate", "-c", "test/fixtures/risky/guide-as-written.yaml"]).status).toBe(0);
-    expectRejected(
+  it("--strict turns warnings into errors", async () => {
+    expect((await runCliAsync(["validate", "-c", "test/fixtures/risky/guide-as-written.yaml"])).status).toBe(0);
+    await expectRejected(
       ["cloud-init", "--strict", "-c", "test/fixtures/risky/guide-as-written.yaml"],
       undefined,
       "containerd.sandboxImage",
@@ -279,18 +279,18 @@ describe("bad input", () => {
     );
   });
 
-  it("usage errors exit 2", () => {
-    const r = runCli(["cloud-init", "--bogus"]);
+  it("usage errors exit 2", async () => {
+    const r = await runCliAsync(["cloud-init", "--bogus"]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    expect(runCli(["frobnicate"]).status).toBe(2);
+    expect((await runCliAsync(["frobnicate"])).status).toBe(2);
   });
 });
 
 describe("bake render", () => {
-  it("writes user-data, provision.sh and files/<absolute path>", () => {
+  it("writes user-data, provision.sh and files/<absolute path>", async () => {
     const dir = tempDir();
-    const r = runCli(["render", "-c", "examples/guide.yaml", "-o", dir]);
+    const r = await runCliAsync(["render", "-c", "examples/guide.yaml", "-o", dir]);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("");
     expect(readFileSync(join(dir, "user-data"), "utf8").startsWith("#cloud-config")).toBe(true);
@@ -309,13 +309,13 @@ describe("bake render", () => {
 });
 
 describe("help and version", () => {
-  it("prints a runnable example in each subcommand's help", () => {
+  it("prints a runnable example in each subcommand's help", async () => {
     for (const command of ["cloud-init", "packer", "render", "validate"]) {
-      const r = runCli([command, "--help"]);
+      const r = await runCliAsync([command, "--help"]);
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/Examples?:\n {2}\$ bake /);
     }
-    expect(runCli(["--version"]).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect((await runCliAsync(["--version"])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
 
@@ -326,36 +326,38 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
     return dir;
   };
 
-  it("every spec command reads ./bake.yaml when none is named, and says so on stderr (-q silences it)", () => {
+  it("every spec command reads ./bake.yaml when none is named, and says so on stderr (-q silences it)", async () => {
     const dir = folderWith({ "bake.yaml": "distro: debian13\n" });
-    const r = runCli(["cloud-init"], undefined, dir);
+    const r = await runCliAsync(["cloud-init"], { cwd: dir });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("debian13/amd64");
     expect(r.stderr).toBe(
       "bake: spec: bake.yaml (found in the current folder; name another spec, or --defaults for none)\n",
     );
-    expect(runCli(["packer", "-q"], undefined, dir).stdout).toContain("debian13");
-    const quiet = runCli(["cloud-init", "-q"], undefined, dir);
+    expect((await runCliAsync(["packer", "-q"], { cwd: dir })).stdout).toContain("debian13");
+    const quiet = await runCliAsync(["cloud-init", "-q"], { cwd: dir });
     expect(quiet.stderr).toBe("");
     expect(quiet.stdout).toBe(r.stdout);
-    expect(runCli(["validate"], undefined, dir).stderr).toContain("bake: bake.yaml is valid (debian13/amd64");
+    expect((await runCliAsync(["validate"], { cwd: dir })).stderr).toContain(
+      "bake: bake.yaml is valid (debian13/amd64",
+    );
     const out = join(dir, "out");
-    expect(runCli(["render", "-q", "-o", out], undefined, dir).status).toBe(0);
+    expect((await runCliAsync(["render", "-q", "-o", out], { cwd: dir })).status).toBe(0);
     expect(readFileSync(join(out, "user-data"), "utf8")).toContain("debian13/amd64");
-    const diff = runCli(["diff"], undefined, dir);
+    const diff = await runCliAsync(["diff"], { cwd: dir });
     expect(diff.status, diff.stderr).toBe(0);
     expect(diff.stderr).toContain("defaults -> bake.yaml: ");
   });
 
-  it("--defaults ignores ./bake.yaml; ./bake.toml is read the same way; both present is a usage error naming both", () => {
+  it("--defaults ignores ./bake.yaml; ./bake.toml is read the same way; both present is a usage error naming both", async () => {
     const dir = folderWith({ "bake.yaml": "distro: debian13\n" });
-    const defaults = runCli(["cloud-init", "--defaults"], undefined, dir);
+    const defaults = await runCliAsync(["cloud-init", "--defaults"], { cwd: dir });
     expect(defaults.stdout).toContain("rocky9/amd64");
     expect(defaults.stderr).toBe("bake: spec: built-in defaults (distro rocky9)\n");
     const toml = folderWith({ "bake.toml": 'distro = "ubuntu2404"\n' });
-    expect(runCli(["cloud-init", "-q"], undefined, toml).stdout).toContain("ubuntu2404/amd64");
+    expect((await runCliAsync(["cloud-init", "-q"], { cwd: toml })).stdout).toContain("ubuntu2404/amd64");
     writeFileSync(join(toml, "bake.yaml"), "distro: debian13\n");
-    const both = runCli(["cloud-init"], undefined, toml);
+    const both = await runCliAsync(["cloud-init"], { cwd: toml });
     expect(both.status).toBe(2);
     expect(both.stdout).toBe("");
     expect(both.stderr).toContain("both ./bake.yaml and ./bake.toml are here");
@@ -369,7 +371,7 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
       env: { ...process.env, NO_COLOR: "1" },
     });
 
-  it("reads a spec piped or redirected to stdin when none is named; a named one wins, and stdin wins over ./bake.yaml", () => {
+  it("reads a spec piped or redirected to stdin when none is named; a named one wins, and stdin wins over ./bake.yaml", async () => {
     const dir = folderWith({ "bake.yaml": "distro: debian13\n", "node.yaml": "distro: rocky8\n" });
     const piped = shell('cat node.yaml | "$1" "$2" cloud-init', dir);
     expect(piped.status, piped.stderr).toBe(0);
@@ -379,13 +381,13 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
     expect(redirected.stdout).toContain("rocky8");
     expect(redirected.stderr).toBe("");
     // A Node parent's pipe is a socket: read the same way.
-    expect(runCli(["validate"], "distro: ubuntu2404\n", dir).stderr).toContain(
+    expect((await runCliAsync(["validate"], { input: "distro: ubuntu2404\n", cwd: dir })).stderr).toContain(
       "bake: stdin is valid (ubuntu2404/amd64",
     );
     const named = shell('cat node.yaml | "$1" "$2" cloud-init bake.yaml', dir);
     expect(named.stdout).toContain("debian13/amd64");
     expect(named.stderr).toBe("bake: spec: bake.yaml\n");
-    const diff = runCli(["diff", "-q", "--exit-code"], "distro: rocky8\n", dir);
+    const diff = await runCliAsync(["diff", "-q", "--exit-code"], { input: "distro: rocky8\n", cwd: dir });
     expect(diff.status).toBe(1);
     expect(diff.stdout).toContain("rocky8");
   });
@@ -424,16 +426,16 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
     expect(stderr).toContain("stdin sent nothing in 500 ms, so it was not read (-c - waits for it)");
   });
 
-  it("finds ./bake.yml; ./bake.yaml beside it is a usage error naming both", () => {
+  it("finds ./bake.yml; ./bake.yaml beside it is a usage error naming both", async () => {
     const dir = folderWith({ "bake.yml": "distro: ubuntu2204\n" });
-    expect(runCli(["cloud-init", "-q"], undefined, dir).stdout).toContain("ubuntu2204/amd64");
+    expect((await runCliAsync(["cloud-init", "-q"], { cwd: dir })).stdout).toContain("ubuntu2204/amd64");
     writeFileSync(join(dir, "bake.yaml"), "distro: debian13\n");
-    const both = runCli(["cloud-init"], undefined, dir);
+    const both = await runCliAsync(["cloud-init"], { cwd: dir });
     expect(both.status).toBe(2);
     expect(both.stderr).toContain("both ./bake.yaml and ./bake.yml are here");
   });
 
-  it("an empty or comment-only spec is a warning naming the built-in defaults (an error under --strict); -q keeps errors", () => {
+  it("an empty or comment-only spec is a warning naming the built-in defaults (an error under --strict); -q keeps errors", async () => {
     const dir = folderWith({ "blank.yaml": "# nothing yet\n\n", "blank.toml": "# nothing\n" });
     for (const [args, input, name] of [
       [["cloud-init", "blank.yaml"], undefined, "blank.yaml"],
@@ -441,7 +443,7 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
       [["cloud-init", "-c", "-"], "", "the spec on stdin"],
       [["validate"], "# only a comment\n", "the spec on stdin"],
     ] as const) {
-      const r = runCli([...args], input, dir);
+      const r = await runCliAsync([...args], { input, cwd: dir });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stderr).toContain(
         `warning: ${name} is empty or holds only comments, so the built-in defaults apply (distro rocky9)`,
@@ -451,47 +453,49 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
     expect(devNull.stderr).toContain(
       "warning: the spec on stdin is empty or holds only comments, so the built-in defaults apply",
     );
-    const strict = runCli(["validate", "-q", "--strict", "blank.yaml"], undefined, dir);
+    const strict = await runCliAsync(["validate", "-q", "--strict", "blank.yaml"], { cwd: dir });
     expect(strict.status).toBe(1);
     expect(strict.stderr).toContain("(an error under --strict)");
   });
 
-  it("takes the spec as a positional argument, as Butane and kubectl users type it", () => {
+  it("takes the spec as a positional argument, as Butane and kubectl users type it", async () => {
     const dir = folderWith({ "node.yaml": "distro: debian13\n" });
-    const positional = runCli(["cloud-init", "node.yaml"], undefined, dir);
+    const positional = await runCliAsync(["cloud-init", "node.yaml"], { cwd: dir });
     expect(positional.status, positional.stderr).toBe(0);
     expect(positional.stderr).toBe("bake: spec: node.yaml\n");
-    expect(positional.stdout).toBe(runCli(["cloud-init", "-c", "node.yaml"], undefined, dir).stdout);
-    expect(runCli(["validate", "node.yaml"], undefined, dir).stderr).toContain("node.yaml is valid (debian13");
+    expect(positional.stdout).toBe((await runCliAsync(["cloud-init", "-c", "node.yaml"], { cwd: dir })).stdout);
+    expect((await runCliAsync(["validate", "node.yaml"], { cwd: dir })).stderr).toContain(
+      "node.yaml is valid (debian13",
+    );
   });
 
-  it("two specs for one output are a usage error, not a silent last-one-wins; diff keeps old and new", () => {
+  it("two specs for one output are a usage error, not a silent last-one-wins; diff keeps old and new", async () => {
     const dir = folderWith({ "a.yaml": "distro: debian13\n", "b.yaml": "distro: rocky8\n" });
     for (const args of [
       ["-c", "a.yaml", "-c", "b.yaml"],
       ["a.yaml", "-c", "b.yaml"],
       ["a.yaml", "--defaults"],
     ]) {
-      const r = runCli(["cloud-init", ...args], undefined, dir);
+      const r = await runCliAsync(["cloud-init", ...args], { cwd: dir });
       expect(r.status, args.join(" ")).toBe(2);
       expect(r.stdout).toBe("");
     }
-    expect(runCli(["cloud-init", "-c", "a.yaml", "-c", "b.yaml"], undefined, dir).stderr).toContain(
+    expect((await runCliAsync(["cloud-init", "-c", "a.yaml", "-c", "b.yaml"], { cwd: dir })).stderr).toContain(
       "one spec at a time, got a.yaml and b.yaml; bake does not merge specs",
     );
-    const flags = runCli(["diff", "-c", "a.yaml", "-c", "b.yaml"], undefined, dir);
+    const flags = await runCliAsync(["diff", "-c", "a.yaml", "-c", "b.yaml"], { cwd: dir });
     expect(flags.status).toBe(0);
     expect(flags.stderr).toContain("a.yaml -> b.yaml");
-    expect(runCli(["diff", "a.yaml", "b.yaml"], undefined, dir).stdout).toBe(flags.stdout);
-    expect(runCli(["diff", "a.yaml", "b.yaml", "--defaults"], undefined, dir).status).toBe(2);
+    expect((await runCliAsync(["diff", "a.yaml", "b.yaml"], { cwd: dir })).stdout).toBe(flags.stdout);
+    expect((await runCliAsync(["diff", "a.yaml", "b.yaml", "--defaults"], { cwd: dir })).status).toBe(2);
   });
 });
 
 describe("CLI conventions", () => {
   const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 
-  it("bake version, and --version on every command", () => {
-    expect(runCli(["version"]).stdout).toBe(`${VERSION}\n`);
+  it("bake version, and --version on every command", async () => {
+    expect((await runCliAsync(["version"])).stdout).toBe(`${VERSION}\n`);
     for (const command of [
       "cloud-init",
       "packer",
@@ -503,24 +507,24 @@ describe("CLI conventions", () => {
       "diff",
       "completion",
     ]) {
-      const r = runCli([command, "--version"]);
+      const r = await runCliAsync([command, "--version"]);
       expect(r.status, command).toBe(0);
       expect(r.stdout, command).toBe(`${VERSION}\n`);
     }
   });
 
-  it("diff --exit-code exits 1 when the outputs differ and 0 when they do not", () => {
-    const changed = runCli(["diff", "--exit-code", "-q", "--set", "crictl.timeout=3"]);
+  it("diff --exit-code exits 1 when the outputs differ and 0 when they do not", async () => {
+    const changed = await runCliAsync(["diff", "--exit-code", "-q", "--set", "crictl.timeout=3"]);
     expect(changed.status).toBe(1);
     expect(changed.stdout).toContain("+timeout: 3\n");
-    expect(runCli(["diff", "--exit-code", "-q", "--set", "crictl.timeout=10"]).status).toBe(0);
-    expect(runCli(["diff", "-q", "--set", "crictl.timeout=3"]).status).toBe(0);
+    expect((await runCliAsync(["diff", "--exit-code", "-q", "--set", "crictl.timeout=10"])).status).toBe(0);
+    expect((await runCliAsync(["diff", "-q", "--set", "crictl.timeout=3"])).status).toBe(0);
   });
 
-  it("a malformed --set (no =, an empty key or key segment) is a usage error, exit 2", () => {
+  it("a malformed --set (no =, an empty key or key segment) is a usage error, exit 2", async () => {
     for (const set of ["noequals", "=rocky9", "containerd..root=/x", ".distro=rocky9"]) {
       for (const command of ["cloud-init", "diff"]) {
-        const r = runCli([command, "--set", set]);
+        const r = await runCliAsync([command, "--set", set]);
         expect(r.status, `${command} --set ${set}`).toBe(2);
         expect(r.stdout).toBe("");
         expect(r.stderr).toContain(`--set ${JSON.stringify(set)} must look like key.path=value`);
@@ -549,9 +553,9 @@ describe("CLI conventions", () => {
     expect(colorAllowed({ isTTY: false }, {})).toBe(false);
   });
 
-  it("the caret sits under the mistake when wide (CJK) characters come before it", () => {
+  it("the caret sits under the mistake when wide (CJK) characters come before it", async () => {
     const line = 'containerd: {sandboxImage: "暂停镜像", oomScore: 5000}';
-    const r = runCli(["validate", "-c", "-"], `distro: rocky9\n${line}\n`);
+    const r = await runCliAsync(["validate", "-c", "-"], { input: `distro: rocky9\n${line}\n` });
     expect(r.status).toBe(1);
     const frame = r.stderr.split("\n");
     const lineIndex = frame.lastIndexOf(`2 | ${line}`);
@@ -564,16 +568,16 @@ describe("CLI conventions", () => {
 });
 
 describe("bake completion", () => {
-  const script = (shell: string) => {
+  const script = async (shell: string) => {
     const dir = tempDir();
-    const r = runCli(["completion", shell]);
+    const r = await runCliAsync(["completion", shell]);
     expect(r.status, r.stderr).toBe(0);
     writeFileSync(join(dir, `bake.${shell}`), r.stdout);
     return join(dir, `bake.${shell}`);
   };
 
-  it("bash: the script loads and completes subcommands, flags and flag values", () => {
-    const file = script("bash");
+  it("bash: the script loads and completes subcommands, flags and flag values", async () => {
+    const file = await script("bash");
     const complete = (line: string) =>
       spawnSync(
         "bash",
@@ -597,19 +601,19 @@ describe("bake completion", () => {
     expect(complete("bake -")).toBe("-V --version -h --help");
   });
 
-  it("an unknown shell is a usage error", () => {
-    const r = runCli(["completion", "tcsh"]);
+  it("an unknown shell is a usage error", async () => {
+    const r = await runCliAsync(["completion", "tcsh"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("bash, zsh, fish");
   });
 
-  it("zsh: the script parses (zsh -n)", () => {
-    const r = spawnSync("zsh", ["-n", script("zsh")], { encoding: "utf8" });
+  it("zsh: the script parses (zsh -n)", async () => {
+    const r = spawnSync("zsh", ["-n", await script("zsh")], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
   });
 
-  it("fish: the script parses and completes subcommands and flag values", () => {
-    const file = script("fish");
+  it("fish: the script parses and completes subcommands and flag values", async () => {
+    const file = await script("fish");
     expect(spawnSync("fish", ["--no-execute", file], { encoding: "utf8" }).status).toBe(0);
     const r = spawnSync(
       "fish",

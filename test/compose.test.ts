@@ -5,7 +5,7 @@ import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { runCli, tempDir } from "./helpers.js";
+import { runCliAsync, tempDir } from "./helpers.js";
 
 const F = "test/fixtures/compose";
 const PROVISION = ["/bin/bash", "/usr/local/sbin/bake-provision"];
@@ -16,8 +16,8 @@ interface CloudConfig {
   [key: string]: unknown;
 }
 
-function cloudInit(...args: string[]) {
-  const r = runCli(["cloud-init", "--defaults", ...args]);
+async function cloudInit(...args: string[]) {
+  const r = await runCliAsync(["cloud-init", "--defaults", ...args]);
   expect(r.stderr).not.toContain("error");
   expect(r.status).toBe(0);
   return r.stdout;
@@ -39,9 +39,9 @@ function mimeParts(doc: string) {
   });
 }
 
-describe("--merge: one #cloud-config holding bake's and the user's", () => {
-  const bake = parsed(cloudInit());
-  const merged = cloudInit("--merge", `${F}/ops-user.yaml`);
+describe("--merge: one #cloud-config holding bake's and the user's", async () => {
+  const bake = parsed(await cloudInit());
+  const merged = await cloudInit("--merge", `${F}/ops-user.yaml`);
   const doc = parsed(merged);
 
   it("passes through keys bake does not use, untouched", () => {
@@ -63,9 +63,9 @@ describe("--merge: one #cloud-config holding bake's and the user's", () => {
     expect(doc.runcmd).toEqual([PROVISION, 'echo "ops runcmd ran" > /var/tmp/ops-runcmd']);
   });
 
-  it("runs it before bake's provisioner with --user-first, keeping the files' order", () => {
+  it("runs it before bake's provisioner with --user-first, keeping the files' order", async () => {
     const first = parsed(
-      cloudInit("--merge", `${F}/ops-user.yaml`, "--merge", `${F}/more-packages.yaml`, "--user-first"),
+      await cloudInit("--merge", `${F}/ops-user.yaml`, "--merge", `${F}/more-packages.yaml`, "--user-first"),
     );
     expect(first.runcmd).toEqual([
       'echo "ops runcmd ran" > /var/tmp/ops-runcmd',
@@ -74,8 +74,8 @@ describe("--merge: one #cloud-config holding bake's and the user's", () => {
     ]);
   });
 
-  it("appends a list two user files both set, in the order given", () => {
-    const both = parsed(cloudInit("--merge", `${F}/ops-user.yaml`, "--merge", `${F}/more-packages.yaml`));
+  it("appends a list two user files both set, in the order given", async () => {
+    const both = parsed(await cloudInit("--merge", `${F}/ops-user.yaml`, "--merge", `${F}/more-packages.yaml`));
     expect(both.packages).toEqual(["jq", "curl"]);
     expect(both.runcmd).toEqual([
       PROVISION,
@@ -90,18 +90,18 @@ describe("--merge: one #cloud-config holding bake's and the user's", () => {
     expect(merged).toContain(`# from ${F}/ops-user.yaml\n- path: /etc/motd`);
   });
 
-  it("is byte-identical run after run", () => {
-    expect(cloudInit("--merge", `${F}/ops-user.yaml`)).toBe(merged);
+  it("is byte-identical run after run", async () => {
+    expect(await cloudInit("--merge", `${F}/ops-user.yaml`)).toBe(merged);
   });
 
-  it("expands the user's aliases, so anchors from two files cannot meet or come after their use", () => {
+  it("expands the user's aliases, so anchors from two files cannot meet or come after their use", async () => {
     const dir = tempDir();
     writeFileSync(
       join(dir, "a.yaml"),
       "#cloud-config\nx-keys: &k [ssh-ed25519 AAAA a@b]\nusers:\n  - name: a\n    ssh_authorized_keys: *k\n",
     );
     writeFileSync(join(dir, "b.yaml"), "#cloud-config\nx-cmd: &k [echo, b]\nruncmd:\n  - *k\n");
-    const both = parsed(cloudInit("--merge", join(dir, "a.yaml"), "--merge", join(dir, "b.yaml")));
+    const both = parsed(await cloudInit("--merge", join(dir, "a.yaml"), "--merge", join(dir, "b.yaml")));
     expect(both.users).toEqual([{ name: "a", ssh_authorized_keys: ["ssh-ed25519 AAAA a@b"] }]);
     expect(both.runcmd).toEqual([PROVISION, ["echo", "b"]]);
   });
@@ -109,12 +109,12 @@ describe("--merge: one #cloud-config holding bake's and the user's", () => {
   // validate --merge checks the very user-data cloud-init --merge prints.
   it.each([["cloud-init"], ["validate"]])(
     "bake %s applies the size limit to the merged whole, writing nothing",
-    (command) => {
+    async (command) => {
       const dir = tempDir();
       const big = join(dir, "big.yaml");
       writeFileSync(big, `#cloud-config\nwrite_files:\n- path: /etc/big\n  content: ${"x".repeat(12000)}\n`);
-      expect(runCli([command, "--defaults", "--cloud", "aws"]).status).toBe(0);
-      const r = runCli([command, "--defaults", "--cloud", "aws", "--merge", big]);
+      expect((await runCliAsync([command, "--defaults", "--cloud", "aws"])).status).toBe(0);
+      const r = await runCliAsync([command, "--defaults", "--cloud", "aws", "--merge", big]);
       expect(r.status).toBe(1);
       expect(r.stdout).toBe("");
       expect(r.stderr).toMatch(/user-data is \d+ bytes, over the 16384-byte limit of AWS EC2/);
@@ -122,12 +122,12 @@ describe("--merge: one #cloud-config holding bake's and the user's", () => {
     },
   );
 
-  it("--gzip compresses the merged whole where the platform takes gzip, and bake's files alone inside otherwise", () => {
+  it("--gzip compresses the merged whole where the platform takes gzip, and bake's files alone inside otherwise", async () => {
     const whole = gunzipSync(
-      Buffer.from(cloudInit("--merge", `${F}/ops-user.yaml`, "--gzip", "--cloud", "aws"), "base64"),
+      Buffer.from(await cloudInit("--merge", `${F}/ops-user.yaml`, "--gzip", "--cloud", "aws"), "base64"),
     ).toString();
     expect(whole).toBe(merged);
-    const perFile = parsed(cloudInit("--merge", `${F}/ops-user.yaml`, "--gzip"));
+    const perFile = parsed(await cloudInit("--merge", `${F}/ops-user.yaml`, "--gzip"));
     expect(perFile.write_files.filter((f) => f.encoding === "gz+b64")).toHaveLength(bake.write_files.length);
     expect(perFile.write_files.at(-1)).toEqual({
       path: "/etc/motd",
@@ -140,26 +140,26 @@ describe("--merge: one #cloud-config holding bake's and the user's", () => {
 // The user's packages make cloud-init run apt-get update before runcmd. An apt source
 // whose key bake's script downloads would fail it, so cloud-init writes it later (defer).
 describe("bake's apt sources wait for their signing keys", () => {
-  const deferred = (...set: string[]) =>
-    parsed(cloudInit(...set.flatMap((s) => ["--set", s]), "--merge", `${F}/ops-user.yaml`))
+  const deferred = async (...set: string[]) =>
+    parsed(await cloudInit(...set.flatMap((s) => ["--set", s]), "--merge", `${F}/ops-user.yaml`))
       .write_files.filter((f) => (f as { defer?: boolean }).defer === true)
       .map((f) => f.path);
 
-  it("kubernetes.sources and docker.sources are written after the user's packages are installed, and only they", () => {
+  it("kubernetes.sources and docker.sources are written after the user's packages are installed, and only they", async () => {
     const kube = ["distro=debian13", "kubernetes.enabled=true", `kubernetes.repo.gpgkeySha256=${"a".repeat(64)}`];
-    expect(deferred(...kube)).toEqual(["/etc/apt/sources.list.d/kubernetes.sources"]);
-    expect(deferred("distro=ubuntu2404", "containerd.source=docker")).toEqual([
+    expect(await deferred(...kube)).toEqual(["/etc/apt/sources.list.d/kubernetes.sources"]);
+    expect(await deferred("distro=ubuntu2404", "containerd.source=docker")).toEqual([
       "/etc/apt/sources.list.d/docker.sources",
     ]);
   });
 
-  it("no file waits on EL, where dnf fetches a repo's key itself, nor on Debian's own containerd", () => {
-    expect(deferred("distro=rocky9", "kubernetes.enabled=true")).toEqual([]);
-    expect(deferred("distro=debian13")).toEqual([]);
+  it("no file waits on EL, where dnf fetches a repo's key itself, nor on Debian's own containerd", async () => {
+    expect(await deferred("distro=rocky9", "kubernetes.enabled=true")).toEqual([]);
+    expect(await deferred("distro=debian13")).toEqual([]);
   });
 });
 
-describe("--mime: bake's part, then the user's", () => {
+describe("--mime: bake's part, then the user's", async () => {
   const args = [
     "--merge",
     `${F}/ops-user.yaml`,
@@ -169,78 +169,80 @@ describe("--mime: bake's part, then the user's", () => {
     `${F}/ops-boothook.sh`,
     "--mime",
   ];
-  const mime = cloudInit(...args);
+  const mime = await cloudInit(...args);
   const parts = mimeParts(mime);
 
   it("starts with the MIME headers cloud-init looks for", () => {
     expect(mime).toMatch(/^Content-Type: multipart\/mixed; boundary="==bake-[0-9a-f]{32}=="\nMIME-Version: 1\.0\n\n/);
   });
 
-  it("sends each file as its own part, typed by its first line, bake's first and exactly as rendered", () => {
+  it("sends each file as its own part, typed by its first line, bake's first and exactly as rendered", async () => {
     expect(parts.map((p) => p.headers["Content-Type"])).toEqual(
       ["text/cloud-config", "text/cloud-config", "text/x-shellscript", "text/cloud-boothook"].map(
         (t) => `${t}; charset="utf-8"`,
       ),
     );
-    expect(`${parts[0]!.body}\n`).toBe(cloudInit());
+    expect(`${parts[0]!.body}\n`).toBe(await cloudInit());
     expect(`${parts[2]!.body}\n`).toBe(
       '#!/bin/sh\n# A user script sent as its own MIME part.\necho "script part ran" > /var/tmp/ops-script\n',
     );
   });
 
-  it("asks cloud-init to append the user's lists, not replace bake's runcmd and write_files", () => {
+  it("asks cloud-init to append the user's lists, not replace bake's runcmd and write_files", async () => {
     expect(parts[0]!.headers["Merge-Type"]).toBeUndefined();
     expect(parts[1]!.headers["Merge-Type"]).toBe("list(append)+dict(no_replace,recurse_list)+str()");
-    const first = mimeParts(cloudInit(...args, "--user-first"));
+    const first = mimeParts(await cloudInit(...args, "--user-first"));
     expect(first[1]!.headers["Merge-Type"]).toBe("list(prepend)+dict(no_replace,recurse_list)+str()");
   });
 
-  it("names script parts so that cloud-init's sorted run puts them after runcmd's script, or before it with --user-first", () => {
+  it("names script parts so that cloud-init's sorted run puts them after runcmd's script, or before it with --user-first", async () => {
     const name = (headers: Record<string, string>) => /filename="([^"]+)"/.exec(headers["Content-Disposition"]!)![1]!;
     expect(name(parts[2]!.headers) > "runcmd").toBe(true);
-    expect(name(mimeParts(cloudInit(...args, "--user-first"))[2]!.headers) < "runcmd").toBe(true);
+    expect(name(mimeParts(await cloudInit(...args, "--user-first"))[2]!.headers) < "runcmd").toBe(true);
   });
 
-  it("is byte-stable, and its boundary changes with the content", () => {
-    expect(cloudInit(...args)).toBe(mime);
-    const other = cloudInit("--merge", `${F}/ops-user.yaml`, "--mime");
+  it("is byte-stable, and its boundary changes with the content", async () => {
+    expect(await cloudInit(...args)).toBe(mime);
+    const other = await cloudInit("--merge", `${F}/ops-user.yaml`, "--mime");
     expect(/boundary="([^"]+)"/.exec(other)![1]).not.toBe(/boundary="([^"]+)"/.exec(mime)![1]);
   });
 
-  it("--gzip compresses the whole multipart document", () => {
-    expect(gunzipSync(Buffer.from(cloudInit(...args, "--gzip", "--cloud", "aws"), "base64")).toString()).toBe(mime);
+  it("--gzip compresses the whole multipart document", async () => {
+    expect(gunzipSync(Buffer.from(await cloudInit(...args, "--gzip", "--cloud", "aws"), "base64")).toString()).toBe(
+      mime,
+    );
   });
 
-  it("checks the user's cloud-config parts as a merge does: a clash is refused", () => {
-    const r = runCli(["cloud-init", "--defaults", "--mime", "--merge", `${F}/bad-clash.yaml`]);
+  it("checks the user's cloud-config parts as a merge does: a clash is refused", async () => {
+    const r = await runCliAsync(["cloud-init", "--defaults", "--mime", "--merge", `${F}/bad-clash.yaml`]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("/etc/containerd/config.toml is written by both");
   });
 });
 
 describe("bake validate --merge checks the user-data cloud-init --merge would print", () => {
-  it("the user's files: a clash with bake's files is refused", () => {
-    const r = runCli(["validate", "--defaults", "--mime", "--merge", `${F}/bad-clash.yaml`]);
+  it("the user's files: a clash with bake's files is refused", async () => {
+    const r = await runCliAsync(["validate", "--defaults", "--mime", "--merge", `${F}/bad-clash.yaml`]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("/etc/containerd/config.toml is written by both");
   });
 
-  it("a merge that works is valid", () => {
-    const r = runCli(["validate", "--defaults", "--merge", `${F}/ops-user.yaml`, "--cloud", "aws"]);
+  it("a merge that works is valid", async () => {
+    const r = await runCliAsync(["validate", "--defaults", "--merge", `${F}/ops-user.yaml`, "--cloud", "aws"]);
     expect(r.stderr).toContain("built-in defaults is valid");
     expect(r.status).toBe(0);
   });
 
-  it("--mime alone is a usage error, as with cloud-init", () => {
-    const r = runCli(["validate", "--defaults", "--mime"]);
+  it("--mime alone is a usage error, as with cloud-init", async () => {
+    const r = await runCliAsync(["validate", "--defaults", "--mime"]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("--mime needs at least one --merge FILE");
   });
 });
 
 describe("--mime and --user-first need --merge", () => {
-  it.each([["--mime"], ["--user-first"]])("%s alone is a usage error", (flag) => {
-    const r = runCli(["cloud-init", "--defaults", flag]);
+  it.each([["--mime"], ["--user-first"]])("%s alone is a usage error", async (flag) => {
+    const r = await runCliAsync(["cloud-init", "--defaults", flag]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`${flag} needs at least one --merge FILE`);
   });
@@ -252,9 +254,9 @@ describe("the library composes as the CLI does", () => {
     const files = [`${F}/ops-user.yaml`, `${F}/ops-script.sh`];
     const { plan } = planSpec();
     const mime = renderUserData(plan, { compose: composer(plan, { files, mime: true }) });
-    expect(mime.content).toBe(cloudInit("--merge", files[0]!, "--merge", files[1]!, "--mime"));
+    expect(mime.content).toBe(await cloudInit("--merge", files[0]!, "--merge", files[1]!, "--mime"));
     const merged = renderUserData(plan, { cloud: "aws", compose: composer(plan, { files: [files[0]!] }) });
     expect(merged.check.ok).toBe(true);
-    expect(merged.content).toBe(cloudInit("--merge", files[0]!));
+    expect(merged.content).toBe(await cloudInit("--merge", files[0]!));
   });
 });

@@ -5,7 +5,7 @@ import { SpecError, validateSpec } from "../src/index.js";
 import { DISTROS } from "../src/schema/node-spec.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { planFor, ROOT, runCli } from "./helpers.js";
+import { planFor, ROOT, runCliAsync } from "./helpers.js";
 
 const EL = DISTROS.filter((d) => /^(rocky|alma|rhel)/.test(d));
 const repoFile = (distro: (typeof DISTROS)[number]) =>
@@ -34,7 +34,7 @@ describe("EL repositories", () => {
     return [];
   };
 
-  it("refuses docker's centos/8 layout (or a mirror of it) on EL8 with containerd 1.7 or 2: that repo ends at 1.6.x", () => {
+  it("refuses docker's centos/8 layout (or a mirror of it) on EL8 with containerd 1.7 or 2: that repo ends at 1.6.x", async () => {
     for (const baseurl of [
       "https://download.docker.com/linux/centos/8/x86_64/stable",
       "https://download.docker.com/linux/centos/$releasever/$basearch/stable",
@@ -105,8 +105,8 @@ describe("Debian and Ubuntu containerd versions", () => {
     expect(install).toContain(`'${wanted}'`);
   });
 
-  it("bake explain containerd.version says what each distro gets by default, and why", () => {
-    const r = runCli(["explain", "containerd.version", "--distro", "ubuntu2204"]);
+  it("bake explain containerd.version says what each distro gets by default, and why", async () => {
+    const r = await runCliAsync(["explain", "containerd.version", "--distro", "ubuntu2204"]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^ {2}default: {2}"2" /m);
     expect(r.stdout).toMatch(/^ {2}why: +jammy-updates carries containerd 2\.2\.x/m);
@@ -116,7 +116,7 @@ describe("Debian and Ubuntu containerd versions", () => {
     expect(r.stdout).toMatch(/^ {4}rocky10 +containerd\.io-2\.\* +docker's rhel\/10 repo \(since Docker 28\.5/m);
     expect(r.stdout).toMatch(/^ {4}debian13 +containerd=1\.7\.\* +trixie ships containerd 1\.7\.24/m);
     expect(r.stdout).toMatch(/^ {4}ubuntu2404 +containerd=2\.\* +noble-updates carries containerd 2\.2\.x/m);
-    const json = JSON.parse(runCli(["explain", "containerd.source", "--json"]).stdout) as {
+    const json = JSON.parse((await runCliAsync(["explain", "containerd.source", "--json"])).stdout) as {
       byDistro: Record<string, { package: string }>;
     }[];
     expect(Object.keys(json[0]!.byDistro)).toEqual([...DISTROS]);
@@ -167,13 +167,13 @@ describe("containerd.hold (default true): what bake pins stays pinned", () => {
     },
   );
 
-  it("bake explain containerd.hold names the repo file and the steps it changes", () => {
-    const r = runCli(["explain", "containerd.hold"]);
+  it("bake explain containerd.hold names the repo file and the steps it changes", async () => {
+    const r = await runCliAsync(["explain", "containerd.hold"]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^ {2}default: {2}true$/m);
     expect(r.stdout).toMatch(/^ {2}files: +\/etc\/yum\.repos\.d\/docker-ce\.repo$/m);
     expect(r.stdout).toMatch(/^ {2}steps: +verify$/m); // the EL install always lifts the exclude for itself
-    expect(runCli(["explain", "containerd.hold", "--distro", "debian13"]).stdout).toMatch(
+    expect((await runCliAsync(["explain", "containerd.hold", "--distro", "debian13"])).stdout).toMatch(
       /^ {2}steps: +install-containerd, verify$/m,
     );
   });

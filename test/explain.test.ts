@@ -5,14 +5,14 @@ import { DISTROS } from "../src/schema/distros.js";
 import { keyEffects } from "../src/commands/key-effects.js";
 import { specKeys } from "../src/schema/keys.js";
 import { generatedDocs } from "../scripts/gen-reference.js";
-import { runCli } from "./helpers.js";
+import { runCliAsync } from "./helpers.js";
 import { sizesZlib, withoutGzipFigures } from "../scripts/user-data-sizes.js";
 
-const bake = (...args: string[]) => runCli(args);
+const bake = (...args: string[]) => runCliAsync(args);
 
 describe("bake explain", () => {
-  it("explains a key: meaning, type, default and the files and steps it changes", () => {
-    const r = bake("explain", "containerd.sandboxImage");
+  it("explains a key: meaning, type, default and the files and steps it changes", async () => {
+    const r = await bake("explain", "containerd.sandboxImage");
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("Pause image for pod sandboxes");
     expect(r.stdout).toMatch(/default: +registry\.k8s\.io\/pause:3\.10\.1$/m);
@@ -44,15 +44,15 @@ describe("bake explain", () => {
     expect(paths.every((p) => p.startsWith("crictl"))).toBe(true);
   });
 
-  it("an unknown key fails with a did-you-mean", () => {
-    const r = bake("explain", "containerd.sandboxImag");
+  it("an unknown key fails with a did-you-mean", async () => {
+    const r = await bake("explain", "containerd.sandboxImag");
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('did you mean "containerd.sandboxImage"?');
-    expect(bake("explain", "sandboximage").stderr).toContain('did you mean "containerd.sandboxImage"?');
+    expect((await bake("explain", "sandboximage")).stderr).toContain('did you mean "containerd.sandboxImage"?');
   });
 
-  it("--json prints the data", () => {
-    const items = JSON.parse(bake("explain", "kernel.modules", "--json").stdout) as {
+  it("--json prints the data", async () => {
+    const items = JSON.parse((await bake("explain", "kernel.modules", "--json")).stdout) as {
       path: string;
       files: string[];
       steps: string[];

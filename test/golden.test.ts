@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, runCli } from "./helpers.js";
+import { ROOT, runCliAsync } from "./helpers.js";
 
 const GOLDEN = join(ROOT, "test/golden");
 const cases: [string, string[]][] = [
@@ -21,12 +21,12 @@ const cases: [string, string[]][] = [
 ];
 
 describe("golden output", () => {
-  it.each(cases)("%s: cloud-init and packer output match test/golden", (name, args) => {
+  it.each(cases)("%s: cloud-init and packer output match test/golden", async (name, args) => {
     for (const [command, ext] of [
       ["cloud-init", "user-data"],
       ["packer", "provision.sh"],
     ] as const) {
-      const r = runCli([command, "-q", ...args]);
+      const r = await runCliAsync([command, "-q", ...args]);
       expect(r.stderr).toBe("");
       expect(r.status).toBe(0);
       const file = join(GOLDEN, `${name}.${ext}`);

@@ -1,4 +1,7 @@
-// Shared test helpers: run the built CLI, and render through the library.
+// Shared test helpers: run the CLI, and render through the library. The CLI runs two ways:
+// runCliAsync calls main(argv) in this process (most CLI tests: no process start, no bundle
+// load), runCli and runCliWith start the built dist/cli.js as a user does (the tests that
+// prove the bundle, its exit codes and its stdin, signals and pipes).
 import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { plan, renderCloudInit, renderPackerScript, validateSpec, type SpecInput } from "../src/index.js";
+import { setInProcessStdin } from "./support/in-process-stdin.js";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const CLI = join(ROOT, "dist/cli.js");
@@ -36,8 +40,8 @@ export function runCliWith(args: string[], { input, cwd = ROOT, env }: CliOption
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** runCliWith without blocking, so that many runs share the two cores. */
-export function runCliAsync(args: string[], { input, cwd = ROOT, env }: CliOptions = {}): Promise<CliResult> {
+/** The built CLI as a process, without blocking. */
+function runCliProcessAsync(args: string[], { input, cwd = ROOT, env }: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
@@ -50,6 +54,55 @@ export function runCliAsync(args: string[], { input, cwd = ROOT, env }: CliOptio
     );
     child.stdin!.end(input);
   });
+}
+
+let inProcessQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * The CLI's main(argv) run in this process, as the built CLI would run it in a child with
+ * these options: its cwd, its environment (over NO_COLOR=1), and `input` as its piped stdin
+ * (test/support/in-process-stdin.ts stands in for the pipe). stdout and stderr are captured.
+ * Runs one at a time, since they share the process's cwd, environment and streams. `-c -`
+ * reads file descriptor 0 itself, so a spec named `-` starts the built CLI instead.
+ */
+export function runCliAsync(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const readsStdin = args.some(
+    (a, i) => (a === "-" && !["-o", "--output"].includes(args[i - 1]!)) || a === "--config=-",
+  );
+  if (readsStdin) return runCliProcessAsync(args, options);
+  const run = inProcessQueue.then(() => runMain(args, options));
+  inProcessQueue = run.catch(() => undefined);
+  return run;
+}
+
+async function runMain(args: string[], { input, cwd = ROOT, env }: CliOptions): Promise<CliResult> {
+  const { main } = await import("../src/program.js");
+  const captured = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+  const capture = (into: Buffer[]) =>
+    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      into.push(Buffer.from(chunk));
+      const done = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+      if (done) queueMicrotask(done);
+      return true;
+    }) as typeof process.stdout.write;
+  const saved = { stdout: process.stdout.write, stderr: process.stderr.write, cwd: process.cwd(), env: process.env };
+  process.env = { ...cliEnv(env) };
+  for (const [key, value] of Object.entries(process.env)) if (value === undefined) delete process.env[key];
+  process.chdir(cwd);
+  setInProcessStdin(input ?? "");
+  process.stdout.write = capture(captured.stdout);
+  process.stderr.write = capture(captured.stderr);
+  let status: number;
+  try {
+    status = await main(["node", "bake", ...args]);
+  } finally {
+    process.stdout.write = saved.stdout;
+    process.stderr.write = saved.stderr;
+    process.chdir(saved.cwd);
+    process.env = saved.env;
+  }
+  const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString("utf8");
+  return { status, stdout: text(captured.stdout), stderr: text(captured.stderr) };
 }
 
 export function tempDir(): string {

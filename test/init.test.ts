@@ -11,9 +11,9 @@ import { CRICTL_SHA256 } from "../src/capabilities/crictl/releases.js";
 import { defaultSpec } from "../src/input/defaults.js";
 import { DISTROS } from "../src/schema/node-spec.js";
 import { starterSpec } from "../src/commands/init.js";
-import { runCli } from "./helpers.js";
+import { runCliAsync } from "./helpers.js";
 
-const bake = (cwd: string, ...args: string[]) => runCli(args, undefined, cwd);
+const bake = (cwd: string, ...args: string[]) => runCliAsync(args, { cwd });
 const temp = () => mkdtempSync(join(tmpdir(), "bake-init-"));
 
 /** Uncomment every "# key: value" (TOML: "# key = value", "# [table]") line, not the "## " explanations, not the first line. */
@@ -25,9 +25,9 @@ const uncommentAll = (text: string) =>
     .join("\n");
 
 describe("bake init", () => {
-  it("writes bake.yaml and the schema beside it, named relatively, so the pair still works after a move; it validates", () => {
+  it("writes bake.yaml and the schema beside it, named relatively, so the pair still works after a move; it validates", async () => {
     const dir = temp();
-    const r = bake(dir, "init");
+    const r = await bake(dir, "init");
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("wrote bake.yaml");
@@ -40,44 +40,44 @@ describe("bake init", () => {
     cpSync(dir, moved, { recursive: true });
     const ref = readFileSync(join(moved, "bake.yaml"), "utf8").split("\n")[0]!.split("$schema=")[1]!;
     expect(readFileSync(resolve(moved, ref), "utf8")).toBe(readFileSync(SCHEMA_FILE, "utf8"));
-    const v = bake(dir, "validate");
+    const v = await bake(dir, "validate");
     expect(v.status, v.stderr).toBe(0);
   });
 
-  it("leaves an identical schema alone, refuses a different one without --force and writes nothing then", () => {
+  it("leaves an identical schema alone, refuses a different one without --force and writes nothing then", async () => {
     const dir = temp();
-    expect(bake(dir, "init", "-q", "-o", "a.yaml").status).toBe(0);
-    const second = bake(dir, "init", "-o", "b.yaml");
+    expect((await bake(dir, "init", "-q", "-o", "a.yaml")).status).toBe(0);
+    const second = await bake(dir, "init", "-o", "b.yaml");
     expect(second.status, second.stderr).toBe(0);
     expect(second.stderr).not.toContain("bake.schema.json");
     writeFileSync(join(dir, "bake.schema.json"), "{}\n");
-    const refused = bake(dir, "init", "-o", "c.yaml");
+    const refused = await bake(dir, "init", "-o", "c.yaml");
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/bake\.schema\.json already exists and is not this bake's schema.*--force/);
     expect(readdirSync(dir).sort()).toEqual(["a.yaml", "b.yaml", "bake.schema.json"]);
     expect(readFileSync(join(dir, "bake.schema.json"), "utf8")).toBe("{}\n");
-    expect(bake(dir, "init", "-q", "-o", "c.yaml", "--force").status).toBe(0);
+    expect((await bake(dir, "init", "-q", "-o", "c.yaml", "--force")).status).toBe(0);
     expect(readFileSync(join(dir, "bake.schema.json"), "utf8")).toBe(readFileSync(SCHEMA_FILE, "utf8"));
   });
 
-  it("refuses to overwrite without --force and leaves the file untouched", () => {
+  it("refuses to overwrite without --force and leaves the file untouched", async () => {
     const dir = temp();
     writeFileSync(join(dir, "bake.yaml"), "mine\n");
-    const r = bake(dir, "init");
+    const r = await bake(dir, "init");
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/bake\.yaml already exists.*--force/);
     expect(readFileSync(join(dir, "bake.yaml"), "utf8")).toBe("mine\n");
-    const forced = bake(dir, "init", "--force", "--distro", "debian13", "-q");
+    const forced = await bake(dir, "init", "--force", "--distro", "debian13", "-q");
     expect(forced.status, forced.stderr).toBe(0);
     expect(forced.stderr).toBe("");
     expect(readFileSync(join(dir, "bake.yaml"), "utf8")).toContain("distro: debian13");
   });
 
-  it("-o picks the file and the schema goes beside it; --schema names a URL and writes no schema file", () => {
+  it("-o picks the file and the schema goes beside it; --schema names a URL and writes no schema file", async () => {
     const dir = temp();
-    expect(bake(dir, "init", "-o", "nodes/a/spec.yaml").status).toBe(0);
+    expect((await bake(dir, "init", "-o", "nodes/a/spec.yaml")).status).toBe(0);
     expect(readdirSync(join(dir, "nodes/a")).sort()).toEqual(["bake.schema.json", "spec.yaml"]);
-    const url = bake(dir, "init", "-o", "c.yaml", "--schema", "https://example.com/bake.schema.json");
+    const url = await bake(dir, "init", "-o", "c.yaml", "--schema", "https://example.com/bake.schema.json");
     expect(url.status, url.stderr).toBe(0);
     expect(readFileSync(join(dir, "c.yaml"), "utf8").split("\n")[0]).toBe(
       "# yaml-language-server: $schema=https://example.com/bake.schema.json",
@@ -86,23 +86,23 @@ describe("bake init", () => {
   });
 
   // What init's comments invite: uncomment one indented key and leave its section commented.
-  it("an indented key uncommented alone is reported at its own line, naming the parent to uncomment", () => {
+  it("an indented key uncommented alone is reported at its own line, naming the parent to uncomment", async () => {
     const dir = temp();
-    expect(bake(dir, "init", "-q").status).toBe(0);
+    expect((await bake(dir, "init", "-q")).status).toBe(0);
     const lines = readFileSync(join(dir, "bake.yaml"), "utf8").split("\n");
     const root = lines.findIndex((l) => l.startsWith("  # root: "));
     const parent = lines.indexOf("# containerd:");
     lines[root] = "  root: /data/containerd";
     writeFileSync(join(dir, "bake.yaml"), lines.join("\n"));
-    const r = bake(dir, "validate", "-c", "bake.yaml");
+    const r = await bake(dir, "validate", "-c", "bake.yaml");
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`its parent "containerd:" is commented out on line ${parent + 1}`);
     expect(r.stderr).toContain(`--> bake.yaml:${root + 1}:3`);
     expect(r.stderr).toContain(`${root + 1} |   root: /data/containerd`);
   });
 
-  it("rejects an unknown distro as a usage error", () => {
-    const r = bake(temp(), "init", "--distro", "rocky");
+  it("rejects an unknown distro as a usage error", async () => {
+    const r = await bake(temp(), "init", "--distro", "rocky");
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("rocky9");
   });
@@ -127,7 +127,7 @@ describe("bake init", () => {
 describe("bake init --profile cn", () => {
   const ALIYUN = "https://mirrors.aliyun.com/docker-ce/";
   for (const distro of DISTROS) {
-    it(`${distro}: a spec that passes --strict, with the mirrors for China in force`, () => {
+    it(`${distro}: a spec that passes --strict, with the mirrors for China in force`, async () => {
       const text = starterSpec({ distro, output: "bake.yaml", profile: "cn" });
       const spec = validateSpec(parse(text), { strict: true }).spec;
       const defaults = defaultSpec(distro);
@@ -174,14 +174,14 @@ describe("bake init --profile cn", () => {
     );
   });
 
-  it("the CLI writes it, says so, and refuses an unknown profile as a usage error", () => {
+  it("the CLI writes it, says so, and refuses an unknown profile as a usage error", async () => {
     const dir = temp();
-    const r = bake(dir, "init", "--profile", "cn");
+    const r = await bake(dir, "init", "--profile", "cn");
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain("wrote bake.yaml (rocky9, profile cn)");
     expect(readFileSync(join(dir, "bake.yaml"), "utf8")).toContain("(bake init --profile cn)");
-    expect(bake(dir, "validate", "--strict", "-c", "bake.yaml").status).toBe(0);
-    const bad = bake(dir, "init", "--profile", "china", "-o", "-");
+    expect((await bake(dir, "validate", "--strict", "-c", "bake.yaml")).status).toBe(0);
+    const bad = await bake(dir, "init", "--profile", "china", "-o", "-");
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("cn");
   });
@@ -201,7 +201,7 @@ describe("bake init -o FILE.toml", () => {
   };
 
   for (const distro of DISTROS) {
-    it(`${distro}: TOML that reads back as the YAML spec does, for each --kubernetes role, with the same comments`, () => {
+    it(`${distro}: TOML that reads back as the YAML spec does, for each --kubernetes role, with the same comments`, async () => {
       for (const kubernetes of ROLES) {
         const toml = starterSpec({ distro, output: "new.toml", kubernetes });
         const yaml = starterSpec({ distro, output: "new.yaml", kubernetes });
@@ -224,12 +224,12 @@ describe("bake init -o FILE.toml", () => {
     });
   }
 
-  it("the CLI writes TOML for a .toml path, and bake validate reads it", () => {
+  it("the CLI writes TOML for a .toml path, and bake validate reads it", async () => {
     const dir = temp();
-    const r = bake(dir, "init", "--kubernetes", "control-plane", "-o", "new.toml");
+    const r = await bake(dir, "init", "--kubernetes", "control-plane", "-o", "new.toml");
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(join(dir, "new.toml"), "utf8")).toContain('\ndistro = "rocky9"\n');
-    const valid = bake(dir, "validate", "new.toml");
+    const valid = await bake(dir, "validate", "new.toml");
     expect(valid.status, valid.stderr).toBe(0);
     expect(valid.stderr).toContain("new.toml is valid (rocky9/amd64");
   });

@@ -5,7 +5,7 @@ import { renderPackerScript, SpecError, validateSpec, type SpecInput } from "../
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import { parse } from "yaml";
-import { KUBERNETES_STEPS_LAST, planFor, runCli, tempDir } from "./helpers.js";
+import { KUBERNETES_STEPS_LAST, planFor, runCliAsync, tempDir } from "./helpers.js";
 
 const on = (input: SpecInput = {}): SpecInput => ({ ...input, kubernetes: { enabled: true, ...input.kubernetes } });
 const stepIds = (input: SpecInput) => planFor(input).steps.map((s) => s.id);
@@ -87,7 +87,7 @@ describe("kubernetes on EL", () => {
 });
 
 describe("kubernetes on Debian and Ubuntu", () => {
-  it("writes a deb822 flat-repo source, checks the key by sha256 and holds the packages with apt-mark", () => {
+  it("writes a deb822 flat-repo source, checks the key by sha256 and holds the packages with apt-mark", async () => {
     const p = planFor(debianOn());
     const sources = p.files.find((f) => f.path === "/etc/apt/sources.list.d/kubernetes.sources")!;
     expect(sources.content).toContain(
@@ -347,7 +347,7 @@ describe("images and preflight", () => {
     ).toBe("bake_check 'kubeadm init preflight passes' bake_kubeadm_init_preflight '' '' ImagePull NumCPU");
   });
 
-  it("on EL8, while the reboot to cgroup v2 is pending, leaves the preflight of 1.35 and later for the run after it", () => {
+  it("on EL8, while the reboot to cgroup v2 is pending, leaves the preflight of 1.35 and later for the run after it", async () => {
     const preflight = (input: SpecInput) =>
       verify(input)
         .split("\n")
@@ -409,21 +409,21 @@ describe("images and preflight", () => {
 });
 
 describe("bake init --kubernetes", () => {
-  it("starts a spec with the section filled in for the role, which validates and plans a kubeadm-ready node", () => {
-    const r = runCli(["init", "--kubernetes", "control-plane", "-o", "-"]);
+  it("starts a spec with the section filled in for the role, which validates and plans a kubeadm-ready node", async () => {
+    const r = await runCliAsync(["init", "--kubernetes", "control-plane", "-o", "-"]);
     expect(r.status).toBe(0);
     const doc = parse(r.stdout) as SpecInput;
     expect(doc.kubernetes).toEqual({ enabled: true, version: "1.35", role: "control-plane" });
     expect(stepIds(doc)).toContain("install-kubernetes");
-    const worker = parse(runCli(["init", "--kubernetes", "-o", "-"]).stdout) as SpecInput;
+    const worker = parse((await runCliAsync(["init", "--kubernetes", "-o", "-"])).stdout) as SpecInput;
     expect(worker.kubernetes?.role).toBe("worker");
   });
 
-  it("on Debian, leaves the key's sha256 for the user to fill in, and validate says so", () => {
+  it("on Debian, leaves the key's sha256 for the user to fill in, and validate says so", async () => {
     const dir = tempDir();
     const file = join(dir, "bake.yaml");
-    writeFileSync(file, runCli(["init", "--kubernetes", "--distro", "debian13", "-o", "-"]).stdout);
-    const r = runCli(["validate", "-c", file]);
+    writeFileSync(file, (await runCliAsync(["init", "--kubernetes", "--distro", "debian13", "-o", "-"])).stdout);
+    const r = await runCliAsync(["validate", "-c", file]);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/kubernetes\.repo\.gpgkeySha256: must be set on debian13/);
   });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { validateSpec, type SpecInput } from "../src/index.js";
 import { isPrivateHost } from "../src/capabilities/registries/risky-values.js";
-import { runCli } from "./helpers.js";
+import { runCliAsync } from "./helpers.js";
 
 const GUIDE_AS_WRITTEN = "test/fixtures/risky/guide-as-written.yaml";
 
@@ -45,8 +45,8 @@ const mirrorWarnings = (host: string, mirror: string | { url: string; overridePa
   warnings({ containerd: { registries: { [host]: { mirrors: [mirror] } } } });
 
 describe("the guide's registry values, as written", () => {
-  it("each is a warning at its key and line; the spec is still valid", () => {
-    const r = runCli(["validate", "-c", GUIDE_AS_WRITTEN]);
+  it("each is a warning at its key and line; the spec is still valid", async () => {
+    const r = await runCliAsync(["validate", "-c", GUIDE_AS_WRITTEN]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr.startsWith(`bake: spec: ${GUIDE_AS_WRITTEN}\n`)).toBe(true);
     for (const [path, position, words] of EXPECTED) {
@@ -62,8 +62,8 @@ describe("the guide's registry values, as written", () => {
     expect(r.stderr.match(/^warning: /gm)).toHaveLength(EXPECTED.length - 1); // two findings share the k8sxio message
   });
 
-  it("--strict makes each an error, and nothing is written", () => {
-    const r = runCli(["cloud-init", "--strict", "-c", GUIDE_AS_WRITTEN]);
+  it("--strict makes each an error, and nothing is written", async () => {
+    const r = await runCliAsync(["cloud-init", "--strict", "-c", GUIDE_AS_WRITTEN]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     for (const [path] of EXPECTED) expect(r.stderr).toContain(`error: ${path}: `);
@@ -71,8 +71,8 @@ describe("the guide's registry values, as written", () => {
     expect(r.stderr).toContain(`--> ${GUIDE_AS_WRITTEN}:12:11`);
   });
 
-  it("examples/guide.yaml keeps the guide's choices with values that pass --strict", () => {
-    const r = runCli(["validate", "--strict", "-c", "examples/guide.yaml"]);
+  it("examples/guide.yaml keeps the guide's choices with values that pass --strict", async () => {
+    const r = await runCliAsync(["validate", "--strict", "-c", "examples/guide.yaml"]);
     expect(r.stderr).toMatch(/^bake: spec: examples\/guide\.yaml\nbake: examples\/guide\.yaml is valid/);
     expect(r.status).toBe(0);
   });

@@ -1,7 +1,7 @@
 // Registry credentials and TLS material: written where containerd looks, 0600 when secret, never echoed.
 import { describe, expect, it } from "vitest";
 import TOML from "@iarna/toml";
-import { renderBoth, runCli } from "./helpers.js";
+import { renderBoth, runCliAsync } from "./helpers.js";
 
 const CA = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ\n-----END CERTIFICATE-----\n";
 const KEY = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----\n";
@@ -44,8 +44,8 @@ describe("registry credentials", () => {
     expect(script).toContain(`bake_put ${dir}/mirror.corp_8443-client.key 0600 <<'BAKE_EOF'`);
   });
 
-  it("warns once that user-data exposes credentials to the metadata service", () => {
-    const r = runCli([
+  it("warns once that user-data exposes credentials to the metadata service", async () => {
+    const r = await runCliAsync([
       "cloud-init",
       "--set",
       `containerd.registries.docker.io.header.Authorization=${TOKEN}`,
@@ -57,11 +57,10 @@ describe("registry credentials", () => {
     expect(r.stderr).not.toContain("c2VjcmV0");
   });
 
-  it("never prints a secret in an error, not even in the code frame", () => {
-    const r = runCli(
-      ["validate", "-c", "-"],
-      `containerd:\n  registries:\n    docker.io:\n      header:\n        Authorization: "Basic c2VjcmV0\\u0007"\n`,
-    );
+  it("never prints a secret in an error, not even in the code frame", async () => {
+    const r = await runCliAsync(["validate", "-c", "-"], {
+      input: `containerd:\n  registries:\n    docker.io:\n      header:\n        Authorization: "Basic c2VjcmV0\\u0007"\n`,
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("containerd.registries.docker.io.header.Authorization");
     expect(r.stderr).toContain("<stdin>:5:");
@@ -69,8 +68,8 @@ describe("registry credentials", () => {
     expect(r.stderr).not.toContain("c2VjcmV0");
   });
 
-  it("never prints a proxy password", () => {
-    const r = runCli(["validate", "--set", "containerd.proxy.http=http://user:hunter2@proxy:3128/ x"]);
+  it("never prints a proxy password", async () => {
+    const r = await runCliAsync(["validate", "--set", "containerd.proxy.http=http://user:hunter2@proxy:3128/ x"]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("containerd.proxy.http");
     expect(r.stderr).not.toContain("hunter2");
