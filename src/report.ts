@@ -29,7 +29,7 @@ export class SpecError extends Error {
   }
 }
 
-export interface FormatOptions {
+interface FormatOptions {
   color: boolean;
 }
 

@@ -34,7 +34,7 @@ export interface CloudInitCliOptions extends CommonOptions {
 
 type Compose = (bakeText: string) => string;
 
-export const useColor = () => colorAllowed(process.stderr);
+const useColor = () => colorAllowed(process.stderr);
 
 export function printDiagnostics(diagnostics: Diagnostic[]): void {
   if (diagnostics.length > 0) process.stderr.write(formatDiagnostics(diagnostics, { color: useColor() }) + "\n");
@@ -43,7 +43,7 @@ export function printDiagnostics(diagnostics: Diagnostic[]): void {
 /** Spec files bake reads from the current folder when none is named; the place `bake init` writes. */
 const FOUND_SPECS = ["bake.yaml", "bake.yml", "bake.toml"];
 
-export interface SpecChoice {
+interface SpecChoice {
   /** Every -c given (commander collects them so that a second one is not silently dropped). */
   config?: string[];
   defaults?: boolean;
@@ -51,7 +51,7 @@ export interface SpecChoice {
 }
 
 /** The spec a command reads, as specSource() chose it. */
-export interface ChosenSpec {
+interface ChosenSpec {
   /** A file, "-" for stdin, or undefined for the built-in defaults. */
   config?: string;
   /** Stdin's text, when bake read it because no spec was named. */

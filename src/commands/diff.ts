@@ -5,13 +5,13 @@ import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
 import type { Plan } from "../plan/index.js";
 import { renderPackerScript } from "../emit/packer.js";
 
-export interface DiffSide {
+interface DiffSide {
   /** What to call this side in headers, e.g. a.yaml or "defaults". */
   label: string;
   plan: Plan;
 }
 
-export interface FileDiff {
+interface FileDiff {
   /** Node path, or "provision.sh" for the script. */
   path: string;
   status: "added" | "removed" | "changed";

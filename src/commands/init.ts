@@ -14,7 +14,7 @@ import { SCHEMA_FILE } from "../schema/shipped.js";
 import { profileValues, type Profile, type ProfileValue } from "./profiles.js";
 import { kubernetesChoices, type KubernetesRole } from "../capabilities/kubernetes/init.js";
 
-export interface InitOptions {
+interface InitOptions {
   distro: Distro;
   /** Where the spec will be written; "-" for stdout. */
   output: string;
@@ -33,7 +33,7 @@ type Chosen = Record<string, ProfileValue>;
  * reference survives moving the folder and upgrading or removing bake (a path
  * into bake's install folder did not).
  */
-export const SCHEMA_BESIDE = "bake.schema.json";
+const SCHEMA_BESIDE = "bake.schema.json";
 
 const schemaPathFor = (output: string) => join(dirname(output), SCHEMA_BESIDE);
 
@@ -98,7 +98,7 @@ const TOML_FORMAT: SpecFormat = {
 };
 
 /** TOML for a .toml path, so that bake reads back what init wrote; YAML otherwise (and for stdout). */
-export const formatFor = (output: string): SpecFormat => (output.endsWith(".toml") ? TOML_FORMAT : YAML_FORMAT);
+const formatFor = (output: string): SpecFormat => (output.endsWith(".toml") ? TOML_FORMAT : YAML_FORMAT);
 
 const wrap = (text: string, width: number): string[] => {
   const lines: string[] = [];
@@ -178,7 +178,7 @@ function emitKey(key: KeyInfo, depth: number, out: string[], context: EmitContex
 }
 
 /** Fail before writing when the target exists and --force was not given. */
-export function checkWritable(output: string, force: boolean): void {
+function checkWritable(output: string, force: boolean): void {
   if (output !== "-" && !force && existsSync(output)) {
     throw new CommandError(`${output} already exists; not overwriting it (use --force to replace it)`);
   }

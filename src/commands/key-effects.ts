@@ -14,7 +14,7 @@ import { getIn, setIn } from "../schema/key-path.js";
 
 type Schema = Record<string, unknown>;
 
-export interface KeyEffects {
+interface KeyEffects {
   /** Absolute paths on the node; a registry host shows as <host>. */
   files: string[];
   /** Step ids of the provisioning script, in plan order. */

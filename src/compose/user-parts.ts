@@ -13,7 +13,7 @@ export const PART_TYPES = {
   "#!": "text/x-shellscript",
   "#cloud-boothook": "text/cloud-boothook",
 } as const;
-export type PartKind = keyof typeof PART_TYPES;
+type PartKind = keyof typeof PART_TYPES;
 
 export interface UserPart {
   /** The file name as the user gave it. */

@@ -18,7 +18,7 @@ export interface LoadOptions {
   sets?: string[];
 }
 
-export const MAX_SPEC_BYTES = 1024 * 1024;
+const MAX_SPEC_BYTES = 1024 * 1024;
 
 export function loadSpec(options: LoadOptions = {}): LoadedSpec {
   const fileName = options.file === "-" ? "<stdin>" : (options.file ?? "<defaults>");

@@ -7,7 +7,7 @@ import { fstatSync, readFileSync } from "node:fs";
 /** How long an open pipe may stay silent before bake stops waiting for it. */
 export const STDIN_WAIT_MS = 500;
 
-export type PipedStdin =
+type PipedStdin =
   /** A terminal, /dev/null or another device, or no stdin at all. */
   | { kind: "none" }
   /** A pipe that neither sent anything nor closed within STDIN_WAIT_MS; left unread. */

@@ -1,7 +1,7 @@
 // Named string formats used by the schema. Each has a test and the message a
 // user sees when a value fails it; validate.ts registers them with ajv.
 
-export interface StringFormat {
+interface StringFormat {
   test: (value: string) => boolean;
   expected: string;
   /** Valid values, which bake explain's probes set a key to, to see what it changes. */

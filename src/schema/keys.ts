@@ -8,7 +8,7 @@ import { displayPath } from "./key-path.js";
 type Schema = Record<string, unknown>;
 
 /** One segment of a key path: a name, "<host>"/"<key>" for any map key, "[]" for any list item. */
-export type Segment = string;
+type Segment = string;
 
 export interface KeyInfo {
   /** Display path, e.g. containerd.registries.<host>.mirrors[].url */

@@ -3,7 +3,7 @@
 import type { DistroInfo } from "../../distro.js";
 import type { Distro } from "../../schema/node-spec.js";
 
-export interface ContainerdDefault {
+interface ContainerdDefault {
   /** What `containerd.source` and `containerd.version` default to. */
   source: "docker" | "distro";
   version: string;

@@ -3,7 +3,7 @@
 // on each distro. ebtables is left out from EL9 on: RHEL 9 dropped the package.
 import type { DistroInfo } from "../../distro.js";
 
-export interface HostTools {
+interface HostTools {
   packages: string[];
   /** Commands verify finds on PATH. */
   commands: string[];

@@ -4,11 +4,11 @@ import { DEFAULT_KUBERNETES_VERSION } from "./releases.js";
 import { distroInfo } from "../../distro.js";
 import type { Distro } from "../../schema/node-spec.js";
 
-export const KUBERNETES_ROLES = ["worker", "control-plane"] as const;
+const KUBERNETES_ROLES = ["worker", "control-plane"] as const;
 export type KubernetesRole = (typeof KUBERNETES_ROLES)[number];
 
 /** A value bake init writes uncommented, with the lines that say why. */
-export interface ChosenValue {
+interface ChosenValue {
   value: string | boolean;
   note: string[];
 }

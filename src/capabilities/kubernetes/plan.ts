@@ -8,9 +8,9 @@ import { lines, sh } from "../../render/shell.js";
 import type { Contribution, PlanContext } from "../../plan/types.js";
 import { batchedCheck } from "../../plan/check.js";
 
-export const K8S_REPO_FILE = "/etc/yum.repos.d/kubernetes.repo";
-export const K8S_SOURCES_FILE = "/etc/apt/sources.list.d/kubernetes.sources";
-export const K8S_KEYRING = "/etc/apt/keyrings/kubernetes-apt-keyring.asc";
+const K8S_REPO_FILE = "/etc/yum.repos.d/kubernetes.repo";
+const K8S_SOURCES_FILE = "/etc/apt/sources.list.d/kubernetes.sources";
+const K8S_KEYRING = "/etc/apt/keyrings/kubernetes-apt-keyring.asc";
 const KUBE_PACKAGES = ["kubelet", "kubeadm", "kubectl"];
 // kubelet 1.28+ on pkgs.k8s.io depends on kubernetes-cni (kubernetes/release, krel's
 // templates/latest/metadata.yaml, read 2026-12-06): held too, so an upgrade cannot move the

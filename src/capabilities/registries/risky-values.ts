@@ -4,7 +4,7 @@
 // warning (an error under --strict) on the key that holds the value.
 import type { NodeSpec } from "../../schema/node-spec.js";
 
-export interface RiskyValue {
+interface RiskyValue {
   /** Key path segments, e.g. ["containerd", "registries", "docker.io", "mirrors", "0"]. */
   path: string[];
   message: string;
