@@ -8,7 +8,7 @@ import { parse } from "yaml";
 import { runCliAsync, tempDir } from "./helpers.js";
 
 const F = "test/fixtures/compose";
-const PROVISION = ["/bin/bash", "/usr/local/sbin/bake-provision"];
+const PROVISION = "/bin/bash /usr/local/sbin/bake-provision || exit";
 
 interface CloudConfig {
   write_files: { path: string; content: string; encoding?: string }[];

@@ -13,6 +13,11 @@ import { setInProcessStdin } from "./support/in-process-stdin.js";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const CLI = join(ROOT, "dist/cli.js");
+/** Files only the cloud-init output writes: the provisioner and cloud-final's drop-in, not files of the node's plan. */
+export const CLOUD_INIT_ONLY = [
+  "/usr/local/sbin/bake-provision",
+  "/etc/systemd/system/cloud-final.service.d/bake.conf",
+];
 
 export interface CliResult {
   status: number;

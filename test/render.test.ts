@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import TOML from "@iarna/toml";
 import { parse } from "yaml";
-import { embeddedFiles, planFor, renderBoth, writeFilesOf } from "./helpers.js";
+import { CLOUD_INIT_ONLY, embeddedFiles, planFor, renderBoth, writeFilesOf } from "./helpers.js";
+import { RESUME_DROP_IN } from "../src/emit/provision-script.js";
 import { DISTROS } from "../src/schema/node-spec.js";
 
 describe("cloud-init user-data", () => {
@@ -28,9 +29,31 @@ describe("cloud-init user-data", () => {
       expect(entry!.content).toBe(file.content);
       expect(entry!.permissions).toBe(file.mode);
     }
-    const doc = parse(userData, { version: "1.1" }) as { runcmd: string[][] };
-    expect(doc.runcmd).toEqual([["/bin/bash", "/usr/local/sbin/bake-provision"]]);
+    const doc = parse(userData, { version: "1.1" }) as { runcmd: string[] };
+    // a failed run ends runcmd's script: entries after it (the user's, with --merge) do not run
+    expect(doc.runcmd).toEqual(["/bin/bash /usr/local/sbin/bake-provision || exit"]);
     expect(written.find((w) => w.path === "/usr/local/sbin/bake-provision")?.permissions).toBe("0700");
+  });
+
+  it("writes cloud-final's drop-in that runs runcmd again at the next boot, which the run that ends ok removes", () => {
+    const { userData, script } = renderBoth({});
+    const dropIn = writeFilesOf(userData).find((w) => w.path === RESUME_DROP_IN);
+    expect(dropIn?.content).toBe(
+      "[Service]\nExecStartPre=-/bin/rm -f /var/lib/cloud/instance/sem/config_scripts_user\n",
+    );
+    const provisioner = writeFilesOf(userData).find((w) => w.path === "/usr/local/sbin/bake-provision")!.content;
+    expect(provisioner).toContain(`echo ok > "$BAKE_STATE/status"\nrm -f ${RESUME_DROP_IN}\n`);
+    // Packer drives its own re-run (exit 75), and an image must not re-run its user's runcmd
+    expect(script).not.toContain("cloud-final");
+  });
+
+  it("with a reboot planned (EL8), ends runcmd after bake's run while the reboot is pending: later entries run after it", () => {
+    const { plan, userData } = renderBoth({ distro: "rocky8" });
+    const doc = parse(userData, { version: "1.1" }) as { runcmd: string[] };
+    expect(doc.runcmd).toEqual([
+      "/bin/bash /usr/local/sbin/bake-provision || exit",
+      `[ ! -e ${plan.reboot!.marker} ] || exit 0`,
+    ]);
   });
 });
 
@@ -40,7 +63,7 @@ describe("Packer script", () => {
       const { plan, userData, script } = renderBoth({ distro, containerd: { proxy: { http: "http://proxy:3128" } } });
       const embedded = embeddedFiles(script);
       expect([...embedded.keys()].sort()).toEqual(plan.files.map((f) => f.path).sort());
-      for (const w of writeFilesOf(userData).filter((f) => f.path !== "/usr/local/sbin/bake-provision")) {
+      for (const w of writeFilesOf(userData).filter((f) => !CLOUD_INIT_ONLY.includes(f.path))) {
         expect(embedded.get(w.path)).toEqual({ mode: w.permissions, content: w.content });
       }
     }

@@ -191,6 +191,7 @@ async function provision(name: string, p: Plan, overrides: Record<string, string
     upper,
     layer,
     again: () => runInOverlayRoot({ layer, upper, work, mnt, oomfile }, "/bin/bash /bake-provision.sh"),
+    run: (command: string) => runInOverlayRoot({ layer, upper, work, mnt, oomfile }, command),
   };
 }
 
@@ -235,6 +236,8 @@ function expectedFiles(p: Plan): Map<string, { sha: string; mode?: number }> {
   for (const memo of CONTAINERD_MEMOS) out.set(memo, { sha: "containerd's output, after its key" });
   // Each memo's lock, empty: one process makes a memo, another waits for it.
   for (const memo of CONTAINERD_MEMOS) out.set(`${memo}.lock`, { sha: sha("") });
+  // The lock every bake run takes first, empty (on a node /run is a tmpfs, emptied at boot).
+  out.set("/run/bake.lock", { sha: sha("") });
   if (p.distro.family === "debian" && p.spec.containerd.source === "docker")
     out.set("/etc/apt/keyrings/docker.asc", { sha: sha("stub download\n"), mode: 0o644 });
   return out;
@@ -1021,6 +1024,21 @@ exit $rc`;
     expect(r.code, r.output).toBe(0);
     expect(r.output).toContain("cloud-init reboots for cgroup v2");
     expect(existsSync(join(box.upper, p.reboot!.marker))).toBe(true);
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+
+  it("a run started while another holds /run/bake.lock says it waits, waits for it, then runs", async () => {
+    const box = await provision("lock", planOf({ distro: "rocky9" }));
+    // another bake run (cloud-init's resumed one, say) that holds the lock for 2 s
+    const r = await box.run(
+      "flock /run/bake.lock sh -c 'echo held; /usr/bin/sleep 2; echo released' & /usr/bin/sleep 0.5; /bin/bash /bake-provision.sh; wait",
+    );
+    expect(r.code, r.output).toBe(0);
+    const order = ["held", "bake: waiting for another run", "released", "bake: [1/"].map((l) => r.output.indexOf(l));
+    expect(
+      order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)),
+      r.output,
+    ).toBe(true);
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
   });
 

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DISTROS, type SpecInput } from "../src/schema/node-spec.js";
 import { debianContainerd } from "../scripts/debian-containerd.mjs";
-import { exampleSpecs, renderBoth, tempDir, writeFilesOf } from "./helpers.js";
+import { exampleSpecs, renderBoth, ROOT, tempDir, writeFilesOf } from "./helpers.js";
+import { RESUME_DROP_IN } from "../src/emit/provision-script.js";
 
 // The examples, and specs that vary distro, arch, containerd major, mirrors, proxy and crictl source.
 const variants: [string, SpecInput][] = [
@@ -216,12 +217,17 @@ describe("CNI plugin dirs, read by the containerd each Debian release ships", ()
 });
 
 describe("systemd-analyze verify", () => {
-  function verifyDropIns(files: { path: string; content: string }[]): string {
+  /** `unit` (default: the host's containerd.service) with the drop-ins `files`, as systemd-analyze verify sees it. */
+  function verifyDropIns(
+    files: { path: string; content: string }[],
+    unit = "/lib/systemd/system/containerd.service",
+  ): string {
     const dir = tempDir();
-    mkdirSync(join(dir, "containerd.service.d"));
-    copyFileSync("/lib/systemd/system/containerd.service", join(dir, "containerd.service"));
-    for (const f of files) writeFileSync(join(dir, "containerd.service.d", f.path.split("/").pop()!), f.content);
-    const r = spawnSync("systemd-analyze", ["verify", join(dir, "containerd.service")], { encoding: "utf8" });
+    const name = unit.split("/").pop()!;
+    mkdirSync(join(dir, `${name}.d`));
+    copyFileSync(unit, join(dir, name));
+    for (const f of files) writeFileSync(join(dir, `${name}.d`, f.path.split("/").pop()!), f.content);
+    const r = spawnSync("systemd-analyze", ["verify", join(dir, name)], { encoding: "utf8" });
     // verify exits 0 on warnings, so any output at all is a failure.
     return `${r.status === 0 ? "" : `exit ${r.status}\n`}${r.stdout}${r.stderr}`;
   }
@@ -249,7 +255,20 @@ describe("systemd-analyze verify", () => {
     expect(verifyDropIns(dropIns)).toBe("");
   });
 
-  it("speaks up about a bad drop-in, so the check above can fail", () => {
+  // Debian trixie's cloud-final.service (cloud-init 25.1.4-1+deb13u1), copied off the VM suite's image.
+  const CLOUD_FINAL = join(ROOT, "test/fixtures/cloud-final.service");
+
+  it("accepts cloud-final's drop-in (runcmd again at the next boot) on trixie's cloud-final.service", () => {
+    const dropIn = writeFilesOf(renderBoth({ distro: "debian13" }).userData).filter((w) => w.path === RESUME_DROP_IN);
+    expect(dropIn).toHaveLength(1);
+    expect(verifyDropIns(dropIn, CLOUD_FINAL)).toBe("");
+    // the same drop-in without its "-": a failure would fail cloud-final, and no cloud-init module would run
+    expect(dropIn[0]!.content).toContain("ExecStartPre=-/");
+  });
+
+  it("speaks up about a bad drop-in, so the checks above can fail", () => {
+    const bad = "[Service]\nExecStartPre=-/bin/rm -f /x\nExecStartPr=/bin/true\n";
+    expect(verifyDropIns([{ path: "x/bake.conf", content: bad }], CLOUD_FINAL)).not.toBe("");
     expect(
       verifyDropIns([{ path: "x/99-bad.conf", content: "[Service]\nOOMScoreAdjust=-5000\nRestartt=always\n" }]),
     ).not.toBe("");

@@ -1,8 +1,9 @@
 // #cloud-config: write_files for every file, runcmd for the provisioner.
+import { sh } from "../render/shell.js";
 import { renderTemplate } from "../render/templates.js";
 import type { Plan, PlannedFile } from "../plan/index.js";
 import { BAKE_VERSION } from "../version.js";
-import { renderProvisionScript } from "./provision-script.js";
+import { renderProvisionScript, RESUME_DROP_IN } from "./provision-script.js";
 import { gzip } from "./size.js";
 
 export const PROVISION_PATH = "/usr/local/sbin/bake-provision";
@@ -18,7 +19,12 @@ export function renderCloudInit(plan: Plan, { compressFiles = false }: CloudInit
     mode: "0700",
     content: renderProvisionScript(plan, false),
   };
-  const files = [...plan.files, provisioner].map((f) => ({
+  const resume: typeof provisioner = {
+    path: RESUME_DROP_IN,
+    mode: "0644",
+    content: renderTemplate("cloud-final-resume.conf.hbs", {}),
+  };
+  const files = [...plan.files, provisioner, resume].map((f) => ({
     path: f.path,
     // cloud-init writes root:root 0644 unless told otherwise; only other modes are spelled out.
     mode: f.mode === "0644" ? "" : f.mode,
@@ -31,7 +37,13 @@ export function renderCloudInit(plan: Plan, { compressFiles = false }: CloudInit
     bakeVersion: BAKE_VERSION,
     target: `${plan.spec.distro}/${plan.spec.arch}`,
     files,
-    provisionPath: PROVISION_PATH,
+    // The entries after bake's (the user's, with --merge) run only once its run ends ok: a
+    // failure ends runcmd's script, and a pending reboot ends it too; they run after the
+    // reboot, when cloud-init runs the runcmd again (RESUME_DROP_IN).
+    runcmd: [
+      sh`/bin/bash ${PROVISION_PATH} || exit`,
+      ...(plan.reboot ? [sh`[ ! -e ${plan.reboot.marker} ] || exit 0`] : []),
+    ].map((c) => c.text),
     reboot: plan.reboot,
     rebootMessage: plan.reboot && `bake: rebooting for ${plan.reboot.reason}`,
   });

@@ -12,6 +12,13 @@ import { dropLibraryComments, dropUnusedFunctions } from "./trim-library.js";
 /** The Packer script's exit code when all steps passed but a reboot is pending (EX_TEMPFAIL: run again). */
 const REBOOT_EXIT_CODE = 75;
 
+/**
+ * cloud-init only: until a run ends ok (and removes it), this drop-in makes cloud-init run its
+ * runcmd again at each boot, so a run cut by a reboot or a power cut resumes. Packer drives its
+ * own re-run (exit 75), and an image must not re-run its user's runcmd.
+ */
+export const RESUME_DROP_IN = "/etc/systemd/system/cloud-final.service.d/bake.conf";
+
 // Where the function library ends: the embedded files, or else the steps.
 const LIBRARY_END = /^(bake_write_files\(\) \{|echo running > )/;
 
@@ -40,6 +47,7 @@ export function renderProvisionScript(plan: Plan, embedFiles: boolean): string {
     main,
     reboot: plan.reboot,
     rebootExitCode: REBOOT_EXIT_CODE,
+    resumeDropIn: embedFiles ? "" : RESUME_DROP_IN,
   });
   const trimmed = dropUnusedFunctions(script, LIBRARY_END);
   return embedFiles ? trimmed : dropLibraryComments(trimmed, LIBRARY_END);

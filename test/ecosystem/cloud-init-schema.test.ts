@@ -160,7 +160,7 @@ describe("bake's user-data combined with the user's", () => {
     ]);
     // bake's provisioner first, then the user's commands; bake's files and the user's all written
     expect(config.runcmd).toEqual([
-      ["/bin/bash", "/usr/local/sbin/bake-provision"],
+      "/bin/bash /usr/local/sbin/bake-provision || exit",
       'echo "ops runcmd ran" > /var/tmp/ops-runcmd',
       ["touch", "/var/tmp/more-packages"],
     ]);
@@ -179,6 +179,6 @@ describe("bake's user-data combined with the user's", () => {
     expect(config.runcmd).toEqual(
       (parse(cli(...merge, "--user-first"), { version: "1.1" }) as { runcmd: unknown[] }).runcmd,
     );
-    expect(config.runcmd.at(-1)).toEqual(["/bin/bash", "/usr/local/sbin/bake-provision"]);
+    expect(config.runcmd.at(-1)).toBe("/bin/bash /usr/local/sbin/bake-provision || exit");
   });
 });

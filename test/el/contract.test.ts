@@ -23,7 +23,7 @@
 // image without tar, bake's host-tools step installs tar from the OS repo first.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,6 +31,8 @@ import { embeddedFiles, runCli } from "../helpers.js";
 import { buildRepos, EL10_KERNEL, PACKAGE_CONFIG_TOML, type TestKey } from "./repo.js";
 import { serveDirectory, startLoggingProxy, type Listening } from "./http.js";
 import { filesIn, makeRoot, upgradeAndGetContainerd, type ElRoot } from "./root.js";
+import { cloudInitStandIn } from "./cloud-init.js";
+import { RESUME_DROP_IN } from "../../src/emit/provision-script.js";
 
 const sha = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
 const CRICTL_STANDIN = "#!/bin/sh\n# stand-in for crictl (bake's EL contract test): answers `crictl info`\nexit 0\n";
@@ -69,10 +71,15 @@ function defaultRepo(distro: string): { baseurl: string; gpgkey: string } {
 }
 const local = (url: string) => url.replace("https://download.docker.com", server.origin);
 
-/** bake packer with the repo at the local server, crictl from it, and `sets`. */
-function render(distro: string, repo: { baseurl: string; gpgkey: string }, sets: string[] = []): string {
+/** bake packer (or cloud-init, with its arguments) with the repo at the local server, crictl from it, and `sets`. */
+function render(
+  distro: string,
+  repo: { baseurl: string; gpgkey: string },
+  sets: string[] = [],
+  command: string[] = ["packer"],
+): string {
   const args = [
-    "packer",
+    ...command,
     "-q",
     "--set",
     `distro=${distro}`,
@@ -323,18 +330,23 @@ describe("rocky9 provisioner on a proxied network and a minimal image", () => {
 });
 
 /** A kubeadm-ready worker on bake's default docker repo, against the stand-in pkgs.k8s.io, with `sets`. */
-function renderKubeadmReady(distro: string, sets: string[] = []): string {
+function renderKubeadmReady(distro: string, sets: string[] = [], command?: string[]): string {
   const d = defaultRepo(distro);
   // swap is the VM boots' to prove (this root shares the host's /proc/swaps); no image pulls without containerd
-  return render(distro, { baseurl: local(d.baseurl), gpgkey: local(d.gpgkey) }, [
-    ...sets,
-    "kubernetes.enabled=true",
-    "kubernetes.version=1.35.1",
-    `kubernetes.repo.baseurl=${server.origin}/core:/stable:/v1.35/rpm/`,
-    "kubernetes.disableSwap=false",
-    "kubernetes.images.prePull=false",
-    "crictl.install=package",
-  ]);
+  return render(
+    distro,
+    { baseurl: local(d.baseurl), gpgkey: local(d.gpgkey) },
+    [
+      ...sets,
+      "kubernetes.enabled=true",
+      "kubernetes.version=1.35.1",
+      `kubernetes.repo.baseurl=${server.origin}/core:/stable:/v1.35/rpm/`,
+      "kubernetes.disableSwap=false",
+      "kubernetes.images.prePull=false",
+      "crictl.install=package",
+    ],
+    command,
+  );
 }
 
 describe("rocky9 kubeadm-ready provisioner: kubernetes.repo against a stand-in of pkgs.k8s.io's rpm repo", () => {
@@ -436,5 +448,137 @@ describe("rocky8 kubeadm-ready on a node booted with cgroup v1: the reboot to cg
     expect(second.output).toContain("bake: ok   - kubeadm join preflight passes");
     expect(second.output).not.toContain("bake: skip - ");
     expect(status()).toBe("ok\n");
+  });
+});
+
+// The user's own cloud-config merged after bake's (a `kubeadm join` in real life): it records
+// what bake's status said each time it ran.
+const USER_RUNCMD = `#cloud-config
+runcmd:
+  - [sh, -c, 'echo "$(cat /var/lib/bake/status)" >> /var/tmp/user-runcmd']
+`;
+
+describe("cloud-init's runcmd resumes at the next boot until bake's run ends ok (a STAND-IN of cloud-init, cloud-init.ts)", () => {
+  const status = (root: ElRoot) => readFileSync(join(root.upper, "var/lib/bake/status"), "utf8");
+  const userRuns = (root: ElRoot) =>
+    existsSync(join(root.upper, "var/tmp/user-runcmd"))
+      ? readFileSync(join(root.upper, "var/tmp/user-runcmd"), "utf8")
+      : "";
+  const dropIn = (root: ElRoot) => existsSync(join(root.upper, RESUME_DROP_IN.slice(1)));
+  let userFile: string;
+  beforeAll(() => {
+    userFile = join(scratch, "user.yaml");
+    writeFileSync(userFile, USER_RUNCMD);
+  });
+
+  it("rocky8 kubeadm-ready on cgroup v1: the first boot stops at the pending reboot (the user's runcmd waits); after it, runcmd runs again, verify passes, then the user's runcmd runs", async () => {
+    const userData = renderKubeadmReady("rocky8", ["containerd.version=1.7"], ["cloud-init", "--merge", userFile]);
+    const root = await rockyRoot("resume-el8", 8, { cgroupV1: true });
+    try {
+      const cloudInit = cloudInitStandIn(root, userData);
+      const first = await cloudInit.boot();
+      expect(first.code, first.output).toBe(0);
+      expect(first.output).toContain(
+        "bake: all steps passed; cloud-init reboots for cgroup v2, then runs this script again",
+      );
+      expect(status(root)).toBe("reboot-pending\n");
+      expect(userRuns(root), "the user's runcmd ran on a node still booted with cgroup v1").toBe("");
+      expect(dropIn(root)).toBe(true);
+
+      // power_state's reboot: the kernel now mounts cgroup v2
+      const reboot = await root.run(
+        "mkdir -p /sys/fs/cgroup && echo 'cpuset cpu io memory hugetlb pids rdma misc' > /sys/fs/cgroup/cgroup.controllers",
+      );
+      expect(reboot.code, reboot.output).toBe(0);
+      const second = await cloudInit.boot();
+      expect(second.code, second.output).toBe(0);
+      expect(second.output).toContain("bake: ok   - kubeadm join preflight passes");
+      expect(second.output).toContain("bake: all steps passed in");
+      expect(status(root)).toBe("ok\n");
+      expect(userRuns(root)).toBe("ok\n");
+      expect(dropIn(root), "the run that ended ok removed the drop-in").toBe(false);
+
+      const third = await cloudInit.boot();
+      expect(third.output).toContain("scripts_user already ran for this instance");
+      expect(userRuns(root)).toBe("ok\n");
+    } finally {
+      root.remove();
+    }
+  });
+
+  it("rocky9: power cut in the middle of the first run; the next boot runs it again to the end, then the user's runcmd", async () => {
+    const d = defaultRepo("rocky9");
+    const userData = render(
+      "rocky9",
+      { baseurl: local(d.baseurl), gpgkey: local(d.gpgkey) },
+      [],
+      ["cloud-init", "--merge", userFile],
+    );
+    const root = await rockyRoot("resume-cut", 9);
+    try {
+      const cloudInit = cloudInitStandIn(root, userData);
+      const cut = await cloudInit.bootAndCutPower("] sysctl: ");
+      expect(cut.output).toContain("stand-in: power cut at");
+      expect(cut.output).not.toContain("bake: all steps passed");
+      expect(status(root)).toBe("running\n");
+      expect(await root.rpmQuery("containerd.io")).toEqual(["containerd.io-2.3.0-1.el9.x86_64"]);
+      expect(userRuns(root)).toBe("");
+
+      const second = await cloudInit.boot();
+      expect(second.code, second.output).toBe(0);
+      expect(second.output).toContain("bake: all steps passed in");
+      expect(status(root)).toBe("ok\n");
+      expect(userRuns(root)).toBe("ok\n");
+      expect(dropIn(root)).toBe(false);
+    } finally {
+      root.remove();
+    }
+  });
+
+  it("a run that fails ends runcmd there (the user's runcmd does not run) and runs again at the next boot", async () => {
+    const userData = render(
+      "rocky9",
+      { baseurl: `${server.origin}/without-2.x/el9/$basearch`, gpgkey: `${server.origin}/linux/centos/gpg` },
+      [],
+      ["cloud-init", "--merge", userFile],
+    );
+    const root = await rockyRoot("resume-failed", 9);
+    try {
+      const cloudInit = cloudInitStandIn(root, userData);
+      const first = await cloudInit.boot();
+      expect(first.code, "runcmd's script ends with bake's exit code: cloud-init reports an error").toBe(1);
+      expect(status(root)).toBe("failed install-containerd\n");
+      expect(userRuns(root)).toBe("");
+      const second = await cloudInit.boot();
+      expect(second.output).toContain("bake: FAILED in step 'install-containerd'");
+      expect(userRuns(root)).toBe("");
+      expect(dropIn(root)).toBe(true);
+    } finally {
+      root.remove();
+    }
+  });
+
+  it("a Packer (or hand) run started while the resumed run holds the lock waits for it, then runs", async () => {
+    const d = defaultRepo("rocky9");
+    const repo = { baseurl: local(d.baseurl), gpgkey: local(d.gpgkey) };
+    const root = await rockyRoot("resume-lock", 9);
+    try {
+      cloudInitStandIn(root, render("rocky9", repo, [], ["cloud-init"]));
+      writeFileSync(join(root.upper, "packer.sh"), render("rocky9", repo));
+      // the boot's run, and a Packer run as soon as the boot's reaches its package install
+      const both = await root.run(`/bin/sh /var/lib/cloud/instance/scripts/runcmd > /tmp/boot.out 2>&1 &
+until grep -qF '] install-containerd: ' /var/log/bake-provision.log 2>/dev/null; do /usr/bin/sleep 0.05; done
+/bin/bash /packer.sh > /tmp/packer.out 2>&1; echo "packer exit $?"; wait`);
+      expect(both.output).toContain("packer exit 0");
+      const packer = readFileSync(join(root.upper, "tmp/packer.out"), "utf8");
+      expect(packer).toContain("bake: waiting for another run");
+      // in the shared log, the Packer run's first step comes after the boot's run ended
+      const log = readFileSync(join(root.upper, "var/log/bake-provision.log"), "utf8");
+      const bootEnd = log.indexOf("bake: all steps passed");
+      expect(bootEnd).toBeGreaterThan(-1);
+      expect(log.indexOf("] write-files: ")).toBeGreaterThan(bootEnd);
+    } finally {
+      root.remove();
+    }
   });
 });

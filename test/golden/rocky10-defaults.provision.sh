@@ -9,6 +9,9 @@ if [ "$EUID" != 0 ]; then echo "bake: run this as root (sudo)" >&2; exit 1; fi
 BAKE_STATE=/var/lib/bake
 BAKE_LOG=/var/log/bake-provision.log
 BAKE_STEP=setup
+# One run at a time: cloud-init's, its resumed one, Packer's or one by hand.
+exec 8>>/run/bake.lock
+flock -n 8 || { echo "bake: waiting for another run" >&2; flock 8; }
 rm -rf "$BAKE_STATE/checks"
 mkdir -p "$BAKE_STATE/checks"
 exec > >(tee -a "$BAKE_LOG") 2>&1

@@ -174,14 +174,15 @@ function checkCloudConfig(p: Plan, userData: string, label: string): void {
   for (const version of yamlVersions) {
     const doc = parseYamlStrict(userData, version) as {
       write_files: { path: string; permissions?: string; content: string }[];
-      runcmd: unknown;
+      runcmd: unknown[];
     };
     expect(Object.keys(doc).sort()).toEqual(
       p.reboot ? ["power_state", "runcmd", "write_files"] : ["runcmd", "write_files"],
     );
-    expect(doc.runcmd).toEqual([["/bin/bash", "/usr/local/sbin/bake-provision"]]);
+    expect(doc.runcmd[0]).toBe("/bin/bash /usr/local/sbin/bake-provision || exit");
     const written = doc.write_files;
-    expect(written.length).toBe(p.files.length + 1);
+    // the plan's files, the provisioner and cloud-final's drop-in
+    expect(written.length).toBe(p.files.length + 2);
     p.files.forEach((f, i) => {
       // cloud-init's defaults (root:root, 0644) are left unsaid.
       expect(written[i], label).toEqual({

@@ -54,6 +54,17 @@ export const templates: Record<string, object> = {
     + ((stack1 = (lookupProperty(helpers,"yamlBlock")||container.strict(depth0, "yamlBlock", {"start":{"line":16,"column":13},"end":{"line":16,"column":22}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"content"),3,{"name":"yamlBlock","hash":{},"data":data,"loc":{"start":{"line":16,"column":11},"end":{"line":16,"column":34}}})) != null ? stack1 : "")
     + "\n";
 },"5":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "- "
+    + ((stack1 = (lookupProperty(helpers,"yaml")||container.strict(depth0, "yaml", {"start":{"line":21,"column":4},"end":{"line":21,"column":8}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),depth0,{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":21,"column":2},"end":{"line":21,"column":15}}})) != null ? stack1 : "")
+    + "\n";
+},"6":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
           return parent[propertyName];
@@ -62,9 +73,9 @@ export const templates: Record<string, object> = {
     };
 
   return "# After cloud-init: bake-provision made the marker if a reboot is due.\npower_state:\n  mode: reboot\n  message: "
-    + ((stack1 = (lookupProperty(helpers,"yaml")||alias1(depth0, "yaml", {"start":{"line":25,"column":13},"end":{"line":25,"column":17}} )).call(alias2,lookupProperty(depth0,"rebootMessage"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":25,"column":11},"end":{"line":25,"column":33}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"yaml")||alias1(depth0, "yaml", {"start":{"line":27,"column":13},"end":{"line":27,"column":17}} )).call(alias2,lookupProperty(depth0,"rebootMessage"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":27,"column":11},"end":{"line":27,"column":33}}})) != null ? stack1 : "")
     + "\n  condition: [test, -f, "
-    + ((stack1 = (lookupProperty(helpers,"yaml")||alias1(depth0, "yaml", {"start":{"line":26,"column":26},"end":{"line":26,"column":30}} )).call(alias2,lookupProperty(lookupProperty(depth0,"reboot"),"marker"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":26,"column":24},"end":{"line":26,"column":46}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"yaml")||alias1(depth0, "yaml", {"start":{"line":28,"column":26},"end":{"line":28,"column":30}} )).call(alias2,lookupProperty(lookupProperty(depth0,"reboot"),"marker"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":28,"column":24},"end":{"line":28,"column":46}}})) != null ? stack1 : "")
     + "]\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -80,10 +91,12 @@ export const templates: Record<string, object> = {
     + ((stack1 = (lookupProperty(helpers,"line")||alias1(depth0, "line", {"start":{"line":2,"column":31},"end":{"line":2,"column":35}} )).call(alias2,lookupProperty(depth0,"target"),{"name":"line","hash":{},"data":data,"loc":{"start":{"line":2,"column":29},"end":{"line":2,"column":44}}})) != null ? stack1 : "")
     + ": write_files, then runcmd runs bake-provision.\nwrite_files:\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"files"),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":18,"column":9}}})) != null ? stack1 : "")
-    + "runcmd:\n- [/bin/bash, "
-    + ((stack1 = (lookupProperty(helpers,"yaml")||alias1(depth0, "yaml", {"start":{"line":20,"column":16},"end":{"line":20,"column":20}} )).call(alias2,lookupProperty(depth0,"provisionPath"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":20,"column":14},"end":{"line":20,"column":36}}})) != null ? stack1 : "")
-    + "]\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"reboot"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":27,"column":7}}})) != null ? stack1 : "");
+    + "runcmd:\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias2,lookupProperty(depth0,"runcmd"),{"name":"each","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":22,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"reboot"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":0},"end":{"line":29,"column":7}}})) != null ? stack1 : "");
+},"useData":true},
+  "cloud-final-resume.conf.hbs": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    return "[Service]\nExecStartPre=-/bin/rm -f /var/lib/cloud/instance/sem/config_scripts_user\n";
 },"useData":true},
   "containerd-config-v2.toml.hbs": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -457,15 +470,15 @@ export const templates: Record<string, object> = {
     };
 
   return "\n# Write $1 with mode $2 from stdin; an unchanged file is left alone.\nbake_put() {\n  local tmp\n  mkdir -p \"$(dirname \"$1\")\"\n  tmp=$(mktemp \"$1.bake-XXXXXX\")\n  cat > \"$tmp\"\n  chmod \"$2\" \"$tmp\"\n  if cmp -s \"$tmp\" \"$1\"; then rm -f \"$tmp\"; chmod \"$2\" \"$1\"; else mv -f \"$tmp\" \"$1\"; echo \"bake: wrote $1\"; fi\n}\nbake_put_base64() { base64 -d | bake_put \"$1\" \"$2\"; }\n\n# A re-run finds every file as bake wrote it: one sha256sum and one stat then\n# spare the seven processes a file that bake_put costs, seconds under emulation.\nbake_files_as_written() {\n  [ \"$(stat -c '%a %n' --"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"files"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":44,"column":25},"end":{"line":44,"column":61}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"files"),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":47,"column":25},"end":{"line":47,"column":61}}})) != null ? stack1 : "")
     + " 2>/dev/null)\" = "
-    + ((stack1 = (lookupProperty(helpers,"sh")||alias2(depth0, "sh", {"start":{"line":44,"column":80},"end":{"line":44,"column":82}} )).call(alias1,lookupProperty(depth0,"fileModes"),{"name":"sh","hash":{},"data":data,"loc":{"start":{"line":44,"column":78},"end":{"line":44,"column":94}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"sh")||alias2(depth0, "sh", {"start":{"line":47,"column":80},"end":{"line":47,"column":82}} )).call(alias1,lookupProperty(depth0,"fileModes"),{"name":"sh","hash":{},"data":data,"loc":{"start":{"line":47,"column":78},"end":{"line":47,"column":94}}})) != null ? stack1 : "")
     + " ] || return 1\n  sha256sum --status -c 2>/dev/null "
-    + ((stack1 = (lookupProperty(helpers,"heredoc")||alias2(depth0, "heredoc", {"start":{"line":45,"column":38},"end":{"line":45,"column":45}} )).call(alias1,lookupProperty(depth0,"fileSums"),{"name":"heredoc","hash":{},"data":data,"loc":{"start":{"line":45,"column":36},"end":{"line":45,"column":56}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"heredoc")||alias2(depth0, "heredoc", {"start":{"line":48,"column":38},"end":{"line":48,"column":45}} )).call(alias1,lookupProperty(depth0,"fileSums"),{"name":"heredoc","hash":{},"data":data,"loc":{"start":{"line":48,"column":36},"end":{"line":48,"column":56}}})) != null ? stack1 : "")
     + "\n}\n\nbake_write_files() {\n  if bake_files_as_written; then echo \"bake: all "
-    + ((stack1 = (lookupProperty(helpers,"int")||alias2(depth0, "int", {"start":{"line":49,"column":51},"end":{"line":49,"column":54}} )).call(alias1,lookupProperty(depth0,"fileCount"),{"name":"int","hash":{},"data":data,"loc":{"start":{"line":49,"column":49},"end":{"line":49,"column":66}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"int")||alias2(depth0, "int", {"start":{"line":52,"column":51},"end":{"line":52,"column":54}} )).call(alias1,lookupProperty(depth0,"fileCount"),{"name":"int","hash":{},"data":data,"loc":{"start":{"line":52,"column":49},"end":{"line":52,"column":66}}})) != null ? stack1 : "")
     + " files are as bake wrote them\"; return 0; fi\n"
-    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"files"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":50,"column":0},"end":{"line":56,"column":9}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,lookupProperty(depth0,"files"),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":53,"column":0},"end":{"line":59,"column":9}}})) != null ? stack1 : "")
     + "}\n";
 },"1":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -476,7 +489,7 @@ export const templates: Record<string, object> = {
     };
 
   return " "
-    + ((stack1 = (lookupProperty(helpers,"sh")||container.strict(depth0, "sh", {"start":{"line":44,"column":43},"end":{"line":44,"column":45}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"path"),{"name":"sh","hash":{},"data":data,"loc":{"start":{"line":44,"column":41},"end":{"line":44,"column":52}}})) != null ? stack1 : "");
+    + ((stack1 = (lookupProperty(helpers,"sh")||container.strict(depth0, "sh", {"start":{"line":47,"column":43},"end":{"line":47,"column":45}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"path"),{"name":"sh","hash":{},"data":data,"loc":{"start":{"line":47,"column":41},"end":{"line":47,"column":52}}})) != null ? stack1 : "");
 },"2":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -485,7 +498,7 @@ export const templates: Record<string, object> = {
         return undefined
     };
 
-  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"text"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":51,"column":0},"end":{"line":55,"column":7}}})) != null ? stack1 : "");
+  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"text"),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.program(4, data, 0),"data":data,"loc":{"start":{"line":54,"column":0},"end":{"line":58,"column":7}}})) != null ? stack1 : "");
 },"3":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -495,11 +508,11 @@ export const templates: Record<string, object> = {
     };
 
   return "bake_put "
-    + ((stack1 = (lookupProperty(helpers,"sh")||alias1(depth0, "sh", {"start":{"line":52,"column":11},"end":{"line":52,"column":13}} )).call(alias2,lookupProperty(depth0,"path"),{"name":"sh","hash":{},"data":data,"loc":{"start":{"line":52,"column":9},"end":{"line":52,"column":20}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"sh")||alias1(depth0, "sh", {"start":{"line":55,"column":11},"end":{"line":55,"column":13}} )).call(alias2,lookupProperty(depth0,"path"),{"name":"sh","hash":{},"data":data,"loc":{"start":{"line":55,"column":9},"end":{"line":55,"column":20}}})) != null ? stack1 : "")
     + " "
-    + ((stack1 = (lookupProperty(helpers,"sh")||alias1(depth0, "sh", {"start":{"line":52,"column":23},"end":{"line":52,"column":25}} )).call(alias2,lookupProperty(depth0,"mode"),{"name":"sh","hash":{},"data":data,"loc":{"start":{"line":52,"column":21},"end":{"line":52,"column":32}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"sh")||alias1(depth0, "sh", {"start":{"line":55,"column":23},"end":{"line":55,"column":25}} )).call(alias2,lookupProperty(depth0,"mode"),{"name":"sh","hash":{},"data":data,"loc":{"start":{"line":55,"column":21},"end":{"line":55,"column":32}}})) != null ? stack1 : "")
     + " "
-    + ((stack1 = (lookupProperty(helpers,"heredoc")||alias1(depth0, "heredoc", {"start":{"line":52,"column":35},"end":{"line":52,"column":42}} )).call(alias2,lookupProperty(depth0,"content"),{"name":"heredoc","hash":{},"data":data,"loc":{"start":{"line":52,"column":33},"end":{"line":52,"column":52}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"heredoc")||alias1(depth0, "heredoc", {"start":{"line":55,"column":35},"end":{"line":55,"column":42}} )).call(alias2,lookupProperty(depth0,"content"),{"name":"heredoc","hash":{},"data":data,"loc":{"start":{"line":55,"column":33},"end":{"line":55,"column":52}}})) != null ? stack1 : "")
     + "\n";
 },"4":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -510,11 +523,11 @@ export const templates: Record<string, object> = {
     };
 
   return "bake_put_base64 "
-    + ((stack1 = (lookupProperty(helpers,"sh")||alias1(depth0, "sh", {"start":{"line":54,"column":18},"end":{"line":54,"column":20}} )).call(alias2,lookupProperty(depth0,"path"),{"name":"sh","hash":{},"data":data,"loc":{"start":{"line":54,"column":16},"end":{"line":54,"column":27}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"sh")||alias1(depth0, "sh", {"start":{"line":57,"column":18},"end":{"line":57,"column":20}} )).call(alias2,lookupProperty(depth0,"path"),{"name":"sh","hash":{},"data":data,"loc":{"start":{"line":57,"column":16},"end":{"line":57,"column":27}}})) != null ? stack1 : "")
     + " "
-    + ((stack1 = (lookupProperty(helpers,"sh")||alias1(depth0, "sh", {"start":{"line":54,"column":30},"end":{"line":54,"column":32}} )).call(alias2,lookupProperty(depth0,"mode"),{"name":"sh","hash":{},"data":data,"loc":{"start":{"line":54,"column":28},"end":{"line":54,"column":39}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"sh")||alias1(depth0, "sh", {"start":{"line":57,"column":30},"end":{"line":57,"column":32}} )).call(alias2,lookupProperty(depth0,"mode"),{"name":"sh","hash":{},"data":data,"loc":{"start":{"line":57,"column":28},"end":{"line":57,"column":39}}})) != null ? stack1 : "")
     + " "
-    + ((stack1 = (lookupProperty(helpers,"base64Heredoc")||alias1(depth0, "base64Heredoc", {"start":{"line":54,"column":42},"end":{"line":54,"column":55}} )).call(alias2,lookupProperty(depth0,"content"),{"name":"base64Heredoc","hash":{},"data":data,"loc":{"start":{"line":54,"column":40},"end":{"line":54,"column":65}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"base64Heredoc")||alias1(depth0, "base64Heredoc", {"start":{"line":57,"column":42},"end":{"line":57,"column":55}} )).call(alias2,lookupProperty(depth0,"content"),{"name":"base64Heredoc","hash":{},"data":data,"loc":{"start":{"line":57,"column":40},"end":{"line":57,"column":65}}})) != null ? stack1 : "")
     + "\n";
 },"5":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -525,9 +538,9 @@ export const templates: Record<string, object> = {
     };
 
   return "if [ -f "
-    + ((stack1 = (lookupProperty(helpers,"sh")||container.strict(depth0, "sh", {"start":{"line":65,"column":10},"end":{"line":65,"column":12}} )).call(alias1,lookupProperty(lookupProperty(depth0,"reboot"),"marker"),{"name":"sh","hash":{},"data":data,"loc":{"start":{"line":65,"column":8},"end":{"line":65,"column":28}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"sh")||container.strict(depth0, "sh", {"start":{"line":68,"column":10},"end":{"line":68,"column":12}} )).call(alias1,lookupProperty(lookupProperty(depth0,"reboot"),"marker"),{"name":"sh","hash":{},"data":data,"loc":{"start":{"line":68,"column":8},"end":{"line":68,"column":28}}})) != null ? stack1 : "")
     + " ]; then\n  echo reboot-pending > \"$BAKE_STATE/status\"\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"embedFiles"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(7, data, 0),"data":data,"loc":{"start":{"line":67,"column":0},"end":{"line":73,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,lookupProperty(depth0,"embedFiles"),{"name":"if","hash":{},"fn":container.program(6, data, 0),"inverse":container.program(7, data, 0),"data":data,"loc":{"start":{"line":70,"column":0},"end":{"line":76,"column":7}}})) != null ? stack1 : "")
     + "fi\n";
 },"6":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -538,11 +551,11 @@ export const templates: Record<string, object> = {
     };
 
   return "  echo \"bake: all steps passed in ${SECONDS}s; reboot for "
-    + ((stack1 = (lookupProperty(helpers,"line")||alias1(depth0, "line", {"start":{"line":68,"column":60},"end":{"line":68,"column":64}} )).call(alias2,lookupProperty(lookupProperty(depth0,"reboot"),"reason"),{"name":"line","hash":{},"data":data,"loc":{"start":{"line":68,"column":58},"end":{"line":68,"column":80}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"line")||alias1(depth0, "line", {"start":{"line":71,"column":60},"end":{"line":71,"column":64}} )).call(alias2,lookupProperty(lookupProperty(depth0,"reboot"),"reason"),{"name":"line","hash":{},"data":data,"loc":{"start":{"line":71,"column":58},"end":{"line":71,"column":80}}})) != null ? stack1 : "")
     + ", then run this script again to verify. In Packer: give this provisioner valid_exit_codes = [0, "
-    + ((stack1 = (lookupProperty(helpers,"int")||alias1(depth0, "int", {"start":{"line":68,"column":178},"end":{"line":68,"column":181}} )).call(alias2,lookupProperty(depth0,"rebootExitCode"),{"name":"int","hash":{},"data":data,"loc":{"start":{"line":68,"column":176},"end":{"line":68,"column":198}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"int")||alias1(depth0, "int", {"start":{"line":71,"column":178},"end":{"line":71,"column":181}} )).call(alias2,lookupProperty(depth0,"rebootExitCode"),{"name":"int","hash":{},"data":data,"loc":{"start":{"line":71,"column":176},"end":{"line":71,"column":198}}})) != null ? stack1 : "")
     + "], then add a shell provisioner with inline = [\\\"reboot\\\"] and expect_disconnect = true, and run this script again after it.\" >&2\n  exit "
-    + ((stack1 = (lookupProperty(helpers,"int")||alias1(depth0, "int", {"start":{"line":69,"column":9},"end":{"line":69,"column":12}} )).call(alias2,lookupProperty(depth0,"rebootExitCode"),{"name":"int","hash":{},"data":data,"loc":{"start":{"line":69,"column":7},"end":{"line":69,"column":29}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"int")||alias1(depth0, "int", {"start":{"line":72,"column":9},"end":{"line":72,"column":12}} )).call(alias2,lookupProperty(depth0,"rebootExitCode"),{"name":"int","hash":{},"data":data,"loc":{"start":{"line":72,"column":7},"end":{"line":72,"column":29}}})) != null ? stack1 : "")
     + "\n";
 },"7":function(container,depth0,helpers,partials,data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -553,8 +566,19 @@ export const templates: Record<string, object> = {
     };
 
   return "  echo \"bake: all steps passed; cloud-init reboots for "
-    + ((stack1 = (lookupProperty(helpers,"line")||container.strict(depth0, "line", {"start":{"line":71,"column":57},"end":{"line":71,"column":61}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"reboot"),"reason"),{"name":"line","hash":{},"data":data,"loc":{"start":{"line":71,"column":55},"end":{"line":71,"column":77}}})) != null ? stack1 : "")
-    + "\"\n  exit 0\n";
+    + ((stack1 = (lookupProperty(helpers,"line")||container.strict(depth0, "line", {"start":{"line":74,"column":57},"end":{"line":74,"column":61}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(lookupProperty(depth0,"reboot"),"reason"),{"name":"line","hash":{},"data":data,"loc":{"start":{"line":74,"column":55},"end":{"line":74,"column":77}}})) != null ? stack1 : "")
+    + ", then runs this script again\"\n  exit 0\n";
+},"8":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "rm -f "
+    + ((stack1 = (lookupProperty(helpers,"sh")||container.strict(depth0, "sh", {"start":{"line":81,"column":8},"end":{"line":81,"column":10}} )).call(depth0 != null ? depth0 : (container.nullContext || {}),lookupProperty(depth0,"resumeDropIn"),{"name":"sh","hash":{},"data":data,"loc":{"start":{"line":81,"column":6},"end":{"line":81,"column":25}}})) != null ? stack1 : "")
+    + "\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -567,15 +591,17 @@ export const templates: Record<string, object> = {
     + ((stack1 = (lookupProperty(helpers,"line")||alias1(depth0, "line", {"start":{"line":2,"column":15},"end":{"line":2,"column":19}} )).call(alias2,lookupProperty(depth0,"target"),{"name":"line","hash":{},"data":data,"loc":{"start":{"line":2,"column":13},"end":{"line":2,"column":28}}})) != null ? stack1 : "")
     + " as a containerd node for kubeadm, fail-fast and safe to re-run.\n# bake "
     + ((stack1 = (lookupProperty(helpers,"line")||alias1(depth0, "line", {"start":{"line":3,"column":9},"end":{"line":3,"column":13}} )).call(alias2,lookupProperty(depth0,"bakeVersion"),{"name":"line","hash":{},"data":data,"loc":{"start":{"line":3,"column":7},"end":{"line":3,"column":27}}})) != null ? stack1 : "")
-    + " rendered it: re-render, do not edit.\nif [ -z \"${BASH_VERSION:-}\" ]; then exec /bin/bash \"$0\" \"$@\"; fi\nset -Eeuo pipefail\numask 022\nexport LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nif [ \"$EUID\" != 0 ]; then echo \"bake: run this as root (sudo)\" >&2; exit 1; fi\nBAKE_STATE=/var/lib/bake\nBAKE_LOG=/var/log/bake-provision.log\nBAKE_STEP=setup\nrm -rf \"$BAKE_STATE/checks\"\nmkdir -p \"$BAKE_STATE/checks\"\nexec > >(tee -a \"$BAKE_LOG\") 2>&1\n\nbake_fail() {\n  local rc=$?\n  trap - ERR\n  # Only the main shell reports; a failing $(...) reports through its caller.\n  [ \"$BASH_SUBSHELL\" = 0 ] || exit \"$rc\"\n  echo \"bake: FAILED in step '$BAKE_STEP' (exit $rc); later steps did not run. Log: $BAKE_LOG\" >&2\n  echo \"failed $BAKE_STEP\" > \"$BAKE_STATE/status\"\n  exit \"$rc\"\n}\ntrap bake_fail ERR\n\n"
-    + ((stack1 = (lookupProperty(helpers,"code")||alias1(depth0, "code", {"start":{"line":27,"column":2},"end":{"line":27,"column":6}} )).call(alias2,lookupProperty(depth0,"library"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":27,"column":0},"end":{"line":27,"column":16}}})) != null ? stack1 : "")
+    + " rendered it: re-render, do not edit.\nif [ -z \"${BASH_VERSION:-}\" ]; then exec /bin/bash \"$0\" \"$@\"; fi\nset -Eeuo pipefail\numask 022\nexport LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nif [ \"$EUID\" != 0 ]; then echo \"bake: run this as root (sudo)\" >&2; exit 1; fi\nBAKE_STATE=/var/lib/bake\nBAKE_LOG=/var/log/bake-provision.log\nBAKE_STEP=setup\n# One run at a time: cloud-init's, its resumed one, Packer's or one by hand.\nexec 8>>/run/bake.lock\nflock -n 8 || { echo \"bake: waiting for another run\" >&2; flock 8; }\nrm -rf \"$BAKE_STATE/checks\"\nmkdir -p \"$BAKE_STATE/checks\"\nexec > >(tee -a \"$BAKE_LOG\") 2>&1\n\nbake_fail() {\n  local rc=$?\n  trap - ERR\n  # Only the main shell reports; a failing $(...) reports through its caller.\n  [ \"$BASH_SUBSHELL\" = 0 ] || exit \"$rc\"\n  echo \"bake: FAILED in step '$BAKE_STEP' (exit $rc); later steps did not run. Log: $BAKE_LOG\" >&2\n  echo \"failed $BAKE_STEP\" > \"$BAKE_STATE/status\"\n  exit \"$rc\"\n}\ntrap bake_fail ERR\n\n"
+    + ((stack1 = (lookupProperty(helpers,"code")||alias1(depth0, "code", {"start":{"line":30,"column":2},"end":{"line":30,"column":6}} )).call(alias2,lookupProperty(depth0,"library"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":30,"column":0},"end":{"line":30,"column":16}}})) != null ? stack1 : "")
     + "\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"embedFiles"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":28,"column":0},"end":{"line":58,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"embedFiles"),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":31,"column":0},"end":{"line":61,"column":7}}})) != null ? stack1 : "")
     + "\necho running > \"$BAKE_STATE/status\"\n"
-    + ((stack1 = (lookupProperty(helpers,"code")||alias1(depth0, "code", {"start":{"line":61,"column":2},"end":{"line":61,"column":6}} )).call(alias2,lookupProperty(depth0,"main"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":61,"column":0},"end":{"line":61,"column":13}}})) != null ? stack1 : "")
+    + ((stack1 = (lookupProperty(helpers,"code")||alias1(depth0, "code", {"start":{"line":64,"column":2},"end":{"line":64,"column":6}} )).call(alias2,lookupProperty(depth0,"main"),{"name":"code","hash":{},"data":data,"loc":{"start":{"line":64,"column":0},"end":{"line":64,"column":13}}})) != null ? stack1 : "")
     + "\nbake_step_took\nBAKE_STEP=finished\n"
-    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"reboot"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":64,"column":0},"end":{"line":75,"column":7}}})) != null ? stack1 : "")
-    + "echo ok > \"$BAKE_STATE/status\"\necho \"bake: all steps passed in ${SECONDS}s\"\n";
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"reboot"),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":67,"column":0},"end":{"line":78,"column":7}}})) != null ? stack1 : "")
+    + "echo ok > \"$BAKE_STATE/status\"\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(alias2,lookupProperty(depth0,"resumeDropIn"),{"name":"if","hash":{},"fn":container.program(8, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":80,"column":0},"end":{"line":82,"column":7}}})) != null ? stack1 : "")
+    + "echo \"bake: all steps passed in ${SECONDS}s\"\n";
 },"useData":true},
   "sysctl.conf.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var stack1, alias1=container.strict, alias2=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
