@@ -47,6 +47,7 @@ import { ensureHostTools } from "./lib/host.js";
 import { type Arch, CNI_BIN_DIR, DEBIAN_CNI_DIR, ensureImage, type Image, type Suite } from "./lib/image.js";
 import { collectFigures, figures, speedComparison, writeSummary } from "./lib/metrics.js";
 import { boot, outDir, type BootResult, type Target } from "./lib/vm.js";
+import { RESUME_DROP_IN } from "../../src/emit/provision-script.js";
 import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -200,6 +201,8 @@ interface Run {
   /** Packer: the qemu example whose build ended the first boot */
   example?: PackerExample;
   kube?: KubeBoot;
+  /** the resume boot: its first boot, whose power the harness cut in the middle of bake's run (result: the second) */
+  cut?: BootResult;
 }
 
 interface KubeBoot {
@@ -262,7 +265,7 @@ function startAll(): void {
   // longest first: the Packer boot provisions three times, the kubeadm boot is booted twice;
   // the arm64 boot last, so that it does not hold a slot while its root builds
   const length = (name: string) =>
-    name.endsWith("-packer") ? 2 : name.endsWith("-kubeadm") ? 1 : name === ARM64 ? -1 : 0;
+    name.endsWith("-packer") ? 2 : name.endsWith("-kubeadm") || name.endsWith("-resume") ? 1 : name === ARM64 ? -1 : 0;
   const order = [...jobs.entries()].sort(([a], [b]) => length(b) - length(a));
   for (const [name, job] of order) {
     started.set(
@@ -537,6 +540,33 @@ schedule(`${P}-kubeadm`, async () => {
     if (disk) await rm(disk, { force: true });
   }
 });
+// Issue 27 item 3: the power is cut in the middle of bake's first run, once its step sysctl starts
+// (after the package install), and the same disk is booted again as the same instance. runcmd runs
+// once per instance, and cloud-init recorded it as run before it ran it: only bake's drop-in on
+// cloud-final makes cloud-init run it again, bake's provisioner and then the user's runcmd
+// (ops-user.yaml's records what bake's status said when it ran).
+const RESUME_CUT_AT = /bake: \[\d+\/\d+\] sysctl: /;
+if (!CLOUD_IMAGE)
+  schedule(`${P}-resume`, async () => {
+    const name = `${P}-resume`;
+    const spec = nodeSpec(primary, { oomScore: 0, oomScoreAdjust: -999, crictl });
+    const bakeOut = await bake("cloud-init", spec, SPECS, name, ["--merge", OPS_USER]);
+    const target = await targetFor(primary);
+    const e = expectOf(primary, spec);
+    const common = { target, userData: bakeOut.bytes, params: reportParams(e, `${COMPOSE_FILES} ${RESUME_DROP_IN}`) };
+    let disk: string | undefined;
+    try {
+      const cut = await boot({ name, ...common, keepDisk: true, cutPowerWhen: RESUME_CUT_AT });
+      disk = cut.keptDisk;
+      if (!cut.powerCutAt) return { result: cut, bakeOut, expect: e, cut };
+      const result = await boot({ name: `${name}-again`, ...common, disk, instanceId: cut.instanceId });
+      collectFigures(result);
+      return { result, bakeOut, expect: e, cut, image: target.kind === "debian" ? target.image : undefined };
+    } finally {
+      if (disk) await rm(disk, { force: true });
+    }
+  });
+
 // Issue 12: the floor and the naive hand steps, on the same image and the same apt as the
 // primary cloud-init boot, for the figures only (floor, bake, naive in one summary).
 // floor: the user-data only makes the package changes bake's spec asks for, in the one apt
@@ -1314,6 +1344,42 @@ if (jobs.has(`${P}-failure`)) {
       expect(st).not.toMatch(/^status: done$/m);
       expect(st).toMatch(/^status: error$/m);
       expect(sec(run.result, "result.json")).not.toMatch(/"errors": \[\]/);
+    });
+  });
+}
+
+if (jobs.has(`${P}-resume`)) {
+  describe(`${P}-resume: the power cut in the middle of bake's first run; the same disk booted again finishes the node`, () => {
+    let run: Run;
+    beforeAll(async () => {
+      run = await runOf(`${P}-resume`);
+    });
+    const get = () => run;
+    it("the first boot lost its power in step sysctl, before bake's run ended and before the user's runcmd", () => {
+      const cut = run.cut!;
+      expect(cut.powerCutAt, "the harness never saw step sysctl start").toMatch(RESUME_CUT_AT);
+      expect(cut.console).not.toContain("bake: all steps passed");
+      expect(cut.sections.has("end"), "the first boot reported: its power was not cut").toBe(false);
+      expect(cut.disk.get("/var/lib/bake/status")?.trim()).toBe("running");
+    });
+    bootSanity(get);
+    bakeBytesDelivered(get);
+    // the second boot: cloud-init ran runcmd again, bake's run ended ok, status done
+    provisionedOk(get);
+    it("the second boot ran bake's provisioner again in cloud-init's final stage; the log holds both runs", () => {
+      expect(run.result.console).toMatch(/bake: \[1\/\d+\] host-tools: /);
+      expect(run.result.console).toMatch(/bake: all steps passed in \d+s/);
+      const log = run.result.disk.get("/var/log/bake-provision.log") ?? "";
+      expect(log.match(/\] host-tools: /g)).toHaveLength(2);
+      expect(log.match(/bake: all steps passed/g)).toHaveLength(1);
+    });
+    it("the user's runcmd ran once, after bake's resumed run ended ok", () => {
+      expect(sec(run.result, "file /var/tmp/ops-runcmd").trim()).toBe("bake status when ops runcmd ran: ok");
+    });
+    it("containerd is enabled and active; the run that ended ok removed cloud-final's drop-in", () => {
+      expect(sec(run.result, "containerd-unit")).toMatch(/^is-enabled: enabled$/m);
+      expect(sec(run.result, "containerd-unit")).toMatch(/^is-active: active$/m);
+      expect(sec(run.result, `file ${RESUME_DROP_IN}`).trim()).toBe("MISSING");
     });
   });
 }

@@ -51,6 +51,11 @@ export interface BootRequest {
   instanceId?: string;
   /** multipart only: shell the harness's boothook runs first, before cloud-init's final stage (e.g. give the VM swap) */
   boothookPrelude?: string;
+  /**
+   * Cut the power once the console matches: qemu gets SIGTERM, stops at once and keeps what the
+   * guest had written to its disk; the guest gets no shutdown, and its unwritten page cache is lost.
+   */
+  cutPowerWhen?: RegExp;
 }
 
 export interface BootResult {
@@ -77,6 +82,8 @@ export interface BootResult {
   /** what the guest's apt fetched through the harness's apt cache (absent when it is off) */
   aptCache?: AptCacheStats;
   instanceId: string;
+  /** the console line at which the harness cut the power (cutPowerWhen) */
+  powerCutAt?: string;
 }
 
 /** Files read back off the disk after poweroff: a second channel, independent of the serial port. */
@@ -249,6 +256,7 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
           `virtserialport,chardev=bake-vm-report,name=${REPORT_PORT_NAME}`,
         ]
       : ["-serial", `file:${resultsLog}`]),
+    ...(req.cutPowerWhen ? ["-pidfile", join(work, "qemu.pid")] : []),
   ];
   // generous: the 2-core host is shared, and a loaded TCG boot can take three times its quiet time
   const timeoutSec = req.timeoutSec ?? 1800;
@@ -257,9 +265,13 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
   );
   const t0 = Date.now();
   const follow = followConsole(consoleLog, req.name);
+  const cut = req.cutPowerWhen && cutPowerWhen(consoleLog, join(work, "qemu.pid"), req.cutPowerWhen, req.name);
   const r = await run("/usr/bin/time", ["-v", "-o", join(work, "time.txt"), "timeout", String(timeoutSec), ...qemu], {
     check: false,
-  }).finally(() => follow.stop());
+  }).finally(() => {
+    follow.stop();
+    cut?.stop();
+  });
   const aptStats = await aptCache?.stop();
   const wallSeconds = (Date.now() - t0) / 1000;
   const timeTxt = await readFile(join(work, "time.txt"), "utf8").catch(() => "");
@@ -307,7 +319,24 @@ async function bootOnce(req: BootRequest): Promise<BootResult> {
     keptDisk: req.keepDisk ? overlay : undefined,
     instanceId,
     aptCache: aptStats,
+    powerCutAt: cut ? cut.at() : undefined,
   };
+}
+
+/** Sends qemu SIGTERM (its pid from -pidfile) once the console matches `when`: a power cut for the guest. */
+function cutPowerWhen(consolePath: string, pidFile: string, when: RegExp, name: string) {
+  let at: string | undefined;
+  const timer = setInterval(async () => {
+    const text = await readFile(consolePath, "utf8").catch(() => "");
+    const line = text.split("\n").find((l) => when.test(l));
+    if (!line || at !== undefined) return;
+    const pid = Number((await readFile(pidFile, "utf8").catch(() => "")).trim());
+    if (!pid) return;
+    at = line.replace(/\r/g, "").trim();
+    log(`boot ${name}: cutting the power at "${at}"`);
+    process.kill(pid, "SIGTERM");
+  }, 500);
+  return { stop: () => clearInterval(timer), at: () => at };
 }
 
 function shq(s: string): string {
