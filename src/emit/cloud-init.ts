@@ -1,4 +1,4 @@
-// #cloud-config: write_files for every file, runcmd for the provisioner.
+// #cloud-config: write_files for every file and cloud-final's resume drop-in, runcmd for the provisioner.
 import { sh } from "../render/shell.js";
 import { renderTemplate } from "../render/templates.js";
 import type { Plan, PlannedFile } from "../plan/index.js";
