@@ -14,7 +14,7 @@ export interface PlannedSpec {
 /** Load, validate and plan; throws SpecError listing every problem. */
 export function planSpec(options: LoadOptions & ValidateOptions = {}): PlannedSpec {
   const loaded = loadSpec(options);
-  const { spec, warnings } = validateSpec(loaded, { strict: options.strict });
+  const { spec, warnings } = validateSpec(loaded, { strict: options.strict, today: options.today });
   if (loaded.empty) {
     // An empty file or stdin is more often a mistake (the wrong file, a failed pipe) than a choice.
     const source = options.file === "-" ? "the spec on stdin" : (options.file ?? "the spec text");

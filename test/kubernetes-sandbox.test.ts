@@ -23,6 +23,7 @@ import {
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { plan, renderPackerScript, validateSpec, type SpecInput } from "../src/index.js";
+import { DEFAULT_KUBERNETES_VERSION, RELEASES } from "../src/capabilities/kubernetes/releases.js";
 import { KUBERNETES_STEPS_LAST } from "./helpers.js";
 import { BOXES, cgroupV2, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
 import {
@@ -34,15 +35,15 @@ import {
   withPackageVersion,
 } from "./support/stubs.js";
 
-// The image list the kubeadm stand-in prints, as `kubeadm config images list` would for 1.35.
+// The stand-in kubeadm is a patch of the default minor, and prints the image list
+// `kubeadm config images list` gives for it, from bake's release table.
+const MINOR = DEFAULT_KUBERNETES_VERSION;
+const PATCH = `${MINOR}.2`;
 const KUBEADM_IMAGES = [
-  "kube-apiserver:v1.35.2",
-  "kube-controller-manager:v1.35.2",
-  "kube-scheduler:v1.35.2",
-  "kube-proxy:v1.35.2",
-  "coredns/coredns:v1.13.1",
-  "pause:3.10.1",
-  "etcd:3.6.6-0",
+  ...["kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy"].map((i) => `${i}:v${PATCH}`),
+  `coredns/coredns:${RELEASES[MINOR]!.images!.coredns}`,
+  `pause:${RELEASES[MINOR]!.pause}`,
+  `etcd:${RELEASES[MINOR]!.images!.etcd}`,
 ];
 
 const STUBS: Record<string, string> = {
@@ -105,11 +106,11 @@ esac`,
   pull) echo "$2" >> /stub/images ;;
 esac`,
   kubeadm: `case "$1 $2 $3" in
-  "version -o short") echo v1.35.2 ;;
+  "version -o short") echo v${PATCH} ;;
   "config images list") repo=registry.k8s.io; if [ "\${6:-}" = --image-repository ]; then repo=$7; fi
     for i in ${KUBEADM_IMAGES.join(" ")}; do echo "$repo/$i"; done ;;
   "init phase preflight" | "join phase preflight") cp "$5" "/stub/preflight-$1.yaml"
-${kubeadmCgroupV1Preflight("v1.35.2")}    echo "[preflight] Running pre-flight checks"
+${kubeadmCgroupV1Preflight(`v${PATCH}`)}    echo "[preflight] Running pre-flight checks"
     if [ -e /stub-data/preflight-fails ]; then printf '[preflight] Some fatal errors occurred:\\n\\t[ERROR Mem]: stand-in failure\\n' >&2; exit 1; fi
     # Like kubeadm 1.3x: a worker's join preflight goes on to discovery, which fails without a cluster.
     if [ "$1" = join ]; then echo "error execution phase preflight: couldn't validate the identity of the API Server: 192.0.2.1:6443: i/o timeout" >&2; exit 1; fi ;;
@@ -199,7 +200,7 @@ describe.skipIf(!overlayRootAvailable())(
     it("a worker: steps in order, swap lines commented, ports opened, images pulled, join preflight last; a second run changes nothing", async () => {
       const box = await provision(
         "worker",
-        base({ version: "1.35.2", images: { extra: ["docker.io/flannel/flannel:v0.26.7"] } }),
+        base({ version: PATCH, images: { extra: ["docker.io/flannel/flannel:v0.26.7"] } }),
         { firewalld: "active\n" },
       );
       const first = await box.run();
@@ -242,9 +243,9 @@ describe.skipIf(!overlayRootAvailable())(
       // A worker pulls what it runs (kube-proxy, pause, CoreDNS), not the control plane's
       // static pods; verify's image check passed above on the same list.
       expect(box.read("stub/images").split("\n").filter(Boolean)).toEqual([
-        "registry.k8s.io/kube-proxy:v1.35.2",
-        "registry.k8s.io/coredns/coredns:v1.13.1",
-        "registry.k8s.io/pause:3.10.1",
+        `registry.k8s.io/kube-proxy:v${PATCH}`,
+        `registry.k8s.io/coredns/coredns:${RELEASES[MINOR]!.images!.coredns}`,
+        `registry.k8s.io/pause:${RELEASES[MINOR]!.pause}`,
         "docker.io/flannel/flannel:v0.26.7",
       ]);
       expect(first.output).toMatch(/bake: ok {3}- the pulled images are in containerd\n/);
@@ -259,13 +260,13 @@ describe.skipIf(!overlayRootAvailable())(
         .map((c) => c.slice(c.indexOf("install") + 1).join(" "));
       expect(dnfInstalls.slice(-2)).toEqual([
         "--allowerasing conntrack-tools socat iptables-nft iproute-tc ethtool",
-        "--allowerasing --disableexcludes=kubernetes kubelet-1.35.2-* kubeadm-1.35.2-* kubectl-1.35.2-*",
+        `--allowerasing --disableexcludes=kubernetes kubelet-${PATCH}-* kubeadm-${PATCH}-* kubectl-${PATCH}-*`,
       ]);
       const kubeadmCalls = calls.filter((c) => c[0] === "kubeadm").map((c) => c.slice(1).join(" "));
-      expect(kubeadmCalls[0]).toBe("config images list --kubernetes-version v1.35.2"); // pull-images
+      expect(kubeadmCalls[0]).toBe(`config images list --kubernetes-version v${PATCH}`); // pull-images
       // verify's checks run side by side, so their calls come in any order
       expect(kubeadmCalls.slice(1).sort()).toEqual([
-        "config images list --kubernetes-version v1.35.2", // images present
+        `config images list --kubernetes-version v${PATCH}`, // images present
         expect.stringMatching(/^join phase preflight --config \/tmp\/bake-kubeadm-\w+\.yaml$/),
         "version -o short", // kubeadm's version
       ]);
@@ -298,7 +299,7 @@ describe.skipIf(!overlayRootAvailable())(
     it("Debian: the key checked by sha256 before apt trusts it, the packages held, no SELinux to set; a second run changes nothing", async () => {
       const keySha = sha("stand-in key\n");
       const box = await provision("debian", {
-        distro: "debian13",
+        distro: "debian14",
         crictl: { install: "none" },
         kubernetes: { enabled: true, repo: { gpgkeySha256: keySha } },
       });
@@ -319,7 +320,9 @@ describe.skipIf(!overlayRootAvailable())(
         .calls()
         .filter((c) => c[0] === "apt-get" && c.includes("install"))
         .map((c) => c.slice(c.indexOf("install") + 1).join(" "));
-      expect(installs.at(-1)).toBe("--allow-change-held-packages kubelet=1.35.* kubeadm=1.35.* kubectl=1.35.*");
+      expect(installs.at(-1)).toBe(
+        `--allow-change-held-packages kubelet=${MINOR}.* kubeadm=${MINOR}.* kubectl=${MINOR}.*`,
+      );
       const before = filesUnder(box.upper);
       const second = await box.run();
       expect(second.code, second.output).toBe(0);
@@ -333,7 +336,7 @@ describe.skipIf(!overlayRootAvailable())(
       const gpgkey = "https://m.example.com/';touch$IFS/tmp/PWNED;'/$(touch$IFS/tmp/PWNED)";
       const baseurl = "https://m.example.com/k8s/$(touch$IFS/tmp/PWNED)/";
       const box = await provision("hostile", {
-        distro: "debian13",
+        distro: "debian14",
         crictl: { install: "none" },
         kubernetes: { enabled: true, repo: { baseurl, gpgkey, gpgkeySha256: sha("stand-in key\n") } },
       });
@@ -352,7 +355,7 @@ describe.skipIf(!overlayRootAvailable())(
 
     it("refuses an apt key whose sha256 differs, before apt sees it", async () => {
       const box = await provision("badkey", {
-        distro: "debian13",
+        distro: "debian14",
         crictl: { install: "none" },
         kubernetes: { enabled: true, repo: { gpgkeySha256: "0".repeat(64) } },
       });
@@ -368,19 +371,21 @@ describe.skipIf(!overlayRootAvailable())(
     it("a control plane: init preflight with the exact version and image repository, images from that repository", async () => {
       const box = await provision(
         "cp",
-        base({ role: "control-plane", version: "1.35.2", images: { repository: "registry.local:5000/k8s" } }),
+        base({ role: "control-plane", version: PATCH, images: { repository: "registry.local:5000/k8s" } }),
       );
       const first = await box.run();
       expect(first.code, first.output).toBe(0);
       expect(first.output).toContain("bake: firewalld is not active; no firewall change");
-      expect(first.output).toContain("bake: kubeadm init preflight (kubernetes v1.35.2); checks let pass: none");
+      expect(first.output).toContain(`bake: kubeadm init preflight (kubernetes v${PATCH}); checks let pass: none`);
       expect(box.read("stub/preflight-init.yaml")).toBe(
-        "apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v1.35.2\nimageRepository: registry.local:5000/k8s\n",
+        `apiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\nkubernetesVersion: v${PATCH}\nimageRepository: registry.local:5000/k8s\n`,
       );
       expect(box.read("stub/images").split("\n").filter(Boolean)).toEqual(
         KUBEADM_IMAGES.map((i) => `registry.local:5000/k8s/${i}`),
       );
-      expect(box.read("etc/containerd/config.toml")).toContain('"registry.local:5000/k8s/pause:3.10.1"');
+      expect(box.read("etc/containerd/config.toml")).toContain(
+        `"registry.local:5000/k8s/pause:${RELEASES[MINOR]!.pause}"`,
+      );
       box.cleanup();
     });
 

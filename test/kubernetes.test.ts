@@ -49,17 +49,17 @@ describe("kubernetes on EL", () => {
 
   it("takes a mirror of pkgs.k8s.io, and its key from the mirror", () => {
     const repo = planFor(
-      on({ kubernetes: { repo: { baseurl: "https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.35/rpm/" } } }),
+      on({ kubernetes: { repo: { baseurl: "https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.37/rpm/" } } }),
     ).files.find((f) => f.path.endsWith("kubernetes.repo"))!;
-    expect(repo.content).toContain("baseurl=https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.35/rpm/\n");
+    expect(repo.content).toContain("baseurl=https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.37/rpm/\n");
     expect(repo.content).toContain(
-      "gpgkey=https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.35/rpm/repodata/repomd.xml.key\n",
+      "gpgkey=https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.37/rpm/repodata/repomd.xml.key\n",
     );
   });
 
   it("installs the three packages pinned to the minor or the exact patch, lifting the exclude for that install only", () => {
     expect(stepRun(on(), "install-kubernetes")).toBe(
-      "bake_pkg_install --disableexcludes=kubernetes 'kubelet-1.35.*' 'kubeadm-1.35.*' 'kubectl-1.35.*' 'cri-tools-1.35.*'",
+      "bake_pkg_install --disableexcludes=kubernetes 'kubelet-1.37.*' 'kubeadm-1.37.*' 'kubectl-1.37.*' 'cri-tools-1.37.*'",
     );
     expect(stepRun(on({ kubernetes: { version: "1.35.2" } }), "install-kubernetes")).toContain("'kubelet-1.35.2-*'");
   });
@@ -91,16 +91,18 @@ describe("kubernetes on Debian and Ubuntu", () => {
     const p = planFor(debianOn());
     const sources = p.files.find((f) => f.path === "/etc/apt/sources.list.d/kubernetes.sources")!;
     expect(sources.content).toContain(
-      "URIs: https://pkgs.k8s.io/core:/stable:/v1.35/deb/\nSuites: /\nSigned-By: /etc/apt/keyrings/kubernetes-apt-keyring.asc\n",
+      "URIs: https://pkgs.k8s.io/core:/stable:/v1.37/deb/\nSuites: /\nSigned-By: /etc/apt/keyrings/kubernetes-apt-keyring.asc\n",
     );
     expect(stepRun(debianOn(), "kubernetes-repo-key")).toContain(
-      `then bake_download https://pkgs.k8s.io/core:/stable:/v1.35/deb/Release.key /etc/apt/keyrings/kubernetes-apt-keyring.asc ${"b".repeat(64)}`,
+      `then bake_download https://pkgs.k8s.io/core:/stable:/v1.37/deb/Release.key /etc/apt/keyrings/kubernetes-apt-keyring.asc ${"b".repeat(64)}`,
     );
     expect(stepRun(debianOn(), "install-kubernetes")).toBe(
-      "bake_pkg_install --allow-change-held-packages 'kubelet=1.35.*' 'kubeadm=1.35.*' 'kubectl=1.35.*' 'cri-tools=1.35.*'\nbake_apt_mark hold kubelet kubeadm kubectl kubernetes-cni cri-tools",
+      "bake_pkg_install --allow-change-held-packages 'kubelet=1.37.*' 'kubeadm=1.37.*' 'kubectl=1.37.*' 'cri-tools=1.37.*'\nbake_apt_mark hold kubelet kubeadm kubectl kubernetes-cni cri-tools",
     );
     // kubernetes-cni comes with kubelet, runc with Debian's containerd: an apt upgrade must not move them either.
-    expect(verify(debianOn())).toContain("bake_check_each '{} is held' bake_apt_held containerd runc\n");
+    expect(verify(on({ ...debianOn(), distro: "debian14" }))).toContain(
+      "bake_check_each '{} is held' bake_apt_held containerd runc\n",
+    );
     expect(verify(debianOn())).toContain(
       "bake_check_each '{} is held' bake_apt_held kubelet kubeadm kubectl kubernetes-cni cri-tools\n",
     );
@@ -138,7 +140,7 @@ describe("what follows from the minor", () => {
 
   it("the pause image comes from kubeadm's image repository when one is set", () => {
     const spec = planFor(on({ kubernetes: { images: { repository: "registry.local:5000/k8s" } } })).spec;
-    expect(spec.containerd.sandboxImage).toBe("registry.local:5000/k8s/pause:3.10.1");
+    expect(spec.containerd.sandboxImage).toBe("registry.local:5000/k8s/pause:3.10.2");
   });
 
   it("a pin that disagrees is kept, with a warning; --strict makes it an error", () => {
@@ -160,9 +162,9 @@ describe("what follows from the minor", () => {
   });
 
   it("an unknown minor warns that the pause image must be set by hand", () => {
-    expect(warnings(on({ kubernetes: { version: "1.36" }, crictl: { sha256: "c".repeat(64) } }))).toEqual(
+    expect(warnings(on({ kubernetes: { version: "1.38" }, crictl: { sha256: "c".repeat(64) } }))).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^kubernetes\.version: bake does not know which pause image kubeadm 1\.36 expects/),
+        expect.stringMatching(/^kubernetes\.version: bake does not know which pause image kubeadm 1\.38 expects/),
       ]),
     );
   });
@@ -184,7 +186,7 @@ describe("the repo's URL against the version and the distro", () => {
       "https://mirrors.tuna.tsinghua.edu.cn/kubernetes/core%3A/stable%3A/v1.33/rpm",
     ])
       expect(errors(on({ kubernetes: repo(url) }))).toEqual([
-        expect.stringContaining(`use ${url.replace("v1.33", "v1.35")} `),
+        expect.stringContaining(`use ${url.replace("v1.33", "v1.37")} `),
       ]);
     expect(
       errors(debianOn({ version: "1.34", ...repo("https://mirrors.ustc.edu.cn/kubernetes/core:/stable:/v1.35/deb/") })),
@@ -192,25 +194,25 @@ describe("the repo's URL against the version and the distro", () => {
   });
 
   it("refuses an rpm repo on an apt distro and a deb repo on EL, and a key URL of the other format", () => {
-    expect(errors(debianOn(repo("https://pkgs.k8s.io/core:/stable:/v1.35/rpm/")))).toEqual([
-      "kubernetes.repo.baseurl: holds rpm packages, which apt on debian13 cannot install; use https://pkgs.k8s.io/core:/stable:/v1.35/deb/",
+    expect(errors(debianOn(repo("https://pkgs.k8s.io/core:/stable:/v1.37/rpm/")))).toEqual([
+      "kubernetes.repo.baseurl: holds rpm packages, which apt on debian13 cannot install; use https://pkgs.k8s.io/core:/stable:/v1.37/deb/",
     ]);
-    expect(errors(on({ distro: "rocky10", kubernetes: repo("https://pkgs.k8s.io/core:/stable:/v1.35/deb/") }))).toEqual(
+    expect(errors(on({ distro: "rocky10", kubernetes: repo("https://pkgs.k8s.io/core:/stable:/v1.37/deb/") }))).toEqual(
       [
-        "kubernetes.repo.baseurl: holds deb packages, which dnf on rocky10 cannot install; use https://pkgs.k8s.io/core:/stable:/v1.35/rpm/",
+        "kubernetes.repo.baseurl: holds deb packages, which dnf on rocky10 cannot install; use https://pkgs.k8s.io/core:/stable:/v1.37/rpm/",
       ],
     );
     expect(
       errors(
         on({
           kubernetes: repo(
-            "https://pkgs.k8s.io/core:/stable:/v1.35/rpm/",
-            "https://pkgs.k8s.io/core:/stable:/v1.35/deb/Release.key",
+            "https://pkgs.k8s.io/core:/stable:/v1.37/rpm/",
+            "https://pkgs.k8s.io/core:/stable:/v1.37/deb/Release.key",
           ),
         }),
       ),
     ).toEqual([
-      "kubernetes.repo.gpgkey: names the deb repo's key, not the rpm repo rocky9 reads; use https://pkgs.k8s.io/core:/stable:/v1.35/rpm/repodata/repomd.xml.key",
+      "kubernetes.repo.gpgkey: names the deb repo's key, not the rpm repo rocky9 reads; use https://pkgs.k8s.io/core:/stable:/v1.37/rpm/repodata/repomd.xml.key",
     ]);
   });
 
@@ -222,7 +224,7 @@ describe("the repo's URL against the version and the distro", () => {
       errors(
         on({
           kubernetes: repo(
-            "https://mirrors.ustc.edu.cn/kubernetes/core:/stable:/v1.35/rpm/",
+            "https://mirrors.ustc.edu.cn/kubernetes/core:/stable:/v1.37/rpm/",
             "https://pkgs.k8s.io/core:/stable:/v1.28/rpm/repodata/repomd.xml.key",
           ),
         }),
@@ -363,10 +365,10 @@ describe("images and preflight", () => {
   it("refuses kernel.cgroup: any on EL8 (cgroup v1) from Kubernetes 1.35, naming the fix; 1.34 and EL9 pass", () => {
     const el8Any = (version?: string) =>
       on({ distro: "rocky8", kernel: { cgroup: "any" }, kubernetes: version ? { version } : {} });
-    for (const version of [undefined, "1.35.2", "1.36"])
+    for (const version of [undefined, "1.35.2", "1.36", "1.37"])
       expect(errors(el8Any(version))).toEqual([
         expect.stringMatching(
-          /^kernel\.cgroup: any keeps rocky8 on cgroup v1, which Kubernetes 1\.3[56] refuses .*set kernel\.cgroup: v2 .*or kubernetes\.version: "1\.34"/,
+          /^kernel\.cgroup: any keeps rocky8 on cgroup v1, which Kubernetes 1\.3[567] refuses .*set kernel\.cgroup: v2 .*or kubernetes\.version: "1\.34"/,
         ),
       ]);
     expect(errors(el8Any("1.34"))).toEqual([]);
@@ -394,7 +396,7 @@ describe("images and preflight", () => {
       "bake_fstab_has_no_swap",
       "bake_check_each '{} is on PATH' bake_on_path crictl conntrack ip iptables mount nsenter",
       "systemctl is-enabled --quiet kubelet",
-      "bake_kubeadm_version_is 1.35",
+      "bake_kubeadm_version_is 1.37",
     ]) {
       expect(text).toContain(check);
     }
@@ -413,7 +415,7 @@ describe("bake init --kubernetes", () => {
     const r = await runCliAsync(["init", "--kubernetes", "control-plane", "-o", "-"]);
     expect(r.status).toBe(0);
     const doc = parse(r.stdout) as SpecInput;
-    expect(doc.kubernetes).toEqual({ enabled: true, version: "1.35", role: "control-plane" });
+    expect(doc.kubernetes).toEqual({ enabled: true, version: "1.37", role: "control-plane" });
     expect(stepIds(doc)).toContain("install-kubernetes");
     const worker = parse((await runCliAsync(["init", "--kubernetes", "-o", "-"])).stdout) as SpecInput;
     expect(worker.kubernetes?.role).toBe("worker");
@@ -433,7 +435,7 @@ describe("crictl with kubernetes on", () => {
   it("comes from pkgs.k8s.io's cri-tools, installed and held with kubeadm (which needs it), not the release tarball whose /usr/bin/crictl link would clash", () => {
     expect(validateSpec(on()).spec.crictl.install).toBe("package");
     expect(stepIds(on())).not.toContain("install-crictl");
-    expect(stepRun(on(), "install-kubernetes")).toContain("'cri-tools-1.35.*'");
+    expect(stepRun(on(), "install-kubernetes")).toContain("'cri-tools-1.37.*'");
     expect(stepRun(on({ kubernetes: { version: "1.35.2" } }), "install-kubernetes")).toContain("'cri-tools-1.35.*'");
     expect(stepRun(debianOn(), "install-kubernetes")).toContain(
       "bake_apt_mark hold kubelet kubeadm kubectl kubernetes-cni cri-tools",
@@ -441,7 +443,8 @@ describe("crictl with kubernetes on", () => {
   });
 
   it("a crictl.install the user wrote is kept", () => {
-    const input = on({ crictl: { install: "release" } });
+    // bake has no built-in sha256 of crictl v1.37.0's tarball, so the spec gives one.
+    const input = on({ crictl: { install: "release", sha256: "c".repeat(64) } });
     expect(validateSpec(input).spec.crictl.install).toBe("release");
     expect(stepIds(input)).toContain("install-crictl");
     expect(stepRun(input, "install-kubernetes")).not.toContain("cri-tools");

@@ -16,6 +16,7 @@ import { crictlRules } from "../capabilities/crictl/rules.js";
 import { packagesRules } from "../capabilities/packages/rules.js";
 import { registryRules, verifyPullRules } from "../capabilities/registries/rules.js";
 import { riskyValues } from "../capabilities/registries/risky-values.js";
+import { followContainerd } from "../capabilities/containerd/defaults.js";
 import { followKubernetes } from "../capabilities/kubernetes/defaults.js";
 import { kubernetesRules } from "../capabilities/kubernetes/rules.js";
 
@@ -36,6 +37,22 @@ export interface ValidationResult {
 export interface ValidateOptions {
   /** Treat warnings as errors (bake --strict). */
   strict?: boolean;
+  /**
+   * The date (YYYY-MM-DD) the end-of-life warning of kubernetes.version reads; default
+   * $BAKE_TODAY, else the clock's UTC date. Tests set it so that output stays the same.
+   */
+  today?: string;
+}
+
+/** The date of the end-of-life warning: `today`, $BAKE_TODAY or the clock's, checked as YYYY-MM-DD. */
+export function todayOf(today = process.env.BAKE_TODAY): string {
+  const date = today || new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+    throw new SpecError([
+      { severity: "error", path: "", message: `BAKE_TODAY must be a date as YYYY-MM-DD, not "${date}"` },
+    ]);
+  }
+  return date;
 }
 
 /**
@@ -45,7 +62,7 @@ export interface ValidateOptions {
  */
 export function validateSpec(
   input: LoadedSpec | SpecInput,
-  { strict = false }: ValidateOptions = {},
+  { strict = false, today }: ValidateOptions = {},
 ): ValidationResult {
   const loaded = isLoaded(input)
     ? input
@@ -58,7 +75,7 @@ export function validateSpec(
   if (diagnostics.length > 0) throw new SpecError(sortByPosition(diagnostics));
 
   const spec = resolveDefaults(loaded.data);
-  const found = checkRules(spec, loaded.data).map(({ target, ...d }) => {
+  const found = checkRules(spec, loaded.data, todayOf(today)).map(({ target, ...d }) => {
     const path = splitKey(d.path);
     const position = loaded.locate(path, target ?? "value");
     return {
@@ -86,6 +103,7 @@ function resolveDefaults(data: Record<string, unknown>): NodeSpec {
   for (const [host, registry] of Object.entries(spec.containerd.registries)) {
     spec.containerd.registries[host] = { server: "", mirrors: [], ...(registry as Partial<typeof registry>) };
   }
+  followContainerd(spec, data);
   followKubernetes(spec, data);
   return spec;
 }
@@ -225,7 +243,7 @@ function sortByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
 // ---- rules a schema cannot express, each capability's in turn; their paths are joined with joinKey
 
 // In the order their findings have always been listed.
-const RULES: ((spec: NodeSpec, raw: Record<string, unknown>) => RuleFinding[])[] = [
+const RULES: ((spec: NodeSpec, raw: Record<string, unknown>, today: string) => RuleFinding[])[] = [
   containerdRules,
   registryRules,
   proxyRules,
@@ -236,8 +254,8 @@ const RULES: ((spec: NodeSpec, raw: Record<string, unknown>) => RuleFinding[])[]
   kubernetesRules,
 ];
 
-function checkRules(spec: NodeSpec, raw: Record<string, unknown>): RuleFinding[] {
-  return RULES.flatMap((rule) => rule(spec, raw));
+function checkRules(spec: NodeSpec, raw: Record<string, unknown>, today: string): RuleFinding[] {
+  return RULES.flatMap((rule) => rule(spec, raw, today));
 }
 
 function riskyFindings(spec: NodeSpec): RuleFinding[] {

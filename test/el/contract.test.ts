@@ -339,8 +339,8 @@ function renderKubeadmReady(distro: string, sets: string[] = [], command?: strin
     [
       ...sets,
       "kubernetes.enabled=true",
-      "kubernetes.version=1.35.1",
-      `kubernetes.repo.baseurl=${server.origin}/core:/stable:/v1.35/rpm/`,
+      "kubernetes.version=1.37.1",
+      `kubernetes.repo.baseurl=${server.origin}/core:/stable:/v1.37/rpm/`,
       "kubernetes.disableSwap=false",
       "kubernetes.images.prePull=false",
       "crictl.install=package",
@@ -370,12 +370,12 @@ describe("rocky9 kubeadm-ready provisioner: kubernetes.repo against a stand-in o
 
   it("installs the pinned patch, not the repo's newest, with cri-tools, after checking the repo key's signature", async () => {
     expect(await root.rpmQuery(...kube, "cri-tools")).toEqual([
-      ...kube.map((n) => `${n}-1.35.1-150500.1.1.x86_64`),
-      "cri-tools-1.35.0-150500.1.1.x86_64",
+      ...kube.map((n) => `${n}-1.37.1-150500.1.1.x86_64`),
+      "cri-tools-1.37.0-150500.1.1.x86_64",
     ]);
     const keys = (await root.run("rpm -q --qf '%{VERSION}\\n' gpg-pubkey")).output;
     expect(keys.split("\n")).toContain(kubernetesKey.id.slice(-8).toLowerCase());
-    expect(server.requests).toContain("GET /core:/stable:/v1.35/rpm/repodata/repomd.xml.key");
+    expect(server.requests).toContain("GET /core:/stable:/v1.37/rpm/repodata/repomd.xml.key");
   });
 
   it("installs the host tools kubeadm checks for from the OS repo", async () => {
@@ -393,14 +393,14 @@ describe("rocky9 kubeadm-ready provisioner: kubernetes.repo against a stand-in o
     expect((await root.run("dnf -q history list")).output).toBe(history);
   });
 
-  it("holds them: dnf upgrade leaves 1.35.1 though the repo has 1.35.2; lifting the exclude line moves them", async () => {
+  it("holds them: dnf upgrade leaves 1.37.1 though the repo has 1.37.2; lifting the exclude line moves them", async () => {
     const up = await root.run("dnf -y -q upgrade");
     expect(up.code, up.output).toBe(0);
-    expect(await root.rpmQuery(...kube)).toEqual(kube.map((n) => `${n}-1.35.1-150500.1.1.x86_64`));
+    expect(await root.rpmQuery(...kube)).toEqual(kube.map((n) => `${n}-1.37.1-150500.1.1.x86_64`));
     // the same upgrade without the hold: the check above would fail on a node without bake's exclude= line
     const lifted = await root.run(`dnf -y -q upgrade --disableexcludes=kubernetes ${kube.join(" ")}`);
     expect(lifted.code, lifted.output).toBe(0);
-    expect(await root.rpmQuery(...kube)).toEqual(kube.map((n) => `${n}-1.35.2-150500.1.1.x86_64`));
+    expect(await root.rpmQuery(...kube)).toEqual(kube.map((n) => `${n}-1.37.2-150500.1.1.x86_64`));
   });
 });
 
@@ -411,13 +411,13 @@ describe("rocky8 kubeadm-ready on a node booted with cgroup v1: the reboot to cg
   let first: { code: number; output: string };
 
   beforeAll(async () => {
-    script = renderKubeadmReady("rocky8", ["containerd.version=1.7"]);
+    script = renderKubeadmReady("rocky8");
     root = await rockyRoot("kubeadm-el8", 8, { cgroupV1: true });
     first = await root.provision(script);
   }, 120_000);
   afterAll(() => root?.remove());
 
-  it("the stand-in kubeadm 1.35 fails its preflight on this cgroup v1 node, as the real one does", async () => {
+  it("the stand-in kubeadm 1.37 fails its preflight on this cgroup v1 node, as the real one does", async () => {
     const r = await root.run("kubeadm join phase preflight --config /dev/null");
     expect(r.code).toBe(1);
     expect(r.output).toContain("[ERROR SystemVerification]: cgroups v1");

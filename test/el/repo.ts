@@ -80,7 +80,7 @@ function osPackage(name: string, version: string, release: string, path: string,
   };
 }
 
-/** kubelet, kubeadm, kubectl as pkgs.k8s.io names and versions them (1.35.1-150500.1.1); stand-in scripts. */
+/** kubelet, kubeadm, kubectl as pkgs.k8s.io names and versions them (1.37.1-150500.1.1); stand-in scripts. */
 function kubernetesPackages(version: string): StandIn[] {
   const release = "150500.1.1";
   const what = (name: string) => `stand-in for ${name} ${version} (bake's EL contract test), not the real ${name}`;
@@ -111,14 +111,14 @@ esac
   ];
 }
 
-/** cri-tools follows the minor: 1.35.0; its crictl stand-in answers bake's checks. */
+/** cri-tools follows the minor: 1.37.0; its crictl stand-in answers bake's checks. */
 const CRI_TOOLS: StandIn = {
   name: "cri-tools",
-  version: "1.35.0",
+  version: "1.37.0",
   release: "150500.1.1",
   files: {
     "/usr/bin/crictl": script(
-      `# stand-in for crictl (bake's EL contract test), not the real crictl\n[ "$1" = --version ] && echo "crictl version v1.35.0 (stand-in)"\nexit 0\n`,
+      `# stand-in for crictl (bake's EL contract test), not the real crictl\n[ "$1" = --version ] && echo "crictl version v1.37.0 (stand-in)"\nexit 0\n`,
     ),
   },
 };
@@ -332,8 +332,8 @@ export const CONTAINERD_VERSIONS = ["1.7.29-1", "2.2.6-1", "2.3.0-1"] as const;
  *   with the OS stand-in key (rocky/RPM-GPG-KEY-Rocky);
  * - without-2.x/el9/x86_64: only containerd.io 1.7 (a repo that cannot match "2");
  * - wrong-key/el9/x86_64: containerd.io 2.3.0 signed with a key no repo serves;
- * - core:/stable:/v1.35/rpm (pkgs.k8s.io's path): kubelet, kubeadm, kubectl 1.35.1 and 1.35.2,
- *   cri-tools 1.35.0, signed with a Kubernetes stand-in key served at repodata/repomd.xml.key.
+ * - core:/stable:/v1.37/rpm (pkgs.k8s.io's path): kubelet, kubeadm, kubectl 1.37.1 and 1.37.2,
+ *   cri-tools 1.37.0, signed with a Kubernetes stand-in key served at repodata/repomd.xml.key.
  */
 export function buildRepos(dir: string): { www: string; dockerKey: TestKey; osKey: TestKey; kubernetesKey: TestKey } {
   const www = join(dir, "www");
@@ -376,9 +376,9 @@ export function buildRepos(dir: string): { www: string; dockerKey: TestKey; osKe
   publish(join(www, "wrong-key/el9/x86_64"), [wrong], dockerKey);
 
   const kubernetesKey = makeKey(dir, "kubernetes");
-  const kube = build(dir, [...kubernetesPackages("1.35.1"), ...kubernetesPackages("1.35.2"), CRI_TOOLS]);
+  const kube = build(dir, [...kubernetesPackages("1.37.1"), ...kubernetesPackages("1.37.2"), CRI_TOOLS]);
   rpmsign(kubernetesKey, kube);
-  const k8s = join(www, "core:/stable:/v1.35/rpm");
+  const k8s = join(www, "core:/stable:/v1.37/rpm");
   publish(k8s, kube, kubernetesKey);
   writeFileSync(join(k8s, "repodata/repomd.xml.key"), kubernetesKey.publicKey);
   return { www, dockerKey, osKey, kubernetesKey };

@@ -377,10 +377,10 @@ bake_files_as_written() {
 644 /etc/crictl.yaml' ] || return 1
   sha256sum --status -c 2>/dev/null <<'BAKE_EOF'
 fe99a4d4115cab63a727aea95a70ebe7eddcf5f13145534f944e185736326358  /etc/modules-load.d/containerd.conf
-5df72ee96fe30f1bcc731b7718fc003d49ab5694218c861728532547c30a0d1b  /etc/yum.repos.d/kubernetes.repo
+b0f4c80bbc9e60732b9cb92bf2d06dd56ed67e2823c131c0f47ff65156e840ba  /etc/yum.repos.d/kubernetes.repo
 cddbb49b00560e8acb097afbbf5dcea32b0019880dbcedb9739ecda39633d310  /etc/yum.repos.d/docker-ce.repo
 52daa6980b1abab0120aabfc65961e05a5776570a4f327b422497cf421ffbefd  /etc/sysctl.d/99-kubernetes-cri.conf
-fc9a8960c484a3db85be3290c47fce5cc5ec868edab4b3e37a8c47ae9bb5f6fd  /etc/containerd/config.toml
+7e8ac5c29a27f1a49dd102fa6cf6115de6bd99898e4278cff8ab116a6647e99c  /etc/containerd/config.toml
 285b1b667daed0a2a579071e2f7b68eeafb944c8fada529af49177b09388a124  /etc/systemd/system/containerd.service.d/10-bake.conf
 06460d89451e82fc316d5058d6e20eac6ef5a7eb6d5b29742cb344bebed37521  /etc/crictl.yaml
 BAKE_EOF
@@ -398,10 +398,10 @@ bake_put /etc/yum.repos.d/kubernetes.repo 0644 <<'BAKE_EOF'
 # line holds them: bake installs with --disableexcludes=kubernetes, dnf upgrade skips them.
 [kubernetes]
 name=Kubernetes
-baseurl=https://pkgs.k8s.io/core:/stable:/v1.35/rpm/
+baseurl=https://pkgs.k8s.io/core:/stable:/v1.37/rpm/
 enabled=1
 gpgcheck=1
-gpgkey=https://pkgs.k8s.io/core:/stable:/v1.35/rpm/repodata/repomd.xml.key
+gpgkey=https://pkgs.k8s.io/core:/stable:/v1.37/rpm/repodata/repomd.xml.key
 exclude=kubelet kubeadm kubectl cri-tools kubernetes-cni
 BAKE_EOF
 bake_put /etc/yum.repos.d/docker-ce.repo 0644 <<'BAKE_EOF'
@@ -433,7 +433,7 @@ disabled_plugins = []
 [plugins."io.containerd.cri.v1.images"]
 
   [plugins."io.containerd.cri.v1.images".pinned_images]
-    sandbox = "registry.k8s.io/pause:3.10.1"
+    sandbox = "registry.k8s.io/pause:3.10.2"
 
   # Mirrors live in hosts.toml files under config_path.
   [plugins."io.containerd.cri.v1.images".registry]
@@ -490,15 +490,15 @@ bake_joined kernel-modules
 sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
 bake_step 7/17 check-containerd 'check containerd is 2.[1-9].x (config.toml schema version 3, CNI bin_dirs) and config.toml is bake'\''s'
 bake_containerd_major_is '2.[1-9]' 3 containerd.io bin_dirs
-bake_file_is /etc/containerd/config.toml fc9a8960c484a3db85be3290c47fce5cc5ec868edab4b3e37a8c47ae9bb5f6fd
+bake_file_is /etc/containerd/config.toml 7e8ac5c29a27f1a49dd102fa6cf6115de6bd99898e4278cff8ab116a6647e99c
 bake_step 8/17 selinux-labels 'restore the SELinux labels of /etc/containerd'
 bake_selinux_restore /etc/containerd
 bake_step 9/17 start-containerd 'enable containerd; restart it if its config changed'
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
 bake_step 10/17 kubeadm-tools 'install the host tools kubeadm checks for: conntrack-tools socat iptables-nft iproute-tc ethtool'
 bake_pkg_install conntrack-tools socat iptables-nft iproute-tc ethtool
-bake_step 11/17 install-kubernetes 'install kubelet-1.35.* kubeadm-1.35.* kubectl-1.35.* cri-tools-1.35.* and hold them'
-bake_pkg_install --disableexcludes=kubernetes 'kubelet-1.35.*' 'kubeadm-1.35.*' 'kubectl-1.35.*' 'cri-tools-1.35.*'
+bake_step 11/17 install-kubernetes 'install kubelet-1.37.* kubeadm-1.37.* kubectl-1.37.* cri-tools-1.37.* and hold them'
+bake_pkg_install --disableexcludes=kubernetes 'kubelet-1.37.*' 'kubeadm-1.37.*' 'kubectl-1.37.*' 'cri-tools-1.37.*'
 bake_step 12/17 swap-off 'turn swap off now and for every boot'
 bake_swap_off
 bake_step 13/17 selinux-mode 'SELinux permissive, now and in /etc/selinux/config'
@@ -509,11 +509,11 @@ bake_step 15/17 enable-kubelet 'enable kubelet (it waits for kubeadm init or joi
 systemctl enable --now kubelet
 bake_step 16/17 pull-images 'pull the images kubeadm needs into containerd'\''s k8s.io namespace'
 bake_pull_images '' '' control-plane
-bake_step 17/17 verify 'check the node (33 checks)'
-bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d bin_dirs=/opt/cni/bin
+bake_step 17/17 verify 'check the node (34 checks)'
+bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.2 config_path=/etc/containerd/certs.d bin_dirs=/opt/cni/bin
 bake_check 'the CRI plugin answers crictl info' bake_cri_answers
 bake_check 'sudo finds crictl' bake_sudo_finds crictl
-bake_check 'kubeadm version is 1.35' bake_kubeadm_version_is 1.35
+bake_check 'kubeadm version is 1.37' bake_kubeadm_version_is 1.37
 bake_check 'the pulled images are in containerd' bake_images_present '' '' control-plane
 bake_check 'kubeadm init preflight passes' bake_kubeadm_init_preflight '' ''
 bake_check 'cgroup v2 is mounted' bake_cgroup_is_v2
@@ -524,7 +524,7 @@ bake_check_each 'sysctl {}' bake_sysctl_is net/ipv4/ip_forward=1 net/bridge/brid
 bake_check 'containerd is enabled, active, oom_score_adj -999' bake_containerd_up -999
 bake_check 'swap is off (/proc/swaps)' bake_swap_is_off
 bake_check '/etc/fstab mounts no swap' bake_fstab_has_no_swap
-bake_check_each '{} is on PATH' bake_on_path crictl conntrack ip iptables mount nsenter ethtool socat tc
+bake_check_each '{} is on PATH' bake_on_path crictl conntrack ip iptables mount nsenter ethtool socat tc touch
 bake_check 'kubelet is enabled' systemctl is-enabled --quiet kubelet
 bake_check 'SELinux is permissive' bake_selinux_mode_is permissive
 bake_check 'firewalld, if active, has 6443/tcp 2379-2380/tcp 10250/tcp 10257/tcp 10259/tcp 8472/udp open and 10.244.0.0/16 trusted' bake_firewalld_has_open 10.244.0.0/16 6443/tcp 2379-2380/tcp 10250/tcp 10257/tcp 10259/tcp 8472/udp

@@ -1,5 +1,5 @@
 // The containerd section's defaults; the package's source and version depend on the distro.
-import type { DistroInfo } from "../../distro.js";
+import { distroInfo, type DistroInfo } from "../../distro.js";
 import type { NodeSpec } from "../../schema/node-spec.js";
 import { containerdDefault } from "./facts.js";
 
@@ -25,4 +25,16 @@ export function containerdDefaults(info: DistroInfo): NodeSpec["containerd"] {
     proxy: { http: "", https: "", noProxy: [] },
     service: { limitNOFILE: 1048576, oomScoreAdjust: -999, tasksMax: "infinity" },
   };
+}
+
+/**
+ * A source written without a version gets that source's version, not the distro default's:
+ * docker's repositories carry containerd.io 2.x for every distro bake knows (facts.ts), so
+ * source: docker on debian13 installs 2.x rather than trixie's 1.7.
+ */
+export function followContainerd(spec: NodeSpec, raw: Record<string, unknown>): void {
+  const craw = raw.containerd as Record<string, unknown> | undefined;
+  if (craw?.source === undefined || craw.version !== undefined) return;
+  const own = containerdDefault(distroInfo(spec.distro));
+  spec.containerd.version = spec.containerd.source === own.source ? own.version : "2";
 }

@@ -27,7 +27,7 @@ const DEBIAN_FAMILY: Partial<Record<Distro, ContainerdDefault>> = {
   debian13: {
     source: "distro",
     version: "1.7",
-    why: "trixie ships containerd 1.7.24 and keeps it for the release's life; source: docker gives 2.x",
+    why: "trixie ships containerd 1.7.24 and keeps it for the release's life; source: docker gives 2.x, and so does kubernetes on (1.36 and later list no containerd 1.x)",
   },
   debian14: { source: "distro", version: "2", why: "forky ships containerd 2.1.x" },
   ubuntu2204: {

@@ -7,6 +7,7 @@ import {
   DEFAULT_KUBERNETES_VERSION,
   pauseImageFor,
   pkgsK8sRepo,
+  refusesContainerd1,
   repoKeyUrl,
   ROLE_PORTS,
 } from "./releases.js";
@@ -54,6 +55,12 @@ export function followKubernetes(spec: NodeSpec, raw: Raw): void {
   // kubeadm's packages need cri-tools, whose /usr/bin/crictl would clash with the release tarball's.
   if (!wrote(raw, "crictl", "install")) spec.crictl.install = "package";
   if (!wrote(raw, "crictl", "version")) spec.crictl.version = crictlVersionFor(k.version);
+  // A distro whose own containerd is 1.x (trixie's 1.7) gets docker's containerd.io 2.x when
+  // the minor has no 1.x in containerd's support table; a containerd the user chose is kept (rules.ts).
+  const c = spec.containerd;
+  if (!wrote(raw, "containerd", "source") && !wrote(raw, "containerd", "version") && c.version.startsWith("1")) {
+    if (refusesContainerd1(k.version)) Object.assign(c, { source: "docker", version: "2" });
+  }
   const pause = pauseImageFor(k.version, k.images.repository);
   if (pause && !wrote(raw, "containerd", "sandboxImage")) spec.containerd.sandboxImage = pause;
 }

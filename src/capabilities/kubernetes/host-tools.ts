@@ -1,7 +1,9 @@
-// The host tools kubeadm's preflight requires (crictl, conntrack, ip, iptables,
-// mount, nsenter) or warns about (ebtables, ethtool, socat, tc), by package name
-// on each distro. ebtables is left out from EL9 on: RHEL 9 dropped the package.
+// The host tools kubeadm's preflight requires or warns about at the spec's minor
+// (releases.ts), by package name on each distro, and the commands verify finds on
+// PATH: kubeadm's, with crictl (bake pulls images with it) and conntrack (installed
+// with them). ebtables is left out from EL9 on: RHEL 9 dropped the package.
 import type { DistroInfo } from "../../distro.js";
+import { kubeadmHostTools } from "./releases.js";
 
 interface HostTools {
   packages: string[];
@@ -9,21 +11,21 @@ interface HostTools {
   commands: string[];
 }
 
-const COMMANDS = ["crictl", "conntrack", "ip", "iptables", "mount", "nsenter", "ethtool", "socat", "tc"];
-
-export function kubernetesHostTools(info: DistroInfo): HostTools {
+export function kubernetesHostTools(info: DistroInfo, version: string): HostTools {
+  const { required, warned } = kubeadmHostTools(version);
+  const commands = [...new Set(["crictl", "conntrack", ...required, ...warned])];
   if (info.family === "debian") {
-    return {
-      packages: ["conntrack", "socat", "iptables", "iproute2", "ethtool", "ebtables"],
-      commands: [...COMMANDS, "ebtables"],
-    };
+    return { packages: ["conntrack", "socat", "iptables", "iproute2", "ethtool", "ebtables"], commands };
   }
   // EL8 ships iptables with the nft backend and ebtables as iptables-ebtables; EL9 and EL10 name it iptables-nft.
   if (info.major === 8) {
     return {
       packages: ["conntrack-tools", "socat", "iptables", "iproute-tc", "ethtool", "iptables-ebtables"],
-      commands: [...COMMANDS, "ebtables"],
+      commands,
     };
   }
-  return { packages: ["conntrack-tools", "socat", "iptables-nft", "iproute-tc", "ethtool"], commands: COMMANDS };
+  return {
+    packages: ["conntrack-tools", "socat", "iptables-nft", "iproute-tc", "ethtool"],
+    commands: commands.filter((c) => c !== "ebtables"),
+  };
 }

@@ -74,7 +74,7 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
   if (!k.enabled) return {};
   const family = distro.family;
   const exact = k.version.split(".").length === 3 ? k.version : "";
-  const tools = kubernetesHostTools(distro);
+  const tools = kubernetesHostTools(distro, k.version);
   // The hold: on EL the repo's exclude line, lifted for this install only; on apt, a dpkg hold.
   // cri-tools (crictl) follows the minor; its versions are 1.35.0 and so on, never kubeadm's patch.
   const criTools = spec.crictl.install === "package" ? [pinned(family, "cri-tools", minorOf(k.version))] : [];

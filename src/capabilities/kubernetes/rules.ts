@@ -3,11 +3,15 @@
 import { bootsCgroupV1, distroInfo } from "../../distro.js";
 import {
   crictlVersionFor,
+  DEFAULT_KUBERNETES_VERSION,
   repoKeyUrl,
   LAST_MINOR_ON_CGROUP_V1,
+  LAST_MINOR_ON_CONTAINERD_1,
   minorOf,
-  PAUSE_VERSION,
+  pastEndOfLife,
+  RELEASES,
   refusesCgroupV1,
+  refusesContainerd1,
   ROLE_PORTS,
 } from "./releases.js";
 import { repoOfFormat, urlFormat, urlMinor, withFormat, withMinor, type RepoFormat } from "./repo-url.js";
@@ -69,8 +73,42 @@ function repoRules(spec: NodeSpec, kraw: Record<string, unknown>): Diagnostic[] 
   return out;
 }
 
-/** Paths are joined with joinKey, as validate.ts expects. */
-export function kubernetesRules(spec: NodeSpec, raw: Record<string, unknown>): Diagnostic[] {
+/**
+ * The minor against the calendar (`today`, YYYY-MM-DD) and against the containerd it runs on:
+ * a minor past its end of life gets no security patches; containerd 1.x is not in the support
+ * table of minors after LAST_MINOR_ON_CONTAINERD_1 (releases.ts).
+ */
+function releaseRules(spec: NodeSpec, raw: Record<string, unknown>, today: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { version } = spec.kubernetes;
+  const ended = pastEndOfLife(version, today);
+  if (ended) {
+    out.push({
+      severity: "warning",
+      path: joinKey(["kubernetes", "version"]),
+      message: `Kubernetes ${ended.minor} reached its end of life ${ended.when} (kubernetes.io/releases): it gets no more patches; use "${DEFAULT_KUBERNETES_VERSION}"`,
+    });
+  }
+  const c = spec.containerd;
+  if (c.version.split(".")[0] === "1" && refusesContainerd1(version)) {
+    const craw = (raw.containerd ?? {}) as Record<string, unknown>;
+    // Without a version of the user's, the 1.x is the distro's own containerd (trixie's 1.7).
+    const distrosOwn = craw.version === undefined && c.source === "distro";
+    const key = distrosOwn ? "source" : "version";
+    const fix = distrosOwn
+      ? `set containerd.source: docker (containerd.io 2.x from docker's repository)`
+      : `set containerd.version: "2"`;
+    out.push({
+      severity: "error",
+      path: joinKey(["containerd", key]),
+      message: `gives containerd ${c.version}, which Kubernetes ${minorOf(version)} does not support: containerd's support table lists 1.x up to Kubernetes ${LAST_MINOR_ON_CONTAINERD_1}, 1.7 reached its end of life in September 2026, and kubelet 1.38 drops the fallback it needs; ${fix}, or kubernetes.version: "${LAST_MINOR_ON_CONTAINERD_1}"`,
+    });
+  }
+  return out;
+}
+
+/** Paths are joined with joinKey, as validate.ts expects. `today` (YYYY-MM-DD) dates the end-of-life warning. */
+export function kubernetesRules(spec: NodeSpec, raw: Record<string, unknown>, today: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const add = (severity: Diagnostic["severity"], path: string[], message: string) =>
     out.push({ severity, path: joinKey(path), message });
@@ -82,7 +120,7 @@ export function kubernetesRules(spec: NodeSpec, raw: Record<string, unknown>): D
     return out;
   }
   const minor = minorOf(k.version);
-  out.push(...repoRules(spec, kraw));
+  out.push(...releaseRules(spec, raw, today), ...repoRules(spec, kraw));
 
   if (distroInfo(spec.distro).family === "debian" && k.repo.gpgkeySha256 === "") {
     add(
@@ -108,13 +146,13 @@ export function kubernetesRules(spec: NodeSpec, raw: Record<string, unknown>): D
       `crictl ${cr.version} does not follow Kubernetes ${minor}: cri-tools releases match the minor (${crictlVersionFor(k.version)}); remove the key to follow it`,
     );
   }
-  const pause = PAUSE_VERSION[minor];
+  const pause = RELEASES[minor]?.pause;
   const tag = /(?:^|\/)pause:([^@]+)/.exec(spec.containerd.sandboxImage)?.[1];
   if (pause === undefined) {
     add(
       "warning",
       ["kubernetes", "version"],
-      `bake does not know which pause image kubeadm ${minor} expects (known: ${Object.keys(PAUSE_VERSION).join(", ")}); set containerd.sandboxImage to the pause that \`kubeadm config images list\` names`,
+      `bake does not know which pause image kubeadm ${minor} expects (known: ${Object.keys(RELEASES).join(", ")}); set containerd.sandboxImage to the pause that \`kubeadm config images list\` names`,
     );
   } else if (tag !== undefined && tag !== pause) {
     add(
