@@ -31,11 +31,21 @@ function atLeast(said, minimum) {
   return got !== null && Number(got[1]) === major && Number(got[2]) >= minor;
 }
 
-/** Fetches and unpacks the binaries missing from the cache; returns what it fetched. */
-export function fetchDebianContainerds() {
-  const missing = Object.keys(DEBIAN_CONTAINERDS).filter((suite) => !existsSync(debianContainerd(suite)));
+/**
+ * The .deb itself, kept beside the binary: the VM suite repackages forky's as a stand-in of
+ * docker's containerd.io (test/vm/lib/docker-repo.ts).
+ */
+export function debianContainerdDeb(suite) {
+  return join(cacheDir(), `containerd-${suite}.deb`);
+}
+
+/** Fetches the binaries and .debs of `suites` missing from the cache, unpacks the binaries; returns what it fetched. */
+export function fetchDebianContainerds(suites = Object.keys(DEBIAN_CONTAINERDS)) {
+  const missing = suites.filter(
+    (suite) => !existsSync(debianContainerd(suite)) || !existsSync(debianContainerdDeb(suite)),
+  );
   if (missing.length === 0) return [];
-  withDebianPackages("containerd", missing, "amd64", (unpacked, work) => {
+  withDebianPackages("containerd", missing, "amd64", (unpacked, work, debs) => {
     for (const suite of missing) {
       const dest = join(work, suite);
       mkdirSync(join(dest, "usr/bin"), { recursive: true });
@@ -43,7 +53,9 @@ export function fetchDebianContainerds() {
       const said = run(join(dest, "usr/bin/containerd"), ["--version"]);
       if (!atLeast(said, DEBIAN_CONTAINERDS[suite]))
         throw new Error(`${suite}'s containerd is not ${DEBIAN_CONTAINERDS[suite]} or a later minor of it: ${said}`);
-      renameSync(dest, join(cacheDir(), `containerd-${suite}`));
+      // Each lands with one rename, so a run reading the cache meanwhile sees it whole or not at all.
+      if (!existsSync(debianContainerd(suite))) renameSync(dest, join(cacheDir(), `containerd-${suite}`));
+      renameSync(debs.get(suite), debianContainerdDeb(suite));
     }
   });
   return missing;
@@ -51,7 +63,8 @@ export function fetchDebianContainerds() {
 
 /**
  * Downloads package `pkg` of each suite for `arch` from deb.debian.org and unpacks each .deb;
- * `use` gets suite -> unpacked dir, and a work dir in the cache (removed afterwards) to move files from.
+ * `use` gets suite -> unpacked dir, a work dir in the cache (removed afterwards) to move files from,
+ * and suite -> .deb.
  */
 export function withDebianPackages(pkg, suites, arch, use) {
   mkdirSync(cacheDir(), { recursive: true });
@@ -80,6 +93,7 @@ export function withDebianPackages(pkg, suites, arch, use) {
     run("apt-get", [...apt, "update"]);
     run("apt-get", [...apt, "download", ...suites.map((suite) => `${pkg}/${suite}`)], { cwd: join(work, "debs") });
     const unpacked = new Map();
+    const debs = new Map();
     for (const suite of suites) {
       const version = run("apt-cache", [...apt, "show", `${pkg}/${suite}`]).match(/^Version: (.+)$/m)?.[1];
       // apt-get download keeps an epoch in the file name as %3a
@@ -88,9 +102,10 @@ export function withDebianPackages(pkg, suites, arch, use) {
       );
       if (!deb) throw new Error(`apt-get download left no ${pkg} ${version} of ${suite} for ${arch}`);
       unpacked.set(suite, join(work, `${suite}-deb`));
+      debs.set(suite, join(work, "debs", deb));
       run("dpkg-deb", ["-x", join(work, "debs", deb), unpacked.get(suite)]);
     }
-    return use(unpacked, work);
+    return use(unpacked, work, debs);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -63,11 +63,13 @@ if (still.length > 0) {
 }
 debianContainerds();
 
-// trixie's and forky's containerd for test/tools.test.ts (fast suite), fetched once into the cache.
+// trixie's and forky's containerd for test/tools.test.ts (fast suite), and forky's .deb for the
+// VM suite's stand-in of docker's containerd.io, fetched once into the cache.
 function debianContainerds() {
-  if (suites.includes("fast")) {
+  const wanted = suites.includes("fast") ? ["trixie", "forky"] : suites.includes("vm") ? ["forky"] : [];
+  if (wanted.length > 0) {
     try {
-      const fetched = fetchDebianContainerds();
+      const fetched = fetchDebianContainerds(wanted);
       if (fetched.length > 0) console.error(`test-setup: fetched the containerd of Debian ${fetched.join(", ")}`);
     } catch (e) {
       console.error(

@@ -17,7 +17,8 @@ import {
   type CrictlServer,
 } from "./lib/crictl-server.js";
 import { activeSwaps, imagesAbsent, missingTools, part } from "./lib/kube-checks.js";
-import { KUBE_PATCH, kubeadmImageList, STANDIN_MARK, startKubeRepo } from "./lib/kube-repo.js";
+import { startDockerRepo } from "./lib/docker-repo.js";
+import { KUBE_MINOR, KUBE_PATCH, kubeadmImageList, REPO_PATH, STANDIN_MARK, startKubeRepo } from "./lib/kube-repo.js";
 import { buildImage, SLEEP_UNTIL_TERM } from "./lib/oci-image.js";
 import { qemuExample, type PackerExample } from "./lib/packer-example.js";
 import { log } from "./lib/exec.js";
@@ -211,6 +212,8 @@ interface KubeBoot {
   /** the images the pre-pull must have put into containerd (stand-in: the test's list) */
   images: string[];
   repo?: { baseurl: string; keySha256: string; requests: string[] };
+  /** the STAND-IN of docker's Debian repo (debian13 only) */
+  docker?: { baseurl: string; version: string; requests: string[] };
   registryLog: string[];
   /** the boot's registry as the guest reaches it (stand-in only) */
   mirror?: string;
@@ -433,6 +436,9 @@ schedule(`${P}-kubeadm`, async () => {
   const fixture = standIn ? await startPodFixture(name) : undefined;
   const registry = fixture?.registry;
   const repo = standIn ? await startKubeRepo(VENDOR_TARBALL) : undefined;
+  // trixie's own containerd is 1.7, which Kubernetes 1.36 and later do not list: bake installs
+  // docker's containerd.io 2.x, here from a STAND-IN of docker's repo (lib/docker-repo.ts)
+  const docker = standIn && primary === "debian13" ? await startDockerRepo() : undefined;
   let disk: string | undefined;
   try {
     const images = standIn ? kubeadmImageList(KUBE_IMAGE_REPOSITORY, `v${KUBE_PATCH}`) : [];
@@ -444,11 +450,16 @@ schedule(`${P}-kubeadm`, async () => {
       });
       for (const ref of images) await registry.push(inMirror(ref).repository, inMirror(ref).tag, image);
     }
-    const kubernetes = { enabled: true, version: "1.35", role: "control-plane" };
+    const kubernetes = { enabled: true, version: KUBE_MINOR, role: "control-plane" };
     // the way a mirror user writes it: the repo and its key's sha256, the image repository, and a mirror for it
     const spec = standIn
       ? {
           distro: primary,
+          ...(docker && {
+            packages: {
+              repo: { baseurl: docker.guestBaseurl, gpgkey: docker.guestKey, gpgkeySha256: docker.keySha256 },
+            },
+          }),
           containerd: {
             registries: {
               [KUBE_IMAGE_REPOSITORY.split("/")[0]!]: { mirrors: [registry!.guestUrl] },
@@ -488,6 +499,7 @@ schedule(`${P}-kubeadm`, async () => {
     const registryLog = [...(registry?.accessLog ?? [])];
     await writeFile(join(result.dir, "registry-access.log"), registryLog.join("\n") + "\n");
     if (repo) await writeFile(join(result.dir, "kube-repo-requests.log"), repo.requests.join("\n") + "\n");
+    if (docker) await writeFile(join(result.dir, "docker-repo-requests.log"), docker.requests.join("\n") + "\n");
     let reboot: BootResult | undefined;
     if (disk && !result.timedOut) {
       // issue 27 item 4, last in the second boot's report: firewalld switched on after cloud-init, bake run again
@@ -526,6 +538,9 @@ schedule(`${P}-kubeadm`, async () => {
       reboot,
       mirror: registry?.guestUrl,
       ...(repo && { repo: { baseurl: repo.guestBaseurl, keySha256: repo.keySha256, requests: [...repo.requests] } }),
+      ...(docker && {
+        docker: { baseurl: docker.guestBaseurl, version: docker.version, requests: [...docker.requests] },
+      }),
     };
     return {
       result,
@@ -537,6 +552,7 @@ schedule(`${P}-kubeadm`, async () => {
   } finally {
     await registry?.stop();
     await repo?.close();
+    await docker?.close();
     if (disk) await rm(disk, { force: true });
   }
 });
@@ -1411,28 +1427,50 @@ if (jobs.has(`${P}-kubeadm`)) {
         // dpkg's status abbreviation "hi": held, installed
         for (const pkg of ["kubelet", "kubeadm", "kubectl"])
           expect(p).toMatch(new RegExp(`^${pkg} hi +${KUBE_PATCH.replace(/\./g, "\\.")}-1\\.1$`, "m"));
-        expect(p).toMatch(/^cri-tools hi +1\.35\.0-1\.1$/m);
+        expect(p).toMatch(new RegExp(`^cri-tools hi +${KUBE_MINOR.replace(".", "\\.")}\\.0-1\\.1$`, "m"));
         expect(p).toMatch(/^kubernetes-cni hi +1\.7\.1-1\.1$/m);
         expect(part(p, "apt-mark showhold").split("\n")).toEqual(
-          expect.arrayContaining(["kubelet", "kubeadm", "kubectl", "cri-tools", "kubernetes-cni", "runc"]),
+          expect.arrayContaining(["kubelet", "kubeadm", "kubectl", "cri-tools", "kubernetes-cni"]),
         );
         // bake fetched the key the spec's sha256 names, and apt read the signed index from the overridden URL
         expect(part(p, "kubernetes.sources")).toContain(`URIs: ${run.kube!.repo!.baseurl}`);
         expect(part(p, "keyring sha256")).toContain(run.kube!.repo!.keySha256);
         for (const f of ["Release.key", "InRelease", "Packages", `kubeadm_${KUBE_PATCH}-1.1_amd64.deb`])
-          expect(run.kube!.repo!.requests).toContain(`GET /core:/stable:/v1.35/deb/${f} -> 200`);
+          expect(run.kube!.repo!.requests).toContain(`GET ${REPO_PATH}${f} -> 200`);
       } else {
         for (const pkg of ["kubelet", "kubeadm", "kubectl", "cri-tools"])
-          expect(p).toMatch(new RegExp(`^${pkg}-1\\.35\\.`, "m"));
+          expect(p).toMatch(new RegExp(`^${pkg}-${KUBE_MINOR.replace(".", "\\.")}\\.`, "m"));
         expect(part(p, "kubernetes.repo")).toMatch(/^exclude=kubelet kubeadm kubectl cri-tools/m);
       }
     });
+    if (standIn && primary === "debian13") {
+      it("containerd 2.x from the STAND-IN of docker's trixie repo: containerd.io installed, held, config schema 3", () => {
+        const p = s("kube-packages");
+        const { baseurl, version, requests } = run.kube!.docker!;
+        expect(p).toMatch(new RegExp(`^containerd\\.io hi +${version.replace(/[.+~]/g, "\\$&")}$`, "m"));
+        expect(part(p, "apt-mark showhold").split("\n")).toContain("containerd.io");
+        const upstream = version.split("-")[0]!;
+        expect(part(p, "containerd --version")).toMatch(
+          new RegExp(`^containerd \\S+ v?${upstream.replace(/\./g, "\\.")}\\b`, "m"),
+        );
+        expect(part(p, "docker.sources")).toContain(`URIs: ${baseurl}\nSuites: trixie\nComponents: stable\n`);
+        expect(s("config-toml")).toMatch(/^version = 3$/m);
+        // bake fetched docker's key, then apt read the signed suite and fetched the package
+        const path = new URL(baseurl).pathname;
+        for (const f of [
+          "gpg",
+          "dists/trixie/InRelease",
+          `dists/trixie/pool/stable/amd64/containerd.io_${version}_amd64.deb`,
+        ])
+          expect(requests).toContain(`GET ${path}/${f} -> 200`);
+      });
+    }
     it("the user's merged packages were installed by cloud-init before bake's runcmd, with bake's apt source not yet written", () => {
       const out = s("cloud-init-output");
       expect(out).toContain("Setting up tree");
       expect(out.indexOf("Setting up tree")).toBeLessThan(out.indexOf("bake: [1/"));
       // its apt-get update never read kubernetes.sources: the repo's first request is bake's, for its key
-      if (standIn) expect(run.kube!.repo!.requests[0]).toBe("GET /core:/stable:/v1.35/deb/Release.key -> 200");
+      if (standIn) expect(run.kube!.repo!.requests[0]).toBe(`GET ${REPO_PATH}Release.key -> 200`);
     });
     if (standIn) {
       it("the stand-ins say that they are stand-ins", () => {

@@ -5,8 +5,10 @@
 set -u
 sec kube-packages
 if command -v dpkg-query > /dev/null; then
-  dpkg-query -W -f='${Package} ${db:Status-Abbrev} ${Version}\n' kubelet kubeadm kubectl cri-tools kubernetes-cni 2>&1
+  dpkg-query -W -f='${Package} ${db:Status-Abbrev} ${Version}\n' kubelet kubeadm kubectl cri-tools kubernetes-cni containerd.io 2>&1
   echo "--- apt-mark showhold"; apt-mark showhold 2>&1
+  echo "--- containerd --version"; containerd --version 2>&1
+  echo "--- docker.sources"; cat /etc/apt/sources.list.d/docker.sources 2>&1
   echo "--- kubernetes.sources"; cat /etc/apt/sources.list.d/kubernetes.sources 2>&1
   echo "--- keyring sha256"; sha256sum /etc/apt/keyrings/kubernetes-apt-keyring.asc 2>&1
 else

@@ -1,23 +1,23 @@
 // A STAND-IN for pkgs.k8s.io's deb repository, served on the host's loopback for the
 // kubeadm-ready boot. pkgs.k8s.io cannot be reached here, so the test builds, with dpkg-deb,
 // kubelet, kubeadm, kubectl and cri-tools packages laid out and versioned as pkgs.k8s.io's
-// (flat repo under core:/stable:/v1.35/deb/, Release, InRelease, Release.gpg, Release.key),
+// (flat repo under core:/stable:/v<bake's default minor>/deb/, Release, InRelease, Release.gpg, Release.key),
 // and signs the repo with a key generated for this run. The executables are stand-ins and
 // say so, except crictl: cri-tools holds the real vendored crictl, because bake pulls the
 // images with it. The real packages and kubeadm's real preflight run only in the GitHub
 // workflow (boot.yml, Rocky).
-import { createHash } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { DEFAULT_KUBERNETES_VERSION, RELEASES } from "../../../src/capabilities/kubernetes/releases.js";
 import { kubeadmCgroupV1Preflight } from "../../support/stubs.js";
+import { buildDeb, packagesIndex, serveFiles, signRelease, type Package } from "./apt-repo.js";
 import { log, run } from "./exec.js";
 
-export const KUBE_MINOR = "1.35";
+/** bake's default minor: the stand-in repo is that minor's */
+export const KUBE_MINOR = DEFAULT_KUBERNETES_VERSION;
 /** the newest patch in the stand-in repo; `kubeadm version -o short` prints v<this> */
-export const KUBE_PATCH = "1.35.2";
+export const KUBE_PATCH = `${KUBE_MINOR}.2`;
 /** where pkgs.k8s.io keeps the minor's deb repo; the stand-in uses the same path */
 export const REPO_PATH = `/core:/stable:/v${KUBE_MINOR}/deb/`;
 /** what the stand-in kubeadm's `config images list` prints, after the repository; @V is --kubernetes-version */
@@ -26,9 +26,9 @@ export const KUBEADM_IMAGES = [
   "kube-controller-manager:@V",
   "kube-scheduler:@V",
   "kube-proxy:@V",
-  "coredns/coredns:v1.13.1",
-  "pause:3.10.1",
-  "etcd:3.6.6-0",
+  `coredns/coredns:${RELEASES[KUBE_MINOR]!.images!.coredns}`,
+  `pause:${RELEASES[KUBE_MINOR]!.pause}`,
+  `etcd:${RELEASES[KUBE_MINOR]!.images!.etcd}`,
 ];
 /** every stand-in says this, in its output and its package description */
 export const STANDIN_MARK = "STAND-IN (bake VM test fixture, not the real";
@@ -110,39 +110,8 @@ RestartSec=10
 WantedBy=multi-user.target
 `;
 
-interface Package {
-  name: string;
-  version: string;
-  depends?: string;
-  description: string;
-  files: Record<string, { content: Buffer | string; mode: number }>;
-}
-
-async function buildDeb(dir: string, out: string, p: Package): Promise<void> {
-  const root = join(dir, `${p.name}-root`);
-  await mkdir(join(root, "DEBIAN"), { recursive: true });
-  await writeFile(
-    join(root, "DEBIAN", "control"),
-    `Package: ${p.name}\nVersion: ${p.version}\nArchitecture: amd64\nMaintainer: bake VM test harness <bake-vm@example.invalid>\n` +
-      `${p.depends ? `Depends: ${p.depends}\n` : ""}Section: admin\nPriority: optional\n` +
-      `Description: ${p.description}\n Built by bake's VM test harness (test/vm/lib/kube-repo.ts) with dpkg-deb,\n named and versioned as pkgs.k8s.io's package. Not an upstream package.\n`,
-  );
-  for (const [path, f] of Object.entries(p.files)) {
-    await mkdir(join(root, path, ".."), { recursive: true });
-    await writeFile(join(root, path), f.content);
-    await chmod(join(root, path), f.mode);
-  }
-  await run("dpkg-deb", [
-    "--root-owner-group",
-    "-Zgzip",
-    "--build",
-    root,
-    join(out, `${p.name}_${p.version}_amd64.deb`),
-  ]);
-}
-
 export interface KubeRepo {
-  /** the repo as the guest reaches it: http://10.0.2.2:<port>/core:/stable:/v1.35/deb/ */
+  /** the repo as the guest reaches it: http://10.0.2.2:<port>/core:/stable:/v1.37/deb/ */
   guestBaseurl: string;
   /** sha256 of Release.key, for kubernetes.repo.gpgkeySha256 */
   keySha256: string;
@@ -150,8 +119,6 @@ export interface KubeRepo {
   requests: string[];
   close(): Promise<void>;
 }
-
-const sha = (algo: string, b: Buffer) => createHash(algo).update(b).digest("hex");
 
 /** Builds the packages and the signed repo under a temp dir and serves it on 127.0.0.1. */
 export async function startKubeRepo(crictlTarball: string): Promise<KubeRepo> {
@@ -194,7 +161,7 @@ export async function startKubeRepo(crictlTarball: string): Promise<KubeRepo> {
       description: `kubernetes-cni ${STANDIN_MARK} package): no plugins, only a marker`,
       files: { "usr/share/doc/kubernetes-cni/STAND-IN": { content: `${STANDIN_MARK} kubernetes-cni)\n`, mode: 0o644 } },
     },
-    // cri-tools follows the minor (1.35.0); the binary inside is the real vendored crictl v1.34.0
+    // cri-tools follows the minor (1.37.0); the binary inside is the real vendored crictl v1.34.0
     {
       name: "cri-tools",
       version: `${KUBE_MINOR}.0-1.1`,
@@ -202,83 +169,26 @@ export async function startKubeRepo(crictlTarball: string): Promise<KubeRepo> {
       files: { "usr/bin/crictl": exe(crictlBinary) },
     },
   ];
-  for (const p of packages) await buildDeb(work, repo, p);
-
+  const debs: string[] = [];
+  for (const p of packages) debs.push(await buildDeb(work, repo, p, "test/vm/lib/kube-repo.ts"));
   // Packages and Release as apt reads a flat repo ("Suites: /" in bake's kubernetes.sources)
-  const debs = (await readdir(repo)).filter((f) => f.endsWith(".deb")).sort();
-  const stanzas: string[] = [];
-  for (const deb of debs) {
-    const bytes = await readFile(join(repo, deb));
-    const control = (await run("dpkg-deb", ["-f", join(repo, deb)])).stdout.trimEnd();
-    stanzas.push(
-      `${control}\nFilename: ./${deb}\nSize: ${bytes.length}\nMD5sum: ${sha("md5", bytes)}\nSHA256: ${sha("sha256", bytes)}\n`,
-    );
-  }
-  const index = Buffer.from(stanzas.join("\n"));
-  await writeFile(join(repo, "Packages"), index);
-  const date = new Date(Date.now() - 120_000).toUTCString().replace("GMT", "UTC");
-  const release =
-    `Origin: bake VM test stand-in for pkgs.k8s.io\nLabel: bake VM test stand-in for pkgs.k8s.io\nArchitectures: amd64\nDate: ${date}\n` +
-    `MD5Sum:\n ${sha("md5", index)} ${index.length} Packages\nSHA256:\n ${sha("sha256", index)} ${index.length} Packages\n`;
-  await writeFile(join(repo, "Release"), release);
-
-  // a signing key for this run only; ed25519 passes apt's sqv policy on trixie
-  const gnupg = join(work, "gnupg");
-  await mkdir(gnupg, { mode: 0o700 });
-  const env = { ...process.env, GNUPGHOME: gnupg };
-  const gpg = (args: string[]) =>
-    run("gpg", ["--batch", "--pinentry-mode", "loopback", "--passphrase", "", ...args], { env });
-  try {
-    await gpg([
-      "--quick-gen-key",
-      "bake VM test stand-in for pkgs.k8s.io <bake-vm@example.invalid>",
-      "ed25519",
-      "sign",
-      "1d",
-    ]);
-    await gpg(["--armor", "--output", join(repo, "Release.key"), "--export"]);
-    await gpg(["--digest-algo", "SHA256", "--clearsign", "--output", join(repo, "InRelease"), join(repo, "Release")]);
-    await gpg([
-      "--digest-algo",
-      "SHA256",
-      "--armor",
-      "--detach-sign",
-      "--output",
-      join(repo, "Release.gpg"),
-      join(repo, "Release"),
-    ]);
-  } finally {
-    await run("gpgconf", ["--kill", "gpg-agent"], { env, check: false });
-  }
-  const keySha256 = sha("sha256", await readFile(join(repo, "Release.key")));
-
-  const requests: string[] = [];
-  const server: Server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-    const file = path.startsWith(REPO_PATH) ? path.slice(REPO_PATH.length) : "";
-    let status = 404;
-    if (/^[\w.+~-]+$/.test(file)) {
-      const body = await readFile(join(repo, file)).catch(() => undefined);
-      if (body) {
-        status = 200;
-        res.writeHead(200, { "content-length": body.length });
-        res.end(req.method === "HEAD" ? undefined : body);
-      }
-    }
-    if (status === 404) res.writeHead(404).end();
-    requests.push(`${req.method} ${path} -> ${status}`);
+  const keySha256 = await signRelease({
+    work,
+    releaseDir: repo,
+    indexes: { Packages: await packagesIndex(debs, repo) },
+    label: "bake VM test stand-in for pkgs.k8s.io",
+    keyFile: join(repo, "Release.key"),
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
+  const served = await serveFiles(repo, REPO_PATH);
   log(
-    `kube repo: STAND-IN of pkgs.k8s.io on http://127.0.0.1:${port}${REPO_PATH} (${debs.join(", ")}), key sha256 ${keySha256}`,
+    `kube repo: STAND-IN of pkgs.k8s.io on http://127.0.0.1:${served.port}${REPO_PATH} (${debs.map((d) => basename(d)).join(", ")}), key sha256 ${keySha256}`,
   );
   return {
-    guestBaseurl: `http://10.0.2.2:${port}${REPO_PATH}`,
+    guestBaseurl: `http://10.0.2.2:${served.port}${REPO_PATH}`,
     keySha256,
-    requests,
+    requests: served.requests,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await served.close();
       await rm(work, { recursive: true, force: true });
     },
   };
