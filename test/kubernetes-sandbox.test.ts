@@ -119,6 +119,14 @@ esac`,
 };
 for (const tool of ["conntrack", "socat", "ethtool", "tc", "ip", "iptables", "ebtables", "grubby"])
   STUBS[tool] = "exit 0";
+// What bake's own preflight checks read, each failing on request: a port in use (/stub-data/listening),
+// one CPU (/stub-data/nproc), a hostname that does not resolve (/stub-data/no-hostname).
+Object.assign(STUBS, {
+  kubelet: `echo "Kubernetes v${PATCH}"`,
+  nproc: "cat /stub-data/nproc 2>/dev/null || echo 2",
+  ss: `port=$(cat /stub-data/listening 2>/dev/null) || exit 0; if [[ "$*" == *"sport = :$port" ]]; then echo "LISTEN 0 4096 *:$port *:*"; fi`,
+  getent: "[ ! -e /stub-data/no-hostname ] && echo '127.0.1.1 node'",
+});
 
 const FSTAB =
   "UUID=1234 / xfs defaults 0 0\n/dev/vda2 none swap defaults 0 0\n  /swapfile\tnone\tswap\tsw 0 0\n# /dev/vdb none swap sw 0 0\n";
@@ -458,6 +466,30 @@ describe.skipIf(!overlayRootAvailable())(
       expect(existsSync(join(box.upper, "stub/firewalld-off"))).toBe(true);
       expect(first.output).toContain("bake: ok   - firewalld is off");
       box.cleanup();
+    });
+
+    it("checks kubeadm's preflight conditions on its own, naming each that fails; preflightIgnore leaves one out", async () => {
+      const spec = base({ role: "control-plane", images: { prePull: false } });
+      const failing = { listening: "6443\n", nproc: "1\n", "no-hostname": "" };
+      const box = await provision("preflight-own", spec, failing);
+      const first = await box.run();
+      expect(first.code).not.toBe(0);
+      for (const check of ["port 6443 is free", "2 CPUs or more", "hostname resolves"])
+        expect(first.output).toContain(`bake: FAIL - ${check}\n`);
+      expect(first.output).toContain("bake: ok   - port 10250 is free\n");
+      expect(first.output).toContain("bake: ok   - kubelet version is");
+      box.cleanup();
+      // the user lets kubeadm's NumCPU and Hostname pass: bake leaves its own out too
+      const ignoring = await provision(
+        "preflight-ignored",
+        { ...spec, kubernetes: { ...spec.kubernetes, preflightIgnore: ["NumCPU", "hostname"] } },
+        failing,
+      );
+      const second = await ignoring.run();
+      expect(second.output).not.toContain("2 CPUs or more");
+      expect(second.output).not.toContain("hostname resolves");
+      expect(second.output).toContain("bake: FAIL - port 6443 is free\n");
+      ignoring.cleanup();
     });
 
     it("EL8 on cgroup v1: exits 75 with kubeadm's preflight left for after the reboot, which then passes it", async () => {

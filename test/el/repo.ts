@@ -105,7 +105,11 @@ esac
       name: "kubelet",
       version,
       release,
-      files: { "/usr/bin/kubelet": script(`echo "${what("kubelet")}" >&2\nexit 1\n`) },
+      files: {
+        "/usr/bin/kubelet": script(
+          `if [ "$1" = --version ]; then echo "Kubernetes v${version} (${what("kubelet")})"; exit 0; fi\necho "${what("kubelet")}" >&2\nexit 1\n`,
+        ),
+      },
     },
     { name: "kubectl", version, release, files: { "/usr/bin/kubectl": script(`echo "${what("kubectl")}"\n`) } },
   ];

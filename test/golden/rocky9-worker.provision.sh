@@ -245,6 +245,14 @@ bake_selinux_mode_is() {
   if command -v selinuxenabled >/dev/null && selinuxenabled; then [ "$(getenforce)" = "${1^}" ]; fi
 }
 
+# kubeadm's preflight conditions, each on its own (docs/kubeadm-preflight.md).
+bake_port_free() { ! ss -Hltn "sport = :$1" | grep -q .; }
+bake_kernel_supported() { [[ $(uname -r) =~ ^(5\.(4|10|15)\.|([6-9]|[1-9][0-9]+)\.) ]]; }
+bake_cgroup_controllers() { local c; for c; do grep -qw "$c" /sys/fs/cgroup/cgroup.controllers || return 1; done; }
+bake_hostname_resolves() { getent ahosts "$(hostname)" >/dev/null; }
+bake_kubelet_version_is() { case "$(kubelet --version)" in "Kubernetes v$1" | "Kubernetes v$1".* | "Kubernetes v$1 "*) ;; *) return 1 ;; esac; }
+bake_containerd_major_is() { [[ $(containerd --version) =~ \ v?$1\. ]]; }
+
 # The version kubeadm works with: $1 when exact, else the installed kubeadm's.
 bake_kubeadm_version() { if [ -n "$1" ]; then echo "v$1"; else kubeadm version -o short; fi; }
 bake_kubeadm_version_is() {
@@ -514,7 +522,7 @@ bake_step 15/17 enable-kubelet 'enable kubelet (it waits for kubeadm init or joi
 systemctl enable --now kubelet
 bake_step 16/17 pull-images 'pull the images kubeadm needs into containerd'\''s k8s.io namespace'
 bake_pull_images '' '' worker
-bake_step 17/17 verify 'check the node (34 checks)'
+bake_step 17/17 verify 'check the node (40 checks)'
 bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.2 config_path=/etc/containerd/certs.d bin_dirs=/opt/cni/bin
 bake_check 'the CRI plugin answers crictl info' bake_cri_answers
 bake_check 'sudo finds crictl' bake_sudo_finds crictl
@@ -533,6 +541,12 @@ bake_check_each '{} is on PATH' bake_on_path crictl conntrack ip iptables mount 
 bake_check 'kubelet is enabled' systemctl is-enabled --quiet kubelet
 bake_check 'SELinux is permissive' bake_selinux_mode_is permissive
 bake_check 'firewalld, if active, has 10250/tcp 10256/tcp 30000-32767/tcp 8472/udp open and 10.244.0.0/16 trusted' bake_firewalld_has_open 10.244.0.0/16 10250/tcp 10256/tcp 30000-32767/tcp 8472/udp
+bake_check_each 'port {} is free' bake_port_free 10250
+bake_check 'kernel is 5.4, 5.10, 5.15 or 6+' bake_kernel_supported
+bake_check 'cgroup v2 controllers cpu cpuset memory pids' bake_cgroup_controllers cpu cpuset memory pids
+bake_check 'hostname resolves' bake_hostname_resolves
+bake_check 'kubelet version is 1.37' bake_kubelet_version_is 1.37
+bake_check 'containerd is 2.x' bake_containerd_major_is 2
 bake_checks_passed
 bake_step_took
 BAKE_STEP=finished

@@ -80,6 +80,17 @@ bake_selinux_mode_is() {
   if command -v selinuxenabled >/dev/null && selinuxenabled; then [ "$(getenforce)" = "${1^}" ]; fi
 }
 
+# kubeadm's preflight conditions, each on its own (docs/kubeadm-preflight.md).
+bake_port_free() { ! ss -Hltn "sport = :$1" | grep -q .; }
+bake_cpus_at_least() { [ "$(nproc)" -ge "$1" ]; }
+bake_mem_mb_at_least() { [ "$(awk '/^MemTotal:/{print int($2/1024)}' /proc/meminfo)" -ge "$1" ]; }
+bake_dir_empty() { [ -z "$(ls -A "$1" 2>/dev/null)" ]; }
+bake_kernel_supported() { [[ $(uname -r) =~ ^(5\.(4|10|15)\.|([6-9]|[1-9][0-9]+)\.) ]]; }
+bake_cgroup_controllers() { local c; for c; do grep -qw "$c" /sys/fs/cgroup/cgroup.controllers || return 1; done; }
+bake_hostname_resolves() { getent ahosts "$(hostname)" >/dev/null; }
+bake_kubelet_version_is() { case "$(kubelet --version)" in "Kubernetes v$1" | "Kubernetes v$1".* | "Kubernetes v$1 "*) ;; *) return 1 ;; esac; }
+bake_containerd_major_is() { [[ $(containerd --version) =~ \ v?$1\. ]]; }
+
 # The version kubeadm works with: $1 when exact, else the installed kubeadm's.
 bake_kubeadm_version() { if [ -n "$1" ]; then echo "v$1"; else kubeadm version -o short; fi; }
 bake_kubeadm_version_is() {

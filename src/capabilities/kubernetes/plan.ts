@@ -2,10 +2,10 @@
 // held, the host tools kubeadm's preflight wants, swap off, firewalld, SELinux
 // mode, images pulled; verify ends with kubeadm's own preflight.
 import { kubernetesHostTools } from "./host-tools.js";
-import { minorOf, refusesCgroupV1 } from "./releases.js";
+import { minorOf, refusesCgroupV1, refusesContainerd1 } from "./releases.js";
 import { renderTemplate } from "../../render/templates.js";
 import { lines, sh } from "../../render/shell.js";
-import type { Contribution, PlanContext } from "../../plan/types.js";
+import type { Contribution, PlanContext, PlannedCheck } from "../../plan/types.js";
 import { batchedCheck } from "../../plan/check.js";
 
 const K8S_REPO_FILE = "/etc/yum.repos.d/kubernetes.repo";
@@ -87,6 +87,7 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
   // Only what needs a cluster or the network is let pass: without pre-pulled
   // images a control plane's preflight would pull them (ImagePull).
   const ignore = [...(k.role === "control-plane" && !k.images.prePull ? ["ImagePull"] : []), ...k.preflightIgnore];
+  const preflight = preflightChecks(k);
 
   return {
     steps: [
@@ -163,6 +164,7 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
       ...(pulls
         ? [{ description: "the pulled images are in containerd", test: sh`bake_images_present ${images}`, slow: true }]
         : []),
+      ...preflight,
       {
         description: `kubeadm ${k.role === "control-plane" ? "init" : "join"} preflight passes`,
         test:
@@ -177,4 +179,63 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
       },
     ],
   };
+}
+
+// The ports kubeadm's preflight finds free (Port-<n>): kubelet's on every node; on a control
+// plane the API server's, the scheduler's, the controller-manager's and local etcd's.
+const PREFLIGHT_PORTS = { worker: [10250], "control-plane": [6443, 10259, 10257, 10250, 2379, 2380] };
+
+/**
+ * kubeadm's preflight conditions that a node can meet before init or join, each a check of
+ * bake's own, named by the kubeadm check it stands for (docs/kubeadm-preflight.md): a name in
+ * kubernetes.preflightIgnore lets kubeadm's pass and leaves bake's out too.
+ */
+function preflightChecks(k: PlanContext["spec"]["kubernetes"]): PlannedCheck[] {
+  const ignored = new Set(k.preflightIgnore.map((name) => name.toLowerCase()));
+  const wanted = (name: string) => !ignored.has(name.toLowerCase());
+  const controlPlane = k.role === "control-plane";
+  const checks: [string, PlannedCheck][] = [
+    ...PREFLIGHT_PORTS[k.role].map((port): [string, PlannedCheck] => [
+      `Port-${port}`,
+      batchedCheck("port {} is free", "bake_port_free", String(port)),
+    ]),
+    ...(controlPlane
+      ? ([
+          ["NumCPU", { description: "2 CPUs or more", test: sh`bake_cpus_at_least 2` }],
+          ["Mem", { description: "1700 MB of memory or more", test: sh`bake_mem_mb_at_least 1700` }],
+          [
+            "DirAvailable--var-lib-etcd",
+            { description: "/var/lib/etcd is empty", test: sh`bake_dir_empty /var/lib/etcd` },
+          ],
+        ] as [string, PlannedCheck][])
+      : []),
+    // system-validators' DefaultSysSpec (validators/types_unix.go): kernel versions, cgroup v2 controllers.
+    ["SystemVerification", { description: "kernel is 5.4, 5.10, 5.15 or 6+", test: sh`bake_kernel_supported` }],
+    [
+      "SystemVerification",
+      {
+        description: "cgroup v2 controllers cpu cpuset memory pids",
+        test: sh`bake_cgroup_controllers cpu cpuset memory pids`,
+        // on v1 (EL8 before its reboot) there is no cgroup.controllers to read
+        afterReboot: true,
+      },
+    ],
+    ["Hostname", { description: "hostname resolves", test: sh`bake_hostname_resolves` }],
+    [
+      "KubeletVersion",
+      { description: `kubelet version is ${k.version}`, test: sh`bake_kubelet_version_is ${k.version}` },
+    ],
+    ...(refusesContainerd1(k.version)
+      ? ([
+          [
+            "ContainerRuntimeVersion",
+            {
+              description: "containerd is 2.x",
+              test: sh`bake_containerd_major_is 2`,
+            },
+          ],
+        ] as [string, PlannedCheck][])
+      : []),
+  ];
+  return checks.filter(([name]) => wanted(name)).map(([, check]) => check);
 }
