@@ -146,8 +146,13 @@ describe("bake's apt sources wait for their signing keys", () => {
       .map((f) => f.path);
 
   it("kubernetes.sources and docker.sources are written after the user's packages are installed, and only they", async () => {
-    const kube = ["distro=debian13", "kubernetes.enabled=true", `kubernetes.repo.gpgkeySha256=${"a".repeat(64)}`];
+    const kube = ["distro=debian14", "kubernetes.enabled=true", `kubernetes.repo.gpgkeySha256=${"a".repeat(64)}`];
     expect(await deferred(...kube)).toEqual(["/etc/apt/sources.list.d/kubernetes.sources"]);
+    // debian13 with kubernetes: docker's containerd.io 2.x, so docker's source waits too
+    expect(await deferred(...kube, "distro=debian13")).toEqual([
+      "/etc/apt/sources.list.d/kubernetes.sources",
+      "/etc/apt/sources.list.d/docker.sources",
+    ]);
     expect(await deferred("distro=ubuntu2404", "containerd.source=docker")).toEqual([
       "/etc/apt/sources.list.d/docker.sources",
     ]);

@@ -251,7 +251,7 @@ bake_kernel_supported() { [[ $(uname -r) =~ ^(5\.(4|10|15)\.|([6-9]|[1-9][0-9]+)
 bake_cgroup_controllers() { local c; for c; do grep -qw "$c" /sys/fs/cgroup/cgroup.controllers || return 1; done; }
 bake_hostname_resolves() { getent ahosts "$(hostname)" >/dev/null; }
 bake_kubelet_version_is() { case "$(kubelet --version)" in "Kubernetes v$1" | "Kubernetes v$1".* | "Kubernetes v$1 "*) ;; *) return 1 ;; esac; }
-bake_containerd_major_is() { [[ $(containerd --version) =~ \ v?$1\. ]]; }
+bake_pkg_major_is() { [[ $(bake_pkg_version "$1") =~ ^([0-9]+:)?$2\. ]]; }
 
 # The version kubeadm works with: $1 when exact, else the installed kubeadm's.
 bake_kubeadm_version() { if [ -n "$1" ]; then echo "v$1"; else kubeadm version -o short; fi; }
@@ -546,7 +546,7 @@ bake_check 'kernel is 5.4, 5.10, 5.15 or 6+' bake_kernel_supported
 bake_check 'cgroup v2 controllers cpu cpuset memory pids' bake_cgroup_controllers cpu cpuset memory pids
 bake_check 'hostname resolves' bake_hostname_resolves
 bake_check 'kubelet version is 1.37' bake_kubelet_version_is 1.37
-bake_check 'containerd is 2.x' bake_containerd_major_is 2
+bake_check 'containerd.io is 2.x' bake_pkg_major_is containerd.io 2
 bake_checks_passed
 bake_step_took
 BAKE_STEP=finished

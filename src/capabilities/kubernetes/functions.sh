@@ -89,7 +89,7 @@ bake_kernel_supported() { [[ $(uname -r) =~ ^(5\.(4|10|15)\.|([6-9]|[1-9][0-9]+)
 bake_cgroup_controllers() { local c; for c; do grep -qw "$c" /sys/fs/cgroup/cgroup.controllers || return 1; done; }
 bake_hostname_resolves() { getent ahosts "$(hostname)" >/dev/null; }
 bake_kubelet_version_is() { case "$(kubelet --version)" in "Kubernetes v$1" | "Kubernetes v$1".* | "Kubernetes v$1 "*) ;; *) return 1 ;; esac; }
-bake_containerd_major_is() { [[ $(containerd --version) =~ \ v?$1\. ]]; }
+bake_pkg_major_is() { [[ $(bake_pkg_version "$1") =~ ^([0-9]+:)?$2\. ]]; }
 
 # The version kubeadm works with: $1 when exact, else the installed kubeadm's.
 bake_kubeadm_version() { if [ -n "$1" ]; then echo "v$1"; else kubeadm version -o short; fi; }

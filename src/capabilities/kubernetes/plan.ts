@@ -69,7 +69,7 @@ export function kubernetesRepo({ spec, distro }: PlanContext): Contribution {
   };
 }
 
-export function kubernetes({ spec, distro }: PlanContext): Contribution {
+export function kubernetes({ spec, distro, containerdPackage }: PlanContext): Contribution {
   const k = spec.kubernetes;
   if (!k.enabled) return {};
   const family = distro.family;
@@ -87,7 +87,7 @@ export function kubernetes({ spec, distro }: PlanContext): Contribution {
   // Only what needs a cluster or the network is let pass: without pre-pulled
   // images a control plane's preflight would pull them (ImagePull).
   const ignore = [...(k.role === "control-plane" && !k.images.prePull ? ["ImagePull"] : []), ...k.preflightIgnore];
-  const preflight = preflightChecks(k);
+  const preflight = preflightChecks(k, containerdPackage.name);
 
   return {
     steps: [
@@ -190,7 +190,7 @@ const PREFLIGHT_PORTS = { worker: [10250], "control-plane": [6443, 10259, 10257,
  * bake's own, named by the kubeadm check it stands for (docs/kubeadm-preflight.md): a name in
  * kubernetes.preflightIgnore lets kubeadm's pass and leaves bake's out too.
  */
-function preflightChecks(k: PlanContext["spec"]["kubernetes"]): PlannedCheck[] {
+function preflightChecks(k: PlanContext["spec"]["kubernetes"], containerd: string): PlannedCheck[] {
   const ignored = new Set(k.preflightIgnore.map((name) => name.toLowerCase()));
   const wanted = (name: string) => !ignored.has(name.toLowerCase());
   const controlPlane = k.role === "control-plane";
@@ -230,8 +230,8 @@ function preflightChecks(k: PlanContext["spec"]["kubernetes"]): PlannedCheck[] {
           [
             "ContainerRuntimeVersion",
             {
-              description: "containerd is 2.x",
-              test: sh`bake_containerd_major_is 2`,
+              description: `${containerd} is 2.x`,
+              test: sh`bake_pkg_major_is ${containerd} 2`,
             },
           ],
         ] as [string, PlannedCheck][])
