@@ -472,7 +472,7 @@ describe("cloud-init's runcmd resumes at the next boot until bake's run ends ok 
   });
 
   it("rocky8 kubeadm-ready on cgroup v1: the first boot stops at the pending reboot (the user's runcmd waits); after it, runcmd runs again, verify passes, then the user's runcmd runs", async () => {
-    const userData = renderKubeadmReady("rocky8", ["containerd.version=1.7"], ["cloud-init", "--merge", userFile]);
+    const userData = renderKubeadmReady("rocky8", [], ["cloud-init", "--merge", userFile]);
     const root = await rockyRoot("resume-el8", 8, { cgroupV1: true });
     try {
       const cloudInit = cloudInitStandIn(root, userData);
