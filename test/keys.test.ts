@@ -86,9 +86,11 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
     "containerd.source (Debian docker repo)",
     { distro: "debian13", containerd: { source: "docker", version: "2" } },
     (i) => {
-      expect(fileOf(i, "/etc/apt/sources.list.d/docker.sources")).toContain("Suites: trixie\n");
+      expect(fileOf(i, "/var/lib/bake/docker.sources")).toContain(
+        "Suites: trixie\nComponents: stable\nArchitectures: amd64\nSigned-By: /etc/apt/keyrings/docker.asc 9DC858229FC7DD38854AE2D88D81803C0EBFCD88\n",
+      );
       expect(scriptOf(i)).toContain(
-        "bake_download https://download.docker.com/linux/debian/gpg /etc/apt/keyrings/docker.asc 1500c1f56fa9e26b9b8f42452a553675796ade0807cdce11975eb98170b3a570",
+        "bake_apt_source https://download.docker.com/linux/debian/gpg /etc/apt/keyrings/docker.asc - /var/lib/bake/docker.sources /etc/apt/sources.list.d/docker.sources",
       );
       expect(scriptOf(i)).toContain("'containerd.io=2.*'");
     },

@@ -8,6 +8,7 @@
 // real node (docs/guide.md, "Kubeadm-ready nodes").
 // It proves the order of the steps, what they change on disk, and that a
 // second run changes nothing.
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   chmodSync,
@@ -149,7 +150,14 @@ function filesUnder(dir: string, prefix = ""): Map<string, { sha: string; mtime:
   return out;
 }
 
-async function provision(name: string, input: SpecInput, data: Record<string, string> = {}) {
+/** What one test changes in the root: stubs replaced or left out, files put in place, commands hidden (an overlay whiteout). */
+interface RootChanges {
+  stubs?: Record<string, string | undefined>;
+  files?: Record<string, string>;
+  hide?: string[];
+}
+
+async function provision(name: string, input: SpecInput, data: Record<string, string> = {}, changes: RootChanges = {}) {
   const p = plan(validateSpec(input).spec);
   data = { "containerd-version": p.configVersion === 2 ? "1.7.99" : "2.2.99", ...data };
   const dir = mkdtempSync(join(BOXES, `bake-k8s-${name}-`));
@@ -169,12 +177,22 @@ async function provision(name: string, input: SpecInput, data: Record<string, st
     join(layer, "etc/selinux"),
   ])
     mkdirSync(d, { recursive: true });
-  for (const [command, body] of Object.entries(STUBS)) {
+  for (const [command, body] of Object.entries({ ...STUBS, ...changes.stubs })) {
+    if (body === undefined) continue;
     writeFileSync(
       join(layer, "usr/local/sbin", command),
       `#!/bin/bash\nmkdir -p /stub\n${LOG}\n${withPackageVersion(command, body)}\n`,
     );
     chmodSync(join(layer, "usr/local/sbin", command), 0o755);
+  }
+  for (const [path, content] of Object.entries(changes.files ?? {})) {
+    mkdirSync(join(layer, path, ".."), { recursive: true });
+    writeFileSync(join(layer, path), content);
+  }
+  // A whiteout (character device 0/0) in the upper lower layer hides the host's file of that name.
+  for (const path of changes.hide ?? []) {
+    mkdirSync(join(layer, path, ".."), { recursive: true });
+    execFileSync("mknod", [join(layer, path), "c", "0", "0"]);
   }
   for (const [file, content] of Object.entries(data)) writeFileSync(join(layer, "stub-data", file), content);
   writeFileSync(join(layer, "etc/fstab"), FSTAB);
@@ -373,6 +391,83 @@ describe.skipIf(!overlayRootAvailable())(
       expect(existsSync(join(box.upper, "etc/apt/keyrings/kubernetes-apt-keyring.asc"))).toBe(false);
       const held = join(box.upper, "stub/held");
       expect(existsSync(held) ? readFileSync(held, "utf8") : "").not.toMatch(/kube/);
+      box.cleanup();
+    });
+
+    // apt-get update as apt runs it on a source whose Signed-By keyring is absent: "is not signed", exit 100.
+    // It reads bake's sources in sources.list.d and the one a -o Dir::Etc::SourceList names.
+    const APT_GET_CHECKING_KEYS = `if [[ " $* " == *" update "* ]]; then
+  for f in /etc/apt/sources.list.d/*.sources $(printf '%s\\n' "$@" | sed -n 's/^Dir::Etc::SourceList=//p'); do
+    grep -qs '^# Written by bake' "$f" || continue
+    key=$(sed -n 's/^Signed-By: \\([^ ]*\\).*/\\1/p' "$f")
+    [ -s "$key" ] || { echo "E: The repository of $f is not signed." >&2; exit 100; }
+  done
+fi
+# The host tools' install: kmod brings modprobe.
+for a; do [ "$a" != kmod ] || cp /stub-bin/modprobe /usr/local/sbin/modprobe; done`;
+
+    it("Debian and docker's containerd.io: no apt-get update ever sees a bake source without its key, not even the host tools' install before the key steps", async () => {
+      const box = await provision(
+        "apt-order",
+        {
+          distro: "debian13",
+          crictl: { install: "none" },
+          containerd: { source: "docker" },
+          // The optional sha256 pins, of what the curl stub serves, so that the run reaches its apt-get calls.
+          packages: { repo: { gpgkeySha256: sha("stand-in key\n") } },
+          kubernetes: { enabled: true, repo: { gpgkeySha256: sha("stand-in key\n") } },
+        },
+        {},
+        {
+          // A minimal image without kmod: the host-tools step installs it, with apt-get update, first of all.
+          stubs: { "apt-get": APT_GET_CHECKING_KEYS, modprobe: undefined },
+          files: {
+            "stub-bin/modprobe": `#!/bin/bash\nfor m in "$@"; do [ "$m" = -a ] || mkdir -p "/sys/module/$m"; done\n`,
+          },
+          hide: ["usr/sbin/modprobe"],
+        },
+      );
+      chmodSync(join(box.layer, "stub-bin/modprobe"), 0o755);
+      const first = await box.run();
+      expect(first.code, first.output).toBe(0);
+      const order = stepOrder(first.output);
+      const updates = box.calls().filter((c) => c[0] === "apt-get" && c.includes("update"));
+      // The scenario happened: an update came before the key steps, from the host tools' install.
+      expect(order.indexOf("host-tools")).toBeLessThan(order.indexOf("kubernetes-repo-key"));
+      expect(updates[0]).not.toContain("Dir::Etc::SourceList=/var/lib/bake/kubernetes.sources");
+      expect(first.output).toContain("install what is missing of: kmod");
+      expect(box.read("etc/apt/sources.list.d/kubernetes.sources")).toBe(box.read("var/lib/bake/kubernetes.sources"));
+      expect(box.read("etc/apt/sources.list.d/docker.sources")).toBe(box.read("var/lib/bake/docker.sources"));
+      expect(first.output).not.toContain("is not signed");
+      box.cleanup();
+    });
+
+    it("a key fetch that fails leaves no source for apt: the step fails at once, and the source an earlier run wrote is taken out", async () => {
+      const earlier =
+        "# Written by bake: kubelet, kubeadm and kubectl (an earlier run)\nTypes: deb\nURIs: https://pkgs.k8s.io/core:/stable:/v1.34/deb/\nSuites: /\nSigned-By: /etc/apt/keyrings/kubernetes-apt-keyring.asc\n";
+      const box = await provision(
+        "key-404",
+        {
+          distro: "debian13",
+          crictl: { install: "none" },
+          kubernetes: { enabled: true, repo: { gpgkeySha256: "0".repeat(64) } },
+        },
+        {},
+        {
+          stubs: { curl: `echo "curl: (22) The requested URL returned error: 404" >&2; exit 22` },
+          files: { "etc/apt/sources.list.d/kubernetes.sources": earlier },
+        },
+      );
+      const first = await box.run();
+      expect(first.code).not.toBe(0);
+      expect(first.output).toContain("bake: FAILED in step 'kubernetes-repo-key'");
+      expect(first.output).toContain("bake: not retrying: curl: (22) The requested URL returned error: 404");
+      expect(first.output).not.toContain("retry 1/3");
+      // Taken out of the root: the overlay records the removal of the lower layer's file as a whiteout.
+      const removed = lstatSync(join(box.upper, "etc/apt/sources.list.d/kubernetes.sources"));
+      expect(removed.isCharacterDevice() && removed.rdev === 0).toBe(true);
+      expect(existsSync(join(box.upper, "etc/apt/keyrings/kubernetes-apt-keyring.asc"))).toBe(false);
+      expect(box.calls().filter((c) => c[0] === "apt-get")).toEqual([]);
       box.cleanup();
     });
 

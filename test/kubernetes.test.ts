@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import { parse } from "yaml";
 import { KUBERNETES_STEPS_LAST, planFor, runCliAsync, tempDir } from "./helpers.js";
+import { DISTROS } from "../src/schema/node-spec.js";
 
 const on = (input: SpecInput = {}): SpecInput => ({ ...input, kubernetes: { enabled: true, ...input.kubernetes } });
 const stepIds = (input: SpecInput) => planFor(input).steps.map((s) => s.id);
@@ -22,8 +23,7 @@ function errors(input: SpecInput): string[] {
     return e.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.path}: ${d.message}`);
   }
 }
-const debianOn = (kubernetes: SpecInput["kubernetes"] = {}) =>
-  on({ distro: "debian13", kubernetes: { repo: { gpgkeySha256: "b".repeat(64) }, ...kubernetes } });
+const debianOn = (kubernetes: SpecInput["kubernetes"] = {}) => on({ distro: "debian13", kubernetes });
 
 describe("kubernetes off (the default)", () => {
   it("adds nothing: no repo, no kubelet, crictl and pause stay at the runtime defaults", () => {
@@ -87,14 +87,19 @@ describe("kubernetes on EL", () => {
 });
 
 describe("kubernetes on Debian and Ubuntu", () => {
-  it("writes a deb822 flat-repo source, checks the key by sha256 and holds the packages with apt-mark", async () => {
+  it("stages a deb822 flat-repo source signed by pkgs.k8s.io's key, installs it once its key verifies, and holds the packages", () => {
     const p = planFor(debianOn());
-    const sources = p.files.find((f) => f.path === "/etc/apt/sources.list.d/kubernetes.sources")!;
+    expect(p.files.some((f) => f.path.startsWith("/etc/apt/"))).toBe(false);
+    const sources = p.files.find((f) => f.path === "/var/lib/bake/kubernetes.sources")!;
     expect(sources.content).toContain(
-      "URIs: https://pkgs.k8s.io/core:/stable:/v1.37/deb/\nSuites: /\nSigned-By: /etc/apt/keyrings/kubernetes-apt-keyring.asc\n",
+      "URIs: https://pkgs.k8s.io/core:/stable:/v1.37/deb/\nSuites: /\nSigned-By: /etc/apt/keyrings/kubernetes-apt-keyring.asc DE15B14486CD377B9E876E1A234654DA9A296436\n",
     );
-    expect(stepRun(debianOn(), "kubernetes-repo-key")).toContain(
-      `then bake_download https://pkgs.k8s.io/core:/stable:/v1.37/deb/Release.key /etc/apt/keyrings/kubernetes-apt-keyring.asc ${"b".repeat(64)}`,
+    expect(stepRun(debianOn(), "kubernetes-repo-key")).toBe(
+      "bake_apt_source https://pkgs.k8s.io/core:/stable:/v1.37/deb/Release.key /etc/apt/keyrings/kubernetes-apt-keyring.asc - /var/lib/bake/kubernetes.sources /etc/apt/sources.list.d/kubernetes.sources",
+    );
+    // A sha256, when given, is a stricter pin checked on top.
+    expect(stepRun(debianOn({ repo: { gpgkeySha256: "b".repeat(64) } }), "kubernetes-repo-key")).toContain(
+      `kubernetes-apt-keyring.asc ${"b".repeat(64)} /var/lib/bake/kubernetes.sources`,
     );
     expect(stepRun(debianOn(), "install-kubernetes")).toBe(
       "bake_pkg_install --allow-change-held-packages 'kubelet=1.37.*' 'kubeadm=1.37.*' 'kubectl=1.37.*' 'cri-tools=1.37.*'\nbake_apt_mark hold kubelet kubeadm kubectl kubernetes-cni cri-tools",
@@ -120,9 +125,20 @@ describe("kubernetes on Debian and Ubuntu", () => {
     expect(key).toBeLessThan(firstInstall);
   });
 
-  it("refuses an apt repo whose key sha256 is not given", () => {
-    expect(errors(on({ distro: "ubuntu2404" }))).toEqual([
-      expect.stringMatching(/^kubernetes\.repo\.gpgkeySha256: must be set on ubuntu2404/),
+  it("checks an apt repo's key by pkgs.k8s.io's fingerprint, written into Signed-By, with nothing to fill in", () => {
+    expect(errors(on({ distro: "ubuntu2404" }))).toEqual([]);
+    const source = planFor(on({ distro: "ubuntu2404" })).files.find((f) => f.path.endsWith("kubernetes.sources"))!;
+    expect(source.content).toContain(
+      "Signed-By: /etc/apt/keyrings/kubernetes-apt-keyring.asc DE15B14486CD377B9E876E1A234654DA9A296436\n",
+    );
+  });
+
+  it("refuses an apt repo whose key is pinned by neither a fingerprint nor a sha256", () => {
+    expect(errors(on({ distro: "ubuntu2404", kubernetes: { repo: { gpgkeyFingerprint: "" } } }))).toEqual([
+      expect.stringMatching(/^kubernetes\.repo\.gpgkeyFingerprint: is empty, and so is gpgkeySha256/),
+    ]);
+    expect(errors(on({ distro: "ubuntu2404", kubernetes: { repo: { gpgkeyFingerprint: "de15b144" } } }))).toEqual([
+      expect.stringMatching(/^kubernetes\.repo\.gpgkeyFingerprint: .*40 \(or 64\) upper-case hex digits/),
     ]);
   });
 });
@@ -421,14 +437,18 @@ describe("bake init --kubernetes", () => {
     expect(worker.kubernetes?.role).toBe("worker");
   });
 
-  it("on Debian, leaves the key's sha256 for the user to fill in, and validate says so", async () => {
-    const dir = tempDir();
-    const file = join(dir, "bake.yaml");
-    writeFileSync(file, (await runCliAsync(["init", "--kubernetes", "--distro", "debian13", "-o", "-"])).stdout);
-    const r = await runCliAsync(["validate", "-c", file]);
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/kubernetes\.repo\.gpgkeySha256: must be set on debian13/);
-  });
+  // Before, every apt distro's spec failed validate until the user computed the key file's sha256 by hand.
+  for (const distro of DISTROS) {
+    it(`${distro}: the spec it writes passes validate --strict as written`, async () => {
+      const dir = tempDir();
+      const file = join(dir, "bake.yaml");
+      writeFileSync(file, (await runCliAsync(["init", "--kubernetes", "--distro", distro, "-o", "-"])).stdout);
+      const r = await runCliAsync(["validate", "--strict", "-c", file]);
+      expect(r.stderr).not.toContain("error");
+      expect(r.stderr).toContain(`bake.yaml is valid (${distro}/`);
+      expect(r.status).toBe(0);
+    });
+  }
 });
 
 describe("crictl with kubernetes on", () => {

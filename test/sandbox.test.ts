@@ -238,8 +238,12 @@ function expectedFiles(p: Plan): Map<string, { sha: string; mode?: number }> {
   for (const memo of CONTAINERD_MEMOS) out.set(`${memo}.lock`, { sha: sha("") });
   // The lock every bake run takes first, empty (on a node /run is a tmpfs, emptied at boot).
   out.set("/run/bake.lock", { sha: sha("") });
-  if (p.distro.family === "debian" && p.spec.containerd.source === "docker")
+  if (p.distro.family === "debian" && p.spec.containerd.source === "docker") {
     out.set("/etc/apt/keyrings/docker.asc", { sha: sha("stub download\n"), mode: 0o644 });
+    // Staged by write_files; docker-repo-key puts a copy where apt reads it once the key is in.
+    const staged = p.files.find((f) => f.path === "/var/lib/bake/docker.sources")!;
+    out.set("/etc/apt/sources.list.d/docker.sources", { sha: sha(staged.content), mode: 0o644 });
+  }
   return out;
 }
 

@@ -120,7 +120,7 @@ export function starterSpec(options: InitOptions): string {
   const schemaRef = options.schema ?? `./${SCHEMA_BESIDE}`;
   const chosen: Chosen = {
     ...(options.profile ? profileValues(options.profile, distro) : {}),
-    ...(options.kubernetes ? kubernetesChoices(options.kubernetes, distro) : {}),
+    ...(options.kubernetes ? kubernetesChoices(options.kubernetes) : {}),
   };
   const out: string[] = [
     format.schemaLine(schemaRef),

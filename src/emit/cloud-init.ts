@@ -14,7 +14,7 @@ export interface CloudInitOptions {
 }
 
 export function renderCloudInit(plan: Plan, { compressFiles = false }: CloudInitOptions = {}): string {
-  const provisioner: Pick<PlannedFile, "path" | "mode" | "content" | "keyFetchedBy"> = {
+  const provisioner: Pick<PlannedFile, "path" | "mode" | "content"> = {
     path: PROVISION_PATH,
     mode: "0700",
     content: renderProvisionScript(plan, false),
@@ -30,8 +30,6 @@ export function renderCloudInit(plan: Plan, { compressFiles = false }: CloudInit
     mode: f.mode === "0644" ? "" : f.mode,
     content: compressFiles ? gzip(f.content).toString("base64") : f.content,
     encoding: compressFiles ? "gz+b64" : "",
-    // Written in cloud-init's final stage, after its package_update and before runcmd.
-    defer: f.keyFetchedBy !== undefined,
   }));
   return renderTemplate("cloud-config.yaml.hbs", {
     bakeVersion: BAKE_VERSION,

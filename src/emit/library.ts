@@ -17,7 +17,7 @@ interface LibraryPart {
 
 const el = (plan: Plan) => plan.distro.family === "el";
 // The package manager's functions, one file per family: steps and checks call only
-// bake_pkg_absent, bake_pkg_remove, bake_pkg_install, bake_pkg_refresh and
+// bake_pkg_absent, bake_pkg_remove, bake_pkg_install and
 // bake_pkg_version; bake_download (emit/run.sh) calls bake_fetch, and bake_pkg_install
 // (packages/install.sh) calls bake_pkg_in_place and bake_pkg_install_now. On EL,
 // host-tools installs curl wherever a step downloads, and rpm -q exits with the number

@@ -44,8 +44,8 @@ export function plan(spec: NodeSpec): Plan {
   for (const file of files) {
     if (seen.has(file.path)) throw new Error(`internal error: two capabilities write ${file.path}`);
     seen.add(file.path);
-    if (file.keyFetchedBy && !steps.some((s) => s.id === file.keyFetchedBy))
-      throw new Error(`internal error: ${file.path}'s key is fetched by a step the plan lacks`);
+    if (file.installedBy && !steps.some((s) => s.id === file.installedBy))
+      throw new Error(`internal error: ${file.path} is installed by a step the plan lacks`);
   }
   const reboot = contributions.find((c) => c.reboot)?.reboot;
   const verify = verifyStep(checks, reboot);

@@ -12,11 +12,10 @@ export interface PlannedFile {
   /** Spec keys this file is made from, for explain and diff. */
   from: string[];
   /**
-   * An apt source whose signing key this step downloads. Until then apt fails on
-   * it, so no package manager may read it before: not cloud-init's package_update
-   * from the user's merged cloud-config either.
+   * Written aside, not where it takes effect: this step puts it there. An apt source
+   * waits so for its key, since apt fails on a source whose key is absent.
    */
-  keyFetchedBy?: string;
+  installedBy?: string;
 }
 
 export interface PlannedStep {

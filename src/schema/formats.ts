@@ -201,6 +201,13 @@ export const formats: Record<string, StringFormat> = {
     expected: "64 lowercase hex digits, or empty",
     samples: ["a".repeat(64), ""],
   },
+  // An OpenPGP v4 (40 hex digits) or v6 (64) fingerprint, upper case as apt compares it with
+  // its verifier's output (sources.list(5), Signed-By).
+  "optional-openpgp-fingerprint": {
+    test: (v) => v === "" || /^(?:[0-9A-F]{40}|[0-9A-F]{64})$/.test(v),
+    expected: "an OpenPGP key fingerprint: 40 (or 64) upper-case hex digits, no spaces; or empty",
+    samples: ["DE15B14486CD377B9E876E1A234654DA9A296436", ""],
+  },
   "kubernetes-version": {
     test: (v) => /^1\.\d{2}(?:\.\d{1,3})?$/.test(v),
     expected: 'a Kubernetes minor such as "1.35", or an exact patch such as "1.35.2"',

@@ -188,8 +188,6 @@ function checkCloudConfig(p: Plan, userData: string, label: string): void {
       expect(written[i], label).toEqual({
         path: f.path,
         ...(f.mode !== "0644" && { permissions: f.mode }),
-        // An apt source whose key bake's script fetches is written late.
-        ...(f.keyFetchedBy && { defer: true }),
         content: f.content,
       });
     });

@@ -451,13 +451,18 @@ schedule(`${P}-kubeadm`, async () => {
       for (const ref of images) await registry.push(inMirror(ref).repository, inMirror(ref).tag, image);
     }
     const kubernetes = { enabled: true, version: KUBE_MINOR, role: "control-plane" };
-    // the way a mirror user writes it: the repo and its key's sha256, the image repository, and a mirror for it
+    // the way a mirror user with its own key writes it: the repo, its key's fingerprint and sha256, the image repository, and a mirror for it
     const spec = standIn
       ? {
           distro: primary,
           ...(docker && {
             packages: {
-              repo: { baseurl: docker.guestBaseurl, gpgkey: docker.guestKey, gpgkeySha256: docker.keySha256 },
+              repo: {
+                baseurl: docker.guestBaseurl,
+                gpgkey: docker.guestKey,
+                gpgkeyFingerprint: docker.keyFingerprint,
+                gpgkeySha256: docker.keySha256,
+              },
             },
           }),
           containerd: {
@@ -468,7 +473,11 @@ schedule(`${P}-kubeadm`, async () => {
           },
           kubernetes: {
             ...kubernetes,
-            repo: { baseurl: repo!.guestBaseurl, gpgkeySha256: repo!.keySha256 },
+            repo: {
+              baseurl: repo!.guestBaseurl,
+              gpgkeyFingerprint: repo!.keyFingerprint,
+              gpgkeySha256: repo!.keySha256,
+            },
             images: { repository: KUBE_IMAGE_REPOSITORY },
             // the VM has 1 GiB; kubeadm's and bake's Mem check want 1700 MB for a control plane
             preflightIgnore: ["Mem"],

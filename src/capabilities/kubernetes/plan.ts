@@ -11,6 +11,8 @@ import { batchedCheck } from "../../plan/check.js";
 const K8S_REPO_FILE = "/etc/yum.repos.d/kubernetes.repo";
 const K8S_SOURCES_FILE = "/etc/apt/sources.list.d/kubernetes.sources";
 const K8S_KEYRING = "/etc/apt/keyrings/kubernetes-apt-keyring.asc";
+/** Where write_files puts the source until its key is in place. */
+const K8S_STAGED_SOURCE = "/var/lib/bake/kubernetes.sources";
 const KUBE_PACKAGES = ["kubelet", "kubeadm", "kubectl"];
 // kubelet 1.28+ on pkgs.k8s.io depends on kubernetes-cni (kubernetes/release, krel's
 // templates/latest/metadata.yaml, read 2026-12-06): held too, so an upgrade cannot move the
@@ -25,8 +27,9 @@ function pinned(family: "el" | "debian", name: string, version: string): string 
 }
 
 /**
- * The repo file and, on apt, its key. Planned before the containerd install: apt-get
- * update fails on a source whose Signed-By keyring is not there yet.
+ * The repo file and, on apt, its key. Planned before the containerd install. On apt the
+ * source is staged and goes into sources.list.d only once apt has read the repository
+ * with its key (bake_apt_source): apt fails on a source whose Signed-By keyring is absent.
  */
 export function kubernetesRepo({ spec, distro }: PlanContext): Contribution {
   const k = spec.kubernetes;
@@ -46,24 +49,22 @@ export function kubernetesRepo({ spec, distro }: PlanContext): Contribution {
   return {
     files: [
       {
-        path: K8S_SOURCES_FILE,
+        path: K8S_STAGED_SOURCE,
         mode: "0644",
-        content: renderTemplate("kubernetes.sources.hbs", { baseurl: k.repo.baseurl, keyring: K8S_KEYRING }),
+        content: renderTemplate("kubernetes.sources.hbs", {
+          baseurl: k.repo.baseurl,
+          keyring: K8S_KEYRING,
+          fingerprint: k.repo.gpgkeyFingerprint,
+        }),
         from: ["kubernetes.repo", "kubernetes.version"],
-        keyFetchedBy: "kubernetes-repo-key",
+        installedBy: "kubernetes-repo-key",
       },
     ],
     steps: [
       {
         id: "kubernetes-repo-key",
-        title: "fetch the signing key of the Kubernetes package repository",
-        // A key already on disk with the right sha256 is kept: a second run fetches nothing.
-        run: lines(
-          sh`install -d -m 0755 /etc/apt/keyrings`,
-          sh`if ! echo ${`${k.repo.gpgkeySha256}  ${K8S_KEYRING}`} | bake_quiet sha256sum -c -; then bake_download ${k.repo.gpgkey} ${K8S_KEYRING} ${k.repo.gpgkeySha256}; fi`,
-          sh`chmod 0644 ${K8S_KEYRING}`,
-          sh`bake_pkg_refresh`,
-        ),
+        title: `fetch the Kubernetes repository's signing key, then add ${K8S_SOURCES_FILE} once apt reads the repository with it`,
+        run: sh`bake_apt_source ${k.repo.gpgkey} ${K8S_KEYRING} ${k.repo.gpgkeySha256 || "-"} ${K8S_STAGED_SOURCE} ${K8S_SOURCES_FILE}`,
       },
     ],
   };

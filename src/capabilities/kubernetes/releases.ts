@@ -67,6 +67,14 @@ export function pastEndOfLife(version: string, today: string): { minor: string; 
   return minorNumber(minor) < minorNumber(OLDEST_KNOWN) && oldest < today ? { minor, when: `by ${oldest}` } : undefined;
 }
 
+// pkgs.k8s.io's signing key, one for every minor (rsa2048 2022-08-25, "isv:kubernetes OBS
+// Project"): gpg's listing of Release.key in kubernetes/kubernetes#128609 (2024-11-06), the
+// USTC mirror's help ("all repos use the same key", ustclug/mirrorhelp docs/kubernetes.md);
+// read 2026-12-06. Its expiry is extended by re-signing the same key (kubernetes/release#3818),
+// which changes the file's bytes, not the fingerprint. Public listings show the current
+// self-signature expiring 2026-12-29 (third-party, docs/research/2026-12-06-china.md).
+export const PKGS_K8S_KEY_FINGERPRINT = "DE15B14486CD377B9E876E1A234654DA9A296436";
+
 /** pkgs.k8s.io's per-minor repo, rpm for EL and deb for Debian/Ubuntu. */
 export function pkgsK8sRepo(version: string, family: "el" | "debian"): { baseurl: string; gpgkey: string } {
   const baseurl = `https://pkgs.k8s.io/core:/stable:/v${minorOf(version)}/${family === "el" ? "rpm" : "deb"}/`;

@@ -10,6 +10,7 @@ import {
   minorOf,
   pastEndOfLife,
   RELEASES,
+  PKGS_K8S_KEY_FINGERPRINT,
   refusesCgroupV1,
   refusesContainerd1,
   ROLE_PORTS,
@@ -122,11 +123,11 @@ export function kubernetesRules(spec: NodeSpec, raw: Record<string, unknown>, to
   const minor = minorOf(k.version);
   out.push(...releaseRules(spec, raw, today), ...repoRules(spec, kraw));
 
-  if (distroInfo(spec.distro).family === "debian" && k.repo.gpgkeySha256 === "") {
+  if (distroInfo(spec.distro).family === "debian" && k.repo.gpgkeyFingerprint === "" && k.repo.gpgkeySha256 === "") {
     add(
       "error",
-      ["kubernetes", "repo", "gpgkeySha256"],
-      `must be set on ${spec.distro}: bake checks the key file's sha256 before apt trusts it (sha256sum of ${k.repo.gpgkey})`,
+      ["kubernetes", "repo", "gpgkeyFingerprint"],
+      `is empty, and so is gpgkeySha256: apt would trust any key ${k.repo.gpgkey} serves; set the key's fingerprint (pkgs.k8s.io's is ${PKGS_K8S_KEY_FINGERPRINT})`,
     );
   }
 

@@ -32,10 +32,15 @@ export const KubernetesSection = obj(
           description:
             "URL of the repo's signing key; empty means the repo's own (repodata/repomd.xml.key for rpm, Release.key for deb). Packages are always signature-checked.",
         }),
+        gpgkeyFingerprint: Type.String({
+          format: "optional-openpgp-fingerprint",
+          description:
+            "Debian/Ubuntu: the key's OpenPGP fingerprint, written into the source's Signed-By, so apt accepts the repository only when that key signed it; default pkgs.k8s.io's (DE15B14486CD377B9E876E1A234654DA9A296436, one key for every minor). It survives the re-signing that extends the key's expiry. On EL dnf checks packages with the key itself.",
+        }),
         gpgkeySha256: Type.String({
           format: "optional-sha256",
           description:
-            "sha256 of the key file, checked before apt trusts it; required on Debian/Ubuntu (pkgs.k8s.io's key file changes when its expiry is extended, so bake has none built in). On EL dnf checks packages with the key itself.",
+            "Debian/Ubuntu: optional stricter pin, the sha256 of the key file, checked before apt sees it; it breaks each time pkgs.k8s.io re-signs the key to extend its expiry.",
         }),
       },
       "pkgs.k8s.io's per-minor repository, or a mirror of it.",

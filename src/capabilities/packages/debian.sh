@@ -25,7 +25,6 @@ bake_pkg_in_place() {
 '"installed $a="* ]] || return 1 ;;
   esac; done
 }
-bake_pkg_refresh() { bake_apt_fresh=""; }
 # Fails for a package not installed, even one dpkg still knows.
 bake_pkg_version() { local s; s=$(dpkg-query -W -f='${db:Status-Status} ${Version}' "$1" 2>/dev/null) && [[ $s == "installed "* ]] && echo "${s#installed }"; }
 # curl where present, else apt's own https client.
@@ -44,15 +43,33 @@ bake_pkg_install_now() {
   bake_retry apt-get -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install "${args[@]}"
 }
 bake_pkg_remove_now() { apt-get -y -q -o DPkg::Lock::Timeout=600 remove "$@"; }
+# $1 key URL, $2 keyring, $3 the key file's sha256 or -, $4 the source as bake staged
+# it, $5 where apt reads it. Its Signed-By names the key's fingerprint: apt takes
+# no other signer. It goes into sources.list.d only once apt has read the repository
+# through it, so no apt run sees it unsigned; a failure takes out bake's old copy.
+bake_apt_source() {
+  if [ -s "$2" ] && cmp -s "$4" "$5" && { [ "$3" = - ] || echo "$3  $2" | bake_quiet sha256sum -c -; }; then echo "bake: $5 is in place"; return 0; fi
+  install -d -m 0755 "${2%/*}"
+  if bake_download "$1" "$2" "$3" && chmod 0644 "$2" && bake_retry apt-get -q update --error-on=any -o Dir::Etc::SourceList="$4" -o Dir::Etc::SourceParts=- -o APT::Get::List-Cleanup=0; then
+    install -m 0644 "$4" "$5"
+    echo "bake: wrote $5"
+  else
+    if grep -qs '^# Written by bake' "$5"; then rm -f "$5"; echo "bake: removed $5: its key did not verify" >&2; fi
+    return 1
+  fi
+}
 # A hold is dpkg's selection state: read with dpkg-query, set with dpkg
 # --set-selections. apt-mark does the same after loading apt's cache, which
 # took 0.9 s of CPU on a 2-core host and more under emulation.
 bake_apt_held() { [ "$(dpkg-query -W -f='${db:Status-Want} ${db:Status-Status}' "$1" 2>/dev/null)" = "hold installed" ]; }
-# $1 hold or unhold, then the packages.
+# $1 hold or unhold, then the packages. dpkg exits 2 while another process holds its
+# frontend lock: bake_retry waits, feeding each try the same lines.
 bake_apt_mark() {
-  local p change=()
+  local p sel="" change=()
   for p in "${@:2}"; do if bake_apt_held "$p"; then [ "$1" = hold ] || change+=("$p"); elif [ "$1" = hold ]; then change+=("$p"); fi; done
   if [ "${#change[@]}" = 0 ]; then echo "bake: no hold to change: ${*:2}"; return 0; fi
-  for p in "${change[@]}"; do echo "$p ${1/unhold/install}"; done | dpkg --set-selections
+  for p in "${change[@]}"; do sel+="$p ${1/unhold/install}"$'\n'; done
+  bake_retry bake_selections "$sel"
   echo "bake: $1: ${change[*]}"
 }
+bake_selections() { printf '%s' "$1" | dpkg --set-selections; }

@@ -4,7 +4,6 @@
 bake_pkg_absent() { local s r=0; s=$(rpm -q "$@") || r=$?; [ $r = $# ] || { echo "$s"; return 1; }; }
 bake_fetch() { curl -fsSL --connect-timeout 20 -o "$2" "$1"; }
 bake_pkg_version() { rpm -q --qf '%{VERSION}' "$1"; }
-bake_pkg_refresh() { :; }
 # All of $@ but the options installed: each a name or a name-version glob
 # (containerd.io-2.*) as dnf takes it; its glob matches unquoted.
 bake_pkg_in_place() { local a; for a; do [[ $a == -* || $(rpm -q --qf '%{NAME}-%{VERSION}-%{RELEASE}' "${a%%-[0-9]*}") == $a* ]] || return 1; done; }

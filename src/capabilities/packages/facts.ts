@@ -1,10 +1,11 @@
-// docker's package repository for each distro: its URL, its signing key, and the
-// key file's sha256 where apt needs one.
+// docker's package repository for each distro: its URL, its signing key, and on apt
+// the key's fingerprint, which apt then requires of the repository's signature.
 import type { DistroInfo } from "../../distro.js";
 
-// sha256 of docker's apt signing key file (fingerprint 9DC8 5822 9FC7 DD38 854A
-// E2D8 8D81 803C 0EBF CD88), the same file at the debian and ubuntu URLs.
-const DOCKER_APT_KEY_SHA256 = "1500c1f56fa9e26b9b8f42452a553675796ade0807cdce11975eb98170b3a570";
+// docker's apt signing key (pub 4096R/0EBFCD88 2017-02-22, "Docker Release (CE deb)"),
+// the same for the debian and ubuntu repos: docker/docs PR #11990, engine/install/debian.md
+// ("Verify that you now have the key with the fingerprint 9DC8 5822 ..."), read 2026-12-06.
+export const DOCKER_APT_KEY_FINGERPRINT = "9DC858229FC7DD38854AE2D88D81803C0EBFCD88";
 
 /** The OS name docker's repos use: rhel, debian, ubuntu. */
 export function dockerOs(info: DistroInfo): "rhel" | "debian" | "ubuntu" {
@@ -12,12 +13,18 @@ export function dockerOs(info: DistroInfo): "rhel" | "debian" | "ubuntu" {
   return info.id.startsWith("ubuntu") ? "ubuntu" : "debian";
 }
 
-export function dockerRepoDefaults(info: DistroInfo): { baseurl: string; gpgkey: string; gpgkeySha256: string } {
+export function dockerRepoDefaults(info: DistroInfo): {
+  baseurl: string;
+  gpgkey: string;
+  gpgkeyFingerprint: string;
+  gpgkeySha256: string;
+} {
   if (info.family === "el") {
     // dnf fetches this key itself and checks every package's signature with it.
     return {
       baseurl: `https://download.docker.com/linux/rhel/${info.major}/$basearch/stable`,
       gpgkey: "https://download.docker.com/linux/rhel/gpg",
+      gpgkeyFingerprint: "",
       gpgkeySha256: "",
     };
   }
@@ -25,6 +32,7 @@ export function dockerRepoDefaults(info: DistroInfo): { baseurl: string; gpgkey:
   return {
     baseurl: `https://download.docker.com/linux/${os}`,
     gpgkey: `https://download.docker.com/linux/${os}/gpg`,
-    gpgkeySha256: DOCKER_APT_KEY_SHA256,
+    gpgkeyFingerprint: DOCKER_APT_KEY_FINGERPRINT,
+    gpgkeySha256: "",
   };
 }

@@ -7,6 +7,8 @@ import { batchedCheck } from "../../plan/check.js";
 
 const EL_REPO_FILE = "/etc/yum.repos.d/docker-ce.repo";
 const APT_SOURCES_FILE = "/etc/apt/sources.list.d/docker.sources";
+/** Where write_files puts the source until its key is in place. */
+const APT_STAGED_SOURCE = "/var/lib/bake/docker.sources";
 const APT_KEYRING = "/etc/apt/keyrings/docker.asc";
 
 export function packages({ spec, distro, containerdPackage }: PlanContext): Contribution {
@@ -45,16 +47,17 @@ export function packages({ spec, distro, containerdPackage }: PlanContext): Cont
       ...(source === "docker" && !el
         ? [
             {
-              path: APT_SOURCES_FILE,
+              path: APT_STAGED_SOURCE,
               mode: "0644",
               content: renderTemplate("docker.sources.hbs", {
                 baseurl: repo.baseurl,
                 codename: distro.codename,
                 arch: spec.arch,
                 keyring: APT_KEYRING,
+                fingerprint: repo.gpgkeyFingerprint,
               }),
               from: ["packages.repo", "distro", "arch"],
-              keyFetchedBy: "docker-repo-key",
+              installedBy: "docker-repo-key",
             },
           ]
         : []),
@@ -67,13 +70,8 @@ export function packages({ spec, distro, containerdPackage }: PlanContext): Cont
         ? [
             {
               id: "docker-repo-key",
-              title: "fetch the signing key of the docker repository",
-              run: lines(
-                sh`install -d -m 0755 /etc/apt/keyrings`,
-                sh`bake_download ${repo.gpgkey} ${APT_KEYRING} ${repo.gpgkeySha256}`,
-                sh`chmod 0644 ${APT_KEYRING}`,
-                sh`bake_pkg_refresh`,
-              ),
+              title: `fetch the docker repository's signing key, then add ${APT_SOURCES_FILE} once apt reads the repository with it`,
+              run: sh`bake_apt_source ${repo.gpgkey} ${APT_KEYRING} ${repo.gpgkeySha256 || "-"} ${APT_STAGED_SOURCE} ${APT_SOURCES_FILE}`,
             },
           ]
         : []),

@@ -1,5 +1,5 @@
-// What the schema cannot say about docker's repository: EL8 and the centos/8 tree, the
-// key's sha256 apt needs, and a repository no package comes from.
+// What the schema cannot say about docker's repository: EL8 and the centos/8 tree, an
+// apt key pinned by nothing, and a repository no package comes from.
 import { distroInfo } from "../../distro.js";
 import { ruleFindings, type RuleFinding } from "../../report.js";
 import type { NodeSpec } from "../../schema/node-spec.js";
@@ -20,10 +20,11 @@ export function packagesRules(spec: NodeSpec, raw: Record<string, unknown>): Rul
       `docker's centos/8 repository ends at containerd.io 1.6.x, so containerd ${c.version} cannot install on ${spec.distro}; use its rhel/8 repository (https://download.docker.com/linux/rhel/8/$basearch/stable, the default) or a mirror of it`,
     );
   }
-  if (info.family === "debian" && c.source === "docker" && spec.packages.repo.gpgkeySha256 === "") {
+  const repo = spec.packages.repo;
+  if (info.family === "debian" && c.source === "docker" && repo.gpgkeyFingerprint === "" && repo.gpgkeySha256 === "") {
     error(
-      ["packages", "repo", "gpgkeySha256"],
-      "must be set with containerd.source docker: bake checks the key file's sha256 before apt trusts it",
+      ["packages", "repo", "gpgkeyFingerprint"],
+      "is empty, and so is gpgkeySha256: apt would trust any key the gpgkey URL serves; set the key's fingerprint",
     );
   }
   if (

@@ -21,10 +21,15 @@ export const PackagesSection = obj(
           "Repository URL; any mirror of docker's repo. dnf variables ($releasever, $basearch) are kept.",
         ),
         gpgkey: str("http-url", "URL of the repository's signing key; packages are always signature-checked."),
+        gpgkeyFingerprint: Type.String({
+          format: "optional-openpgp-fingerprint",
+          description:
+            "Debian/Ubuntu with source docker: the key's OpenPGP fingerprint, written into the source's Signed-By, so apt accepts the repository only when that key signed it; default docker's own (9DC858229FC7DD38854AE2D88D81803C0EBFCD88). It survives a re-signed key file.",
+        }),
         gpgkeySha256: Type.String({
           format: "optional-sha256",
           description:
-            "sha256 of the key file, checked before apt trusts it (Debian/Ubuntu with source docker); built in for docker's own key.",
+            "Debian/Ubuntu with source docker: optional stricter pin, the sha256 of the key file, checked before apt sees it; it breaks when the key file is re-signed.",
         }),
       },
       "Docker's package repository (containerd.io). Unused when containerd.source is distro.",

@@ -99,6 +99,12 @@ export async function signRelease(opts: {
   return sha("sha256", await readFile(keyFile));
 }
 
+/** A key file's OpenPGP fingerprint, as bake's gpgkeyFingerprint keys take it. */
+export async function keyFingerprintOf(keyFile: string): Promise<string> {
+  const listing = (await run("gpg", ["--batch", "--with-colons", "--show-keys", keyFile])).stdout;
+  return /^fpr:+([0-9A-F]{40}):/m.exec(listing)![1]!;
+}
+
 export interface Served {
   /** http://127.0.0.1:<port> */
   port: number;

@@ -11,7 +11,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { debianContainerdDeb } from "../../../scripts/debian-containerd.mjs";
-import { packagesIndex, serveFiles, signRelease } from "./apt-repo.js";
+import { keyFingerprintOf, packagesIndex, serveFiles, signRelease } from "./apt-repo.js";
 import { log, run } from "./exec.js";
 
 /** containerd.io's version in the stand-in: forky's (2.1.9+ds1-5 -> 2.1.9) in docker's `<ver>-1~debian.13~trixie` scheme, marked. */
@@ -29,6 +29,8 @@ export interface DockerRepo {
   version: string;
   /** sha256 of the key file, for packages.repo.gpgkeySha256 */
   keySha256: string;
+  /** the key's OpenPGP fingerprint, for packages.repo.gpgkeyFingerprint */
+  keyFingerprint: string;
   /** "GET <path> -> <status>" per request */
   requests: string[];
   close(): Promise<void>;
@@ -66,6 +68,7 @@ export async function startDockerRepo(): Promise<DockerRepo> {
     fields: "Suite: trixie\nCodename: trixie\nComponents: stable\n",
     keyFile: join(archive, "gpg"),
   });
+  const keyFingerprint = await keyFingerprintOf(join(archive, "gpg"));
   const served = await serveFiles(archive, `${ARCHIVE}/`);
   const baseurl = `http://10.0.2.2:${served.port}${ARCHIVE}`;
   log(
@@ -76,6 +79,7 @@ export async function startDockerRepo(): Promise<DockerRepo> {
     guestKey: `${baseurl}/gpg`,
     version,
     keySha256,
+    keyFingerprint,
     requests: served.requests,
     close: async () => {
       await served.close();

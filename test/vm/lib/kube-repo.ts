@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { DEFAULT_KUBERNETES_VERSION, RELEASES } from "../../../src/capabilities/kubernetes/releases.js";
 import { kubeadmCgroupV1Preflight } from "../../support/stubs.js";
-import { buildDeb, packagesIndex, serveFiles, signRelease, type Package } from "./apt-repo.js";
+import { buildDeb, keyFingerprintOf, packagesIndex, serveFiles, signRelease, type Package } from "./apt-repo.js";
 import { log, run } from "./exec.js";
 
 /** bake's default minor: the stand-in repo is that minor's */
@@ -115,6 +115,8 @@ export interface KubeRepo {
   guestBaseurl: string;
   /** sha256 of Release.key, for kubernetes.repo.gpgkeySha256 */
   keySha256: string;
+  /** the key's OpenPGP fingerprint, for kubernetes.repo.gpgkeyFingerprint */
+  keyFingerprint: string;
   /** "GET <path> -> <status>" per request */
   requests: string[];
   close(): Promise<void>;
@@ -179,6 +181,7 @@ export async function startKubeRepo(crictlTarball: string): Promise<KubeRepo> {
     label: "bake VM test stand-in for pkgs.k8s.io",
     keyFile: join(repo, "Release.key"),
   });
+  const keyFingerprint = await keyFingerprintOf(join(repo, "Release.key"));
   const served = await serveFiles(repo, REPO_PATH);
   log(
     `kube repo: STAND-IN of pkgs.k8s.io on http://127.0.0.1:${served.port}${REPO_PATH} (${debs.map((d) => basename(d)).join(", ")}), key sha256 ${keySha256}`,
@@ -186,6 +189,7 @@ export async function startKubeRepo(crictlTarball: string): Promise<KubeRepo> {
   return {
     guestBaseurl: `http://10.0.2.2:${served.port}${REPO_PATH}`,
     keySha256,
+    keyFingerprint,
     requests: served.requests,
     close: async () => {
       await served.close();
