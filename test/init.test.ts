@@ -187,6 +187,45 @@ describe("bake init --profile cn", () => {
   });
 });
 
+describe("bake init --profile cn --kubernetes", () => {
+  const USTC = "https://mirrors.ustc.edu.cn/kubernetes/core:/stable:/";
+  const ALIYUN_K8S = "registry.aliyuncs.com/google_containers";
+  // Before, it filled no pkgs.k8s.io mirror and no images.repository, wrote a crictl.url that kubernetes
+  // left unused, and on every apt distro failed validate (a key sha256 to compute by hand).
+  for (const distro of DISTROS) {
+    it(`${distro}: a kubeadm-ready spec that validate --strict passes, with pkgs.k8s.io and registry.k8s.io from mirrors`, async () => {
+      const dir = temp();
+      const r = await bake(dir, "init", "--profile", "cn", "--kubernetes", "--distro", distro, "-q");
+      expect(r.status, r.stderr).toBe(0);
+      const check = await bake(dir, "validate", "--strict", "-c", "bake.yaml");
+      expect(check.stderr).not.toMatch(/error|warning: (?!user-data)/);
+      expect(check.status, check.stderr).toBe(0);
+      const spec = validateSpec(parse(readFileSync(join(dir, "bake.yaml"), "utf8")), { strict: true }).spec;
+      const format = defaultSpec(distro).kubernetes.repo.baseurl.endsWith("/rpm/") ? "rpm" : "deb";
+      expect(spec.kubernetes.repo.baseurl).toBe(`${USTC}v${spec.kubernetes.version}/${format}/`);
+      // The key from pkgs.k8s.io as USTC's help has it; on apt its fingerprint is what apt requires.
+      expect(spec.kubernetes.repo.gpgkey).toBe(defaultSpec(distro).kubernetes.repo.gpgkey);
+      expect(spec.kubernetes.images.repository).toBe(ALIYUN_K8S);
+      expect(spec.containerd.sandboxImage.startsWith(`${ALIYUN_K8S}/pause:`)).toBe(true);
+      // crictl is the cri-tools package, from the same mirror: no tarball URL left unused.
+      expect(spec.crictl.install).toBe("package");
+      expect(spec.crictl.url).toBe("");
+      const p = plan(spec);
+      expect(String(p.steps.find((s) => s.id === "pull-images")!.run)).toContain(ALIYUN_K8S);
+    });
+  }
+
+  it("a crictl.url that kubernetes leaves unused is said so", () => {
+    const { warnings } = validateSpec({
+      kubernetes: { enabled: true },
+      crictl: { url: "https://m.example.com/c.tgz" },
+    });
+    expect(warnings.map((w) => `${w.path}: ${w.message}`)).toContain(
+      "crictl.url: is unused with crictl.install: package",
+    );
+  });
+});
+
 describe("bake init -o FILE.toml", () => {
   const ROLES = [undefined, "worker", "control-plane"] as const;
   /** The data bake reads back, and how validate answers it (messages without their file:line). */

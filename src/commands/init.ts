@@ -119,7 +119,7 @@ export function starterSpec(options: InitOptions): string {
   const format = formatFor(options.output);
   const schemaRef = options.schema ?? `./${SCHEMA_BESIDE}`;
   const chosen: Chosen = {
-    ...(options.profile ? profileValues(options.profile, distro) : {}),
+    ...(options.profile ? profileValues(options.profile, distro, options.kubernetes !== undefined) : {}),
     ...(options.kubernetes ? kubernetesChoices(options.kubernetes) : {}),
   };
   const out: string[] = [

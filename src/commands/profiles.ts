@@ -22,10 +22,48 @@ const ALIYUN_K8S = "registry.aliyuncs.com/google_containers";
 /** A public GitHub download proxy; any other works the same, since bake checks the file's sha256. */
 const GITHUB_PROXY = "https://ghfast.top/";
 
-const onAliyun = (url: string) => url.replace(/^https:\/\/download\.docker\.com\//, ALIYUN_DOCKER_CE);
+/**
+ * USTC's mirror of pkgs.k8s.io, under the same paths (core:/stable:/v1.XX/{rpm,deb}/), "synced
+ * from openSUSE OBS", every stable minor: USTC's own help (ustclug/mirrorhelp docs/kubernetes.md,
+ * read 2026-12-06), which fetches the key from pkgs.k8s.io.
+ */
+const USTC_K8S = "https://mirrors.ustc.edu.cn/kubernetes/";
 
-/** The values a profile sets, by key path, for a distro. */
-export function profileValues(profile: Profile, distro: Distro): Record<string, ProfileValue> {
+const onAliyun = (url: string) => url.replace(/^https:\/\/download\.docker\.com\//, ALIYUN_DOCKER_CE);
+const onUstc = (url: string) => url.replace(/^https:\/\/pkgs\.k8s\.io\//, USTC_K8S);
+
+/** What the profile sets for a kubeadm-ready node: pkgs.k8s.io's packages and registry.k8s.io's images from mirrors. */
+function kubernetesMirrors(distro: Distro): Record<string, ProfileValue> {
+  const defaults = defaultSpec(distro);
+  return {
+    "kubernetes.repo.baseurl": {
+      value: onUstc(defaults.kubernetes.repo.baseurl),
+      note: [
+        "cn: kubelet, kubeadm, kubectl and cri-tools from USTC's mirror of pkgs.k8s.io (synced from its",
+        "openSUSE OBS source, same paths). Change kubernetes.version? Change the v1.XX here too.",
+      ],
+    },
+    "kubernetes.repo.gpgkey": {
+      value: defaults.kubernetes.repo.gpgkey,
+      note: [
+        "cn: the key from pkgs.k8s.io, as USTC's help does (one small file; one key signs every minor).",
+        ...(defaults.kubernetes.repo.gpgkeyFingerprint
+          ? ["apt accepts the mirror only when that key, checked by its fingerprint, signed it."]
+          : []),
+      ],
+    },
+    "kubernetes.images.repository": {
+      value: ALIYUN_K8S,
+      note: [
+        "cn: kubeadm's images from aliyun's copy of registry.k8s.io (pulled by bake now; use the same",
+        "imageRepository in your kubeadm config). containerd's pause image follows it.",
+      ],
+    },
+  };
+}
+
+/** The values a profile sets, by key path, for a distro; with kubernetes, for a kubeadm-ready node. */
+export function profileValues(profile: Profile, distro: Distro, kubernetes = false): Record<string, ProfileValue> {
   switch (profile) {
     case "cn": {
       const defaults = defaultSpec(distro);
@@ -41,12 +79,18 @@ export function profileValues(profile: Profile, distro: Distro): Record<string, 
               "packages.repo.gpgkey": { value: onAliyun(defaults.packages.repo.gpgkey), note: [] },
             }
           : {};
+      // With kubernetes on, crictl comes from the cri-tools package and the pause image follows
+      // kubernetes.images.repository: the release tarball's URL and a pause of its own would be unused.
       return {
         ...dockerRepo,
-        "containerd.sandboxImage": {
-          value: `${ALIYUN_K8S}/pause:${pauseTag}`,
-          note: ["cn: the pause image from aliyun's copy of registry.k8s.io, same tag as bake's default."],
-        },
+        ...(kubernetes
+          ? kubernetesMirrors(distro)
+          : {
+              "containerd.sandboxImage": {
+                value: `${ALIYUN_K8S}/pause:${pauseTag}`,
+                note: ["cn: the pause image from aliyun's copy of registry.k8s.io, same tag as bake's default."],
+              },
+            }),
         "containerd.registries": {
           value: {
             "registry.k8s.io": { mirrors: [{ url: `https://${ALIYUN_K8S.replace("/", "/v2/")}`, overridePath: true }] },
@@ -64,14 +108,18 @@ export function profileValues(profile: Profile, distro: Distro): Record<string, 
             "cn: the build pulls the pause image through these settings, so an unreachable registry or mirror fails it.",
           ],
         },
-        "crictl.url": {
-          value: `${GITHUB_PROXY}${crictlReleaseUrl(defaults.crictl.version, defaults.arch)}`,
-          note: [
-            `cn: crictl ${defaults.crictl.version} (${defaults.arch}) from GitHub through a public proxy. Any GitHub proxy (or your own`,
-            "copy of the file) is safe to use here: bake checks the download against its built-in sha256",
-            "for this version and arch and refuses anything else. Changing crictl.version or arch? Change this URL too.",
-          ],
-        },
+        ...(kubernetes
+          ? {}
+          : {
+              "crictl.url": {
+                value: `${GITHUB_PROXY}${crictlReleaseUrl(defaults.crictl.version, defaults.arch)}`,
+                note: [
+                  `cn: crictl ${defaults.crictl.version} (${defaults.arch}) from GitHub through a public proxy. Any GitHub proxy (or your own`,
+                  "copy of the file) is safe to use here: bake checks the download against its built-in sha256",
+                  "for this version and arch and refuses anything else. Changing crictl.version or arch? Change this URL too.",
+                ],
+              },
+            }),
       };
     }
   }

@@ -17,8 +17,11 @@ export function crictlRules(spec: NodeSpec, raw: Record<string, unknown>): RuleF
   if (cr.install === "release" && cr.sha256 !== "" && builtIn && cr.sha256 !== builtIn && cr.url === "") {
     error(["crictl", "sha256"], `does not match the published checksum of crictl ${cr.version} for ${spec.arch}`);
   }
-  if (cr.install !== "release" && (raw.crictl as Record<string, unknown> | undefined)?.sha256) {
-    warn(["crictl", "sha256"], `is unused with crictl.install: ${cr.install}`);
+  // kubernetes.enabled switches install to package: a url or sha256 written for the tarball would be silently unused.
+  for (const key of ["url", "sha256"] as const) {
+    if (cr.install !== "release" && (raw.crictl as Record<string, unknown> | undefined)?.[key]) {
+      warn(["crictl", key], `is unused with crictl.install: ${cr.install}`);
+    }
   }
   return out;
 }
