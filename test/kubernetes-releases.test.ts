@@ -71,7 +71,7 @@ describe("the containerd major a minor supports", () => {
     expect(p.spec.containerd).toMatchObject({ source: "docker", version: "2" });
     expect(p.configVersion).toBe(3);
     expect(stepRun(debian13(), "install-containerd")).toContain("'containerd.io=2.*'");
-    expect(p.files.map((f) => f.path)).toContain("/etc/apt/sources.list.d/docker.sources");
+    expect(p.files.map((f) => f.path)).toContain("/var/lib/bake/docker.sources");
     expect(findings(debian13())).toEqual([]);
     // 1.35 still lists containerd 1.7.28+: trixie's own stays.
     expect(planFor(debian13({ kubernetes: { version: "1.35" } })).spec.containerd).toMatchObject({
