@@ -69,8 +69,8 @@ describe("sudo crictl", () => {
 });
 
 describe("host-tools: what a minimal image may lack", () => {
-  it("comes first and names only the packages of commands the plan runs, by family", () => {
-    expect(stepIds({})[0]).toBe("host-tools");
+  it("comes first after the system check and names only the packages of commands the plan runs, by family", () => {
+    expect(stepIds({}).slice(0, 2)).toEqual(["system", "host-tools"]);
     expect(String(stepOf({ distro: "rocky8" }, "host-tools")!.run)).toBe(
       "bake_install_missing_tools modprobe=kmod curl tar sysctl=procps-ng",
     );
@@ -95,7 +95,7 @@ describe("proxy for bake's own installs and downloads", () => {
 
   it("exports containerd.proxy, lower-case, before the first package install", () => {
     const ids = stepIds({ containerd: { proxy } });
-    expect(ids.slice(0, 2)).toEqual(["proxy", "host-tools"]);
+    expect(ids.slice(0, 3)).toEqual(["system", "proxy", "host-tools"]);
     expect(String(stepOf({ containerd: { proxy } }, "proxy")!.run)).toBe(
       "export http_proxy=http://user:secret@proxy.local:3128 https_proxy=http://proxy.local:3129 no_proxy=localhost,.internal,10.0.0.0/8",
     );

@@ -26,6 +26,7 @@ import { describe, expect, it } from "vitest";
 import { plan, renderPackerScript, validateSpec, type SpecInput } from "../src/index.js";
 import { DEFAULT_KUBERNETES_VERSION, RELEASES } from "../src/capabilities/kubernetes/releases.js";
 import { KUBERNETES_STEPS_LAST } from "./helpers.js";
+import { MACHINE, OS_RELEASE, unameSaying } from "./support/os-release.js";
 import { BOXES, cgroupV2, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
 import {
   LOG,
@@ -196,6 +197,11 @@ async function provision(name: string, input: SpecInput, data: Record<string, st
   }
   for (const [file, content] of Object.entries(data)) writeFileSync(join(layer, "stub-data", file), content);
   writeFileSync(join(layer, "etc/fstab"), FSTAB);
+  // The spec's system, which bake's first step checks: the host's os-release and machine are not it.
+  writeFileSync(join(layer, "etc/os-release"), OS_RELEASE[p.spec.distro]);
+  writeFileSync(join(layer, "usr/local/sbin/uname"), `#!/bin/bash\n${unameSaying(MACHINE[p.spec.arch])}\n`, {
+    mode: 0o755,
+  });
   // A cgroup v2 node.
   cgroupV2(layer, true);
   if (p.distro.family === "el") writeFileSync(join(layer, "etc/selinux/config"), SELINUX_CONFIG);
@@ -232,6 +238,7 @@ describe.skipIf(!overlayRootAvailable())(
       const first = await box.run();
       expect(first.code, first.output).toBe(0);
       expect(stepOrder(first.output)).toEqual([
+        "system",
         "write-files",
         "host-tools",
         "kernel-modules",

@@ -69,11 +69,13 @@ describe("Packer script", () => {
     }
   });
 
-  it("runs the same steps as the cloud-init provisioner, after writing the files", () => {
+  it("runs the same steps as the cloud-init provisioner, writing the files after the system check", () => {
     const { userData, script } = renderBoth({});
     const provisioner = writeFilesOf(userData).find((w) => w.path === "/usr/local/sbin/bake-provision")!.content;
     const stepsOf = (s: string) => [...s.matchAll(/^bake_step \S+ (\S+) /gm)].map((m) => m[1]);
-    expect(stepsOf(script)).toEqual(["write-files", ...stepsOf(provisioner)]);
+    const [systemCheck, ...rest] = stepsOf(provisioner);
+    expect(systemCheck).toBe("system");
+    expect(stepsOf(script)).toEqual([systemCheck, "write-files", ...rest]);
     expect(stepsOf(provisioner).at(-1)).toBe("verify");
   });
 
@@ -84,7 +86,7 @@ describe("Packer script", () => {
       { crictl: { install: "none" as const } },
     ]) {
       for (const script of [renderBoth(input).script, renderBoth(input).userData]) {
-        const defined = [...script.matchAll(/^ *(bake_[a-z0-9_]+)\(\) \{/gm)].map((m) => m[1]!);
+        const defined = [...script.matchAll(/^ *(bake_[a-z0-9_]+)\(\) [{(]/gm)].map((m) => m[1]!);
         const used = new Set([...script.matchAll(/\b(bake_[a-z0-9_]+)\b/g)].map((m) => m[1]!));
         for (const name of defined)
           expect(

@@ -44,6 +44,7 @@ import { plan, renderPackerScript, SpecError, validateSpec, type Plan, type Spec
 import { renderProvisionScript } from "../src/emit/provision-script.js";
 import { MARKER, specWithField, specWithFields, FIELDS } from "./support/hostile.js";
 import { BOXES, cgroupV2, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
+import { MACHINE, OS_RELEASE, unameSaying } from "./support/os-release.js";
 import { LOG, rpmQuery, SHOW_CONTAINERD, SYSCTL, SYSTEMCTL_SHOW, withPackageVersion } from "./support/stubs.js";
 
 const CASES = Number(process.env.BAKE_SANDBOX_CASES ?? 30);
@@ -160,7 +161,13 @@ const proxyEnvSeen = (upper: string) => stubRecords(upper, "proxy-env").map((r) 
 
 const sha = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
 
-async function provision(name: string, p: Plan, overrides: Record<string, string> = {}) {
+/** The system the root shows: its os-release and what uname -m says (by default the spec's own). */
+interface System {
+  osRelease?: string;
+  machine?: string;
+}
+
+async function provision(name: string, p: Plan, overrides: Record<string, string> = {}, system: System = {}) {
   const dir = mkdtempSync(join(BOXES, `bake-sandbox-${name}-`));
   const layer = join(dir, "layer");
   const upper = join(dir, "upper");
@@ -179,6 +186,14 @@ async function provision(name: string, p: Plan, overrides: Record<string, string
     );
     chmodSync(join(layer, "usr/local/sbin", command), 0o755);
   }
+  // Not logged with the other stubs: uname is no command of the node's, only the check of its machine.
+  writeFileSync(
+    join(layer, "usr/local/sbin/uname"),
+    `#!/bin/bash\n${unameSaying(system.machine ?? MACHINE[p.spec.arch])}\n`,
+  );
+  chmodSync(join(layer, "usr/local/sbin/uname"), 0o755);
+  mkdirSync(join(layer, "etc"), { recursive: true });
+  writeFileSync(join(layer, "etc/os-release"), system.osRelease ?? OS_RELEASE[p.spec.distro]);
   writeFileSync(join(layer, "stub-data/crictl.tar.gz"), tarball);
   // what the package manager reports of containerd's package once installed
   writeFileSync(join(layer, "stub-data/containerd-version"), p.configVersion === 2 ? "1.7.99" : "2.2.99");
@@ -734,6 +749,59 @@ esac`;
     expect(result.output).not.toContain("is held");
     expect(readFileSync(join(box.upper, "stub/holds"), "utf8")).toBe("");
     rmSync(join(box.upper, ".."), { recursive: true, force: true });
+  });
+});
+
+describe.skipIf(!available)("a provisioner started on another system stops in its first step", () => {
+  const rocky9 = () => forSandbox({ distro: "rocky9", arch: "amd64" })!;
+  /** Runs rocky9/amd64's script on `system`; what it wrote besides bake's log and status. */
+  async function runOn(name: string, system: System, env = "") {
+    const box = await provision(name, rocky9(), {}, system);
+    if (env !== "")
+      writeFileSync(join(box.layer, "bake-provision.sh"), `export ${env}\n${renderPackerScript(rocky9())}`);
+    const result = await box.again();
+    const written = [...filesUnder(box.upper).keys()].filter((f) => !ignored(f) && !f.startsWith("/var/lib/bake/"));
+    rmSync(join(box.upper, ".."), { recursive: true, force: true });
+    return { ...result, written };
+  }
+
+  it("rocky9's script on Ubuntu stops in step 1, naming both, before it writes a file or installs a package", async () => {
+    const r = await runOn("on-ubuntu", { osRelease: OS_RELEASE.ubuntu2404 });
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain("bake: [1/13] system: rocky9/amd64");
+    expect(r.output).toContain("bake: for rhel 9 x86_64, not Ubuntu 24.04.1 LTS x86_64; BAKE_ANY_SYSTEM=1 goes on");
+    expect(r.output).toContain("bake: FAILED in step 'system'");
+    expect(r.written).toEqual([]);
+  });
+
+  it("an amd64 script where uname -m says aarch64 stops in step 1, naming both", async () => {
+    const r = await runOn("on-aarch64", { machine: "aarch64" });
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain("bake: for rhel 9 x86_64, not Rocky Linux 9.6 aarch64; BAKE_ANY_SYSTEM=1 goes on");
+    expect(r.output).toContain("bake: FAILED in step 'system'");
+  });
+
+  it("rocky9's script runs on AlmaLinux 9 and on RHEL 9, whose output is the same", async () => {
+    for (const osRelease of [OS_RELEASE.alma9, OS_RELEASE.rhel9]) {
+      const r = await runOn("on-alma", { osRelease });
+      expect(r.output).not.toContain("BAKE_ANY_SYSTEM");
+      expect(r.code, r.output).toBe(0);
+    }
+  });
+
+  it("a script for Rocky 9 stops on Rocky 8 and on Fedora", async () => {
+    const fedora = 'NAME="Fedora Linux"\nID=fedora\nVERSION_ID=42\nPRETTY_NAME="Fedora Linux 42"\n';
+    for (const osRelease of [OS_RELEASE.rocky8, fedora]) {
+      const r = await runOn("on-other-el", { osRelease });
+      expect(r.code).not.toBe(0);
+      expect(r.output).toContain("bake: FAILED in step 'system'");
+    }
+  });
+
+  it("BAKE_ANY_SYSTEM=1 lets it run anyway, still naming both", async () => {
+    const r = await runOn("any-system", { osRelease: OS_RELEASE.ubuntu2404, machine: "aarch64" }, "BAKE_ANY_SYSTEM=1");
+    expect(r.output).toContain("bake: for rhel 9 x86_64, not Ubuntu 24.04.1 LTS aarch64; BAKE_ANY_SYSTEM=1 goes on");
+    expect(r.code, r.output).toBe(0);
   });
 });
 

@@ -15,6 +15,8 @@ const DEFAULT_USER_DATA_GOAL_BYTES = 8192;
 // the package install ~730, the verify checks side by side ~610, no modprobe of loaded modules ~120, less
 // ~250 of compacted helpers (14,274 bytes on 2026-11-27). 14.5 KiB since the CNI plugin dirs in config.toml
 // and their checks (~180 bytes, 14,486 on 2026-12-06): without them no pod starts on Debian 13 (issue 27).
+// Then resume's drop-in (+328), apt's key and lock handling (+211) and the first step's check of
+// os-release and uname -m (~+330): 15,35x on 2026-12-06.
 const DEFAULT_USER_DATA_CEILING_BYTES = 15488;
 
 describe("size limits", () => {

@@ -49,8 +49,12 @@ const variants: [string, SpecInput][] = [
   ],
 ];
 
+// Every check but SC1091 (info: a sourced file not followed), for the machine's /etc/os-release.
 function shellcheck(script: string): string {
-  const r = spawnSync("shellcheck", ["--shell=bash", "--severity=style", "-"], { input: script, encoding: "utf8" });
+  const r = spawnSync("shellcheck", ["--shell=bash", "--severity=style", "--exclude=SC1091", "-"], {
+    input: script,
+    encoding: "utf8",
+  });
   return r.status === 0 ? "" : r.stdout + r.stderr;
 }
 

@@ -24,6 +24,7 @@ const el = (plan: Plan) => plan.distro.family === "el";
 // of the names it did not find (rpm's query.c adds one per name).
 const LIBRARY: LibraryPart[] = [
   { file: "emit/run.sh" },
+  { file: "capabilities/distro/system-check.sh" },
   { file: "capabilities/crictl/release-tarball.sh" },
   { file: "capabilities/packages/el.sh", when: el },
   { file: "capabilities/packages/debian.sh", when: (plan) => !el(plan) },

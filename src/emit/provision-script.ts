@@ -25,10 +25,13 @@ const LIBRARY_END = /^(bake_write_files\(\) \{|echo running > )/;
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 export function renderProvisionScript(plan: Plan, embedFiles: boolean): string {
+  // The files go in after the first step, the system check: none is written on the wrong system.
+  const [systemCheck, ...rest] = plan.steps;
   const steps = embedFiles
     ? [
+        systemCheck!,
         { id: "write-files", title: `write ${plan.files.length} config files`, run: sh`bake_write_files` },
-        ...plan.steps,
+        ...rest,
       ]
     : plan.steps;
   const main = lines(

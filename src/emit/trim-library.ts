@@ -1,7 +1,8 @@
 // The provisioner's function library serves every plan; a plan calls only part
 // of it. Trimming it keeps user-data within cloud size limits.
 
-const DEFINITION = /^(bake_[a-z0-9_]+)\(\) \{/;
+// A body in braces, or in parentheses (a subshell: bake_system_is keeps os-release's variables to itself).
+const DEFINITION = /^(bake_[a-z0-9_]+)\(\) [{(]/;
 // Each whole word starting bake_: a name is mentioned on a line exactly when it is one of them.
 const MENTION = /(?<!\w)bake_\w*/g;
 
@@ -55,7 +56,7 @@ function functionBlocks(lines: string[], limit: number): Block[] {
     let start = i;
     while (start > 0 && lines[start - 1]!.startsWith("# ") && !lines[start - 1]!.startsWith("# ----")) start--;
     let end = i;
-    if (!lines[i]!.endsWith("}")) while (end < limit && lines[end] !== "}") end++;
+    if (!/[})]$/.test(lines[i]!)) while (end < limit && lines[end] !== "}") end++;
     out.push({ name, start, end: end + 1 });
     i = end;
   }

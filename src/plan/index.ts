@@ -5,6 +5,7 @@ import { containerdPackage, containerdPackageName } from "../capabilities/contai
 import type { NodeSpec } from "../schema/node-spec.js";
 import { containerdConfig } from "../capabilities/containerd/plan.js";
 import { crictl } from "../capabilities/crictl/plan.js";
+import { systemCheckStep } from "../capabilities/distro/plan.js";
 import { hostToolsStep } from "../capabilities/host-tools/plan.js";
 import { kernel, sysctl } from "../capabilities/kernel/plan.js";
 import { kubernetes, kubernetesRepo } from "../capabilities/kubernetes/plan.js";
@@ -50,7 +51,7 @@ export function plan(spec: NodeSpec): Plan {
   const reboot = contributions.find((c) => c.reboot)?.reboot;
   const verify = verifyStep(checks, reboot);
   const tools = hostToolsStep(context.distro, [...background, ...steps, verify]);
-  const first = [proxyStep(spec), tools].filter((s): s is PlannedStep => s !== undefined);
+  const first = [systemCheckStep(spec), proxyStep(spec), tools].filter((s): s is PlannedStep => s !== undefined);
   return { ...context, files, steps: [...first, ...background, ...steps, verify], ...(reboot && { reboot }) };
 }
 

@@ -281,6 +281,49 @@ describe("rocky9 provisioner against repos that must fail", () => {
   });
 });
 
+// bake's first step reads the root's /etc/os-release (Rocky's, root.ts) and uname -m (a stub).
+describe("rocky9 provisioner on another system: it stops in its first step, before dnf runs or a file is written", () => {
+  /** rocky9's script on a Rocky `releasever` root whose uname -m says `machine`. */
+  async function runOn(releasever: 8 | 9, machine?: string) {
+    const d = defaultRepo("rocky9");
+    const script = render("rocky9", { baseurl: local(d.baseurl), gpgkey: local(d.gpgkey) });
+    const root = makeRoot(`other-system-${releasever}-${machine ?? "x86_64"}`, {
+      releasever,
+      osRepo: {
+        baseurl: `${server.origin}/rocky/$releasever/AppStream/$basearch/os`,
+        gpgkey: `${server.origin}/rocky/RPM-GPG-KEY-Rocky`,
+      },
+      ...(machine && { machine }),
+    });
+    try {
+      const r = await root.provision(script);
+      const written = [...filesIn(root.upper).keys()].filter((f) => !bookkeeping(f) && !f.startsWith("/var/lib/bake/"));
+      return { ...r, written, containerd: await root.rpmQuery("containerd.io") };
+    } finally {
+      root.remove();
+    }
+  }
+
+  it("on Rocky 8: names rocky9's system and Rocky 8's", async () => {
+    const r = await runOn(8);
+    expect(r.code, r.output).toBe(1);
+    expect(r.output).toMatch(/^bake: \[1\/\d+\] system: rocky9\/amd64$/m);
+    expect(r.output).toContain("bake: for rhel 9 x86_64, not Rocky Linux 8.10 x86_64; BAKE_ANY_SYSTEM=1 goes on");
+    expect(r.output).toContain("bake: FAILED in step 'system' (exit 1)");
+    expect(r.output).not.toContain("[2/");
+    expect(r.written).toEqual([]);
+    expect(r.containerd).toEqual(["package containerd.io is not installed"]);
+  });
+
+  it("on an aarch64 machine: names the spec's x86_64 and the machine's aarch64", async () => {
+    const r = await runOn(9, "aarch64");
+    expect(r.code, r.output).toBe(1);
+    expect(r.output).toContain("bake: for rhel 9 x86_64, not Rocky Linux 9.6 aarch64; BAKE_ANY_SYSTEM=1 goes on");
+    expect(r.output).toContain("bake: FAILED in step 'system' (exit 1)");
+    expect(r.written).toEqual([]);
+  });
+});
+
 describe("rocky9 provisioner on a proxied network and a minimal image", () => {
   it("dnf reaches docker's repo through containerd.proxy: the repo host resolves only through the proxy", async () => {
     const proxy = await startLoggingProxy();

@@ -31,6 +31,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { OS_RELEASE } from "../support/os-release.js";
 import { BOXES, cgroupV2, runInOverlayRoot } from "../support/overlay-root.js";
 import { SHOW_CONTAINERD, SYSCTL } from "../support/stubs.js";
 import { EL10_KERNEL, GNU_TAR_IN_ROOT } from "./repo.js";
@@ -56,7 +57,7 @@ esac`,
   // The kernel of an EL10 image (only EL10's plan asks), not the host's; /stub/kernel overrides it.
   uname: `case "$1" in
   -r) cat /stub/kernel 2>/dev/null || echo "${EL10_KERNEL}.x86_64" ;;
-  -m) echo x86_64 ;;
+  -m) cat /stub/machine 2>/dev/null || echo x86_64 ;;
   *) exec /usr/bin/uname "$@" ;;
 esac`,
   // what a reboot would boot with: the arguments bake gave every kernel
@@ -110,6 +111,8 @@ export interface RootOptions {
   cgroupV1?: boolean;
   /** The unit's OOMScoreAdjust, what /proc/<MainPID>/oom_score_adj shows. */
   oomScoreAdj?: number;
+  /** What uname -m says, when not x86_64: a machine of another arch. */
+  machine?: string;
 }
 
 export function makeRoot(name: string, opts: RootOptions): ElRoot {
@@ -128,6 +131,9 @@ export function makeRoot(name: string, opts: RootOptions): ElRoot {
     chmodSync(join(layer, path), mode);
   };
   put("/etc/rpm/macros", "%_dbpath /var/lib/rpm\n");
+  // Rocky's, which bake's first step checks (the host's is Debian's); alma and rhel scripts run on it too.
+  put("/etc/os-release", OS_RELEASE[`rocky${opts.releasever}`]);
+  if (opts.machine) put("/stub/machine", `${opts.machine}\n`);
   put("/etc/dnf/dnf.conf", ROCKY_DNF_CONF);
   put("/etc/dnf/vars/releasever", `${opts.releasever}\n`);
   put(

@@ -71,6 +71,12 @@ bake_download() {
 bake_background() { "$@" > "$BAKE_STATE/$BAKE_STEP.log" 2>&1 & echo $! > "$BAKE_STATE/$BAKE_STEP.pid"; }
 bake_joined() { wait "$(<"$BAKE_STATE/$1.pid")" || { BAKE_STEP=$1; cat "$BAKE_STATE/$1.log" >&2; return 1; }; rm "$BAKE_STATE/$1".*; }
 
+# Stops unless this is the system the script is for: $1 is os-release's ID or a
+# word of its ID_LIKE, $2 its VERSION_ID, that version's major, or its codename
+# (Debian testing has no VERSION_ID), and $3 what uname -m says. One glob over
+# " IDs  versions machine", in that order; the two spaces leave a matched last
+# ID its own. When not, it names both; BAKE_ANY_SYSTEM=1 then goes on.
+bake_system_is() ( . /etc/os-release; set +u; m=$(uname -m); [[ " $ID $ID_LIKE  $VERSION_ID. $VERSION_CODENAME. $m" = *" $1 "*" $2."*" $3" ]] || { echo "bake: for $*, not $PRETTY_NAME $m; BAKE_ANY_SYSTEM=1 goes on" >&2; [[ $BAKE_ANY_SYSTEM = 1 ]]; } )
 # Binaries from release tarballs, e.g. crictl. bake_fetch_in_background URL
 # SHA256 BINARY downloads the tarball and unpacks BINARY's namesake beside it,
 # as BINARY.new, overlapping the package install; bake_install_tarball_binary
@@ -411,30 +417,32 @@ BAKE_EOF
 }
 
 echo running > "$BAKE_STATE/status"
-bake_step 1/10 write-files 'write 5 config files'
+bake_step 1/11 system debian13/amd64
+bake_system_is debian 13 x86_64
+bake_step 2/11 write-files 'write 5 config files'
 bake_write_files
-bake_step 2/10 host-tools 'install what is missing of: kmod tar procps'
+bake_step 3/11 host-tools 'install what is missing of: kmod tar procps'
 bake_install_missing_tools modprobe=kmod tar sysctl=procps
-bake_step 3/10 kernel-modules 'load kernel modules in the background'
+bake_step 4/11 kernel-modules 'load kernel modules in the background'
 bake_background bake_load_modules overlay br_netfilter
-bake_step 4/10 fetch-crictl 'download crictl v1.35.0 in the background'
+bake_step 5/11 fetch-crictl 'download crictl v1.35.0 in the background'
 bake_fetch_in_background https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.35.0/crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 /usr/local/bin/crictl
-bake_step 5/10 install-containerd 'install containerd=1.7.*; remove podman, buildah'
+bake_step 6/11 install-containerd 'install containerd=1.7.*; remove podman, buildah'
 BAKE_PKG_REPO='debian13'\''s own'
 bake_pkg_install --allow-change-held-packages 'containerd=1.7.*' podman- buildah-
 bake_apt_mark hold containerd runc
-bake_step 6/10 sysctl 'apply sysctl settings'
+bake_step 7/11 sysctl 'apply sysctl settings'
 bake_joined kernel-modules
 sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
-bake_step 7/10 check-containerd 'check containerd is 1.x (config.toml schema version 2, CNI bin_dir) and config.toml is bake'\''s'
+bake_step 8/11 check-containerd 'check containerd is 1.x (config.toml schema version 2, CNI bin_dir) and config.toml is bake'\''s'
 bake_containerd_major_is 1 2 containerd bin_dir
 bake_file_is /etc/containerd/config.toml 1c6bc0f93a51a7f83fb9ad1a00a4e0f6c103581ff494f25e2ab44d5ac59553cc
-bake_step 8/10 start-containerd 'enable containerd; restart it if its config changed'
+bake_step 9/11 start-containerd 'enable containerd; restart it if its config changed'
 bake_start_containerd_once /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
-bake_step 9/10 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
+bake_step 10/11 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
 bake_install_tarball_binary fetch-crictl /usr/local/bin/crictl
 bake_link_into_usr_bin /usr/local/bin/crictl
-bake_step 10/10 verify 'check the node (17 checks)'
+bake_step 11/11 verify 'check the node (17 checks)'
 bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox_image=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d bin_dir=/opt/cni/bin
 bake_check 'the CRI plugin answers crictl info' bake_cri_answers
 bake_check 'sudo finds crictl' bake_sudo_finds crictl

@@ -71,6 +71,12 @@ bake_download() {
 bake_background() { "$@" > "$BAKE_STATE/$BAKE_STEP.log" 2>&1 & echo $! > "$BAKE_STATE/$BAKE_STEP.pid"; }
 bake_joined() { wait "$(<"$BAKE_STATE/$1.pid")" || { BAKE_STEP=$1; cat "$BAKE_STATE/$1.log" >&2; return 1; }; rm "$BAKE_STATE/$1".*; }
 
+# Stops unless this is the system the script is for: $1 is os-release's ID or a
+# word of its ID_LIKE, $2 its VERSION_ID, that version's major, or its codename
+# (Debian testing has no VERSION_ID), and $3 what uname -m says. One glob over
+# " IDs  versions machine", in that order; the two spaces leave a matched last
+# ID its own. When not, it names both; BAKE_ANY_SYSTEM=1 then goes on.
+bake_system_is() ( . /etc/os-release; set +u; m=$(uname -m); [[ " $ID $ID_LIKE  $VERSION_ID. $VERSION_CODENAME. $m" = *" $1 "*" $2."*" $3" ]] || { echo "bake: for $*, not $PRETTY_NAME $m; BAKE_ANY_SYSTEM=1 goes on" >&2; [[ $BAKE_ANY_SYSTEM = 1 ]]; } )
 # Binaries from release tarballs, e.g. crictl. bake_fetch_in_background URL
 # SHA256 BINARY downloads the tarball and unpacks BINARY's namesake beside it,
 # as BINARY.new, overlapping the package install; bake_install_tarball_binary
@@ -383,34 +389,36 @@ BAKE_EOF
 }
 
 echo running > "$BAKE_STATE/status"
-bake_step 1/12 write-files 'write 6 config files'
+bake_step 1/13 system rocky10/amd64
+bake_system_is rhel 10 x86_64
+bake_step 2/13 write-files 'write 6 config files'
 bake_write_files
-bake_step 2/12 host-tools 'install what is missing of: curl tar kmod procps-ng'
+bake_step 3/13 host-tools 'install what is missing of: curl tar kmod procps-ng'
 bake_install_missing_tools curl tar modprobe=kmod modinfo=kmod sysctl=procps-ng
-bake_step 3/12 fetch-crictl 'download crictl v1.35.0 in the background'
+bake_step 4/13 fetch-crictl 'download crictl v1.35.0 in the background'
 bake_fetch_in_background https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.35.0/crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 /usr/local/bin/crictl
-bake_step 4/12 kernel-modules 'install kernel-modules-extra for the running kernel if a module is missing; load kernel modules in the background'
+bake_step 5/13 kernel-modules 'install kernel-modules-extra for the running kernel if a module is missing; load kernel modules in the background'
 bake_modules_package kernel-modules-extra overlay br_netfilter
 bake_background bake_load_modules overlay br_netfilter
-bake_step 5/12 remove-packages 'remove podman, buildah'
+bake_step 6/13 remove-packages 'remove podman, buildah'
 bake_pkg_remove podman buildah
-bake_step 6/12 install-containerd 'install containerd.io-2.*'
+bake_step 7/13 install-containerd 'install containerd.io-2.*'
 BAKE_PKG_REPO='docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS'\''s'
 bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-2.*'
-bake_step 7/12 sysctl 'apply sysctl settings'
+bake_step 8/13 sysctl 'apply sysctl settings'
 bake_joined kernel-modules
 sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
-bake_step 8/12 check-containerd 'check containerd is 2.[1-9].x (config.toml schema version 3, CNI bin_dirs) and config.toml is bake'\''s'
+bake_step 9/13 check-containerd 'check containerd is 2.[1-9].x (config.toml schema version 3, CNI bin_dirs) and config.toml is bake'\''s'
 bake_containerd_major_is '2.[1-9]' 3 containerd.io bin_dirs
 bake_file_is /etc/containerd/config.toml fc9a8960c484a3db85be3290c47fce5cc5ec868edab4b3e37a8c47ae9bb5f6fd
-bake_step 9/12 selinux-labels 'restore the SELinux labels of /etc/containerd'
+bake_step 10/13 selinux-labels 'restore the SELinux labels of /etc/containerd'
 bake_selinux_restore /etc/containerd
-bake_step 10/12 start-containerd 'enable containerd; restart it if its config changed'
+bake_step 11/13 start-containerd 'enable containerd; restart it if its config changed'
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
-bake_step 11/12 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
+bake_step 12/13 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
 bake_install_tarball_binary fetch-crictl /usr/local/bin/crictl
 bake_link_into_usr_bin /usr/local/bin/crictl
-bake_step 12/12 verify 'check the node (16 checks)'
+bake_step 13/13 verify 'check the node (16 checks)'
 bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d bin_dirs=/opt/cni/bin
 bake_check 'the CRI plugin answers crictl info' bake_cri_answers
 bake_check 'sudo finds crictl' bake_sudo_finds crictl

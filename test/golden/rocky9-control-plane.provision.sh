@@ -61,6 +61,13 @@ bake_retry() {
 bake_background() { "$@" > "$BAKE_STATE/$BAKE_STEP.log" 2>&1 & echo $! > "$BAKE_STATE/$BAKE_STEP.pid"; }
 bake_joined() { wait "$(<"$BAKE_STATE/$1.pid")" || { BAKE_STEP=$1; cat "$BAKE_STATE/$1.log" >&2; return 1; }; rm "$BAKE_STATE/$1".*; }
 
+# Stops unless this is the system the script is for: $1 is os-release's ID or a
+# word of its ID_LIKE, $2 its VERSION_ID, that version's major, or its codename
+# (Debian testing has no VERSION_ID), and $3 what uname -m says. One glob over
+# " IDs  versions machine", in that order; the two spaces leave a matched last
+# ID its own. When not, it names both; BAKE_ANY_SYSTEM=1 then goes on.
+bake_system_is() ( . /etc/os-release; set +u; m=$(uname -m); [[ " $ID $ID_LIKE  $VERSION_ID. $VERSION_CODENAME. $m" = *" $1 "*" $2."*" $3" ]] || { echo "bake: for $*, not $PRETTY_NAME $m; BAKE_ANY_SYSTEM=1 goes on" >&2; [[ $BAKE_ANY_SYSTEM = 1 ]]; } )
+
 # None of the packages $@ is installed: one rpm call for all of them, as each
 # costs a tenth of a second or more under emulation. rpm -q exits with the count
 # of names not installed; when that is not all of them, its lines name the installed.
@@ -490,40 +497,42 @@ BAKE_EOF
 }
 
 echo running > "$BAKE_STATE/status"
-bake_step 1/17 write-files 'write 7 config files'
+bake_step 1/18 system rocky9/amd64
+bake_system_is rhel 9 x86_64
+bake_step 2/18 write-files 'write 7 config files'
 bake_write_files
-bake_step 2/17 host-tools 'install what is missing of: kmod procps-ng'
+bake_step 3/18 host-tools 'install what is missing of: kmod procps-ng'
 bake_install_missing_tools modprobe=kmod sysctl=procps-ng
-bake_step 3/17 kernel-modules 'load kernel modules in the background'
+bake_step 4/18 kernel-modules 'load kernel modules in the background'
 bake_background bake_load_modules overlay br_netfilter
-bake_step 4/17 remove-packages 'remove podman, buildah'
+bake_step 5/18 remove-packages 'remove podman, buildah'
 bake_pkg_remove podman buildah
-bake_step 5/17 install-containerd 'install containerd.io-2.*'
+bake_step 6/18 install-containerd 'install containerd.io-2.*'
 BAKE_PKG_REPO='docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS'\''s'
 bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-2.*'
-bake_step 6/17 sysctl 'apply sysctl settings'
+bake_step 7/18 sysctl 'apply sysctl settings'
 bake_joined kernel-modules
 sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
-bake_step 7/17 check-containerd 'check containerd is 2.[1-9].x (config.toml schema version 3, CNI bin_dirs) and config.toml is bake'\''s'
+bake_step 8/18 check-containerd 'check containerd is 2.[1-9].x (config.toml schema version 3, CNI bin_dirs) and config.toml is bake'\''s'
 bake_containerd_major_is '2.[1-9]' 3 containerd.io bin_dirs
 bake_file_is /etc/containerd/config.toml 7e8ac5c29a27f1a49dd102fa6cf6115de6bd99898e4278cff8ab116a6647e99c
 bake_step 8/17 selinux-labels 'restore the SELinux labels of /etc/containerd'
 bake_selinux_restore /etc/containerd
-bake_step 9/17 start-containerd 'enable containerd; restart it if its config changed'
+bake_step 10/18 start-containerd 'enable containerd; restart it if its config changed'
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
-bake_step 10/17 kubeadm-tools 'install the host tools kubeadm checks for: conntrack-tools socat iptables-nft iproute-tc ethtool'
+bake_step 11/18 kubeadm-tools 'install the host tools kubeadm checks for: conntrack-tools socat iptables-nft iproute-tc ethtool'
 bake_pkg_install conntrack-tools socat iptables-nft iproute-tc ethtool
 bake_step 11/17 install-kubernetes 'install kubelet-1.37.* kubeadm-1.37.* kubectl-1.37.* cri-tools-1.37.* and hold them'
 bake_pkg_install --disableexcludes=kubernetes 'kubelet-1.37.*' 'kubeadm-1.37.*' 'kubectl-1.37.*' 'cri-tools-1.37.*'
 bake_step 12/17 swap-off 'turn swap off now and for every boot'
 bake_swap_off
-bake_step 13/17 selinux-mode 'SELinux permissive, now and in /etc/selinux/config'
+bake_step 14/18 selinux-mode 'SELinux permissive, now and in /etc/selinux/config'
 bake_selinux_mode permissive
-bake_step 14/17 firewalld 'firewalld, if active: open the control-plane'\''s ports, trust the pod network 10.244.0.0/16'
+bake_step 15/18 firewalld 'firewalld, if active: open the control-plane'\''s ports, trust the pod network 10.244.0.0/16'
 bake_firewalld_open 10.244.0.0/16 6443/tcp 2379-2380/tcp 10250/tcp 10257/tcp 10259/tcp 8472/udp
-bake_step 15/17 enable-kubelet 'enable kubelet (it waits for kubeadm init or join)'
+bake_step 16/18 enable-kubelet 'enable kubelet (it waits for kubeadm init or join)'
 systemctl enable --now kubelet
-bake_step 16/17 pull-images 'pull the images kubeadm needs into containerd'\''s k8s.io namespace'
+bake_step 17/18 pull-images 'pull the images kubeadm needs into containerd'\''s k8s.io namespace'
 bake_pull_images '' '' control-plane
 bake_step 17/17 verify 'check the node (48 checks)'
 bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.2 config_path=/etc/containerd/certs.d bin_dirs=/opt/cni/bin
