@@ -30,6 +30,7 @@ const DISTRO_INFO: Record<Distro, DistroInfo> = {
   debian14: debian("debian14", 14, "forky"),
   ubuntu2204: debian("ubuntu2204", 22, "jammy"),
   ubuntu2404: debian("ubuntu2404", 24, "noble"),
+  ubuntu2604: debian("ubuntu2604", 26, "resolute"),
 };
 
 export function distroInfo(id: Distro): DistroInfo {

@@ -100,6 +100,8 @@ describe("Debian and Ubuntu containerd versions", () => {
     // The updates pockets carry 2.2.x; a 1.7 glob matched only the release pocket (jammy: nothing, noble: 1.7.12).
     ["ubuntu2204", "containerd=2.*"],
     ["ubuntu2404", "containerd=2.*"],
+    // The real package of src:containerd-app, not containerd-stable, which only provides the name.
+    ["ubuntu2604", "containerd=2.*"],
   ] as const)("%s installs %s from the distro's archive on defaults", (distro, wanted) => {
     const install = planFor({ distro }).steps.find((s) => s.id === "install-containerd")!.run.text;
     expect(install).toContain(`'${wanted}'`);
@@ -116,6 +118,9 @@ describe("Debian and Ubuntu containerd versions", () => {
     expect(r.stdout).toMatch(/^ {4}rocky10 +containerd\.io-2\.\* +docker's rhel\/10 repo \(since Docker 28\.5/m);
     expect(r.stdout).toMatch(/^ {4}debian13 +containerd=1\.7\.\* +trixie ships containerd 1\.7\.24/m);
     expect(r.stdout).toMatch(/^ {4}ubuntu2404 +containerd=2\.\* +noble-updates carries containerd 2\.2\.x/m);
+    expect(r.stdout).toMatch(
+      /^ {4}ubuntu2604 +containerd=2\.\* +resolute ships containerd 2\.2\.2 \(package containerd/m,
+    );
     const json = JSON.parse((await runCliAsync(["explain", "containerd.source", "--json"])).stdout) as {
       byDistro: Record<string, { package: string }>;
     }[];

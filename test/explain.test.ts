@@ -28,6 +28,16 @@ describe("bake explain", () => {
     expect(explain("distro", "debian13")[0]!.default).toBe("rocky9");
   });
 
+  it("bake explain distro names the systems each distro's script runs on, which its first step checks", async () => {
+    const r = await bake("explain", "distro");
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}runs on: .*\/etc\/os-release/m);
+    expect(r.stdout).toMatch(/^ {4}rocky9 +rhel 9 +Rocky Linux, AlmaLinux, RHEL 9 \(rhel in ID_LIKE\)$/m);
+    expect(r.stdout).toMatch(/^ {4}debian14 +debian forky +Debian 14 \(forky;/m);
+    expect(r.stdout).toMatch(/^ {4}ubuntu2604 +ubuntu 26\.04 +Ubuntu 26\.04 LTS \(resolute; cgroup v2 only\)$/m);
+    expect(Object.keys(explain("distro", "rocky9")[0]!.systems!)).toEqual([...DISTROS]);
+  });
+
   it("takes a concrete registry host or list index for <host> and []", () => {
     expect(explain("containerd.registries.docker.io.mirrors", "rocky9")[0]!.path).toBe(
       "containerd.registries.<host>.mirrors",

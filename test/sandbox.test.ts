@@ -511,11 +511,13 @@ describe.skipIf(!available)("the containerd package bake installed is held", () 
   // Debian's containerd depends on Debian's runc, held with it; containerd.io bundles runc.
   it.concurrent.each([
     ["debian13", "containerd", ["containerd", "runc"]],
+    // resolute's containerd and runc are real packages (src:containerd-app, src:runc-app), held by name.
+    ["ubuntu2604", "containerd", ["containerd", "runc"]],
     ["ubuntu2404 with docker's containerd.io", "containerd.io", ["containerd.io"]],
   ] as const)("%s: holds %s in dpkg, once however often bake runs", async (label, name, held) => {
-    const input: SpecInput = label.startsWith("debian")
-      ? { distro: "debian13" }
-      : { distro: "ubuntu2404", containerd: { source: "docker" } };
+    const input: SpecInput = label.includes("with docker")
+      ? { distro: "ubuntu2404", containerd: { source: "docker" } }
+      : { distro: label as "debian13" | "ubuntu2604" };
     const p = forSandbox(input)!;
     const box = await provision(`hold-${name}`, p);
     for (const run of [1, 2]) {

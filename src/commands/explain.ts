@@ -2,6 +2,7 @@
 // on the node. The README's configuration reference is generated from the same
 // data (scripts/gen-reference.ts), so the docs follow the code.
 import { defaultContainerd } from "../capabilities/containerd/facts.js";
+import { SYSTEMS } from "../capabilities/distro/systems.js";
 import { distroInfo } from "../distro.js";
 import { closestMatch } from "../report.js";
 import { DEFAULT_DISTRO, defaultOf } from "../input/defaults.js";
@@ -24,6 +25,8 @@ export interface KeyExplanation {
   steps: string[];
   /** For the keys that pick the containerd package: what each distro's defaults install, and why. */
   byDistro?: Partial<Record<Distro, { package: string; why: string }>>;
+  /** For the distro key: the systems each distro's output runs on, which its first step checks. */
+  systems?: Record<Distro, { name: string; osRelease: string }>;
 }
 
 const PACKAGE_KEYS = new Set(["containerd.source", "containerd.version"]);
@@ -50,6 +53,11 @@ function explainKey(key: KeyInfo, distro: Distro): KeyExplanation {
     steps: effects.steps,
     ...(PACKAGE_KEYS.has(key.path) && {
       byDistro: Object.fromEntries(DISTROS.map((d) => [d, defaultContainerd(distroInfo(d))])),
+    }),
+    ...(key.path === "distro" && {
+      systems: Object.fromEntries(
+        DISTROS.map((d) => [d, { name: SYSTEMS[d].name, osRelease: `${SYSTEMS[d].id} ${SYSTEMS[d].version}` }]),
+      ) as Record<Distro, { name: string; osRelease: string }>,
     }),
   };
 }
@@ -112,6 +120,15 @@ export function formatExplanations(items: KeyExplanation[], distro: Distro, colo
           const width = Math.max(...Object.values(item.byDistro).map((d) => d.package.length));
           for (const [d, c] of Object.entries(item.byDistro))
             lines.push(`    ${d.padEnd(11)} ${c.package.padEnd(width)}  ${c.why}`);
+        }
+        if (item.systems) {
+          lines.push(
+            "  runs on:  (the first step checks /etc/os-release: ID or an ID_LIKE word, then VERSION_ID, its",
+            "            major or VERSION_CODENAME; and uname -m; elsewhere it stops, unless BAKE_ANY_SYSTEM=1)",
+          );
+          const width = Math.max(...Object.values(item.systems).map((s) => s.osRelease.length));
+          for (const [d, s] of Object.entries(item.systems))
+            lines.push(`    ${d.padEnd(11)} ${s.osRelease.padEnd(width)}  ${s.name}`);
         }
         lines.push(`  files:    ${item.files.length ? item.files.join(", ") : "(none)"}`);
         lines.push(`  steps:    ${item.steps.length ? item.steps.join(", ") : "(none)"}`);

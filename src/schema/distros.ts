@@ -14,4 +14,5 @@ export const DISTROS = [
   "debian14",
   "ubuntu2204",
   "ubuntu2404",
+  "ubuntu2604",
 ] as const;

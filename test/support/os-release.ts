@@ -4,7 +4,10 @@
 // - Rocky: github.com/Triticum01/Triticum01.github.io, _posts/2023-01-05-Rocky-Linux.md (8.6;
 //   other majors alike, their number in place);
 // - AlmaLinux 9.2: github.com/tsr-hataya/linux-server-text, almalinux9.2_osinfo.md;
-// - Ubuntu 22.04.2: github.com/yorevs/homesetup, docs/misc/linux-releases.md (24.04 alike).
+// - Ubuntu 22.04.2: github.com/yorevs/homesetup, docs/misc/linux-releases.md (24.04 alike);
+// - Ubuntu 26.04 LTS: a captured `cat /etc/os-release` in a public repository (search index id
+//   62460617726): PRETTY_NAME="Ubuntu 26.04 LTS", VERSION_ID="26.04", VERSION_CODENAME=resolute,
+//   ID=ubuntu, ID_LIKE=debian.
 // RHEL's (ID="rhel", ID_LIKE="fedora") and Debian's (forky: no VERSION_ID) were not re-read
 // here; they are stand-ins of that shape.
 import type { Distro } from "../../src/schema/node-spec.js";
@@ -31,6 +34,7 @@ export const OS_RELEASE: Record<Distro, string> = {
   debian14: `PRETTY_NAME="Debian GNU/Linux forky/sid"\nNAME="Debian GNU/Linux"\nVERSION_CODENAME=forky\nID=debian\n`,
   ubuntu2204: ubuntu("22.04", "22.04.2", "jammy"),
   ubuntu2404: ubuntu("24.04", "24.04.1", "noble"),
+  ubuntu2604: ubuntu("26.04", "26.04", "resolute"),
 };
 
 /** A stub of uname whose -m says `machine`; anything else is the real uname's. */

@@ -40,6 +40,20 @@ const DEBIAN_FAMILY: Partial<Record<Distro, ContainerdDefault>> = {
     version: "2",
     why: "noble-updates carries containerd 2.2.x; a 1.7 glob would pick the release pocket's 1.7.12, which an update then replaces with 2.x",
   },
+  // Read 2026-12-06. `containerd` is a real binary package of src:containerd-app in resolute:
+  // packages.ubuntu.com/ru/resolute/s390x/containerd ("containerd (2.2.2-0ubuntu1)", source
+  // containerd-app), packages.ubuntu.com/ca/source/resolute/containerd-app (2.2.2-0ubuntu1.1 in
+  // -security, binary package "containerd"), and its amd64 and arm64 file lists
+  // (/usr/bin/containerd, /usr/share/doc/containerd/). containerd-stable, a second package of the
+  // same containerd, Provides it too (the "virtual package" of packages.ubuntu.com/resolute/all/
+  // containerd); apt installs and holds the real one by that name. Both ship 2.2.2
+  // (ubuntu/ubuntu-release-notes docs/26.04: "The `containerd` packages (`src:containerd-app`,
+  // `src:containerd-stable`) were updated to version 2.2.2").
+  ubuntu2604: {
+    source: "distro",
+    version: "2",
+    why: "resolute ships containerd 2.2.2 (package containerd, src:containerd-app; containerd-stable only provides the name)",
+  },
 };
 
 export function containerdDefault(info: DistroInfo): ContainerdDefault {

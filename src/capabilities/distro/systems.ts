@@ -22,9 +22,15 @@ export interface SystemMatch {
   id: string;
   /** Its VERSION_ID whole, or the part before VERSION_ID's first dot, or its VERSION_CODENAME. */
   version: string;
+  /** The systems, as `bake explain distro` names them. */
+  name: string;
 }
 
-const el = (major: string): SystemMatch => ({ id: "rhel", version: major });
+const el = (major: string): SystemMatch => ({
+  id: "rhel",
+  version: major,
+  name: `Rocky Linux, AlmaLinux, RHEL ${major} (rhel in ID_LIKE)`,
+});
 
 export const SYSTEMS: Record<Distro, SystemMatch> = {
   rocky8: el("8"),
@@ -36,10 +42,13 @@ export const SYSTEMS: Record<Distro, SystemMatch> = {
   rhel8: el("8"),
   rhel9: el("9"),
   rhel10: el("10"),
-  debian13: { id: "debian", version: "13" },
-  debian14: { id: "debian", version: "forky" },
-  ubuntu2204: { id: "ubuntu", version: "22.04" },
-  ubuntu2404: { id: "ubuntu", version: "24.04" },
+  debian13: { id: "debian", version: "13", name: "Debian 13 (trixie)" },
+  debian14: { id: "debian", version: "forky", name: "Debian 14 (forky; testing, which has no VERSION_ID)" },
+  ubuntu2204: { id: "ubuntu", version: "22.04", name: "Ubuntu 22.04 LTS (jammy)" },
+  ubuntu2404: { id: "ubuntu", version: "24.04", name: "Ubuntu 24.04 LTS (noble)" },
+  // Released 2026-04-23; cgroup v1 is gone (systemd 259): ubuntu/ubuntu-release-notes
+  // docs/26.04/summary-for-lts-users.md, read 2026-12-06.
+  ubuntu2604: { id: "ubuntu", version: "26.04", name: "Ubuntu 26.04 LTS (resolute; cgroup v2 only)" },
 };
 
 /** What `uname -m` prints for each spec arch (the kernel's machine name). */

@@ -7,6 +7,9 @@ import type { DistroInfo } from "../../distro.js";
 // ("Verify that you now have the key with the fingerprint 9DC8 5822 ..."), read 2026-12-06.
 export const DOCKER_APT_KEY_FINGERPRINT = "9DC858229FC7DD38854AE2D88D81803C0EBFCD88";
 
+// docker's apt repos have a suite per codename (the distro's, in docker.sources); resolute's is
+// listed on Docker's Ubuntu install page: "Ubuntu Resolute 26.04 (LTS)" (docker/docs
+// content/manuals/engine/install/ubuntu.md, read 2026-12-06).
 /** The OS name docker's repos use: rhel, debian, ubuntu. */
 export function dockerOs(info: DistroInfo): "rhel" | "debian" | "ubuntu" {
   if (info.family === "el") return "rhel";
