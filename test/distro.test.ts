@@ -3,6 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { SpecError, validateSpec } from "../src/index.js";
 import { DISTROS } from "../src/schema/node-spec.js";
+import { defaultContainerd } from "../src/capabilities/containerd/facts.js";
+import { distroInfo } from "../src/distro.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { planFor, ROOT, runCliAsync } from "./helpers.js";
@@ -106,6 +108,22 @@ describe("Debian and Ubuntu containerd versions", () => {
     const install = planFor({ distro }).steps.find((s) => s.id === "install-containerd")!.run.text;
     expect(install).toContain(`'${wanted}'`);
   });
+
+  // Issue 30: one listing showed jammy's arm64 containerd at 1.5.9. That is the release pocket;
+  // jammy-updates and noble-updates carry 2.2.1 for arm64 as for amd64 (sources in
+  // containerd/facts.ts), so arm64 nodes get Ubuntu's 2.x too, not docker's repo nor an error.
+  it.each(["ubuntu2204", "ubuntu2404"] as const)(
+    "%s on arm64 installs Ubuntu's containerd 2.x from the updates pocket, as on amd64",
+    (distro) => {
+      const arm = planFor({ distro, arch: "arm64" });
+      expect(arm.steps.find((s) => s.id === "install-containerd")!.run.text).toContain("'containerd=2.*'");
+      expect(arm.configVersion).toBe(3);
+      expect(arm.files.map((f) => f.path)).not.toContain("/etc/apt/sources.list.d/docker.sources");
+      expect(defaultContainerd(distroInfo(distro)).why).toMatch(
+        /-updates carries containerd 2\.2\.x \(amd64 and arm64\)/,
+      );
+    },
+  );
 
   it("bake explain containerd.version says what each distro gets by default, and why", async () => {
     const r = await runCliAsync(["explain", "containerd.version", "--distro", "ubuntu2204"]);

@@ -30,15 +30,21 @@ const DEBIAN_FAMILY: Partial<Record<Distro, ContainerdDefault>> = {
     why: "trixie ships containerd 1.7.24 and keeps it for the release's life; source: docker gives 2.x, and so does kubernetes on (1.36 and later list no containerd 1.x)",
   },
   debian14: { source: "distro", version: "2", why: "forky ships containerd 2.1.x" },
+  // On arm64 too, read 2026-12-06: packages.ubuntu.com/cs/jammy-updates/arm64/containerd is
+  // "containerd (2.2.1-0ubuntu1~22.04.2) [ports]", and /ca/jammy-updates/admin/containerd lists
+  // amd64, arm64, armhf, ppc64el, riscv64 and s390x. The "arm64 1.5.9-0ubuntu3" of
+  // /ca/jammy/containerd is the release pocket: that page adds the security pocket of the
+  // primary archive (amd64) only. noble-updates likewise: /da/noble-updates/containerd,
+  // 2.2.1-0ubuntu1~24.04.3 for the same six arches.
   ubuntu2204: {
     source: "distro",
     version: "2",
-    why: "jammy-updates carries containerd 2.2.x; only the release pocket has 1.5.9, which is end of life",
+    why: "jammy-updates carries containerd 2.2.x (amd64 and arm64); only the release pocket has 1.5.9, which is end of life",
   },
   ubuntu2404: {
     source: "distro",
     version: "2",
-    why: "noble-updates carries containerd 2.2.x; a 1.7 glob would pick the release pocket's 1.7.12, which an update then replaces with 2.x",
+    why: "noble-updates carries containerd 2.2.x (amd64 and arm64); a 1.7 glob would pick the release pocket's 1.7.12, which an update then replaces with 2.x",
   },
   // Read 2026-12-06. `containerd` is a real binary package of src:containerd-app in resolute:
   // packages.ubuntu.com/ru/resolute/s390x/containerd ("containerd (2.2.2-0ubuntu1)", source
