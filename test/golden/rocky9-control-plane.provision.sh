@@ -516,15 +516,15 @@ sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
 bake_step 8/18 check-containerd 'check containerd is 2.[1-9].x (config.toml schema version 3, CNI bin_dirs) and config.toml is bake'\''s'
 bake_containerd_major_is '2.[1-9]' 3 containerd.io bin_dirs
 bake_file_is /etc/containerd/config.toml 7e8ac5c29a27f1a49dd102fa6cf6115de6bd99898e4278cff8ab116a6647e99c
-bake_step 8/17 selinux-labels 'restore the SELinux labels of /etc/containerd'
+bake_step 9/18 selinux-labels 'restore the SELinux labels of /etc/containerd'
 bake_selinux_restore /etc/containerd
 bake_step 10/18 start-containerd 'enable containerd; restart it if its config changed'
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
 bake_step 11/18 kubeadm-tools 'install the host tools kubeadm checks for: conntrack-tools socat iptables-nft iproute-tc ethtool'
 bake_pkg_install conntrack-tools socat iptables-nft iproute-tc ethtool
-bake_step 11/17 install-kubernetes 'install kubelet-1.37.* kubeadm-1.37.* kubectl-1.37.* cri-tools-1.37.* and hold them'
+bake_step 12/18 install-kubernetes 'install kubelet-1.37.* kubeadm-1.37.* kubectl-1.37.* cri-tools-1.37.* and hold them'
 bake_pkg_install --disableexcludes=kubernetes 'kubelet-1.37.*' 'kubeadm-1.37.*' 'kubectl-1.37.*' 'cri-tools-1.37.*'
-bake_step 12/17 swap-off 'turn swap off now and for every boot'
+bake_step 13/18 swap-off 'turn swap off now and for every boot'
 bake_swap_off
 bake_step 14/18 selinux-mode 'SELinux permissive, now and in /etc/selinux/config'
 bake_selinux_mode permissive
@@ -534,7 +534,7 @@ bake_step 16/18 enable-kubelet 'enable kubelet (it waits for kubeadm init or joi
 systemctl enable --now kubelet
 bake_step 17/18 pull-images 'pull the images kubeadm needs into containerd'\''s k8s.io namespace'
 bake_pull_images '' '' control-plane
-bake_step 17/17 verify 'check the node (48 checks)'
+bake_step 18/18 verify 'check the node (48 checks)'
 bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.2 config_path=/etc/containerd/certs.d bin_dirs=/opt/cni/bin
 bake_check 'the CRI plugin answers crictl info' bake_cri_answers
 bake_check 'sudo finds crictl' bake_sudo_finds crictl
