@@ -328,36 +328,34 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
   };
 
   it("every spec command reads ./bake.yaml when none is named, and says so on stderr (-q silences it)", async () => {
-    const dir = folderWith({ "bake.yaml": "distro: debian13\n" });
+    const dir = folderWith({ "bake.yaml": "distro: rocky10\n" });
     const r = await runCliAsync(["cloud-init"], { cwd: dir });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain("debian13/amd64");
+    expect(r.stdout).toContain("rocky10/amd64");
     expect(r.stderr).toBe(
       "bake: spec: bake.yaml (found in the current folder; name another spec, or --defaults for none)\n",
     );
-    expect((await runCliAsync(["packer", "-q"], { cwd: dir })).stdout).toContain("debian13");
+    expect((await runCliAsync(["packer", "-q"], { cwd: dir })).stdout).toContain("rocky10");
     const quiet = await runCliAsync(["cloud-init", "-q"], { cwd: dir });
     expect(quiet.stderr).toBe("");
     expect(quiet.stdout).toBe(r.stdout);
-    expect((await runCliAsync(["validate"], { cwd: dir })).stderr).toContain(
-      "bake: bake.yaml is valid (debian13/amd64",
-    );
+    expect((await runCliAsync(["validate"], { cwd: dir })).stderr).toContain("bake: bake.yaml is valid (rocky10/amd64");
     const out = join(dir, "out");
     expect((await runCliAsync(["render", "-q", "-o", out], { cwd: dir })).status).toBe(0);
-    expect(readFileSync(join(out, "user-data"), "utf8")).toContain("debian13/amd64");
+    expect(readFileSync(join(out, "user-data"), "utf8")).toContain("rocky10/amd64");
     const diff = await runCliAsync(["diff"], { cwd: dir });
     expect(diff.status, diff.stderr).toBe(0);
     expect(diff.stderr).toContain("defaults -> bake.yaml: ");
   });
 
   it("--defaults ignores ./bake.yaml; ./bake.toml is read the same way; both present is a usage error naming both", async () => {
-    const dir = folderWith({ "bake.yaml": "distro: debian13\n" });
+    const dir = folderWith({ "bake.yaml": "distro: rocky10\n" });
     const defaults = await runCliAsync(["cloud-init", "--defaults"], { cwd: dir });
     expect(defaults.stdout).toContain("rocky9/amd64");
     expect(defaults.stderr).toBe("bake: spec: built-in defaults (distro rocky9)\n");
     const toml = folderWith({ "bake.toml": 'distro = "ubuntu2404"\n' });
     expect((await runCliAsync(["cloud-init", "-q"], { cwd: toml })).stdout).toContain("ubuntu2404/amd64");
-    writeFileSync(join(toml, "bake.yaml"), "distro: debian13\n");
+    writeFileSync(join(toml, "bake.yaml"), "distro: rocky10\n");
     const both = await runCliAsync(["cloud-init"], { cwd: toml });
     expect(both.status).toBe(2);
     expect(both.stdout).toBe("");
@@ -373,20 +371,20 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
     });
 
   it("reads a spec piped or redirected to stdin when none is named; a named one wins, and stdin wins over ./bake.yaml", async () => {
-    const dir = folderWith({ "bake.yaml": "distro: debian13\n", "node.yaml": "distro: rocky8\n" });
+    const dir = folderWith({ "bake.yaml": "distro: rocky10\n", "node.yaml": "distro: rocky9\n" });
     const piped = shell('cat node.yaml | "$1" "$2" cloud-init', dir);
     expect(piped.status, piped.stderr).toBe(0);
-    expect(piped.stdout).toContain("rocky8/amd64");
+    expect(piped.stdout).toContain("rocky9/amd64");
     expect(piped.stderr).toBe("bake: spec: stdin\n");
     const redirected = shell('"$1" "$2" packer -q < node.yaml', dir);
-    expect(redirected.stdout).toContain("rocky8");
+    expect(redirected.stdout).toContain("rocky9");
     expect(redirected.stderr).toBe("");
     // A Node parent's pipe is a socket: read the same way.
     expect((await runCliAsync(["validate"], { input: "distro: ubuntu2404\n", cwd: dir })).stderr).toContain(
       "bake: stdin is valid (ubuntu2404/amd64",
     );
     const named = shell('cat node.yaml | "$1" "$2" cloud-init bake.yaml', dir);
-    expect(named.stdout).toContain("debian13/amd64");
+    expect(named.stdout).toContain("rocky10/amd64");
     expect(named.stderr).toBe("bake: spec: bake.yaml\n");
     const diff = await runCliAsync(["diff", "-q", "--exit-code"], { input: "distro: rocky8\n", cwd: dir });
     expect(diff.status).toBe(1);
@@ -394,7 +392,7 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
   });
 
   it("an empty stdin (closed pipe, echo, /dev/null, an empty file) falls back to ./bake.yaml, then the defaults", () => {
-    const dir = folderWith({ "bake.yaml": "distro: debian13\n", empty: "" });
+    const dir = folderWith({ "bake.yaml": "distro: rocky10\n", empty: "" });
     for (const script of [
       '"$1" "$2" cloud-init < /dev/null',
       'echo | "$1" "$2" cloud-init',
@@ -402,7 +400,7 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
       'true | "$1" "$2" cloud-init',
     ]) {
       const r = shell(script, dir);
-      expect(r.stdout, script).toContain("debian13/amd64");
+      expect(r.stdout, script).toContain("rocky10/amd64");
       expect(r.stderr, script).toBe(
         "bake: spec: bake.yaml (found in the current folder; name another spec, or --defaults for none)\n",
       );
@@ -412,7 +410,7 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
   });
 
   it("an open pipe that sends nothing (CI, ssh, docker run -i) is not waited on: ./bake.yaml is read, and the note says so", async () => {
-    const dir = folderWith({ "bake.yaml": "distro: debian13\n" });
+    const dir = folderWith({ "bake.yaml": "distro: rocky10\n" });
     const child = spawn(process.execPath, [CLI, "cloud-init"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
@@ -423,14 +421,14 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
     clearTimeout(timeout);
     child.stdin.destroy();
     expect(code).toBe(0);
-    expect(stdout).toContain("debian13/amd64");
+    expect(stdout).toContain("rocky10/amd64");
     expect(stderr).toContain("stdin sent nothing in 500 ms, so it was not read (-c - waits for it)");
   });
 
   it("finds ./bake.yml; ./bake.yaml beside it is a usage error naming both", async () => {
     const dir = folderWith({ "bake.yml": "distro: ubuntu2204\n" });
     expect((await runCliAsync(["cloud-init", "-q"], { cwd: dir })).stdout).toContain("ubuntu2204/amd64");
-    writeFileSync(join(dir, "bake.yaml"), "distro: debian13\n");
+    writeFileSync(join(dir, "bake.yaml"), "distro: rocky10\n");
     const both = await runCliAsync(["cloud-init"], { cwd: dir });
     expect(both.status).toBe(2);
     expect(both.stderr).toContain("both ./bake.yaml and ./bake.yml are here");
@@ -460,18 +458,18 @@ describe("the spec file: ./bake.yaml where init puts it, a positional, one at a 
   });
 
   it("takes the spec as a positional argument, as Butane and kubectl users type it", async () => {
-    const dir = folderWith({ "node.yaml": "distro: debian13\n" });
+    const dir = folderWith({ "node.yaml": "distro: rocky10\n" });
     const positional = await runCliAsync(["cloud-init", "node.yaml"], { cwd: dir });
     expect(positional.status, positional.stderr).toBe(0);
     expect(positional.stderr).toBe("bake: spec: node.yaml\n");
     expect(positional.stdout).toBe((await runCliAsync(["cloud-init", "-c", "node.yaml"], { cwd: dir })).stdout);
     expect((await runCliAsync(["validate", "node.yaml"], { cwd: dir })).stderr).toContain(
-      "node.yaml is valid (debian13",
+      "node.yaml is valid (rocky10",
     );
   });
 
   it("two specs for one output are a usage error, not a silent last-one-wins; diff keeps old and new", async () => {
-    const dir = folderWith({ "a.yaml": "distro: debian13\n", "b.yaml": "distro: rocky8\n" });
+    const dir = folderWith({ "a.yaml": "distro: rocky10\n", "b.yaml": "distro: rocky8\n" });
     for (const args of [
       ["-c", "a.yaml", "-c", "b.yaml"],
       ["a.yaml", "-c", "b.yaml"],
