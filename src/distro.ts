@@ -26,6 +26,9 @@ const DISTRO_INFO: Record<Distro, DistroInfo> = {
   rhel8: el("rhel8", 8),
   rhel9: el("rhel9", 9),
   rhel10: el("rhel10", 10),
+  // EL8 rebuilds with their own os-release (distro/systems.ts): their output is rocky8's.
+  alinux3: el("alinux3", 8),
+  anolis8: el("anolis8", 8),
   debian13: debian("debian13", 13, "trixie"),
   debian14: debian("debian14", 14, "forky"),
   ubuntu2204: debian("ubuntu2204", 22, "jammy"),

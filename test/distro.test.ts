@@ -95,6 +95,42 @@ describe("pause image", () => {
   });
 });
 
+describe("the EL8 rebuilds common in China: alinux3 and anolis8", () => {
+  const withoutSystem = (distro: (typeof DISTROS)[number]) => {
+    const p = planFor({ distro, kubernetes: { enabled: true } });
+    return { files: p.files, steps: p.steps.filter((s) => s.id !== "system").map((s) => s.run.text) };
+  };
+
+  it.each(["alinux3", "anolis8"] as const)(
+    "%s gets rocky8's node (docker's rhel/8 with a literal 8, the cgroup v2 switch, EL8's host tools); only the system its first step checks differs",
+    (distro) => {
+      expect(withoutSystem(distro)).toEqual(withoutSystem("rocky8"));
+      expect(repoFile(distro)).toContain("baseurl=https://download.docker.com/linux/rhel/8/$basearch/stable\n");
+      const steps = planFor({ distro }).steps;
+      expect(steps.map((s) => s.id)).toContain("cgroup-v2");
+      expect(steps.find((s) => s.id === "system")!.run.text).toBe(
+        distro === "alinux3" ? "bake_system_is alinux 3 x86_64" : "bake_system_is anolis 8 x86_64",
+      );
+    },
+  );
+
+  it("alinux3's explain row says why the 8 is written by bake: its $releasever is 3", () => {
+    expect(defaultContainerd(distroInfo("alinux3")).why).toMatch(/\$releasever is 3 on Alibaba Cloud Linux 3/);
+  });
+
+  it.each(["openeuler2403", "openEuler"])(
+    "distro %s is refused, saying openEuler is not supported and why",
+    (value) => {
+      const r = runCli(["cloud-init", "-q", "--set", `distro=${value}`]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(
+        "error: distro: openEuler 24.03 LTS is not supported: not an EL rebuild (no ID_LIKE); docker has no openEuler repo",
+      );
+      expect(r.stderr).toContain("Use an alinux3, anolis8 or rocky9 image");
+    },
+  );
+});
+
 describe("Debian and Ubuntu containerd versions", () => {
   it.each([
     ["debian13", "containerd=1.7.*"],

@@ -35,6 +35,9 @@ describe("bake explain", () => {
     expect(r.stdout).toMatch(/^ {4}rocky9 +rhel 9 +Rocky Linux, AlmaLinux, RHEL 9 \(rhel in ID_LIKE\)$/m);
     expect(r.stdout).toMatch(/^ {4}debian14 +debian forky +Debian 14 \(forky;/m);
     expect(r.stdout).toMatch(/^ {4}ubuntu2604 +ubuntu 26\.04 +Ubuntu 26\.04 LTS \(resolute; cgroup v2 only\)$/m);
+    expect(r.stdout).toMatch(/^ {4}alinux3 +alinux 3 +Alibaba Cloud Linux 3 \(EL8-compatible\)$/m);
+    expect(r.stdout).toMatch(/^ {4}anolis8 +anolis 8 +Anolis OS 8 \(EL8 rebuild\)$/m);
+    expect(r.stdout).toMatch(/^ {2}not supported:\n {4}openEuler 24\.03 LTS: not an EL rebuild/m);
     expect(Object.keys(explain("distro", "rocky9")[0]!.systems!)).toEqual([...DISTROS]);
   });
 

@@ -14,7 +14,7 @@ const cases: [string, string[]][] = [
   ["rocky9-control-plane", ["-c", "examples/rocky9-control-plane.yaml"]],
   // one per distro family and release line beside rocky9: EL8's cgroup v2 reboot, EL10's
   // kernel-modules-extra, Debian's and Ubuntu's apt paths
-  ...["rocky8", "rocky10", "debian13", "debian14", "ubuntu2204", "ubuntu2404", "ubuntu2604"].map(
+  ...["rocky8", "rocky10", "alinux3", "anolis8", "debian13", "debian14", "ubuntu2204", "ubuntu2404", "ubuntu2604"].map(
     (distro): [string, string[]] => [`${distro}-defaults`, ["--defaults", "--set", `distro=${distro}`]],
   ),
 ];

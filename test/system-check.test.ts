@@ -46,10 +46,19 @@ function runOn(check: string, systems: [osRelease: string, machine: string][]) {
     .map((line, i) => ({ passed: line === "pass", stderr: readFileSync(join(dir, `${i}.err`), "utf8") }));
 }
 
-/** Whether `distro`'s output is for the system `system` (a key of OS_RELEASE): one EL major, or the very release. */
+// EL8 rebuilds matched on their own ID: their scripts run only on themselves.
+const OWN_ID: Distro[] = ["alinux3", "anolis8"];
+
+/**
+ * Whether `distro`'s output is for the system `system` (a key of OS_RELEASE): one EL major, or
+ * the very release. A rocky8 script also runs on Anolis 8 (rhel in ID_LIKE, VERSION_ID 8.10),
+ * not on Alibaba Cloud Linux 3, whose VERSION_ID is 3 though it is EL8-compatible.
+ */
 const isFor = (distro: Distro, system: Distro) => {
   const [want, have] = [distroInfo(distro), distroInfo(system)];
-  return want.family === "el" ? have.family === "el" && have.major === want.major : system === distro;
+  if (OWN_ID.includes(distro)) return system === distro;
+  if (want.family !== "el") return system === distro;
+  return have.family === "el" && have.major === want.major && system !== "alinux3";
 };
 
 describe("the first step checks the system", () => {
@@ -61,6 +70,25 @@ describe("the first step checks the system", () => {
       systems.map((s) => [osReleases[s]!, "x86_64"]),
     );
     expect(systems.filter((_, i) => results[i]!.passed)).toEqual(DISTROS.filter((s) => isFor(distro, s)));
+  });
+
+  it("the China EL8 rebuilds: alinux3 on older Alibaba Cloud Linux 3 images too; rocky8 stops on alinux, not on Anolis 8", () => {
+    // Older images lack "anolis" in ID_LIKE (bake's search index, file 25171044546, read 2026-12-06).
+    const olderAlinux = OS_RELEASE.alinux3
+      .replace(' anolis"', '"')
+      .replace(/PRETTY_NAME=.*/, 'PRETTY_NAME="Alibaba Cloud Linux 3 (Soaring Falcon)"');
+    const anolis23 = 'NAME="Anolis OS"\nID="anolis"\nVERSION_ID="23"\nPRETTY_NAME="Anolis OS 23"\n';
+    expect(runOn(renderedCheck("alinux3"), [[olderAlinux, "x86_64"]]).map((r) => r.passed)).toEqual([true]);
+    const [onAnolis23] = runOn(renderedCheck("anolis8"), [[anolis23, "x86_64"]]);
+    expect(onAnolis23!.stderr).toBe("bake: for anolis 8 x86_64, not Anolis OS 23 x86_64; BAKE_ANY_SYSTEM=1 goes on\n");
+    const [onAlinux, onAnolis] = runOn(renderedCheck("rocky8"), [
+      [OS_RELEASE.alinux3, "x86_64"],
+      [OS_RELEASE.anolis8, "x86_64"],
+    ]);
+    expect(onAlinux!.stderr).toBe(
+      "bake: for rhel 8 x86_64, not Alibaba Cloud Linux 3.2104 U13.1 (OpenAnolis Edition) x86_64; BAKE_ANY_SYSTEM=1 goes on\n",
+    );
+    expect(onAnolis!.passed).toBe(true);
   });
 
   it("the failure names the spec's system and the running one, and how to go on", () => {

@@ -3,6 +3,7 @@
 // data (scripts/gen-reference.ts), so the docs follow the code.
 import { defaultContainerd } from "../capabilities/containerd/facts.js";
 import { SYSTEMS } from "../capabilities/distro/systems.js";
+import { UNSUPPORTED } from "../capabilities/distro/unsupported.js";
 import { distroInfo } from "../distro.js";
 import { closestMatch } from "../report.js";
 import { DEFAULT_DISTRO, defaultOf } from "../input/defaults.js";
@@ -129,6 +130,8 @@ export function formatExplanations(items: KeyExplanation[], distro: Distro, colo
           const width = Math.max(...Object.values(item.systems).map((s) => s.osRelease.length));
           for (const [d, s] of Object.entries(item.systems))
             lines.push(`    ${d.padEnd(11)} ${s.osRelease.padEnd(width)}  ${s.name}`);
+          lines.push("  not supported:");
+          for (const u of UNSUPPORTED) lines.push(`    ${u.name}: ${u.why}`);
         }
         lines.push(`  files:    ${item.files.length ? item.files.join(", ") : "(none)"}`);
         lines.push(`  steps:    ${item.steps.length ? item.steps.join(", ") : "(none)"}`);

@@ -1,6 +1,7 @@
 // Validate: the raw spec against the schema (ajv), then the rules a schema
 // cannot say, then defaults. Data that failed validation is never used.
 import type { ErrorObject } from "ajv";
+import { unsupportedSystem } from "../capabilities/distro/unsupported.js";
 import { closestMatch, hideUrlPasswords, SpecError, type Diagnostic, type RuleFinding } from "../report.js";
 
 const shorten = (v: string) => (v.length > 60 ? v.slice(0, 57) + "..." : v);
@@ -192,7 +193,10 @@ function toDiagnostic(error: ErrorObject, loaded: LoadedSpec): Diagnostic {
     case "enum": {
       const allowed = (params.allowedValues as unknown[]).map(String);
       const suggestion = typeof error.data === "string" ? closestMatch(error.data, allowed) : undefined;
-      const extra = path[path.length - 1] === "distro" ? " (AlmaLinux and RHEL: alma9, rhel9, ...)" : "";
+      const isDistro = path[path.length - 1] === "distro";
+      const unsupported = isDistro ? unsupportedSystem(error.data) : undefined;
+      if (unsupported) return at(path, "value", `${unsupported.name} is not supported: ${unsupported.why}`);
+      const extra = isDistro ? " (AlmaLinux and RHEL: alma9, rhel9, ...)" : "";
       return at(
         path,
         "value",

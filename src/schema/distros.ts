@@ -10,6 +10,8 @@ export const DISTROS = [
   "rhel8",
   "rhel9",
   "rhel10",
+  "alinux3",
+  "anolis8",
   "debian13",
   "debian14",
   "ubuntu2204",

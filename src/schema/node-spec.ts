@@ -16,7 +16,10 @@ export { DISTROS };
 
 export const NodeSpecSchema = obj(
   {
-    distro: oneOf(DISTROS, "Target OS. alma*/rhel* behave as rocky*."),
+    distro: oneOf(
+      DISTROS,
+      "Target OS. alma*/rhel* behave as rocky*; alinux3 and anolis8 as rocky8, on their own system. openEuler is not supported (bake explain distro).",
+    ),
     arch: oneOf(["amd64", "arm64"], "CPU architecture; picks the crictl tarball."),
     kernel: KernelSection,
     packages: PackagesSection,

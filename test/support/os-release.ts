@@ -30,6 +30,9 @@ export const OS_RELEASE: Record<Distro, string> = {
   rhel8: rhel("8.10"),
   rhel9: rhel("9.6"),
   rhel10: rhel("10.0"),
+  // Captured in public repositories (bake's search index, files 56892776510 and 44436480868), read 2026-12-06.
+  alinux3: `NAME="Alibaba Cloud Linux"\nVERSION="3 (OpenAnolis Edition)"\nID="alinux"\nID_LIKE="rhel fedora centos anolis"\nVERSION_ID="3"\nPLATFORM_ID="platform:al8"\nPRETTY_NAME="Alibaba Cloud Linux 3.2104 U13.1 (OpenAnolis Edition)"\n`,
+  anolis8: `NAME="Anolis OS"\nVERSION="8.10"\nID="anolis"\nID_LIKE="rhel fedora centos"\nVERSION_ID="8.10"\nPLATFORM_ID="platform:an8"\nPRETTY_NAME="Anolis OS 8.10"\n`,
   debian13: `PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nNAME="Debian GNU/Linux"\nVERSION_ID="13"\nVERSION="13 (trixie)"\nVERSION_CODENAME=trixie\nID=debian\n`,
   debian14: `PRETTY_NAME="Debian GNU/Linux forky/sid"\nNAME="Debian GNU/Linux"\nVERSION_CODENAME=forky\nID=debian\n`,
   ubuntu2204: ubuntu("22.04", "22.04.2", "jammy"),

@@ -62,7 +62,14 @@ const DEBIAN_FAMILY: Partial<Record<Distro, ContainerdDefault>> = {
   },
 };
 
+// Alibaba's own Docker install on Alibaba Cloud Linux 3 adds docker's centos tree and a dnf
+// plugin that turns $releasever (3 there) into 8 (aliyun/oos-templates, ACS::ECS::InstallDockerCE.yml;
+// alibaba/cloud-kernel issue 18, 2021-08-30): that is centos/8, at 1.6.x. bake writes rhel/8
+// literally, as for every EL8. Read 2026-12-06.
+const ALINUX_WHY = `${EL_CONTAINERD_WHY[8]}; bake writes the 8 itself: $releasever is 3 on Alibaba Cloud Linux 3`;
+
 export function containerdDefault(info: DistroInfo): ContainerdDefault {
+  if (info.id === "alinux3") return { source: "docker", version: "2", why: ALINUX_WHY };
   if (info.family === "el") return { source: "docker", version: "2", why: EL_CONTAINERD_WHY[info.major]! };
   return DEBIAN_FAMILY[info.id]!;
 }

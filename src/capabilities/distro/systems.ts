@@ -42,6 +42,15 @@ export const SYSTEMS: Record<Distro, SystemMatch> = {
   rhel8: el("8"),
   rhel9: el("9"),
   rhel10: el("10"),
+  // Both are EL8 rebuilds whose output is rocky8's; each is matched on its own ID, and a
+  // rocky8 script still runs on Anolis 8 (rhel in ID_LIKE, VERSION_ID 8.x), not on
+  // Alibaba Cloud Linux 3 (VERSION_ID "3"). Captured `cat /etc/os-release` in public
+  // repositories (bake's search index, files 56892776510 and 25171044546: alinux,
+  // ID_LIKE "rhel fedora centos anolis" or, on older images, "rhel fedora centos",
+  // VERSION_ID "3", PLATFORM_ID "platform:al8"; 44436480868: anolis, VERSION_ID "8.10",
+  // PLATFORM_ID "platform:an8"), read 2026-12-06.
+  alinux3: { id: "alinux", version: "3", name: "Alibaba Cloud Linux 3 (EL8-compatible)" },
+  anolis8: { id: "anolis", version: "8", name: "Anolis OS 8 (EL8 rebuild)" },
   debian13: { id: "debian", version: "13", name: "Debian 13 (trixie)" },
   debian14: { id: "debian", version: "forky", name: "Debian 14 (forky; testing, which has no VERSION_ID)" },
   ubuntu2204: { id: "ubuntu", version: "22.04", name: "Ubuntu 22.04 LTS (jammy)" },
