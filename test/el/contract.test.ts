@@ -1,4 +1,4 @@
-// EL contract test: bake's rocky8, rocky9 and rocky10 Packer scripts, run as root with the REAL dnf
+// EL contract test: bake's rocky8, rocky9, rocky10, alinux3 and anolis8 Packer scripts, run as root with the REAL dnf
 // (Debian's 4.14) and rpm (4.18) against signed repositories laid out like docker's,
 // served on 127.0.0.1.
 //
@@ -33,6 +33,7 @@ import { serveDirectory, startLoggingProxy, type Listening } from "./http.js";
 import { filesIn, makeRoot, upgradeAndGetContainerd, type ElRoot } from "./root.js";
 import { cloudInitStandIn } from "./cloud-init.js";
 import { RESUME_DROP_IN } from "../../src/emit/provision-script.js";
+import type { Distro } from "../../src/schema/node-spec.js";
 
 const sha = (text: string | Buffer) => createHash("sha256").update(text).digest("hex");
 const CRICTL_STANDIN = "#!/bin/sh\n# stand-in for crictl (bake's EL contract test): answers `crictl info`\nexit 0\n";
@@ -95,17 +96,50 @@ function render(
   return r.stdout;
 }
 
+/**
+ * The OS an EL case runs on: Rocky of a major, or an EL8 rebuild with its own os-release,
+ * $releasever, release tag and (stand-in) OS repo path, as repo.ts serves them.
+ */
+interface ElSystem {
+  system?: Distro;
+  releasever: 3 | 8 | 9 | 10;
+  /** The OS repo's path on the local server, $releasever and $basearch as dnf expands them. */
+  osRepoPath: string;
+  /** The OS packages' release tag: el8, al8, an8. */
+  dist: string;
+}
+const rocky = (major: 8 | 9 | 10): ElSystem => ({
+  releasever: major,
+  osRepoPath: "rocky/$releasever/AppStream/$basearch/os",
+  dist: `el${major}`,
+});
+// Alibaba Cloud Linux 3: dnf's $releasever is 3 (alinux-release), which is why bake writes docker's rhel/8 literally.
+const ALINUX3: ElSystem = {
+  system: "alinux3",
+  releasever: 3,
+  osRepoPath: "alinux/$releasever/os/$basearch",
+  dist: "al8",
+};
+const ANOLIS8: ElSystem = {
+  system: "anolis8",
+  releasever: 8,
+  osRepoPath: "anolis/$releasever/AppStream/$basearch/os",
+  dist: "an8",
+};
+
 /** A Rocky-like root with runc (user-installed), podman and buildah from the OS repo, as on an image that ran containers. */
 async function rockyRoot(
   name: string,
-  releasever: 8 | 9 | 10,
+  releasever: 8 | 9 | 10 | ElSystem,
   options: { withoutTar?: boolean; cgroupV1?: boolean } = {},
 ): Promise<ElRoot> {
+  const os = typeof releasever === "number" ? rocky(releasever) : releasever;
   const root = makeRoot(name, {
     ...options,
-    releasever,
+    releasever: os.releasever,
+    ...(os.system && { system: os.system }),
     osRepo: {
-      baseurl: `${server.origin}/rocky/$releasever/AppStream/$basearch/os`,
+      baseurl: `${server.origin}/${os.osRepoPath}`,
       gpgkey: `${server.origin}/rocky/RPM-GPG-KEY-Rocky`,
     },
   });
@@ -119,9 +153,16 @@ const bookkeeping = (path: string) =>
   /^\/(stub|tmp|var\/log|var\/cache\/dnf|var\/lib\/dnf|var\/lib\/rpm)\//.test(path) || path === "/bake-provision.sh";
 
 /** A distro's case: bake's own default repo for it, served by the local server. */
-const onDefaultRepo = (distro: string, releasever: 8 | 9 | 10, installs: string, sets: string[] = []) => ({
+const onDefaultRepo = (
+  distro: string,
+  releasever: 8 | 9 | 10,
+  installs: string,
+  sets: string[] = [],
+  os: ElSystem = rocky(releasever),
+) => ({
   distro,
   releasever,
+  os,
   repo: () => {
     const d = defaultRepo(distro);
     return { baseurl: local(d.baseurl), gpgkey: local(d.gpgkey) };
@@ -138,11 +179,15 @@ const CASES = [
   onDefaultRepo("rocky8", 8, "containerd.io-1.7.29-1.el8.x86_64", ["containerd.version=1.7"]),
   onDefaultRepo("rocky9", 9, "containerd.io-2.3.0-1.el9.x86_64"),
   onDefaultRepo("rocky10", 10, "containerd.io-2.3.0-1.el10.x86_64"),
+  // EL8 rebuilds on their own (stand-in) OS repos: docker's rhel/8 tree with bake's literal 8 resolves
+  // containerd.io and its container-selinux there; alinux's $releasever is 3.
+  onDefaultRepo("alinux3", 8, "containerd.io-2.3.0-1.el8.x86_64", [], ALINUX3),
+  onDefaultRepo("anolis8", 8, "containerd.io-2.3.0-1.el8.x86_64", [], ANOLIS8),
 ];
 
 describe.each(CASES)(
   "$distro provisioner with real dnf and rpm",
-  ({ distro, releasever, repo, sets, installs, modulesExtra }) => {
+  ({ distro, releasever, os, repo, sets, installs, modulesExtra }) => {
     let root: ElRoot;
     let script: string;
     let first: { code: number; output: string };
@@ -152,11 +197,11 @@ describe.each(CASES)(
       expect(r.baseurl, "the repo URL keeps dnf's $basearch").toContain("$basearch");
       expect(r.baseurl.startsWith(server.origin), `bake's default ${r.baseurl} is not docker's host`).toBe(true);
       script = render(distro, r, sets);
-      root = await rockyRoot(distro, releasever);
+      root = await rockyRoot(distro, os);
       expect(await root.rpmQuery("runc", "podman", "buildah")).toEqual([
-        `runc-1.1.12-4.el${releasever}.x86_64`,
-        `podman-4.9.4-1.el${releasever}.x86_64`,
-        `buildah-1.33.7-1.el${releasever}.x86_64`,
+        `runc-1.1.12-4.${os.dist}.x86_64`,
+        `podman-4.9.4-1.${os.dist}.x86_64`,
+        `buildah-1.33.7-1.${os.dist}.x86_64`,
       ]);
       first = await root.provision(script);
     }, 120_000);
@@ -321,6 +366,34 @@ describe("rocky9 provisioner on another system: it stops in its first step, befo
     expect(r.output).toContain("bake: for rhel 9 x86_64, not Rocky Linux 9.6 aarch64; BAKE_ANY_SYSTEM=1 goes on");
     expect(r.output).toContain("bake: FAILED in step 'system' (exit 1)");
     expect(r.written).toEqual([]);
+  });
+});
+
+// The ID_LIKE rule: a rocky8 script runs where os-release says rhel-like and 8. Alibaba Cloud Linux 3 is
+// EL8-compatible and rhel-like, but its VERSION_ID is 3: the script stops, pointing the user to alinux3,
+// whose output differs from rocky8's only in this check. (Anolis 8, VERSION_ID 8.10, passes: system-check.test.)
+describe("rocky8 provisioner on Alibaba Cloud Linux 3: stopped in its first step", () => {
+  it("names rocky8's system and Alibaba Cloud Linux 3's; no file written, dnf never run", async () => {
+    const d = defaultRepo("rocky8");
+    const script = render("rocky8", { baseurl: local(d.baseurl), gpgkey: local(d.gpgkey) });
+    const root = makeRoot("rocky8-on-alinux3", {
+      releasever: 3,
+      system: "alinux3",
+      osRepo: { baseurl: `${server.origin}/${ALINUX3.osRepoPath}`, gpgkey: `${server.origin}/rocky/RPM-GPG-KEY-Rocky` },
+    });
+    try {
+      const r = await root.provision(script);
+      expect(r.code, r.output).toBe(1);
+      expect(r.output).toContain(
+        "bake: for rhel 8 x86_64, not Alibaba Cloud Linux 3.2104 U13.1 (OpenAnolis Edition) x86_64; BAKE_ANY_SYSTEM=1 goes on",
+      );
+      expect(r.output).toContain("bake: FAILED in step 'system' (exit 1)");
+      const written = [...filesIn(root.upper).keys()].filter((f) => !bookkeeping(f) && !f.startsWith("/var/lib/bake/"));
+      expect(written).toEqual([]);
+      expect(await root.rpmQuery("containerd.io")).toEqual(["package containerd.io is not installed"]);
+    } finally {
+      root.remove();
+    }
   });
 });
 

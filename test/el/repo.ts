@@ -164,24 +164,25 @@ function kernelModulesExtra(): StandIn[] {
   }));
 }
 
-function osPackages(el: 8 | 9 | 10): StandIn[] {
+/** An EL OS repo's stand-in packages; `dist` is the release tag its vendor builds with (el8, al8, an8). */
+function osPackages(el: 8 | 9 | 10, dist = `el${el}`): StandIn[] {
   return [
     ...(el === 10 ? kernelModulesExtra() : []),
-    osPackage("runc", "1.1.12", `4.el${el}`, "/usr/bin/runc", 4),
-    osPackage("podman", "4.9.4", `1.el${el}`, "/usr/bin/podman", 4),
-    osPackage("buildah", "1.33.7", `1.el${el}`, "/usr/bin/buildah", 2),
-    ...(el === 8 ? EL8_KUBEADM_TOOLS : KUBEADM_TOOLS).map(([name, path]) => osPackage(name, "1.0", `1.el${el}`, path)),
+    osPackage("runc", "1.1.12", `4.${dist}`, "/usr/bin/runc", 4),
+    osPackage("podman", "4.9.4", `1.${dist}`, "/usr/bin/podman", 4),
+    osPackage("buildah", "1.33.7", `1.${dist}`, "/usr/bin/buildah", 2),
+    ...(el === 8 ? EL8_KUBEADM_TOOLS : KUBEADM_TOOLS).map(([name, path]) => osPackage(name, "1.0", `1.${dist}`, path)),
     {
       name: "container-selinux",
       version: "2.229.0",
-      release: `1.el${el}`,
+      release: `1.${dist}`,
       epoch: 3,
       files: { "/usr/share/container-selinux/README": { content: "stand-in: no policy\n" } },
     },
     {
       name: "tar",
       version: "1.34",
-      release: `6.el${el}`,
+      release: `6.${dist}`,
       epoch: 2,
       files: {
         "/usr/bin/tar": script(
@@ -334,6 +335,9 @@ export const CONTAINERD_VERSIONS = ["1.7.29-1", "2.2.6-1", "2.3.0-1"] as const;
  * - linux/centos/8: frozen at containerd.io 1.6.32, like docker's real one (field notes);
  * - rocky/{8,9,10}/AppStream/x86_64/os: runc, podman, buildah, tar, container-selinux, signed
  *   with the OS stand-in key (rocky/RPM-GPG-KEY-Rocky);
+ * - alinux/3/os/x86_64 and anolis/8/AppStream/x86_64/os: the same OS packages with Alibaba Cloud
+ *   Linux 3's (al8) and Anolis 8's (an8) release tags, in the layout of their vendors' mirrors
+ *   (a stand-in: the real repos were not fetched), signed with the OS stand-in key;
  * - without-2.x/el9/x86_64: only containerd.io 1.7 (a repo that cannot match "2");
  * - wrong-key/el9/x86_64: containerd.io 2.3.0 signed with a key no repo serves;
  * - core:/stable:/v1.37/rpm (pkgs.k8s.io's path): kubelet, kubeadm, kubectl 1.37.1 and 1.37.2,
@@ -363,6 +367,14 @@ export function buildRepos(dir: string): { www: string; dockerKey: TestKey; osKe
     const os = build(dir, osPackages(el));
     rpmsign(osKey, os);
     publish(join(www, "rocky", String(el), "AppStream/x86_64/os"), os, osKey);
+  }
+  for (const [path, dist] of [
+    ["alinux/3/os/x86_64", "al8"],
+    ["anolis/8/AppStream/x86_64/os", "an8"],
+  ] as const) {
+    const os = build(dir, osPackages(8, dist));
+    rpmsign(osKey, os);
+    publish(join(www, path), os, osKey);
   }
   const frozen = build(dir, [containerdIo("1.6.32", "3.1.el8")]);
   rpmsign(dockerKey, frozen);

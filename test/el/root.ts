@@ -5,7 +5,7 @@
 // - /etc/rpm/macros: EL's rpm database lives in /var/lib/rpm; Debian's rpm keeps it in ~/.rpmdb.
 // - /etc/dnf/dnf.conf: Rocky's (best=True, skip_if_unavailable=False); Debian's skips broken repos.
 // - /etc/dnf/vars/releasever: stands in for rocky-release's `system-release(releasever)`
-//   provide, from which dnf on Rocky takes $releasever (8, 9 or 10).
+//   provide, from which dnf on Rocky takes $releasever (8, 9 or 10; 3 on Alibaba Cloud Linux 3).
 // - /etc/yum.repos.d/rocky.repo: a stand-in for Rocky's AppStream on the local server.
 // - stubs in /usr/local/sbin (first on bake's PATH) for what needs a booted host:
 //   systemctl, modprobe, sysctl, selinuxenabled, sleep (which logs, so bake's retries
@@ -31,6 +31,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import type { Distro } from "../../src/schema/node-spec.js";
 import { OS_RELEASE } from "../support/os-release.js";
 import { BOXES, cgroupV2, runInOverlayRoot } from "../support/overlay-root.js";
 import { SHOW_CONTAINERD, SYSCTL } from "../support/stubs.js";
@@ -98,7 +99,10 @@ export interface ElRoot {
 }
 
 export interface RootOptions {
-  releasever: 8 | 9 | 10;
+  /** dnf's $releasever: 8, 9 or 10 on Rocky; 3 on Alibaba Cloud Linux 3. */
+  releasever: 3 | 8 | 9 | 10;
+  /** Whose /etc/os-release the root shows: Rocky's of `releasever` unless another distro's. */
+  system?: Distro;
   /** baseurl of the stand-in AppStream repo and its key. */
   osRepo: { baseurl: string; gpgkey: string };
   /**
@@ -131,14 +135,14 @@ export function makeRoot(name: string, opts: RootOptions): ElRoot {
     chmodSync(join(layer, path), mode);
   };
   put("/etc/rpm/macros", "%_dbpath /var/lib/rpm\n");
-  // Rocky's, which bake's first step checks (the host's is Debian's); alma and rhel scripts run on it too.
-  put("/etc/os-release", OS_RELEASE[`rocky${opts.releasever}`]);
+  // Rocky's (or opts.system's), which bake's first step checks (the host's is Debian's); alma and rhel scripts run on Rocky's too.
+  put("/etc/os-release", OS_RELEASE[opts.system ?? (`rocky${opts.releasever}` as Distro)]);
   if (opts.machine) put("/stub/machine", `${opts.machine}\n`);
   put("/etc/dnf/dnf.conf", ROCKY_DNF_CONF);
   put("/etc/dnf/vars/releasever", `${opts.releasever}\n`);
   put(
     "/etc/yum.repos.d/rocky.repo",
-    `# Stand-in for Rocky's AppStream, served by bake's EL contract test.\n[appstream]\nname=Rocky Linux $releasever - AppStream (stand-in)\nbaseurl=${opts.osRepo.baseurl}\ngpgcheck=1\nenabled=1\ngpgkey=${opts.osRepo.gpgkey}\n`,
+    `# Stand-in for the OS's AppStream, served by bake's EL contract test.\n[appstream]\nname=OS $releasever - AppStream (stand-in)\nbaseurl=${opts.osRepo.baseurl}\ngpgcheck=1\nenabled=1\ngpgkey=${opts.osRepo.gpgkey}\n`,
   );
   for (const [command, body] of Object.entries(STUBS))
     put(
