@@ -120,8 +120,8 @@ describe("the EL8 rebuilds common in China: alinux3 and anolis8", () => {
 
   it.each(["openeuler2403", "openEuler"])(
     "distro %s is refused, saying openEuler is not supported and why",
-    (value) => {
-      const r = runCli(["cloud-init", "-q", "--set", `distro=${value}`]);
+    async (value) => {
+      const r = await runCliAsync(["cloud-init", "-q", "--set", `distro=${value}`]);
       expect(r.status).toBe(1);
       expect(r.stderr).toContain(
         "error: distro: openEuler 24.03 LTS is not supported: not an EL rebuild (no ID_LIKE); docker has no openEuler repo",

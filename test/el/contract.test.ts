@@ -520,52 +520,78 @@ describe("rocky9 kubeadm-ready provisioner: kubernetes.repo against a stand-in o
   });
 });
 
-describe("rocky8 kubeadm-ready on a node booted with cgroup v1: the reboot to cgroup v2, then kubeadm's preflight", () => {
-  const status = () => readFileSync(join(root.upper, "var/lib/bake/status"), "utf8");
-  let root: ElRoot;
-  let script: string;
-  let first: { code: number; output: string };
+// Alibaba Cloud Linux 3 boots cgroup v1 as EL8 does (guide.md): the same reboot, and pkgs.k8s.io's
+// rpm repo (no $releasever in its URL) with EL8's host tools from alinux's own (stand-in) repo.
+describe.each([
+  { distro: "rocky8", os: rocky(8) },
+  { distro: "alinux3", os: ALINUX3 },
+])(
+  "$distro kubeadm-ready on a node booted with cgroup v1: the reboot to cgroup v2, then kubeadm's preflight",
+  ({ distro, os }) => {
+    const status = () => readFileSync(join(root.upper, "var/lib/bake/status"), "utf8");
+    let root: ElRoot;
+    let script: string;
+    let first: { code: number; output: string };
 
-  beforeAll(async () => {
-    script = renderKubeadmReady("rocky8");
-    root = await rockyRoot("kubeadm-el8", 8, { cgroupV1: true });
-    first = await root.provision(script);
-  }, 120_000);
-  afterAll(() => root?.remove());
+    beforeAll(async () => {
+      script = renderKubeadmReady(distro);
+      root = await rockyRoot(`kubeadm-${distro}`, os, { cgroupV1: true });
+      first = await root.provision(script);
+    }, 120_000);
+    afterAll(() => root?.remove());
 
-  it("the stand-in kubeadm 1.37 fails its preflight on this cgroup v1 node, as the real one does", async () => {
-    const r = await root.run("kubeadm join phase preflight --config /dev/null");
-    expect(r.code).toBe(1);
-    expect(r.output).toContain("[ERROR SystemVerification]: cgroups v1");
-  });
+    it("installs the pinned kubelet, kubeadm and kubectl from pkgs.k8s.io's (stand-in) repo, and EL8's host tools from the OS repo", async () => {
+      expect(await root.rpmQuery("kubelet", "kubeadm", "kubectl")).toEqual(
+        ["kubelet", "kubeadm", "kubectl"].map((n) => `${n}-1.37.1-150500.1.1.x86_64`),
+      );
+      const tools = await root.rpmQuery(
+        "conntrack-tools",
+        "socat",
+        "iptables",
+        "iproute-tc",
+        "ethtool",
+        "iptables-ebtables",
+      );
+      expect(
+        tools.every((l) => l.endsWith(`.${os.dist}.x86_64`)),
+        tools.join("\n"),
+      ).toBe(true);
+    });
 
-  it("the first run sets the kernel argument and exits 75 with the reboot pending, not 1: the preflight waits for the reboot", () => {
-    expect(first.code, first.output).toBe(75);
-    expect(status()).toBe("reboot-pending\n");
-    expect(readFileSync(join(root.upper, "stub/grubby"), "utf8")).toBe(
-      "--update-kernel=ALL --args=systemd.unified_cgroup_hierarchy=1\n",
-    );
-    expect(first.output).toContain("bake: skip - kubeadm join preflight passes: not before the reboot for cgroup v2");
-    expect(first.output).not.toContain("[ERROR SystemVerification]");
-    // the checks that can pass before the reboot still run
-    expect(first.output).toContain("bake: ok   - cgroup v2 is mounted, or set for the next boot");
-    expect(first.output).toContain("bake: ok   - kubelet is enabled");
-    expect(first.output).toMatch(/reboot for cgroup v2, then run this script again/);
-  });
+    it("the stand-in kubeadm 1.37 fails its preflight on this cgroup v1 node, as the real one does", async () => {
+      const r = await root.run("kubeadm join phase preflight --config /dev/null");
+      expect(r.code).toBe(1);
+      expect(r.output).toContain("[ERROR SystemVerification]: cgroups v1");
+    });
 
-  it("after the reboot (cgroup2 mounted), the run passes verify, kubeadm's preflight included, and writes ok", async () => {
-    const reboot = await root.run(
-      "mkdir -p /sys/fs/cgroup && echo 'cpuset cpu io memory hugetlb pids rdma misc' > /sys/fs/cgroup/cgroup.controllers",
-    );
-    expect(reboot.code, reboot.output).toBe(0);
-    const second = await root.provision(script);
-    expect(second.code, second.output).toBe(0);
-    expect(second.output).toContain("bake: cgroup v2 is mounted");
-    expect(second.output).toContain("bake: ok   - kubeadm join preflight passes");
-    expect(second.output).not.toContain("bake: skip - ");
-    expect(status()).toBe("ok\n");
-  });
-});
+    it("the first run sets the kernel argument and exits 75 with the reboot pending, not 1: the preflight waits for the reboot", () => {
+      expect(first.code, first.output).toBe(75);
+      expect(status()).toBe("reboot-pending\n");
+      expect(readFileSync(join(root.upper, "stub/grubby"), "utf8")).toBe(
+        "--update-kernel=ALL --args=systemd.unified_cgroup_hierarchy=1\n",
+      );
+      expect(first.output).toContain("bake: skip - kubeadm join preflight passes: not before the reboot for cgroup v2");
+      expect(first.output).not.toContain("[ERROR SystemVerification]");
+      // the checks that can pass before the reboot still run
+      expect(first.output).toContain("bake: ok   - cgroup v2 is mounted, or set for the next boot");
+      expect(first.output).toContain("bake: ok   - kubelet is enabled");
+      expect(first.output).toMatch(/reboot for cgroup v2, then run this script again/);
+    });
+
+    it("after the reboot (cgroup2 mounted), the run passes verify, kubeadm's preflight included, and writes ok", async () => {
+      const reboot = await root.run(
+        "mkdir -p /sys/fs/cgroup && echo 'cpuset cpu io memory hugetlb pids rdma misc' > /sys/fs/cgroup/cgroup.controllers",
+      );
+      expect(reboot.code, reboot.output).toBe(0);
+      const second = await root.provision(script);
+      expect(second.code, second.output).toBe(0);
+      expect(second.output).toContain("bake: cgroup v2 is mounted");
+      expect(second.output).toContain("bake: ok   - kubeadm join preflight passes");
+      expect(second.output).not.toContain("bake: skip - ");
+      expect(status()).toBe("ok\n");
+    });
+  },
+);
 
 // The user's own cloud-config merged after bake's (a `kubeadm join` in real life): it records
 // what bake's status said each time it ran.
