@@ -9,6 +9,9 @@ if [ "$EUID" != 0 ]; then echo "bake: run this as root (sudo)" >&2; exit 1; fi
 BAKE_STATE=/var/lib/bake
 BAKE_LOG=/var/log/bake-provision.log
 BAKE_STEP=setup
+# One run at a time: cloud-init's, its resumed one, Packer's or one by hand.
+exec 8>>/run/bake.lock
+flock -n 8 || { echo "bake: waiting for another run" >&2; flock 8; }
 rm -rf "$BAKE_STATE/checks"
 mkdir -p "$BAKE_STATE/checks"
 exec > >(tee -a "$BAKE_LOG") 2>&1
@@ -31,29 +34,34 @@ bake_step() { bake_step_took; BAKE_STEP=$2; BAKE_STEP_T0=${EPOCHREALTIME:-$(date
 bake_step_took() { local t=${EPOCHREALTIME:-$(date +%s.%6N)}; [ -z "${BAKE_STEP_T0:-}" ] || echo "bake: $BAKE_STEP took $(((${t/./} - ${BAKE_STEP_T0/./}) / 1000)) ms"; }
 bake_quiet() { "$@" >/dev/null 2>&1; }
 
-# Network operations get three more tries; a package no repository has gets none.
-# Its output is kept per process: a download and a package install may retry at once.
+# Network operations get three more tries. A package no repository has, or a repository
+# apt cannot trust or find, gets none: each try would fail alike. A lock another package
+# manager holds (apt-daily, unattended-upgrades on a first boot) is waited for, up to
+# 600 s as DPkg::Lock::Timeout waits for dpkg's: apt-get update's lists lock and dpkg
+# --set-selections have no such option. The output is kept per process: a download and
+# a package install may retry at once.
 bake_retry() {
-  local n miss out=$BAKE_STATE/retry.$BASHPID
-  for n in 1 2 3 4; do
-    "$@" 2>&1 | tee "$out" && { rm -f "$out"; return 0; }
-    if miss=$(grep -m 1 -E "No match for arg|Unable to (find a match|locate package)|' was not found|no installation candidate" "$out"); then
+  local n=1 miss out=$BAKE_STATE/retry.$BASHPID end=$((SECONDS + 600))
+  until "$@" 2>&1 | tee "$out"; do
+    if grep -qE 'Could not get lock|locked by another process' "$out" && [ $SECONDS -lt $end ]; then sleep 5; continue; fi
+    if miss=$(grep -m 1 -E "No match for arg|Unable to (find a match|locate package)|' was not found|no installation candidate|is not signed|NO_PUBKEY|EXPKEYSIG|No good signature|[: ]404" "$out"); then
       echo "bake: not retrying: ${miss#E: } (repos: ${BAKE_PKG_REPO:-all enabled})" >&2
-      break
+    elif [ $n = 4 ]; then echo "bake: gave up after 4 tries: $*" >&2
+    else echo "bake: retry $n/3 in $((n * 5))s: $*" >&2; sleep $((n * 5)); n=$((n + 1)); continue
     fi
-    if [ "$n" = 4 ]; then echo "bake: gave up after 4 tries: $*" >&2; else echo "bake: retry $n/3 in $((n * 5))s: $*" >&2; sleep $((n * 5)); fi
+    rm -f "$out"
+    return 1
   done
   rm -f "$out"
-  return 1
 }
 
-# Download $1 to $2 only if its sha256 is $3 (bake_fetch: see the package functions).
+# Download $1 to $2 only if its sha256 is $3 (- for any; bake_fetch: see the package functions).
 bake_download() {
   local tmp sum
   tmp=$(mktemp "$2.bake-XXXXXX")
   bake_retry bake_fetch "$1" "$tmp" || { rm -f "$tmp"; return 1; }
   sum=$(sha256sum < "$tmp" | cut -d' ' -f1)
-  [ "$sum" = "$3" ] || { echo "bake: sha256 of $1 is $sum, expected $3; not using it" >&2; rm -f "$tmp"; return 1; }
+  [ "$3" = - ] || [ "$sum" = "$3" ] || { echo "bake: sha256 of $1 is $sum, expected $3; not using it" >&2; rm -f "$tmp"; return 1; }
   mv -f "$tmp" "$2"
 }
 
