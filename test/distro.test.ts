@@ -114,9 +114,16 @@ describe("the EL8 rebuilds common in China: alinux3 and anolis8", () => {
     },
   );
 
-  it("alinux3 with the repo of Alibaba's own Docker recipe (centos/$releasever, 8 through its dnf plugin) is refused, naming rhel/8", () => {
+  it("alinux3 with the repo of Alibaba's own Docker recipe (centos/$releasever, 8 through its dnf plugin) is refused, naming rhel/8", async () => {
     const baseurl = "http://mirrors.cloud.aliyuncs.com/docker-ce/linux/centos/$releasever/$basearch/stable";
-    const r = runCli(["cloud-init", "-q", "--set", "distro=alinux3", "--set", `packages.repo.baseurl=${baseurl}`]);
+    const r = await runCliAsync([
+      "cloud-init",
+      "-q",
+      "--set",
+      "distro=alinux3",
+      "--set",
+      `packages.repo.baseurl=${baseurl}`,
+    ]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(
       "docker's centos/8 repository ends at containerd.io 1.6.x, so containerd 2 cannot install on alinux3; use its rhel/8 repository",
