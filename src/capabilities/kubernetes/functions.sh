@@ -87,7 +87,6 @@ bake_mem_mb_at_least() { [ "$(awk '/^MemTotal:/{print int($2/1024)}' /proc/memin
 bake_dir_empty() { [ -z "$(ls -A "$1" 2>/dev/null)" ]; }
 bake_kernel_supported() { [[ $(uname -r) =~ ^(5\.(4|10|15)\.|([6-9]|[1-9][0-9]+)\.) ]]; }
 bake_cgroup_controllers() { local c; for c; do grep -qw "$c" /sys/fs/cgroup/cgroup.controllers || return 1; done; }
-bake_hostname_resolves() { getent ahosts "$(hostname)" >/dev/null; }
 bake_kubelet_version_is() { case "$(kubelet --version)" in "Kubernetes v$1" | "Kubernetes v$1".* | "Kubernetes v$1 "*) ;; *) return 1 ;; esac; }
 bake_pkg_major_is() { [[ $(bake_pkg_version "$1") =~ ^([0-9]+:)?$2\. ]]; }
 

@@ -221,7 +221,6 @@ function preflightChecks(k: PlanContext["spec"]["kubernetes"], containerd: strin
         afterReboot: true,
       },
     ],
-    ["Hostname", { description: "hostname resolves", test: sh`bake_hostname_resolves` }],
     [
       "KubeletVersion",
       { description: `kubelet version is ${k.version}`, test: sh`bake_kubelet_version_is ${k.version}` },
