@@ -20,6 +20,11 @@ export const SUITE_TOOLS = {
     fish: "fish",
     // a pseudo-terminal for the colour test (test/diff.test.ts)
     script: "bsdutils",
+    // bake's apt functions against the real apt, dpkg and gpg (test/apt-real.test.ts)
+    "apt-get": "apt",
+    gpg: "gnupg",
+    curl: "curl",
+    python3: "python3",
   },
   // cloud-init's schema in a Debian trixie root, packer validate, npm pack (npm run test:ecosystem)
   ecosystem: {
