@@ -60,7 +60,10 @@ describe.skipIf(!available)("apt keys, sources and locks with the real apt and d
       ["a", "repository key <a@example.invalid>"],
       ["b", "another key <b@example.invalid>"],
     ] as const) {
-      gpg("--passphrase", "", "--quick-gen-key", who, "ed25519", "sign", "1y");
+      // made an hour ago, as a real repository's key is older than its signatures (sqv, apt 3's
+      // verifier, finds no binding signature for a signature made in the key's own second)
+      const hourAgo = `${Math.floor(Date.now() / 1000) - 3600}`;
+      gpg("--faked-system-time", hourAgo, "--passphrase", "", "--quick-gen-key", who, "ed25519", "sign", "1y");
       fingerprint[name] = /^fpr:+([0-9A-F]{40}):/m.exec(gpg("--with-colons", "--list-keys", who))![1]!;
       writeFileSync(join(dir, `key-${name}.asc`), gpg("--armor", "--export", who));
     }
@@ -166,7 +169,7 @@ describe.skipIf(!available)("apt keys, sources and locks with the real apt and d
   it("a key with another fingerprint: apt refuses the repository, the step fails at once with apt's cause, and bake's source from before is taken out", async () => {
     writeFileSync(installed(), "# Written by bake: the source of an earlier run.\n");
     const r = await applySource(`file://${dir}/key-b.asc`);
-    failedAtOnce(r, /is not signed|No good signature|NO_PUBKEY|GOODSIG/);
+    failedAtOnce(r, /is not signed|No good signature|NO_PUBKEY|GOODSIG|Missing key/);
     expect(existsSync(installed()), "a source whose key did not verify was left for apt").toBe(false);
     expect(r.output).toContain(`bake: removed ${installed()}: its key did not verify`);
   });
@@ -203,7 +206,8 @@ describe.skipIf(!available)("apt keys, sources and locks with the real apt and d
     const r = await bake("bake_apt_mark hold bake-probe && bake_apt_held bake-probe && echo held");
     await lock.released;
     expect(r.code, r.output).toBe(0);
-    expect(r.output).toContain("dpkg frontend lock was locked by another process");
+    // dpkg 1.21 (bookworm) says "by another process", 1.23 (forky) names the process
+    expect(r.output).toMatch(/dpkg frontend lock was locked by (another|\/\S+) process/);
     expect(r.output).toContain("bake: hold: bake-probe\nheld\n");
   });
 });

@@ -43,8 +43,8 @@ bake_quiet() { "$@" >/dev/null 2>&1; }
 bake_retry() {
   local n=1 miss out=$BAKE_STATE/retry.$BASHPID end=$((SECONDS + 600))
   until "$@" 2>&1 | tee "$out"; do
-    if grep -qE 'Could not get lock|locked by another process' "$out" && [ $SECONDS -lt $end ]; then sleep 5; continue; fi
-    if miss=$(grep -m 1 -E "No match for arg|Unable to (find a match|locate package)|' was not found|no installation candidate|is not signed|NO_PUBKEY|EXPKEYSIG|No good signature|[: ]404" "$out"); then
+    if grep -qE 'Could not get lock|locked by' "$out" && [ $SECONDS -lt $end ]; then sleep 5; continue; fi
+    if miss=$(grep -m 1 -E "No match for arg|Unable to (find a match|locate package)|' was not found|no installation candidate|is not signed|NO_PUBKEY|EXPKEYSIG|No good signature|Missing key|is not bound|[: ]404" "$out"); then
       echo "bake: not retrying: ${miss#E: } (repos: ${BAKE_PKG_REPO:-all enabled})" >&2
     elif [ $n = 4 ]; then echo "bake: gave up after 4 tries: $*" >&2
     else echo "bake: retry $n/3 in $((n * 5))s: $*" >&2; sleep $((n * 5)); n=$((n + 1)); continue
