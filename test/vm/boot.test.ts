@@ -1387,9 +1387,10 @@ if (jobs.has(`${P}-resume`)) {
       expect(cut.powerCutAt, "the harness never saw step sysctl start").toMatch(RESUME_CUT_AT);
       expect(cut.console).not.toContain("bake: all steps passed");
       expect(cut.sections.has("end"), "the first boot reported: its power was not cut").toBe(false);
-      // debugfs reads the disk without replaying ext4's journal, so the file may be older than the cut
+      // debugfs reads the disk without replaying ext4's journal, so the file may be older than the
+      // cut, or empty: created, its data lost with the page cache (CI run of 2c8a98d). Never "ok".
       const status = cut.disk.get("/var/lib/bake/status")?.trim();
-      if (status !== undefined) expect(status).toBe("running");
+      if (status !== undefined) expect(["running", ""]).toContain(status);
       // The log as the second boot's guest reads it: the first run got past the package install and
       // never ended before the second started at step 1. (Its last lines may be lost with the page cache.)
       const log = sec(run.result, "bake-log");
