@@ -1394,7 +1394,7 @@ if (jobs.has(`${P}-resume`)) {
       // The log as the second boot's guest reads it: the first run got past the package install and
       // never ended before the second started at step 1. (Its last lines may be lost with the page cache.)
       const log = sec(run.result, "bake-log");
-      const second = log.indexOf("] host-tools: ", log.indexOf("] host-tools: ") + 1);
+      const second = log.indexOf("] system: ", log.indexOf("] system: ") + 1);
       expect(second, "the log holds one run").toBeGreaterThan(-1);
       expect(log.slice(0, second)).toContain("] install-containerd: ");
       expect(log.slice(0, second)).not.toContain("bake: all steps passed");
@@ -1404,10 +1404,10 @@ if (jobs.has(`${P}-resume`)) {
     // the second boot: cloud-init ran runcmd again, bake's run ended ok, status done
     provisionedOk(get);
     it("the second boot ran bake's provisioner again in cloud-init's final stage; the log holds both runs", () => {
-      expect(run.result.console).toMatch(/bake: \[1\/\d+\] host-tools: /);
+      expect(run.result.console).toMatch(/bake: \[1\/\d+\] system: /);
       expect(run.result.console).toMatch(/bake: all steps passed in \d+s/);
       const log = run.result.disk.get("/var/log/bake-provision.log") ?? "";
-      expect(log.match(/\] host-tools: /g)).toHaveLength(2);
+      expect(log.match(/\] system: /g)).toHaveLength(2);
       expect(log.match(/bake: all steps passed/g)).toHaveLength(1);
     });
     it("the user's runcmd ran once, after bake's resumed run ended ok", () => {
