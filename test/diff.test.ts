@@ -86,7 +86,15 @@ describe("CLI status output and colour", () => {
     expect(verbose.stdout).toBe(normal.stdout);
     expect(verbose.stderr).toMatch(/target rocky9\/amd64/);
     expect(verbose.stderr).toMatch(/steps: .*install-containerd/);
-    expect(verbose.stderr).toMatch(/user-data: \d+ bytes \(gzip\+base64 \d+; EC2 user-data limit 16384\)/);
+    expect(verbose.stderr).toMatch(/user-data: \d+ bytes \(gzip\+base64 \d+; AWS EC2 user-data limit 16384\)/);
+    // The size line names the cloud asked for, and a Packer script is held to no user-data limit.
+    expect(run({}, "cloud-init", "-v", "--cloud", "alibaba").stderr).toMatch(
+      /user-data: \d+ bytes \(gzip\+base64 \d+; Alibaba Cloud ECS user-data limit 32768\)/,
+    );
+    expect(run({}, "validate", "-v", "--cloud", "huawei").stderr).toContain(
+      "; Huawei Cloud ECS user-data limit 32768)",
+    );
+    expect(run({}, "packer", "-v").stderr).toMatch(/provision\.sh: \d+ bytes, written to stdout\n/);
     expect(run({}, "validate").stderr).toContain("is valid");
     expect(run({}, "validate", "-q").stderr).toBe("");
     expect(run({}, "validate", "-q", "-v").stderr).toBe("");

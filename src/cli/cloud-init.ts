@@ -30,7 +30,13 @@ export function cloudInitCommand(program: Command): void {
     .action(
       specAction(async (options: CloudInitCliOptions, command) => {
         const p = planFor(options);
-        emit(userDataFor(p, options, await composerFor(p, options, command)), options.output, options, "user-data");
+        emit(
+          userDataFor(p, options, await composerFor(p, options, command)),
+          options.output,
+          options,
+          "user-data",
+          options.cloud,
+        );
       }),
     );
 }

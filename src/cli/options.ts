@@ -158,10 +158,20 @@ export async function composerFor(
   return composer(p, { files, mime: options.mime, userFirst: options.userFirst });
 }
 
-export function emit(content: string, output: string | undefined, options: CommonOptions = {}, name = "output"): void {
+/** Writes an artifact; `cloud` is set for user-data, whose size line names that cloud's limit. */
+export function emit(
+  content: string,
+  output: string | undefined,
+  options: CommonOptions = {},
+  name = "output",
+  cloud?: Cloud,
+): void {
   if (output && output !== "-") writeOutput(output, content);
   else process.stdout.write(content);
-  detail(options, () => `${describeSize(name, content)}, written to ${output && output !== "-" ? output : "stdout"}`);
+  detail(
+    options,
+    () => `${describeSize(name, content, cloud)}, written to ${output && output !== "-" ? output : "stdout"}`,
+  );
 }
 
 export const collect = (value: string, previous: string[] = []) => [...previous, value];

@@ -1,7 +1,7 @@
 // Status lines on stderr (artifacts go to stdout): --quiet silences them,
 // --verbose adds what was read and rendered.
 import type { Plan } from "../plan/index.js";
-import { CLOUD_LIMITS, gzip } from "../emit/size.js";
+import { CLOUD_LIMITS, type Cloud, gzip } from "../emit/size.js";
 
 /**
  * Colour on a terminal, by Node's rules (docs: cli.md, FORCE_COLOR): FORCE_COLOR
@@ -43,9 +43,14 @@ export function describePlan(plan: Plan, source: string): string[] {
   ];
 }
 
-/** Size of an artifact, and for user-data its gzip+base64 size against EC2's 16 KiB limit. */
-export function describeSize(name: string, text: string): string {
+/**
+ * Size of an artifact; for user-data also its gzip+base64 size, against the limit of the
+ * cloud named by --cloud, or EC2's (the smallest common one) when none is.
+ */
+export function describeSize(name: string, text: string, cloud?: Cloud): string {
   const raw = Buffer.byteLength(text);
+  if (cloud === undefined) return `${name}: ${raw} bytes`;
   const packed = gzip(text).toString("base64").length;
-  return `${name}: ${raw} bytes (gzip+base64 ${packed}; EC2 user-data limit ${CLOUD_LIMITS.aws.limit})`;
+  const { name: platform, limit } = CLOUD_LIMITS[cloud === "none" ? "aws" : cloud];
+  return `${name}: ${raw} bytes (gzip+base64 ${packed}; ${platform} user-data limit ${limit})`;
 }

@@ -40,7 +40,7 @@ export function validateCommand(program: Command): void {
           compose: await composerFor(p, options, command),
         });
         reportSize(check, options);
-        detail(options, () => describeSize("user-data", content));
+        detail(options, () => describeSize("user-data", content, options.cloud));
         const script = renderPackerScript(p);
         detail(options, () => describeSize("provision.sh", script));
         status(
