@@ -38,8 +38,12 @@ mkdir -p ${INSTANCE}/sem && echo "stand-in" > ${SCRIPTS_USER_SEM}
 export interface CloudInitStandIn {
   /** One boot: the drop-ins, then the runcmd script unless it already ran; its exit code and output. */
   boot(): Promise<{ code: number; output: string }>;
-  /** A boot whose power is cut once `marker` appears in bake's log: every process is killed at once. */
-  bootAndCutPower(marker: string): Promise<{ code: number; output: string }>;
+  /**
+   * A boot whose power is cut while bake's script runs `command`: every process is killed at
+   * once. A stand-in `command` first on the script's PATH (in place of the root's stub, if it
+   * has one, until the cut) holds the run there, so the cut never comes after the run ended.
+   */
+  bootAndCutPowerDuring(command: string): Promise<{ code: number; output: string }>;
 }
 
 /** Puts bake's user-data on the root as cloud-init's first boot does, up to the final stage. */
@@ -54,9 +58,12 @@ export function cloudInitStandIn(root: ElRoot, userData: string): CloudInitStand
   return {
     boot: () => root.run(BOOT),
     // kill -9 -1 spares only PID 1 (the root's wrapper) and the shell that sends it.
-    bootAndCutPower: (marker) =>
-      root.run(`(${BOOT}) &
-until grep -qF ${shellQuote(marker)} /var/log/bake-provision.log 2>/dev/null; do /usr/bin/sleep 0.05; done
-kill -9 -1; echo "stand-in: power cut at ${marker.replace(/[^\w\] :/-]/g, "")}"`),
+    bootAndCutPowerDuring: (command) =>
+      root.run(`hold=/usr/local/sbin/${shellQuote(command)}
+[ ! -e "$hold" ] || mv "$hold" "$hold.saved"
+printf '#!/bin/sh\\ntouch /var/tmp/stand-in-held\\nexec /usr/bin/sleep 600\\n' > "$hold" && chmod 0755 "$hold"
+(${BOOT}) &
+until [ -e /var/tmp/stand-in-held ]; do /usr/bin/sleep 0.05; done
+kill -9 -1; rm -f "$hold" /var/tmp/stand-in-held; [ ! -e "$hold.saved" ] || mv "$hold.saved" "$hold"; echo "stand-in: power cut during ${command.replace(/\W/g, "")}"`),
   };
 }
