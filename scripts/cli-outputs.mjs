@@ -24,9 +24,9 @@ rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
 // The distro list as the schema has it, read as text: no build step needed.
-const distros = [...readFileSync(join(root, "src/schema/distros.ts"), "utf8").matchAll(/^\s+"([a-z0-9]+)",$/gm)].map(
-  (m) => m[1],
-);
+const distros = [
+  ...readFileSync(join(root, "src/capabilities/distro/names.ts"), "utf8").matchAll(/^\s+"([a-z0-9]+)",$/gm),
+].map((m) => m[1]);
 const examples = readdirSync(join(root, "examples")).filter((f) => f.endsWith(".yaml"));
 // A placeholder sha256, which Debian and Ubuntu need for pkgs.k8s.io's key.
 const SHA = "a".repeat(64);

@@ -3,10 +3,10 @@
 // distro's defaults, so it cannot drift from what bake renders.
 import { defaultContainerd } from "../src/capabilities/containerd/facts.js";
 import { dockerOs } from "../src/capabilities/packages/facts.js";
-import { distroInfo } from "../src/distro.js";
+import { distroInfo } from "../src/capabilities/distro/identity.js";
 import { plan as planOf } from "../src/plan/index.js";
 import { defaultSpec } from "../src/input/defaults.js";
-import { DISTROS } from "../src/schema/distros.js";
+import { DISTROS } from "../src/capabilities/distro/names.js";
 
 export const MATRIX_START = "<!-- distros:start -->";
 export const MATRIX_END = "<!-- distros:end -->";

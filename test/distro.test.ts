@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { SpecError, validateSpec } from "../src/index.js";
 import { DISTROS } from "../src/schema/node-spec.js";
 import { defaultContainerd } from "../src/capabilities/containerd/facts.js";
-import { distroInfo } from "../src/distro.js";
+import { distroInfo } from "../src/capabilities/distro/identity.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { planFor, ROOT, runCliAsync } from "./helpers.js";

@@ -1,7 +1,7 @@
 // bake explain and the docs/reference.md key reference generated from it.
 import { describe, expect, it } from "vitest";
 import { explain } from "../src/commands/explain.js";
-import { DISTROS } from "../src/schema/distros.js";
+import { DISTROS } from "../src/capabilities/distro/names.js";
 import { keyEffects } from "../src/commands/key-effects.js";
 import { specKeys } from "../src/schema/keys.js";
 import { generatedDocs } from "../scripts/gen-reference.js";

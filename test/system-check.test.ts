@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { distroInfo } from "../src/distro.js";
+import { distroInfo } from "../src/capabilities/distro/identity.js";
 import { DISTROS, type Distro } from "../src/schema/node-spec.js";
 import { renderBoth, tempDir } from "./helpers.js";
 import { MACHINE, OS_RELEASE } from "./support/os-release.js";

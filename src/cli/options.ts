@@ -10,7 +10,7 @@ import { renderUserData } from "../emit/user-data.js";
 import { writeOutput } from "../write-output.js";
 import { specText } from "../input/load.js";
 import { pipedStdin, STDIN_WAIT_MS } from "../input/piped-stdin.js";
-import { DISTROS } from "../schema/distros.js";
+import { DISTROS } from "../capabilities/distro/names.js";
 import { colorAllowed, describePlan, describeSize, detail, status, type StatusOptions } from "./status.js";
 
 export interface CommonOptions extends Omit<ChosenSpec, "config"> {

@@ -4,10 +4,10 @@
 import { defaultContainerd } from "../capabilities/containerd/facts.js";
 import { SYSTEMS } from "../capabilities/distro/systems.js";
 import { UNSUPPORTED } from "../capabilities/distro/unsupported.js";
-import { distroInfo } from "../distro.js";
+import { distroInfo } from "../capabilities/distro/identity.js";
 import { closestMatch } from "../report.js";
 import { DEFAULT_DISTRO, defaultOf } from "../input/defaults.js";
-import { DISTROS } from "../schema/distros.js";
+import { DISTROS } from "../capabilities/distro/names.js";
 import type { Distro } from "../schema/node-spec.js";
 import { CommandError } from "./errors.js";
 import { keyEffects } from "./key-effects.js";

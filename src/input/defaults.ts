@@ -1,7 +1,7 @@
 // Built-in defaults: a current, sane node with no config file at all, composed
 // of each capability's section defaults. Some depend on the distro, so they are
 // computed after the distro is known.
-import { distroInfo } from "../distro.js";
+import { distroInfo } from "../capabilities/distro/identity.js";
 import { containerdDefaults } from "../capabilities/containerd/defaults.js";
 import { crictlDefaults } from "../capabilities/crictl/defaults.js";
 import { kernelDefaults } from "../capabilities/kernel/defaults.js";

@@ -1,6 +1,6 @@
 // Plan: from a validated spec to the files, steps and checks a node gets.
 // Each capability contributes; the order here is the order on the node.
-import { distroInfo } from "../distro.js";
+import { distroInfo } from "../capabilities/distro/identity.js";
 import { containerdPackage, containerdPackageName } from "../capabilities/containerd/facts.js";
 import type { NodeSpec } from "../schema/node-spec.js";
 import { containerdConfig } from "../capabilities/containerd/plan.js";

@@ -1,6 +1,6 @@
 // The plan: what a node gets, as files to write, steps to run and checks to
 // pass. Emitters only decide how to write it down.
-import type { DistroInfo } from "../distro.js";
+import type { DistroInfo } from "../capabilities/distro/identity.js";
 import type { NodeSpec } from "../schema/node-spec.js";
 import type { ShellCode } from "../render/shell.js";
 

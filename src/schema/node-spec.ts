@@ -10,7 +10,7 @@ import { KubernetesSection } from "../capabilities/kubernetes/spec.js";
 import { PackagesSection } from "../capabilities/packages/spec.js";
 import { RegistriesSection } from "../capabilities/registries/spec.js";
 import { obj, oneOf } from "./build.js";
-import { DISTROS } from "./distros.js";
+import { DISTROS } from "../capabilities/distro/names.js";
 
 export { DISTROS };
 

@@ -1,5 +1,5 @@
 // The containerd section's defaults; the package's source and version depend on the distro.
-import { distroInfo, type DistroInfo } from "../../distro.js";
+import { distroInfo, type DistroInfo } from "../distro/identity.js";
 import type { NodeSpec } from "../../schema/node-spec.js";
 import { containerdDefault } from "./facts.js";
 

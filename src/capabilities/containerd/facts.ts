@@ -1,6 +1,6 @@
 // Which containerd each distro installs by default and why, how its package is
 // named and pinned, and where each version looks for CNI plugins.
-import type { DistroInfo } from "../../distro.js";
+import type { DistroInfo } from "../distro/identity.js";
 import type { Distro } from "../../schema/node-spec.js";
 
 interface ContainerdDefault {

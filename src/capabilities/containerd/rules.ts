@@ -1,6 +1,6 @@
 // What the schema cannot say about containerd: the package source per family, root and state,
 // versions past their end of life, and values kubeadm would complain about; the proxy's no-proxy list.
-import { distroInfo } from "../../distro.js";
+import { distroInfo } from "../distro/identity.js";
 import { ruleFindings, type RuleFinding } from "../../report.js";
 import type { NodeSpec } from "../../schema/node-spec.js";
 

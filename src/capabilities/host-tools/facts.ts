@@ -1,5 +1,5 @@
 // The package that brings a command a minimal image may lack, per family.
-import type { DistroInfo } from "../../distro.js";
+import type { DistroInfo } from "../distro/identity.js";
 
 /**
  * By family (Rocky 9 minimal and EL8 minimal have no tar); undefined where the

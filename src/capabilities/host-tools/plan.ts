@@ -1,6 +1,6 @@
 // The commands a minimal image may lack, installed before the first step that
 // runs them: only those the plan's steps need, only when missing, in one call.
-import type { DistroInfo } from "../../distro.js";
+import type { DistroInfo } from "../distro/identity.js";
 import { toolPackage } from "./facts.js";
 import { sh } from "../../render/shell.js";
 import type { PlannedStep } from "../../plan/types.js";

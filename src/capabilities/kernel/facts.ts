@@ -1,6 +1,6 @@
 // What a distro's kernel means for bake: the package that holds the modules its
 // cloud images leave out.
-import type { DistroInfo } from "../../distro.js";
+import type { DistroInfo } from "../distro/identity.js";
 
 /**
  * The package that holds kernel modules the cloud images leave out (br_netfilter),

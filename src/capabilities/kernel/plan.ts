@@ -2,7 +2,7 @@
 // Modules load in the background, beside the package install (a second or two
 // under emulation); sysctl, whose bridge keys need br_netfilter, waits for them
 // after the install.
-import { bootsCgroupV1 } from "../../distro.js";
+import { bootsCgroupV1 } from "../distro/identity.js";
 import { modulesPackage } from "./facts.js";
 import { renderTemplate } from "../../render/templates.js";
 import { lines, sh } from "../../render/shell.js";

@@ -1,7 +1,7 @@
 // The kubernetes section's defaults, and the defaults that follow from the section
 // rather than from the distro: the repo from the minor, crictl's version, the pause
 // image, the role's ports. A key the user wrote is kept; rules.ts warns when it disagrees.
-import { distroInfo, type DistroInfo } from "../../distro.js";
+import { distroInfo, type DistroInfo } from "../distro/identity.js";
 import {
   crictlVersionFor,
   DEFAULT_KUBERNETES_VERSION,

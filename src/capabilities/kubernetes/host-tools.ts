@@ -2,7 +2,7 @@
 // (releases.ts), by package name on each distro, and the commands verify finds on
 // PATH: kubeadm's, with crictl (bake pulls images with it) and conntrack (installed
 // with them). ebtables is left out from EL9 on: RHEL 9 dropped the package.
-import type { DistroInfo } from "../../distro.js";
+import type { DistroInfo } from "../distro/identity.js";
 import { kubeadmHostTools } from "./releases.js";
 
 interface HostTools {

@@ -1,6 +1,6 @@
 // Cross-key rules of the kubernetes section: what bake can know at validate
 // time about versions that must agree, firewalld ports and preflight.
-import { bootsCgroupV1, distroInfo } from "../../distro.js";
+import { bootsCgroupV1, distroInfo } from "../distro/identity.js";
 import {
   crictlVersionFor,
   DEFAULT_KUBERNETES_VERSION,

@@ -1,5 +1,5 @@
 // The packages section's defaults: podman and buildah removed, docker's repository for the distro.
-import type { DistroInfo } from "../../distro.js";
+import type { DistroInfo } from "../distro/identity.js";
 import type { NodeSpec } from "../../schema/node-spec.js";
 import { dockerRepoDefaults } from "./facts.js";
 

@@ -1,6 +1,6 @@
 // docker's package repository for each distro: its URL, its signing key, and on apt
 // the key's fingerprint, which apt then requires of the repository's signature.
-import type { DistroInfo } from "../../distro.js";
+import type { DistroInfo } from "../distro/identity.js";
 
 // docker's apt signing key (pub 4096R/0EBFCD88 2017-02-22, "Docker Release (CE deb)"),
 // the same for the debian and ubuntu repos: docker/docs PR #11990, engine/install/debian.md

@@ -1,5 +1,5 @@
 // Package removal, docker's repository, and the containerd package itself.
-import type { DistroInfo } from "../../distro.js";
+import type { DistroInfo } from "../distro/identity.js";
 import { renderTemplate } from "../../render/templates.js";
 import { lines, sh, type ShellCode } from "../../render/shell.js";
 import type { Contribution, PlanContext } from "../../plan/types.js";

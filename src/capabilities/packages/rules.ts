@@ -1,6 +1,6 @@
 // What the schema cannot say about docker's repository: EL8 and the centos/8 tree, an
 // apt key pinned by nothing, and a repository no package comes from.
-import { distroInfo } from "../../distro.js";
+import { distroInfo } from "../distro/identity.js";
 import { ruleFindings, type RuleFinding } from "../../report.js";
 import type { NodeSpec } from "../../schema/node-spec.js";
 

@@ -2,7 +2,7 @@
 // version they boot. What a distro means for a capability (its containerd package,
 // docker's repository, the modules package, kubeadm's host tools) is that
 // capability's own fact.
-import type { Distro } from "./schema/node-spec.js";
+import type { Distro } from "../../schema/node-spec.js";
 
 export interface DistroInfo {
   id: Distro;
