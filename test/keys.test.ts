@@ -19,9 +19,7 @@ const table: [key: string, input: SpecInput, check: (input: SpecInput) => void][
     "distro (Debian: apt, confold)",
     { distro: "debian13" },
     (i) => {
-      expect(scriptOf(i)).toContain(
-        "--no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install",
-      );
+      expect(scriptOf(i)).toContain("--no-install-recommends -o Dpkg::Options::=--force-confdef,confold install");
       // waits for dpkg's lock (unattended-upgrades on a first boot) instead of failing at once
       expect(scriptOf(i)).toContain("apt-get -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends");
     },

@@ -41,7 +41,7 @@ describe("the sandbox image pull check", () => {
 
   it("always pulls even without mirrors; never and crictl.install none leave it out", () => {
     expect(pullCheck({ containerd: { verifyPull: "always" } })).toContain(
-      "'registry.k8s.io/pause:3.10.1 pulls from registry.k8s.io (crictl pull)'",
+      "'registry.k8s.io/pause:3.10.1 pulls (crictl pull)'",
     );
     expect(
       pullCheck({ containerd: { verifyPull: "never", registries: { "registry.k8s.io": MIRROR } } }),

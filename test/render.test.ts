@@ -94,7 +94,7 @@ describe("Packer script", () => {
             `${name} is defined but never called`,
           ).toBeGreaterThan(1);
         for (const name of used)
-          if (!["bake_dump", "bake_check_pids", "bake_apt_fresh"].includes(name))
+          if (!["bake_dump", "bake_check_pids", "bake_apt_fresh", "bake_pkg_no_retry"].includes(name))
             expect(defined, `${name} is called but not defined`).toContain(name);
       }
     }

@@ -732,7 +732,7 @@ esac`;
     // either way the record is written, so a second run restarts nothing
     const before = stubCalls(box.upper).length;
     const second = await box.again();
-    expect(second.output).toContain("bake: containerd is active with this config; not restarting it");
+    expect(second.output).toContain("bake: containerd runs this config; not restarting it");
     expect(
       stubCalls(box.upper)
         .slice(before)

@@ -1,12 +1,13 @@
 # Times come from bash 5's EPOCHREALTIME, which costs no process (a date call costs
 # a tenth of a second under emulation); EL8's bash 4.4 lacks it and calls date.
-bake_step() { bake_step_took; BAKE_STEP=$2; BAKE_STEP_T0=${EPOCHREALTIME:-$(date +%s.%6N)}; echo "bake: [$1] $2: $3"; }
-# How long the step that just ended took, on the console and in the log.
-bake_step_took() { local t=${EPOCHREALTIME:-$(date +%s.%6N)}; [ -z "${BAKE_STEP_T0:-}" ] || echo "bake: $BAKE_STEP took $(((${t/./} - ${BAKE_STEP_T0/./}) / 1000)) ms"; }
+bake_step() { bake_step_took; BAKE_STEP=$2; echo "bake: [$1] $2: $3"; }
+# How long the step that just ended took, on the console and in the log; the next starts now.
+bake_step_took() { local t=${EPOCHREALTIME:-$(date +%s.%6N)}; [ -z "${BAKE_STEP_T0:-}" ] || echo "bake: $BAKE_STEP took $(((${t/./} - ${BAKE_STEP_T0/./}) / 1000)) ms"; BAKE_STEP_T0=$t; }
 bake_quiet() { "$@" >/dev/null 2>&1; }
 
-# Network operations get three more tries. A package no repository has, or a repository
-# apt cannot trust or find, gets none: each try would fail alike. A lock another package
+# Network operations get three more tries. A download or repository not found, or
+# what the package functions' bake_pkg_no_retry matches (a package no repository has,
+# a repository apt cannot trust), gets none: each try would fail alike. A lock another package
 # manager holds (apt-daily, unattended-upgrades on a first boot) is waited for, up to
 # 600 s as DPkg::Lock::Timeout waits for dpkg's: apt-get update's lists lock and dpkg
 # --set-selections have no such option. The output is kept per process: a download and
@@ -15,13 +16,12 @@ bake_retry() {
   local n=1 miss out=$BAKE_STATE/retry.$BASHPID end=$((SECONDS + 600))
   until "$@" 2>&1 | tee "$out"; do
     if grep -qE 'Could not get lock|locked by' "$out" && [ $SECONDS -lt $end ]; then sleep 5; continue; fi
-    if miss=$(grep -m 1 -E "No match for arg|Unable to (find a match|locate package)|' was not found|no installation candidate|is not signed|NO_PUBKEY|EXPKEYSIG|No good signature|Missing key|is not bound|[: ]404" "$out"); then
+    if miss=$(grep -m 1 -E "$bake_pkg_no_retry|[: ]404" "$out"); then
       echo "bake: not retrying: ${miss#E: } (repos: ${BAKE_PKG_REPO:-all enabled})" >&2
     elif [ $n = 4 ]; then echo "bake: gave up after 4 tries: $*" >&2
     else echo "bake: retry $n/3 in $((n * 5))s: $*" >&2; sleep $((n * 5)); n=$((n + 1)); continue
     fi
-    rm -f "$out"
-    return 1
+    rm -f "$out"; return 1
   done
   rm -f "$out"
 }
@@ -31,8 +31,8 @@ bake_download() {
   local tmp sum
   tmp=$(mktemp "$2.bake-XXXXXX")
   bake_retry bake_fetch "$1" "$tmp" || { rm -f "$tmp"; return 1; }
-  sum=$(sha256sum < "$tmp" | cut -d' ' -f1)
-  [ "$3" = - ] || [ "$sum" = "$3" ] || { echo "bake: sha256 of $1 is $sum, expected $3; not using it" >&2; rm -f "$tmp"; return 1; }
+  sum=$(sha256sum < "$tmp")
+  [ "$3" = - ] || [ "$sum" = "$3  -" ] || { echo "bake: sha256 of $1 is ${sum%% *}, expected $3; not using it" >&2; rm -f "$tmp"; return 1; }
   mv -f "$tmp" "$2"
 }
 

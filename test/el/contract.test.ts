@@ -661,7 +661,7 @@ describe("cloud-init's runcmd resumes at the next boot until bake's run ends ok 
       const cloudInit = cloudInitStandIn(root, userData);
       const cut = await cloudInit.bootAndCutPowerDuring("sysctl");
       expect(cut.output).toContain("stand-in: power cut during sysctl");
-      expect(cut.output).toMatch(/\] sysctl: apply sysctl settings\n/);
+      expect(cut.output).toMatch(/\] sysctl: apply the settings\n/);
       expect(cut.output).not.toContain("bake: all steps passed");
       expect(status(root)).toBe("running\n");
       expect(await root.rpmQuery("containerd.io")).toEqual(["containerd.io-2.3.0-1.el9.x86_64"]);

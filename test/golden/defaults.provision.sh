@@ -1,6 +1,5 @@
 #!/bin/bash
-# Provisions rocky9/amd64 as a containerd node for kubeadm, fail-fast and safe to re-run.
-# bake 0.1.0 rendered it: re-render, do not edit.
+# bake 0.1.0: rocky9/amd64 as a containerd node for kubeadm, fail-fast, safe to re-run. Re-render, do not edit.
 if [ -z "${BASH_VERSION:-}" ]; then exec /bin/bash "$0" "$@"; fi
 set -Eeuo pipefail
 umask 022
@@ -29,13 +28,14 @@ trap bake_fail ERR
 
 # Times come from bash 5's EPOCHREALTIME, which costs no process (a date call costs
 # a tenth of a second under emulation); EL8's bash 4.4 lacks it and calls date.
-bake_step() { bake_step_took; BAKE_STEP=$2; BAKE_STEP_T0=${EPOCHREALTIME:-$(date +%s.%6N)}; echo "bake: [$1] $2: $3"; }
-# How long the step that just ended took, on the console and in the log.
-bake_step_took() { local t=${EPOCHREALTIME:-$(date +%s.%6N)}; [ -z "${BAKE_STEP_T0:-}" ] || echo "bake: $BAKE_STEP took $(((${t/./} - ${BAKE_STEP_T0/./}) / 1000)) ms"; }
+bake_step() { bake_step_took; BAKE_STEP=$2; echo "bake: [$1] $2: $3"; }
+# How long the step that just ended took, on the console and in the log; the next starts now.
+bake_step_took() { local t=${EPOCHREALTIME:-$(date +%s.%6N)}; [ -z "${BAKE_STEP_T0:-}" ] || echo "bake: $BAKE_STEP took $(((${t/./} - ${BAKE_STEP_T0/./}) / 1000)) ms"; BAKE_STEP_T0=$t; }
 bake_quiet() { "$@" >/dev/null 2>&1; }
 
-# Network operations get three more tries. A package no repository has, or a repository
-# apt cannot trust or find, gets none: each try would fail alike. A lock another package
+# Network operations get three more tries. A download or repository not found, or
+# what the package functions' bake_pkg_no_retry matches (a package no repository has,
+# a repository apt cannot trust), gets none: each try would fail alike. A lock another package
 # manager holds (apt-daily, unattended-upgrades on a first boot) is waited for, up to
 # 600 s as DPkg::Lock::Timeout waits for dpkg's: apt-get update's lists lock and dpkg
 # --set-selections have no such option. The output is kept per process: a download and
@@ -44,13 +44,12 @@ bake_retry() {
   local n=1 miss out=$BAKE_STATE/retry.$BASHPID end=$((SECONDS + 600))
   until "$@" 2>&1 | tee "$out"; do
     if grep -qE 'Could not get lock|locked by' "$out" && [ $SECONDS -lt $end ]; then sleep 5; continue; fi
-    if miss=$(grep -m 1 -E "No match for arg|Unable to (find a match|locate package)|' was not found|no installation candidate|is not signed|NO_PUBKEY|EXPKEYSIG|No good signature|Missing key|is not bound|[: ]404" "$out"); then
+    if miss=$(grep -m 1 -E "$bake_pkg_no_retry|[: ]404" "$out"); then
       echo "bake: not retrying: ${miss#E: } (repos: ${BAKE_PKG_REPO:-all enabled})" >&2
     elif [ $n = 4 ]; then echo "bake: gave up after 4 tries: $*" >&2
     else echo "bake: retry $n/3 in $((n * 5))s: $*" >&2; sleep $((n * 5)); n=$((n + 1)); continue
     fi
-    rm -f "$out"
-    return 1
+    rm -f "$out"; return 1
   done
   rm -f "$out"
 }
@@ -60,8 +59,8 @@ bake_download() {
   local tmp sum
   tmp=$(mktemp "$2.bake-XXXXXX")
   bake_retry bake_fetch "$1" "$tmp" || { rm -f "$tmp"; return 1; }
-  sum=$(sha256sum < "$tmp" | cut -d' ' -f1)
-  [ "$3" = - ] || [ "$sum" = "$3" ] || { echo "bake: sha256 of $1 is $sum, expected $3; not using it" >&2; rm -f "$tmp"; return 1; }
+  sum=$(sha256sum < "$tmp")
+  [ "$3" = - ] || [ "$sum" = "$3  -" ] || { echo "bake: sha256 of $1 is ${sum%% *}, expected $3; not using it" >&2; rm -f "$tmp"; return 1; }
   mv -f "$tmp" "$2"
 }
 
@@ -84,27 +83,18 @@ bake_system_is() ( . /etc/os-release; set +u; m=$(uname -m); [[ " $ID $ID_LIKE  
 # of the tarball's sha256 and the binary's stamp skips both while BINARY is the
 # one that tarball installed.
 bake_fetch_in_background() {
-  if bake_binary_is_from "$2" "$3"; then echo "bake: $3 is from this tarball; not downloading"; rm -f "$BAKE_STATE/$BAKE_STEP.pid"; else bake_background bake_fetch_binary "$@"; fi
+  local record=$BAKE_STATE/${3##*/}.installed
+  if [ -f "$3" ] && [ -f "$record" ] && [ "$(<"$record")" = "$2 $(stat -c '%s %Y %i' "$3")" ]; then echo "bake: $3 is from this tarball; not downloading"; rm -f "$BAKE_STATE/$BAKE_STEP.pid"; else bake_background bake_fetch_binary "$@"; fi
 }
 bake_fetch_binary() {
   local tar=$BAKE_STATE/$2.tar.gz
   bake_download "$1" "$tar" "$2"
   tar -xzOf "$tar" "${3##*/}" > "$3.new"
-  chmod 0755 "$3.new"
-  rm "$tar"
+  chmod 0755 "$3.new"; rm "$tar"
   # It holds from the move on: a rename keeps size, mtime and inode.
-  echo "$2 $(bake_file_stamp "$3.new")" > "$BAKE_STATE/${3##*/}.installed"
+  echo "$2 $(stat -c '%s %Y %i' "$3.new")" > "$BAKE_STATE/${3##*/}.installed"
 }
-bake_install_tarball_binary() {
-  [ -f "$BAKE_STATE/$1.pid" ] || { echo "bake: $2 is installed from this tarball"; return 0; }
-  bake_joined "$1"
-  mv -f "$2.new" "$2"
-}
-bake_binary_is_from() {
-  local record=$BAKE_STATE/${2##*/}.installed
-  [ -f "$2" ] && [ -f "$record" ] && [ "$(<"$record")" = "$1 $(bake_file_stamp "$2")" ]
-}
-bake_file_stamp() { stat -c '%s %Y %i' "$1"; }
+bake_install_tarball_binary() { [ -f "$BAKE_STATE/$1.pid" ] || { echo "bake: $2 is installed from this tarball"; return 0; }; bake_joined "$1"; mv -f "$2.new" "$2"; }
 
 # A link /usr/bin/<name> -> $1, so that sudo (whose secure_path may lack $1's
 # directory) finds it; a /usr/bin file that is not bake's link is an error. -ef
@@ -116,6 +106,8 @@ bake_link_into_usr_bin() {
   ln -s "$1" "$link"
 }
 
+# dnf's failures that bake_retry does not retry: no such package.
+bake_pkg_no_retry='No match for arg|Unable to find a match'
 # None of the packages $@ is installed: one rpm call for all of them, as each
 # costs a tenth of a second or more under emulation. rpm -q exits with the count
 # of names not installed; when that is not all of them, its lines name the installed.
@@ -135,14 +127,12 @@ bake_pkg_install() { if bake_pkg_in_place "$@"; then echo "bake: already install
 bake_install_missing_tools() {
   local pair missing=()
   for pair; do command -v "${pair%%=*}" >/dev/null || missing+=("${pair#*=}"); done
-  [ "${#missing[@]}" != 0 ] || { echo "bake: all present"; return 0; }
-  bake_pkg_install "${missing[@]}"
+  if [ "${#missing[@]}" = 0 ]; then echo "bake: all present"; else bake_pkg_install "${missing[@]}"; fi
 }
 bake_pkg_remove() {
   local p present=()
   for p; do bake_pkg_absent "$p" || present+=("$p"); done
-  [ "${#present[@]}" != 0 ] || { echo "bake: none of them is installed"; return 0; }
-  bake_pkg_remove_now "${present[@]}"
+  if [ "${#present[@]}" = 0 ]; then echo "bake: none of them is installed"; else bake_pkg_remove_now "${present[@]}"; fi
 }
 
 # A Go program's start takes a second under emulation, and what `containerd
@@ -151,11 +141,11 @@ bake_pkg_remove() {
 # A memo is replaced whole (mv), so one that matches is read without the lock,
 # which makes a second maker wait instead of starting containerd too. Read by
 # bash, not tail: one process fewer.
-bake_containerd_memo() {
-  local memo=$BAKE_STATE/containerd-$1.memo key out have=
+bake_containerd_config_dump() {
+  local memo=$BAKE_STATE/containerd-config-dump.memo key out have=
   key=$(stat --printf '%s %Y %i;' "$(command -v containerd)" /etc/containerd/config.toml) || return 1
   read -r have 2>/dev/null < "$memo" || :
-  [ "$have" = "$key" ] || (flock 9; read -r have 2>/dev/null < "$memo" || :; [ "$have" = "$key" ] || { { echo "$key"; containerd "${@:2}"; } > "$memo.new" && mv -f "$memo.new" "$memo"; }) 9>> "$memo.lock" || return 1
+  [ "$have" = "$key" ] || (flock 9; read -r have 2>/dev/null < "$memo" || :; [ "$have" = "$key" ] || { { echo "$key"; containerd config dump; } > "$memo.new" && mv -f "$memo.new" "$memo"; }) 9>> "$memo.lock" || return 1
   mapfile -ts1 out < "$memo"
   printf '%s\n' "${out[@]}"
 }
@@ -168,22 +158,17 @@ bake_containerd_major_is() {
   local v
   # config dump's memo fills beside this and the next steps, for verify, which
   # waits for it; if it fails, verify shows it.
-  bake_containerd_memo config-dump config dump > /dev/null &
+  bake_containerd_config_dump > /dev/null &
   v=$(bake_pkg_version "$3") || { echo "bake: $3 is not installed" >&2; return 1; }
   echo "bake: $3 $v is installed"
   # $1: the version's start, a regex; CNI $4 is bin_dir up to 2.0, bin_dirs from 2.1.
   [[ $v =~ ^$1 ]] || { echo "bake: config.toml schema version $2 (CNI $4) needs containerd $1.x, not $v; check containerd.version" >&2; return 1; }
 }
 
-bake_file_is() {
-  [ "$(sha256sum < "$1")" = "$2  -" ] || { echo "bake: $1 is not the file bake wrote (did a package replace it?); render it again" >&2; return 1; }
-}
+bake_file_is() { [ "$(sha256sum < "$1")" = "$2  -" ] || { echo "bake: $1 is not the file bake wrote (did a package replace it?); render it again" >&2; return 1; }; }
 
 bake_selinux_on() { command -v selinuxenabled >/dev/null && selinuxenabled; }
-bake_selinux_restore() {
-  bake_selinux_on || { echo "bake: SELinux is off; $1 needs no label"; return 0; }
-  restorecon -R "$1"
-}
+bake_selinux_restore() { if bake_selinux_on; then restorecon -R "$1"; else echo "bake: SELinux is off; $1 needs no label"; fi; }
 
 # Start containerd with the files $@; (re)load, enable and restart only when
 # they changed since bake last did, or containerd is not enabled and active:
@@ -193,11 +178,9 @@ bake_start_containerd() {
   local want state=$BAKE_STATE/containerd-config.sha256
   want=$(sha256sum "$@")
   if [ -f "$state" ] && [ "$(<"$state")" = "$want" ] && bake_containerd_up ""; then
-    echo "bake: containerd is active with this config; not restarting it"
+    echo "bake: containerd runs this config; not restarting it"
   else
-    systemctl daemon-reload
-    systemctl enable containerd
-    systemctl restart containerd
+    systemctl daemon-reload; systemctl enable containerd; systemctl restart containerd
     echo "$want" > "$state"
     bake_wait_for_containerd
   fi
@@ -212,8 +195,7 @@ bake_containerd_up() { local p a=; p=$(systemctl show -p UnitFileState -p Active
 
 # Poll every 0.2 s: under emulation a 1 s poll alone added up to a second.
 bake_wait_for_containerd() {
-  local n
-  for n in {1..150}; do bake_quiet ctr version && return; sleep 0.2; done
+  local n; for n in {1..150}; do bake_quiet ctr version && return; sleep 0.2; done
   echo "bake: containerd did not answer on its socket within 30 s" >&2
   systemctl status containerd --no-pager >&2 || true
   return 1
@@ -234,10 +216,10 @@ bake_sysctl_is() { local w; read -ra w < "/proc/sys/${1%%=*}" && [ "${w[*]}" = "
 # crictl info answers only through containerd's CRI plugin; when it does not, ctr tells the plugin's state.
 bake_cri_answers() { bake_quiet crictl info || { ctr plugins ls | grep -w cri; return 1; }; }
 # $1 key=value: containerd runs with that value, or a list holding it, whatever
-# the key's table. A pattern, not grep: one process fewer per item.
+# the key's table, however indented. A pattern, not grep or sed: one process fewer per item.
 bake_config_dump_has() {
-  [ -n "${bake_dump:-}" ] || bake_dump=$'\n'$(bake_containerd_memo config-dump config dump | sed 's/^[[:space:]]*//')$'\n'
-  [[ $bake_dump =~ $'\n'"${1%%=*} = "(\[[^$'\n']*)?[\"\']"${1#*=}"[\"\'][],$'\n'] ]]
+  [ -n "${bake_dump:-}" ] || bake_dump=$'\n'$(bake_containerd_config_dump)$'\n'
+  [[ $bake_dump =~ $'\n'[[:space:]]*"${1%%=*} = "(\[[^$'\n']*)?[\"\']"${1#*=}"[\"\'][],$'\n'] ]]
 }
 # sudo's secure_path finds command $1 (crictl info proves it runs): sudo -l
 # names the file it would run, with no session and no shell.
@@ -380,26 +362,26 @@ bake_step 2/13 write-files 'write 6 config files'
 bake_write_files
 bake_step 3/13 host-tools 'install what is missing of: kmod curl tar procps-ng'
 bake_install_missing_tools modprobe=kmod curl tar sysctl=procps-ng
-bake_step 4/13 kernel-modules 'load kernel modules in the background'
+bake_step 4/13 kernel-modules 'load them in the background'
 bake_background bake_load_modules overlay br_netfilter
-bake_step 5/13 fetch-crictl 'download crictl v1.35.0 in the background'
+bake_step 5/13 fetch-crictl 'download v1.35.0 in the background'
 bake_fetch_in_background https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.35.0/crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 /usr/local/bin/crictl
 bake_step 6/13 remove-packages 'remove podman, buildah'
 bake_pkg_remove podman buildah
 bake_step 7/13 install-containerd 'install containerd.io-2.*'
 BAKE_PKG_REPO='docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS'\''s'
 bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-2.*'
-bake_step 8/13 sysctl 'apply sysctl settings'
+bake_step 8/13 sysctl 'apply the settings'
 bake_joined kernel-modules
 sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
-bake_step 9/13 check-containerd 'check containerd is 2.[1-9].x (config.toml schema version 3, CNI bin_dirs) and config.toml is bake'\''s'
+bake_step 9/13 check-containerd 'containerd is 2.[1-9].x and config.toml is bake'\''s'
 bake_containerd_major_is '2.[1-9]' 3 containerd.io bin_dirs
 bake_file_is /etc/containerd/config.toml fc9a8960c484a3db85be3290c47fce5cc5ec868edab4b3e37a8c47ae9bb5f6fd
-bake_step 10/13 selinux-labels 'restore the SELinux labels of /etc/containerd'
+bake_step 10/13 selinux-labels 'restore the labels of /etc/containerd'
 bake_selinux_restore /etc/containerd
-bake_step 11/13 start-containerd 'enable containerd; restart it if its config changed'
+bake_step 11/13 start-containerd 'enable it; restart it if its config changed'
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
-bake_step 12/13 install-crictl 'install crictl v1.35.0 (amd64) from the release tarball'
+bake_step 12/13 install-crictl 'install v1.35.0 from the release tarball'
 bake_install_tarball_binary fetch-crictl /usr/local/bin/crictl
 bake_link_into_usr_bin /usr/local/bin/crictl
 bake_step 13/13 verify 'check the node (16 checks)'

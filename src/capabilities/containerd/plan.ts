@@ -79,7 +79,8 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
     steps: [
       {
         id: "check-containerd",
-        title: `check containerd is ${readers}.x (config.toml schema version ${configVersion}, CNI ${cni.key}) and config.toml is bake's`,
+        // The failure names config.toml's schema version and CNI key.
+        title: `containerd is ${readers}.x and config.toml is bake's`,
         run: lines(
           sh`bake_containerd_major_is ${readers} ${configVersion} ${containerdPackageName(c.source)} ${cni.key}`,
           sh`bake_file_is ${CONFIG_FILE} ${configSha256}`,
@@ -89,23 +90,17 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
         ? [
             {
               id: "selinux-labels",
-              title: [
-                "restore the SELinux labels of /etc/containerd",
-                ...moved.map(([standard, dir]) => `label ${dir} like ${standard}`),
-              ].join("; "),
+              title: `restore the labels of ${[CONFIG_DIR, ...moved.map(([standard, dir]) => `${dir} (as ${standard})`)].join(", ")}`,
               run: lines(
                 sh`bake_selinux_restore ${CONFIG_DIR}`,
-                ...moved.flatMap(([standard, dir]) => [
-                  sh`install -d -m 0711 ${dir}`,
-                  sh`bake_selinux_equivalent ${standard} ${dir}`,
-                ]),
+                ...moved.map(([standard, dir]) => sh`bake_selinux_equivalent ${standard} ${dir}`),
               ),
             },
           ]
         : []),
       {
         id: "start-containerd",
-        title: "enable containerd; restart it if its config changed",
+        title: "enable it; restart it if its config changed",
         // hosts.toml files are read on every pull and need no restart.
         // Debian's package starts containerd at install, with bake's files already in place (a restart there
         // took 10 s of a TCG first boot); dnf on EL leaves it stopped.

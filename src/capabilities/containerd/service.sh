@@ -6,11 +6,9 @@ bake_start_containerd() {
   local want state=$BAKE_STATE/containerd-config.sha256
   want=$(sha256sum "$@")
   if [ -f "$state" ] && [ "$(<"$state")" = "$want" ] && bake_containerd_up ""; then
-    echo "bake: containerd is active with this config; not restarting it"
+    echo "bake: containerd runs this config; not restarting it"
   else
-    systemctl daemon-reload
-    systemctl enable containerd
-    systemctl restart containerd
+    systemctl daemon-reload; systemctl enable containerd; systemctl restart containerd
     echo "$want" > "$state"
     bake_wait_for_containerd
   fi
@@ -18,10 +16,17 @@ bake_start_containerd() {
 
 # Debian's package starts containerd at install, after bake wrote its files; a
 # restart then costs seconds and changes nothing. So on a first run, when
-# containerd already runs with the files $@, record them as started.
+# containerd is enabled, active, with no unit change pending in systemd (the
+# drop-ins; one systemctl call) and started after each of the files $@ was written,
+# record them as started: containerd makes its socket anew at each start, after
+# reading its config, so bash compares the times (to the nanosecond, where date
+# and stat cost a process each).
 bake_start_containerd_once() {
-  if [ ! -f "$BAKE_STATE/containerd-config.sha256" ] && bake_containerd_runs_with "$@"; then
-    sha256sum "$@" > "$BAKE_STATE/containerd-config.sha256"
+  local f p="" state=$BAKE_STATE/containerd-config.sha256
+  [ -f "$state" ] || p=$(systemctl show -p UnitFileState -p ActiveState -p NeedDaemonReload containerd) || :
+  for f; do [ /run/containerd/containerd.sock -nt "$f" ] || p=; done
+  if [[ $p == *UnitFileState=enabled* && $p == *ActiveState=active* && $p == *NeedDaemonReload=no* ]]; then
+    sha256sum "$@" > "$state"
     echo "bake: containerd started after bake wrote its files"
   else
     bake_start_containerd "$@"
@@ -33,21 +38,10 @@ bake_start_containerd_once() {
 # PID is its only digits, and bash reads the /proc file. When not, it prints what
 # systemd and /proc said.
 bake_containerd_up() { local p a=; p=$(systemctl show -p UnitFileState -p ActiveState -p MainPID containerd); read -r a 2>/dev/null < "/proc/${p//[!0-9]}/oom_score_adj"; [[ $p == *UnitFileState=enabled* && $p == *ActiveState=active* && $a == "${1:-$a}" ]] || { echo "bake: containerd: ${p//$'\n'/ } oom_score_adj=$a"; return 1; }; }
-# Enabled, active, no unit change pending in systemd (the drop-ins), from one
-# systemctl call; and started after each of the files $@ was written: containerd
-# makes its socket anew at each start, after reading its config, so bash compares
-# the times (to the nanosecond, where date and stat cost a process each).
-bake_containerd_runs_with() {
-  local p f
-  p=$(systemctl show -p UnitFileState -p ActiveState -p NeedDaemonReload containerd) || return 1
-  [[ $p == *UnitFileState=enabled* && $p == *ActiveState=active* && $p == *NeedDaemonReload=no* ]] || return 1
-  for f; do [ /run/containerd/containerd.sock -nt "$f" ] || return 1; done
-}
 
 # Poll every 0.2 s: under emulation a 1 s poll alone added up to a second.
 bake_wait_for_containerd() {
-  local n
-  for n in {1..150}; do bake_quiet ctr version && return; sleep 0.2; done
+  local n; for n in {1..150}; do bake_quiet ctr version && return; sleep 0.2; done
   echo "bake: containerd did not answer on its socket within 30 s" >&2
   systemctl status containerd --no-pager >&2 || true
   return 1

@@ -26,7 +26,7 @@ export function crictl({ spec }: PlanContext): Contribution {
       background: [
         {
           id: "fetch-crictl",
-          title: `download crictl ${c.version} in the background`,
+          title: `download ${c.version} in the background`,
           run: sh`bake_fetch_in_background ${url} ${sha256} ${RELEASE_BINARY}`,
           needs: ["curl", "tar"],
         },
@@ -37,7 +37,7 @@ export function crictl({ spec }: PlanContext): Contribution {
         ? [
             {
               id: "install-crictl",
-              title: `install crictl ${c.version} (${spec.arch}) from the release tarball`,
+              title: `install ${c.version} from the release tarball`,
               run: lines(
                 sh`bake_install_tarball_binary fetch-crictl ${RELEASE_BINARY}`,
                 // sudo's secure_path has no /usr/local/bin on EL and on Debian 14 (its sudo 1.9.17:
@@ -52,7 +52,7 @@ export function crictl({ spec }: PlanContext): Contribution {
           : [
               {
                 id: "install-crictl",
-                title: "install crictl from the cri-tools package",
+                title: "install the cri-tools package",
                 run: sh`bake_pkg_install cri-tools`,
               },
             ],

@@ -2,6 +2,5 @@
 bake_install_missing_tools() {
   local pair missing=()
   for pair; do command -v "${pair%%=*}" >/dev/null || missing+=("${pair#*=}"); done
-  [ "${#missing[@]}" != 0 ] || { echo "bake: all present"; return 0; }
-  bake_pkg_install "${missing[@]}"
+  if [ "${#missing[@]}" = 0 ]; then echo "bake: all present"; else bake_pkg_install "${missing[@]}"; fi
 }

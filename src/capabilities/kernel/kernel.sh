@@ -22,9 +22,9 @@ bake_cgroup_is_v2() { [ -f /sys/fs/cgroup/cgroup.controllers ]; }
 # On cgroup v1, set the kernel argument for v2 and create $1: a reboot is pending.
 bake_cgroup_v2() {
   if bake_cgroup_is_v2; then rm -f "$1"; echo "bake: cgroup v2 is mounted"; return 0; fi
-  if ! command -v grubby >/dev/null; then echo "bake: cgroup v1 and no grubby: boot with systemd.unified_cgroup_hierarchy=1, or set kernel.cgroup: any" >&2; return 1; fi
+  command -v grubby >/dev/null || { echo "bake: cgroup v1 and no grubby: boot with systemd.unified_cgroup_hierarchy=1, or set kernel.cgroup: any" >&2; return 1; }
   grubby --update-kernel=ALL --args=systemd.unified_cgroup_hierarchy=1
   echo "cgroup v2" > "$1"
-  echo "bake: the node runs cgroup v1; set systemd.unified_cgroup_hierarchy=1 for every kernel: cgroup v2 after a reboot"
+  echo "bake: cgroup v1 now; every kernel boots v2 after a reboot"
 }
 

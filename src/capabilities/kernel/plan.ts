@@ -28,8 +28,8 @@ export function kernel({ spec, distro }: PlanContext): Contribution {
           {
             id: "kernel-modules",
             title: needsPackage
-              ? `install ${needsPackage} for the running kernel if a module is missing; load kernel modules in the background`
-              : "load kernel modules in the background",
+              ? `install ${needsPackage} for the running kernel if a module is missing; load them in the background`
+              : "load them in the background",
             run: lines(
               ...(needsPackage ? [sh`bake_modules_package ${[needsPackage, ...modules]}`] : []),
               sh`bake_background bake_load_modules ${modules}`,
@@ -94,7 +94,7 @@ export function sysctl({ spec }: PlanContext): Contribution {
     steps: [
       {
         id: "sysctl",
-        title: "apply sysctl settings",
+        title: "apply the settings",
         // The bridge keys exist only once br_netfilter is loaded.
         run: lines(...waitForModules, sh`sysctl -q -p ${SYSCTL_FILE}`),
         needs: ["sysctl"],

@@ -1,7 +1,6 @@
 export DEBIAN_FRONTEND=noninteractive
-bake_apt_fresh=""
-# Installed, held or not.
-bake_pkg_installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
+# apt's failures that bake_retry does not retry: no such package or version, a repository not trusted.
+bake_pkg_no_retry="Unable to locate package|' was not found|no installation candidate|is not signed|NO_PUBKEY|EXPKEYSIG|No good signature|Missing key|is not bound"
 # None of the packages $@ is installed, from one dpkg-query; its lines, shown when
 # one is, name it ("installed podman").
 bake_pkg_absent() { local s; s=$(dpkg-query -W -f='${db:Status-Status} ${Package}\n' "$@" 2>/dev/null) || :; [[ $'\n'$s != *$'\n'"installed "* ]] || { echo "$s"; return 1; }; }
@@ -12,25 +11,18 @@ bake_pkg_absent() { local s; s=$(dpkg-query -W -f='${db:Status-Status} ${Package
 bake_pkg_in_place() {
   local a s names=()
   for a; do [[ $a == -* ]] || { a=${a%%=*}; names+=("${a%-}"); }; done
-  s=$'
-'$(dpkg-query -W -f='${db:Status-Status} ${Package}=${Version}
-' "${names[@]}" 2>/dev/null || :)
+  s=" $(dpkg-query -W -f='${db:Status-Status} ${Package}=${Version} ' "${names[@]}" 2>/dev/null || :)"
   for a; do case $a in
     -*) ;;
-    *-) [[ $s != *$'
-'"installed ${a%-}="* ]] || return 1 ;;
-    *=*) [[ $s == *$'
-'"installed "$a* ]] || return 1 ;;
-    *) [[ $s == *$'
-'"installed $a="* ]] || return 1 ;;
+    *-) [[ $s != *" installed ${a%-}="* ]] || return 1 ;;
+    *=*) [[ $s == *" installed "$a* ]] || return 1 ;;
+    *) [[ $s == *" installed $a="* ]] || return 1 ;;
   esac; done
 }
 # Fails for a package not installed, even one dpkg still knows.
 bake_pkg_version() { local s; s=$(dpkg-query -W -f='${db:Status-Status} ${Version}' "$1" 2>/dev/null) && [[ $s == "installed "* ]] && echo "${s#installed }"; }
 # curl where present, else apt's own https client.
-bake_fetch() {
-  if command -v curl >/dev/null; then curl -fsSL --connect-timeout 20 -o "$2" "$1"; else /usr/lib/apt/apt-helper -q download-file "$1" "$2"; fi
-}
+bake_fetch() { if command -v curl >/dev/null; then curl -fsSL --connect-timeout 20 -o "$2" "$1"; else /usr/lib/apt/apt-helper -q download-file "$1" "$2"; fi; }
 # --force-confold keeps the config.toml bake wrote instead of prompting; a node
 # needs none of containerd's Recommends (criu and its python modules). On a first
 # boot unattended-upgrades may hold dpkg's lock for minutes: apt (1.9.11 on) waits
@@ -38,9 +30,9 @@ bake_fetch() {
 bake_pkg_install_now() {
   local a args=()
   # apt fails to remove a package it does not know: name- only for installed ones.
-  for a in "$@"; do [[ $a != *- ]] || bake_pkg_installed "${a%-}" || continue; args+=("$a"); done
-  if [ -z "$bake_apt_fresh" ]; then bake_retry apt-get -q update; bake_apt_fresh=1; fi
-  bake_retry apt-get -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install "${args[@]}"
+  for a in "$@"; do [[ $a == *- ]] && bake_pkg_absent "${a%-}" > /dev/null && continue; args+=("$a"); done
+  [ -n "${bake_apt_fresh-}" ] || { bake_retry apt-get -q update; bake_apt_fresh=1; }
+  bake_retry apt-get -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends -o Dpkg::Options::=--force-confdef,confold install "${args[@]}"
 }
 bake_pkg_remove_now() { apt-get -y -q -o DPkg::Lock::Timeout=600 remove "$@"; }
 # $1 key URL, $2 keyring, $3 the key file's sha256 or -, $4 the source as bake staged
@@ -65,10 +57,9 @@ bake_apt_held() { [ "$(dpkg-query -W -f='${db:Status-Want} ${db:Status-Status}' 
 # $1 hold or unhold, then the packages. dpkg exits 2 while another process holds its
 # frontend lock: bake_retry waits, feeding each try the same lines.
 bake_apt_mark() {
-  local p sel="" change=()
-  for p in "${@:2}"; do if bake_apt_held "$p"; then [ "$1" = hold ] || change+=("$p"); elif [ "$1" = hold ]; then change+=("$p"); fi; done
-  if [ "${#change[@]}" = 0 ]; then echo "bake: no hold to change: ${*:2}"; return 0; fi
-  for p in "${change[@]}"; do sel+="$p ${1/unhold/install}"$'\n'; done
+  local p flip sel="" change=()
+  for p in "${@:2}"; do if bake_apt_held "$p"; then flip=unhold; else flip=hold; fi; [ "$1" != "$flip" ] || { change+=("$p"); sel+="$p ${1/unhold/install}"$'\n'; }; done
+  if [ -z "$sel" ]; then echo "bake: no hold to change: ${*:2}"; return 0; fi
   bake_retry bake_selections "$sel"
   echo "bake: $1: ${change[*]}"
 }

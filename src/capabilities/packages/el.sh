@@ -1,3 +1,5 @@
+# dnf's failures that bake_retry does not retry: no such package.
+bake_pkg_no_retry='No match for arg|Unable to find a match'
 # None of the packages $@ is installed: one rpm call for all of them, as each
 # costs a tenth of a second or more under emulation. rpm -q exits with the count
 # of names not installed; when that is not all of them, its lines name the installed.

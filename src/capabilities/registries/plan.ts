@@ -100,11 +100,16 @@ export function sandboxPull({ spec }: PlanContext): Contribution {
   const registry = imageRegistry(sandboxImage);
   const mirrored = (hostsFor(registries, registry)?.mirrors.length ?? 0) > 0;
   if (verifyPull === "auto" && !mirrored) return {};
-  const via = mirrored ? `through the mirrors of ${registry}` : `from ${registry}`;
+  // An image named with its registry says where it pulls from.
+  const via = mirrored
+    ? ` through the mirrors of ${registry}`
+    : sandboxImage.startsWith(`${registry}/`)
+      ? ""
+      : ` from ${registry}`;
   return {
     checks: [
       {
-        description: `${sandboxImage} pulls ${via} (crictl pull)`,
+        description: `${sandboxImage} pulls${via} (crictl pull)`,
         test: sh`bake_retry crictl pull ${sandboxImage}`,
         slow: true,
       },
