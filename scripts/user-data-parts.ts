@@ -19,8 +19,11 @@ let part = "cloud-config header";
 let helper = "";
 for (const line of text.replace(/\n$/, "").split("\n")) {
   const definition = /^\s+(bake_[a-z0-9_]+)\(\) \{/.exec(line);
+  // The provisioner is runcmd's here-document (write_files' entry with --gzip's per-file form).
   if (line.startsWith("- path: "))
     part = line.includes("/bake-provision") ? "provisioner: setup" : "config files (write_files)";
+  else if (/^\s+install .*\/bake-provision <</.test(line)) part = "provisioner: setup";
+  else if (part.startsWith("provisioner") && /^\s+BAKE_EOF/.test(line)) part = "runcmd and the rest";
   else if (part.startsWith("provisioner") && definition) part = "provisioner: helper functions";
   else if (part.startsWith("provisioner") && /^\s+echo running > /.test(line)) part = "provisioner: steps";
   else if (part.startsWith("provisioner") && /^\s+bake_step \S+ verify /.test(line)) part = "provisioner: verify step";

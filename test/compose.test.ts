@@ -9,6 +9,8 @@ import { runCliAsync, tempDir } from "./helpers.js";
 
 const F = "test/fixtures/compose";
 const PROVISION = "/bin/bash /usr/local/sbin/bake-provision || exit";
+// bake's runcmd first writes the provisioner from a here-document, then runs it.
+const WRITE = expect.stringMatching(/^install -m 0700 \/dev\/stdin \/usr\/local\/sbin\/bake-provision <<'BAKE_EOF'\n/);
 
 interface CloudConfig {
   write_files: { path: string; content: string; encoding?: string }[];
@@ -60,7 +62,7 @@ describe("--merge: one #cloud-config holding bake's and the user's", async () =>
   });
 
   it("runs the user's runcmd after bake's provisioner", () => {
-    expect(doc.runcmd).toEqual([PROVISION, 'echo "ops runcmd ran" > /var/tmp/ops-runcmd']);
+    expect(doc.runcmd).toEqual([WRITE, PROVISION, 'echo "ops runcmd ran" > /var/tmp/ops-runcmd']);
   });
 
   it("runs it before bake's provisioner with --user-first, keeping the files' order", async () => {
@@ -70,6 +72,7 @@ describe("--merge: one #cloud-config holding bake's and the user's", async () =>
     expect(first.runcmd).toEqual([
       'echo "ops runcmd ran" > /var/tmp/ops-runcmd',
       ["touch", "/var/tmp/more-packages"],
+      WRITE,
       PROVISION,
     ]);
   });
@@ -78,6 +81,7 @@ describe("--merge: one #cloud-config holding bake's and the user's", async () =>
     const both = parsed(await cloudInit("--merge", `${F}/ops-user.yaml`, "--merge", `${F}/more-packages.yaml`));
     expect(both.packages).toEqual(["jq", "curl"]);
     expect(both.runcmd).toEqual([
+      WRITE,
       PROVISION,
       'echo "ops runcmd ran" > /var/tmp/ops-runcmd',
       ["touch", "/var/tmp/more-packages"],
@@ -103,7 +107,7 @@ describe("--merge: one #cloud-config holding bake's and the user's", async () =>
     writeFileSync(join(dir, "b.yaml"), "#cloud-config\nx-cmd: &k [echo, b]\nruncmd:\n  - *k\n");
     const both = parsed(await cloudInit("--merge", join(dir, "a.yaml"), "--merge", join(dir, "b.yaml")));
     expect(both.users).toEqual([{ name: "a", ssh_authorized_keys: ["ssh-ed25519 AAAA a@b"] }]);
-    expect(both.runcmd).toEqual([PROVISION, ["echo", "b"]]);
+    expect(both.runcmd).toEqual([WRITE, PROVISION, ["echo", "b"]]);
   });
 
   // validate --merge checks the very user-data cloud-init --merge prints.
@@ -128,7 +132,8 @@ describe("--merge: one #cloud-config holding bake's and the user's", async () =>
     ).toString();
     expect(whole).toBe(merged);
     const perFile = parsed(await cloudInit("--merge", `${F}/ops-user.yaml`, "--gzip"));
-    expect(perFile.write_files.filter((f) => f.encoding === "gz+b64")).toHaveLength(bake.write_files.length);
+    // bake's files and its provisioner, which plain text writes from runcmd instead
+    expect(perFile.write_files.filter((f) => f.encoding === "gz+b64")).toHaveLength(bake.write_files.length + 1);
     expect(perFile.write_files.at(-1)).toEqual({
       path: "/etc/motd",
       content: "node-1: containerd by bake, access by ops\n",

@@ -18,6 +18,8 @@ export const CLOUD_INIT_ONLY = [
   "/usr/local/sbin/bake-provision",
   "/etc/systemd/system/cloud-final.service.d/bake.conf",
 ];
+/** The runcmd entry that writes the provisioner, before the here-document of its text. */
+export const INSTALL_PROVISIONER = "install -m 0700 /dev/stdin /usr/local/sbin/bake-provision";
 
 export interface CliResult {
   status: number;
@@ -138,6 +140,22 @@ export interface WriteFile {
 export function writeFilesOf(userData: string): WriteFile[] {
   const entries = (parse(userData, { version: "1.1" }) as { write_files: Partial<WriteFile>[] }).write_files;
   return entries.map((e) => ({ owner: "root:root", permissions: "0644", ...e }) as WriteFile);
+}
+
+/** The provisioner that plain-text user-data writes: the here-document of runcmd's first entry, as sh reads it. */
+export function provisionerOf(userData: string): string {
+  return provisionerIn((parse(userData, { version: "1.1" }) as { runcmd: unknown[] }).runcmd[0]);
+}
+
+/** The provisioner that runcmd entry `entry` writes (see provisionerOf). */
+export function provisionerIn(entry: unknown): string {
+  const heredoc = /^<<'(BAKE_EOF(?:_\d+)?)'\n([\s\S]*\n)\1\n$/.exec(
+    typeof entry === "string" && entry.startsWith(`${INSTALL_PROVISIONER} `)
+      ? entry.slice(INSTALL_PROVISIONER.length + 1)
+      : "",
+  );
+  if (!heredoc) throw new Error(`runcmd's first entry does not write the provisioner: ${String(entry).slice(0, 80)}`);
+  return heredoc[2]!;
 }
 
 /** Files the Packer script embeds, read back from its quoted here-documents. */

@@ -2,7 +2,16 @@
 import { describe, expect, it } from "vitest";
 import TOML from "@iarna/toml";
 import { parse } from "yaml";
-import { CLOUD_INIT_ONLY, embeddedFiles, planFor, renderBoth, writeFilesOf } from "./helpers.js";
+import {
+  CLOUD_INIT_ONLY,
+  embeddedFiles,
+  INSTALL_PROVISIONER,
+  planFor,
+  provisionerOf,
+  renderBoth,
+  writeFilesOf,
+} from "./helpers.js";
+import { renderCloudInit } from "../src/index.js";
 import { RESUME_DROP_IN } from "../src/emit/provision-script.js";
 import { DISTROS } from "../src/schema/node-spec.js";
 
@@ -30,9 +39,31 @@ describe("cloud-init user-data", () => {
       expect(entry!.permissions).toBe(file.mode);
     }
     const doc = parse(userData, { version: "1.1" }) as { runcmd: string[] };
-    // a failed run ends runcmd's script: entries after it (the user's, with --merge) do not run
+    // runcmd writes the provisioner (mode 0700) from a here-document, then runs it; a failed run
+    // ends runcmd's script: entries after it (the user's, with --merge) do not run
+    expect(doc.runcmd).toEqual([
+      `${INSTALL_PROVISIONER} <<'BAKE_EOF'\n${provisionerOf(userData)}BAKE_EOF\n`,
+      "/bin/bash /usr/local/sbin/bake-provision || exit",
+    ]);
+    expect(provisionerOf(userData)).toMatch(/^#!\/bin\/bash\n/);
+    expect(written.map((w) => w.path)).not.toContain("/usr/local/sbin/bake-provision");
+  });
+
+  it("carries the provisioner one space indented in runcmd, where write_files content takes three", () => {
+    const { userData } = renderBoth({});
+    expect(userData).toContain(`runcmd:\n- |\n ${INSTALL_PROVISIONER} <<'BAKE_EOF'\n #!/bin/bash\n`);
+  });
+
+  it("keeps the provisioner in write_files where files go gz+b64: runcmd has no such encoding", () => {
+    const doc = parse(renderCloudInit(planFor({}), { compressFiles: true }), { version: "1.1" }) as {
+      write_files: { path: string; encoding?: string; permissions?: string }[];
+      runcmd: string[];
+    };
+    expect(doc.write_files.find((w) => w.path === "/usr/local/sbin/bake-provision")).toMatchObject({
+      encoding: "gz+b64",
+      permissions: "0700",
+    });
     expect(doc.runcmd).toEqual(["/bin/bash /usr/local/sbin/bake-provision || exit"]);
-    expect(written.find((w) => w.path === "/usr/local/sbin/bake-provision")?.permissions).toBe("0700");
   });
 
   it("writes cloud-final's drop-in that runs runcmd again at the next boot, which the run that ends ok removes", () => {
@@ -41,8 +72,7 @@ describe("cloud-init user-data", () => {
     expect(dropIn?.content).toBe(
       "[Service]\nExecStartPre=-/bin/rm -f /var/lib/cloud/instance/sem/config_scripts_user\n",
     );
-    const provisioner = writeFilesOf(userData).find((w) => w.path === "/usr/local/sbin/bake-provision")!.content;
-    expect(provisioner).toContain(`echo ok > "$BAKE_STATE/status"\nrm -f ${RESUME_DROP_IN}\n`);
+    expect(provisionerOf(userData)).toContain(`echo ok > "$BAKE_STATE/status"\nrm -f ${RESUME_DROP_IN}\n`);
     // Packer drives its own re-run (exit 75), and an image must not re-run its user's runcmd
     expect(script).not.toContain("cloud-final");
   });
@@ -50,7 +80,7 @@ describe("cloud-init user-data", () => {
   it("with a reboot planned (EL8), ends runcmd after bake's run while the reboot is pending: later entries run after it", () => {
     const { plan, userData } = renderBoth({ distro: "rocky8" });
     const doc = parse(userData, { version: "1.1" }) as { runcmd: string[] };
-    expect(doc.runcmd).toEqual([
+    expect(doc.runcmd.slice(1)).toEqual([
       "/bin/bash /usr/local/sbin/bake-provision || exit",
       `[ ! -e ${plan.reboot!.marker} ] || exit 0`,
     ]);
@@ -71,7 +101,7 @@ describe("Packer script", () => {
 
   it("runs the same steps as the cloud-init provisioner, writing the files after the system check", () => {
     const { userData, script } = renderBoth({});
-    const provisioner = writeFilesOf(userData).find((w) => w.path === "/usr/local/sbin/bake-provision")!.content;
+    const provisioner = provisionerOf(userData);
     const stepsOf = (s: string) => [...s.matchAll(/^bake_step \S+ (\S+) /gm)].map((m) => m[1]);
     const [systemCheck, ...rest] = stepsOf(provisioner);
     expect(systemCheck).toBe("system");

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DISTROS, type SpecInput } from "../src/schema/node-spec.js";
 import { debianContainerd } from "../scripts/debian-containerd.mjs";
-import { exampleSpecs, renderBoth, ROOT, tempDir, writeFilesOf } from "./helpers.js";
+import { exampleSpecs, provisionerOf, renderBoth, ROOT, tempDir, writeFilesOf } from "./helpers.js";
 import { RESUME_DROP_IN } from "../src/emit/provision-script.js";
 
 // The examples, and specs that vary distro, arch, containerd major, mirrors, proxy and crictl source.
@@ -61,7 +61,7 @@ function shellcheck(script: string): string {
 describe("shell output", () => {
   it.each(variants)("%s: Packer script and cloud-init provisioner pass bash -n and shellcheck", (_, input) => {
     const { script, userData } = renderBoth(input);
-    const provisioner = writeFilesOf(userData).find((f) => f.path === "/usr/local/sbin/bake-provision")!.content;
+    const provisioner = provisionerOf(userData);
     for (const s of [script, provisioner]) {
       expect(spawnSync("bash", ["-n"], { input: s }).status).toBe(0);
       expect(shellcheck(s)).toBe("");

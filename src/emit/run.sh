@@ -16,8 +16,7 @@ bake_retry() {
   local n=1 miss out=$BAKE_STATE/retry.$BASHPID end=$((SECONDS + 600))
   until "$@" 2>&1 | tee "$out"; do
     if grep -qE 'Could not get lock|locked by' "$out" && [ $SECONDS -lt $end ]; then sleep 5; continue; fi
-    if miss=$(grep -m 1 -E "$bake_pkg_no_retry|[: ]404" "$out"); then
-      echo "bake: not retrying: ${miss#E: } (repos: ${BAKE_PKG_REPO:-all enabled})" >&2
+    if miss=$(grep -m 1 -E "$bake_pkg_no_retry|[: ]404" "$out"); then echo "bake: not retrying: ${miss#E: } (repos: ${BAKE_PKG_REPO:-all enabled})" >&2
     elif [ $n = 4 ]; then echo "bake: gave up after 4 tries: $*" >&2
     else echo "bake: retry $n/3 in $((n * 5))s: $*" >&2; sleep $((n * 5)); n=$((n + 1)); continue
     fi

@@ -154,8 +154,12 @@ describe("bake's user-data combined with the user's", () => {
       "text/cloud-config",
       "text/x-shellscript",
     ]);
-    // bake's provisioner first, then the user's commands; bake's files and the user's all written
-    expect(config.runcmd).toEqual([
+    // bake's provisioner first (written from a here-document, then run), then the user's commands;
+    // bake's files and the user's all written
+    expect(String(config.runcmd[0])).toMatch(
+      /^install -m 0700 \/dev\/stdin \/usr\/local\/sbin\/bake-provision <<'BAKE_EOF'\n/,
+    );
+    expect(config.runcmd.slice(1)).toEqual([
       "/bin/bash /usr/local/sbin/bake-provision || exit",
       'echo "ops runcmd ran" > /var/tmp/ops-runcmd',
       ["touch", "/var/tmp/more-packages"],

@@ -44,8 +44,7 @@ bake_retry() {
   local n=1 miss out=$BAKE_STATE/retry.$BASHPID end=$((SECONDS + 600))
   until "$@" 2>&1 | tee "$out"; do
     if grep -qE 'Could not get lock|locked by' "$out" && [ $SECONDS -lt $end ]; then sleep 5; continue; fi
-    if miss=$(grep -m 1 -E "$bake_pkg_no_retry|[: ]404" "$out"); then
-      echo "bake: not retrying: ${miss#E: } (repos: ${BAKE_PKG_REPO:-all enabled})" >&2
+    if miss=$(grep -m 1 -E "$bake_pkg_no_retry|[: ]404" "$out"); then echo "bake: not retrying: ${miss#E: } (repos: ${BAKE_PKG_REPO:-all enabled})" >&2
     elif [ $n = 4 ]; then echo "bake: gave up after 4 tries: $*" >&2
     else echo "bake: retry $n/3 in $((n * 5))s: $*" >&2; sleep $((n * 5)); n=$((n + 1)); continue
     fi
@@ -186,13 +185,10 @@ bake_selinux_equivalent() {
 bake_start_containerd() {
   local want state=$BAKE_STATE/containerd-config.sha256
   want=$(sha256sum "$@")
-  if [ -f "$state" ] && [ "$(<"$state")" = "$want" ] && bake_containerd_up ""; then
-    echo "bake: containerd runs this config; not restarting it"
-  else
-    systemctl daemon-reload; systemctl enable containerd; systemctl restart containerd
-    echo "$want" > "$state"
-    bake_wait_for_containerd
-  fi
+  if [ -f "$state" ] && [ "$(<"$state")" = "$want" ] && bake_containerd_up ""; then echo "bake: containerd runs this config; not restarting it"; return 0; fi
+  systemctl daemon-reload; systemctl enable containerd; systemctl restart containerd
+  echo "$want" > "$state"
+  bake_wait_for_containerd
 }
 
 # containerd is enabled and active and, given $1, its main process's oom_score_adj
@@ -405,7 +401,7 @@ sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
 bake_step 9/13 check-containerd 'containerd is 1.x and config.toml is bake'\''s'
 bake_containerd_major_is 1 2 containerd.io bin_dir
 bake_file_is /etc/containerd/config.toml 7ed0e563169b93a4302bde52272551b97b69d4d607629af0f9f6abf7f57903c2
-bake_step 10/13 selinux-labels 'restore the labels of /etc/containerd, /data/containerd/data (as /var/lib/containerd), /data/containerd/state (as /run/containerd)'
+bake_step 10/13 selinux-labels 'restore the labels of /etc/containerd, /data/containerd/data, /data/containerd/state'
 bake_selinux_restore /etc/containerd
 bake_selinux_equivalent /var/lib/containerd /data/containerd/data
 bake_selinux_equivalent /run/containerd /data/containerd/state

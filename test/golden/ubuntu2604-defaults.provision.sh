@@ -44,8 +44,7 @@ bake_retry() {
   local n=1 miss out=$BAKE_STATE/retry.$BASHPID end=$((SECONDS + 600))
   until "$@" 2>&1 | tee "$out"; do
     if grep -qE 'Could not get lock|locked by' "$out" && [ $SECONDS -lt $end ]; then sleep 5; continue; fi
-    if miss=$(grep -m 1 -E "$bake_pkg_no_retry|[: ]404" "$out"); then
-      echo "bake: not retrying: ${miss#E: } (repos: ${BAKE_PKG_REPO:-all enabled})" >&2
+    if miss=$(grep -m 1 -E "$bake_pkg_no_retry|[: ]404" "$out"); then echo "bake: not retrying: ${miss#E: } (repos: ${BAKE_PKG_REPO:-all enabled})" >&2
     elif [ $n = 4 ]; then echo "bake: gave up after 4 tries: $*" >&2
     else echo "bake: retry $n/3 in $((n * 5))s: $*" >&2; sleep $((n * 5)); n=$((n + 1)); continue
     fi
@@ -205,13 +204,10 @@ bake_file_is() { [ "$(sha256sum < "$1")" = "$2  -" ] || { echo "bake: $1 is not 
 bake_start_containerd() {
   local want state=$BAKE_STATE/containerd-config.sha256
   want=$(sha256sum "$@")
-  if [ -f "$state" ] && [ "$(<"$state")" = "$want" ] && bake_containerd_up ""; then
-    echo "bake: containerd runs this config; not restarting it"
-  else
-    systemctl daemon-reload; systemctl enable containerd; systemctl restart containerd
-    echo "$want" > "$state"
-    bake_wait_for_containerd
-  fi
+  if [ -f "$state" ] && [ "$(<"$state")" = "$want" ] && bake_containerd_up ""; then echo "bake: containerd runs this config; not restarting it"; return 0; fi
+  systemctl daemon-reload; systemctl enable containerd; systemctl restart containerd
+  echo "$want" > "$state"
+  bake_wait_for_containerd
 }
 
 # Debian's package starts containerd at install, after bake wrote its files; a

@@ -24,6 +24,7 @@ import {
   type SpecInput,
 } from "../../src/index.js";
 import { shellSources } from "../../scripts/template-check.js";
+import { provisionerIn } from "../helpers.js";
 import { specWithField, specWithFields, stringsIn } from "./hostile.js";
 import { lexShell, shellWords, unquotedOccurrences, type Lexed } from "./shell-lexer.js";
 
@@ -179,10 +180,10 @@ function checkCloudConfig(p: Plan, userData: string, label: string): void {
     expect(Object.keys(doc).sort()).toEqual(
       p.reboot ? ["power_state", "runcmd", "write_files"] : ["runcmd", "write_files"],
     );
-    expect(doc.runcmd[0]).toBe("/bin/bash /usr/local/sbin/bake-provision || exit");
+    expect(doc.runcmd[1]).toBe("/bin/bash /usr/local/sbin/bake-provision || exit");
     const written = doc.write_files;
-    // the plan's files, the provisioner and cloud-final's drop-in
-    expect(written.length).toBe(p.files.length + 2);
+    // the plan's files and cloud-final's drop-in; runcmd writes the provisioner
+    expect(written.length).toBe(p.files.length + 1);
     p.files.forEach((f, i) => {
       // cloud-init's defaults (root:root, 0644) are left unsaid.
       expect(written[i], label).toEqual({
@@ -191,9 +192,7 @@ function checkCloudConfig(p: Plan, userData: string, label: string): void {
         content: f.content,
       });
     });
-    const provisioner = written[p.files.length]!;
-    expect(provisioner.path).toBe("/usr/local/sbin/bake-provision");
-    if (version === "1.2") checkScript(p, provisioner.content, [...stringsIn(p.spec)], label, false);
+    if (version === "1.2") checkScript(p, provisionerIn(doc.runcmd[0]), [...stringsIn(p.spec)], label, false);
   }
 }
 

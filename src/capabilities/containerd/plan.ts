@@ -90,7 +90,8 @@ export function containerdConfig({ spec, distro, configVersion }: PlanContext): 
         ? [
             {
               id: "selinux-labels",
-              title: `restore the labels of ${[CONFIG_DIR, ...moved.map(([standard, dir]) => `${dir} (as ${standard})`)].join(", ")}`,
+              // A moved directory's command names the directory whose labels it takes.
+              title: `restore the labels of ${[CONFIG_DIR, ...moved.map(([, dir]) => dir)].join(", ")}`,
               run: lines(
                 sh`bake_selinux_restore ${CONFIG_DIR}`,
                 ...moved.map(([standard, dir]) => sh`bake_selinux_equivalent ${standard} ${dir}`),

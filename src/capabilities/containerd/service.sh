@@ -5,13 +5,10 @@
 bake_start_containerd() {
   local want state=$BAKE_STATE/containerd-config.sha256
   want=$(sha256sum "$@")
-  if [ -f "$state" ] && [ "$(<"$state")" = "$want" ] && bake_containerd_up ""; then
-    echo "bake: containerd runs this config; not restarting it"
-  else
-    systemctl daemon-reload; systemctl enable containerd; systemctl restart containerd
-    echo "$want" > "$state"
-    bake_wait_for_containerd
-  fi
+  if [ -f "$state" ] && [ "$(<"$state")" = "$want" ] && bake_containerd_up ""; then echo "bake: containerd runs this config; not restarting it"; return 0; fi
+  systemctl daemon-reload; systemctl enable containerd; systemctl restart containerd
+  echo "$want" > "$state"
+  bake_wait_for_containerd
 }
 
 # Debian's package starts containerd at install, after bake wrote its files; a
