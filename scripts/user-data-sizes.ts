@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { gzip, plan, renderCloudInit, validateSpec, type SpecInput } from "../src/index.js";
 import { CLOUD_LIMITS } from "../src/emit/size.js";
+import { DISTROS } from "../src/capabilities/distro/names.js";
 
 export const SIZES_START = "<!-- sizes:start -->";
 export const SIZES_END = "<!-- sizes:end -->";
@@ -22,10 +23,11 @@ function row(name: string, input: SpecInput): string {
   return `| ${name} | ${n(raw)} | ${Math.round((raw / aws) * 100)}% | ${n(whole)} | ${n(perFile)} |`;
 }
 
-/** The table between the markers: the defaults, then every examples/*.yaml. */
+/** The table between the markers: the defaults (rocky9's, then every other distro's), then every examples/*.yaml. */
 export function userDataSizesMarkdown(): string {
   const specs: [string, SpecInput][] = [
     ["defaults (rocky9)", {}],
+    ...DISTROS.filter((d) => d !== "rocky9").map((distro): [string, SpecInput] => [`defaults (${distro})`, { distro }]),
     // The smallest kubeadm-ready spec: kubernetes on, everything else bake's defaults.
     ["kubeadm-ready (`kubernetes.enabled: true`, rocky9)", { kubernetes: { enabled: true } }],
     ...readdirSync(examples)
