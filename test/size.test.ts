@@ -24,9 +24,9 @@ const DEFAULT_USER_DATA_GOAL_BYTES = 8192;
 // of YAML indentation a line instead of three) brought it to 14,435 the same day.
 const DEFAULT_USER_DATA_CEILING_BYTES = 14560;
 // Every distro's default, either arch, and examples/guide.yaml stay this far under EC2's 16,384 as
-// text, so that a user pastes them into the console as they are: 15,625 (alinux3, anolis8 on arm64)
+// text, so that a user pastes them into the console as they are: 15,554 (alinux3, anolis8 on arm64)
 // and 15,818 (the guide) on 2026-12-06, a little margin over each.
-const EVERY_DEFAULT_CEILING_BYTES = 15744;
+const EVERY_DEFAULT_CEILING_BYTES = 15680;
 const GUIDE_CEILING_BYTES = 15936;
 
 describe("size limits", () => {

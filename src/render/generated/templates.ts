@@ -69,7 +69,7 @@ export const templates: Record<string, object> = {
         return undefined
     };
 
-  return "# After cloud-init: bake-provision made the marker if a reboot is due.\npower_state:\n  mode: reboot\n  message: "
+  return "power_state:\n  mode: reboot\n  message: "
     + ((stack1 = (lookupProperty(helpers,"yaml")||alias1(depth0, "yaml", {"start":{"line":24,"column":13},"end":{"line":24,"column":17}} )).call(alias2,lookupProperty(depth0,"rebootMessage"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":24,"column":11},"end":{"line":24,"column":33}}})) != null ? stack1 : "")
     + "\n  condition: [test, -f, "
     + ((stack1 = (lookupProperty(helpers,"yaml")||alias1(depth0, "yaml", {"start":{"line":25,"column":26},"end":{"line":25,"column":30}} )).call(alias2,lookupProperty(lookupProperty(depth0,"reboot"),"marker"),{"name":"yaml","hash":{},"data":data,"loc":{"start":{"line":25,"column":24},"end":{"line":25,"column":46}}})) != null ? stack1 : "")
