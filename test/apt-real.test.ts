@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { shellFiles } from "../src/render/generated/templates.js";
 
 // Its tools come from the fast suite's setup (scripts/suite-tools.mjs); only a non-root run skips.
@@ -23,7 +23,7 @@ describe.skipIf(!available)("apt keys, sources and locks with the real apt and d
   let root: string;
   let server: Server;
   let port: number;
-  const fingerprint: Record<"a" | "b", string> = { a: "", b: "" };
+  const fingerprint: Record<"a" | "b" | "c", string> = { a: "", b: "", c: "" };
   const gpg = (...args: string[]) =>
     execFileSync("gpg", ["--batch", "--quiet", "--homedir", join(dir, "gnupg"), ...args], { encoding: "utf8" });
 
@@ -44,6 +44,7 @@ describe.skipIf(!available)("apt keys, sources and locks with the real apt and d
       "gnupg",
       "repo",
       "unsigned",
+      "renewed",
     ])
       mkdirSync(join(d.startsWith("etc") || d.startsWith("var") ? root : dir, d), { recursive: true });
     chmodSync(join(dir, "gnupg"), 0o700);
@@ -76,6 +77,41 @@ describe.skipIf(!available)("apt keys, sources and locks with the real apt and d
       );
     }
     gpg("--local-user", fingerprint.a, "--clearsign", "-o", join(dir, "repo/InRelease"), join(dir, "repo/Release"));
+    // What pkgs.k8s.io's key went through in November 2024 (kubernetes/release#3818): key c was made three
+    // days ago with a one-day expiry; key-c-expired.asc is the copy a node fetched then. An hour ago its
+    // publisher extended the expiry (a new self-signature, same fingerprint): key-c.asc is the copy its
+    // URL serves now, and the repository is signed now, as a publisher re-signs it. gpgv (apt 2) refuses
+    // the expired copy because the key has expired; sqv (apt 3) because it had when the signature was made.
+    const day = 86400;
+    const now = Math.floor(Date.now() / 1000);
+    const at = (seconds: number) => ["--faked-system-time", `${seconds}`];
+    gpg(
+      ...at(now - 3 * day),
+      "--passphrase",
+      "",
+      "--quick-gen-key",
+      "renewed key <c@example.invalid>",
+      "ed25519",
+      "sign",
+      "1d",
+    );
+    fingerprint.c = /^fpr:+([0-9A-F]{40}):/m.exec(gpg("--with-colons", "--list-keys", "c@example.invalid"))![1]!;
+    writeFileSync(join(dir, "key-c-expired.asc"), gpg("--armor", "--export", fingerprint.c));
+    gpg(...at(now - 3600), "--quick-set-expire", fingerprint.c, "2y");
+    writeFileSync(join(dir, "key-c.asc"), gpg("--armor", "--export", fingerprint.c));
+    writeFileSync(join(dir, "renewed/Packages"), "");
+    writeFileSync(
+      join(dir, "renewed/Release"),
+      `Origin: bake test\nSuite: stable\nDate: ${new Date().toUTCString()}\nSHA256:\n ${sha("")} 0 Packages\n`,
+    );
+    gpg(
+      "--local-user",
+      fingerprint.c,
+      "--clearsign",
+      "-o",
+      join(dir, "renewed/InRelease"),
+      join(dir, "renewed/Release"),
+    );
     execFileSync("chmod", ["-R", "a+rX", dir]);
     // Every path answers 404: a key URL that is gone.
     server = createServer((_, res) => res.writeHead(404).end("not here\n"));
@@ -87,6 +123,9 @@ describe.skipIf(!available)("apt keys, sources and locks with the real apt and d
     server?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
+
+  // A test that fails midway leaves no source of the renewed repository for the next one's apt-get update.
+  afterEach(() => rmSync(join(root, "etc/apt/sources.list.d/renewed.sources"), { force: true }));
 
   /** Runs bake's apt functions in bash, as the provisioner does (set -Eeuo pipefail). */
   const bake = (script: string) =>
@@ -135,18 +174,23 @@ describe.skipIf(!available)("apt keys, sources and locks with the real apt and d
     expect(r.seconds).toBeLessThan(5);
   };
 
-  const keyring = () => join(root, "etc/apt/keyrings/repo.asc");
-  const staged = (fpr: string) => {
-    const path = join(dir, "state/repo.sources");
+  const keyring = (repo = "repo") => join(root, `etc/apt/keyrings/${repo}.asc`);
+  const staged = (fpr: string, repo = "repo") => {
+    const path = join(dir, `state/${repo}.sources`);
     writeFileSync(
       path,
-      `# Written by bake: test repository.\nTypes: deb\nURIs: file:${dir}/repo\nSuites: ./\nSigned-By: ${keyring()} ${fpr}\n`,
+      `# Written by bake: test repository.\nTypes: deb\nURIs: file:${dir}/${repo}\nSuites: ./\nSigned-By: ${keyring(repo)} ${fpr}\n`,
     );
     return path;
   };
-  const installed = () => join(root, "etc/apt/sources.list.d/repo.sources");
-  const applySource = (keyUrl: string, fpr = fingerprint.a) =>
-    bake(`bake_apt_source ${keyUrl} ${keyring()} - ${staged(fpr)} ${installed()}`);
+  const installed = (repo = "repo") => join(root, `etc/apt/sources.list.d/${repo}.sources`);
+  const applySource = (keyUrl: string, fpr = fingerprint.a, repo = "repo") =>
+    bake(`bake_apt_source ${keyUrl} ${keyring(repo)} - ${staged(fpr, repo)} ${installed(repo)}`);
+  /** What an earlier run left of the renewed repository: its source in place and the key copy it fetched then. */
+  const earlierRun = (keyCopy: string) => {
+    writeFileSync(installed("renewed"), readFileSync(staged(fingerprint.c, "renewed")));
+    writeFileSync(keyring("renewed"), readFileSync(join(dir, keyCopy)));
+  };
 
   it("a repository its pinned key signed: the source goes in place; a re-signed key file (new expiry, new bytes, same fingerprint) is still taken", async () => {
     const first = await applySource(`file://${dir}/key-a.asc`);
@@ -157,13 +201,46 @@ describe.skipIf(!available)("apt keys, sources and locks with the real apt and d
     expect(second.output).toContain(`bake: ${installed()} is in place`);
 
     // What pkgs.k8s.io does to extend its key's expiry (kubernetes/release#3818): a sha256 pin breaks, the fingerprint holds.
-    gpg("--quick-set-expire", fingerprint.a, "2y");
+    // dated half an hour ago, between the key's making and the repository's signature: sqv (apt 3) checks a
+    // signature against the self-signature of its time, and gpg's export keeps only the newest one
+    gpg("--faked-system-time", `${Math.floor(Date.now() / 1000) - 1800}`, "--quick-set-expire", fingerprint.a, "2y");
     writeFileSync(join(dir, "key-a-resigned.asc"), gpg("--armor", "--export", fingerprint.a));
     expect(sha(readFileSync(join(dir, "key-a-resigned.asc")))).not.toBe(sha(readFileSync(join(dir, "key-a.asc"))));
     rmSync(installed());
     const resigned = await applySource(`file://${dir}/key-a-resigned.asc`);
     expect(resigned.code, resigned.output).toBe(0);
     expect(existsSync(installed())).toBe(true);
+  });
+
+  it("a re-run whose key apt still verifies keeps it: no key download (its URL may be down), the source stays", async () => {
+    expect((await applySource(`file://${dir}/key-a.asc`)).code).toBe(0);
+    const key = readFileSync(keyring(), "utf8");
+    const again = await applySource(`http://127.0.0.1:${port}/Release.key`);
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toContain(`bake: ${installed()} is in place`);
+    expect(readFileSync(keyring(), "utf8")).toBe(key);
+  });
+
+  it("a re-run after the key expired and its publisher extended it: bake fetches the key again and apt reads the repository", async () => {
+    earlierRun("key-c-expired.asc");
+    // the node as it stood: apt refuses the repository with the expired copy
+    failedAtOnce(await bake("bake_retry apt-get -q update --error-on=any"), /EXPKEYSIG|Expired on/);
+    const r = await applySource(`file://${dir}/key-c.asc`, fingerprint.c, "renewed");
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain(`fetching the key again`);
+    expect(readFileSync(keyring("renewed"), "utf8")).toBe(readFileSync(join(dir, "key-c.asc"), "utf8"));
+    const update = await bake("bake_retry apt-get -q update --error-on=any");
+    expect(update.code, update.output).toBe(0);
+  });
+
+  it("a re-run whose key URL still serves the expired key, or now another key: fails at once naming apt's cause, and bake's source is taken out", async () => {
+    for (const served of ["key-c-expired.asc", "key-b.asc"]) {
+      earlierRun("key-c-expired.asc");
+      const r = await applySource(`file://${dir}/${served}`, fingerprint.c, "renewed");
+      failedAtOnce(r, /EXPKEYSIG|Expired on|NO_PUBKEY|Missing key/);
+      expect(r.output).toContain(`bake: removed ${installed("renewed")}: its key did not verify`);
+      expect(existsSync(installed("renewed"))).toBe(false);
+    }
   });
 
   it("a key with another fingerprint: apt refuses the repository, the step fails at once with apt's cause, and bake's source from before is taken out", async () => {

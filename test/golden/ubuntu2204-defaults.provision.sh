@@ -107,7 +107,7 @@ bake_link_into_usr_bin() {
 
 export DEBIAN_FRONTEND=noninteractive
 # apt's failures that bake_retry does not retry: no such package or version, a repository not trusted.
-bake_pkg_no_retry="Unable to locate package|' was not found|no installation candidate|is not signed|NO_PUBKEY|EXPKEYSIG|No good signature|Missing key|is not bound"
+bake_pkg_no_retry="Unable to locate package|' was not found|no installation candidate|is not signed|NO_PUBKEY|EXPKEYSIG|No good signature|Missing key|is not bound|not live"
 # None of the packages $@ is installed, from one dpkg-query; its lines, shown when
 # one is, name it ("installed podman").
 bake_pkg_absent() { local s; s=$(dpkg-query -W -f='${db:Status-Status} ${Package}\n' "$@" 2>/dev/null) || :; [[ $'\n'$s != *$'\n'"installed "* ]] || { echo "$s"; return 1; }; }

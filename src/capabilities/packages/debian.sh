@@ -1,6 +1,6 @@
 export DEBIAN_FRONTEND=noninteractive
 # apt's failures that bake_retry does not retry: no such package or version, a repository not trusted.
-bake_pkg_no_retry="Unable to locate package|' was not found|no installation candidate|is not signed|NO_PUBKEY|EXPKEYSIG|No good signature|Missing key|is not bound"
+bake_pkg_no_retry="Unable to locate package|' was not found|no installation candidate|is not signed|NO_PUBKEY|EXPKEYSIG|No good signature|Missing key|is not bound|not live"
 # None of the packages $@ is installed, from one dpkg-query; its lines, shown when
 # one is, name it ("installed podman").
 bake_pkg_absent() { local s; s=$(dpkg-query -W -f='${db:Status-Status} ${Package}\n' "$@" 2>/dev/null) || :; [[ $'\n'$s != *$'\n'"installed "* ]] || { echo "$s"; return 1; }; }
@@ -39,10 +39,15 @@ bake_pkg_remove_now() { apt-get -y -q -o DPkg::Lock::Timeout=600 remove "$@"; }
 # it, $5 where apt reads it. Its Signed-By names the key's fingerprint: apt takes
 # no other signer. It goes into sources.list.d only once apt has read the repository
 # through it, so no apt run sees it unsigned; a failure takes out bake's old copy.
+# A re-run fetches the key again only if apt cannot read the repository with it (expired).
 bake_apt_source() {
-  if [ -s "$2" ] && cmp -s "$4" "$5" && { [ "$3" = - ] || echo "$3  $2" | bake_quiet sha256sum -c -; }; then echo "bake: $5 is in place"; return 0; fi
+  local up=(apt-get -q update --error-on=any -o Dir::Etc::SourceList="$4" -o Dir::Etc::SourceParts=- -o APT::Get::List-Cleanup=0)
+  if [ -s "$2" ] && cmp -s "$4" "$5" && { [ "$3" = - ] || echo "$3  $2" | bake_quiet sha256sum -c -; }; then
+    if bake_quiet "${up[@]}"; then echo "bake: $5 is in place"; return 0; fi
+    echo "bake: apt cannot read $5 with $2: fetching the key again"
+  fi
   install -d -m 0755 "${2%/*}"
-  if bake_download "$1" "$2" "$3" && chmod 0644 "$2" && bake_retry apt-get -q update --error-on=any -o Dir::Etc::SourceList="$4" -o Dir::Etc::SourceParts=- -o APT::Get::List-Cleanup=0; then
+  if bake_download "$1" "$2" "$3" && chmod 0644 "$2" && bake_retry "${up[@]}"; then
     install -m 0644 "$4" "$5"
     echo "bake: wrote $5"
   else
