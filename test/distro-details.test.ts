@@ -71,8 +71,9 @@ describe("sudo crictl", () => {
 describe("host-tools: what a minimal image may lack", () => {
   it("comes first after the system check and names only the packages of commands the plan runs, by family", () => {
     expect(stepIds({}).slice(0, 2)).toEqual(["system", "host-tools"]);
+    // gpg: bake_rpm_key checks docker's repo key's fingerprint with it
     expect(String(stepOf({ distro: "rocky8" }, "host-tools")!.run)).toBe(
-      "bake_install_missing_tools modprobe=kmod curl tar sysctl=procps-ng",
+      "bake_install_missing_tools modprobe=kmod curl tar gpg=gnupg2 sysctl=procps-ng",
     );
     // Debian downloads with apt-helper when curl is absent.
     expect(String(stepOf({ distro: "debian13" }, "host-tools")!.run)).toBe(
@@ -81,7 +82,10 @@ describe("host-tools: what a minimal image may lack", () => {
   });
 
   it("drops tools no step runs: no tar without the crictl tarball, no kmod without modules", () => {
-    const run = String(stepOf({ kernel: { modules: [] }, crictl: { install: "package" } }, "host-tools")!.run);
+    const unpinned = { packages: { repo: { gpgkeyFingerprint: "" } } };
+    const run = String(
+      stepOf({ kernel: { modules: [] }, crictl: { install: "package" }, ...unpinned }, "host-tools")!.run,
+    );
     expect(run).toBe("bake_install_missing_tools sysctl=procps-ng");
   });
 });

@@ -20,7 +20,11 @@ describe("EL repositories", () => {
       const major = /\d+$/.exec(distro)![0];
       const file = repoFile(distro);
       expect(file).toContain(`baseurl=https://download.docker.com/linux/rhel/${major}/$basearch/stable\n`);
-      expect(file).toContain("gpgkey=https://download.docker.com/linux/rhel/gpg\n");
+      // dnf reads the key bake fetched from docker's URL and checked against its fingerprint
+      expect(file).toContain("gpgkey=file:///etc/pki/rpm-gpg/docker-ce.asc\n");
+      expect(planFor({ distro }).steps.find((s) => s.id === "docker-repo-key")?.run.text).toBe(
+        "bake_rpm_key docker-ce https://download.docker.com/linux/rhel/gpg - 060A61C51B558A7F742B77AAC52FEB6B621E9F35",
+      );
       expect(file).not.toContain("$releasever");
       expect(file).not.toContain("/centos/");
     },

@@ -29,6 +29,7 @@ import { KUBERNETES_STEPS_LAST } from "./helpers.js";
 import { MACHINE, OS_RELEASE, unameSaying } from "./support/os-release.js";
 import { BOXES, cgroupV2, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
 import {
+  GPG_SHOW_KEYS,
   LOG,
   kubeadmCgroupV1Preflight,
   rpmQuery,
@@ -52,6 +53,7 @@ const STUBS: Record<string, string> = {
   dnf: "exit 0",
   // Nothing is installed.
   rpm: rpmQuery(),
+  gpg: GPG_SHOW_KEYS,
   "apt-get": "exit 0",
   // Nothing is installed; what dpkg --set-selections held reads back as held, as dpkg's selection state would.
   "dpkg-query": `if [[ $2 == *Status-Want* ]] && grep -qxF "\${!#}" /stub/held 2>/dev/null; then printf 'hold installed'; exit 0; fi; exit 1`,
@@ -176,6 +178,8 @@ async function provision(name: string, input: SpecInput, data: Record<string, st
     join(layer, "usr/local/sbin"),
     join(layer, "stub-data"),
     join(layer, "etc/selinux"),
+    // EL's release package keeps the OS keys there; bake puts its repo keys beside them.
+    join(layer, "etc/pki/rpm-gpg"),
   ])
     mkdirSync(d, { recursive: true });
   for (const [command, body] of Object.entries({ ...STUBS, ...changes.stubs })) {
@@ -242,7 +246,9 @@ describe.skipIf(!overlayRootAvailable())(
         "write-files",
         "host-tools",
         "kernel-modules",
+        "kubernetes-repo-key",
         "remove-packages",
+        "docker-repo-key",
         "install-containerd",
         "sysctl",
         "check-containerd",

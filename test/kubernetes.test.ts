@@ -42,19 +42,36 @@ describe("kubernetes on EL", () => {
       (f) => f.path === "/etc/yum.repos.d/kubernetes.repo",
     )!;
     expect(repo.content).toContain("baseurl=https://pkgs.k8s.io/core:/stable:/v1.34/rpm/\n");
-    expect(repo.content).toContain("gpgkey=https://pkgs.k8s.io/core:/stable:/v1.34/rpm/repodata/repomd.xml.key\n");
+    expect(repo.content).toContain("gpgkey=file:///etc/pki/rpm-gpg/kubernetes.asc\n");
+    // the same OBS key as the deb repos, fetched from the minor's repo and checked against its fingerprint
+    expect(stepRun(on({ kubernetes: { version: "1.34" } }), "kubernetes-repo-key")).toBe(
+      "bake_rpm_key kubernetes https://pkgs.k8s.io/core:/stable:/v1.34/rpm/repodata/repomd.xml.key - DE15B14486CD377B9E876E1A234654DA9A296436",
+    );
     expect(repo.content).toContain("gpgcheck=1\n");
     expect(repo.content).toContain("exclude=kubelet kubeadm kubectl cri-tools kubernetes-cni\n");
   });
 
-  it("takes a mirror of pkgs.k8s.io, and its key from the mirror", () => {
-    const repo = planFor(
-      on({ kubernetes: { repo: { baseurl: "https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.37/rpm/" } } }),
-    ).files.find((f) => f.path.endsWith("kubernetes.repo"))!;
-    expect(repo.content).toContain("baseurl=https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.37/rpm/\n");
-    expect(repo.content).toContain(
-      "gpgkey=https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.37/rpm/repodata/repomd.xml.key\n",
+  it("takes a mirror of pkgs.k8s.io, and its key from the mirror; pinned only when the spec names the fingerprint", () => {
+    const baseurl = "https://mirrors.aliyun.com/kubernetes-new/core/stable/v1.37/rpm/";
+    const mirror = on({ kubernetes: { repo: { baseurl } } });
+    const repo = planFor(mirror).files.find((f) => f.path.endsWith("kubernetes.repo"))!;
+    expect(repo.content).toContain(`baseurl=${baseurl}\n`);
+    // a repo of the user's with no fingerprint: dnf imports what its gpgkey serves, as before EL keys were pinned
+    expect(repo.content).toContain(`gpgkey=${baseurl}repodata/repomd.xml.key\n`);
+    expect(stepRun(mirror, "kubernetes-repo-key")).toBeUndefined();
+    const pinned = on({
+      kubernetes: { repo: { baseurl, gpgkeyFingerprint: "DE15B14486CD377B9E876E1A234654DA9A296436" } },
+    });
+    expect(stepRun(pinned, "kubernetes-repo-key")).toBe(
+      `bake_rpm_key kubernetes ${baseurl}repodata/repomd.xml.key - DE15B14486CD377B9E876E1A234654DA9A296436`,
     );
+  });
+
+  it("an EL repo with no fingerprint: dnf imports whatever its gpgkey URL serves, as before bake pinned it", () => {
+    const unpinned = on({ kubernetes: { repo: { gpgkeyFingerprint: "" } } });
+    const repo = planFor(unpinned).files.find((f) => f.path.endsWith("kubernetes.repo"))!;
+    expect(repo.content).toContain("gpgkey=https://pkgs.k8s.io/core:/stable:/v1.37/rpm/repodata/repomd.xml.key\n");
+    expect(stepRun(unpinned, "kubernetes-repo-key")).toBeUndefined();
   });
 
   it("installs the three packages pinned to the minor or the exact patch, lifting the exclude for that install only", () => {

@@ -45,7 +45,15 @@ import { renderProvisionScript } from "../src/emit/provision-script.js";
 import { MARKER, specWithField, specWithFields, FIELDS } from "./support/hostile.js";
 import { BOXES, cgroupV2, overlayRootAvailable, runInOverlayRoot } from "./support/overlay-root.js";
 import { MACHINE, OS_RELEASE, unameSaying } from "./support/os-release.js";
-import { LOG, rpmQuery, SHOW_CONTAINERD, SYSCTL, SYSTEMCTL_SHOW, withPackageVersion } from "./support/stubs.js";
+import {
+  GPG_SHOW_KEYS,
+  LOG,
+  rpmQuery,
+  SHOW_CONTAINERD,
+  SYSCTL,
+  SYSTEMCTL_SHOW,
+  withPackageVersion,
+} from "./support/stubs.js";
 
 const CASES = Number(process.env.BAKE_SANDBOX_CASES ?? 30);
 
@@ -89,6 +97,7 @@ esac; done`,
     crictl: `if [ "$1" = pull ] && [ -e /stub-data/pull-fails ]; then echo "pulling image: $2: not found" >&2; exit 1; fi`,
     // Nothing is installed.
     rpm: rpmQuery(),
+    gpg: GPG_SHOW_KEYS,
     // Nothing is installed; what dpkg --set-selections held reads back as held, as dpkg's selection state would.
     "dpkg-query": `if [[ $2 == *Status-Want* ]] && grep -qxF "\${!#}" /stub/holds 2>/dev/null; then printf 'hold installed'; exit 0; fi; exit 1`,
     selinuxenabled: "exit 1 # SELinux is off",
@@ -192,7 +201,8 @@ async function provision(name: string, p: Plan, overrides: Record<string, string
     `#!/bin/bash\n${unameSaying(system.machine ?? MACHINE[p.spec.arch])}\n`,
   );
   chmodSync(join(layer, "usr/local/sbin/uname"), 0o755);
-  mkdirSync(join(layer, "etc"), { recursive: true });
+  // EL's release package keeps the OS keys in /etc/pki/rpm-gpg; bake puts its repo keys beside them.
+  mkdirSync(join(layer, "etc/pki/rpm-gpg"), { recursive: true });
   writeFileSync(join(layer, "etc/os-release"), system.osRelease ?? OS_RELEASE[p.spec.distro]);
   writeFileSync(join(layer, "stub-data/crictl.tar.gz"), tarball);
   // what the package manager reports of containerd's package once installed
@@ -253,6 +263,9 @@ function expectedFiles(p: Plan): Map<string, { sha: string; mode?: number }> {
   for (const memo of CONTAINERD_MEMOS) out.set(`${memo}.lock`, { sha: sha("") });
   // The lock every bake run takes first, empty (on a node /run is a tmpfs, emptied at boot).
   out.set("/run/bake.lock", { sha: sha("") });
+  // docker's key, checked by its fingerprint (the gpg stub's), beside the OS keys.
+  if (p.steps.some((step) => step.id === "docker-repo-key") && p.distro.family === "el")
+    out.set("/etc/pki/rpm-gpg/docker-ce.asc", { sha: sha("stub download\n") });
   if (p.distro.family === "debian" && p.spec.containerd.source === "docker") {
     out.set("/etc/apt/keyrings/docker.asc", { sha: sha("stub download\n"), mode: 0o644 });
     // Staged by write_files; docker-repo-key puts a copy where apt reads it once the key is in.
@@ -770,7 +783,7 @@ describe.skipIf(!available)("a provisioner started on another system stops in it
   it("rocky9's script on Ubuntu stops in step 1, naming both, before it writes a file or installs a package", async () => {
     const r = await runOn("on-ubuntu", { osRelease: OS_RELEASE.ubuntu2404 });
     expect(r.code).not.toBe(0);
-    expect(r.output).toContain("bake: [1/13] system: rocky9/amd64");
+    expect(r.output).toContain("bake: [1/14] system: rocky9/amd64");
     expect(r.output).toContain("bake: for rhel 9 x86_64, not Ubuntu 24.04.1 LTS x86_64; BAKE_ANY_SYSTEM=1 goes on");
     expect(r.output).toContain("bake: FAILED in step 'system'");
     // Only the lock every run takes first (empty, in /run, a tmpfs on a node).

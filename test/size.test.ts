@@ -21,12 +21,14 @@ const DEFAULT_USER_DATA_GOAL_BYTES = 8192;
 // Then resume's drop-in (+328), apt's key and lock handling (+211) and the first step's check of
 // os-release and uname -m (~+330): 15,35x on 2026-12-06, when the other distros' defaults had
 // passed EC2's 16,384 bytes. A trimmed library and the provisioner written from runcmd (one space
-// of YAML indentation a line instead of three) brought it to 14,435 the same day.
-const DEFAULT_USER_DATA_CEILING_BYTES = 14560;
-// Every distro's default, either arch, and examples/guide.yaml stay this far under EC2's 16,384 as
-// text, so that a user pastes them into the console as they are: 15,554 (alinux3, anolis8 on arm64)
-// and 15,818 (the guide) on 2026-12-06, a little margin over each.
-const EVERY_DEFAULT_CEILING_BYTES = 15680;
+// of YAML indentation a line instead of three) brought it to 14,435 the same day. The EL repo keys
+// pinned by fingerprint and fetched again once expired (bake_rpm_key, its step, gnupg2 in host-tools)
+// added 800: 15,235.
+const DEFAULT_USER_DATA_CEILING_BYTES = 15360;
+// Every distro's default, either arch, and examples/guide.yaml stay under EC2's 16,384 as text, so that
+// a user pastes them into the console as they are: 15,554 (alinux3, anolis8 on arm64) and 15,818 (the
+// guide) on 2026-12-06; then 16,354 with the EL repo keys pinned (+800 on EL), no margin left.
+const EVERY_DEFAULT_CEILING_BYTES = 16384;
 const GUIDE_CEILING_BYTES = 15936;
 
 describe("size limits", () => {

@@ -45,12 +45,12 @@ function kubernetesMirrors(distro: Distro): Record<string, ProfileValue> {
     },
     "kubernetes.repo.gpgkey": {
       value: defaults.kubernetes.repo.gpgkey,
-      note: [
-        "cn: the key from pkgs.k8s.io, as USTC's help does (one small file; one key signs every minor).",
-        ...(defaults.kubernetes.repo.gpgkeyFingerprint
-          ? ["apt accepts the mirror only when that key, checked by its fingerprint, signed it."]
-          : []),
-      ],
+      note: ["cn: the key from pkgs.k8s.io, as USTC's help does (one small file; one key signs every minor)."],
+    },
+    // Named, not left to the default: a repo the spec points at without a fingerprint is not pinned on EL.
+    "kubernetes.repo.gpgkeyFingerprint": {
+      value: defaults.kubernetes.repo.gpgkeyFingerprint,
+      note: ["cn: the mirror is taken only when that key, checked by its fingerprint, signed it."],
     },
     "kubernetes.images.repository": {
       value: ALIYUN_K8S,
@@ -77,6 +77,10 @@ export function profileValues(profile: Profile, distro: Distro, kubernetes = fal
                 note: ["cn: docker's repo on aliyun's mirror, same paths; packages are still signature-checked."],
               },
               "packages.repo.gpgkey": { value: onAliyun(defaults.packages.repo.gpgkey), note: [] },
+              "packages.repo.gpgkeyFingerprint": {
+                value: defaults.packages.repo.gpgkeyFingerprint,
+                note: ["cn: aliyun serves docker's own key; bake takes it only with docker's fingerprint."],
+              },
             }
           : {};
       // With kubernetes on, crictl comes from the cri-tools package and the pause image follows

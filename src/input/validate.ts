@@ -19,6 +19,7 @@ import { registryRules, verifyPullRules } from "../capabilities/registries/rules
 import { riskyValues } from "../capabilities/registries/risky-values.js";
 import { followContainerd } from "../capabilities/containerd/defaults.js";
 import { followKubernetes } from "../capabilities/kubernetes/defaults.js";
+import { followPackages } from "../capabilities/packages/defaults.js";
 import { kubernetesRules } from "../capabilities/kubernetes/rules.js";
 
 // ajv's standalone code for schema/bake.schema.json with the formats of
@@ -105,6 +106,7 @@ function resolveDefaults(data: Record<string, unknown>): NodeSpec {
     spec.containerd.registries[host] = { server: "", mirrors: [], ...(registry as Partial<typeof registry>) };
   }
   followContainerd(spec, data);
+  followPackages(spec, data);
   followKubernetes(spec, data);
   return spec;
 }

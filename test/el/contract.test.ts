@@ -28,7 +28,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { embeddedFiles, runCli } from "../helpers.js";
-import { buildRepos, EL10_KERNEL, PACKAGE_CONFIG_TOML, type TestKey } from "./repo.js";
+import { buildRepos, EL10_KERNEL, PACKAGE_CONFIG_TOML, testKeyCopy, type TestKey } from "./repo.js";
 import { serveDirectory, startLoggingProxy, type Listening } from "./http.js";
 import { filesIn, makeRoot, upgradeAndGetContainerd, type ElRoot } from "./root.js";
 import { cloudInitStandIn } from "./cloud-init.js";
@@ -42,6 +42,7 @@ let scratch: string;
 let server: Listening;
 let dockerKey: TestKey;
 let kubernetesKey: TestKey;
+let www: string;
 let crictl: { url: string; sha256: string };
 
 beforeAll(() => {
@@ -51,6 +52,7 @@ beforeAll(() => {
   const repos = buildRepos(scratch);
   dockerKey = repos.dockerKey;
   kubernetesKey = repos.kubernetesKey;
+  www = repos.www;
   writeFileSync(join(scratch, "crictl"), CRICTL_STANDIN, { mode: 0o755 });
   execFileSync("tar", ["-czf", join(repos.www, "crictl.tar.gz"), "-C", scratch, "crictl"]);
   return serveDirectory(repos.www).then((s) => {
@@ -68,7 +70,11 @@ afterAll(async () => {
 function defaultRepo(distro: string): { baseurl: string; gpgkey: string } {
   const r = runCli(["packer", "-q", "--set", `distro=${distro}`]);
   const repo = embeddedFiles(r.stdout).get("/etc/yum.repos.d/docker-ce.repo")!.content;
-  return { baseurl: /^baseurl=(.*)$/m.exec(repo)![1]!, gpgkey: /^gpgkey=(.*)$/m.exec(repo)![1]! };
+  // gpgkey= names bake's local copy; the URL it is fetched from is bake_rpm_key's
+  return {
+    baseurl: /^baseurl=(.*)$/m.exec(repo)![1]!,
+    gpgkey: (/^bake_rpm_key \S+ (\S+) /m.exec(r.stdout) ?? /^gpgkey=(.*)$/m.exec(repo))![1]!,
+  };
 }
 const local = (url: string) => url.replace("https://download.docker.com", server.origin);
 
@@ -89,6 +95,8 @@ function render(
     "--set",
     `packages.repo.gpgkey=${repo.gpgkey}`,
   ];
+  // The stand-in repos are signed by the test's own keys: bake pins theirs, as it pins docker's real one by default.
+  args.push("--set", `packages.repo.gpgkeyFingerprint=${dockerKey.fingerprint}`);
   args.push("--set", `crictl.url=${crictl.url}`, "--set", `crictl.sha256=${crictl.sha256}`);
   for (const s of sets) args.push("--set", s);
   const r = runCli(args);
@@ -307,6 +315,27 @@ describe("rocky9 provisioner against repos that must fail", () => {
     }
   });
 
+  it("a key URL serving another key than the pinned fingerprint: refused in step docker-repo-key, naming both; rpm gets no key", async () => {
+    const d = defaultRepo("rocky9");
+    const script = render("rocky9", { baseurl: local(d.baseurl), gpgkey: local(d.gpgkey) }, [
+      `packages.repo.gpgkeyFingerprint=${kubernetesKey.fingerprint}`,
+    ]);
+    const root = await rockyRoot("pinned", 9);
+    try {
+      const r = await root.provision(script);
+      expect(r.code, r.output).toBe(1);
+      expect(r.output).toContain("bake: FAILED in step 'docker-repo-key'");
+      expect(r.output).toContain(`has ${dockerKey.fingerprint}-, not ${kubernetesKey.fingerprint}- (e: expired)`);
+      expect((await root.run("rpm -q --qf '%{VERSION}\\n' gpg-pubkey")).output).not.toContain(
+        dockerKey.id.slice(-8).toLowerCase(),
+      );
+      expect(existsSync(join(root.upper, "etc/pki/rpm-gpg/docker-ce.asc"))).toBe(false);
+      expect(await root.rpmQuery("containerd.io")).toEqual(["package containerd.io is not installed"]);
+    } finally {
+      root.remove();
+    }
+  });
+
   it("gpgcheck is enforced: containerd.io signed with a key the repo does not name is refused", async () => {
     const script = render("rocky9", {
       baseurl: `${server.origin}/wrong-key/el9/$basearch`,
@@ -320,6 +349,40 @@ describe("rocky9 provisioner against repos that must fail", () => {
       expect(r.output).toContain("Failing package is: containerd.io-2.3.0-1.el9.x86_64");
       expect(r.output).toContain("Error: GPG check FAILED");
       expect(await root.rpmQuery("containerd.io")).toEqual(["package containerd.io is not installed"]);
+    } finally {
+      root.remove();
+    }
+  });
+});
+
+describe("rocky9 re-run after docker's key expired and its publisher extended it (same fingerprint, as pkgs.k8s.io's in November 2024)", () => {
+  it("the earlier run's expired copy, the file and rpm's, is replaced by the extended one, checked against the pin; containerd.io installs", async () => {
+    const expired = testKeyCopy(dockerKey, "expired");
+    const extended = testKeyCopy(dockerKey, "extended");
+    writeFileSync(join(www, "linux/rhel/gpg-extended"), extended);
+    const d = defaultRepo("rocky9");
+    const script = render("rocky9", { baseurl: local(d.baseurl), gpgkey: `${server.origin}/linux/rhel/gpg-extended` });
+    const root = await rockyRoot("expired-key", 9);
+    const rpmCopies = `rpm -q --qf '%{DESCRIPTION}\\n' gpg-pubkey-${dockerKey.id.slice(-8).toLowerCase()}`;
+    const validity = async () =>
+      (
+        await root.run(
+          `${rpmCopies} > /tmp/copies && gpg --homedir "$(mktemp -d)" --with-colons --show-keys /tmp/copies 2>/dev/null | grep ^pub: | cut -d: -f2`,
+        )
+      ).output.trim();
+    try {
+      // What the earlier run left: the key file, and rpm's copy imported from it.
+      mkdirSync(join(root.upper, "etc/pki/rpm-gpg"), { recursive: true });
+      writeFileSync(join(root.upper, "etc/pki/rpm-gpg/docker-ce.asc"), expired);
+      expect((await root.run("rpm --import /etc/pki/rpm-gpg/docker-ce.asc")).code).toBe(0);
+      expect(await validity(), "rpm's copy before the re-run").toBe("e");
+      const r = await root.provision(script);
+      expect(r.code, r.output).toBe(0);
+      expect(r.output).toContain("bake: imported /etc/pki/rpm-gpg/docker-ce.asc");
+      expect(readFileSync(join(root.upper, "etc/pki/rpm-gpg/docker-ce.asc"), "utf8")).toBe(extended);
+      // one copy in rpm's database, the extended one (gpg's validity: - valid, e expired)
+      expect(await validity()).toBe("-");
+      expect(await root.rpmQuery("containerd.io")).toEqual(["containerd.io-2.3.0-1.el9.x86_64"]);
     } finally {
       root.remove();
     }
@@ -457,6 +520,7 @@ function renderKubeadmReady(distro: string, sets: string[] = [], command?: strin
       "kubernetes.enabled=true",
       "kubernetes.version=1.37.1",
       `kubernetes.repo.baseurl=${server.origin}/core:/stable:/v1.37/rpm/`,
+      `kubernetes.repo.gpgkeyFingerprint=${kubernetesKey.fingerprint}`,
       "kubernetes.disableSwap=false",
       "kubernetes.images.prePull=false",
       "crictl.install=package",

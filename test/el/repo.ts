@@ -223,9 +223,14 @@ export interface TestKey {
   id: string;
   /** ASCII-armoured public key, what a repo's gpgkey URL serves. */
   publicKey: string;
+  /** The primary key's fingerprint, what bake pins (packages.repo.gpgkeyFingerprint). */
+  fingerprint: string;
 }
 
-/** A throwaway signing key in its own gpg home. */
+/**
+ * A throwaway signing key in its own gpg home, made three days ago: old enough for a test to give
+ * it a self-signature in the past (an expired copy, testKeyCopy) that a newer one then extends.
+ */
 export function makeKey(dir: string, name: string): TestKey {
   const home = join(dir, `gnupg-${name}`);
   mkdirSync(home, { recursive: true, mode: 0o700 });
@@ -235,6 +240,8 @@ export function makeKey(dir: string, name: string): TestKey {
       stdio: ["ignore", "pipe", "pipe"],
     });
   gpg(
+    "--faked-system-time",
+    `${Math.floor(Date.now() / 1000) - 3 * 86400}`,
     "--passphrase",
     "",
     "--quick-gen-key",
@@ -247,7 +254,31 @@ export function makeKey(dir: string, name: string): TestKey {
     .split("\n")
     .find((l) => l.startsWith("pub:"))!
     .split(":")[4]!;
-  return { home, id, publicKey: gpg("--armor", "--export", id) };
+  const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(gpg("--with-colons", "--list-keys", id))![1]!;
+  return { home, id, publicKey: gpg("--armor", "--export", id), fingerprint };
+}
+
+/**
+ * A copy of `key` as its publisher would serve it after a new self-signature: "expired" made a
+ * day ago with a one-hour expiry (the copy a node fetched before it expired), "extended" made
+ * now with none (what pkgs.k8s.io did in November 2024: same key, same fingerprint, new expiry).
+ */
+export function testKeyCopy(key: TestKey, copy: "expired" | "extended"): string {
+  const gpg = (...args: string[]) =>
+    execFileSync("gpg", ["--batch", "--homedir", key.home, ...args], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  if (copy === "expired")
+    gpg(
+      "--faked-system-time",
+      `${Math.floor(Date.now() / 1000) - 86400}`,
+      "--quick-set-expire",
+      key.fingerprint,
+      "seconds=3600",
+    );
+  else gpg("--quick-set-expire", key.fingerprint, "never");
+  return gpg("--armor", "--export", key.id);
 }
 
 function rpmsign(key: TestKey, rpms: string[]): void {

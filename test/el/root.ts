@@ -138,6 +138,8 @@ export function makeRoot(name: string, opts: RootOptions): ElRoot {
   // Rocky's (or opts.system's), which bake's first step checks (the host's is Debian's); alma and rhel scripts run on Rocky's too.
   put("/etc/os-release", OS_RELEASE[opts.system ?? (`rocky${opts.releasever}` as Distro)]);
   if (opts.machine) put("/stub/machine", `${opts.machine}\n`);
+  // rocky-release keeps the OS keys in /etc/pki/rpm-gpg (rockylinux.org's keys page, read 2026-12-06); bake puts repo keys beside them.
+  mkdirSync(join(layer, "etc/pki/rpm-gpg"), { recursive: true });
   put("/etc/dnf/dnf.conf", ROCKY_DNF_CONF);
   put("/etc/dnf/vars/releasever", `${opts.releasever}\n`);
   put(

@@ -119,6 +119,22 @@ bake_pkg_in_place() { local a; for a; do [[ $a == -* || $(rpm -q --qf '%{NAME}-%
 # --allowerasing: containerd.io obsoletes runc from the OS repos.
 bake_pkg_install_now() { bake_retry dnf -y -q install --allowerasing "$@"; }
 bake_pkg_remove_now() { dnf -y -q remove "$@"; }
+# Each primary key in key file $1: its fingerprint, then gpg's validity (- valid, e expired, r revoked).
+bake_key_fpr() { local h; h=$(mktemp -d); gpg --homedir "$h" --with-colons --show-keys "$1" 2>/dev/null | awk -F: '/^pub/{v=$2;getline;print $10 v}'; rm -r "$h"; }
+# $1 the key's name in /etc/pki/rpm-gpg (its repo's gpgkey= names it), $2 its URL, $3 its
+# sha256 or -, $4 the fingerprint of the only key rpm may get. A valid key in place is kept;
+# a missing or expired one is fetched and replaces rpm's copy: rpm --import before rpm 6
+# skips a key it has, even a copy that extends its expiry.
+bake_rpm_key() {
+  local f=/etc/pki/rpm-gpg/$1.asc k=gpg-pubkey-${4:32}
+  [ "$(bake_key_fpr "$f")" != "$4-" ] || return 0
+  bake_download "$2" "$f.new" "$3"
+  [ "$(bake_key_fpr "$f.new")" = "$4-" ] || { echo "bake: $2 has $(bake_key_fpr "$f.new"), not $4- (e: expired)" >&2; return 1; }
+  rpm -q "${k,,}" >/dev/null && rpm -e --allmatches "${k,,}"
+  rpm --import "$f.new"
+  mv "$f.new" "$f"
+  echo "bake: imported $f"
+}
 # Install only when a package is missing or at another version: with all in
 # place, a re-run refreshes no package index and downloads nothing.
 bake_pkg_install() { if bake_pkg_in_place "$@"; then echo "bake: already installed: $*"; else bake_pkg_install_now "$@"; fi; }
@@ -282,7 +298,7 @@ bake_files_as_written() {
 644 /etc/crictl.yaml' ] || return 1
   sha256sum --status -c 2>/dev/null <<'BAKE_EOF'
 fe99a4d4115cab63a727aea95a70ebe7eddcf5f13145534f944e185736326358  /etc/modules-load.d/containerd.conf
-7a3f4acbf0d08ab038e2eb503b768f1d60abfe5a90d6b76762326f1224d1eb92  /etc/yum.repos.d/docker-ce.repo
+c25264e2f2a903804f8cd0b7f9f1c04e033272478c91a1a6fb33c99fd760a374  /etc/yum.repos.d/docker-ce.repo
 52daa6980b1abab0120aabfc65961e05a5776570a4f327b422497cf421ffbefd  /etc/sysctl.d/99-kubernetes-cri.conf
 fc9a8960c484a3db85be3290c47fce5cc5ec868edab4b3e37a8c47ae9bb5f6fd  /etc/containerd/config.toml
 285b1b667daed0a2a579071e2f7b68eeafb944c8fada529af49177b09388a124  /etc/systemd/system/containerd.service.d/10-bake.conf
@@ -305,7 +321,7 @@ baseurl=https://download.docker.com/linux/rhel/10/$basearch/stable
 enabled=1
 gpgcheck=1
 repo_gpgcheck=0
-gpgkey=https://download.docker.com/linux/rhel/gpg
+gpgkey=file:///etc/pki/rpm-gpg/docker-ce.asc
 exclude=containerd.io
 BAKE_EOF
 bake_put /etc/sysctl.d/99-kubernetes-cri.conf 0644 <<'BAKE_EOF'
@@ -367,36 +383,38 @@ BAKE_EOF
 }
 
 echo running > "$BAKE_STATE/status"
-bake_step 1/13 system rocky10/amd64
+bake_step 1/14 system rocky10/amd64
 bake_system_is rhel 10 x86_64
-bake_step 2/13 write-files 'write 6 config files'
+bake_step 2/14 write-files 'write 6 config files'
 bake_write_files
-bake_step 3/13 host-tools 'install what is missing of: curl tar kmod procps-ng'
-bake_install_missing_tools curl tar modprobe=kmod modinfo=kmod sysctl=procps-ng
-bake_step 4/13 fetch-crictl 'download v1.35.0 in the background'
+bake_step 3/14 host-tools 'install what is missing of: curl tar kmod gnupg2 procps-ng'
+bake_install_missing_tools curl tar modprobe=kmod modinfo=kmod gpg=gnupg2 sysctl=procps-ng
+bake_step 4/14 fetch-crictl 'download v1.35.0 in the background'
 bake_fetch_in_background https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.35.0/crictl-v1.35.0-linux-amd64.tar.gz 2e141e5b22cb189c40365a11807d69b76b9b3caced89fac2f4ec879408ce2177 /usr/local/bin/crictl
-bake_step 5/13 kernel-modules 'install kernel-modules-extra for the running kernel if a module is missing; load them in the background'
+bake_step 5/14 kernel-modules 'install kernel-modules-extra for the running kernel if a module is missing; load them in the background'
 bake_modules_package kernel-modules-extra overlay br_netfilter
 bake_background bake_load_modules overlay br_netfilter
-bake_step 6/13 remove-packages 'remove podman, buildah'
+bake_step 6/14 remove-packages 'remove podman, buildah'
 bake_pkg_remove podman buildah
-bake_step 7/13 install-containerd 'install containerd.io-2.*'
+bake_step 7/14 docker-repo-key 'docker repo key, fetched if missing or expired'
+bake_rpm_key docker-ce https://download.docker.com/linux/rhel/gpg - 060A61C51B558A7F742B77AAC52FEB6B621E9F35
+bake_step 8/14 install-containerd 'install containerd.io-2.*'
 BAKE_PKG_REPO='docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS'\''s'
 bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-2.*'
-bake_step 8/13 sysctl 'apply the settings'
+bake_step 9/14 sysctl 'apply the settings'
 bake_joined kernel-modules
 sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
-bake_step 9/13 check-containerd 'containerd is 2.[1-9].x and config.toml is bake'\''s'
+bake_step 10/14 check-containerd 'containerd is 2.[1-9].x and config.toml is bake'\''s'
 bake_containerd_major_is '2.[1-9]' 3 containerd.io bin_dirs
 bake_file_is /etc/containerd/config.toml fc9a8960c484a3db85be3290c47fce5cc5ec868edab4b3e37a8c47ae9bb5f6fd
-bake_step 10/13 selinux-labels 'restore the labels of /etc/containerd'
+bake_step 11/14 selinux-labels 'restore the labels of /etc/containerd'
 bake_selinux_restore /etc/containerd
-bake_step 11/13 start-containerd 'enable it; restart it if its config changed'
+bake_step 12/14 start-containerd 'enable it; restart it if its config changed'
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
-bake_step 12/13 install-crictl 'install v1.35.0 from the release tarball'
+bake_step 13/14 install-crictl 'install v1.35.0 from the release tarball'
 bake_install_tarball_binary fetch-crictl /usr/local/bin/crictl
 bake_link_into_usr_bin /usr/local/bin/crictl
-bake_step 13/13 verify 'check the node (16 checks)'
+bake_step 14/14 verify 'check the node (16 checks)'
 bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.1 config_path=/etc/containerd/certs.d bin_dirs=/opt/cni/bin
 bake_check 'the CRI plugin answers crictl info' bake_cri_answers
 bake_check 'sudo finds crictl' bake_sudo_finds crictl

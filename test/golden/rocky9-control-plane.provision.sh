@@ -53,6 +53,16 @@ bake_retry() {
   rm -f "$out"
 }
 
+# Download $1 to $2 only if its sha256 is $3 (- for any; bake_fetch: see the package functions).
+bake_download() {
+  local tmp sum
+  tmp=$(mktemp "$2.bake-XXXXXX")
+  bake_retry bake_fetch "$1" "$tmp" || { rm -f "$tmp"; return 1; }
+  sum=$(sha256sum < "$tmp")
+  [ "$3" = - ] || [ "$sum" = "$3  -" ] || { echo "bake: sha256 of $1 is ${sum%% *}, expected $3; not using it" >&2; rm -f "$tmp"; return 1; }
+  mv -f "$tmp" "$2"
+}
+
 # bake_background CMD... runs CMD beside the steps that follow, its output kept
 # apart; bake_joined STEP waits for the one that background step started and,
 # if it failed, shows that output and fails as STEP.
@@ -72,6 +82,7 @@ bake_pkg_no_retry='No match for arg|Unable to find a match'
 # costs a tenth of a second or more under emulation. rpm -q exits with the count
 # of names not installed; when that is not all of them, its lines name the installed.
 bake_pkg_absent() { local s r=0; s=$(rpm -q "$@") || r=$?; [ $r = $# ] || { echo "$s"; return 1; }; }
+bake_fetch() { curl -fsSL --connect-timeout 20 -o "$2" "$1"; }
 bake_pkg_version() { rpm -q --qf '%{VERSION}' "$1"; }
 # All of $@ but the options installed: each a name or a name-version glob
 # (containerd.io-2.*) as dnf takes it; its glob matches unquoted.
@@ -79,6 +90,22 @@ bake_pkg_in_place() { local a; for a; do [[ $a == -* || $(rpm -q --qf '%{NAME}-%
 # --allowerasing: containerd.io obsoletes runc from the OS repos.
 bake_pkg_install_now() { bake_retry dnf -y -q install --allowerasing "$@"; }
 bake_pkg_remove_now() { dnf -y -q remove "$@"; }
+# Each primary key in key file $1: its fingerprint, then gpg's validity (- valid, e expired, r revoked).
+bake_key_fpr() { local h; h=$(mktemp -d); gpg --homedir "$h" --with-colons --show-keys "$1" 2>/dev/null | awk -F: '/^pub/{v=$2;getline;print $10 v}'; rm -r "$h"; }
+# $1 the key's name in /etc/pki/rpm-gpg (its repo's gpgkey= names it), $2 its URL, $3 its
+# sha256 or -, $4 the fingerprint of the only key rpm may get. A valid key in place is kept;
+# a missing or expired one is fetched and replaces rpm's copy: rpm --import before rpm 6
+# skips a key it has, even a copy that extends its expiry.
+bake_rpm_key() {
+  local f=/etc/pki/rpm-gpg/$1.asc k=gpg-pubkey-${4:32}
+  [ "$(bake_key_fpr "$f")" != "$4-" ] || return 0
+  bake_download "$2" "$f.new" "$3"
+  [ "$(bake_key_fpr "$f.new")" = "$4-" ] || { echo "bake: $2 has $(bake_key_fpr "$f.new"), not $4- (e: expired)" >&2; return 1; }
+  rpm -q "${k,,}" >/dev/null && rpm -e --allmatches "${k,,}"
+  rpm --import "$f.new"
+  mv "$f.new" "$f"
+  echo "bake: imported $f"
+}
 # Install only when a package is missing or at another version: with all in
 # place, a re-run refreshes no package index and downloads nothing.
 bake_pkg_install() { if bake_pkg_in_place "$@"; then echo "bake: already installed: $*"; else bake_pkg_install_now "$@"; fi; }
@@ -386,8 +413,8 @@ bake_files_as_written() {
 644 /etc/crictl.yaml' ] || return 1
   sha256sum --status -c 2>/dev/null <<'BAKE_EOF'
 fe99a4d4115cab63a727aea95a70ebe7eddcf5f13145534f944e185736326358  /etc/modules-load.d/containerd.conf
-b0f4c80bbc9e60732b9cb92bf2d06dd56ed67e2823c131c0f47ff65156e840ba  /etc/yum.repos.d/kubernetes.repo
-cddbb49b00560e8acb097afbbf5dcea32b0019880dbcedb9739ecda39633d310  /etc/yum.repos.d/docker-ce.repo
+6d0d5c5338bbfacfe94dd3a5b72a309f15d7c2b6e8a9d3e1bc5200d23e01e5ad  /etc/yum.repos.d/kubernetes.repo
+e725d8e476f83f5360c844b3293f675958355c0396a4ee33879db99a50ea3127  /etc/yum.repos.d/docker-ce.repo
 52daa6980b1abab0120aabfc65961e05a5776570a4f327b422497cf421ffbefd  /etc/sysctl.d/99-kubernetes-cri.conf
 7e8ac5c29a27f1a49dd102fa6cf6115de6bd99898e4278cff8ab116a6647e99c  /etc/containerd/config.toml
 285b1b667daed0a2a579071e2f7b68eeafb944c8fada529af49177b09388a124  /etc/systemd/system/containerd.service.d/10-bake.conf
@@ -410,7 +437,7 @@ name=Kubernetes
 baseurl=https://pkgs.k8s.io/core:/stable:/v1.37/rpm/
 enabled=1
 gpgcheck=1
-gpgkey=https://pkgs.k8s.io/core:/stable:/v1.37/rpm/repodata/repomd.xml.key
+gpgkey=file:///etc/pki/rpm-gpg/kubernetes.asc
 exclude=kubelet kubeadm kubectl cri-tools kubernetes-cni
 BAKE_EOF
 bake_put /etc/yum.repos.d/docker-ce.repo 0644 <<'BAKE_EOF'
@@ -421,7 +448,7 @@ baseurl=https://download.docker.com/linux/rhel/9/$basearch/stable
 enabled=1
 gpgcheck=1
 repo_gpgcheck=0
-gpgkey=https://download.docker.com/linux/rhel/gpg
+gpgkey=file:///etc/pki/rpm-gpg/docker-ce.asc
 exclude=containerd.io
 BAKE_EOF
 bake_put /etc/sysctl.d/99-kubernetes-cri.conf 0644 <<'BAKE_EOF'
@@ -483,44 +510,48 @@ BAKE_EOF
 }
 
 echo running > "$BAKE_STATE/status"
-bake_step 1/18 system rocky9/amd64
+bake_step 1/20 system rocky9/amd64
 bake_system_is rhel 9 x86_64
-bake_step 2/18 write-files 'write 7 config files'
+bake_step 2/20 write-files 'write 7 config files'
 bake_write_files
-bake_step 3/18 host-tools 'install what is missing of: kmod procps-ng'
-bake_install_missing_tools modprobe=kmod sysctl=procps-ng
-bake_step 4/18 kernel-modules 'load them in the background'
+bake_step 3/20 host-tools 'install what is missing of: kmod curl gnupg2 procps-ng'
+bake_install_missing_tools modprobe=kmod curl gpg=gnupg2 sysctl=procps-ng
+bake_step 4/20 kernel-modules 'load them in the background'
 bake_background bake_load_modules overlay br_netfilter
-bake_step 5/18 remove-packages 'remove podman, buildah'
+bake_step 5/20 kubernetes-repo-key 'Kubernetes repo key, fetched if missing or expired'
+bake_rpm_key kubernetes https://pkgs.k8s.io/core:/stable:/v1.37/rpm/repodata/repomd.xml.key - DE15B14486CD377B9E876E1A234654DA9A296436
+bake_step 6/20 remove-packages 'remove podman, buildah'
 bake_pkg_remove podman buildah
-bake_step 6/18 install-containerd 'install containerd.io-2.*'
+bake_step 7/20 docker-repo-key 'docker repo key, fetched if missing or expired'
+bake_rpm_key docker-ce https://download.docker.com/linux/rhel/gpg - 060A61C51B558A7F742B77AAC52FEB6B621E9F35
+bake_step 8/20 install-containerd 'install containerd.io-2.*'
 BAKE_PKG_REPO='docker-ce-stable, /etc/yum.repos.d/docker-ce.repo, and the OS'\''s'
 bake_pkg_install --disableexcludes=docker-ce-stable 'containerd.io-2.*'
-bake_step 7/18 sysctl 'apply the settings'
+bake_step 9/20 sysctl 'apply the settings'
 bake_joined kernel-modules
 sysctl -q -p /etc/sysctl.d/99-kubernetes-cri.conf
-bake_step 8/18 check-containerd 'containerd is 2.[1-9].x and config.toml is bake'\''s'
+bake_step 10/20 check-containerd 'containerd is 2.[1-9].x and config.toml is bake'\''s'
 bake_containerd_major_is '2.[1-9]' 3 containerd.io bin_dirs
 bake_file_is /etc/containerd/config.toml 7e8ac5c29a27f1a49dd102fa6cf6115de6bd99898e4278cff8ab116a6647e99c
-bake_step 9/18 selinux-labels 'restore the labels of /etc/containerd'
+bake_step 11/20 selinux-labels 'restore the labels of /etc/containerd'
 bake_selinux_restore /etc/containerd
-bake_step 10/18 start-containerd 'enable it; restart it if its config changed'
+bake_step 12/20 start-containerd 'enable it; restart it if its config changed'
 bake_start_containerd /etc/containerd/config.toml /etc/systemd/system/containerd.service.d/10-bake.conf
-bake_step 11/18 kubeadm-tools 'install the host tools kubeadm checks for: conntrack-tools socat iptables-nft iproute-tc ethtool'
+bake_step 13/20 kubeadm-tools 'install the host tools kubeadm checks for: conntrack-tools socat iptables-nft iproute-tc ethtool'
 bake_pkg_install conntrack-tools socat iptables-nft iproute-tc ethtool
-bake_step 12/18 install-kubernetes 'install kubelet-1.37.* kubeadm-1.37.* kubectl-1.37.* cri-tools-1.37.* and hold them'
+bake_step 14/20 install-kubernetes 'install kubelet-1.37.* kubeadm-1.37.* kubectl-1.37.* cri-tools-1.37.* and hold them'
 bake_pkg_install --disableexcludes=kubernetes 'kubelet-1.37.*' 'kubeadm-1.37.*' 'kubectl-1.37.*' 'cri-tools-1.37.*'
-bake_step 13/18 swap-off 'turn swap off now and for every boot'
+bake_step 15/20 swap-off 'turn swap off now and for every boot'
 bake_swap_off
-bake_step 14/18 selinux-mode 'SELinux permissive, now and in /etc/selinux/config'
+bake_step 16/20 selinux-mode 'SELinux permissive, now and in /etc/selinux/config'
 bake_selinux_mode permissive
-bake_step 15/18 firewalld 'firewalld, if active: open the control-plane'\''s ports, trust the pod network 10.244.0.0/16'
+bake_step 17/20 firewalld 'firewalld, if active: open the control-plane'\''s ports, trust the pod network 10.244.0.0/16'
 bake_firewalld_open 10.244.0.0/16 6443/tcp 2379-2380/tcp 10250/tcp 10257/tcp 10259/tcp 8472/udp
-bake_step 16/18 enable-kubelet 'enable kubelet (it waits for kubeadm init or join)'
+bake_step 18/20 enable-kubelet 'enable kubelet (it waits for kubeadm init or join)'
 systemctl enable --now kubelet
-bake_step 17/18 pull-images 'pull the images kubeadm needs into containerd'\''s k8s.io namespace'
+bake_step 19/20 pull-images 'pull the images kubeadm needs into containerd'\''s k8s.io namespace'
 bake_pull_images '' '' control-plane
-bake_step 18/18 verify 'check the node (47 checks)'
+bake_step 20/20 verify 'check the node (47 checks)'
 bake_check_each 'containerd runs with {}' bake_config_dump_has root=/var/lib/containerd state=/run/containerd sandbox=registry.k8s.io/pause:3.10.2 config_path=/etc/containerd/certs.d bin_dirs=/opt/cni/bin
 bake_check 'the CRI plugin answers crictl info' bake_cri_answers
 bake_check 'sudo finds crictl' bake_sudo_finds crictl

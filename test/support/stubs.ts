@@ -25,9 +25,10 @@ export const SYSTEMCTL_SHOW = `if [ "$1" = show ]; then ${SHOW_CONTAINERD}; fi`;
 /**
  * rpm -q [--qf FORMAT] NAME...: for each name, its NVRA (or FORMAT's NAME-VERSION-RELEASE)
  * when the shell test `installed NAME` passes, else "package NAME is not installed"; like
- * rpm, it exits with the count of names not installed.
+ * rpm, it exits with the count of names not installed. rpm --import takes any key.
  */
 export const rpmQuery = (installed = "false") => `installed() { ${installed}; }
+[ "$1" != --import ] || exit 0
 n=0 qf=
 while [ $# -gt 0 ]; do case "$1" in
   --qf) qf=1; shift ;;
@@ -72,3 +73,12 @@ export function kubeadmCgroupV1Preflight(kubeadmVersion: string): string {
 fi
 `;
 }
+
+/**
+ * gpg --with-colons --show-keys FILE (bake_key_fpr): a STAND-IN for a key file's listing, with the
+ * fingerprint bake pins by default for the repo the file is named after (kubernetes.asc:
+ * pkgs.k8s.io's; any other: docker's rpm key), valid; an empty or missing file lists nothing.
+ */
+export const GPG_SHOW_KEYS = `f=\${!#}; [ -s "$f" ] || exit 2
+case "$f" in *kubernetes*) fpr=DE15B14486CD377B9E876E1A234654DA9A296436 ;; *) fpr=060A61C51B558A7F742B77AAC52FEB6B621E9F35 ;; esac
+printf 'pub:-:2048:1:%s:1:::-:::scSC:::::::\\nfpr:::::::::%s:\\n' "\${fpr:24}" "$fpr"`;

@@ -8,6 +8,8 @@ import type { DistroInfo } from "../distro/identity.js";
 const TOOL_PACKAGES: Record<string, { el: string; debian?: string }> = {
   tar: { el: "tar", debian: "tar" },
   curl: { el: "curl" },
+  // bake_rpm_key reads a repo key's fingerprint with gpg.
+  gpg: { el: "gnupg2" },
   modprobe: { el: "kmod", debian: "kmod" },
   modinfo: { el: "kmod", debian: "kmod" },
   sysctl: { el: "procps-ng", debian: "procps" },

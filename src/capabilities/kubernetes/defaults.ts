@@ -27,7 +27,7 @@ export function kubernetesDefaults(info: DistroInfo): NodeSpec["kubernetes"] {
     podSubnet: DEFAULT_POD_SUBNET,
     repo: {
       ...pkgsK8sRepo(DEFAULT_KUBERNETES_VERSION, info.family),
-      gpgkeyFingerprint: info.family === "debian" ? PKGS_K8S_KEY_FINGERPRINT : "",
+      gpgkeyFingerprint: PKGS_K8S_KEY_FINGERPRINT,
       gpgkeySha256: "",
     },
     disableSwap: true,
@@ -55,6 +55,9 @@ export function followKubernetes(spec: NodeSpec, raw: Raw): void {
   const kraw = section(raw, "kubernetes");
   if (!wrote(kraw, "repo", "baseurl")) k.repo.baseurl = pkgsK8sRepo(k.version, family).baseurl;
   if (!wrote(kraw, "repo", "gpgkey")) k.repo.gpgkey = repoKeyUrl(k.repo.baseurl, family);
+  // EL: a repo the user points at, with no fingerprint, is not pinned (dnf imports what gpgkey serves), as before.
+  const ownRepo = wrote(kraw, "repo", "baseurl") || wrote(kraw, "repo", "gpgkey");
+  if (family === "el" && ownRepo && !wrote(kraw, "repo", "gpgkeyFingerprint")) k.repo.gpgkeyFingerprint = "";
   if (!wrote(kraw, "firewalld", "ports")) k.firewalld.ports = ROLE_PORTS[k.role];
   if (!k.enabled) return;
   // kubeadm's packages need cri-tools, whose /usr/bin/crictl would clash with the release tarball's.

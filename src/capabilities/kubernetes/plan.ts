@@ -9,6 +9,8 @@ import type { Contribution, PlanContext, PlannedCheck } from "../../plan/types.j
 import { batchedCheck } from "../../plan/check.js";
 
 const K8S_REPO_FILE = "/etc/yum.repos.d/kubernetes.repo";
+/** The key kubernetes.repo's gpgkey= names when its fingerprint is pinned: /etc/pki/rpm-gpg/<name>.asc (bake_rpm_key). */
+const K8S_EL_KEY_NAME = "kubernetes";
 const K8S_SOURCES_FILE = "/etc/apt/sources.list.d/kubernetes.sources";
 const K8S_KEYRING = "/etc/apt/keyrings/kubernetes-apt-keyring.asc";
 /** Where write_files puts the source until its key is in place. */
@@ -35,15 +37,29 @@ export function kubernetesRepo({ spec, distro }: PlanContext): Contribution {
   const k = spec.kubernetes;
   if (!k.enabled) return {};
   if (distro.family === "el") {
+    const { gpgkey, gpgkeySha256, gpgkeyFingerprint: fingerprint } = k.repo;
     return {
       files: [
         {
           path: K8S_REPO_FILE,
           mode: "0644",
-          content: renderTemplate("kubernetes.repo.hbs", k.repo),
+          content: renderTemplate("kubernetes.repo.hbs", {
+            ...k.repo,
+            gpgkey: fingerprint ? `file:///etc/pki/rpm-gpg/${K8S_EL_KEY_NAME}.asc` : gpgkey,
+          }),
           from: ["kubernetes.repo", "kubernetes.version"],
         },
       ],
+      steps: fingerprint
+        ? [
+            {
+              id: "kubernetes-repo-key",
+              title: "Kubernetes repo key, fetched if missing or expired",
+              run: sh`bake_rpm_key ${K8S_EL_KEY_NAME} ${gpgkey} ${gpgkeySha256 || "-"} ${fingerprint}`,
+              needs: ["curl", "gpg"],
+            },
+          ]
+        : [],
     };
   }
   return {

@@ -72,7 +72,10 @@ export function pastEndOfLife(version: string, today: string): { minor: string; 
 // USTC mirror's help ("all repos use the same key", ustclug/mirrorhelp docs/kubernetes.md);
 // read 2026-12-06. Its expiry is extended by re-signing the same key (kubernetes/release#3818),
 // which changes the file's bytes, not the fingerprint. Public listings show the current
-// self-signature expiring 2026-12-29 (third-party, docs/research/2026-12-06-china.md).
+// self-signature expiring 2026-12-29 (third-party, docs/research/2026-12-06-china.md; not
+// confirmed). The rpm repos use the same key: dnf on pkgs.k8s.io's rpm repo names certificate
+// DE15B144...A296436 (rpm-software-management/dnf5#1192) and rpm's copy gpg-pubkey-9a296436
+// (kubernetes/release#3840), both read 2026-12-06.
 export const PKGS_K8S_KEY_FINGERPRINT = "DE15B14486CD377B9E876E1A234654DA9A296436";
 
 /** pkgs.k8s.io's per-minor repo, rpm for EL and deb for Debian/Ubuntu. */

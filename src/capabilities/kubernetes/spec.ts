@@ -35,12 +35,12 @@ export const KubernetesSection = obj(
         gpgkeyFingerprint: Type.String({
           format: "optional-openpgp-fingerprint",
           description:
-            "Debian/Ubuntu: the key's OpenPGP fingerprint, written into the source's Signed-By, so apt accepts the repository only when that key signed it; default pkgs.k8s.io's (DE15B14486CD377B9E876E1A234654DA9A296436, one key for every minor). It survives the re-signing that extends the key's expiry. On EL dnf checks packages with the key itself.",
+            "The key's OpenPGP fingerprint; default pkgs.k8s.io's (DE15B14486CD377B9E876E1A234654DA9A296436, one key for every minor, deb and rpm). Debian/Ubuntu: written into the source's Signed-By, so apt accepts the repository only when that key signed it. EL: bake imports the key from gpgkey only when it has this fingerprint, and kubernetes.repo names that local copy; empty (also when you set baseurl or gpgkey but not this): dnf imports whatever gpgkey serves. It survives the re-signing that extends the key's expiry; a re-run fetches the key again once it has expired.",
         }),
         gpgkeySha256: Type.String({
           format: "optional-sha256",
           description:
-            "Debian/Ubuntu: optional stricter pin, the sha256 of the key file, checked before apt sees it; it breaks each time pkgs.k8s.io re-signs the key to extend its expiry.",
+            "Optional stricter pin, the sha256 of the key file, checked before apt (or, on EL with a fingerprint, rpm) sees it; it breaks each time pkgs.k8s.io re-signs the key to extend its expiry.",
         }),
       },
       "pkgs.k8s.io's per-minor repository, or a mirror of it.",

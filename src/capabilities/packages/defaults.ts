@@ -1,5 +1,5 @@
 // The packages section's defaults: podman and buildah removed, docker's repository for the distro.
-import type { DistroInfo } from "../distro/identity.js";
+import { distroInfo, type DistroInfo } from "../distro/identity.js";
 import type { NodeSpec } from "../../schema/node-spec.js";
 import { dockerRepoDefaults } from "./facts.js";
 
@@ -9,4 +9,14 @@ export function packagesDefaults(info: DistroInfo): NodeSpec["packages"] {
     install: [],
     repo: dockerRepoDefaults(info),
   };
+}
+
+/**
+ * EL: a repo the user points at (baseurl or gpgkey written) with no fingerprint keeps what bake
+ * did before it pinned EL keys: dnf imports whatever its gpgkey serves. apt's pin stays (rules.ts).
+ */
+export function followPackages(spec: NodeSpec, raw: Record<string, unknown>): void {
+  const repo = (raw.packages as Record<string, unknown> | undefined)?.repo as Record<string, unknown> | undefined;
+  if (distroInfo(spec.distro).family !== "el" || !repo || "gpgkeyFingerprint" in repo) return;
+  if ("baseurl" in repo || "gpgkey" in repo) spec.packages.repo.gpgkeyFingerprint = "";
 }

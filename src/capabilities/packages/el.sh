@@ -12,3 +12,19 @@ bake_pkg_in_place() { local a; for a; do [[ $a == -* || $(rpm -q --qf '%{NAME}-%
 # --allowerasing: containerd.io obsoletes runc from the OS repos.
 bake_pkg_install_now() { bake_retry dnf -y -q install --allowerasing "$@"; }
 bake_pkg_remove_now() { dnf -y -q remove "$@"; }
+# Each primary key in key file $1: its fingerprint, then gpg's validity (- valid, e expired, r revoked).
+bake_key_fpr() { local h; h=$(mktemp -d); gpg --homedir "$h" --with-colons --show-keys "$1" 2>/dev/null | awk -F: '/^pub/{v=$2;getline;print $10 v}'; rm -r "$h"; }
+# $1 the key's name in /etc/pki/rpm-gpg (its repo's gpgkey= names it), $2 its URL, $3 its
+# sha256 or -, $4 the fingerprint of the only key rpm may get. A valid key in place is kept;
+# a missing or expired one is fetched and replaces rpm's copy: rpm --import before rpm 6
+# skips a key it has, even a copy that extends its expiry.
+bake_rpm_key() {
+  local f=/etc/pki/rpm-gpg/$1.asc k=gpg-pubkey-${4:32}
+  [ "$(bake_key_fpr "$f")" != "$4-" ] || return 0
+  bake_download "$2" "$f.new" "$3"
+  [ "$(bake_key_fpr "$f.new")" = "$4-" ] || { echo "bake: $2 has $(bake_key_fpr "$f.new"), not $4- (e: expired)" >&2; return 1; }
+  rpm -q "${k,,}" >/dev/null && rpm -e --allmatches "${k,,}"
+  rpm --import "$f.new"
+  mv "$f.new" "$f"
+  echo "bake: imported $f"
+}

@@ -6,6 +6,8 @@ import type { Contribution, PlanContext } from "../../plan/types.js";
 import { batchedCheck } from "../../plan/check.js";
 
 const EL_REPO_FILE = "/etc/yum.repos.d/docker-ce.repo";
+/** The key docker-ce.repo's gpgkey= names when its fingerprint is pinned: /etc/pki/rpm-gpg/<name>.asc (bake_rpm_key). */
+const EL_KEY_NAME = "docker-ce";
 const APT_SOURCES_FILE = "/etc/apt/sources.list.d/docker.sources";
 /** Where write_files puts the source until its key is in place. */
 const APT_STAGED_SOURCE = "/var/lib/bake/docker.sources";
@@ -39,7 +41,11 @@ export function packages({ spec, distro, containerdPackage }: PlanContext): Cont
             {
               path: EL_REPO_FILE,
               mode: "0644",
-              content: renderTemplate("docker-ce.repo.hbs", { ...repo, exclude: hold ? name : "" }),
+              content: renderTemplate("docker-ce.repo.hbs", {
+                ...repo,
+                gpgkey: repo.gpgkeyFingerprint ? `file:///etc/pki/rpm-gpg/${EL_KEY_NAME}.asc` : repo.gpgkey,
+                exclude: hold ? name : "",
+              }),
               from: ["packages.repo", "containerd.hold"],
             },
           ]
@@ -65,6 +71,16 @@ export function packages({ spec, distro, containerdPackage }: PlanContext): Cont
     steps: [
       ...(remove.length > 0 && removeWithInstall.length === 0
         ? [{ id: "remove-packages", title: `remove ${remove.join(", ")}`, run: sh`bake_pkg_remove ${remove}` }]
+        : []),
+      ...(source === "docker" && el && repo.gpgkeyFingerprint
+        ? [
+            {
+              id: "docker-repo-key",
+              title: "docker repo key, fetched if missing or expired",
+              run: sh`bake_rpm_key ${EL_KEY_NAME} ${repo.gpgkey} ${repo.gpgkeySha256 || "-"} ${repo.gpgkeyFingerprint}`,
+              needs: ["curl", "gpg"],
+            },
+          ]
         : []),
       ...(source === "docker" && !el
         ? [

@@ -24,12 +24,12 @@ export const PackagesSection = obj(
         gpgkeyFingerprint: Type.String({
           format: "optional-openpgp-fingerprint",
           description:
-            "Debian/Ubuntu with source docker: the key's OpenPGP fingerprint, written into the source's Signed-By, so apt accepts the repository only when that key signed it; default docker's own (9DC858229FC7DD38854AE2D88D81803C0EBFCD88). It survives a re-signed key file.",
+            "With source docker: the key's OpenPGP fingerprint; default docker's own (9DC858229FC7DD38854AE2D88D81803C0EBFCD88 for deb, 060A61C51B558A7F742B77AAC52FEB6B621E9F35 for rpm). Debian/Ubuntu: written into the source's Signed-By, so apt accepts the repository only when that key signed it. EL: bake imports the key from gpgkey only when it has this fingerprint, and docker-ce.repo names that local copy; empty (also when you set baseurl or gpgkey but not this): dnf imports whatever gpgkey serves. It survives a re-signed key file; a re-run fetches the key again once it has expired.",
         }),
         gpgkeySha256: Type.String({
           format: "optional-sha256",
           description:
-            "Debian/Ubuntu with source docker: optional stricter pin, the sha256 of the key file, checked before apt sees it; it breaks when the key file is re-signed.",
+            "With source docker: optional stricter pin, the sha256 of the key file, checked before apt (or, on EL with a fingerprint, rpm) sees it; it breaks when the key file is re-signed.",
         }),
       },
       "Docker's package repository (containerd.io). Unused when containerd.source is distro.",
