@@ -7,9 +7,10 @@ import { renderTemplate } from "../../render/templates.js";
 import { lines, sh } from "../../render/shell.js";
 import type { Contribution, PlanContext, PlannedCheck } from "../../plan/types.js";
 import { batchedCheck } from "../../plan/check.js";
+import { rpmKeyLocation, rpmKeySteps } from "../../plan/rpm-key.js";
 
 const K8S_REPO_FILE = "/etc/yum.repos.d/kubernetes.repo";
-/** The key kubernetes.repo's gpgkey= names when its fingerprint is pinned: /etc/pki/rpm-gpg/<name>.asc (bake_rpm_key). */
+/** The name of pkgs.k8s.io's pinned key in /etc/pki/rpm-gpg (plan/rpm-key.ts). */
 const K8S_EL_KEY_NAME = "kubernetes";
 const K8S_SOURCES_FILE = "/etc/apt/sources.list.d/kubernetes.sources";
 const K8S_KEYRING = "/etc/apt/keyrings/kubernetes-apt-keyring.asc";
@@ -37,7 +38,6 @@ export function kubernetesRepo({ spec, distro }: PlanContext): Contribution {
   const k = spec.kubernetes;
   if (!k.enabled) return {};
   if (distro.family === "el") {
-    const { gpgkey, gpgkeySha256, gpgkeyFingerprint: fingerprint } = k.repo;
     return {
       files: [
         {
@@ -45,21 +45,17 @@ export function kubernetesRepo({ spec, distro }: PlanContext): Contribution {
           mode: "0644",
           content: renderTemplate("kubernetes.repo.hbs", {
             ...k.repo,
-            gpgkey: fingerprint ? `file:///etc/pki/rpm-gpg/${K8S_EL_KEY_NAME}.asc` : gpgkey,
+            gpgkey: rpmKeyLocation(K8S_EL_KEY_NAME, k.repo),
           }),
           from: ["kubernetes.repo", "kubernetes.version"],
         },
       ],
-      steps: fingerprint
-        ? [
-            {
-              id: "kubernetes-repo-key",
-              title: "Kubernetes repo key, fetched if missing or expired",
-              run: sh`bake_rpm_key ${K8S_EL_KEY_NAME} ${gpgkey} ${gpgkeySha256 || "-"} ${fingerprint}`,
-              needs: ["curl", "gpg"],
-            },
-          ]
-        : [],
+      steps: rpmKeySteps(
+        "kubernetes-repo-key",
+        "Kubernetes repo key, fetched if missing or expired",
+        K8S_EL_KEY_NAME,
+        k.repo,
+      ),
     };
   }
   return {

@@ -1,6 +1,7 @@
 // The packages section's defaults: podman and buildah removed, docker's repository for the distro.
 import { distroInfo, type DistroInfo } from "../distro/identity.js";
 import type { NodeSpec } from "../../schema/node-spec.js";
+import { getIn } from "../../schema/key-path.js";
 import { dockerRepoDefaults } from "./facts.js";
 
 export function packagesDefaults(info: DistroInfo): NodeSpec["packages"] {
@@ -16,7 +17,8 @@ export function packagesDefaults(info: DistroInfo): NodeSpec["packages"] {
  * did before it pinned EL keys: dnf imports whatever its gpgkey serves. apt's pin stays (rules.ts).
  */
 export function followPackages(spec: NodeSpec, raw: Record<string, unknown>): void {
-  const repo = (raw.packages as Record<string, unknown> | undefined)?.repo as Record<string, unknown> | undefined;
-  if (distroInfo(spec.distro).family !== "el" || !repo || "gpgkeyFingerprint" in repo) return;
-  if ("baseurl" in repo || "gpgkey" in repo) spec.packages.repo.gpgkeyFingerprint = "";
+  const wrote = (key: string) => getIn(raw, ["packages", "repo", key]) !== undefined;
+  const ownRepo = wrote("baseurl") || wrote("gpgkey");
+  if (distroInfo(spec.distro).family === "el" && ownRepo && !wrote("gpgkeyFingerprint"))
+    spec.packages.repo.gpgkeyFingerprint = "";
 }

@@ -4,9 +4,10 @@ import { renderTemplate } from "../../render/templates.js";
 import { lines, sh, type ShellCode } from "../../render/shell.js";
 import type { Contribution, PlanContext } from "../../plan/types.js";
 import { batchedCheck } from "../../plan/check.js";
+import { rpmKeyLocation, rpmKeySteps } from "../../plan/rpm-key.js";
 
 const EL_REPO_FILE = "/etc/yum.repos.d/docker-ce.repo";
-/** The key docker-ce.repo's gpgkey= names when its fingerprint is pinned: /etc/pki/rpm-gpg/<name>.asc (bake_rpm_key). */
+/** The name of docker's pinned key in /etc/pki/rpm-gpg (plan/rpm-key.ts). */
 const EL_KEY_NAME = "docker-ce";
 const APT_SOURCES_FILE = "/etc/apt/sources.list.d/docker.sources";
 /** Where write_files puts the source until its key is in place. */
@@ -43,7 +44,7 @@ export function packages({ spec, distro, containerdPackage }: PlanContext): Cont
               mode: "0644",
               content: renderTemplate("docker-ce.repo.hbs", {
                 ...repo,
-                gpgkey: repo.gpgkeyFingerprint ? `file:///etc/pki/rpm-gpg/${EL_KEY_NAME}.asc` : repo.gpgkey,
+                gpgkey: rpmKeyLocation(EL_KEY_NAME, repo),
                 exclude: hold ? name : "",
               }),
               from: ["packages.repo", "containerd.hold"],
@@ -72,15 +73,8 @@ export function packages({ spec, distro, containerdPackage }: PlanContext): Cont
       ...(remove.length > 0 && removeWithInstall.length === 0
         ? [{ id: "remove-packages", title: `remove ${remove.join(", ")}`, run: sh`bake_pkg_remove ${remove}` }]
         : []),
-      ...(source === "docker" && el && repo.gpgkeyFingerprint
-        ? [
-            {
-              id: "docker-repo-key",
-              title: "docker repo key, fetched if missing or expired",
-              run: sh`bake_rpm_key ${EL_KEY_NAME} ${repo.gpgkey} ${repo.gpgkeySha256 || "-"} ${repo.gpgkeyFingerprint}`,
-              needs: ["curl", "gpg"],
-            },
-          ]
+      ...(source === "docker" && el
+        ? rpmKeySteps("docker-repo-key", "docker repo key, fetched if missing or expired", EL_KEY_NAME, repo)
         : []),
       ...(source === "docker" && !el
         ? [
